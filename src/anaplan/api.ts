@@ -1,0 +1,443 @@
+/**
+ * The public contract of the Anaplan client: wire types and the resource interfaces that
+ * `AnaplanClient` implements. Consumers (bot, CLI, functions) code against these; the client's
+ * classes declare `implements` so the compiler keeps both sides honest.
+ *
+ * Wire names are Anaplan's own (`taskState`, `expiresAt`, `chunkCount`). All ids are strings.
+ * Every method's last argument is an optional {@link RequestOptions}.
+ */
+
+/** Per-call options accepted by every client method. */
+export interface RequestOptions {
+  /** Caller cancellation; aborting rejects with `AbortError` and never retries. */
+  signal?: AbortSignal
+  /** Per-attempt timeout in ms. @default the client's `timeoutMs` (60 000) */
+  timeoutMs?: number
+  /** Retries after the first attempt. @default the client's `maxRetries` (3) */
+  maxRetries?: number
+  /** Absolute epoch-ms deadline bounding the whole call, retries and waits included. */
+  deadline?: number
+  /** Extra request headers. */
+  headers?: Record<string, string>
+}
+
+// ---------------------------------------------------------------- auth
+
+/** `tokenInfo` of `/token/authenticate` and `/token/refresh`. */
+export interface AuthTokenInfo {
+  tokenId: string
+  tokenValue: string
+  /** Epoch ms. */
+  expiresAt: number
+  refreshTokenId: string
+  refreshToken?: string
+}
+
+export interface TokenValidation {
+  expiresAt: number
+  tokenId: string
+  userGuid: string
+  userId: string
+  customerGuid: string
+}
+
+/** Credentials understood by the client. PEM values are text, not paths (paths are resolved at the edge). */
+export type AnaplanCredentials =
+  | { kind: 'basic'; username: string; password: string }
+  | {
+      kind: 'certificate'
+      /** PEM text of the CA-issued certificate. */
+      certificate: string
+      /** PEM text of the private key. */
+      privateKey: string
+      /** @default 'v2' */
+      encodedDataFormat?: 'v1' | 'v2'
+    }
+  | { kind: 'oauth'; clientId: string; refreshToken: string; clientSecret?: string; oauthUrl?: string }
+  /** A token obtained elsewhere (e.g. from the token function). Cannot be renewed. */
+  | { kind: 'token'; tokenValue: string; expiresAt?: number }
+
+// ---------------------------------------------------------------- envelope pieces
+
+export interface Paging {
+  currentPageSize: number
+  totalSize: number
+  offset: number
+  next?: string
+  previous?: string
+}
+
+export interface User {
+  id: string
+  active?: boolean
+  email: string
+  emailOptIn?: boolean
+  firstName?: string
+  lastName?: string
+  lastLoginDate?: string
+  customerId?: string
+}
+
+export interface Workspace {
+  id: string
+  name: string
+  active: boolean
+  sizeAllowance?: number
+  currentSize?: number
+}
+
+export type ModelActiveState =
+  | 'UNLOCKED'
+  | 'ACTIVE'
+  | 'PRODUCTION'
+  | 'MAINTENANCE'
+  | 'PRODUCTION_MAINTENANCE'
+  | 'ARCHIVED'
+  | 'LOCKED'
+
+export interface Model {
+  id: string
+  name: string
+  activeState: ModelActiveState | string
+  currentWorkspaceId: string
+  currentWorkspaceName: string
+  modelUrl?: string
+  categoryValues?: unknown[]
+  lastSavedSerialNumber?: number | string
+  lastModifiedByUserGuid?: string
+  memoryUsage?: number
+  isoCreationDate?: string
+  lastModified?: string
+  modelTransactionRunning?: boolean
+}
+
+export interface ModelStatus {
+  currentStep: string
+  progress: number
+  creationTime: number
+  taskId: string | null
+  tooltip: string | null
+  exportTaskType: string | null
+  peakMemoryUsageEstimate: number | null
+  peakMemoryUsageTime: number | null
+}
+
+/** A named object with an id (modules, lists, processes, actions, dimension items...). */
+export interface NamedObject {
+  id: string
+  name: string
+  code?: string
+}
+
+export interface ImportDefinition extends NamedObject {
+  importDataSourceId: string
+  importType: string
+}
+export interface ExportDefinition extends NamedObject {
+  exportType: string
+  exportFormat: string
+  encoding?: string
+  layout?: string
+}
+export interface ActionDefinition extends NamedObject {
+  actionType?: string
+}
+
+export interface AnaplanFile {
+  id: string
+  name: string
+  chunkCount: number
+  delimiter?: string
+  encoding?: string
+  firstDataRow: number
+  format?: string
+  headerRow: number
+  separator?: string
+  origin?: string
+}
+
+// ---------------------------------------------------------------- tasks
+
+export type ActionType = 'import' | 'export' | 'process' | 'action'
+export type TaskState = 'NOT_STARTED' | 'IN_PROGRESS' | 'COMPLETE' | 'CANCELLING' | 'CANCELLED'
+
+export interface TaskResultDetail {
+  type: string
+  localMessageText?: string
+  occurrences?: number
+  values?: (string | null)[]
+}
+export interface TaskResult {
+  successful: boolean
+  failureDumpAvailable: boolean
+  objectId?: string
+  objectName?: string
+  details?: TaskResultDetail[]
+  nestedResults?: TaskResult[]
+  startTime?: string
+  duration?: string
+}
+export interface Task {
+  type?: string
+  taskId: string
+  taskState: TaskState
+  creationTime?: number
+  currentStep?: string
+  progress?: number
+  result?: TaskResult
+  cancelledBy?: string
+}
+
+export interface MappingParameter {
+  entityType: string
+  entityName: string
+}
+
+export interface StartTaskOptions extends RequestOptions {
+  /** @default 'en_US' */
+  localeName?: string
+  mappingParameters?: MappingParameter[]
+}
+
+export interface PollOptions extends RequestOptions {
+  /** First poll interval in ms; grows with backoff up to `maxIntervalMs`. @default 1000 */
+  intervalMs?: number
+  /** @default 10000 */
+  maxIntervalMs?: number
+  /** Called after each poll. */
+  onProgress?: (task: Task) => void
+}
+
+/** Outcome of a run: the final task, plus the dump text for failed or partially failed imports. */
+export interface RunResult {
+  actionType: ActionType
+  actionId: string
+  actionName: string
+  task: Task
+  /** `result.successful` of the final task. */
+  successful: boolean
+  /** Import failure dump (CSV) when one is available; for processes, keyed by nested object id. */
+  dumps?: { objectId: string; csv: string }[]
+}
+
+export interface RunOptions extends StartTaskOptions, Omit<PollOptions, keyof RequestOptions> {
+  /** For imports (or a process whose imports read files): content uploaded to the data source first. */
+  file?: UploadSource
+  /**
+   * Throw `TaskFailedError` when the task ends unsuccessfully.
+   * @default true
+   */
+  throwOnFailure?: boolean
+  /** Fetch failure dumps when available. @default true */
+  fetchDumps?: boolean
+}
+
+// ---------------------------------------------------------------- files
+
+/** Bytes to upload: a buffer, a string, a Node readable stream, a web ReadableStream, or a file path object. */
+export type UploadSource =
+  | Uint8Array
+  | string
+  | NodeJS.ReadableStream
+  | ReadableStream<Uint8Array>
+  | { path: string }
+
+export interface UploadOptions extends RequestOptions {
+  /** Chunk size in bytes, 1–50 MB. @default 10 MiB */
+  chunkSize?: number
+  /** Gzip each chunk (`Content-Type: application/x-gzip`). @default true */
+  gzip?: boolean
+  /** Bytes sent so far. */
+  onProgress?: (sentBytes: number, totalBytes?: number) => void
+}
+
+export interface DownloadOptions extends RequestOptions {
+  onProgress?: (receivedBytes: number, totalChunks?: number) => void
+}
+
+// ---------------------------------------------------------------- transactional
+
+export interface Module extends NamedObject {}
+export interface LineItem {
+  moduleId: string
+  moduleName: string
+  id: string
+  name: string
+  code?: string
+  format?: string
+  formula?: string
+  isSummary?: boolean
+  appliesTo?: NamedObject[]
+  [field: string]: unknown
+}
+export interface View extends NamedObject {
+  moduleId: string
+}
+export interface ViewMetadata {
+  viewId: string
+  viewName: string
+  rows?: NamedObject[]
+  columns?: NamedObject[]
+  pages?: NamedObject[]
+}
+/** View data in `format=v1`. Cells are strings, as Anaplan sends them. */
+export interface ViewData {
+  pages?: string[]
+  columnCoordinates: string[][]
+  rows: { rowCoordinates: string[]; cells: string[] }[]
+}
+/** A page selection: dimension (name or id) → item (name, code or id). */
+export type PageSelection = Record<string, string>
+
+export interface ListItem {
+  id: string
+  name: string
+  code?: string
+  parent?: string
+  parentId?: string
+  listId?: string
+  listName?: string
+  properties?: Record<string, string>
+  subsets?: Record<string, boolean>
+}
+export interface ItemFailure {
+  requestIndex: number
+  failureType: string
+  failureMessageDetails: string
+}
+export interface ListItemInput {
+  id?: string
+  name?: string
+  code?: string
+  parent?: string
+  properties?: Record<string, string>
+  subsets?: Record<string, boolean>
+}
+export interface ListWriteResult {
+  added?: number
+  updated?: number
+  deleted?: number
+  ignored?: number
+  total?: number
+  failures?: ItemFailure[]
+}
+
+export interface CellWrite {
+  lineItemId?: string
+  lineItemName?: string
+  dimensions?: {
+    dimensionId?: string
+    dimensionName?: string
+    itemId?: string
+    itemName?: string
+    itemCode?: string
+  }[]
+  value: string | number | boolean
+}
+export interface CellWriteResult {
+  numberOfCellsChanged: number
+  failures?: ItemFailure[]
+}
+
+export interface Version {
+  id: string
+  name: string
+  isCurrent?: boolean
+  isActual?: boolean
+  editFrom?: { periodText: string; date: string }
+  editTo?: { periodText: string; date: string }
+}
+export interface CurrentPeriod {
+  periodText: string
+  lastDay: string
+  calendarType: string
+}
+
+// ---------------------------------------------------------------- resources
+
+export interface UsersApi {
+  /** The authenticated user (`GET /users/me`). */
+  me(options?: RequestOptions): Promise<User>
+}
+
+export interface WorkspacesApi {
+  list(options?: RequestOptions): Promise<Workspace[]>
+  get(workspaceId: string, options?: RequestOptions): Promise<Workspace>
+}
+
+export interface ModelsApi {
+  /** All models the user sees; across the tenant, or in one workspace. Follows paging. */
+  list(query?: { workspaceId?: string; modelDetails?: boolean }, options?: RequestOptions): Promise<Model[]>
+  get(modelId: string, options?: RequestOptions): Promise<Model>
+  status(workspaceId: string, modelId: string, options?: RequestOptions): Promise<ModelStatus>
+  open(workspaceId: string, modelId: string, options?: RequestOptions): Promise<void>
+  close(workspaceId: string, modelId: string, options?: RequestOptions): Promise<void>
+}
+
+/** Operations on one model, with workspace and model ids resolved. Selectors take a name or an id. */
+export interface ModelScope {
+  readonly workspaceId: string
+  readonly modelId: string
+  readonly workspaceName?: string
+  readonly modelName?: string
+
+  // bulk
+  listActions(type: ActionType, options?: RequestOptions): Promise<NamedObject[]>
+  listImports(options?: RequestOptions): Promise<ImportDefinition[]>
+  listExports(options?: RequestOptions): Promise<ExportDefinition[]>
+  listProcesses(options?: RequestOptions): Promise<NamedObject[]>
+  listOtherActions(options?: RequestOptions): Promise<ActionDefinition[]>
+  /** Resolves an action by name or id, across all four types when `type` is not given. */
+  findAction(nameOrId: string, type?: ActionType, options?: RequestOptions): Promise<{ type: ActionType; action: NamedObject }>
+  /** Starts a task; safe against ambiguous failures (reconciles instead of re-posting). */
+  startTask(type: ActionType, actionId: string, options?: StartTaskOptions): Promise<Task>
+  getTask(type: ActionType, actionId: string, taskId: string, options?: RequestOptions): Promise<Task>
+  listTasks(type: ActionType, actionId: string, options?: RequestOptions): Promise<Task[]>
+  cancelTask(type: ActionType, actionId: string, taskId: string, options?: RequestOptions): Promise<Task>
+  /** Polls until COMPLETE or CANCELLED; throws TimeoutError past `deadline`. */
+  waitForTask(type: ActionType, actionId: string, taskId: string, options?: PollOptions): Promise<Task>
+  /** Upload (imports), start, poll, fetch dumps. */
+  run(type: ActionType, nameOrId: string, options?: RunOptions): Promise<RunResult>
+  /** Import dump CSV (whole text); nestedObjectId for a process's nested import. */
+  getDump(type: 'import' | 'process', actionId: string, taskId: string, nestedObjectId?: string, options?: RequestOptions): Promise<string>
+
+  // files
+  listFiles(options?: RequestOptions): Promise<AnaplanFile[]>
+  upload(fileNameOrId: string, source: UploadSource, options?: UploadOptions): Promise<AnaplanFile>
+  /** Streams a file (e.g. an export output, file id == export id) chunk by chunk. */
+  download(fileNameOrId: string, options?: DownloadOptions): AsyncIterable<Uint8Array>
+  /** Downloads to a path with bounded memory; returns bytes written. */
+  downloadToFile(fileNameOrId: string, path: string, options?: DownloadOptions): Promise<number>
+  deleteFile(fileNameOrId: string, options?: RequestOptions): Promise<void>
+
+  // transactional
+  listModules(options?: RequestOptions): Promise<Module[]>
+  listLineItems(moduleNameOrId?: string, options?: RequestOptions): Promise<LineItem[]>
+  lineItemDimensions(lineItemNameOrId: string, options?: RequestOptions): Promise<NamedObject[]>
+  listViews(options?: RequestOptions): Promise<View[]>
+  viewMetadata(viewNameOrId: string, options?: RequestOptions): Promise<ViewMetadata>
+  /** Page selectors take dimension and item names, codes or ids. */
+  readView(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<ViewData>
+  readViewCsv(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<string>
+  /** Items of a dimension (list, Time, Versions...) by name or id. */
+  dimensionItems(dimensionNameOrId: string, options?: RequestOptions): Promise<NamedObject[]>
+  /** Looks up items by name or code (`POST …/dimensions/{id}/items`). */
+  lookupDimensionItems(dimensionId: string, query: { names?: string[]; codes?: string[] }, options?: RequestOptions): Promise<NamedObject[]>
+  listLists(options?: RequestOptions): Promise<NamedObject[]>
+  listItems(listNameOrId: string, options?: RequestOptions & { includeAll?: boolean }): Promise<ListItem[]>
+  /** Batches at 100,000 items per call. Not idempotent: never blindly retried. */
+  addListItems(listNameOrId: string, items: ListItemInput[], options?: RequestOptions): Promise<ListWriteResult>
+  updateListItems(listNameOrId: string, items: ListItemInput[], options?: RequestOptions): Promise<ListWriteResult>
+  deleteListItems(listNameOrId: string, items: ListItemInput[], options?: RequestOptions): Promise<ListWriteResult>
+  /** Batches within 100,000 cells / 15 MB. Not idempotent: never blindly retried. */
+  writeCells(moduleNameOrId: string, cells: CellWrite[], options?: RequestOptions): Promise<CellWriteResult>
+  versions(options?: RequestOptions): Promise<Version[]>
+  currentPeriod(options?: RequestOptions): Promise<CurrentPeriod>
+}
+
+/** Names a workspace and model; each part takes a name or an id. */
+export interface ModelRef {
+  /** Optional: when absent the model is searched in every workspace the user sees. */
+  workspace?: string
+  model: string
+}
