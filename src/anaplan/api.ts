@@ -388,7 +388,11 @@ export interface ModelScope {
   listProcesses(options?: RequestOptions): Promise<NamedObject[]>
   listOtherActions(options?: RequestOptions): Promise<ActionDefinition[]>
   /** Resolves an action by name or id, across all four types when `type` is not given. */
-  findAction(nameOrId: string, type?: ActionType, options?: RequestOptions): Promise<{ type: ActionType; action: NamedObject }>
+  findAction(
+    nameOrId: string,
+    type?: ActionType,
+    options?: RequestOptions,
+  ): Promise<{ type: ActionType; action: NamedObject }>
   /** Starts a task; safe against ambiguous failures (reconciles instead of re-posting). */
   startTask(type: ActionType, actionId: string, options?: StartTaskOptions): Promise<Task>
   getTask(type: ActionType, actionId: string, taskId: string, options?: RequestOptions): Promise<Task>
@@ -399,7 +403,13 @@ export interface ModelScope {
   /** Upload (imports), start, poll, fetch dumps. */
   run(type: ActionType, nameOrId: string, options?: RunOptions): Promise<RunResult>
   /** Import dump CSV (whole text); nestedObjectId for a process's nested import. */
-  getDump(type: 'import' | 'process', actionId: string, taskId: string, nestedObjectId?: string, options?: RequestOptions): Promise<string>
+  getDump(
+    type: 'import' | 'process',
+    actionId: string,
+    taskId: string,
+    nestedObjectId?: string,
+    options?: RequestOptions,
+  ): Promise<string>
 
   // files
   listFiles(options?: RequestOptions): Promise<AnaplanFile[]>
@@ -422,13 +432,29 @@ export interface ModelScope {
   /** Items of a dimension (list, Time, Versions...) by name or id. */
   dimensionItems(dimensionNameOrId: string, options?: RequestOptions): Promise<NamedObject[]>
   /** Looks up items by name or code (`POST …/dimensions/{id}/items`). */
-  lookupDimensionItems(dimensionId: string, query: { names?: string[]; codes?: string[] }, options?: RequestOptions): Promise<NamedObject[]>
+  lookupDimensionItems(
+    dimensionId: string,
+    query: { names?: string[]; codes?: string[] },
+    options?: RequestOptions,
+  ): Promise<NamedObject[]>
   listLists(options?: RequestOptions): Promise<NamedObject[]>
   listItems(listNameOrId: string, options?: RequestOptions & { includeAll?: boolean }): Promise<ListItem[]>
   /** Batches at 100,000 items per call. Not idempotent: never blindly retried. */
-  addListItems(listNameOrId: string, items: ListItemInput[], options?: RequestOptions): Promise<ListWriteResult>
-  updateListItems(listNameOrId: string, items: ListItemInput[], options?: RequestOptions): Promise<ListWriteResult>
-  deleteListItems(listNameOrId: string, items: ListItemInput[], options?: RequestOptions): Promise<ListWriteResult>
+  addListItems(
+    listNameOrId: string,
+    items: ListItemInput[],
+    options?: RequestOptions,
+  ): Promise<ListWriteResult>
+  updateListItems(
+    listNameOrId: string,
+    items: ListItemInput[],
+    options?: RequestOptions,
+  ): Promise<ListWriteResult>
+  deleteListItems(
+    listNameOrId: string,
+    items: ListItemInput[],
+    options?: RequestOptions,
+  ): Promise<ListWriteResult>
   /** Batches within 100,000 cells / 15 MB. Not idempotent: never blindly retried. */
   writeCells(moduleNameOrId: string, cells: CellWrite[], options?: RequestOptions): Promise<CellWriteResult>
   versions(options?: RequestOptions): Promise<Version[]>

@@ -7,7 +7,7 @@
  * secret value the process learns (passwords, tokens, private keys, signing secrets) is registered
  * with {@link registerSecret} and masked wherever it appears in a message or a field.
  */
-import { pino, type Logger, type LoggerOptions } from 'pino'
+import { type Logger, type LoggerOptions, pino } from 'pino'
 
 export type { Logger } from 'pino'
 
@@ -71,7 +71,11 @@ function redactDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactSecrets(value)
   if (depth > 6 || value === null || typeof value !== 'object') return value
   if (value instanceof Error) {
-    return { name: value.name, message: redactSecrets(value.message), stack: redactSecrets(value.stack ?? '') }
+    return {
+      name: value.name,
+      message: redactSecrets(value.message),
+      stack: redactSecrets(value.stack ?? ''),
+    }
   }
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1))
   const out: Record<string, unknown> = {}
