@@ -7,7 +7,7 @@
  * secret value the process learns (passwords, tokens, private keys, signing secrets) is registered
  * with {@link registerSecret} and masked wherever it appears in a message or a field.
  */
-import { type Logger, type LoggerOptions, pino } from 'pino'
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino'
 
 export type { Logger } from 'pino'
 
@@ -89,7 +89,7 @@ export interface CreateLoggerOptions {
   /** @default process.env.LOG_LEVEL ?? 'info' */
   level?: string
   /** Where lines go. @default stdout */
-  destination?: pino.DestinationStream
+  destination?: DestinationStream
 }
 
 /** Creates a logger that writes Cloud Logging JSON with secrets masked. */
