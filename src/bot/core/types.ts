@@ -1,0 +1,87 @@
+/**
+ * The contract between the conversation core and its channels (web, Slack, Dialogflow ES/CX,
+ * terminal) and the serverless functions. Channels translate their wire formats into a {@link Turn},
+ * call `bot.process(turn)`, and render the {@link BotReply}; long-running work reports back later
+ * through {@link Bot.subscribe}.
+ */
+
+export type ChannelName = 'web' | 'slack' | 'dialogflow-es' | 'dialogflow-cx' | 'terminal' | 'api'
+
+/** Who is talking: the policy and the audit trail key on this. */
+export interface Identity {
+  channel: ChannelName
+  /** Channel-specific user id (Slack user id, Dialogflow session/user id, web user name). */
+  userId: string
+  /** Slack team / workspace id, when the channel has one. */
+  teamId?: string
+  displayName?: string
+}
+
+/** One user turn. `text` for free text, `choice` for a clicked option (its `value`). */
+export interface Turn {
+  sessionId: string
+  identity: Identity
+  text?: string
+  choice?: string
+  /**
+   * Intent already recognised by the channel (Dialogflow). When set, the core skips its own NLU
+   * for intent detection but still resolves parameters against the model.
+   */
+  recognized?: { intent: string; parameters: Record<string, unknown>; confidence?: number }
+  /** Epoch ms by which the reply must be returned (Slack 3 s, Dialogflow 5 s...). */
+  deadline?: number
+  signal?: AbortSignal
+}
+
+export type Message =
+  | { type: 'text'; text: string }
+  | { type: 'table'; title?: string; columns: string[]; rows: string[][] }
+  | {
+      type: 'chart'
+      title?: string
+      kind: 'line' | 'bar'
+      labels: string[]
+      series: { name: string; values: (number | null)[] }[]
+    }
+  | { type: 'choices'; prompt?: string; options: { label: string; value: string }[] }
+  | { type: 'file'; name: string; url: string; size?: number }
+
+export interface IntentMatch {
+  name: string
+  confidence: number
+}
+
+/** The `/api/chat` response body. */
+export interface BotReply {
+  sessionId: string
+  intent: IntentMatch
+  parameters: Record<string, unknown>
+  messages: Message[]
+}
+
+/** The `/api/nlu` response body: understanding only, no side effects. */
+export interface Understanding {
+  intent: IntentMatch
+  parameters: Record<string, unknown>
+}
+
+/** Sent when work started in an earlier turn finishes (a long task) or needs attention. */
+export interface Notification {
+  sessionId: string
+  identity: Identity
+  messages: Message[]
+}
+
+export interface Bot {
+  process(turn: Turn): Promise<BotReply>
+  understand(text: string, sessionId?: string): Promise<Understanding>
+  /** Registers a listener for follow-up messages; returns an unsubscribe function. */
+  subscribe(listener: (n: Notification) => void | Promise<void>): () => void
+  /**
+   * Messages queued for a session that no push channel delivered (Dialogflow users get them on
+   * their next turn); reading drains them.
+   */
+  drainPending(sessionId: string): Promise<Message[]>
+  /** Stops timers and background pollers; logs out Anaplan sessions. */
+  close(): Promise<void>
+}
