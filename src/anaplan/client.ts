@@ -1,0 +1,506 @@
+/**
+ * `AnaplanClient`: options, the one `request()` (auth, timeout, deadline, retries) and the wiring of
+ * the resources. Multi-step flows (chunked upload, start-poll-dump) live in the resources, never here.
+ */
+import type {
+  AnaplanCredentials,
+  AuthTokenInfo,
+  ModelRef,
+  ModelScope,
+  ModelsApi,
+  RequestOptions,
+  TokenValidation,
+  UsersApi,
+  WorkspacesApi,
+} from './api.ts'
+import { AuthApi } from './auth/auth-api.ts'
+import { type ClientLogger, noopLogger, TokenManager } from './auth/token-manager.ts'
+import { resolveName, TtlCache } from './core/names.ts'
+import { type AttemptOutcome, backoff, parseRetryAfter, shouldRetry } from './core/retry.ts'
+import type { ApiResponse, RequestSpec, Transport } from './core/transport.ts'
+import {
+  AbortError,
+  AnaplanError,
+  APIError,
+  ConfigError,
+  ConnectionError,
+  ProtocolError,
+  RateLimitError,
+  TimeoutError,
+} from './errors.ts'
+import { redactUrl } from './internal/redact.ts'
+import { sleep as defaultSleep } from './internal/sleep.ts'
+import { ModelScopeImpl } from './resources/model-scope.ts'
+import { ModelsResource, UsersResource, WorkspacesResource } from './resources/tenant.ts'
+
+export type { ClientLogger } from './auth/token-manager.ts'
+
+/** Options of {@link AnaplanClient}. */
+export interface AnaplanClientOptions {
+  /** Auth service base. @default 'https://auth.anaplan.com' */
+  authUrl?: string
+  /** Integration API base. @default 'https://api.anaplan.com/2/0' */
+  apiUrl?: string
+  /** Credentials; or give `credentialsProvider`. */
+  credentials?: AnaplanCredentials
+  /** Called once, on the first authenticate, when `credentials` is not given (secret managers). */
+  credentialsProvider?: () => Promise<AnaplanCredentials>
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch
+  /** Per-attempt timeout in ms. @default 60000 */
+  timeoutMs?: number
+  /** Retries after the first attempt. @default 3 */
+  maxRetries?: number
+  /** @default a logger that drops everything */
+  logger?: ClientLogger
+  /** Clock (epoch ms). @default Date.now */
+  now?: () => number
+  /** @default 'anaplan-chat-bot-client/0.1' */
+  userAgent?: string
+  /** Sleep used between retries and polls (tests capture delays with it). @default setTimeout-based */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Jitter source in [0, 1). @default Math.random */
+  random?: () => number
+  /** Random bytes for the certificate nonce. @default crypto.randomBytes */
+  randomBytes?: (n: number) => Uint8Array
+  /** How long resolved names stay cached. @default 60000 */
+  nameCacheTtlMs?: number
+  /** Background token refresh this long before expiry. @default 300000 */
+  eagerRefreshMs?: number
+  /**
+   * Tolerance for clock skew when adopting a task after an ambiguous start: a task created up to this
+   * long before our POST began still counts as ours. @default 1000
+   */
+  reconcileSkewMs?: number
+}
+
+/** Counters for benchmarks and health pages. */
+export interface ClientStats {
+  /** HTTP attempts sent, retries included. */
+  requests: number
+  retries: number
+  retriesByReason: Record<string, number>
+  readonly authenticate: number
+  readonly refresh: number
+}
+
+interface Shared {
+  tokens: TokenManager
+  cache: TtlCache
+  counters: { requests: number; retries: number; retriesByReason: Record<string, number> }
+}
+
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/**
+ * A typed client for the Anaplan auth service and Integration API v2.
+ *
+ * @example
+ * const client = new AnaplanClient({ credentials: { kind: 'basic', username, password } })
+ * const model = await client.model({ workspace: 'FP&A Demo', model: 'Sales Forecast' })
+ * const data = await model.readView('Revenue by Region', { Products: 'Widgets' })
+ * await client.close()
+ */
+export class AnaplanClient implements Transport {
+  readonly users: UsersApi
+  readonly workspaces: WorkspacesApi
+  readonly models: ModelsApi
+  /** The token manager, shared with clients made by {@link withOptions}. */
+  readonly tokens: TokenManager
+  /** Auth-service calls: `validate()` the current token. */
+  readonly auth: { validate(options?: RequestOptions): Promise<TokenValidation> }
+  /** @internal name cache shared with derived clients */
+  readonly cache: TtlCache
+  readonly options: Readonly<AnaplanClientOptions>
+  readonly #authUrl: string
+  readonly #apiUrl: string
+  readonly #fetch: typeof fetch
+  readonly #logger: ClientLogger
+  readonly #shared: Shared
+  readonly #authApi: AuthApi
+
+  constructor(options: AnaplanClientOptions, shared?: Shared) {
+    this.options = { ...options }
+    this.#authUrl = trimSlash(options.authUrl ?? 'https://auth.anaplan.com')
+    this.#apiUrl = trimSlash(options.apiUrl ?? 'https://api.anaplan.com/2/0')
+    checkUrl('authUrl', this.#authUrl)
+    checkUrl('apiUrl', this.#apiUrl)
+    const f = options.fetch ?? globalThis.fetch
+    if (typeof f !== 'function') throw new ConfigError('No fetch implementation available')
+    this.#fetch = f
+    this.#logger = options.logger ?? noopLogger
+    this.#authApi = new AuthApi(this, {
+      ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
+    })
+    if (shared) this.#shared = shared
+    else {
+      if (!options.credentials && !options.credentialsProvider) {
+        throw new ConfigError('AnaplanClient needs `credentials` or `credentialsProvider`')
+      }
+      this.#shared = {
+        tokens: this.#makeTokenManager(options),
+        cache: new TtlCache(options.nameCacheTtlMs ?? 60_000, () => this.now()),
+        counters: { requests: 0, retries: 0, retriesByReason: {} },
+      }
+    }
+    this.tokens = this.#shared.tokens
+    this.cache = this.#shared.cache
+    this.users = new UsersResource(this)
+    this.workspaces = new WorkspacesResource(this)
+    this.models = new ModelsResource(this)
+    this.auth = {
+      validate: async (o?: RequestOptions) => this.#authApi.validate(await this.tokens.getToken(), o),
+    }
+  }
+
+  #makeTokenManager(options: AnaplanClientOptions): TokenManager {
+    let creds: Promise<AnaplanCredentials> | undefined
+    const getCreds = (): Promise<AnaplanCredentials> => {
+      if (options.credentials) return Promise.resolve(options.credentials)
+      if (!creds) {
+        creds = options.credentialsProvider!()
+        creds.catch(() => {
+          creds = undefined
+        })
+      }
+      return creds
+    }
+    const kind = options.credentials?.kind
+    // Tokens handed to us (kind 'token') are not ours to revoke; OAuth access tokens have no logout.
+    const owned = kind !== 'token' && kind !== 'oauth'
+    return new TokenManager({
+      authenticate: async () => this.#authApi.authenticate(await getCreds(), { now: () => this.now() }),
+      refresh: async (token): Promise<AuthTokenInfo> => {
+        const c = await getCreds()
+        if (c.kind === 'oauth' || c.kind === 'token')
+          return this.#authApi.authenticate(c, { now: () => this.now() })
+        return this.#authApi.refresh(token)
+      },
+      ...(owned || !kind
+        ? {
+            logout: async (token: string) => {
+              const c = await getCreds()
+              if (c.kind === 'basic' || c.kind === 'certificate') await this.#authApi.logout(token)
+            },
+          }
+        : {}),
+      now: () => this.now(),
+      ...(options.eagerRefreshMs !== undefined ? { eagerRefreshMs: options.eagerRefreshMs } : {}),
+      logger: this.#logger,
+    })
+  }
+
+  /** The client's clock. */
+  now(): number {
+    return (this.options.now ?? Date.now)()
+  }
+
+  /** Counters shared with derived clients. */
+  get stats(): ClientStats {
+    const c = this.#shared.counters
+    const t = this.tokens.stats
+    return {
+      requests: c.requests,
+      retries: c.retries,
+      retriesByReason: { ...c.retriesByReason },
+      authenticate: t.authenticate,
+      refresh: t.refresh,
+    }
+  }
+
+  /** A client with some options changed that shares this one's token manager, name cache and stats. */
+  withOptions(
+    partial: Partial<Omit<AnaplanClientOptions, 'credentials' | 'credentialsProvider'>>,
+  ): AnaplanClient {
+    return new AnaplanClient({ ...this.options, ...partial }, this.#shared)
+  }
+
+  /**
+   * Resolves a workspace and model by name or id (searching every workspace the user sees when
+   * `workspace` is omitted) and returns the operations on that model.
+   * @throws {NameResolutionError} When either name is unknown or ambiguous.
+   * @example const m = await client.model({ model: 'Sales Forecast' })
+   */
+  async model(ref: ModelRef, options?: RequestOptions): Promise<ModelScope> {
+    if (ref.workspace) {
+      const workspaces = await this.cache.get('workspaces', () => this.workspaces.list(options))
+      const ws = resolveName('workspace', workspaces, ref.workspace)
+      const models = await this.cache.get(`models:${ws.id}`, () =>
+        this.models.list({ workspaceId: ws.id }, options),
+      )
+      const m = resolveName('model', models, ref.model)
+      return new ModelScopeImpl(this, ws.id, m.id, { workspaceName: ws.name, modelName: m.name })
+    }
+    const models = await this.cache.get('models:*', () => this.models.list({}, options))
+    const m = resolveName('model', models, ref.model)
+    return new ModelScopeImpl(this, m.currentWorkspaceId, m.id, {
+      workspaceName: m.currentWorkspaceName,
+      modelName: m.name,
+    })
+  }
+
+  /** Operations on a model whose ids are known (no lookup). */
+  modelById(workspaceId: string, modelId: string): ModelScope {
+    return new ModelScopeImpl(this, workspaceId, modelId, {})
+  }
+
+  /** Logs out if a token is held. The client can still be used afterwards (it re-authenticates). */
+  async close(): Promise<void> {
+    await this.tokens.logout()
+  }
+
+  /**
+   * Sends one logical request: authenticates, applies the per-attempt timeout and the deadline, and
+   * retries by the policy of `core/retry.ts`. A 401 invalidates the token and replays once.
+   * @throws {APIError} subclass per status; {@link ConnectionError}, {@link TimeoutError}, {@link AbortError}.
+   */
+  async request<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const method = spec.method
+    const idempotent = spec.idempotent ?? (method !== 'POST' && method !== 'PATCH')
+    const url = this.#url(spec)
+    const maxRetries = options.maxRetries ?? this.options.maxRetries ?? 3
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 60_000
+    const { deadline, signal } = options
+    const sleep = this.options.sleep ?? defaultSleep
+    const info = { method, url }
+    let attempt = 0
+    let replayed401 = false
+
+    for (;;) {
+      if (signal?.aborted) throw new AbortError('The request was aborted', { cause: signal.reason })
+      let budget = timeoutMs
+      if (deadline !== undefined) {
+        const left = deadline - this.now()
+        if (left <= 0)
+          throw new TimeoutError(`${method} ${redactUrl(url)} passed its deadline`, info, 'connect')
+        budget = Math.min(budget, left)
+      }
+      const token = spec.auth === 'none' ? undefined : await this.tokens.getToken()
+      const headers = this.#headers(spec, options, token)
+      this.#shared.counters.requests++
+      const result = await this.#attempt<T>(spec, url, headers, budget, signal)
+
+      if (result.ok) return result.response
+      let error: AnaplanError = result.error
+      const outcome = result.outcome
+
+      if (outcome.kind === 'status' && outcome.status === 401 && token !== undefined && !replayed401) {
+        // The token died server-side (logout elsewhere, clock skew): renew and replay once.
+        replayed401 = true
+        this.tokens.invalidate(token)
+        this.#logger.info({ method, url: redactUrl(url) }, 'Anaplan token rejected; re-authenticating')
+        continue
+      }
+      const decision = shouldRetry(outcome, idempotent)
+      if (!decision.retry || attempt >= maxRetries) throw error
+
+      const hinted =
+        error instanceof APIError ? parseRetryAfter(error.headers.get('retry-after'), this.now()) : undefined
+      const delay = hinted ?? backoff(attempt, decision.policy, this.options.random)
+      if (deadline !== undefined && this.now() + delay >= deadline) {
+        if (error instanceof RateLimitError) error.retryAfterMs = delay
+        throw error
+      }
+      const reason = decision.reason ?? 'unknown'
+      const c = this.#shared.counters
+      c.retries++
+      c.retriesByReason[reason] = (c.retriesByReason[reason] ?? 0) + 1
+      this.#logger.info(
+        { method, url: redactUrl(url), attempt: attempt + 1, reason, delayMs: delay },
+        'retrying Anaplan request',
+      )
+      try {
+        await sleep(delay, signal)
+      } catch (e) {
+        error = e instanceof AnaplanError ? e : new AbortError('The request was aborted', { cause: e })
+        throw error
+      }
+      attempt++
+    }
+  }
+
+  async #attempt<T>(
+    spec: RequestSpec,
+    url: string,
+    headers: Record<string, string>,
+    budget: number,
+    signal: AbortSignal | undefined,
+  ): Promise<
+    { ok: true; response: ApiResponse<T> } | { ok: false; error: AnaplanError; outcome: AttemptOutcome }
+  > {
+    const info = { method: spec.method, url }
+    const controller = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+    }, budget)
+    const onAbort = () => controller.abort()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      let res: Response
+      try {
+        res = await this.#fetch(url, {
+          method: spec.method,
+          headers,
+          signal: controller.signal,
+          ...(spec.body !== undefined
+            ? { body: JSON.stringify(spec.body) }
+            : spec.rawBody !== undefined
+              ? { body: spec.rawBody as BodyInit }
+              : {}),
+        })
+      } catch (cause) {
+        return this.#failure(cause, info, timedOut, signal, 'send')
+      }
+      try {
+        if (res.status >= 200 && res.status < 300) {
+          const data = (await this.#parse(res, spec.parse ?? 'json', info)) as T
+          return { ok: true, response: { status: res.status, headers: res.headers, data } }
+        }
+        const text = await res.text()
+        const error = APIError.fromResponse(res, parseMaybeJson(text), info)
+        return { ok: false, error, outcome: { kind: 'status', status: res.status } }
+      } catch (cause) {
+        if (cause instanceof ProtocolError) return { ok: false, error: cause, outcome: { kind: 'unknown' } }
+        return this.#failure(cause, info, timedOut, signal, 'body')
+      }
+    } finally {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  #failure(
+    cause: unknown,
+    info: { method: string; url: string },
+    timedOut: boolean,
+    signal: AbortSignal | undefined,
+    stage: 'send' | 'body',
+  ): { ok: false; error: AnaplanError; outcome: AttemptOutcome } {
+    if (signal?.aborted) {
+      throw new AbortError('The request was aborted', { cause: signal.reason })
+    }
+    const where = `${info.method} ${redactUrl(info.url)}`
+    if (timedOut) {
+      return {
+        ok: false,
+        error: new TimeoutError(`${where} timed out`, info, 'response', { cause }),
+        outcome: { kind: 'timeout' },
+      }
+    }
+    const code = errorCode(cause)
+    if (stage === 'send' && code && CONNECT_CODES.has(code)) {
+      return {
+        ok: false,
+        error: new ConnectionError(`${where} could not connect (${code})`, info, 'connect', { cause }),
+        outcome: { kind: 'connect' },
+      }
+    }
+    if (cause instanceof TypeError || code) {
+      return {
+        ok: false,
+        error: new ConnectionError(
+          `${where} lost its connection${code ? ` (${code})` : ''}`,
+          info,
+          'response',
+          {
+            cause,
+          },
+        ),
+        outcome: { kind: 'reset' },
+      }
+    }
+    return {
+      ok: false,
+      error: new ConnectionError(`${where} failed unexpectedly`, info, 'response', { cause }),
+      outcome: { kind: 'unknown' },
+    }
+  }
+
+  async #parse(
+    res: Response,
+    parse: NonNullable<RequestSpec['parse']>,
+    info: { method: string; url: string },
+  ) {
+    if (parse === 'none') {
+      await res.body?.cancel()
+      return undefined
+    }
+    if (parse === 'bytes') return new Uint8Array(await res.arrayBuffer())
+    const text = await res.text()
+    if (parse === 'text') return text
+    if (text.trim() === '') return undefined
+    try {
+      return JSON.parse(text) as unknown
+    } catch {
+      throw new ProtocolError(
+        `${info.method} ${redactUrl(info.url)} returned ${res.status} with a body that is not JSON`,
+      )
+    }
+  }
+
+  #url(spec: RequestSpec): string {
+    if (spec.url) return appendQuery(spec.url, spec.query)
+    const base = spec.service === 'auth' ? this.#authUrl : this.#apiUrl
+    return appendQuery(base + spec.path, spec.query)
+  }
+
+  #headers(spec: RequestSpec, options: RequestOptions, token: string | undefined): Record<string, string> {
+    const h: Record<string, string> = {
+      accept: spec.accept ?? 'application/json',
+      'user-agent': this.options.userAgent ?? 'anaplan-chat-bot-client/0.1',
+    }
+    if (spec.body !== undefined) h['content-type'] = 'application/json'
+    if (spec.contentType) h['content-type'] = spec.contentType
+    if (token !== undefined) h.authorization = `AnaplanAuthToken ${token}`
+    Object.assign(h, options.headers, spec.headers)
+    return h
+  }
+}
+
+function appendQuery(url: string, query: RequestSpec['query']): string {
+  if (!query) return url
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v))
+  const qs = params.toString()
+  return qs ? `${url}${url.includes('?') ? '&' : '?'}${qs}` : url
+}
+
+function parseMaybeJson(text: string): unknown {
+  if (!text) return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+function errorCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, i = 0; cur && i < 4; i++) {
+    const code = (cur as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    cur = (cur as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+function trimSlash(s: string): string {
+  return s.replace(/\/+$/, '')
+}
+
+function checkUrl(name: string, value: string): void {
+  try {
+    const u = new URL(value)
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol')
+  } catch {
+    throw new ConfigError(`${name} is not an http(s) URL: ${redactUrl(value)}`)
+  }
+}

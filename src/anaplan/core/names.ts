@@ -1,0 +1,110 @@
+/**
+ * Names or ids, everywhere: one resolver used by every selector, and a short-lived cache of the
+ * listings it resolves against. Matching is case-insensitive on the trimmed text; ids win over
+ * names, names over codes. Unknown or ambiguous input raises `NameResolutionError` with close matches.
+ */
+import { NameResolutionError } from '../errors.ts'
+
+export interface Nameable {
+  id: string
+  name: string
+  code?: string | undefined
+}
+
+/** Normalises for comparison: trimmed, case-folded, inner whitespace collapsed. */
+export function normalizeName(s: string): string {
+  return s.trim().replace(/\s+/g, ' ').toLocaleLowerCase('en')
+}
+
+/**
+ * Finds the one object whose id, name or code matches `query`.
+ * @throws {NameResolutionError} `not_found` with up to 5 close matches, or `ambiguous` with the matches.
+ */
+export function resolveName<T extends Nameable>(kind: string, items: readonly T[], query: string): T {
+  const q = query.trim()
+  const byId = items.filter((i) => i.id === q)
+  if (byId.length === 1) return byId[0]!
+  const nq = normalizeName(q)
+  for (const field of ['name', 'code'] as const) {
+    const hits = items.filter((i) => {
+      const v = i[field]
+      return typeof v === 'string' && normalizeName(v) === nq
+    })
+    if (hits.length === 1) return hits[0]!
+    if (hits.length > 1) throw new NameResolutionError(kind, query, 'ambiguous', hits.map(display))
+  }
+  // Ids are case-insensitive in practice (model ids are upper-case hex, users type lower-case).
+  const byIdCi = items.filter((i) => i.id.toLowerCase() === q.toLowerCase())
+  if (byIdCi.length === 1) return byIdCi[0]!
+  throw new NameResolutionError(kind, query, 'not_found', closeMatches(items, q).map(display))
+}
+
+function display(i: Nameable): string {
+  return `${i.name} (${i.id})`
+}
+
+/** Up to `max` items whose name is near `query`: substring matches first, then by edit distance. */
+export function closeMatches<T extends Nameable>(items: readonly T[], query: string, max = 5): T[] {
+  const nq = normalizeName(query)
+  if (!nq) return []
+  const scored: { item: T; score: number }[] = []
+  for (const item of items) {
+    const n = normalizeName(item.name)
+    const contains = n.includes(nq) || (nq.length >= 3 && nq.includes(n))
+    const d = levenshtein(nq, n)
+    const limit = Math.max(2, Math.floor(Math.max(nq.length, n.length) / 3))
+    if (contains) scored.push({ item, score: -1 + d / 1000 })
+    else if (d <= limit) scored.push({ item, score: d })
+  }
+  return scored
+    .sort((a, b) => a.score - b.score)
+    .slice(0, max)
+    .map((s) => s.item)
+}
+
+/** Edit distance (insert, delete, substitute), two-row dynamic programme. */
+export function levenshtein(a: string, b: string): number {
+  if (a === b) return 0
+  if (!a.length) return b.length
+  if (!b.length) return a.length
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
+  let cur = new Array<number>(b.length + 1).fill(0)
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost)
+    }
+    ;[prev, cur] = [cur, prev]
+  }
+  return prev[b.length]!
+}
+
+/**
+ * A per-client cache of listings (workspaces, a model's lists, actions...), keyed by string.
+ * Entries expire after `ttlMs`; concurrent loads of one key share a promise; failures are not cached.
+ */
+export class TtlCache {
+  readonly #entries = new Map<string, { expires: number; value: Promise<unknown> }>()
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.#entries.get(key)
+    if (hit && hit.expires > this.now()) return hit.value as Promise<T>
+    const value = load()
+    const entry = { expires: this.now() + this.ttlMs, value }
+    this.#entries.set(key, entry)
+    value.catch(() => {
+      if (this.#entries.get(key) === entry) this.#entries.delete(key)
+    })
+    return value
+  }
+
+  /** Drops entries whose key starts with `prefix` (all when omitted), e.g. after a list write. */
+  invalidate(prefix = ''): void {
+    for (const k of [...this.#entries.keys()]) if (k.startsWith(prefix)) this.#entries.delete(k)
+  }
+}

@@ -1,0 +1,43 @@
+/** The request description every resource hands to `AnaplanClient.request()`. */
+import type { RequestOptions } from '../api.ts'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'
+
+export interface RequestSpec {
+  method: HttpMethod
+  /** Path under the service base, built with the `path` tag. */
+  path: string
+  /** Which base URL: the Integration API (default) or the auth service. */
+  service?: 'api' | 'auth'
+  /** Absolute URL instead of service + path (OAuth token endpoint). */
+  url?: string
+  query?: Record<string, string | number | boolean | undefined>
+  /** JSON body. */
+  body?: unknown
+  /** Raw body (chunk uploads, form posts); `contentType` says what it is. */
+  rawBody?: Uint8Array | string
+  contentType?: string
+  accept?: string
+  headers?: Record<string, string>
+  /**
+   * May the request be re-sent after an ambiguous failure (timeout, reset, 5xx)?
+   * @default true for GET/PUT/DELETE, false for POST/PATCH
+   */
+  idempotent?: boolean
+  /** `token` sends `AnaplanAuthToken <token>`; `none` sends only `headers`. @default 'token' */
+  auth?: 'token' | 'none'
+  /** How to read a 2xx body. @default 'json' */
+  parse?: 'json' | 'text' | 'bytes' | 'none'
+}
+
+export interface ApiResponse<T> {
+  status: number
+  headers: Headers
+  data: T
+}
+
+/** What resources need from the client. */
+export interface Transport {
+  request<T>(spec: RequestSpec, options?: RequestOptions): Promise<ApiResponse<T>>
+  now(): number
+}

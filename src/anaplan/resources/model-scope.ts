@@ -1,0 +1,892 @@
+/**
+ * Everything that happens inside one model: bulk actions and tasks, files and dumps, and the
+ * transactional API. Selectors take a name, a code or an id (resolved through `core/names.ts`
+ * against listings cached per client).
+ */
+import { createWriteStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import type {
+  ActionDefinition,
+  ActionType,
+  AnaplanFile,
+  CellWrite,
+  CellWriteResult,
+  CurrentPeriod,
+  DownloadOptions,
+  ExportDefinition,
+  ImportDefinition,
+  ItemFailure,
+  LineItem,
+  ListItem,
+  ListItemInput,
+  ListWriteResult,
+  ModelScope,
+  Module,
+  NamedObject,
+  PageSelection,
+  PollOptions,
+  RequestOptions,
+  RunOptions,
+  RunResult,
+  StartTaskOptions,
+  Task,
+  TaskResult,
+  UploadOptions,
+  UploadSource,
+  Version,
+  View,
+  ViewData,
+  ViewMetadata,
+} from '../api.ts'
+import type { ClientLogger } from '../auth/token-manager.ts'
+import { type Nameable, resolveName, type TtlCache } from '../core/names.ts'
+import { pollTask } from '../core/polling.ts'
+import type { Transport } from '../core/transport.ts'
+import {
+  AnaplanError,
+  ConnectionError,
+  NameResolutionError,
+  ProtocolError,
+  ServerError,
+  TaskFailedError,
+  TimeoutError,
+  ValidationError,
+} from '../errors.ts'
+import { path } from '../internal/path.ts'
+import { sleep as defaultSleep } from '../internal/sleep.ts'
+import { arrayOf, listAll, objectOf, taskOf } from './envelope.ts'
+import { downloadFile, uploadFile } from './files.ts'
+
+/** What a scope needs from its client. */
+export interface ScopeHost extends Transport {
+  readonly cache: TtlCache
+  readonly options: {
+    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+    readonly logger?: ClientLogger
+    readonly reconcileSkewMs?: number
+  }
+}
+
+const PLURAL: Record<ActionType, string> = {
+  import: 'imports',
+  export: 'exports',
+  process: 'processes',
+  action: 'actions',
+}
+const ACTION_TYPES: ActionType[] = ['import', 'export', 'process', 'action']
+
+/** Anaplan's per-call limits for transactional writes. */
+export const LIST_BATCH = 100_000
+export const CELL_BATCH = 100_000
+export const CELL_BATCH_BYTES = 15 * 1024 * 1024
+
+/** Ids of the built-in dimensions. */
+export const TIME_DIMENSION_ID = '20000000003'
+export const VERSIONS_DIMENSION_ID = '20000000020'
+
+/**
+ * True when a failed non-idempotent request may have been acted on by the server: our timeout, a
+ * connection lost after sending, or a 5xx.
+ */
+export function isAmbiguousFailure(e: unknown): boolean {
+  if (e instanceof TimeoutError) return e.phase === 'response'
+  if (e instanceof ConnectionError) return e.phase === 'response'
+  return e instanceof ServerError
+}
+
+function reqOpts(o: RequestOptions | undefined): RequestOptions {
+  if (!o) return {}
+  const out: RequestOptions = {}
+  if (o.signal) out.signal = o.signal
+  if (o.timeoutMs !== undefined) out.timeoutMs = o.timeoutMs
+  if (o.maxRetries !== undefined) out.maxRetries = o.maxRetries
+  if (o.deadline !== undefined) out.deadline = o.deadline
+  if (o.headers) out.headers = o.headers
+  return out
+}
+
+export class ModelScopeImpl implements ModelScope {
+  readonly workspaceName?: string
+  readonly modelName?: string
+  /** `/workspaces/{ws}/models/{m}` */
+  readonly #ws: string
+  /** `/models/{m}` */
+  readonly #m: string
+
+  constructor(
+    private readonly host: ScopeHost,
+    readonly workspaceId: string,
+    readonly modelId: string,
+    names: { workspaceName?: string; modelName?: string },
+  ) {
+    this.#ws = path`/workspaces/${workspaceId}/models/${modelId}`
+    this.#m = path`/models/${modelId}`
+    if (names.workspaceName !== undefined) this.workspaceName = names.workspaceName
+    if (names.modelName !== undefined) this.modelName = names.modelName
+  }
+
+  #cached<T>(kind: string, load: () => Promise<T>): Promise<T> {
+    return this.host.cache.get(`${this.modelId}:${kind}`, load)
+  }
+
+  #sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return (this.host.options.sleep ?? defaultSleep)(ms, signal)
+  }
+
+  // ------------------------------------------------------------------ bulk: actions
+
+  /** @example const imports = await model.listActions('import') */
+  listActions(type: ActionType, options?: RequestOptions): Promise<NamedObject[]> {
+    const key = PLURAL[type]
+    if (!key) throw new ValidationError(`Unknown action type "${String(type)}"`)
+    return listAll<NamedObject>(this.host, { path: `${this.#m}/${key}` }, key, reqOpts(options))
+  }
+
+  /** @example await model.listImports() */
+  listImports(options?: RequestOptions): Promise<ImportDefinition[]> {
+    return this.listActions('import', options) as Promise<ImportDefinition[]>
+  }
+  /** @example await model.listExports() */
+  listExports(options?: RequestOptions): Promise<ExportDefinition[]> {
+    return this.listActions('export', options) as Promise<ExportDefinition[]>
+  }
+  /** @example await model.listProcesses() */
+  listProcesses(options?: RequestOptions): Promise<NamedObject[]> {
+    return this.listActions('process', options)
+  }
+  /** "Other" actions such as delete-by-selection. @example await model.listOtherActions() */
+  listOtherActions(options?: RequestOptions): Promise<ActionDefinition[]> {
+    return this.listActions('action', options) as Promise<ActionDefinition[]>
+  }
+
+  #actions(type: ActionType, options?: RequestOptions): Promise<NamedObject[]> {
+    return this.#cached(`actions:${type}`, () => this.listActions(type, options))
+  }
+
+  /**
+   * Metadata of one action (`importMetadata`, `exportMetadata`, `processMetadata`...).
+   * @example const meta = await model.actionMetadata('process', 'Monthly Refresh')
+   */
+  async actionMetadata(type: Exclude<ActionType, 'action'>, nameOrId: string, options?: RequestOptions) {
+    const { action } = await this.findAction(nameOrId, type, options)
+    const res = await this.host.request(
+      { method: 'GET', path: `${this.#m}/${PLURAL[type]}${path`/${action.id}`}` },
+      reqOpts(options),
+    )
+    return objectOf<Record<string, unknown>>(res.data, `${type}Metadata`)
+  }
+
+  /**
+   * Resolves an action by name or id, in one type or across all four.
+   * @throws {NameResolutionError} When unknown, or when the name exists in several types.
+   * @example const { type, action } = await model.findAction('Monthly Refresh')
+   */
+  async findAction(
+    nameOrId: string,
+    type?: ActionType,
+    options?: RequestOptions,
+  ): Promise<{ type: ActionType; action: NamedObject }> {
+    if (type) {
+      const action = resolveName(type, await this.#actions(type, options), nameOrId)
+      return { type, action }
+    }
+    const lists = await Promise.all(ACTION_TYPES.map((t) => this.#actions(t, options)))
+    const tagged = lists.flatMap((items, i) =>
+      items.map((a) => ({ ...a, actionType: ACTION_TYPES[i] as ActionType, original: a })),
+    )
+    const hit = resolveName('action', tagged, nameOrId)
+    return { type: hit.actionType, action: hit.original }
+  }
+
+  #tasksPath(type: ActionType, actionId: string): string {
+    const key = PLURAL[type]
+    if (!key) throw new ValidationError(`Unknown action type "${String(type)}"`)
+    return `${this.#ws}/${key}${path`/${actionId}/tasks`}`
+  }
+
+  /**
+   * Starts a task. After an ambiguous failure (timeout, dropped connection, 5xx) the POST is not
+   * re-sent: the action's tasks are listed and one created after our request began is adopted, so an
+   * import never runs twice. Without such a task the original error is thrown.
+   * @example const task = await model.startTask('import', importId, { localeName: 'en_US' })
+   */
+  async startTask(type: ActionType, actionId: string, options: StartTaskOptions = {}): Promise<Task> {
+    const body: { localeName: string; mappingParameters?: StartTaskOptions['mappingParameters'] } = {
+      localeName: options.localeName ?? 'en_US',
+    }
+    if (options.mappingParameters?.length) body.mappingParameters = options.mappingParameters
+    const started = this.host.now()
+    const tasksPath = this.#tasksPath(type, actionId)
+    try {
+      const res = await this.host.request(
+        { method: 'POST', path: tasksPath, body, idempotent: false },
+        reqOpts(options),
+      )
+      return taskOf(res.data)
+    } catch (error) {
+      if (!isAmbiguousFailure(error)) throw error
+      const adopted = await this.#reconcile(type, actionId, started, options).catch(() => undefined)
+      if (!adopted) throw error
+      this.host.options.logger?.info(
+        { actionType: type, actionId, taskId: adopted.taskId },
+        'adopted the task created by an ambiguous start',
+      )
+      return adopted
+    }
+  }
+
+  async #reconcile(type: ActionType, actionId: string, started: number, options: RequestOptions) {
+    const skew = this.host.options.reconcileSkewMs ?? 1000
+    const { deadline, signal } = options
+    const tasks = await this.listTasks(type, actionId, {
+      ...(signal ? { signal } : {}),
+      ...(deadline !== undefined ? { deadline } : {}),
+    })
+    const mine = tasks
+      .filter((t) => typeof t.creationTime === 'number' && t.creationTime >= started - skew)
+      .sort((a, b) => (a.creationTime ?? 0) - (b.creationTime ?? 0))
+    return mine[0]
+  }
+
+  /** @example const t = await model.getTask('export', exportId, taskId) */
+  async getTask(type: ActionType, actionId: string, taskId: string, options?: RequestOptions): Promise<Task> {
+    const res = await this.host.request(
+      { method: 'GET', path: `${this.#tasksPath(type, actionId)}${path`/${taskId}`}` },
+      reqOpts(options),
+    )
+    return taskOf(res.data)
+  }
+
+  /** Tasks of one action, oldest first. @example await model.listTasks('import', importId) */
+  listTasks(type: ActionType, actionId: string, options?: RequestOptions): Promise<Task[]> {
+    return listAll<Task>(
+      this.host,
+      { path: this.#tasksPath(type, actionId) },
+      ['tasks', 'task'],
+      reqOpts(options),
+    )
+  }
+
+  /** Asks Anaplan to cancel (roll back) a running task. @example await model.cancelTask('import', id, taskId) */
+  async cancelTask(
+    type: ActionType,
+    actionId: string,
+    taskId: string,
+    options?: RequestOptions,
+  ): Promise<Task> {
+    const res = await this.host.request(
+      { method: 'DELETE', path: `${this.#tasksPath(type, actionId)}${path`/${taskId}`}` },
+      reqOpts(options),
+    )
+    const b = res.data as { task?: Task; taskId?: string } | undefined
+    if (b?.task?.taskId || b?.taskId) return taskOf(b)
+    return this.getTask(type, actionId, taskId, options)
+  }
+
+  /**
+   * Polls until COMPLETE or CANCELLED (intervals grow ×1.5 from `intervalMs` to `maxIntervalMs`).
+   * Returns the final task whether or not it succeeded, unless `throwOnFailure` is set.
+   * @throws {TimeoutError} Past `deadline`. {@link TaskFailedError} with `throwOnFailure`.
+   * @example const done = await model.waitForTask('import', importId, task.taskId, { deadline: Date.now() + 60_000 })
+   */
+  async waitForTask(
+    type: ActionType,
+    actionId: string,
+    taskId: string,
+    options: PollOptions & { throwOnFailure?: boolean } = {},
+  ): Promise<Task> {
+    const ro = reqOpts(options)
+    const task = await pollTask(() => this.getTask(type, actionId, taskId, ro), {
+      now: () => this.host.now(),
+      sleep: (ms, s) => this.#sleep(ms, s),
+      label: `${type} task`,
+      ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
+      ...(options.maxIntervalMs !== undefined ? { maxIntervalMs: options.maxIntervalMs } : {}),
+      ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    })
+    if (options.throwOnFailure && task.result && !task.result.successful) {
+      throw new TaskFailedError(failureMessage(type, task), { task: task.result, taskId: task.taskId })
+    }
+    return task
+  }
+
+  /**
+   * Runs an action end to end: uploads `file` to the import's data source, starts the task (safe
+   * against ambiguous failures), polls it, and fetches failure dumps.
+   * @throws {TaskFailedError} When the task completes unsuccessfully (unless `throwOnFailure: false`).
+   * @example const r = await model.run('import', 'Load Actuals', { file: csvText })
+   */
+  async run(type: ActionType, nameOrId: string, options: RunOptions = {}): Promise<RunResult> {
+    const { type: t, action } = await this.findAction(nameOrId, type, options)
+    const ro = reqOpts(options)
+    if (options.file !== undefined) {
+      const fileId = await this.#dataSourceFor(t, action.id, ro)
+      await this.upload(fileId, options.file, ro)
+    }
+    const start: StartTaskOptions = { ...ro }
+    if (options.localeName) start.localeName = options.localeName
+    if (options.mappingParameters) start.mappingParameters = options.mappingParameters
+    const task = await this.startTask(t, action.id, start)
+    const poll: PollOptions = { ...ro }
+    if (options.intervalMs !== undefined) poll.intervalMs = options.intervalMs
+    if (options.maxIntervalMs !== undefined) poll.maxIntervalMs = options.maxIntervalMs
+    if (options.onProgress) poll.onProgress = options.onProgress
+    const final = await this.waitForTask(t, action.id, task.taskId, poll)
+    const result: RunResult = {
+      actionType: t,
+      actionId: action.id,
+      actionName: action.name,
+      task: final,
+      successful: final.taskState === 'COMPLETE' && final.result?.successful === true,
+    }
+    if (options.fetchDumps !== false && final.result && (t === 'import' || t === 'process')) {
+      const dumps = await this.#dumpsOf(t, action.id, final.taskId, final.result, ro)
+      if (dumps.length) result.dumps = dumps
+    }
+    if (!result.successful && options.throwOnFailure !== false) {
+      throw new TaskFailedError(failureMessage(t, final, action.name), {
+        task: final.result ?? { successful: false, failureDumpAvailable: false },
+        taskId: final.taskId,
+        ...(result.dumps ? { dumps: result.dumps } : {}),
+      })
+    }
+    return result
+  }
+
+  /** The file an import reads, or the first uploaded file read by a process's imports. */
+  async #dataSourceFor(type: ActionType, actionId: string, ro: RequestOptions): Promise<string> {
+    if (type === 'import') {
+      const imp = (await this.#actions('import', ro)).find((a) => a.id === actionId) as
+        | ImportDefinition
+        | undefined
+      if (imp?.importDataSourceId) return imp.importDataSourceId
+    }
+    if (type === 'process') {
+      const meta = await this.actionMetadata('process', actionId, ro)
+      const actions = (meta.actions ?? []) as { importDataSourceId?: string }[]
+      const src = actions.find((a) => a.importDataSourceId?.startsWith('113'))?.importDataSourceId
+      if (src) return src
+    }
+    throw new ValidationError(`The ${type} ${actionId} does not read an uploadable file`)
+  }
+
+  async #dumpsOf(
+    type: 'import' | 'process',
+    actionId: string,
+    taskId: string,
+    result: TaskResult,
+    ro: RequestOptions,
+  ): Promise<{ objectId: string; csv: string }[]> {
+    const out: { objectId: string; csv: string }[] = []
+    if (type === 'import') {
+      if (result.failureDumpAvailable) {
+        out.push({
+          objectId: result.objectId ?? actionId,
+          csv: await this.getDump('import', actionId, taskId, undefined, ro),
+        })
+      }
+      return out
+    }
+    for (const nested of result.nestedResults ?? []) {
+      if (nested.failureDumpAvailable && nested.objectId) {
+        out.push({
+          objectId: nested.objectId,
+          csv: await this.getDump('process', actionId, taskId, nested.objectId, ro),
+        })
+      }
+    }
+    return out
+  }
+
+  /**
+   * A failure dump (CSV text), read chunk by chunk: an import's own, or a nested import's within a
+   * process task (`nestedObjectId`).
+   * @example const csv = await model.getDump('import', importId, taskId)
+   */
+  async getDump(
+    type: 'import' | 'process',
+    actionId: string,
+    taskId: string,
+    nestedObjectId?: string,
+    options?: RequestOptions,
+  ): Promise<string> {
+    const ro = reqOpts(options)
+    let base: string
+    if (type === 'process') {
+      if (!nestedObjectId) throw new ValidationError('A process dump needs the nested object id')
+      base = `${this.#tasksPath('process', actionId)}${path`/${taskId}/dumps/${nestedObjectId}`}`
+    } else {
+      base = `${this.#tasksPath('import', actionId)}${path`/${taskId}/dump`}`
+    }
+    const chunks = await listAll<{ id: string }>(this.host, { path: `${base}/chunks` }, 'chunks', ro)
+    const decoder = new TextDecoder()
+    let text = ''
+    for (const c of chunks) {
+      const res = await this.host.request<Uint8Array>(
+        { method: 'GET', path: `${base}/chunks${path`/${c.id}`}`, accept: 'text/plain', parse: 'bytes' },
+        ro,
+      )
+      text += decoder.decode(res.data, { stream: true })
+    }
+    return text + decoder.decode()
+  }
+
+  // ------------------------------------------------------------------ files
+
+  /** Files of the model (import data sources and export outputs). @example await model.listFiles() */
+  listFiles(options?: RequestOptions): Promise<AnaplanFile[]> {
+    return listAll<AnaplanFile>(this.host, { path: `${this.#ws}/files` }, 'files', reqOpts(options))
+  }
+
+  async #fileId(nameOrId: string, options?: RequestOptions): Promise<string> {
+    const files = await this.#cached('files', () => this.listFiles(options))
+    try {
+      return resolveName('file', files, nameOrId).id
+    } catch (error) {
+      // An export's output file has the export's id; it may not be listed before the first run.
+      if (!(error instanceof NameResolutionError) || error.reason !== 'not_found') throw error
+      const exports = await this.#actions('export', options)
+      const hit = exports.find(
+        (e) => e.id === nameOrId.trim() || e.name.toLowerCase() === nameOrId.trim().toLowerCase(),
+      )
+      if (hit) return hit.id
+      if (/^11[36]\d{9}$/.test(nameOrId.trim())) return nameOrId.trim()
+      throw error
+    }
+  }
+
+  /**
+   * Uploads into a file (by name or id) in chunks of `chunkSize` (1–50 MB), gzip by default.
+   * @example await model.upload('actuals.csv', { path: './actuals.csv' })
+   */
+  async upload(
+    fileNameOrId: string,
+    source: UploadSource,
+    options: UploadOptions = {},
+  ): Promise<AnaplanFile> {
+    const id = await this.#fileId(fileNameOrId, options)
+    const file = await uploadFile(this.host, this.#ws, id, source, options)
+    this.host.cache.invalidate(`${this.modelId}:files`)
+    return file
+  }
+
+  /**
+   * Streams a file chunk by chunk (an export's output has the export's id or name).
+   * @example for await (const bytes of model.download('Revenue Export')) out.write(bytes)
+   */
+  async *download(fileNameOrId: string, options: DownloadOptions = {}): AsyncIterable<Uint8Array> {
+    const id = await this.#fileId(fileNameOrId, options)
+    yield* downloadFile(this.host, this.#ws, id, options)
+  }
+
+  /**
+   * Downloads to `filePath` holding one chunk at a time; returns the bytes written. A partial file
+   * is removed on failure.
+   * @example const n = await model.downloadToFile('Revenue Export', '/tmp/revenue.csv')
+   */
+  async downloadToFile(
+    fileNameOrId: string,
+    filePath: string,
+    options: DownloadOptions = {},
+  ): Promise<number> {
+    const out = createWriteStream(filePath)
+    let written = 0
+    try {
+      for await (const chunk of this.download(fileNameOrId, options)) {
+        written += chunk.byteLength
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve))
+      }
+      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())))
+      return written
+    } catch (error) {
+      out.destroy()
+      await rm(filePath, { force: true })
+      if (error instanceof AnaplanError) throw error
+      throw new AnaplanError(`Could not write ${filePath}`, { cause: error })
+    }
+  }
+
+  /** Removes the user's uploaded content of a file. @example await model.deleteFile('actuals.csv') */
+  async deleteFile(fileNameOrId: string, options?: RequestOptions): Promise<void> {
+    const id = await this.#fileId(fileNameOrId, options)
+    await this.host.request(
+      { method: 'DELETE', path: `${this.#ws}${path`/files/${id}`}`, parse: 'none' },
+      reqOpts(options),
+    )
+    this.host.cache.invalidate(`${this.modelId}:files`)
+  }
+
+  // ------------------------------------------------------------------ transactional: structure
+
+  /** @example const modules = await model.listModules() */
+  listModules(options?: RequestOptions): Promise<Module[]> {
+    return listAll<Module>(this.host, { path: `${this.#m}/modules` }, 'modules', reqOpts(options))
+  }
+
+  async #module(nameOrId: string, options?: RequestOptions): Promise<Module> {
+    return resolveName('module', await this.#cached('modules', () => this.listModules(options)), nameOrId)
+  }
+
+  /**
+   * Line items of one module, or of every module the user can read.
+   * @example const items = await model.listLineItems('REV01 Revenue')
+   */
+  async listLineItems(
+    moduleNameOrId?: string,
+    options?: RequestOptions & { includeAll?: boolean },
+  ): Promise<LineItem[]> {
+    const q = options?.includeAll ? { query: { includeAll: true } } : {}
+    if (moduleNameOrId) {
+      const mod = await this.#module(moduleNameOrId, options)
+      return listAll<LineItem>(
+        this.host,
+        { path: `${this.#m}${path`/modules/${mod.id}/lineItems`}`, ...q },
+        'items',
+        reqOpts(options),
+      )
+    }
+    return listAll<LineItem>(this.host, { path: `${this.#m}/lineItems`, ...q }, 'items', reqOpts(options))
+  }
+
+  /**
+   * Resolves a line item; `"Module.Line item"` picks one when a name exists in several modules.
+   */
+  async #lineItem(nameOrId: string, options?: RequestOptions): Promise<LineItem> {
+    const all = await this.#cached('lineItems', () => this.listLineItems(undefined, options))
+    const nameable = all.map((li) => ({ ...li, qualified: `${li.moduleName}.${li.name}` }))
+    try {
+      return resolveName('line item', nameable, nameOrId)
+    } catch (error) {
+      if (!(error instanceof NameResolutionError)) throw error
+      const byQualified = nameable.map((li) => ({ ...li, name: li.qualified }))
+      try {
+        return resolveName('line item', byQualified, nameOrId)
+      } catch {
+        throw error
+      }
+    }
+  }
+
+  /** Dimensions a line item applies to (Time and Versions included). @example await model.lineItemDimensions('Units') */
+  async lineItemDimensions(lineItemNameOrId: string, options?: RequestOptions): Promise<NamedObject[]> {
+    const li = await this.#lineItem(lineItemNameOrId, options)
+    const res = await this.host.request(
+      { method: 'GET', path: `${this.#m}${path`/lineItems/${li.id}/dimensions`}` },
+      reqOpts(options),
+    )
+    return arrayOf<NamedObject>(res.data, 'dimensions')
+  }
+
+  /** Saved and default views. @example await model.listViews() */
+  listViews(options?: RequestOptions): Promise<View[]> {
+    return listAll<View>(this.host, { path: `${this.#m}/views` }, 'views', reqOpts(options))
+  }
+
+  async #view(nameOrId: string, options?: RequestOptions): Promise<View> {
+    const views = await this.#cached('views', () => this.listViews(options))
+    return resolveName('view', views, nameOrId)
+  }
+
+  /** Rows, columns and pages of a view. @example const meta = await model.viewMetadata('Revenue by Region') */
+  async viewMetadata(viewNameOrId: string, options?: RequestOptions): Promise<ViewMetadata> {
+    const view = await this.#view(viewNameOrId, options)
+    return this.#viewMetadataById(view.id, options)
+  }
+
+  #viewMetadataById(viewId: string, options?: RequestOptions): Promise<ViewMetadata> {
+    return this.#cached(`viewMeta:${viewId}`, async () => {
+      const res = await this.host.request(
+        { method: 'GET', path: `${this.#m}${path`/views/${viewId}`}` },
+        reqOpts(options),
+      )
+      const b = (res.data ?? {}) as ViewMetadata & { meta?: unknown; status?: unknown }
+      const out: ViewMetadata = { viewId: String(b.viewId ?? viewId), viewName: b.viewName ?? '' }
+      if (b.rows) out.rows = b.rows
+      if (b.columns) out.columns = b.columns
+      if (b.pages) out.pages = b.pages
+      return out
+    })
+  }
+
+  /**
+   * Turns `{ Products: 'Widgets', Versions: 'Forecast' }` into Anaplan's `pages=dimId:itemId,…`.
+   * Dimensions must be page dimensions of the view; items match by name, id or code.
+   */
+  async #pageSelector(viewId: string, pages: PageSelection | undefined, options?: RequestOptions) {
+    const entries = Object.entries(pages ?? {})
+    if (!entries.length) return undefined
+    const meta = await this.#viewMetadataById(viewId, options)
+    const parts: string[] = []
+    for (const [dimQuery, itemQuery] of entries) {
+      const dim = resolveName('page dimension', meta.pages ?? [], dimQuery)
+      const items = await this.#cached(`viewDimItems:${viewId}:${dim.id}`, async () => {
+        const res = await this.host.request(
+          { method: 'GET', path: `${this.#m}${path`/views/${viewId}/dimensions/${dim.id}/items`}` },
+          reqOpts(options),
+        )
+        return arrayOf<NamedObject>(res.data, 'items')
+      })
+      let item: Nameable
+      try {
+        item = resolveName(`${dim.name} item`, items, itemQuery)
+      } catch (error) {
+        if (!(error instanceof NameResolutionError) || error.reason !== 'not_found') throw error
+        // View item listings carry no codes: try the code lookup before giving up.
+        const byCode = await this.lookupDimensionItems(dim.id, { codes: [itemQuery] }, options).catch(
+          () => [],
+        )
+        if (byCode.length !== 1) throw error
+        item = byCode[0]!
+      }
+      parts.push(`${dim.id}:${item.id}`)
+    }
+    return parts.join(',')
+  }
+
+  /**
+   * Cell data of a view as JSON (`format=v1`); cells are strings as Anaplan sends them.
+   * @example const data = await model.readView('Revenue by Region', { Products: 'Gadgets', Versions: 'Actual' })
+   */
+  async readView(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<ViewData> {
+    const view = await this.#view(viewNameOrId, options)
+    const selector = await this.#pageSelector(view.id, pages, options)
+    const res = await this.host.request<ViewData>(
+      {
+        method: 'GET',
+        path: `${this.#m}${path`/views/${view.id}/data`}`,
+        query: { format: 'v1', pages: selector },
+        accept: 'application/json',
+      },
+      reqOpts(options),
+    )
+    const d = res.data
+    if (!d || (!Array.isArray(d.rows) && !Array.isArray(d.columnCoordinates))) {
+      throw new ProtocolError('View data has neither rows nor columnCoordinates')
+    }
+    return { ...d, rows: d.rows ?? [], columnCoordinates: d.columnCoordinates ?? [] }
+  }
+
+  /** Cell data of a view as CSV text. @example const csv = await model.readViewCsv('Units by Product') */
+  async readViewCsv(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<string> {
+    const view = await this.#view(viewNameOrId, options)
+    const selector = await this.#pageSelector(view.id, pages, options)
+    const res = await this.host.request<string>(
+      {
+        method: 'GET',
+        path: `${this.#m}${path`/views/${view.id}/data`}`,
+        query: { pages: selector },
+        accept: 'text/csv',
+        parse: 'text',
+      },
+      reqOpts(options),
+    )
+    return res.data
+  }
+
+  /** Lists plus the built-in Time and Versions, for resolving a dimension by name. */
+  async #dimensions(options?: RequestOptions): Promise<NamedObject[]> {
+    const lists = await this.#cached('lists', () => this.listLists(options))
+    return [
+      ...lists,
+      { id: TIME_DIMENSION_ID, name: 'Time' },
+      { id: VERSIONS_DIMENSION_ID, name: 'Versions' },
+    ]
+  }
+
+  async #dimensionId(nameOrId: string, options?: RequestOptions): Promise<string> {
+    if (/^\d+$/.test(nameOrId.trim())) return nameOrId.trim()
+    return resolveName('dimension', await this.#dimensions(options), nameOrId).id
+  }
+
+  /** Items of a list or other dimension, by name or id. @example await model.dimensionItems('Regions') */
+  async dimensionItems(dimensionNameOrId: string, options?: RequestOptions): Promise<NamedObject[]> {
+    const id = await this.#dimensionId(dimensionNameOrId, options)
+    const res = await this.host.request(
+      { method: 'GET', path: `${this.#m}${path`/dimensions/${id}/items`}` },
+      reqOpts(options),
+    )
+    return arrayOf<NamedObject>(res.data, 'items')
+  }
+
+  /**
+   * Finds items by name or code (case-insensitive on Anaplan's side); only matches come back.
+   * @example await model.lookupDimensionItems('Products', { codes: ['WID'] })
+   */
+  async lookupDimensionItems(
+    dimensionId: string,
+    query: { names?: string[]; codes?: string[] },
+    options?: RequestOptions,
+  ): Promise<NamedObject[]> {
+    const id = await this.#dimensionId(dimensionId, options)
+    const body: { names?: string[]; codes?: string[] } = {}
+    if (query.names?.length) body.names = query.names
+    if (query.codes?.length) body.codes = query.codes
+    if (!body.names && !body.codes) throw new ValidationError('lookupDimensionItems needs names or codes')
+    const res = await this.host.request(
+      // A lookup only reads, so re-sending it is safe.
+      { method: 'POST', path: `${this.#m}${path`/dimensions/${id}/items`}`, body, idempotent: true },
+      reqOpts(options),
+    )
+    return arrayOf<NamedObject>(res.data, 'items')
+  }
+
+  // ------------------------------------------------------------------ lists
+
+  /** @example const lists = await model.listLists() */
+  listLists(options?: RequestOptions): Promise<NamedObject[]> {
+    return listAll<NamedObject>(this.host, { path: `${this.#ws}/lists` }, 'lists', reqOpts(options))
+  }
+
+  async #list(nameOrId: string, options?: RequestOptions): Promise<NamedObject> {
+    return resolveName('list', await this.#cached('lists', () => this.listLists(options)), nameOrId)
+  }
+
+  /** Items of a list (all pages). @example await model.listItems('Products', { includeAll: true }) */
+  async listItems(
+    listNameOrId: string,
+    options?: RequestOptions & { includeAll?: boolean },
+  ): Promise<ListItem[]> {
+    const list = await this.#list(listNameOrId, options)
+    return listAll<ListItem>(
+      this.host,
+      {
+        path: `${this.#ws}${path`/lists/${list.id}/items`}`,
+        ...(options?.includeAll ? { query: { includeAll: true } } : {}),
+      },
+      'listItems',
+      reqOpts(options),
+    )
+  }
+
+  async #listWrite(
+    op: 'add' | 'update' | 'delete',
+    listNameOrId: string,
+    items: ListItemInput[],
+    options?: RequestOptions,
+  ): Promise<ListWriteResult> {
+    const list = await this.#list(listNameOrId, options)
+    const p = `${this.#ws}${path`/lists/${list.id}/items`}`
+    const total: ListWriteResult = {}
+    const failures: ItemFailure[] = []
+    for (let start = 0; start < items.length; start += LIST_BATCH) {
+      const batch = items.slice(start, start + LIST_BATCH)
+      const res = await this.host.request<ListWriteResult>(
+        op === 'update'
+          ? // PUT by id/code/name sets fields to given values: re-sending it is harmless.
+            { method: 'PUT', path: p, body: { items: batch }, idempotent: true }
+          : { method: 'POST', path: p, query: { action: op }, body: { items: batch }, idempotent: false },
+        reqOpts(options),
+      )
+      const r = res.data ?? {}
+      for (const k of ['added', 'updated', 'deleted', 'ignored', 'total'] as const) {
+        if (typeof r[k] === 'number') total[k] = (total[k] ?? 0) + r[k]
+      }
+      for (const f of r.failures ?? []) failures.push({ ...f, requestIndex: f.requestIndex + start })
+    }
+    if (failures.length) total.failures = failures
+    this.host.cache.invalidate(`${this.modelId}:viewDimItems:`)
+    return total
+  }
+
+  /**
+   * Adds items in batches of 100,000. Not idempotent: never re-sent after an ambiguous failure.
+   * Per-item failures come back in `failures` with `requestIndex` into `items`.
+   * @example const r = await model.addListItems('Products', [{ name: 'Doohickeys', code: 'DOO' }])
+   */
+  addListItems(
+    listNameOrId: string,
+    items: ListItemInput[],
+    options?: RequestOptions,
+  ): Promise<ListWriteResult> {
+    return this.#listWrite('add', listNameOrId, items, options)
+  }
+
+  /** Updates items (identified by id, code or name) in batches of 100,000. @example await model.updateListItems('Products', [{ code: 'DOO', properties: { Colour: 'Red' } }]) */
+  updateListItems(
+    listNameOrId: string,
+    items: ListItemInput[],
+    options?: RequestOptions,
+  ): Promise<ListWriteResult> {
+    return this.#listWrite('update', listNameOrId, items, options)
+  }
+
+  /** Deletes items in batches of 100,000. Not idempotent. @example await model.deleteListItems('Products', [{ code: 'DOO' }]) */
+  deleteListItems(
+    listNameOrId: string,
+    items: ListItemInput[],
+    options?: RequestOptions,
+  ): Promise<ListWriteResult> {
+    return this.#listWrite('delete', listNameOrId, items, options)
+  }
+
+  // ------------------------------------------------------------------ cells, versions, calendar
+
+  /**
+   * Writes cells of a module in batches of at most 100,000 cells and 15 MB. Not idempotent: never
+   * re-sent after an ambiguous failure. Per-cell failures keep their index into `cells`.
+   * @example await model.writeCells('REV01 Revenue', [{ lineItemName: 'Units', dimensions: [...], value: 500 }])
+   */
+  async writeCells(
+    moduleNameOrId: string,
+    cells: CellWrite[],
+    options?: RequestOptions,
+  ): Promise<CellWriteResult> {
+    const mod = await this.#module(moduleNameOrId, options)
+    const p = `${this.#m}${path`/modules/${mod.id}/data`}`
+    let changed = 0
+    const failures: ItemFailure[] = []
+    for (const [start, batch] of cellBatches(cells)) {
+      const res = await this.host.request<CellWriteResult>(
+        { method: 'POST', path: p, body: batch, idempotent: false },
+        reqOpts(options),
+      )
+      changed += res.data?.numberOfCellsChanged ?? 0
+      for (const f of res.data?.failures ?? []) failures.push({ ...f, requestIndex: f.requestIndex + start })
+    }
+    return failures.length ? { numberOfCellsChanged: changed, failures } : { numberOfCellsChanged: changed }
+  }
+
+  /** @example const versions = await model.versions() */
+  async versions(options?: RequestOptions): Promise<Version[]> {
+    const res = await this.host.request({ method: 'GET', path: `${this.#m}/versions` }, reqOpts(options))
+    return arrayOf<Version>(res.data, 'versionMetadata', 'versions')
+  }
+
+  /** @example const { periodText } = await model.currentPeriod() */
+  async currentPeriod(options?: RequestOptions): Promise<CurrentPeriod> {
+    const res = await this.host.request({ method: 'GET', path: `${this.#m}/currentPeriod` }, reqOpts(options))
+    return objectOf<CurrentPeriod>(res.data, 'currentPeriod')
+  }
+}
+
+/** Splits cells into batches within Anaplan's 100,000-cell and 15 MB limits; yields [startIndex, batch]. */
+export function* cellBatches(
+  cells: CellWrite[],
+  maxCells = CELL_BATCH,
+  maxBytes = CELL_BATCH_BYTES,
+): Generator<[number, CellWrite[]]> {
+  let batch: CellWrite[] = []
+  let bytes = 2
+  let start = 0
+  for (let i = 0; i < cells.length; i++) {
+    const size = Buffer.byteLength(JSON.stringify(cells[i])) + 1
+    if (batch.length && (batch.length >= maxCells || bytes + size > maxBytes)) {
+      yield [start, batch]
+      batch = []
+      bytes = 2
+      start = i
+    }
+    batch.push(cells[i]!)
+    bytes += size
+  }
+  if (batch.length) yield [start, batch]
+}
+
+function failureMessage(type: ActionType, task: Task, name?: string): string {
+  const what = `${type[0]!.toUpperCase()}${type.slice(1)}${name ? ` "${name}"` : ''}`
+  if (task.taskState === 'CANCELLED') return `${what} task ${task.taskId} was cancelled`
+  const detail = task.result?.details?.find((d) => d.localMessageText)?.localMessageText
+  return `${what} task ${task.taskId} completed unsuccessfully${detail ? `: ${detail.trim()}` : ''}`
+}
