@@ -102,6 +102,8 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   let ms: number
   if (/^\d+(\.\d+)?$/.test(v)) ms = Number(v) * 1000
   else {
+    // An HTTP-date always names a day or month; bare numbers such as "-5" are garbage, not years.
+    if (!/[a-z]/i.test(v)) return undefined
     const at = Date.parse(v)
     if (Number.isNaN(at)) return undefined
     ms = at - nowMs
