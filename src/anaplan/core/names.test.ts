@@ -19,13 +19,13 @@ describe('resolveName', () => {
   })
 
   it('rejects an ambiguous name and lists the conflicting objects', () => {
-    const e = (() => {
-      try {
-        resolveName('view', views, 'DUPLICATE')
-      } catch (error) {
-        return error
-      }
-    })() as NameResolutionError
+    let e: NameResolutionError | undefined
+    try {
+      resolveName('view', views, 'DUPLICATE')
+    } catch (error) {
+      e = error as NameResolutionError
+    }
+    if (!e) throw new Error('expected a NameResolutionError')
     expect(e).toBeInstanceOf(NameResolutionError)
     expect(e.reason).toBe('ambiguous')
     expect(e.kind).toBe('view')
