@@ -1,0 +1,203 @@
+/**
+ * Pieces shared by the Dialogflow ES and CX webhooks: caller authentication, session ids, mapping
+ * Dialogflow parameters onto the catalog, rich content, and the deadline race.
+ */
+import type { Bot, BotReply, Message, Turn } from '../../core/types.ts'
+import { safeEqual } from '../http.ts'
+import { renderMessage } from '../render-text.ts'
+
+/**
+ * How Dialogflow proves it is the caller, as configured on the agent's fulfillment:
+ * HTTP basic auth (ES "username/password") or a custom header (ES "headers", CX `requestHeaders`).
+ */
+export type WebhookAuth =
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'header'; name: string; value: string }
+  | { type: 'none' }
+
+/** True when the request carries the configured credentials (compared in constant time). */
+export function isAuthorized(req: Request, auth: WebhookAuth | undefined): boolean {
+  if (!auth || auth.type === 'none') return true
+  if (auth.type === 'header') return safeEqual(req.headers.get(auth.name) ?? '', auth.value)
+  const header = req.headers.get('authorization') ?? ''
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)
+  if (!match?.[1]) return false
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon < 0) return false
+  // Evaluate both comparisons so timing does not reveal which half was wrong.
+  const userOk = safeEqual(decoded.slice(0, colon), auth.username)
+  const passOk = safeEqual(decoded.slice(colon + 1), auth.password)
+  return userOk && passOk
+}
+
+/** Reads webhook auth from the environment: `<PREFIX>_USERNAME`/`_PASSWORD` or `_HEADER_NAME`/`_HEADER_VALUE`. */
+export function webhookAuthFromEnv(env: NodeJS.ProcessEnv, prefix: string): WebhookAuth | undefined {
+  const username = env[`${prefix}_USERNAME`]
+  const password = env[`${prefix}_PASSWORD`]
+  if (username && password) return { type: 'basic', username, password }
+  const name = env[`${prefix}_HEADER_NAME`]
+  const value = env[`${prefix}_HEADER_VALUE`]
+  if (name && value) return { type: 'header', name, value }
+  return undefined
+}
+
+/** Makes a bot session id (≤128 chars of `[A-Za-z0-9._:@-]`) from a Dialogflow session path. */
+export function botSessionId(prefix: string, dialogflowSession: string): string {
+  const last = dialogflowSession.split('/').filter(Boolean).pop() ?? 'unknown'
+  return `${prefix}:${last.replace(/[^A-Za-z0-9._@-]/g, '_')}`.slice(0, 128)
+}
+
+/** The `users/<U>` segment of an ES session path (`…/environments/E/users/U/sessions/S`), if any. */
+export function userFromSession(session: string): string | undefined {
+  const m = /\/users\/([^/]+)\/sessions\//.exec(session)
+  return m?.[1] && m[1] !== '-' ? m[1] : undefined
+}
+
+/** Intent names Dialogflow agents commonly use that mean a catalog intent. */
+const BUILT_IN_INTENTS: Record<string, string | undefined> = {
+  'default welcome intent': 'greeting',
+  // The fallback is better served by the core's own NLU, which knows the connected model's names.
+  'default fallback intent': undefined,
+}
+
+/** Maps a Dialogflow intent name or fulfillment tag onto a catalog intent name, or undefined. */
+export function catalogIntent(name: string | undefined, catalog: ReadonlySet<string>): string | undefined {
+  if (!name) return undefined
+  const lower = name.trim().toLowerCase()
+  if (lower in BUILT_IN_INTENTS) return BUILT_IN_INTENTS[lower]
+  const snake = lower.replace(/[.\s-]+/g, '_')
+  if (snake === 'fallback') return undefined
+  return catalog.has(snake) ? snake : undefined
+}
+
+/** Drops the empty values Dialogflow sends for unfilled parameters (`""`, `[]`, `null`). */
+export function cleanParameters(params: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (v === '' || v === null || v === undefined) continue
+    if (Array.isArray(v) && v.length === 0) continue
+    // `foo.original` entries are Dialogflow's echo of the raw text, not a parameter.
+    if (k.endsWith('.original')) continue
+    out[k] = v
+  }
+  return out
+}
+
+/** Dialogflow Messenger `richContent` for the messages that are more than text. */
+export function richContent(messages: Message[], fileUrl: (url: string) => string): unknown[][] {
+  const items: unknown[] = []
+  for (const m of messages) {
+    switch (m.type) {
+      case 'table':
+        items.push({
+          type: 'description',
+          title: m.title ?? m.columns.join(' | '),
+          text: [m.columns.join(' | '), ...m.rows.slice(0, 30).map((r) => r.join(' | '))],
+        })
+        break
+      case 'chart':
+        items.push({ type: 'description', title: m.title ?? 'Chart', text: [renderMessage(m)] })
+        break
+      case 'choices':
+        items.push({ type: 'chips', options: m.options.map((o) => ({ text: o.label })) })
+        break
+      case 'file':
+        items.push({
+          type: 'button',
+          icon: { type: 'download', color: '#1a73e8' },
+          text: `Download ${m.name}`,
+          link: fileUrl(m.url),
+        })
+        break
+      case 'text':
+        break
+    }
+  }
+  return items.length > 0 ? [items] : []
+}
+
+/** Dialogflow refuses responses over 64 KiB; keep a margin for the envelope. */
+export const MAX_RESPONSE_BYTES = 60 * 1024
+
+/** Shrinks tables until `build(messages)` serialises under {@link MAX_RESPONSE_BYTES}. */
+export function fitResponse<T>(messages: Message[], build: (messages: Message[]) => T): T {
+  let maxRows = 200
+  let out = build(messages)
+  while (Buffer.byteLength(JSON.stringify(out)) > MAX_RESPONSE_BYTES && maxRows > 1) {
+    maxRows = Math.floor(maxRows / 2)
+    const cut = maxRows
+    const shrunk = messages.map((m): Message => {
+      if (m.type !== 'table' || m.rows.length <= cut) return m
+      return {
+        ...m,
+        rows: [
+          ...m.rows.slice(0, cut),
+          [`… ${m.rows.length - cut} more rows`, ...m.columns.slice(1).map(() => '')],
+        ],
+      }
+    })
+    out = build(shrunk)
+  }
+  return out
+}
+
+/**
+ * Replies that miss the webhook deadline are kept here and delivered on the session's next turn,
+ * so a slow Anaplan call never loses its answer (single instance; the core's own pending queue
+ * covers follow-ups across instances).
+ */
+export class LateReplies {
+  readonly #bySession = new Map<string, Message[]>()
+
+  add(sessionId: string, messages: Message[]): void {
+    const list = this.#bySession.get(sessionId) ?? []
+    list.push(...messages)
+    this.#bySession.set(sessionId, list)
+  }
+
+  take(sessionId: string): Message[] {
+    const list = this.#bySession.get(sessionId) ?? []
+    this.#bySession.delete(sessionId)
+    return list
+  }
+}
+
+/**
+ * Runs the turn, but answers by `deadline` whatever happens: when the core is late, the user is
+ * told to ask again and the real reply is parked in `late`.
+ */
+export async function processWithin(
+  bot: Bot,
+  turn: Turn,
+  late: LateReplies,
+  now: () => number,
+): Promise<BotReply> {
+  const work = bot.process(turn)
+  const wait = Math.max(0, (turn.deadline ?? now() + 4000) - now())
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), wait)
+  })
+  try {
+    const reply = await Promise.race([work, timeout])
+    if (reply) return reply
+  } finally {
+    clearTimeout(timer)
+  }
+  work.then(
+    (r) => late.add(turn.sessionId, r.messages),
+    () => late.add(turn.sessionId, [{ type: 'text', text: 'Sorry, that request failed.' }]),
+  )
+  return {
+    sessionId: turn.sessionId,
+    intent: { name: turn.recognized?.intent ?? 'fallback', confidence: 0 },
+    parameters: {},
+    messages: [
+      {
+        type: 'text',
+        text: 'Anaplan is taking a moment. I am still working on it: ask me "any news?" shortly.',
+      },
+    ],
+  }
+}

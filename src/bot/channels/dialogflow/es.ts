@@ -1,0 +1,245 @@
+/**
+ * Dialogflow ES fulfillment webhook: parses the real `WebhookRequest`, maps the matched intent and
+ * its parameters onto the catalog (`turn.recognized`), and answers a `WebhookResponse` with text,
+ * Dialogflow Messenger rich content, quick replies and an output context carrying bot state, within
+ * the 5 s deadline and under 64 KiB.
+ */
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { Logger } from '../../../shared/logger.ts'
+import { silentLogger } from '../../../shared/logger.ts'
+import type { Bot, Identity, Message, Turn } from '../../core/types.ts'
+import { CATALOG_INTENTS } from '../catalog.ts'
+import { type ChoiceOption, lastChoices, matchChoice } from '../choices.ts'
+import {
+  BadRequestError,
+  DEFAULT_BODY_LIMIT_BYTES,
+  jsonError,
+  limitBody,
+  notFound,
+  readJson,
+} from '../http.ts'
+import { renderMessages } from '../render-text.ts'
+import {
+  botSessionId,
+  catalogIntent,
+  cleanParameters,
+  fitResponse,
+  isAuthorized,
+  LateReplies,
+  processWithin,
+  richContent,
+  userFromSession,
+  type WebhookAuth,
+} from './common.ts'
+
+export interface DialogflowEsOptions {
+  /** Caller authentication configured on the agent's fulfillment. @default none */
+  auth?: WebhookAuth
+  /** Dialogflow's webhook timeout; the bot answers a safety margin before it. @default 5000 */
+  timeoutMs?: number
+  /** Absolute base for download links (`https://bot.example.com`); relative links are useless in chat apps. */
+  publicUrl?: string
+  /** Lifespan (turns) of the `anaplan-bot` output context. @default 50 */
+  contextLifespan?: number
+  logger?: Logger
+  now?: () => number
+  bodyLimitBytes?: number
+}
+
+/** Name of the output context that carries the bot's state between turns. */
+export const ES_STATE_CONTEXT = 'anaplan-bot'
+/** Event the agent's `task_status` intent listens for, so a client can poll for follow-ups. */
+export const ES_FOLLOWUP_EVENT = 'ANAPLAN_TASK_UPDATE'
+
+const contextSchema = z.looseObject({
+  name: z.string(),
+  lifespanCount: z.number().optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+})
+
+const requestSchema = z.looseObject({
+  responseId: z.string().optional(),
+  session: z.string().min(1),
+  queryResult: z.looseObject({
+    queryText: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    intent: z.looseObject({ displayName: z.string().optional(), name: z.string().optional() }).optional(),
+    intentDetectionConfidence: z.number().optional(),
+    outputContexts: z.array(contextSchema).optional(),
+    languageCode: z.string().optional(),
+  }),
+  originalDetectIntentRequest: z
+    .looseObject({
+      source: z.string().optional(),
+      payload: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+})
+
+export type EsWebhookRequest = z.infer<typeof requestSchema>
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined
+}
+
+function get(obj: unknown, ...path: string[]): unknown {
+  let cur = obj
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') return undefined
+    cur = (cur as Record<string, unknown>)[k]
+  }
+  return cur
+}
+
+/**
+ * The end user behind an ES request: the integration's user id when the platform sends one
+ * (Actions on Google, Slack, Messenger, Telegram, a custom `payload.userId`), else the session path.
+ */
+export function esIdentity(req: EsWebhookRequest): Identity {
+  const payload = req.originalDetectIntentRequest?.payload
+  const source = req.originalDetectIntentRequest?.source
+  const userId =
+    str(get(payload, 'userId')) ??
+    str(get(payload, 'user', 'userId')) ??
+    str(get(payload, 'user', 'id')) ??
+    str(get(payload, 'data', 'event', 'user')) ??
+    str(get(payload, 'data', 'user')) ??
+    str(get(payload, 'data', 'sender', 'id')) ??
+    str(get(payload, 'data', 'from', 'id')) ??
+    userFromSession(req.session) ??
+    botSessionId('session', req.session).slice('session:'.length)
+  const teamId = str(get(payload, 'data', 'event', 'team')) ?? str(get(payload, 'data', 'team_id'))
+  return {
+    channel: 'dialogflow-es',
+    userId: source && source !== 'DIALOGFLOW_CONSOLE' ? `${source}:${userId}` : userId,
+    ...(teamId ? { teamId } : {}),
+  }
+}
+
+/** Translates an ES request into a bot turn (without deadline). */
+export function esTurn(req: EsWebhookRequest): Turn {
+  const sessionId = botSessionId('es', req.session)
+  const identity = esIdentity(req)
+  const q = req.queryResult
+  const text = q.queryText?.trim() ?? ''
+  const state = q.outputContexts?.find((c) => c.name.endsWith(`/contexts/${ES_STATE_CONTEXT}`))
+  const choices = (state?.parameters?.choices ?? []) as ChoiceOption[]
+  const choice = Array.isArray(choices) && text ? matchChoice(text, choices) : undefined
+  if (choice !== undefined) return { sessionId, identity, text, choice }
+  const intent = catalogIntent(q.intent?.displayName, CATALOG_INTENTS)
+  const turn: Turn = { sessionId, identity }
+  if (text) turn.text = text
+  if (intent) {
+    turn.recognized = {
+      intent,
+      parameters: cleanParameters(q.parameters),
+      confidence: q.intentDetectionConfidence ?? 1,
+    }
+  }
+  return turn
+}
+
+function textOnly(messages: Message[], fileUrl: (u: string) => string): string[] {
+  return messages
+    .filter((m) => m.type !== 'choices')
+    .map((m) => renderMessages([m], { fileUrl, maxRows: 30 }))
+}
+
+/** Builds the ES `WebhookResponse` for a reply. */
+export function esResponse(
+  req: EsWebhookRequest,
+  reply: { intent: { name: string }; parameters: Record<string, unknown>; messages: Message[] },
+  options: { publicUrl?: string; contextLifespan?: number; sessionId: string },
+): Record<string, unknown> {
+  const fileUrl = (u: string) => (options.publicUrl && u.startsWith('/') ? `${options.publicUrl}${u}` : u)
+  return fitResponse(reply.messages, (messages) => {
+    const texts = textOnly(messages, fileUrl)
+    const choices = messages.flatMap((m) => (m.type === 'choices' ? [m] : []))
+    const fulfillmentMessages: unknown[] = texts.map((t) => ({ text: { text: [t] } }))
+    for (const c of choices) {
+      fulfillmentMessages.push({
+        quickReplies: {
+          title: c.prompt ?? 'Choose one',
+          quickReplies: c.options.map((o) => o.label.slice(0, 20)),
+        },
+      })
+    }
+    const rich = richContent(messages, fileUrl)
+    if (rich.length > 0) fulfillmentMessages.push({ payload: { richContent: rich } })
+    const prompts = choices.map((c) => renderMessages([c], {}))
+    return {
+      fulfillmentText: [...texts, ...prompts].join('\n\n'),
+      fulfillmentMessages,
+      outputContexts: [
+        {
+          name: `${req.session}/contexts/${ES_STATE_CONTEXT}`,
+          lifespanCount: options.contextLifespan ?? 50,
+          parameters: {
+            sessionId: options.sessionId,
+            lastIntent: reply.intent.name,
+            choices: lastChoices(messages),
+          },
+        },
+      ],
+      source: 'anaplan-bot',
+    }
+  })
+}
+
+/**
+ * The ES webhook as a Hono app answering `POST` on any path (mount it at `/dialogflow/es` or deploy
+ * it as a function).
+ */
+export function dialogflowEsApp(bot: Bot, options: DialogflowEsOptions = {}): Hono {
+  const logger = options.logger ?? silentLogger
+  const now = options.now ?? Date.now
+  const late = new LateReplies()
+  // Dialogflow counts its timeout from when it sends; leave room for the network both ways.
+  const budget = Math.max(500, (options.timeoutMs ?? 5000) - 800)
+  const app = new Hono()
+  app.onError((err, c) => {
+    if (err instanceof BadRequestError) return jsonError(c, 400, 'bad_request', err.message)
+    logger.error({ err }, 'dialogflow es webhook failed')
+    return jsonError(c, 500, 'internal', 'The webhook hit an internal error.')
+  })
+  app.notFound(notFound)
+  app.post('*', limitBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES), async (c) => {
+    const started = now()
+    if (!isAuthorized(c.req.raw, options.auth)) {
+      return jsonError(c, 401, 'unauthorized', 'Webhook caller authentication failed.')
+    }
+    const parsed = requestSchema.safeParse(await readJson(await c.req.text()))
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+      return jsonError(c, 400, 'invalid_request', `Not a Dialogflow ES WebhookRequest: ${detail}`)
+    }
+    const req = parsed.data
+    const turn = esTurn(req)
+    turn.deadline = started + budget
+    const earlier = [...late.take(turn.sessionId), ...(await bot.drainPending(turn.sessionId))]
+    // An event with no text and no catalog intent only collects what arrived in the meantime.
+    const nothingToProcess = !turn.text && !turn.choice && !turn.recognized
+    const reply = nothingToProcess
+      ? {
+          intent: { name: 'task_status' },
+          parameters: {},
+          messages: earlier.length > 0 ? [] : [{ type: 'text', text: 'Nothing new yet.' } as Message],
+        }
+      : await processWithin(bot, turn, late, now)
+    const messages = [...earlier, ...reply.messages]
+    logger.info({ session: turn.sessionId, intent: reply.intent.name }, 'dialogflow es turn')
+    return c.json(
+      esResponse(
+        req,
+        { ...reply, messages },
+        {
+          sessionId: turn.sessionId,
+          ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+          ...(options.contextLifespan ? { contextLifespan: options.contextLifespan } : {}),
+        },
+      ),
+    )
+  })
+  return app
+}
