@@ -1,0 +1,138 @@
+/**
+ * Conversation state and where it is kept. The store is an interface (after bolt's
+ * `ConversationStore`): memory by default, Redis for several instances (`src/bot/stores/redis.ts`).
+ * Updates are optimistic: every stored value has a version, and `set` with `ifVersion` fails when
+ * another instance wrote in between, so a pending confirmation is never silently lost.
+ */
+import type { Message } from './types.ts'
+
+/** A write, action or list change waiting for the user's yes or no. */
+export interface PendingConfirmation {
+  id: string
+  intent: string
+  parameters: Record<string, unknown>
+  /** What the user was asked to confirm, in words. */
+  summary: string
+  /** Model the change targets (name). */
+  model: string
+  createdAt: number
+  expiresAt: number
+}
+
+/** A question the bot asked (which view, which page item, which model...) awaiting a choice. */
+export interface PendingQuestion {
+  intent: string
+  parameters: Record<string, unknown>
+  /** Parameter the answer fills. */
+  slot: string
+  options: { label: string; value: string }[]
+}
+
+/** A long task started from this session and still being watched. */
+export interface TrackedTask {
+  taskId: string
+  actionType: 'import' | 'export' | 'process' | 'action'
+  actionId: string
+  actionName: string
+  workspaceId: string
+  modelId: string
+  modelName: string
+  startedAt: number
+  state: 'running' | 'done' | 'failed' | 'cancelled'
+}
+
+/** Everything the bot remembers about one conversation. Plain JSON: it is stored as such. */
+export interface SessionState {
+  connected?: { workspaceId: string; workspaceName: string; modelId: string; modelName: string }
+  view?: { name: string; pages: Record<string, string> }
+  pending?: PendingConfirmation
+  question?: PendingQuestion
+  tasks: TrackedTask[]
+  /** Follow-up messages no push channel delivered yet (drained by `drainPending` or the next reply). */
+  outbox: Message[]
+  updatedAt: number
+}
+
+export function emptySession(now: number): SessionState {
+  return { tasks: [], outbox: [], updatedAt: now }
+}
+
+/** A stored value and its version (0 = absent). */
+export interface Versioned<T> {
+  value: T
+  version: number
+}
+
+export interface SessionSetOptions {
+  /** Time to live in ms. @default the store's default */
+  ttlMs?: number
+  /** Write only when the stored version still equals this (0 = must not exist). */
+  ifVersion?: number
+}
+
+/** Where sessions live. Implementations must make `set` with `ifVersion` atomic. */
+export interface SessionStore {
+  get(sessionId: string): Promise<Versioned<SessionState> | undefined>
+  /** Returns the new version, or `false` when `ifVersion` did not match. */
+  set(sessionId: string, value: SessionState, options?: SessionSetOptions): Promise<number | false>
+  delete(sessionId: string): Promise<void>
+  close?(): Promise<void>
+}
+
+/** @default 24 h: long enough for a task to finish while the user is away. */
+export const DEFAULT_SESSION_TTL_MS = 24 * 60 * 60_000
+
+let warned = false
+
+/**
+ * In-process store: fine for one instance and tests. Several instances behind a load balancer each
+ * get their own memory, so it warns once; use `RedisSessionStore` there.
+ */
+export class MemorySessionStore implements SessionStore {
+  readonly #map = new Map<string, { json: string; version: number; expiresAt: number }>()
+  readonly #now: () => number
+  readonly #ttlMs: number
+
+  constructor(options: { now?: () => number; ttlMs?: number; warn?: (msg: string) => void } = {}) {
+    this.#now = options.now ?? Date.now
+    this.#ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS
+    if (!warned && options.warn) {
+      warned = true
+      options.warn(
+        'MemorySessionStore keeps sessions in this process only; use a shared store (Redis) when running more than one instance',
+      )
+    }
+  }
+
+  async get(sessionId: string): Promise<Versioned<SessionState> | undefined> {
+    const e = this.#live(sessionId)
+    // A copy, so callers cannot mutate what is stored (Redis would not let them either).
+    return e ? { value: JSON.parse(e.json) as SessionState, version: e.version } : undefined
+  }
+
+  async set(sessionId: string, value: SessionState, options: SessionSetOptions = {}): Promise<number | false> {
+    const cur = this.#live(sessionId)
+    const curVersion = cur?.version ?? 0
+    if (options.ifVersion !== undefined && options.ifVersion !== curVersion) return false
+    const version = curVersion + 1
+    this.#map.set(sessionId, {
+      json: JSON.stringify(value),
+      version,
+      expiresAt: this.#now() + (options.ttlMs ?? this.#ttlMs),
+    })
+    return version
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    this.#map.delete(sessionId)
+  }
+
+  #live(sessionId: string) {
+    const e = this.#map.get(sessionId)
+    if (e && e.expiresAt <= this.#now()) {
+      this.#map.delete(sessionId)
+      return undefined
+    }
+    return e
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The demo model's vocabulary (PRODUCT.md "Demo data"), for NLU unit tests and the accuracy report,
+ * which must run without the simulator. `test/integration/conversation-nlu.test.ts` checks it
+ * against the simulator's live metadata so the two cannot drift apart.
+ */
+import type { Vocabulary } from './vocabulary.ts'
+
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** Vocabulary of Sales Forecast in FP&A Demo, as a connected session sees it. */
+export const DEMO_VOCABULARY: Vocabulary = {
+  models: [
+    { id: 'SALES', name: 'Sales Forecast', workspaceName: 'FP&A Demo' },
+    { id: 'WORKFORCE', name: 'Workforce Plan', workspaceName: 'FP&A Demo' },
+    { id: 'BUDGET', name: 'Budget 2024', workspaceName: 'FP&A Demo' },
+  ],
+  workspaces: [{ id: 'WS', name: 'FP&A Demo' }],
+  views: [
+    { id: 'V1', name: 'Revenue by Region' },
+    { id: 'V2', name: 'Units by Product' },
+    { id: 'V3', name: 'Expenses Summary' },
+  ],
+  actions: [
+    { id: 'I1', name: 'Load Actuals', type: 'import' },
+    { id: 'I2', name: 'Load Products', type: 'import' },
+    { id: 'E1', name: 'Revenue Export', type: 'export' },
+    { id: 'E2', name: 'Expenses Export', type: 'export' },
+    { id: 'P1', name: 'Monthly Refresh', type: 'process' },
+    { id: 'A1', name: 'Delete Discontinued Products', type: 'action' },
+  ],
+  lists: [
+    {
+      id: 'L1',
+      name: 'Regions',
+      items: ['North America', 'EMEA', 'APAC', 'LATAM', 'Total Regions'].map((name, i) => ({ id: `R${i}`, name })),
+    },
+    {
+      id: 'L2',
+      name: 'Products',
+      items: [
+        { id: 'P0', name: 'Widgets', code: 'WID' },
+        { id: 'P1', name: 'Gadgets', code: 'GAD' },
+        { id: 'P2', name: 'Gizmos', code: 'GIZ' },
+        { id: 'P3', name: 'Sprockets', code: 'SPR' },
+        { id: 'P4', name: 'All Products' },
+      ],
+    },
+    { id: 'L3', name: 'Channels', items: ['Direct', 'Partner', 'Online'].map((name, i) => ({ id: `C${i}`, name })) },
+  ],
+  lineItems: [
+    ...['Units', 'Price', 'Revenue'].map((name) => ({ id: name, name, moduleName: 'REV01 Revenue' })),
+    ...['Headcount', 'Salaries', 'Travel', 'Total Expenses'].map((name) => ({ id: name, name, moduleName: 'OPX01 Expenses' })),
+    ...['Forecast Start Month', 'Target Margin %'].map((name) => ({ id: name, name, moduleName: 'SYS01 Settings' })),
+  ],
+  periods: [...months.map((m) => `${m} 26`), 'Q1 FY26', 'Q2 FY26', 'Q3 FY26', 'Q4 FY26', 'FY26'],
+  versions: ['Actual', 'Forecast', 'Budget'],
+}
