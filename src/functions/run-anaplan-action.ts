@@ -1,0 +1,354 @@
+/**
+ * `runAnaplanAction`: runs an import, export, process or delete action by name or id, optionally
+ * uploading the import's file first, and waits up to a deadline for the result. An action that
+ * outlives the deadline is answered with its task id (202) and followed with the status route.
+ *
+ * Routes (all also under `/runAnaplanAction/...`):
+ * - `POST /` or `POST /run`: JSON {@link RunInput}; or, with a non-JSON body (CSV, octet-stream),
+ *   the parameters in the query string and the body uploaded as the import's file, chunk by chunk.
+ * - `GET /tasks/:taskId?workspace&model&type&action`: status of a task (202 while running).
+ * - `DELETE /tasks/:taskId?...`: cancels it.
+ * - `GET /files/:file?workspace&model`: streams a file, e.g. an export's output.
+ */
+import { z } from 'zod'
+import type { ActionType, ImportDefinition, ModelScope, Task, TaskResult } from './common/anaplan.ts'
+import { TimeoutError, ValidationError } from './common/anaplan.ts'
+import {
+  createFunctionApp,
+  type FunctionApp,
+  parseInput,
+  readJson,
+  requestDeadline,
+} from './common/function-app.ts'
+import { FunctionError } from './common/http-error.ts'
+import type { FunctionRuntime } from './common/runtime.ts'
+
+export const RUN_ANAPLAN_ACTION = 'runAnaplanAction'
+
+/** How long a run waits when the caller says nothing (still capped by the platform timeout). */
+export const DEFAULT_WAIT_MS = 25_000
+
+const name = z.string().trim().min(1, 'must not be empty').max(500)
+const actionType = z.enum(['import', 'export', 'process', 'action'])
+
+const fileContent = z.object({
+  /** Text, or base64 when `encoding` is `base64`. */
+  content: z.string(),
+  encoding: z.enum(['utf8', 'base64']).default('utf8'),
+})
+
+const runInput = z
+  .object({
+    workspace: name.optional(),
+    model: name,
+    action: name,
+    type: actionType.optional(),
+    /** For an import: the content of the file it reads. */
+    file: fileContent.optional(),
+    /** Files to upload before starting, by file name or id (e.g. for a process's imports). */
+    files: z
+      .array(fileContent.extend({ file: name }))
+      .max(20)
+      .optional(),
+    /** Seconds to wait for the result; 0 answers with the task id at once. */
+    waitSeconds: z.number().min(0).max(3600).optional(),
+    /** Absolute epoch-ms deadline for the answer. */
+    deadlineMs: z.number().int().positive().optional(),
+    /** For an export: answer with the exported file itself when the task completes in time. */
+    download: z.boolean().optional(),
+    localeName: z.string().min(2).max(20).optional(),
+    mappingParameters: z
+      .array(z.object({ entityType: name, entityName: name }))
+      .max(100)
+      .optional(),
+  })
+  .strict()
+
+/** The input of a run. */
+export type RunInput = z.input<typeof runInput>
+
+const taskQuery = z
+  .object({ workspace: name.optional(), model: name, type: actionType.optional(), action: name })
+  .strict()
+
+const fileQuery = z.object({ workspace: name.optional(), model: name }).strict()
+
+/** The answer of a run or a status call. */
+export interface ActionResponse {
+  status: Task['taskState']
+  taskId: string
+  actionType: ActionType
+  actionId: string
+  actionName: string
+  workspaceId: string
+  modelId: string
+  /** Present once the task is COMPLETE. */
+  successful?: boolean
+  result?: TaskResult
+  /** Import failure dumps (CSV), when Anaplan produced some. */
+  dumps?: { objectId: string; csv: string }[]
+  /** Path (relative to the function) to ask for the status again. */
+  statusPath: string
+  /** For a completed export: path to download its file. */
+  downloadPath?: string
+}
+
+/** Builds the action function's app. */
+export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
+  return createFunctionApp({ name: RUN_ANAPLAN_ACTION, runtime }, (app) => {
+    const run = async (req: Request): Promise<Response> => {
+      const contentType = req.headers.get('content-type') ?? ''
+      const isJson = contentType === '' || /\bjson\b/i.test(contentType)
+      let input: z.output<typeof runInput>
+      let rawFile: ReadableStream<Uint8Array> | undefined
+      if (isJson) {
+        input = parseInput(runInput, await readJson(req))
+      } else {
+        input = parseInput(
+          runInput,
+          queryObject(new URL(req.url), ['waitSeconds', 'deadlineMs'], ['download']),
+        )
+        if (!req.body) throw new FunctionError(400, 'invalid_input', 'The file body is empty')
+        rawFile = req.body
+      }
+      const wait =
+        input.waitSeconds !== undefined
+          ? input.waitSeconds * 1000
+          : input.deadlineMs !== undefined
+            ? input.deadlineMs - runtime.now()
+            : DEFAULT_WAIT_MS
+      const deadline = Math.min(
+        requestDeadline(runtime, wait, DEFAULT_WAIT_MS),
+        input.deadlineMs ?? Number.POSITIVE_INFINITY,
+      )
+      const signal = req.signal
+      const model = await runtime.client().model(modelRef(input), { signal })
+      const { type, action } = await model.findAction(input.action, input.type, { signal })
+
+      const chunk = runtime.config.uploadChunkBytes
+      const uploadOptions = { signal, ...(chunk !== undefined ? { chunkSize: chunk } : {}) }
+      if (input.file || rawFile) {
+        if (type !== 'import') {
+          throw new FunctionError(
+            400,
+            'invalid_input',
+            `"file" is only for imports; ${action.name} is a ${type}: name each file with "files": [{ "file", "content" }]`,
+          )
+        }
+        const source = await importDataSource(model, action.id)
+        await model.upload(source, rawFile ?? decode(input.file!), uploadOptions)
+      }
+      for (const f of input.files ?? []) await model.upload(f.file, decode(f), uploadOptions)
+
+      const task = await model.startTask(type, action.id, {
+        signal,
+        ...(input.localeName ? { localeName: input.localeName } : {}),
+        ...(input.mappingParameters ? { mappingParameters: input.mappingParameters } : {}),
+      })
+      let final: Task = task
+      if (deadline > runtime.now()) {
+        try {
+          final = await model.waitForTask(type, action.id, task.taskId, {
+            deadline,
+            signal,
+            intervalMs: 250,
+            maxIntervalMs: 5000,
+          })
+        } catch (error) {
+          // Past the deadline the task keeps running in Anaplan: the caller follows it by id.
+          if (!(error instanceof TimeoutError)) throw error
+          runtime.logger.info({ taskId: task.taskId, action: action.name }, 'task outlived the wait')
+        }
+      }
+      if (input.download && type === 'export' && final.taskState === 'COMPLETE' && final.result?.successful) {
+        const file = (await model.listFiles({ signal })).find((f) => f.id === action.id)
+        return streamFile(model, action.id, file?.name ?? action.name, signal)
+      }
+      return respond(await describe(model, type, action, final, signal))
+    }
+    app.post('/', (c) => run(c.req.raw))
+    app.post('/run', (c) => run(c.req.raw))
+
+    app.get('/tasks/:taskId', async (c) => {
+      const q = parseInput(taskQuery, queryObject(new URL(c.req.url)))
+      const signal = c.req.raw.signal
+      const model = await runtime.client().model(modelRef(q), { signal })
+      const { type, action } = await model.findAction(q.action, q.type, { signal })
+      const task = await model.getTask(type, action.id, taskIdOf(c.req.param('taskId')), { signal })
+      return respond(await describe(model, type, action, task, signal))
+    })
+
+    app.delete('/tasks/:taskId', async (c) => {
+      const q = parseInput(taskQuery, queryObject(new URL(c.req.url)))
+      const signal = c.req.raw.signal
+      const model = await runtime.client().model(modelRef(q), { signal })
+      const { type, action } = await model.findAction(q.action, q.type, { signal })
+      const task = await model.cancelTask(type, action.id, taskIdOf(c.req.param('taskId')), { signal })
+      return respond(await describe(model, type, action, task, signal))
+    })
+
+    app.get('/files/:file', async (c) => {
+      const q = parseInput(fileQuery, queryObject(new URL(c.req.url)))
+      const signal = c.req.raw.signal
+      const model = await runtime.client().model(modelRef(q), { signal })
+      const files = await model.listFiles({ signal })
+      const wanted = c.req.param('file')
+      const file = files.find((f) => f.id === wanted) ?? files.find((f) => f.name === wanted)
+      if (!file) throw new FunctionError(404, 'not_found', `No file "${wanted}" in the model`)
+      return streamFile(model, file.id, file.name, signal)
+    })
+  })
+}
+
+function respond(body: ActionResponse): Response {
+  const terminal = body.status === 'COMPLETE' || body.status === 'CANCELLED'
+  return Response.json(body, { status: terminal ? 200 : 202 })
+}
+
+function modelRef(q: { workspace?: string | undefined; model: string }): {
+  workspace?: string
+  model: string
+} {
+  return q.workspace ? { workspace: q.workspace, model: q.model } : { model: q.model }
+}
+
+function taskIdOf(raw: string): string {
+  if (!/^[0-9A-Za-z_-]{1,64}$/.test(raw))
+    throw new FunctionError(400, 'invalid_input', 'taskId is not a task id')
+  return raw
+}
+
+function decode(f: { content: string; encoding: 'utf8' | 'base64' }): Uint8Array | string {
+  if (f.encoding === 'utf8') return f.content
+  if (!/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/.test(f.content)) {
+    throw new FunctionError(400, 'invalid_input', 'file.content is not valid base64')
+  }
+  return new Uint8Array(Buffer.from(f.content, 'base64'))
+}
+
+async function importDataSource(model: ModelScope, importId: string): Promise<string> {
+  const imports = await model.listImports()
+  const imp = imports.find((i: ImportDefinition) => i.id === importId)
+  if (!imp?.importDataSourceId)
+    throw new ValidationError(`The import ${importId} does not read an uploadable file`)
+  return imp.importDataSourceId
+}
+
+/** Query parameters as an object; listed keys are converted to numbers or booleans for validation. */
+function queryObject(url: URL, numbers: string[] = [], booleans: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of url.searchParams) {
+    if (numbers.includes(k)) out[k] = v === '' ? v : Number(v)
+    else if (booleans.includes(k))
+      out[k] = v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v
+    else out[k] = v
+  }
+  return out
+}
+
+async function describe(
+  model: ModelScope,
+  type: ActionType,
+  action: { id: string; name: string },
+  task: Task,
+  signal: AbortSignal,
+): Promise<ActionResponse> {
+  const q = new URLSearchParams({
+    workspace: model.workspaceId,
+    model: model.modelId,
+    type,
+    action: action.id,
+  })
+  const out: ActionResponse = {
+    status: task.taskState,
+    taskId: task.taskId,
+    actionType: type,
+    actionId: action.id,
+    actionName: action.name,
+    workspaceId: model.workspaceId,
+    modelId: model.modelId,
+    statusPath: `/tasks/${encodeURIComponent(task.taskId)}?${q}`,
+  }
+  if (task.taskState === 'COMPLETE' && task.result) {
+    out.successful = task.result.successful
+    out.result = task.result
+    const dumps = await dumpsOf(model, type, action.id, task, signal)
+    if (dumps.length) out.dumps = dumps
+    if (type === 'export' && task.result.successful) {
+      const fq = new URLSearchParams({ workspace: model.workspaceId, model: model.modelId })
+      out.downloadPath = `/files/${encodeURIComponent(action.id)}?${fq}`
+    }
+  }
+  return out
+}
+
+async function dumpsOf(
+  model: ModelScope,
+  type: ActionType,
+  actionId: string,
+  task: Task,
+  signal: AbortSignal,
+): Promise<{ objectId: string; csv: string }[]> {
+  const result = task.result
+  if (!result) return []
+  if (type === 'import' && result.failureDumpAvailable) {
+    const csv = await model.getDump('import', actionId, task.taskId, undefined, { signal })
+    return [{ objectId: result.objectId ?? actionId, csv }]
+  }
+  if (type !== 'process') return []
+  const out: { objectId: string; csv: string }[] = []
+  for (const nested of result.nestedResults ?? []) {
+    if (nested.failureDumpAvailable && nested.objectId) {
+      const csv = await model.getDump('process', actionId, task.taskId, nested.objectId, { signal })
+      out.push({ objectId: nested.objectId, csv })
+    }
+  }
+  return out
+}
+
+/**
+ * Streams a model file chunk by chunk, so memory stays at one chunk whatever the export's size.
+ * Large files are streamed, not staged in Cloud Storage: Cloud Run streams responses of any size
+ * (the 32 MiB limit applies to buffered HTTP/1 responses only).
+ */
+async function streamFile(
+  model: ModelScope,
+  fileId: string,
+  fileName: string,
+  signal: AbortSignal,
+): Promise<Response> {
+  const iterator = model.download(fileId, { signal })[Symbol.asyncIterator]()
+  // The first chunk is read before answering, so a missing file is a 404, not a broken 200.
+  const first = await iterator.next()
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (first.done) controller.close()
+      else controller.enqueue(first.value)
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await iterator.next()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      } catch (error) {
+        controller.error(error)
+      }
+    },
+    async cancel() {
+      await iterator.return?.()
+    },
+  })
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'content-type': /\.csv$/i.test(fileName) ? 'text/csv; charset=utf-8' : 'application/octet-stream',
+      'content-disposition': contentDisposition(fileName),
+      'cache-control': 'no-store',
+    },
+  })
+}
+
+function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
+}
