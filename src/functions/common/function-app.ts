@@ -50,6 +50,8 @@ export function createFunctionApp(
   )
   if (!options.verifiesOwnCallers) {
     inner.use('*', async (c, next) => {
+      // Both mounts' middleware sees every path; health stays open (it reveals nothing).
+      if (c.req.method === 'GET' && new URL(c.req.url).pathname.endsWith('/healthz')) return next()
       checkInvokerKey(c.req.raw.headers, runtime.config.sharedKey)
       await next()
     })
@@ -79,8 +81,9 @@ export function createFunctionApp(
     else if (status >= 400) log.warn(line, `${c.req.method} ${path} ${status}`)
     else log.info(line, `${c.req.method} ${path} ${status}`)
   })
-  app.route('/', inner)
+  // The prefixed mount comes first so that `/<name>` is not taken for a parameter of a `/` route.
   app.route(`/${name}`, inner)
+  app.route('/', inner)
   app.notFound((c) =>
     c.json(
       { error: { code: 'not_found', message: `No route ${c.req.method} ${new URL(c.req.url).pathname}` } },
