@@ -1,0 +1,206 @@
+/**
+ * Transactional commands: `view` (read a saved view as a table, CSV or JSON), `write-cells` (one
+ * cell from flags, or many from a JSON/CSV file) and `list-items` (show, add, delete). Writes are
+ * confirmed first (see confirm.ts).
+ */
+import { readFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import {
+  type CellWrite,
+  type ItemFailure,
+  type ListItemInput,
+  type ListWriteResult,
+  resolveName,
+} from '../../anaplan/index.ts'
+import { cellFromFlags, parseChoice, parseItemSpec, parsePairs } from '../args.ts'
+import { parseCellsFile } from '../cells-input.ts'
+import { confirmWrite } from '../confirm.ts'
+import type { CliContext } from '../context.ts'
+import { ExitCode, UsageError } from '../exit-codes.ts'
+import { formatGrid, type GridFormat, viewToGrid } from '../output.ts'
+import { type Act, collect } from '../program.ts'
+
+/** Registers `view`, `write-cells`, `list-items`. */
+export function registerDataCommands(program: Command, act: Act): void {
+  program
+    .command('view')
+    .argument('<name|id>', 'saved view or module (its default view)')
+    .description('read a view; pages chosen with --page Dimension=Item')
+    .option('-p, --page <Dimension=Item>', 'page selection, repeatable', collect, [])
+    .option('--format <format>', 'table, csv or json (default: table on a terminal, csv when piped)')
+    .action(
+      act((ctx, [name], opts) => view(ctx, name as string, opts as { page: string[]; format?: string })),
+    )
+
+  program
+    .command('write-cells')
+    .argument('<module>', 'module name or id')
+    .description('write one cell (flags) or many (--from cells.json|cells.csv)')
+    .option('-l, --line-item <name>', 'line item to write')
+    .option('-i, --item <Dimension=Item>', 'list item per dimension, repeatable', collect, [])
+    .option('--period <period>', 'time period, e.g. "Mar 26"')
+    .option('--version <version>', 'version, e.g. Forecast')
+    .option('--value <value>', 'the value (numbers and true/false are sent as such)')
+    .option('--from <file>', 'cells to write: JSON array or CSV (lineItem, dimension columns, value)')
+    .action(act((ctx, [module], opts) => writeCells(ctx, module as string, opts as WriteFlags)))
+
+  program
+    .command('list-items')
+    .argument('<list>', 'list name or id')
+    .description('show the items of a list, or --add / --delete items')
+    .option('--add <name[:code]>', 'add an item, repeatable', collect, [])
+    .option('--parent <item>', 'parent of the added items')
+    .option('--delete <name|code|id>', 'delete an item, repeatable', collect, [])
+    .action(act((ctx, [list], opts) => listItems(ctx, list as string, opts as ListFlags)))
+}
+
+async function view(
+  ctx: CliContext,
+  name: string,
+  o: { page: string[]; format?: string },
+): Promise<undefined> {
+  const pages = parsePairs('--page', o.page)
+  const format: GridFormat = o.format
+    ? parseChoice('--format', o.format, ['table', 'csv', 'json'] as const)
+    : ctx.out.json
+      ? 'json'
+      : ctx.io.stdout.isTTY
+        ? 'table'
+        : 'csv'
+  const scope = await ctx.scope()
+  const [data, meta] = await Promise.all([
+    scope.readView(name, pages, ctx.request),
+    // Only for the row header labels: the view reads fine without them.
+    scope.viewMetadata(name, ctx.request).catch(() => undefined),
+  ])
+  if (format === 'json') {
+    ctx.io.stdout.write(`${JSON.stringify({ view: meta?.viewName ?? name, ...data }, null, 2)}\n`)
+    return undefined
+  }
+  const grid = viewToGrid(
+    data,
+    (meta?.rows ?? []).map((d) => d.name),
+  )
+  if (format === 'table' && data.pages?.length) ctx.out.note(`Pages: ${data.pages.join(', ')}`)
+  ctx.io.stdout.write(formatGrid(grid, format))
+  return undefined
+}
+
+interface WriteFlags {
+  lineItem?: string
+  item: string[]
+  period?: string
+  version?: string
+  value?: string
+  from?: string
+}
+
+async function writeCells(ctx: CliContext, module: string, f: WriteFlags): Promise<number> {
+  const single =
+    f.lineItem !== undefined || f.value !== undefined || f.item.length > 0 || f.period || f.version
+  if (f.from && single) throw new UsageError('use either --from FILE or --line-item/--item/--value, not both')
+  let cells: CellWrite[]
+  if (f.from) {
+    let text: string
+    try {
+      text = await readFile(f.from, 'utf8')
+    } catch {
+      throw new UsageError(`--from ${f.from}: no such file`)
+    }
+    cells = parseCellsFile(f.from, text)
+  } else {
+    cells = [
+      cellFromFlags({
+        item: f.item,
+        ...(f.lineItem !== undefined ? { lineItem: f.lineItem } : {}),
+        ...(f.period !== undefined ? { period: f.period } : {}),
+        ...(f.version !== undefined ? { version: f.version } : {}),
+        ...(f.value !== undefined ? { value: f.value } : {}),
+      }),
+    ]
+  }
+  const scope = await ctx.scope()
+  const what =
+    cells.length === 1
+      ? `write ${describeCell(cells[0]!)} in module "${module}" of ${scope.modelName ?? scope.modelId}`
+      : `write ${cells.length} cells in module "${module}" of ${scope.modelName ?? scope.modelId}`
+  await confirmWrite(ctx, what)
+  const result = await scope.writeCells(module, cells, ctx.request)
+  const failures = result.failures ?? []
+  ctx.out.result({ ...result, failures }, () =>
+    [
+      `${result.numberOfCellsChanged} cell(s) changed`,
+      ...failures.map(
+        (x) =>
+          `  failed: ${describeFailure(x, cells[x.requestIndex] && describeCell(cells[x.requestIndex]!))}`,
+      ),
+    ].join('\n'),
+  )
+  return failures.length ? ExitCode.FAILED : ExitCode.OK
+}
+
+interface ListFlags {
+  add: string[]
+  parent?: string
+  delete: string[]
+}
+
+async function listItems(ctx: CliContext, list: string, f: ListFlags): Promise<number> {
+  if (f.parent && !f.add.length) throw new UsageError('--parent applies to --add')
+  const adds: ListItemInput[] = f.add.map((a) => parseItemSpec(a, f.parent))
+  const scope = await ctx.scope()
+  if (!adds.length && !f.delete.length) {
+    const items = await scope.listItems(list, ctx.request)
+    ctx.out.grid({
+      columns: ['id', 'name', 'code', 'parent'],
+      rows: items.map((i) => [i.id, i.name, i.code ?? '', i.parent ?? '']),
+    })
+    return ExitCode.OK
+  }
+  let deletes: ListItemInput[] = []
+  let deleteNames: string[] = []
+  if (f.delete.length) {
+    // Resolve names and codes up front so a typo stops before anything is written.
+    const items = await scope.listItems(list, ctx.request)
+    const hits = f.delete.map((q) => resolveName('list item', items, q))
+    deletes = hits.map((h) => ({ id: h.id }))
+    deleteNames = hits.map((h) => h.name)
+  }
+  const parts = [
+    ...(adds.length ? [`add ${adds.map((a) => `"${a.name}"`).join(', ')}`] : []),
+    ...(deletes.length ? [`delete ${deleteNames.map((n) => `"${n}"`).join(', ')}`] : []),
+  ]
+  await confirmWrite(ctx, `${parts.join(' and ')} in list "${list}"`)
+  const results: { add?: ListWriteResult; delete?: ListWriteResult } = {}
+  if (adds.length) results.add = await scope.addListItems(list, adds, ctx.request)
+  if (deletes.length) results.delete = await scope.deleteListItems(list, deletes, ctx.request)
+  const failures = [
+    ...(results.add?.failures ?? []).map((x) => ({ ...x, op: 'add', item: adds[x.requestIndex]?.name })),
+    ...(results.delete?.failures ?? []).map((x) => ({
+      ...x,
+      op: 'delete',
+      item: deleteNames[x.requestIndex],
+    })),
+  ]
+  ctx.out.result(results, () => {
+    const lines: string[] = []
+    if (results.add) lines.push(`added ${results.add.added ?? 0} of ${adds.length} item(s)`)
+    if (results.delete) lines.push(`deleted ${results.delete.deleted ?? 0} of ${deletes.length} item(s)`)
+    for (const x of failures) lines.push(`  ${x.op} failed: ${describeFailure(x, x.item && `"${x.item}"`)}`)
+    return lines.join('\n')
+  })
+  return failures.length ? ExitCode.FAILED : ExitCode.OK
+}
+
+/** `Units[Regions=APAC, Time=Mar 26] = 500`. */
+export function describeCell(c: CellWrite): string {
+  const li = c.lineItemName ?? c.lineItemId ?? '?'
+  const dims = (c.dimensions ?? []).map(
+    (d) => `${d.dimensionName ?? d.dimensionId}=${d.itemName ?? d.itemCode ?? d.itemId}`,
+  )
+  return `${li}${dims.length ? `[${dims.join(', ')}]` : ''} = ${JSON.stringify(c.value)}`
+}
+
+function describeFailure(f: ItemFailure, what: string | undefined): string {
+  return `${what ?? `#${f.requestIndex + 1}`}: ${f.failureType}${f.failureMessageDetails ? ` (${f.failureMessageDetails})` : ''}`
+}
