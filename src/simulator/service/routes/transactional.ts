@@ -1,0 +1,521 @@
+/**
+ * Transactional resources (reference §6): modules, line items, views and their data, dimensions,
+ * lists and list items, cell writes, versions, current period and calendar, view read requests.
+ * The engine does the model work; this layer does envelopes, validation, limits and roles.
+ */
+import type { LineItemMeta, ViewMeta } from '../../engine/contract.ts'
+import { type ModelScope, modelRoute, modelScope, param, type SimApp, type SimContext } from '../context.ts'
+import { csvLine } from '../csv.ts'
+import { envelope, HttpError, isRecord, pagedEnvelope, readJson, schemaUrl } from '../http.ts'
+import { newTaskId } from '../ids.ts'
+import type { ReadRequestRecord, SimState } from '../sim-state.ts'
+
+/** Most items one list add/update/delete call accepts. */
+export const MAX_LIST_ITEMS_PER_CALL = 100_000
+/** Most cells one write accepts (current help page: 100,000 cells or 15 MB). */
+export const MAX_CELLS_PER_WRITE = 100_000
+export const MAX_CELL_WRITE_BYTES = 15 * 1024 * 1024
+/** Largest list a plain list-items GET returns; larger lists need read requests. */
+export const MAX_LIST_ITEMS_READ = 1_000_000
+
+const READ_EXPORT_TYPES = [
+  'TABULAR_MULTI_COLUMN',
+  'TABULAR_SINGLE_COLUMN',
+  'GRID_ALL_PAGES',
+  'GRID_CURRENT_PAGE',
+]
+
+function dataType(format: LineItemMeta['format']): string {
+  switch (format) {
+    case 'LIST':
+      return 'ENTITY'
+    case 'TIME PERIOD':
+      return 'TIME_ENTITY'
+    default:
+      return format
+  }
+}
+
+function lineItemJson(li: LineItemMeta, includeAll: boolean): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    moduleId: li.moduleId,
+    moduleName: li.moduleName,
+    id: li.id,
+    name: li.name,
+  }
+  if (li.code) base.code = li.code
+  if (!includeAll) return base
+  const timed = li.appliesTo.some((d) => d.id === '20000000003')
+  return {
+    ...base,
+    isSummary: li.isSummary,
+    startOfSection: false,
+    broughtForward: false,
+    useSwitchover: false,
+    breakback: false,
+    appliesTo: li.appliesTo.filter((d) => d.id !== '20000000003' && d.id !== '20000000020'),
+    formula: li.formula ?? '',
+    format: li.format,
+    formatMetadata: { dataType: dataType(li.format) },
+    summary: li.format === 'NUMBER' ? 'Sum' : 'None',
+    timeScale: timed ? 'Month' : 'Not Applicable',
+    timeRange: 'Model Calendar',
+    formulaScope: '',
+    style: 'Normal',
+    code: li.code ?? '',
+    notes: '',
+  }
+}
+
+function parsePages(c: SimContext): Record<string, string> {
+  const pages: Record<string, string> = {}
+  for (const raw of c.req.queries('pages') ?? []) {
+    for (const part of raw.split(',')) {
+      if (part.trim() === '') continue
+      const colon = part.indexOf(':')
+      if (colon < 1) throw new HttpError(400, `Invalid page selector [${part}]`)
+      pages[part.slice(0, colon).trim()] = part.slice(colon + 1).trim()
+    }
+  }
+  return pages
+}
+
+function wantsJson(c: SimContext): boolean {
+  const accept = c.req.header('Accept') ?? ''
+  return /application\/json/i.test(accept) && !/text\/csv/i.test(accept)
+}
+
+function itemsBody(body: unknown): Record<string, unknown>[] {
+  if (!isRecord(body) || !Array.isArray(body.items)) {
+    throw new HttpError(400, "Expected mandatory field 'items' to be present and not empty.")
+  }
+  if (body.items.length === 0)
+    throw new HttpError(400, "Expected mandatory field 'items' to be present and not empty.")
+  if (body.items.length > MAX_LIST_ITEMS_PER_CALL) {
+    throw new HttpError(400, `Too many items: at most ${MAX_LIST_ITEMS_PER_CALL} items per request.`)
+  }
+  if (!body.items.every(isRecord)) throw new HttpError(400, "Every entry of 'items' must be a JSON object.")
+  return body.items as Record<string, unknown>[]
+}
+
+function withoutEmptyFailures<T extends { failures: unknown[] }>(
+  result: T,
+): Omit<T, 'failures'> & { failures?: unknown[] } {
+  if (result.failures.length > 0) return result
+  const { failures: _omit, ...rest } = result
+  return rest
+}
+
+/** Every combination of page items of a view, capped. */
+function pageCombinations(
+  scope: ModelScope,
+  viewId: string,
+  meta: ViewMeta,
+  cap: number,
+): { ids: Record<string, string>; names: string[] }[] {
+  let combos: { ids: Record<string, string>; names: string[] }[] = [{ ids: {}, names: [] }]
+  for (const dim of meta.pages) {
+    const items = scope.engine.viewDimensionItems(viewId, dim.id)
+    const next: typeof combos = []
+    for (const combo of combos) {
+      for (const item of items) {
+        next.push({ ids: { ...combo.ids, [dim.id]: item.id }, names: [...combo.names, item.name] })
+        if (next.length > cap) throw new HttpError(400, 'The view has too many pages to read')
+      }
+    }
+    combos = next
+  }
+  return combos
+}
+
+/** Builds a read request's CSV pages from the engine's grids. */
+function buildReadPages(scope: ModelScope, viewId: string, exportType: string, pageRows: number): string[] {
+  const meta = scope.engine.viewMetadata(viewId)
+  const combos = pageCombinations(scope, viewId, meta, 100_000)
+  if (exportType === 'GRID_ALL_PAGES' || exportType === 'GRID_CURRENT_PAGE') {
+    const selected = exportType === 'GRID_CURRENT_PAGE' ? combos.slice(0, 1) : combos
+    return selected.map((combo) => scope.engine.readViewCsv(viewId, combo.ids))
+  }
+  const lines: string[] = []
+  let header: string[] | undefined
+  for (const combo of combos) {
+    const grid = scope.engine.readView(viewId, combo.ids)
+    if (!header) {
+      const labels = grid.columnCoordinates.map((coords) => coords.join(' '))
+      header = [...meta.pages.map((d) => d.name), ...meta.rows.map((d) => d.name), ...labels]
+      if (exportType === 'TABULAR_SINGLE_COLUMN') {
+        header = [
+          ...meta.pages.map((d) => d.name),
+          ...meta.rows.map((d) => d.name),
+          ...meta.columns.map((d) => d.name),
+          'Value',
+        ]
+      }
+    }
+    for (const row of grid.rows) {
+      if (exportType === 'TABULAR_SINGLE_COLUMN') {
+        row.cells.forEach((cell, i) => {
+          lines.push(
+            csvLine([...combo.names, ...row.rowCoordinates, ...(grid.columnCoordinates[i] ?? []), cell]),
+          )
+        })
+      } else lines.push(csvLine([...combo.names, ...row.rowCoordinates, ...row.cells]))
+    }
+  }
+  const head = csvLine(header ?? [])
+  const pages: string[] = []
+  for (let i = 0; i < lines.length || pages.length === 0; i += pageRows) {
+    pages.push(`${[head, ...lines.slice(i, i + pageRows)].join('\n')}\n`)
+  }
+  return pages
+}
+
+/** Registers the transactional routes. */
+export function registerTransactionalRoutes(app: SimApp, state: SimState): void {
+  const scope = (c: SimContext, write = false) => modelScope(state, c, { write })
+
+  modelRoute(app, 'get', '/modules', async (c) => {
+    const s = await scope(c)
+    return pagedEnvelope(c, schemaUrl(c, 'module', s.modelId), 'modules', s.engine.modules())
+  })
+
+  const lineItems = async (c: SimContext, moduleId?: string): Promise<Response> => {
+    const s = await scope(c)
+    if (moduleId !== undefined && !s.engine.modules().some((m) => m.id === moduleId)) throw new HttpError(404)
+    const includeAll = c.req.query('includeAll') === 'true'
+    const items = s.engine.lineItems(moduleId).map((li) => lineItemJson(li, includeAll))
+    return envelope(c, schemaUrl(c, 'lineItem', s.modelId), { items })
+  }
+  modelRoute(app, 'get', '/lineItems', (c) => lineItems(c))
+  modelRoute(app, 'get', '/modules/:moduleId/lineItems', (c) => lineItems(c, param(c, 'moduleId')))
+
+  const views = async (c: SimContext, moduleId?: string): Promise<Response> => {
+    const s = await scope(c)
+    if (moduleId !== undefined && !s.engine.modules().some((m) => m.id === moduleId)) throw new HttpError(404)
+    const list: Record<string, unknown>[] = s.engine.views(moduleId).map((v) => {
+      const json: Record<string, unknown> = {
+        id: v.id,
+        name: v.name,
+        moduleId: s.engine.viewMetadata(v.id).moduleId,
+      }
+      if (v.code) json.code = v.code
+      return json
+    })
+    if (c.req.query('includesubsidiaryviews') === 'true') {
+      // A line item whose dimensions differ from its module's is shown through its own view.
+      for (const li of s.engine.lineItems(moduleId)) {
+        const moduleMeta = s.engine.viewMetadata(li.moduleId)
+        const moduleDims = [...moduleMeta.rows, ...moduleMeta.columns, ...moduleMeta.pages]
+          .map((d) => d.id)
+          .sort()
+        const liDims = s.engine
+          .lineItemDimensions(li.id)
+          .map((d) => d.id)
+          .sort()
+        const own = liDims.filter((d) => d !== '101999999999')
+        const mod = moduleDims.filter((d) => d !== '101999999999')
+        if (own.join() !== mod.join())
+          list.push({ id: li.id, name: `${li.moduleName}.${li.name}`, moduleId: li.moduleId })
+      }
+    }
+    return pagedEnvelope(c, schemaUrl(c, 'view', s.modelId), 'views', list)
+  }
+  modelRoute(app, 'get', '/views', (c) => views(c))
+  modelRoute(app, 'get', '/modules/:moduleId/views', (c) => views(c, param(c, 'moduleId')))
+
+  modelRoute(app, 'get', '/views/:viewId', async (c) => {
+    const s = await scope(c)
+    const meta = s.engine.viewMetadata(param(c, 'viewId'))
+    return envelope(c, schemaUrl(c, 'view', s.modelId), {
+      viewId: meta.id,
+      viewName: meta.name,
+      rows: meta.rows,
+      columns: meta.columns,
+      pages: meta.pages,
+    })
+  })
+
+  modelRoute(app, 'get', '/views/:viewId/data', async (c) => {
+    const s = await scope(c)
+    const viewId = param(c, 'viewId')
+    const pages = parsePages(c)
+    if (wantsJson(c)) {
+      if (c.req.query('format') !== 'v1') {
+        throw new HttpError(406, "JSON view data needs the query parameter 'format=v1'")
+      }
+      return c.json(s.engine.readView(viewId, pages))
+    }
+    return c.body(s.engine.readViewCsv(viewId, pages), 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
+  })
+
+  modelRoute(app, 'get', '/views/:viewId/dimensions/:dimensionId/items', async (c) => {
+    const s = await scope(c)
+    const items = s.engine.viewDimensionItems(param(c, 'viewId'), param(c, 'dimensionId'))
+    return envelope(c, schemaUrl(c, 'item', s.modelId), { items })
+  })
+
+  modelRoute(app, 'get', '/lineItems/:lineItemId/dimensions', async (c) => {
+    const s = await scope(c)
+    const dimensions = s.engine.lineItemDimensions(param(c, 'lineItemId'))
+    return envelope(c, schemaUrl(c, 'dimension', s.modelId), { dimensions })
+  })
+
+  modelRoute(app, 'get', '/lineItems/:lineItemId/dimensions/:dimensionId/items', async (c) => {
+    const s = await scope(c)
+    const lineItemId = param(c, 'lineItemId')
+    const dimensionId = param(c, 'dimensionId')
+    if (!s.engine.lineItemDimensions(lineItemId).some((d) => d.id === dimensionId)) throw new HttpError(404)
+    // A line item is readable as its own view, so its view's items are the applicable items.
+    const items = s.engine.viewDimensionItems(lineItemId, dimensionId)
+    return envelope(c, schemaUrl(c, 'item', s.modelId), { items })
+  })
+
+  modelRoute(app, 'get', '/dimensions/:dimensionId/items', async (c) => {
+    const s = await scope(c)
+    const items = s.engine.dimensionItems(param(c, 'dimensionId'))
+    return envelope(c, schemaUrl(c, 'item', s.modelId), { items })
+  })
+
+  modelRoute(app, 'post', '/dimensions/:dimensionId/items', async (c) => {
+    const s = await scope(c)
+    const body = await readJson(c)
+    if (!isRecord(body)) throw new HttpError(400, 'Request body must be a JSON object')
+    const strings = (v: unknown, field: string): string[] => {
+      if (v === undefined) return []
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+        throw new HttpError(400, `'${field}' must be an array of strings`)
+      }
+      return v
+    }
+    const names = strings(body.names, 'names')
+    const codes = strings(body.codes, 'codes')
+    if (names.length === 0 && codes.length === 0) {
+      throw new HttpError(400, "Expected at least one of 'names' or 'codes' to be present and not empty.")
+    }
+    const items = s.engine.lookupDimensionItems(param(c, 'dimensionId'), names, codes)
+    return envelope(c, schemaUrl(c, 'item', s.modelId), { items })
+  })
+
+  modelRoute(app, 'get', '/lists', async (c) => {
+    const s = await scope(c)
+    return pagedEnvelope(c, schemaUrl(c, 'list', s.modelId), 'lists', s.engine.lists())
+  })
+
+  modelRoute(app, 'get', '/lists/:listId', async (c) => {
+    const s = await scope(c)
+    return envelope(c, schemaUrl(c, 'list', s.modelId), {
+      metadata: s.engine.listMetadata(param(c, 'listId')),
+    })
+  })
+
+  modelRoute(app, 'get', '/lists/:listId/items', async (c) => {
+    const s = await scope(c)
+    const records = s.engine.listItems(param(c, 'listId'))
+    if (records.length > MAX_LIST_ITEMS_READ) {
+      throw new HttpError(400, 'The list has more than 1,000,000 items; use a list read request.')
+    }
+    const includeAll = c.req.query('includeAll') === 'true'
+    const items = records.map((r) => {
+      const json: Record<string, unknown> = { id: r.id, name: r.name }
+      if (r.code) json.code = r.code
+      if (r.parent !== undefined) json.parent = r.parent
+      if (r.parentId !== undefined) json.parentId = r.parentId
+      json.listId = r.listId
+      json.listName = r.listName
+      if (includeAll && r.subsets && Object.keys(r.subsets).length > 0) json.subsets = r.subsets
+      if (includeAll && r.properties && Object.keys(r.properties).length > 0) json.properties = r.properties
+      return json
+    })
+    if (/text\/csv/i.test(c.req.header('Accept') ?? '')) {
+      const subsetNames = includeAll ? [...new Set(records.flatMap((r) => Object.keys(r.subsets ?? {})))] : []
+      const propNames = includeAll
+        ? [...new Set(records.flatMap((r) => Object.keys(r.properties ?? {})))]
+        : []
+      const lines = [
+        csvLine([
+          'id',
+          'name',
+          'code',
+          'parent',
+          'parentId',
+          'listId',
+          'listName',
+          ...subsetNames,
+          ...propNames,
+        ]),
+      ]
+      for (const r of records) {
+        lines.push(
+          csvLine([
+            r.id,
+            r.name,
+            r.code ?? '',
+            r.parent ?? '',
+            r.parentId ?? '',
+            r.listId,
+            r.listName,
+            ...subsetNames.map((n) => String(r.subsets?.[n] ?? false)),
+            ...propNames.map((n) => r.properties?.[n] ?? ''),
+          ]),
+        )
+      }
+      return c.body(`${lines.join('\n')}\n`, 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
+    }
+    return pagedEnvelope(c, schemaUrl(c, 'listItem', s.modelId), 'listItems', items)
+  })
+
+  modelRoute(app, 'post', '/lists/:listId/items', async (c) => {
+    const action = c.req.query('action')
+    if (action !== 'add' && action !== 'delete') {
+      throw new HttpError(400, "Query parameter 'action' must be 'add' or 'delete'")
+    }
+    const s = await scope(c, true)
+    const items = itemsBody(await readJson(c))
+    const listId = param(c, 'listId')
+    s.world.stats.mutations.listWrites++
+    const schema = schemaUrl(c, 'listItem', s.modelId)
+    if (action === 'add')
+      return envelope(c, schema, withoutEmptyFailures(s.engine.addListItems(listId, items)))
+    return envelope(c, schema, withoutEmptyFailures(s.engine.deleteListItems(listId, items)))
+  })
+
+  modelRoute(app, 'put', '/lists/:listId/items', async (c) => {
+    const s = await scope(c, true)
+    const items = itemsBody(await readJson(c))
+    s.world.stats.mutations.listWrites++
+    const result = s.engine.updateListItems(param(c, 'listId'), items)
+    return envelope(c, schemaUrl(c, 'listItem', s.modelId), withoutEmptyFailures(result))
+  })
+
+  modelRoute(app, 'post', '/modules/:moduleId/data', async (c) => {
+    const s = await scope(c, true)
+    const length = Number(c.req.header('Content-Length') ?? '0')
+    if (length > MAX_CELL_WRITE_BYTES) throw new HttpError(400, 'The request is larger than 15 MB.')
+    const body = await readJson(c)
+    if (!Array.isArray(body)) throw new HttpError(400, 'Request body must be a JSON array of cell writes')
+    if (body.length === 0) throw new HttpError(400, 'Request body must contain at least one cell write')
+    if (body.length > MAX_CELLS_PER_WRITE) {
+      throw new HttpError(400, `Too many cells: at most ${MAX_CELLS_PER_WRITE} cells per request.`)
+    }
+    if (!body.every(isRecord)) throw new HttpError(400, 'Every cell write must be a JSON object')
+    for (const [i, w] of body.entries()) {
+      if (w.dimensions !== undefined && (!Array.isArray(w.dimensions) || !w.dimensions.every(isRecord))) {
+        throw new HttpError(400, `Cell write ${i}: 'dimensions' must be an array of objects`)
+      }
+    }
+    s.world.stats.mutations.cellWrites++
+    const result = s.engine.writeCells(param(c, 'moduleId'), body as never)
+    // No envelope here (reference §6.4).
+    return c.json(withoutEmptyFailures(result))
+  })
+
+  modelRoute(app, 'get', '/versions', async (c) => {
+    const s = await scope(c)
+    return envelope(c, schemaUrl(c, 'version', s.modelId), { versionMetadata: s.engine.versions() })
+  })
+  modelRoute(app, 'get', '/currentPeriod', async (c) => {
+    const s = await scope(c)
+    return envelope(c, schemaUrl(c, 'currentPeriod', s.modelId), { currentPeriod: s.engine.currentPeriod() })
+  })
+  modelRoute(app, 'get', '/modelCalendar', async (c) => {
+    const s = await scope(c)
+    return envelope(c, schemaUrl(c, 'modelCalendar', s.modelId), { modelCalendar: s.engine.modelCalendar() })
+  })
+
+  // View read requests (reference §6.2): pages are prepared at once and become available over taskMs.
+  const readRequestJson = (c: SimContext, r: ReadRequestRecord): Record<string, unknown> => {
+    const now = state.options.now()
+    if (r.state === 'IN_PROGRESS' || r.state === 'NOT_STARTED') {
+      if (now >= r.readyAt) r.state = 'COMPLETE'
+      else r.state = 'IN_PROGRESS'
+    }
+    const total = r.pages?.length ?? 0
+    const started = r.readyAt - state.options.taskMs
+    const available =
+      r.state === 'COMPLETE'
+        ? total
+        : Math.floor((total * (now - started)) / Math.max(1, state.options.taskMs))
+    return {
+      requestId: r.requestId,
+      viewId: r.viewId,
+      requestState: r.state,
+      url: `${new URL(c.req.url).origin}/2/0/workspaces/${r.workspaceId}/models/${r.modelId}/views/${r.viewId}/readRequests/${r.requestId}`,
+      availablePages: r.state === 'CANCELLED' ? 0 : available,
+      successful: r.state === 'COMPLETE' ? r.successful : false,
+    }
+  }
+  const findRequest = (s: ModelScope, c: SimContext): ReadRequestRecord => {
+    const r = s.world.readRequests.get(param(c, 'requestId'))
+    if (!r || r.modelId !== s.modelId || r.viewId !== param(c, 'viewId') || r.userId !== s.user.id) {
+      throw new HttpError(404)
+    }
+    return r
+  }
+
+  modelRoute(app, 'post', '/views/:viewId/readRequests', async (c) => {
+    const s = await scope(c)
+    const viewId = param(c, 'viewId')
+    const body = await readJson(c)
+    if (
+      !isRecord(body) ||
+      typeof body.exportType !== 'string' ||
+      !READ_EXPORT_TYPES.includes(body.exportType)
+    ) {
+      throw new HttpError(
+        400,
+        `Expected mandatory field 'exportType' to be one of ${READ_EXPORT_TYPES.join(', ')}.`,
+      )
+    }
+    s.engine.viewMetadata(viewId)
+    const record: ReadRequestRecord = {
+      requestId: newTaskId(),
+      viewId,
+      modelId: s.modelId,
+      workspaceId: s.workspaceId,
+      userId: s.user.id,
+      exportType: body.exportType,
+      state: 'NOT_STARTED',
+      successful: true,
+      readyAt: state.options.now() + state.options.taskMs,
+    }
+    try {
+      record.pages = buildReadPages(s, viewId, body.exportType, state.options.readRequestPageRows)
+    } catch (error) {
+      record.successful = false
+      record.pages = []
+      record.error = error instanceof Error ? error.message : String(error)
+    }
+    s.world.readRequests.set(record.requestId, record)
+    const json = readRequestJson(c, record)
+    return envelope(c, schemaUrl(c, 'viewReadRequest', s.modelId), {
+      viewReadRequest: { requestId: json.requestId, requestState: json.requestState, url: json.url },
+    })
+  })
+
+  modelRoute(app, 'get', '/views/:viewId/readRequests/:requestId', async (c) => {
+    const s = await modelScope(state, c, { busyExempt: true })
+    return envelope(c, schemaUrl(c, 'viewReadRequest', s.modelId), {
+      viewReadRequest: readRequestJson(c, findRequest(s, c)),
+    })
+  })
+
+  modelRoute(app, 'get', '/views/:viewId/readRequests/:requestId/pages/:pageNo', async (c) => {
+    const s = await modelScope(state, c, { busyExempt: true })
+    const r = findRequest(s, c)
+    const json = readRequestJson(c, r)
+    const raw = param(c, 'pageNo')
+    if (!/^\d+$/.test(raw)) throw new HttpError(400, `Invalid page number '${raw}'`)
+    const page = Number(raw)
+    if (r.state === 'CANCELLED' || page >= (json.availablePages as number)) throw new HttpError(404)
+    return c.body(r.pages?.[page] ?? '', 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
+  })
+
+  modelRoute(app, 'delete', '/views/:viewId/readRequests/:requestId', async (c) => {
+    const s = await modelScope(state, c, { busyExempt: true })
+    const r = findRequest(s, c)
+    const before = readRequestJson(c, r)
+    if (before.requestState !== 'COMPLETE') r.state = 'CANCELLED'
+    s.world.readRequests.delete(r.requestId)
+    return envelope(c, schemaUrl(c, 'viewReadRequest', s.modelId), { viewReadRequest: readRequestJson(c, r) })
+  })
+}
