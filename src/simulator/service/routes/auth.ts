@@ -112,8 +112,7 @@ export function registerAuthRoutes(app: SimApp, state: SimState): void {
         ? authError(c, 400, 'FAILURE_BAD_HEADER', BAD_HEADER)
         : authError(c, 401, 'FAILURE_BAD_CREDENTIAL', 'Bearer tokens are not accepted here')
     }
-    if (!auth || auth.scheme !== 'anaplanauthtoken')
-      return authError(c, 400, 'FAILURE_BAD_HEADER', BAD_HEADER)
+    if (auth?.scheme !== 'anaplanauthtoken') return authError(c, 400, 'FAILURE_BAD_HEADER', BAD_HEADER)
     return auth.value
   }
 
