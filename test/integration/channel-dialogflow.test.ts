@@ -6,7 +6,17 @@ import { ScriptedBot } from './channel-helpers.ts'
 const SESSION = 'projects/anaplan-demo/agent/sessions/3f1c2a9e-7b1d-4c55-a0d2-6d1e2f3a4b5c'
 
 /** A real ES WebhookRequest, as Dialogflow sends it (fields from the v2 reference sample). */
-function esRequest(over: { queryText?: string; displayName?: string; parameters?: Record<string, unknown>; outputContexts?: unknown[]; payload?: Record<string, unknown>; source?: string; session?: string } = {}) {
+function esRequest(
+  over: {
+    queryText?: string
+    displayName?: string
+    parameters?: Record<string, unknown>
+    outputContexts?: unknown[]
+    payload?: Record<string, unknown>
+    source?: string
+    session?: string
+  } = {},
+) {
   const session = over.session ?? SESSION
   return {
     responseId: 'ea3d77e8-ae27-41a4-9e1d-174bd461b68c-e0e4a3c5',
@@ -31,7 +41,12 @@ function esRequest(over: { queryText?: string; displayName?: string; parameters?
   }
 }
 
-function postJson(app: { request: (p: string, i: RequestInit) => Response | Promise<Response> }, path: string, body: unknown, headers: Record<string, string> = {}) {
+function postJson(
+  app: { request: (p: string, i: RequestInit) => Response | Promise<Response> },
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   return app.request(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -49,7 +64,11 @@ describe('Dialogflow ES webhook', () => {
     const turn = bot.turns[0]!
     expect(turn.sessionId).toBe('es:3f1c2a9e-7b1d-4c55-a0d2-6d1e2f3a4b5c')
     expect(turn.identity.channel).toBe('dialogflow-es')
-    expect(turn.recognized).toEqual({ intent: 'connect_model', parameters: { model: 'Sales Forecast' }, confidence: 0.92 })
+    expect(turn.recognized).toEqual({
+      intent: 'connect_model',
+      parameters: { model: 'Sales Forecast' },
+      confidence: 0.92,
+    })
     expect(turn.text).toBe('get connected to Sales Forecast')
     expect(turn.deadline! - Date.now()).toBeLessThanOrEqual(5000)
     expect(body.fulfillmentText).toBe('echo: get connected to Sales Forecast')
@@ -65,8 +84,16 @@ describe('Dialogflow ES webhook', () => {
     const bot = new ScriptedBot()
     const app = dialogflowEsApp(bot)
     await postJson(app, '/', esRequest({ displayName: 'connect.model' }))
-    await postJson(app, '/', esRequest({ displayName: 'Default Fallback Intent', queryText: 'wat is Revenue', parameters: {} }))
-    await postJson(app, '/', esRequest({ displayName: 'Default Welcome Intent', queryText: 'hi', parameters: {} }))
+    await postJson(
+      app,
+      '/',
+      esRequest({ displayName: 'Default Fallback Intent', queryText: 'wat is Revenue', parameters: {} }),
+    )
+    await postJson(
+      app,
+      '/',
+      esRequest({ displayName: 'Default Welcome Intent', queryText: 'hi', parameters: {} }),
+    )
     expect(bot.turns[0]?.recognized?.intent).toBe('connect_model')
     expect(bot.turns[1]?.recognized).toBeUndefined()
     expect(bot.turns[1]?.text).toBe('wat is Revenue')
@@ -76,7 +103,11 @@ describe('Dialogflow ES webhook', () => {
   it('takes the identity from the integration payload or the session user', async () => {
     const bot = new ScriptedBot()
     const app = dialogflowEsApp(bot)
-    await postJson(app, '/', esRequest({ source: 'slack', payload: { data: { event: { user: 'U123', team: 'T9' } } } }))
+    await postJson(
+      app,
+      '/',
+      esRequest({ source: 'slack', payload: { data: { event: { user: 'U123', team: 'T9' } } } }),
+    )
     await postJson(
       app,
       '/',
@@ -90,13 +121,30 @@ describe('Dialogflow ES webhook', () => {
   it('renders tables, choices and files as rich content and remembers the choices in the context', async () => {
     const bot = new ScriptedBot()
     const app = dialogflowEsApp(bot, { publicUrl: 'https://bot.example.com' })
-    const tableRes = await (await postJson(app, '/', esRequest({ displayName: 'show_view', queryText: 'show table', parameters: { view: 'Revenue by Region' } }))).json()
+    const tableRes = await (
+      await postJson(
+        app,
+        '/',
+        esRequest({
+          displayName: 'show_view',
+          queryText: 'show table',
+          parameters: { view: 'Revenue by Region' },
+        }),
+      )
+    ).json()
     expect(tableRes.fulfillmentText).toContain('North America')
-    const rich = tableRes.fulfillmentMessages.find((m: { payload?: unknown }) => m.payload).payload.richContent[0]
+    const rich = tableRes.fulfillmentMessages.find((m: { payload?: unknown }) => m.payload).payload
+      .richContent[0]
     expect(rich[0]).toMatchObject({ type: 'description', title: 'Revenue by Region' })
     expect(rich[0].text).toContain('EMEA | 900 | 950')
 
-    const choiceRes = await (await postJson(app, '/', esRequest({ displayName: 'list_views', queryText: 'choose a view', parameters: {} }))).json()
+    const choiceRes = await (
+      await postJson(
+        app,
+        '/',
+        esRequest({ displayName: 'list_views', queryText: 'choose a view', parameters: {} }),
+      )
+    ).json()
     expect(choiceRes.fulfillmentMessages).toContainEqual({
       quickReplies: { title: 'Which view?', quickReplies: ['Revenue by Region', 'Units by Product'] },
     })
@@ -105,18 +153,47 @@ describe('Dialogflow ES webhook', () => {
     expect(context.parameters.choices).toHaveLength(2)
 
     // The user taps the chip: Dialogflow sends its label as text, with the context back.
-    await postJson(app, '/', esRequest({ displayName: 'Default Fallback Intent', queryText: 'Units by Product', parameters: {}, outputContexts: [context] }))
+    await postJson(
+      app,
+      '/',
+      esRequest({
+        displayName: 'Default Fallback Intent',
+        queryText: 'Units by Product',
+        parameters: {},
+        outputContexts: [context],
+      }),
+    )
     expect(bot.turns[2]?.choice).toBe('view:Units by Product')
-    await postJson(app, '/', esRequest({ displayName: 'Default Fallback Intent', queryText: '1', parameters: {}, outputContexts: [context] }))
+    await postJson(
+      app,
+      '/',
+      esRequest({
+        displayName: 'Default Fallback Intent',
+        queryText: '1',
+        parameters: {},
+        outputContexts: [context],
+      }),
+    )
     expect(bot.turns[3]?.choice).toBe('view:Revenue by Region')
 
-    const fileRes = await (await postJson(app, '/', esRequest({ displayName: 'run_action', queryText: 'file please', parameters: {} }))).json()
-    const button = fileRes.fulfillmentMessages.find((m: { payload?: unknown }) => m.payload).payload.richContent[0][0]
+    const fileRes = await (
+      await postJson(
+        app,
+        '/',
+        esRequest({ displayName: 'run_action', queryText: 'file please', parameters: {} }),
+      )
+    ).json()
+    const button = fileRes.fulfillmentMessages.find((m: { payload?: unknown }) => m.payload).payload
+      .richContent[0][0]
     expect(button).toMatchObject({ type: 'button', link: 'https://bot.example.com/downloads/abc123' })
   })
 
   it('keeps the response under 64 KiB by cutting big tables', async () => {
-    const res = await postJson(dialogflowEsApp(new ScriptedBot()), '/', esRequest({ queryText: 'big list', displayName: 'show_view' }))
+    const res = await postJson(
+      dialogflowEsApp(new ScriptedBot()),
+      '/',
+      esRequest({ queryText: 'big list', displayName: 'show_view' }),
+    )
     const text = await res.text()
     expect(Buffer.byteLength(text)).toBeLessThan(64 * 1024)
     expect(text).toContain('more rows')
@@ -130,35 +207,59 @@ describe('Dialogflow ES webhook', () => {
     expect(first.fulfillmentText).toContain('still working on it')
     await new Promise((r) => setTimeout(r, 1300))
     bot.delayMs = 0
-    const second = await (await postJson(app, '/', esRequest({ queryText: 'any news?', displayName: 'task_status', parameters: {} }))).json()
+    const second = await (
+      await postJson(
+        app,
+        '/',
+        esRequest({ queryText: 'any news?', displayName: 'task_status', parameters: {} }),
+      )
+    ).json()
     expect(second.fulfillmentText).toContain('echo: slow one')
     expect(second.fulfillmentText).toContain('echo: any news?')
   })
 
   it('prepends follow-ups queued by the core (long task finished)', async () => {
     const bot = new ScriptedBot()
-    bot.pending.set('es:3f1c2a9e-7b1d-4c55-a0d2-6d1e2f3a4b5c', [{ type: 'text', text: 'Load Actuals finished: 120 rows loaded.' }])
-    const body = await (await postJson(dialogflowEsApp(bot), '/', esRequest({ queryText: 'is the import done?', displayName: 'task_status', parameters: {} }))).json()
+    bot.pending.set('es:3f1c2a9e-7b1d-4c55-a0d2-6d1e2f3a4b5c', [
+      { type: 'text', text: 'Load Actuals finished: 120 rows loaded.' },
+    ])
+    const body = await (
+      await postJson(
+        dialogflowEsApp(bot),
+        '/',
+        esRequest({ queryText: 'is the import done?', displayName: 'task_status', parameters: {} }),
+      )
+    ).json()
     expect(body.fulfillmentMessages[0].text.text[0]).toBe('Load Actuals finished: 120 rows loaded.')
   })
 
   it('authenticates the caller with basic auth', async () => {
     const bot = new ScriptedBot()
-    const app = createBotServer(bot, { dialogflowEs: { auth: { type: 'basic', username: 'dialogflow', password: 's3cret-pass' } } })
+    const app = createBotServer(bot, {
+      dialogflowEs: { auth: { type: 'basic', username: 'dialogflow', password: 's3cret-pass' } },
+    })
     const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`
     const none = await postJson(app, '/dialogflow/es', esRequest())
     expect(none.status).toBe(401)
-    expect(await none.json()).toEqual({ error: { code: 'unauthorized', message: 'Webhook caller authentication failed.' } })
-    const wrong = await postJson(app, '/dialogflow/es', esRequest(), { authorization: basic('dialogflow', 'guess') })
+    expect(await none.json()).toEqual({
+      error: { code: 'unauthorized', message: 'Webhook caller authentication failed.' },
+    })
+    const wrong = await postJson(app, '/dialogflow/es', esRequest(), {
+      authorization: basic('dialogflow', 'guess'),
+    })
     expect(wrong.status).toBe(401)
-    const ok = await postJson(app, '/dialogflow/es', esRequest(), { authorization: basic('dialogflow', 's3cret-pass') })
+    const ok = await postJson(app, '/dialogflow/es', esRequest(), {
+      authorization: basic('dialogflow', 's3cret-pass'),
+    })
     expect(ok.status).toBe(200)
     expect(bot.turns).toHaveLength(1)
   })
 
   it('authenticates the caller with a shared header', async () => {
     const bot = new ScriptedBot()
-    const app = dialogflowEsApp(bot, { auth: { type: 'header', name: 'x-webhook-key', value: 'k-123456789' } })
+    const app = dialogflowEsApp(bot, {
+      auth: { type: 'header', name: 'x-webhook-key', value: 'k-123456789' },
+    })
     expect((await postJson(app, '/', esRequest(), { 'x-webhook-key': 'k-12345678' })).status).toBe(401)
     expect((await postJson(app, '/', esRequest(), { 'x-webhook-key': 'k-123456789' })).status).toBe(200)
   })
@@ -168,14 +269,26 @@ describe('Dialogflow ES webhook', () => {
     const res = await postJson(app, '/', { queryResult: {} })
     expect(res.status).toBe(400)
     expect((await res.json()).error.message).toContain('session')
-    const bad = await app.request('/', { method: 'POST', body: 'not json', headers: { 'content-type': 'application/json' } })
+    const bad = await app.request('/', {
+      method: 'POST',
+      body: 'not json',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(bad.status).toBe(400)
   })
 })
 
-const CX_SESSION = 'projects/anaplan-demo/locations/global/agents/5b1f6c4e-1111-2222-3333-444455556666/sessions/cx-session-7'
+const CX_SESSION =
+  'projects/anaplan-demo/locations/global/agents/5b1f6c4e-1111-2222-3333-444455556666/sessions/cx-session-7'
 
-function cxRequest(over: { tag?: string; text?: string; intentParameters?: Record<string, unknown>; sessionParameters?: Record<string, unknown> } = {}) {
+function cxRequest(
+  over: {
+    tag?: string
+    text?: string
+    intentParameters?: Record<string, unknown>
+    sessionParameters?: Record<string, unknown>
+  } = {},
+) {
   return {
     detectIntentResponseId: 'a1b2c3d4-0000-1111-2222-333344445555',
     intentInfo: {
@@ -188,7 +301,8 @@ function cxRequest(over: { tag?: string; text?: string; intentParameters?: Recor
       confidence: 0.87,
     },
     pageInfo: {
-      currentPage: 'projects/anaplan-demo/locations/global/agents/5b1f/flows/00000000-0000-0000-0000-000000000000/pages/START_PAGE',
+      currentPage:
+        'projects/anaplan-demo/locations/global/agents/5b1f/flows/00000000-0000-0000-0000-000000000000/pages/START_PAGE',
       displayName: 'Start Page',
     },
     sessionInfo: { session: CX_SESSION, parameters: over.sessionParameters ?? { period: 'Q3 FY26' } },
@@ -213,7 +327,9 @@ describe('Dialogflow CX webhook', () => {
       parameters: { lineItem: 'Revenue', items: ['EMEA'], period: 'Q3 FY26' },
       confidence: 0.87,
     })
-    expect(body.fulfillmentResponse.messages[0]).toEqual({ text: { text: ['echo: what is revenue for EMEA in Q3 FY26?'] } })
+    expect(body.fulfillmentResponse.messages[0]).toEqual({
+      text: { text: ['echo: what is revenue for EMEA in Q3 FY26?'] },
+    })
     expect(body.sessionInfo.parameters).toEqual({
       anaplan_session: 'cx:cx-session-7',
       anaplan_last_intent: 'read_cell',
@@ -224,19 +340,32 @@ describe('Dialogflow CX webhook', () => {
   it('carries choices in session parameters and maps the answer back', async () => {
     const bot = new ScriptedBot()
     const app = dialogflowCxApp(bot)
-    const first = await (await postJson(app, '/', cxRequest({ tag: 'list_views', text: 'choose a view', intentParameters: {} }))).json()
+    const first = await (
+      await postJson(app, '/', cxRequest({ tag: 'list_views', text: 'choose a view', intentParameters: {} }))
+    ).json()
     expect(first.sessionInfo.parameters.anaplan_choices).toEqual([
       { label: 'Revenue by Region', value: 'view:Revenue by Region' },
       { label: 'Units by Product', value: 'view:Units by Product' },
     ])
     expect(first.fulfillmentResponse.messages.at(-1).payload.richContent[0][0].type).toBe('chips')
-    await postJson(app, '/', cxRequest({ tag: 'unknown-tag', text: 'revenue by region', sessionParameters: first.sessionInfo.parameters }))
+    await postJson(
+      app,
+      '/',
+      cxRequest({
+        tag: 'unknown-tag',
+        text: 'revenue by region',
+        sessionParameters: first.sessionInfo.parameters,
+      }),
+    )
     expect(bot.turns[1]?.choice).toBe('view:Revenue by Region')
   })
 
   it('authenticates the caller and honours the configured timeout', async () => {
     const bot = new ScriptedBot()
-    const app = dialogflowCxApp(bot, { auth: { type: 'header', name: 'authorization', value: 'Bearer cx-shared-token-1' }, timeoutMs: 12_000 })
+    const app = dialogflowCxApp(bot, {
+      auth: { type: 'header', name: 'authorization', value: 'Bearer cx-shared-token-1' },
+      timeoutMs: 12_000,
+    })
     expect((await postJson(app, '/', cxRequest())).status).toBe(401)
     const before = Date.now()
     const ok = await postJson(app, '/', cxRequest(), { authorization: 'Bearer cx-shared-token-1' })

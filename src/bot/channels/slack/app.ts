@@ -7,8 +7,14 @@
  * reply to a slash command goes back in the HTTP response; replies to messages, mentions and
  * button clicks, and follow-ups for long tasks, are posted with `chat.postMessage`.
  */
-import type { AckFn, App as BoltApp, Receiver, ReceiverEvent } from '@slack/bolt'
-import bolt from '@slack/bolt'
+import {
+  type AckFn,
+  App,
+  type App as BoltApp,
+  LogLevel,
+  type Receiver,
+  type ReceiverEvent,
+} from '@slack/bolt'
 import { Hono } from 'hono'
 import type { Logger } from '../../../shared/logger.ts'
 import { silentLogger } from '../../../shared/logger.ts'
@@ -16,8 +22,6 @@ import type { Bot, Identity, Message, Turn } from '../../core/types.ts'
 import { BadRequestError, DEFAULT_BODY_LIMIT_BYTES, jsonError, limitBody, notFound } from '../http.ts'
 import { CHOICE_ACTION_PREFIX, toSlackMessage } from './blocks.ts'
 import { verifySlackRequest } from './verify.ts'
-
-const { App, LogLevel } = bolt
 
 export interface SlackChannelOptions {
   /** The app's signing secret (verifies every HTTP request). */
