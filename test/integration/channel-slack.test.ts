@@ -278,7 +278,7 @@ describe('Slack events', () => {
       'application/json',
     )
     const [post] = await api.waitForPosts(1)
-    const actions = (post?.args.blocks as { type: string; elements?: Record<string, unknown>[] }[]).find(
+    const actions = (post!.args.blocks as { type: string; elements?: Record<string, unknown>[] }[]).find(
       (b) => b.type === 'actions',
     )
     expect(actions?.elements).toEqual([
