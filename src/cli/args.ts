@@ -9,7 +9,10 @@ export const ACTION_TYPES: readonly ActionType[] = ['import', 'export', 'process
 
 /** `import|export|process|action` (plural and "delete" accepted, as people type them). */
 export function parseActionType(value: string): ActionType {
-  const v = value.trim().toLowerCase().replace(/s$/, '')
+  const v = value
+    .trim()
+    .toLowerCase()
+    .replace(/(process)es$|(import|export|action)s$/, '$1$2')
   if (v === 'delete' || v === 'delete-action' || v === 'other') return 'action'
   if ((ACTION_TYPES as readonly string[]).includes(v)) return v as ActionType
   throw new UsageError(`unknown action type "${value}"; use one of: ${ACTION_TYPES.join(', ')}`)

@@ -13,13 +13,20 @@ import { CliError, ExitCode, UsageError } from './exit-codes.ts'
  */
 export async function confirmWrite(ctx: CliContext, what: string): Promise<void> {
   if (ctx.yes) return
-  if (ctx.io.stdin.isTTY !== true) {
-    throw new UsageError(`refusing to ${what} without --yes (stdin is not a terminal, so nobody can confirm)`)
-  }
+  refuseUnattended(ctx, what)
   const ask = ctx.io.confirm ?? ((q: string) => promptYesNo(ctx.io.stdin, ctx.io.stderr, q))
   if (!(await ask(`About to ${what}. Continue? [y/N] `))) {
     throw new CliError('cancelled; nothing was written', ExitCode.FAILED, 'declined')
   }
+}
+
+/**
+ * Fails fast, before any request, when a write could never be confirmed.
+ * @throws {UsageError} Without `--yes` when stdin is not a terminal (exit 2).
+ */
+export function refuseUnattended(ctx: CliContext, what: string): void {
+  if (ctx.yes || ctx.io.stdin.isTTY === true) return
+  throw new UsageError(`refusing to ${what} without --yes (stdin is not a terminal, so nobody can confirm)`)
 }
 
 /** Asks on `output` and reads one line from `input`; only "y" or "yes" count as yes. */

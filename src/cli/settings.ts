@@ -98,8 +98,9 @@ async function resolveCredentials(
     }
   }
   if (nonEmpty(env.ANAPLAN_CERTIFICATE) || nonEmpty(env.ANAPLAN_PRIVATE_KEY)) {
-    const cert = nonEmpty(env.ANAPLAN_CERTIFICATE)
-    const key = nonEmpty(env.ANAPLAN_PRIVATE_KEY)
+    // Not trimmed: PEM text keeps its final newline.
+    const cert = nonEmpty(env.ANAPLAN_CERTIFICATE) ? env.ANAPLAN_CERTIFICATE : undefined
+    const key = nonEmpty(env.ANAPLAN_PRIVATE_KEY) ? env.ANAPLAN_PRIVATE_KEY : undefined
     if (!cert || !key) {
       throw new UsageError(
         'certificate authentication needs both ANAPLAN_CERTIFICATE and ANAPLAN_PRIVATE_KEY',
@@ -144,11 +145,11 @@ function certFormat(value: string | undefined): 'v1' | 'v2' {
  */
 function readPem(what: string, value: string, mustBeFile: boolean): string {
   if (!mustBeFile && value.includes('-----BEGIN')) return value.replace(/\\n/g, '\n')
-  if (!existsSync(value))
+  if (!existsSync(value.trim()))
     throw new UsageError(`${what}: no such file "${mustBeFile ? value : '(path hidden)'}"`)
   let text: string
   try {
-    text = readFileSync(value, 'utf8')
+    text = readFileSync(value.trim(), 'utf8')
   } catch (e) {
     throw new UsageError(`${what}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
   }

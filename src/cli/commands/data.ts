@@ -14,7 +14,7 @@ import {
 } from '../../anaplan/index.ts'
 import { cellFromFlags, parseChoice, parseItemSpec, parsePairs } from '../args.ts'
 import { parseCellsFile } from '../cells-input.ts'
-import { confirmWrite } from '../confirm.ts'
+import { confirmWrite, refuseUnattended } from '../confirm.ts'
 import type { CliContext } from '../context.ts'
 import { ExitCode, UsageError } from '../exit-codes.ts'
 import { formatGrid, type GridFormat, viewToGrid } from '../output.ts'
@@ -119,6 +119,7 @@ async function writeCells(ctx: CliContext, module: string, f: WriteFlags): Promi
       }),
     ]
   }
+  refuseUnattended(ctx, 'write cells')
   const scope = await ctx.scope()
   const what =
     cells.length === 1
@@ -148,6 +149,7 @@ interface ListFlags {
 async function listItems(ctx: CliContext, list: string, f: ListFlags): Promise<number> {
   if (f.parent && !f.add.length) throw new UsageError('--parent applies to --add')
   const adds: ListItemInput[] = f.add.map((a) => parseItemSpec(a, f.parent))
+  if (adds.length || f.delete.length) refuseUnattended(ctx, 'change list items')
   const scope = await ctx.scope()
   if (!adds.length && !f.delete.length) {
     const items = await scope.listItems(list, ctx.request)
