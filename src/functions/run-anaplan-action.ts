@@ -17,6 +17,7 @@ import {
   createFunctionApp,
   type FunctionApp,
   parseInput,
+  platformRemainingMs,
   readJson,
   requestDeadline,
 } from './common/function-app.ts'
@@ -96,7 +97,7 @@ export interface ActionResponse {
 /** Builds the action function's app. */
 export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
   return createFunctionApp({ name: RUN_ANAPLAN_ACTION, runtime }, (app) => {
-    const run = async (req: Request): Promise<Response> => {
+    const run = async (req: Request, env: unknown): Promise<Response> => {
       const contentType = req.headers.get('content-type') ?? ''
       const isJson = contentType === '' || /\bjson\b/i.test(contentType)
       let input: z.output<typeof runInput>
@@ -118,7 +119,7 @@ export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
             ? input.deadlineMs - runtime.now()
             : DEFAULT_WAIT_MS
       const deadline = Math.min(
-        requestDeadline(runtime, wait, DEFAULT_WAIT_MS),
+        requestDeadline(runtime, wait, DEFAULT_WAIT_MS, platformRemainingMs(env)),
         input.deadlineMs ?? Number.POSITIVE_INFINITY,
       )
       const signal = req.signal
@@ -166,8 +167,8 @@ export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
       }
       return respond(await describe(model, type, action, final, signal))
     }
-    app.post('/', (c) => run(c.req.raw))
-    app.post('/run', (c) => run(c.req.raw))
+    app.post('/', (c) => run(c.req.raw, c.env))
+    app.post('/run', (c) => run(c.req.raw, c.env))
 
     app.get('/tasks/:taskId', async (c) => {
       const q = parseInput(taskQuery, queryObject(new URL(c.req.url)))

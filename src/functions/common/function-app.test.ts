@@ -37,7 +37,11 @@ describe('invoker key', () => {
 describe('trace', () => {
   it('parses X-Cloud-Trace-Context with a decimal span id', () => {
     const t = parseTrace(new Headers({ 'x-cloud-trace-context': '105445aa7843bc8bf206b12000100000/1;o=1' }))
-    expect(t).toEqual({ traceId: '105445aa7843bc8bf206b12000100000', spanId: '0000000000000001', sampled: true })
+    expect(t).toEqual({
+      traceId: '105445aa7843bc8bf206b12000100000',
+      spanId: '0000000000000001',
+      sampled: true,
+    })
     expect(traceLogFields(t, 'proj')).toMatchObject({
       'logging.googleapis.com/trace': 'projects/proj/traces/105445aa7843bc8bf206b12000100000',
       'logging.googleapis.com/trace_sampled': true,
@@ -45,8 +49,14 @@ describe('trace', () => {
   })
 
   it('parses W3C traceparent and ignores malformed headers', () => {
-    const t = parseTrace(new Headers({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }))
-    expect(t).toEqual({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', sampled: true })
+    const t = parseTrace(
+      new Headers({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+    )
+    expect(t).toEqual({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      sampled: true,
+    })
     expect(parseTrace(new Headers({ traceparent: 'garbage' }))).toBeUndefined()
     expect(traceLogFields(undefined, 'p')).toEqual({})
   })
@@ -54,7 +64,9 @@ describe('trace', () => {
 
 describe('errors', () => {
   it('names the secret but not its value', () => {
-    const r = toErrorResponse(new CredentialsUnavailableError('projects/p/secrets/anaplan/versions/3', 'NOT_FOUND'))
+    const r = toErrorResponse(
+      new CredentialsUnavailableError('projects/p/secrets/anaplan/versions/3', 'NOT_FOUND'),
+    )
     expect(r.status).toBe(500)
     expect(r.body.error.code).toBe('credentials_unavailable')
     expect(r.body.error.message).toContain('projects/p/secrets/anaplan/versions/3')
@@ -102,9 +114,12 @@ describe('createFunctionApp', () => {
   }
 
   it('answers health without a key, refuses anonymous calls, and logs with the trace', async () => {
-    const { app, lines } = build({ FUNCTION_SHARED_KEY: 'k-123456', GOOGLE_CLOUD_PROJECT: 'proj' }, async () => {
-      throw new Error('x')
-    })
+    const { app, lines } = build(
+      { FUNCTION_SHARED_KEY: 'k-123456', GOOGLE_CLOUD_PROJECT: 'proj' },
+      async () => {
+        throw new Error('x')
+      },
+    )
     expect((await app.request('/healthz')).status).toBe(200)
     expect((await app.request('/fn/healthz')).status).toBe(200)
     const res = await app.request('/', {

@@ -136,10 +136,23 @@ export function requestDeadline(
   runtime: FunctionRuntime,
   requestedMs: number | undefined,
   defaultMs: number,
+  platformRemainingMs?: number,
 ): number {
   const now = runtime.now()
   let ms = requestedMs ?? defaultMs
-  const platform = runtime.config.timeoutSeconds
-  if (platform !== undefined) ms = Math.min(ms, Math.max(0, platform * 1000 - TIMEOUT_MARGIN_MS))
+  const platform = platformRemainingMs ?? (runtime.config.timeoutSeconds ?? Number.NaN) * 1000
+  if (Number.isFinite(platform)) ms = Math.min(ms, Math.max(0, platform - TIMEOUT_MARGIN_MS))
   return now + Math.max(0, ms)
+}
+
+/**
+ * Time left before the platform cuts the invocation off, when the platform says (Lambda passes its
+ * context to the Hono app as `env.lambdaContext`). Cloud Run functions only give the configured
+ * timeout, read from `CLOUD_RUN_TIMEOUT_SECONDS` by the config.
+ */
+export function platformRemainingMs(env: unknown): number | undefined {
+  const ctx = (env as { lambdaContext?: { getRemainingTimeInMillis?: () => number } } | undefined)
+    ?.lambdaContext
+  const ms = ctx?.getRemainingTimeInMillis?.()
+  return typeof ms === 'number' && Number.isFinite(ms) ? ms : undefined
 }

@@ -1,0 +1,32 @@
+/**
+ * AWS Lambda adapter: the same handlers behind API Gateway (REST v1 and HTTP v2 payloads), Lambda
+ * function URLs and ALB, through `hono/aws-lambda`. Credentials come from AWS Secrets Manager when
+ * `ANAPLAN_CREDENTIALS_SECRET` is an ARN or a secret name (see `common/credentials.ts`).
+ *
+ * Handler names: `getAnaplanAuthToken`, `runAnaplanAction`, `anaplanData` (module
+ * `dist/functions/adapters/lambda.handlerName`). Lambda IAM (function URL `AWS_IAM` auth or an API
+ * Gateway authorizer) is the invoker check; `FUNCTION_SHARED_KEY` adds the shared key.
+ */
+import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda'
+import type { FunctionApp } from '../common/function-app.ts'
+import { type AnaplanFunctionName, createAnaplanFunction, instanceRuntimeFromEnv } from '../registry.ts'
+
+type Handler = ReturnType<typeof handle>
+
+/** A Lambda handler for an app built on first invocation (cheap cold start, one app per instance). */
+export function lambdaHandler(
+  factory: () => FunctionApp,
+): (event: LambdaEvent, context?: LambdaContext) => ReturnType<Handler> {
+  let h: Handler | undefined
+  return (event, context) => {
+    h ??= handle(factory())
+    return h(event, context)
+  }
+}
+
+const anaplan = (name: AnaplanFunctionName) =>
+  lambdaHandler(() => createAnaplanFunction(name, instanceRuntimeFromEnv()))
+
+export const getAnaplanAuthToken = anaplan('getAnaplanAuthToken')
+export const runAnaplanAction = anaplan('runAnaplanAction')
+export const anaplanData = anaplan('anaplanData')
