@@ -464,3 +464,48 @@ export function loadAnaplanOpenApi(): AnaplanOpenApi {
 export function formatProblems(problems: Problem[]): string {
   return problems.map((p) => `${p.where}: ${p.message}`).join('\n')
 }
+
+/** One request captured by {@link recordingFetch}. */
+export interface RecordedCall {
+  method: string
+  url: string
+  headers: Record<string, string>
+  /** Parsed JSON body when the request had one. */
+  body?: unknown
+  status?: number
+}
+
+/**
+ * Wraps a fetch so every request (and its status) is recorded for contract checks.
+ * @example
+ * const rec = recordingFetch()
+ * const client = new AnaplanClient({ ..., fetch: rec.fetch })
+ * expect(rec.calls.flatMap((c) => api.validateRequest(c))).toEqual([])
+ */
+export function recordingFetch(inner: typeof fetch = globalThis.fetch): {
+  fetch: typeof fetch
+  calls: RecordedCall[]
+} {
+  const calls: RecordedCall[] = []
+  const wrapped = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    const headers: Record<string, string> = {}
+    new Headers(init?.headers).forEach((v, k) => {
+      headers[k] = v
+    })
+    const call: RecordedCall = { method: (init?.method ?? 'GET').toUpperCase(), url, headers }
+    const ct = headers['content-type'] ?? ''
+    if (typeof init?.body === 'string' && ct.includes('json')) {
+      try {
+        call.body = JSON.parse(init.body) as unknown
+      } catch {
+        call.body = init.body
+      }
+    }
+    calls.push(call)
+    const res = await inner(input, init)
+    call.status = res.status
+    return res
+  }) as typeof fetch
+  return { fetch: wrapped, calls }
+}

@@ -12,7 +12,7 @@ import {
 } from '../errors.ts'
 import { authRoutes, createFakeFetch, envelope, jsonResponse, networkError } from '../testing/fake-fetch.ts'
 import { MiB } from './files.ts'
-import { cellBatches } from './model-scope.ts'
+import { cellBatches, shortViewName } from './model-scope.ts'
 
 const WSM = '/2/0/workspaces/ws1/models/M1'
 const M = '/2/0/models/M1'
@@ -353,4 +353,12 @@ describe('transactional', () => {
     ).rejects.toBeInstanceOf(ConnectionError)
     expect(fake.callsTo('POST', `${M}/modules/*/data`)).toHaveLength(1)
   })
+})
+
+describe('shortViewName', () => {
+  it.each([
+    ['REV01 Revenue.Revenue by Region', 'Revenue by Region'],
+    ["'A.B'.'C.D'", 'C.D'],
+    ['REV01 Revenue', 'REV01 Revenue'],
+  ])('%s → %s', (name, short) => expect(shortViewName(name)).toBe(short))
 })

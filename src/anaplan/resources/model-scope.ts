@@ -586,7 +586,19 @@ export class ModelScopeImpl implements ModelScope {
 
   async #view(nameOrId: string, options?: RequestOptions): Promise<View> {
     const views = await this.#cached('views', () => this.listViews(options))
-    return resolveName('view', views, nameOrId)
+    try {
+      return resolveName('view', views, nameOrId)
+    } catch (error) {
+      if (!(error instanceof NameResolutionError) || error.reason !== 'not_found') throw error
+      // Saved views are named "Module.View" (quoted when special): people say just "View".
+      const short = views.map((v) => ({ ...v, name: shortViewName(v.name), original: v }))
+      try {
+        return resolveName('view', short, nameOrId).original
+      } catch (inner) {
+        if (inner instanceof NameResolutionError && inner.reason === 'ambiguous') throw inner
+        throw error
+      }
+    }
   }
 
   /** Rows, columns and pages of a view. @example const meta = await model.viewMetadata('Revenue by Region') */
@@ -882,6 +894,14 @@ export function* cellBatches(
     bytes += size
   }
   if (batch.length) yield [start, batch]
+}
+
+/** `REV01 Revenue.Revenue by Region` → `Revenue by Region`; `'A.B'.'C'` → `C`. */
+export function shortViewName(name: string): string {
+  const m = /^(?:'[^']*'|[^.']*)\.(.+)$/.exec(name)
+  if (!m) return name
+  const rest = m[1]!
+  return rest.startsWith("'") && rest.endsWith("'") ? rest.slice(1, -1) : rest
 }
 
 function failureMessage(type: ActionType, task: Task, name?: string): string {
