@@ -16,6 +16,7 @@ import type { Logger } from '../shared/logger.ts'
 import { silentLogger } from '../shared/logger.ts'
 import { type DialogflowCxOptions, dialogflowCxApp } from './channels/dialogflow/cx.ts'
 import { type DialogflowEsOptions, dialogflowEsApp } from './channels/dialogflow/es.ts'
+import type { DownloadHandle, DownloadSource } from './channels/download-source.ts'
 import {
   BadRequestError,
   DEFAULT_BODY_LIMIT_BYTES,
@@ -27,17 +28,7 @@ import {
 import { type SlackChannelOptions, slackApp } from './channels/slack/app.ts'
 import type { Bot, Identity, Message, Notification } from './core/types.ts'
 
-/** What the server needs from the core's download store (`GET /downloads/:id`). */
-export interface DownloadSource {
-  open(id: string): DownloadHandle | undefined | Promise<DownloadHandle | undefined>
-}
-
-/** An open download: any of the stream shapes Node code commonly hands out. */
-export interface DownloadHandle {
-  name: string
-  size?: number
-  stream: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | NodeJS.ReadableStream
-}
+export type { DownloadHandle, DownloadSource } from './channels/download-source.ts'
 
 export interface BotServerOptions {
   /** Serves `GET /downloads/:id`; without it that route answers 404. */

@@ -1,0 +1,183 @@
+/**
+ * Wires a running bot for the commands (`anaplan-bot serve | chat | agent export`, `npm start`):
+ * Anaplan (configured credentials, or the embedded simulator with the demo analyst), the core with
+ * its policy, audit trail, session store and download store, and the server options read from the
+ * environment (Slack, Dialogflow caller auth, public URL).
+ */
+import { join } from 'node:path'
+import { AnaplanClient } from '../../anaplan/index.ts'
+import { hasAnaplanCredentials, loadAnaplanConfig } from '../../shared/config.ts'
+import type { Logger } from '../../shared/logger.ts'
+import { registerSecret, silentLogger } from '../../shared/logger.ts'
+import { anaplanClientOptions } from '../../shared/secrets.ts'
+import { type RunningSimulator, startSimulator } from '../../simulator/index.ts'
+import {
+  type AuditSink,
+  type BotPolicy,
+  createBot,
+  DiskDownloadStore,
+  JsonlFileAuditSink,
+  loadPolicy,
+  MemoryAuditSink,
+  type SessionStore,
+} from '../core/index.ts'
+import type { Bot } from '../core/types.ts'
+import type { BotServerOptions } from '../server.ts'
+import { webhookAuthFromEnv } from './dialogflow/common.ts'
+
+/** The simulator's demo user the bot acts as when no Anaplan credentials are configured. */
+export const DEMO_USER = { username: 'analyst@example.com', password: 'demo-password' } as const
+
+/**
+ * Policy used with the embedded simulator when no policy file is given: the demo is meant to be
+ * tried, so people on the web chat and in the terminal may change the demo models. Real
+ * deployments start from the core's default (read-only for everyone) and a policy file.
+ */
+export const DEMO_POLICY_YAML = `
+rules:
+  - match: [{ channel: web }, { channel: terminal }]
+    models:
+      "*": { read: true, write: true, lists: true, run: true }
+defaults:
+  "*": { read: true }
+`
+
+export interface BotRuntimeOptions {
+  env?: NodeJS.ProcessEnv
+  /** Policy file (YAML/JSON). @default env BOT_POLICY_FILE, else the demo policy with the simulator */
+  policyFile?: string
+  /** JSONL audit file. @default env BOT_AUDIT_FILE, else in memory */
+  auditFile?: string
+  /** Where export downloads are kept. @default env BOT_DOWNLOADS_DIR, else a temp dir */
+  downloadsDir?: string
+  /** Use the embedded simulator even when credentials are configured. */
+  forceSimulator?: boolean
+  /** Simulator port when it is started. @default 0 (any free port) */
+  simulatorPort?: number
+  /** Simulator task duration in ms. @default 1500 */
+  simulatorTaskMs?: number
+  /** Session store; the core's default is in memory. */
+  store?: SessionStore
+  logger?: Logger
+}
+
+export interface BotRuntime {
+  bot: Bot
+  downloads: DiskDownloadStore
+  audit: AuditSink
+  /** Set when the embedded simulator was started. */
+  simulator?: RunningSimulator
+  /** Where Anaplan is: the simulator's URL or the configured API URL. */
+  anaplanUrl: string
+  /** The Anaplan client the bot uses (one technical user, or the demo analyst). */
+  client: AnaplanClient
+  close(): Promise<void>
+}
+
+/** Starts Anaplan (or the simulator) and the bot core. */
+export async function startBotRuntime(options: BotRuntimeOptions = {}): Promise<BotRuntime> {
+  const env = options.env ?? process.env
+  const logger = options.logger ?? silentLogger
+  let simulator: RunningSimulator | undefined
+  let client: AnaplanClient
+  let anaplanUrl: string
+  if (options.forceSimulator || !hasAnaplanCredentials(env)) {
+    simulator = await startSimulator({
+      port: options.simulatorPort ?? 0,
+      host: '127.0.0.1',
+      taskMs: options.simulatorTaskMs ?? 1500,
+    })
+    client = new AnaplanClient({
+      authUrl: simulator.authUrl,
+      apiUrl: simulator.apiUrl,
+      credentials: { kind: 'basic', ...DEMO_USER },
+    })
+    anaplanUrl = simulator.url
+  } else {
+    const config = loadAnaplanConfig(env)
+    client = new AnaplanClient({ ...anaplanClientOptions(config) })
+    anaplanUrl = config.apiUrl
+  }
+
+  const policyFile = options.policyFile ?? env.BOT_POLICY_FILE
+  let policy: BotPolicy | undefined
+  if (policyFile) policy = loadPolicy(policyFile)
+  else if (simulator) policy = loadPolicy(DEMO_POLICY_YAML)
+
+  const auditFile = options.auditFile ?? env.BOT_AUDIT_FILE
+  const audit: AuditSink = auditFile ? new JsonlFileAuditSink(auditFile) : new MemoryAuditSink()
+  const downloadsDir = options.downloadsDir ?? env.BOT_DOWNLOADS_DIR
+  const downloads = new DiskDownloadStore(downloadsDir ? { dir: join(downloadsDir) } : {})
+
+  const bot = await createBot({
+    anaplan: client,
+    audit,
+    downloads,
+    logger,
+    ...(policy ? { policy } : {}),
+    ...(options.store ? { store: options.store } : {}),
+  })
+
+  return {
+    bot,
+    downloads,
+    audit,
+    client,
+    anaplanUrl,
+    ...(simulator ? { simulator } : {}),
+    async close() {
+      await bot.close()
+      await audit.close?.()
+      await client.close()
+      await simulator?.close()
+    },
+  }
+}
+
+/**
+ * Server options from the environment. Secrets are registered so they never reach a log line.
+ * - `SLACK_SIGNING_SECRET` + `SLACK_BOT_TOKEN` enable `/slack/events` (`SLACK_API_URL` overrides the Web API base);
+ * - `DIALOGFLOW_ES_USERNAME`/`_PASSWORD` or `DIALOGFLOW_ES_HEADER_NAME`/`_HEADER_VALUE` (and `DIALOGFLOW_CX_*`)
+ *   set webhook caller auth; `DIALOGFLOW_CX_TIMEOUT_MS` the CX timeout;
+ * - `BOT_PUBLIC_URL` makes download links absolute for Slack and Dialogflow;
+ * - `WEB_USER_HEADER` takes the web identity from a trusted proxy header.
+ */
+export function serverOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  runtime: Pick<BotRuntime, 'downloads'>,
+  logger: Logger = silentLogger,
+): BotServerOptions {
+  const publicUrl = env.BOT_PUBLIC_URL?.replace(/\/+$/, '')
+  const esAuth = webhookAuthFromEnv(env, 'DIALOGFLOW_ES')
+  const cxAuth = webhookAuthFromEnv(env, 'DIALOGFLOW_CX')
+  for (const auth of [esAuth, cxAuth]) {
+    if (auth?.type === 'basic') registerSecret(auth.password)
+    if (auth?.type === 'header') registerSecret(auth.value)
+  }
+  const options: BotServerOptions = {
+    downloads: runtime.downloads,
+    logger,
+    dialogflowEs: { ...(esAuth ? { auth: esAuth } : {}), ...(publicUrl ? { publicUrl } : {}) },
+    dialogflowCx: {
+      ...(cxAuth ? { auth: cxAuth } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
+      ...(env.DIALOGFLOW_CX_TIMEOUT_MS ? { timeoutMs: Number(env.DIALOGFLOW_CX_TIMEOUT_MS) } : {}),
+    },
+    ...(env.WEB_USER_HEADER ? { web: { userHeader: env.WEB_USER_HEADER } } : {}),
+  }
+  if (!esAuth)
+    logger.warn('Dialogflow ES webhook has no caller authentication (set DIALOGFLOW_ES_USERNAME/PASSWORD)')
+  const signingSecret = env.SLACK_SIGNING_SECRET
+  const botToken = env.SLACK_BOT_TOKEN
+  if (signingSecret && botToken) {
+    registerSecret(signingSecret)
+    registerSecret(botToken)
+    options.slack = {
+      signingSecret,
+      botToken,
+      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
+    }
+  }
+  return options
+}
