@@ -34,6 +34,8 @@ export interface SimUser {
   modelRoles: Record<string, ModelRole>
   /** Workspace ids the user is a member of. */
   workspaces: string[]
+  /** (Engine addition) Workspace ids the user administers (`GET /workspaces/{ws}/admins`). */
+  adminWorkspaces?: string[]
 }
 
 export interface SimWorkspace {
@@ -72,6 +74,15 @@ export interface LineItemMeta {
   appliesTo: Named[]
   /** True for formula line items and for read-only (calculated) cells. */
   readOnly: boolean
+  /** (Engine addition, for `includeAll=true`) How list parents aggregate: Sum, Average, None, … */
+  summary?: string
+  /** (Engine addition) How time totals aggregate: Sum, Average, Last, … */
+  timeSummary?: string
+  /** (Engine addition) `{ dataType }` as in Anaplan's full line item metadata. */
+  formatMetadata?: { dataType: string }
+  /** (Engine addition) Line items whose formulas reference this one, named `Module.Line item`. */
+  referencedBy?: Named[]
+  notes?: string
 }
 
 export interface ViewMeta {
@@ -184,6 +195,11 @@ export interface ModelEngine {
   modules(): Named[]
   lineItems(moduleId?: string): LineItemMeta[]
   lineItemDimensions(lineItemId: string): Named[]
+  /**
+   * (Engine addition) Items of one dimension of a line item, flat, in model order, Time included
+   * (`GET …/lineItems/{id}/dimensions/{dimensionId}/items`). Not a dimension of it → SimError 404.
+   */
+  lineItemDimensionItems(lineItemId: string, dimensionId: string): Named[]
   /** Items of a list, list subset, Versions or Users dimension; Time → SimError 400. */
   dimensionItems(dimensionId: string): Named[]
   /** Items of any dimension (including Time) matching names or codes, case-insensitively. */
@@ -214,7 +230,12 @@ export interface ModelEngine {
     items: Record<string, unknown>[],
   ): { deleted: number; failures: ItemFailure[] }
 
-  views(moduleId?: string): Named[]
+  /**
+   * Default views (id = module id, name = module name) and saved views. (Engine addition: each
+   * carries its `moduleId`.) At model level a saved view is named `Module.View` as in Anaplan;
+   * with a `moduleId`, just the view's own name.
+   */
+  views(moduleId?: string): (Named & { moduleId: string })[]
   viewMetadata(viewId: string): ViewMeta
   viewDimensionItems(viewId: string, dimensionId: string): Named[]
   /**
@@ -252,6 +273,11 @@ export interface ModelEngine {
 
   versions(): Record<string, unknown>[]
   currentPeriod(): { periodText: string; lastDay: string; calendarType: string }
+  /**
+   * (Engine addition) `PUT …/currentPeriod`: moves the current period to the month containing
+   * `date` (YYYY-MM-DD); `''` resets it; a date outside the timescale → SimError 400.
+   */
+  setCurrentPeriod(date: string): { periodText: string; lastDay: string; calendarType: string }
   modelCalendar(): Record<string, unknown>
 }
 

@@ -1,0 +1,132 @@
+/**
+ * The calculation engine: a cell's value is computed on read, from stored inputs, formulas and
+ * aggregation, and memoised until the next change to the model. Aggregation follows the line
+ * item's `timeSummary` over time totals first, then its `summary` over list parents.
+ */
+import { evaluateFormula } from './formula.ts'
+import type { CellValue, LineItem } from './types.ts'
+
+export class Calculator {
+  private memo = new Map<string, CellValue>()
+  /** Incremented on every change; lets callers (exports) notice a model changed under them. */
+  generation = 0
+
+  /** Forgets every computed value; call after any change to cells or dimensions. */
+  invalidate(): void {
+    this.memo.clear()
+    this.generation++
+  }
+
+  /** The value of a cell at any coordinates (leaf or aggregate), in module dimension order. */
+  value(li: LineItem, coords: string[]): CellValue {
+    const key = `${li.id}#${coords.join('|')}`
+    const hit = this.memo.get(key)
+    if (hit !== undefined) return hit
+    const v = this.compute(li, coords)
+    this.memo.set(key, v)
+    return v
+  }
+
+  private compute(li: LineItem, coords: string[]): CellValue {
+    const dims = li.module.dims
+    let timeIdx = -1
+    let listIdx = -1
+    for (let i = 0; i < dims.length; i++) {
+      if (!dims[i]!.isAggregate(coords[i]!)) continue
+      if (dims[i]!.kind === 'time') timeIdx = i
+      else if (listIdx < 0) listIdx = i
+    }
+    if (timeIdx >= 0) return this.aggregate(li, coords, timeIdx, li.timeSummary)
+    if (listIdx >= 0) return this.aggregate(li, coords, listIdx, li.summary)
+    return this.leaf(li, coords)
+  }
+
+  private leaf(li: LineItem, coords: string[]): CellValue {
+    if (li.formula) return evaluateFormula(li.formula, (ref) => this.refValue(li, coords, ref))
+    const stored = li.cells.get(coords.join('|'))
+    return stored ?? defaultValue(li)
+  }
+
+  private refValue(li: LineItem, coords: string[], ref: { module?: string; lineItem: string }): number {
+    const resolved = li.refs.get(refKey(ref))
+    if (!resolved) return 0
+    const target = resolved.dimMap.map((i) => coords[i]!)
+    return toNumber(this.value(resolved.lineItem, target))
+  }
+
+  private aggregate(li: LineItem, coords: string[], idx: number, method: string): CellValue {
+    const dim = li.module.dims[idx]!
+    const item = dim.get(coords[idx]!)!
+    const childValue = (childId: string): CellValue => {
+      const next = coords.slice()
+      next[idx] = childId
+      return this.value(li, next)
+    }
+    const children = item.children
+    switch (method) {
+      case 'SUM': {
+        let sum = 0
+        for (const c of children) sum += toNumber(childValue(c))
+        return sum
+      }
+      case 'AVERAGE': {
+        // Weight each child by its leaf count so the result is the average of the leaves.
+        const total = dim.leafCount(item.id)
+        if (total === 0) return 0
+        let sum = 0
+        for (const c of children) sum += toNumber(childValue(c)) * dim.leafCount(c)
+        return sum / total
+      }
+      case 'MIN':
+      case 'MAX': {
+        if (children.length === 0) return 0
+        const values = children.map((c) => toNumber(childValue(c)))
+        return method === 'MIN' ? Math.min(...values) : Math.max(...values)
+      }
+      case 'FIRST':
+        return children.length > 0 ? childValue(children[0]!) : defaultValue(li)
+      case 'LAST':
+        return children.length > 0 ? childValue(children.at(-1)!) : defaultValue(li)
+      case 'FORMULA':
+        return li.formula ? evaluateFormula(li.formula, (ref) => this.refValue(li, coords, ref)) : ''
+      default:
+        return ''
+    }
+  }
+}
+
+/** The key under which a formula reference is stored in `LineItem.refs`. */
+export function refKey(ref: { module?: string; lineItem: string }): string {
+  return `${(ref.module ?? '').toLowerCase()}|${ref.lineItem.toLowerCase()}`
+}
+
+export function defaultValue(li: LineItem): CellValue {
+  if (li.format === 'NUMBER') return 0
+  if (li.format === 'BOOLEAN') return false
+  return ''
+}
+
+export function toNumber(v: CellValue): number {
+  if (typeof v === 'number') return v
+  if (typeof v === 'boolean') return v ? 1 : 0
+  const n = Number(v)
+  return v.trim() === '' || Number.isNaN(n) ? 0 : n
+}
+
+/** A number as Anaplan exports it: plain decimal, no grouping, no float noise, no exponent. */
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) return '0'
+  let r = Number(n.toPrecision(15))
+  if (Object.is(r, -0)) r = 0
+  const s = String(r)
+  if (!/e/i.test(s)) return s
+  if (Math.abs(r) >= 1) return BigInt(Math.round(r)).toString()
+  return r.toFixed(20).replace(/0+$/, '').replace(/\.$/, '')
+}
+
+/** A cell value as text, the way views and exports show it. */
+export function formatCell(v: CellValue): string {
+  if (typeof v === 'number') return formatNumber(v)
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  return v
+}

@@ -1,0 +1,115 @@
+/**
+ * The engine's internal model structures, built by `build-model.ts` from a model file and
+ * operated on by `model.ts`. Nothing here is seen by the HTTP service (it sees `contract.ts`).
+ */
+import type { Dimension } from './dimension.ts'
+import type { FormulaNode } from './formula.ts'
+import type { SummaryMethod } from './model-file.ts'
+
+export type CellValue = number | string | boolean
+
+export type LineItemFormat = 'NUMBER' | 'TEXT' | 'BOOLEAN' | 'DATE' | 'TIME PERIOD'
+
+export interface ListDef {
+  dim: Dimension
+  properties: { name: string; format: string }[]
+  subsets: { id: string; name: string }[]
+  topLevelItemId?: string
+}
+
+/** A resolved formula reference: the line item and, per its module dimension, our dimension index. */
+export interface ResolvedRef {
+  lineItem: LineItem
+  dimMap: number[]
+}
+
+export interface LineItem {
+  id: string
+  name: string
+  code?: string
+  notes?: string
+  module: Module
+  format: LineItemFormat
+  formulaText?: string
+  formula?: FormulaNode
+  /** Formula references by their source text key (`module|lineItem`, lowercased). */
+  refs: Map<string, ResolvedRef>
+  /** How list aggregates are computed. */
+  summary: SummaryMethod
+  /** How time aggregates (quarters, years) are computed. */
+  timeSummary: SummaryMethod
+  /** Stored input cells of leaf coordinates, keyed by item ids joined with '|' in module dim order. */
+  cells: Map<string, CellValue>
+}
+
+export interface Module {
+  id: string
+  name: string
+  code?: string
+  dims: Dimension[]
+  lineItems: LineItem[]
+  defaultView: View
+}
+
+/** The Line Items pseudo-dimension on a view axis. */
+export const LINE_ITEMS = 'LINE_ITEMS' as const
+export type AxisDim = Dimension | typeof LINE_ITEMS
+
+export interface View {
+  id: string
+  name: string
+  code?: string
+  module: Module
+  rows: AxisDim[]
+  columns: AxisDim[]
+  pages: AxisDim[]
+  /** Line items shown; when Line Items is on no axis there is exactly one. */
+  lineItems: LineItem[]
+  saved: boolean
+}
+
+export interface ImportInternal {
+  id: string
+  name: string
+  code?: string
+  fileId: string
+  fileName: string
+  content: string
+  /** Source column header → target name, as written in the model file. */
+  columns: Record<string, string>
+  target: { kind: 'module'; module: Module; fixed: Map<number, string> } | { kind: 'list'; list: ListDef }
+}
+
+export interface ExportInternal {
+  id: string
+  name: string
+  code?: string
+  layout: 'TABULAR_MULTI_COLUMN' | 'TABULAR_SINGLE_COLUMN' | 'GRID_CURRENT_PAGE'
+  source:
+    | { kind: 'module'; module: Module; lineItems: LineItem[]; filters: Map<number, Set<string>> }
+    | { kind: 'view'; view: View }
+    | { kind: 'synthetic'; rows: number; rowBytes: number }
+}
+
+export interface ProcessInternal {
+  id: string
+  name: string
+  code?: string
+  actionIds: string[]
+}
+
+export interface ActionInternal {
+  id: string
+  name: string
+  code?: string
+  list: ListDef
+  where: { property: string } | { subset: string }
+}
+
+export interface VersionInfo {
+  id: string
+  name: string
+  code?: string
+  actual: boolean
+  current: boolean
+}
