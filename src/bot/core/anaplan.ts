@@ -2,7 +2,14 @@
  * The slice of the Anaplan client the bot uses, imported in one place so the bot depends on the
  * client's public surface (`src/anaplan/index.ts`) only.
  */
-import type { ModelRef, ModelScope, ModelsApi, RequestOptions, UsersApi, WorkspacesApi } from '../../anaplan/index.ts'
+import type {
+  ModelRef,
+  ModelScope,
+  ModelsApi,
+  RequestOptions,
+  UsersApi,
+  WorkspacesApi,
+} from '../../anaplan/index.ts'
 
 export type * from '../../anaplan/index.ts'
 export {

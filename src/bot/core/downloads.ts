@@ -62,7 +62,10 @@ export class DiskDownloadStore implements DownloadStore {
     await pipeline(Readable.from(content), createWriteStream(file))
     const { size } = await stat(file)
     const safeName = name.replace(/[/\\\r\n"]/g, '_')
-    await writeFile(join(dir, `${id}.json`), JSON.stringify({ name: safeName, size, expiresAt: this.#now() + this.#ttlMs }))
+    await writeFile(
+      join(dir, `${id}.json`),
+      JSON.stringify({ name: safeName, size, expiresAt: this.#now() + this.#ttlMs }),
+    )
     return { id, name: safeName, size }
   }
 
@@ -96,7 +99,9 @@ export class DiskDownloadStore implements DownloadStore {
   }
 }
 
-async function readMeta(path: string): Promise<{ name: string; size: number; expiresAt: number } | undefined> {
+async function readMeta(
+  path: string,
+): Promise<{ name: string; size: number; expiresAt: number } | undefined> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as { name: string; size: number; expiresAt: number }
   } catch {

@@ -99,12 +99,17 @@ export function loadPolicy(fileOrText: string): BotPolicy {
   try {
     raw = parseYaml(text)
   } catch (e) {
-    throw new BotError('invalid_input', `The bot policy is not valid YAML/JSON: ${(e as Error).message}`, { cause: e })
+    throw new BotError('invalid_input', `The bot policy is not valid YAML/JSON: ${(e as Error).message}`, {
+      cause: e,
+    })
   }
   const parsed = fileSchema.safeParse(raw ?? {})
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
-    throw new BotError('invalid_input', `Invalid bot policy at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`)
+    throw new BotError(
+      'invalid_input',
+      `Invalid bot policy at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+    )
   }
   const toPermission = (p: z.infer<typeof permissionSchema>): Permission => ({
     read: p.read ?? true,
@@ -115,7 +120,10 @@ export function loadPolicy(fileOrText: string): BotPolicy {
   const mapModels = (m: Record<string, z.infer<typeof permissionSchema>>) =>
     Object.fromEntries(Object.entries(m).map(([k, v]) => [k, toPermission(v)]))
   const rules = (parsed.data.rules ?? []).map((r) => {
-    const rule: PolicyRule = { match: Array.isArray(r.match) ? r.match.map(clean) : [clean(r.match)], models: mapModels(r.models) }
+    const rule: PolicyRule = {
+      match: Array.isArray(r.match) ? r.match.map(clean) : [clean(r.match)],
+      models: mapModels(r.models),
+    }
     if (r.anaplanUser) rule.anaplanUser = r.anaplanUser
     return rule
   })
@@ -132,7 +140,12 @@ function clean(p: z.infer<typeof patternSchema>): IdentityPattern {
 
 /** Glob with `*` (any run of characters) and `?`; case-sensitive, as chat ids are. */
 export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`)
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  )
   return re.test(value)
 }
 
@@ -168,8 +181,14 @@ export function allows(p: Permission, capability: Capability, actionName?: strin
 }
 
 /** Explains a refusal in words, with what to ask for. */
-export function refusalText(p: Permission, capability: Capability, model: string, actionName?: string): string {
-  if (!p.read) return `You don't have access to ${model} through this bot. Ask an admin to add you to the bot policy.`
+export function refusalText(
+  p: Permission,
+  capability: Capability,
+  model: string,
+  actionName?: string,
+): string {
+  if (!p.read)
+    return `You don't have access to ${model} through this bot. Ask an admin to add you to the bot policy.`
   const what =
     capability === 'write'
       ? 'change it'

@@ -110,7 +110,11 @@ export class MemorySessionStore implements SessionStore {
     return e ? { value: JSON.parse(e.json) as SessionState, version: e.version } : undefined
   }
 
-  async set(sessionId: string, value: SessionState, options: SessionSetOptions = {}): Promise<number | false> {
+  async set(
+    sessionId: string,
+    value: SessionState,
+    options: SessionSetOptions = {},
+  ): Promise<number | false> {
     const cur = this.#live(sessionId)
     const curVersion = cur?.version ?? 0
     if (options.ifVersion !== undefined && options.ifVersion !== curVersion) return false

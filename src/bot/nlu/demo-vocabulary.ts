@@ -32,7 +32,10 @@ export const DEMO_VOCABULARY: Vocabulary = {
     {
       id: 'L1',
       name: 'Regions',
-      items: ['North America', 'EMEA', 'APAC', 'LATAM', 'Total Regions'].map((name, i) => ({ id: `R${i}`, name })),
+      items: ['North America', 'EMEA', 'APAC', 'LATAM', 'Total Regions'].map((name, i) => ({
+        id: `R${i}`,
+        name,
+      })),
     },
     {
       id: 'L2',
@@ -45,12 +48,24 @@ export const DEMO_VOCABULARY: Vocabulary = {
         { id: 'P4', name: 'All Products' },
       ],
     },
-    { id: 'L3', name: 'Channels', items: ['Direct', 'Partner', 'Online'].map((name, i) => ({ id: `C${i}`, name })) },
+    {
+      id: 'L3',
+      name: 'Channels',
+      items: ['Direct', 'Partner', 'Online'].map((name, i) => ({ id: `C${i}`, name })),
+    },
   ],
   lineItems: [
     ...['Units', 'Price', 'Revenue'].map((name) => ({ id: name, name, moduleName: 'REV01 Revenue' })),
-    ...['Headcount', 'Salaries', 'Travel', 'Total Expenses'].map((name) => ({ id: name, name, moduleName: 'OPX01 Expenses' })),
-    ...['Forecast Start Month', 'Target Margin %'].map((name) => ({ id: name, name, moduleName: 'SYS01 Settings' })),
+    ...['Headcount', 'Salaries', 'Travel', 'Total Expenses'].map((name) => ({
+      id: name,
+      name,
+      moduleName: 'OPX01 Expenses',
+    })),
+    ...['Forecast Start Month', 'Target Margin %'].map((name) => ({
+      id: name,
+      name,
+      moduleName: 'SYS01 Settings',
+    })),
   ],
   periods: [...months.map((m) => `${m} 26`), 'Q1 FY26', 'Q2 FY26', 'Q3 FY26', 'Q4 FY26', 'FY26'],
   versions: ['Actual', 'Forecast', 'Budget'],

@@ -7,7 +7,16 @@
 import { allowedTypos, editDistance, STOPWORDS, type Token, tokenize } from './text.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
-export type NameKind = 'model' | 'workspace' | 'view' | 'action' | 'list' | 'listItem' | 'lineItem' | 'version' | 'dimension'
+export type NameKind =
+  | 'model'
+  | 'workspace'
+  | 'view'
+  | 'action'
+  | 'list'
+  | 'listItem'
+  | 'lineItem'
+  | 'version'
+  | 'dimension'
 
 /** One name a kind can take, with what it refers to. */
 export interface EntityOption {
@@ -75,7 +84,8 @@ export class EntityIndex {
       add({ kind: 'list', value: l.name }, l.name)
       for (const i of l.items) {
         add({ kind: 'listItem', value: i.name, dimension: l.name }, i.name)
-        if (i.code && i.code.toLowerCase() !== i.name.toLowerCase()) add({ kind: 'listItem', value: i.name, dimension: l.name }, i.code)
+        if (i.code && i.code.toLowerCase() !== i.name.toLowerCase())
+          add({ kind: 'listItem', value: i.name, dimension: l.name }, i.code)
       }
     }
     for (const li of vocabulary.lineItems) add({ kind: 'lineItem', value: li.name }, li.name)
@@ -124,16 +134,18 @@ export class EntityIndex {
         const dup = same.value === c.value && same.kind === c.kind
         const known = same.alternatives.some((a) => a.value === c.value && a.kind === c.kind)
         if (!dup && !known && c.score === same.score && c.value !== same.value) {
-          same.alternatives.push({ kind: c.kind, value: c.value, ...(c.dimension ? { dimension: c.dimension } : {}) })
+          same.alternatives.push({
+            kind: c.kind,
+            value: c.value,
+            ...(c.dimension ? { dimension: c.dimension } : {}),
+          })
         }
         continue
       }
       if (chosen.some((x) => c.start < x.end && c.end > x.start)) continue
       chosen.push(c)
     }
-    return chosen
-      .sort((a, b) => a.start - b.start)
-      .map(({ len: _l, rank: _r, ...m }) => m)
+    return chosen.sort((a, b) => a.start - b.start).map(({ len: _l, rank: _r, ...m }) => m)
   }
 }
 

@@ -6,8 +6,15 @@
 import type { IntentMatch } from '../core/types.ts'
 import { classify, getClassifier } from './classifier.ts'
 import { DEMO_VOCABULARY } from './demo-vocabulary.ts'
-import { type EntityMatch, EntityIndex, type NameKind } from './entities.ts'
-import { findNumbers, findPeriods, formatPeriod, type NumberMatch, type PeriodMatch, resolvePeriod } from './slots.ts'
+import { EntityIndex, type EntityMatch, type NameKind } from './entities.ts'
+import {
+  findNumbers,
+  findPeriods,
+  formatPeriod,
+  type NumberMatch,
+  type PeriodMatch,
+  resolvePeriod,
+} from './slots.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 /** Below this the bot asks instead of acting. */
@@ -75,14 +82,25 @@ export class Nlu {
       name = 'fallback'
       confidence = 0
     }
-    const alternatives = c.ranking.filter((r) => r.intent !== name).slice(0, 3).map((r) => ({ name: r.intent, confidence: round(r.score) }))
+    const alternatives = c.ranking
+      .filter((r) => r.intent !== name)
+      .slice(0, 3)
+      .map((r) => ({ name: r.intent, confidence: round(r.score) }))
     const parameters = extractParameters(name, analysis)
-    const result: NluResult = { intent: { name, confidence: round(confidence) }, parameters, alternatives, analysis }
+    const result: NluResult = {
+      intent: { name, confidence: round(confidence) },
+      parameters,
+      alternatives,
+      analysis,
+    }
     const amb = analysis.entities.find((e) => e.alternatives.length > 0)
     if (amb) {
       result.ambiguity = {
         text: amb.text,
-        options: [{ kind: amb.kind, value: amb.value, ...(amb.dimension ? { dimension: amb.dimension } : {}) }, ...amb.alternatives],
+        options: [
+          { kind: amb.kind, value: amb.value, ...(amb.dimension ? { dimension: amb.dimension } : {}) },
+          ...amb.alternatives,
+        ],
       }
     }
     return result
@@ -161,13 +179,22 @@ export function extractParameters(intent: string, a: Analysis): Record<string, u
   const items = () => a.entities.filter((e) => e.kind === 'listItem').map((e) => e.value)
   const pages = () => {
     const p: Record<string, string> = {}
-    for (const e of a.entities) if ((e.kind === 'listItem' || e.kind === 'version') && e.dimension) p[e.dimension] = e.value
+    for (const e of a.entities)
+      if ((e.kind === 'listItem' || e.kind === 'version') && e.dimension) p[e.dimension] = e.value
     return p
   }
   switch (intent) {
     case 'connect_model': {
       const id = /\b[0-9A-F]{32}\b/i.exec(a.text)?.[0]
-      set('model', first(a, 'model')?.value ?? id ?? remainder(a, /\b(connect(?:ed)?(?: me)? to|open|use|switch to|select model|work (?:on|in)|load)\s+/i))
+      set(
+        'model',
+        first(a, 'model')?.value ??
+          id ??
+          remainder(
+            a,
+            /\b(connect(?:ed)?(?: me)? to|open|use|switch to|select model|work (?:on|in)|load)\s+/i,
+          ),
+      )
       set('workspace', first(a, 'workspace')?.value)
       break
     }

@@ -7,7 +7,17 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const MONTH_RE =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?'
 const YEAR_RE = "(?:fy\\s?)?'?(?:20)?(\\d{2})\\b"
-const ORDINAL: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, last: 4 }
+const ORDINAL: Record<string, number> = {
+  first: 1,
+  '1st': 1,
+  second: 2,
+  '2nd': 2,
+  third: 3,
+  '3rd': 3,
+  fourth: 4,
+  '4th': 4,
+  last: 4,
+}
 
 /** A period independent of how a model spells it. `year` is two digits, absent when not said. */
 export interface PeriodKey {
@@ -31,7 +41,10 @@ const PATTERNS: { re: RegExp; make: (m: RegExpExecArray) => PeriodKey | undefine
   },
   {
     // third quarter (of FY26)
-    re: new RegExp(`\\b(first|1st|second|2nd|third|3rd|fourth|4th|last)\\s+quarter(?:\\s+(?:of\\s+)?${YEAR_RE})?`, 'gi'),
+    re: new RegExp(
+      `\\b(first|1st|second|2nd|third|3rd|fourth|4th|last)\\s+quarter(?:\\s+(?:of\\s+)?${YEAR_RE})?`,
+      'gi',
+    ),
     make: (m) => withYear({ kind: 'quarter', n: ORDINAL[(m[1] ?? '').toLowerCase()] ?? 1 }, m[2]),
   },
   {
@@ -42,7 +55,8 @@ const PATTERNS: { re: RegExp; make: (m: RegExpExecArray) => PeriodKey | undefine
   {
     // March, Mar 26, mar-26, March 2026, Mar '26
     re: new RegExp(`\\b(${MONTH_RE})\\.?(?:[\\s\\-/]*'?(?:20)?(\\d{2})(?!\\d))?\\b`, 'gi'),
-    make: (m) => withYear({ kind: 'month', n: MONTHS.indexOf((m[1] ?? '').slice(0, 3).toLowerCase()) + 1 }, m[2]),
+    make: (m) =>
+      withYear({ kind: 'month', n: MONTHS.indexOf((m[1] ?? '').slice(0, 3).toLowerCase()) + 1 }, m[2]),
   },
   {
     // FY26, FY 2026, fiscal year 2026, full year
@@ -79,7 +93,8 @@ export function findPeriods(text: string): PeriodMatch[] {
         matched = matched.slice(pre[0].length)
       }
       const end = start + matched.length
-      if (key && !found.some((f) => start < f.end && end > f.start)) found.push({ key, start, end, text: matched })
+      if (key && !found.some((f) => start < f.end && end > f.start))
+        found.push({ key, start, end, text: matched })
     }
   }
   return found.sort((a, b) => a.start - b.start)
@@ -125,7 +140,15 @@ export interface NumberMatch {
 
 const NUMBER_RE =
   /(?<![\p{L}\d.])([-+−]?)\s?[$€£]?\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(k|m|bn|b|thousand|million|billion|%|percent)?(?![\p{L}\d])/giu
-const SCALE: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 }
+const SCALE: Record<string, number> = {
+  k: 1e3,
+  thousand: 1e3,
+  m: 1e6,
+  million: 1e6,
+  b: 1e9,
+  bn: 1e9,
+  billion: 1e9,
+}
 
 /** Finds numbers ("500", "1,200", "1.2k", "-3.5", "12%", "$2 million"). */
 export function findNumbers(text: string): NumberMatch[] {

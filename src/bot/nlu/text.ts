@@ -34,7 +34,8 @@ export function fold(word: string): string {
   w = w.replace(/'s$/, '').replace(/'$/, '')
   if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`
   if (w.length > 4 && /(ss|x|ch|sh)es$/.test(w)) return w.slice(0, -2)
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is')) return w.slice(0, -1)
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
+    return w.slice(0, -1)
   return w
 }
 
@@ -77,5 +78,7 @@ export function allowedTypos(length: number): number {
 
 /** Words that never start or make up an entity on their own. */
 export const STOPWORDS = new Set(
-  'a an the to for in of on at by and or is are was be me my i you it this that what which show set with from into as please now'.split(' '),
+  'a an the to for in of on at by and or is are was be me my i you it this that what which show set with from into as please now'.split(
+    ' ',
+  ),
 )

@@ -10,12 +10,21 @@ export interface Vocabulary {
   views: { id: string; name: string }[]
   actions: { id: string; name: string; type: ActionType }[]
   lists: { id: string; name: string; items: { id: string; name: string; code?: string }[] }[]
-  lineItems: { id: string; name: string; moduleName: string }[]
+  lineItems: { id: string; name: string; moduleName: string; moduleId?: string }[]
   /** Time period names as the model writes them ("Jan 26", "Q1 FY26", "FY26"). */
   periods: string[]
   versions: string[]
 }
 
 export function emptyVocabulary(): Vocabulary {
-  return { models: [], workspaces: [], views: [], actions: [], lists: [], lineItems: [], periods: [], versions: [] }
+  return {
+    models: [],
+    workspaces: [],
+    views: [],
+    actions: [],
+    lists: [],
+    lineItems: [],
+    periods: [],
+    versions: [],
+  }
 }

@@ -1,0 +1,113 @@
+/** Small helpers the intent handlers share. */
+
+import { editDistance, fold } from '../../nlu/text.ts'
+import type { Vocabulary } from '../../nlu/vocabulary.ts'
+import { NameResolutionError } from '../anaplan.ts'
+import type { TurnContext } from '../context.ts'
+import { encodeChoice } from '../context.ts'
+import { BotError } from '../errors.ts'
+
+/** The connected model, or a `not_connected` error that tells the user how to connect. */
+export function connected(ctx: TurnContext) {
+  const c = ctx.session.connected
+  if (!c)
+    throw new BotError(
+      'not_connected',
+      'You are not connected to a model yet. Say "list models" or "connect to <model>".',
+    )
+  return c
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined
+}
+
+export function strList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+  const s = str(v)
+  return s ? [s] : []
+}
+
+function key(s: string): string {
+  return s
+    .split(/\s+/)
+    .map((w) => fold(w))
+    .join(' ')
+}
+
+/** Finds a name in a list by id, exact or folded name, then by small typos; throws with close matches. */
+export function pick<T extends { name: string; id?: string; code?: string }>(
+  kind: string,
+  items: readonly T[],
+  query: string,
+): T {
+  const q = key(query)
+  const exact = items.filter(
+    (i) =>
+      i.id === query ||
+      i.name.toLowerCase() === query.toLowerCase() ||
+      i.code?.toLowerCase() === query.toLowerCase(),
+  )
+  if (exact.length === 1) return exact[0] as T
+  const folded = items.filter((i) => key(i.name) === q)
+  if (folded.length === 1) return folded[0] as T
+  const scored = items
+    .map((i) => ({ i, d: editDistance(key(i.name), q, 3) }))
+    .filter((x) => x.d <= Math.min(3, Math.floor(q.length / 4)))
+    .sort((a, b) => a.d - b.d)
+  if (scored.length === 1 || (scored.length > 1 && (scored[0]?.d ?? 0) < (scored[1]?.d ?? 0)))
+    return (scored[0] as { i: T }).i
+  const candidates = (
+    exact.length > 1 ? exact : scored.length ? scored.map((s) => s.i) : closeByPrefix(items, q)
+  ).map((i) => i.name)
+  throw new NameResolutionError(
+    kind,
+    query,
+    exact.length > 1 || scored.length > 1 ? 'ambiguous' : 'not_found',
+    [...new Set(candidates)].slice(0, 5),
+  )
+}
+
+function closeByPrefix<T extends { name: string }>(items: readonly T[], q: string): T[] {
+  const words = q.split(' ').filter((w) => w.length > 2)
+  return items.filter((i) => words.some((w) => key(i.name).includes(w))).slice(0, 5)
+}
+
+/** The list a list item belongs to (first list that has it). */
+export function listOfItem(v: Vocabulary, item: string): string | undefined {
+  const lower = item.toLowerCase()
+  return v.lists.find((l) =>
+    l.items.some((i) => i.name.toLowerCase() === lower || i.code?.toLowerCase() === lower),
+  )?.name
+}
+
+/** "a, b and c" */
+export function joinWords(words: string[]): string {
+  if (words.length <= 1) return words.join('')
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`
+}
+
+/** Formats a cell as Anaplan sends it (a string) for reading: numbers get separators. */
+export function formatValue(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'empty'
+  const n = Number(raw)
+  if (!Number.isFinite(n) || /^\s*$/.test(raw)) return raw
+  return n.toLocaleString('en-US', { maximumFractionDigits: 2 })
+}
+
+/** Options that replay `intent` with one parameter set to each value. */
+export function optionsFor(intent: string, base: Record<string, unknown>, param: string, values: string[]) {
+  return values.map((v) => ({ label: v, value: encodeChoice(intent, { ...base, [param]: v }) }))
+}
+
+/** Asks a question with choices and remembers it so a typed answer also works. */
+export function ask(
+  ctx: TurnContext,
+  prompt: string,
+  intent: string,
+  slot: string,
+  options: { label: string; value: string }[],
+): void {
+  ctx.messages.push({ type: 'choices', prompt, options })
+  ctx.session.question = { intent, parameters: ctx.parameters, slot, options }
+}

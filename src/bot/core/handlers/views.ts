@@ -1,0 +1,200 @@
+/** list_views, show_view (asking for the view and page items), set_page. */
+import { periodKeyOf } from '../../nlu/slots.ts'
+import type { NamedObject, ViewData } from '../anaplan.ts'
+import type { IntentHandler, TurnContext } from '../context.ts'
+import { encodeChoice } from '../context.ts'
+import { BotError } from '../errors.ts'
+import type { Message } from '../types.ts'
+import { ask, connected, formatValue, listOfItem, optionsFor, pick, str } from './util.ts'
+
+/** More rows than this are cut from tables (a chat is not a spreadsheet). */
+const MAX_ROWS = 50
+const MAX_SERIES = 8
+
+export const listViews: IntentHandler = {
+  async run(ctx) {
+    const c = connected(ctx)
+    const v = await ctx.vocabulary()
+    if (!v.views.length) return ctx.say(`${c.modelName} has no saved views I can show.`)
+    ctx.say(`Views in ${c.modelName}: ${v.views.map((x) => x.name).join(', ')}.`)
+    ask(
+      ctx,
+      'Show:',
+      'show_view',
+      'view',
+      optionsFor(
+        'show_view',
+        {},
+        'view',
+        v.views.map((x) => x.name),
+      ),
+    )
+  },
+}
+
+async function itemsOf(ctx: TurnContext, dim: NamedObject): Promise<string[]> {
+  const v = await ctx.vocabulary()
+  if (/^versions?$/i.test(dim.name)) return v.versions
+  const list = v.lists.find((l) => l.name === dim.name || l.id === dim.id)
+  if (list) return list.items.map((i) => i.name)
+  const scope = await ctx.scope()
+  return (await scope.dimensionItems(dim.id)).map((i) => i.name)
+}
+
+/** Matches the user's page choices to the view's page dimensions ("Gadgets" → Products: Gadgets). */
+async function normalisePages(
+  ctx: TurnContext,
+  pageDims: NamedObject[],
+  given: Record<string, string>,
+): Promise<Record<string, string>> {
+  const v = await ctx.vocabulary()
+  const out: Record<string, string> = {}
+  for (const [dimName, item] of Object.entries(given)) {
+    const dim =
+      pageDims.find((d) => d.name.toLowerCase() === dimName.toLowerCase()) ??
+      pageDims.find((d) => d.name === (listOfItem(v, item) ?? (v.versions.includes(item) ? 'Versions' : '')))
+    if (dim) out[dim.name] = item
+  }
+  return out
+}
+
+export const showView: IntentHandler = {
+  async run(ctx) {
+    connected(ctx)
+    const v = await ctx.vocabulary()
+    const viewQuery = str(ctx.parameters.view)
+    if (!viewQuery) {
+      if (!v.views.length) throw new BotError('not_found', 'This model has no saved views.')
+      ask(
+        ctx,
+        'Which view?',
+        'show_view',
+        'view',
+        optionsFor(
+          'show_view',
+          ctx.parameters,
+          'view',
+          v.views.map((x) => x.name),
+        ),
+      )
+      return
+    }
+    const view = v.views.length ? pick('view', v.views, viewQuery) : { name: viewQuery, id: viewQuery }
+    const scope = await ctx.scope()
+    const meta = await scope.viewMetadata(view.id)
+    const pageDims = meta.pages ?? []
+    const givenRaw = (ctx.parameters.pages ?? {}) as Record<string, string>
+    const given = await normalisePages(ctx, pageDims, givenRaw)
+    // Same view again: keep the pages chosen before unless the user changed them.
+    const previous = ctx.session.view?.name === view.name ? ctx.session.view.pages : {}
+    const pages = { ...previous, ...given }
+    if (!ctx.parameters.useDefaults) {
+      const missing = pageDims.find((d) => !(d.name in pages))
+      if (missing) {
+        const items = await itemsOf(ctx, missing)
+        const base = { ...ctx.parameters, view: view.name, pages }
+        ctx.say(`${view.name} has a page selector for ${missing.name}. Which one?`)
+        ask(ctx, `${missing.name}:`, 'show_view', 'pages', [
+          ...items.slice(0, 12).map((i) => ({
+            label: i,
+            value: encodeChoice('show_view', { ...base, pages: { ...pages, [missing.name]: i } }),
+          })),
+          { label: 'Use defaults', value: encodeChoice('show_view', { ...base, useDefaults: true }) },
+        ])
+        return
+      }
+    }
+    ctx.parameters = { ...ctx.parameters, view: view.name, pages }
+    await render(ctx, view.name, pages)
+  },
+}
+
+export const setPage: IntentHandler = {
+  async run(ctx) {
+    connected(ctx)
+    const current = ctx.session.view
+    const item = str(ctx.parameters.item)
+    if (!current)
+      throw new BotError(
+        'invalid_input',
+        'There is no view on screen to change the page of. Say "show <view>" first.',
+      )
+    if (!item) throw new BotError('invalid_input', 'Which item should the page show?')
+    const scope = await ctx.scope()
+    const meta = await scope.viewMetadata(current.name)
+    const v = await ctx.vocabulary()
+    const dimName =
+      str(ctx.parameters.dimension) ??
+      listOfItem(v, item) ??
+      (v.versions.some((x) => x.toLowerCase() === item.toLowerCase()) ? 'Versions' : undefined)
+    const dim = (meta.pages ?? []).find((d) => d.name.toLowerCase() === dimName?.toLowerCase())
+    if (!dim) {
+      const pages = (meta.pages ?? []).map((d) => d.name)
+      throw new BotError(
+        'invalid_input',
+        `${current.name} has no page for ${dimName ?? item}${pages.length ? `; its pages are ${pages.join(' and ')}` : ''}.`,
+      )
+    }
+    const items = await itemsOf(ctx, dim)
+    const resolved = pick(
+      dim.name,
+      items.map((name) => ({ name })),
+      item,
+    ).name
+    const pages = { ...current.pages, [dim.name]: resolved }
+    ctx.parameters = { ...ctx.parameters, dimension: dim.name, item: resolved }
+    await render(ctx, current.name, pages)
+  },
+}
+
+/** Reads the view with the pages and renders a table, plus a chart when columns are periods. */
+async function render(ctx: TurnContext, viewName: string, pages: Record<string, string>): Promise<void> {
+  const scope = await ctx.scope()
+  const v = await ctx.vocabulary()
+  const view = v.views.find((x) => x.name === viewName)
+  const meta = await scope.viewMetadata(view?.id ?? viewName)
+  const data = await scope.readView(view?.id ?? viewName, pages)
+  ctx.session.view = { name: viewName, pages }
+  ctx.messages.push(...viewMessages(viewName, meta.rows ?? [], data, v.periods))
+}
+
+/** A view's data as a table message and, when its columns are time periods, a line chart. */
+export function viewMessages(
+  viewName: string,
+  rowDims: NamedObject[],
+  data: ViewData,
+  periods: readonly string[],
+): Message[] {
+  const title = data.pages?.length ? `${viewName} (${data.pages.join(', ')})` : viewName
+  const colLabels = data.columnCoordinates.map((c) => c.join(' / '))
+  const rowHeader = rowDims.length ? rowDims.map((d) => d.name).join(' / ') : ''
+  const rows = data.rows
+    .slice(0, MAX_ROWS)
+    .map((r) => [r.rowCoordinates.join(' / '), ...r.cells.map((c) => formatValue(c))])
+  const out: Message[] = [{ type: 'table', title, columns: [rowHeader, ...colLabels], rows }]
+  if (data.rows.length > MAX_ROWS)
+    out.push({ type: 'text', text: `Showing the first ${MAX_ROWS} of ${data.rows.length} rows.` })
+  const periodSet = new Set(periods.map((p) => p.toLowerCase()))
+  const isTime =
+    colLabels.length > 1 &&
+    colLabels.every((l) => periodSet.has(l.toLowerCase()) || periodKeyOf(l) !== undefined)
+  if (isTime) {
+    // Months only when there are months: mixing months and quarter totals distorts a line.
+    const leafIdx = colLabels.map((l, i) => ({ l, i })).filter(({ l }) => periodKeyOf(l)?.kind === 'month')
+    const idx = leafIdx.length >= 2 ? leafIdx : colLabels.map((l, i) => ({ l, i }))
+    out.push({
+      type: 'chart',
+      title,
+      kind: 'line',
+      labels: idx.map((x) => x.l),
+      series: data.rows.slice(0, MAX_SERIES).map((r) => ({
+        name: r.rowCoordinates.join(' / '),
+        values: idx.map(({ i }) => {
+          const n = Number(r.cells[i])
+          return r.cells[i] === undefined || r.cells[i] === '' || !Number.isFinite(n) ? null : n
+        }),
+      })),
+    })
+  }
+  return out
+}

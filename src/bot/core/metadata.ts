@@ -1,0 +1,141 @@
+/**
+ * Loads the vocabulary the NLU needs from Anaplan: the models and workspaces a user sees and,
+ * for a connected model, its views, actions, lists and items, line items, versions and periods.
+ * Cached per (credentials profile, model) for a short time: names change rarely, turns are many.
+ */
+
+import { findPeriods } from '../nlu/slots.ts'
+import type { Vocabulary } from '../nlu/vocabulary.ts'
+import { emptyVocabulary } from '../nlu/vocabulary.ts'
+import type { ActionType, BotAnaplanClient, ModelScope } from './anaplan.ts'
+
+/** Anaplan's fixed id of the Time dimension. */
+const TIME_DIMENSION_ID = '20000000003'
+/** @default 60 s */
+export const DEFAULT_METADATA_TTL_MS = 60_000
+/** Lists bigger than this are not indexed item by item (names are still resolved by Anaplan). */
+const MAX_LIST_ITEMS = 2000
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+export class MetadataCache {
+  readonly #ttlMs: number
+  readonly #now: () => number
+  readonly #entries = new Map<string, { expiresAt: number; value: Promise<Vocabulary> }>()
+
+  constructor(options: { ttlMs?: number; now?: () => number } = {}) {
+    this.#ttlMs = options.ttlMs ?? DEFAULT_METADATA_TTL_MS
+    this.#now = options.now ?? Date.now
+  }
+
+  /** Models and workspaces the client's user sees (no model connected). */
+  tenant(key: string, client: BotAnaplanClient): Promise<Vocabulary> {
+    return this.#cached(`${key}|tenant`, () => loadTenant(client))
+  }
+
+  /** The full vocabulary of a connected model, plus the tenant's models. */
+  model(key: string, client: BotAnaplanClient, scope: ModelScope): Promise<Vocabulary> {
+    return this.#cached(`${key}|${scope.modelId}`, async () => {
+      const [tenant, model] = await Promise.all([this.tenant(key, client), loadModel(scope)])
+      return { ...model, models: tenant.models, workspaces: tenant.workspaces }
+    })
+  }
+
+  /** Drops cached vocabularies of a model (after a list change). */
+  invalidate(modelId?: string): void {
+    for (const k of [...this.#entries.keys()])
+      if (!modelId || k.endsWith(`|${modelId}`)) this.#entries.delete(k)
+  }
+
+  #cached(key: string, load: () => Promise<Vocabulary>): Promise<Vocabulary> {
+    const hit = this.#entries.get(key)
+    if (hit && hit.expiresAt > this.#now()) return hit.value
+    const value = load()
+    this.#entries.set(key, { expiresAt: this.#now() + this.#ttlMs, value })
+    // A failed load must not be cached: the next turn tries again.
+    value.catch(() => this.#entries.delete(key))
+    return value
+  }
+}
+
+async function loadTenant(client: BotAnaplanClient): Promise<Vocabulary> {
+  const [workspaces, models] = await Promise.all([client.workspaces.list(), client.models.list()])
+  const ws = new Map(workspaces.map((w) => [w.id, w.name]))
+  const v = emptyVocabulary()
+  v.workspaces = workspaces.map((w) => ({ id: w.id, name: w.name }))
+  v.models = models.map((m) => ({
+    id: m.id,
+    name: m.name,
+    workspaceId: m.currentWorkspaceId,
+    workspaceName: m.currentWorkspaceName ?? ws.get(m.currentWorkspaceId) ?? '',
+  }))
+  return v
+}
+
+async function loadModel(scope: ModelScope): Promise<Vocabulary> {
+  const v = emptyVocabulary()
+  const actionLists = await Promise.all(
+    (['import', 'export', 'process', 'action'] as ActionType[]).map(async (type) =>
+      (await scope.listActions(type).catch(() => [])).map((a) => ({ id: a.id, name: a.name, type })),
+    ),
+  )
+  v.actions = actionLists.flat()
+  const [views, lineItems, lists, versions, periods] = await Promise.all([
+    scope.listViews().catch(() => []),
+    scope.listLineItems().catch(() => []),
+    scope.listLists().catch(() => []),
+    scope.versions().catch(() => []),
+    loadPeriods(scope),
+  ])
+  // Default module views have the module's id; only saved views are offered by name.
+  v.views = views.map((x) => ({ id: x.id, name: x.name }))
+  v.lineItems = lineItems.map((li) => ({
+    id: li.id,
+    name: li.name,
+    moduleName: li.moduleName,
+    moduleId: li.moduleId,
+  }))
+  v.versions = versions.map((x) => x.name)
+  v.periods = periods
+  v.lists = await Promise.all(
+    lists.map(async (l) => {
+      const items = await scope.listItems(l.id).catch(() => [])
+      return {
+        id: l.id,
+        name: l.name,
+        items: items
+          .slice(0, MAX_LIST_ITEMS)
+          .map((i) => ({ id: i.id, name: i.name, ...(i.code ? { code: i.code } : {}) })),
+      }
+    }),
+  )
+  return v
+}
+
+/**
+ * Time items cannot be listed at model level (Anaplan answers 400), but they can be looked up by
+ * name: candidate names around the current period are generated and the model keeps its own.
+ */
+async function loadPeriods(scope: ModelScope): Promise<string[]> {
+  let year = new Date().getUTCFullYear() % 100
+  try {
+    const cur = await scope.currentPeriod()
+    const found =
+      findPeriods(cur.periodText)[0]?.key.year ??
+      Number(/(\d{4})/.exec(cur.lastDay ?? '')?.[1] ?? Number.NaN) % 100
+    if (Number.isFinite(found)) year = found
+  } catch {
+    // no current period: keep this calendar year
+  }
+  const names: string[] = []
+  for (const y of [year - 1, year, year + 1]) {
+    const yy = String((y + 100) % 100).padStart(2, '0')
+    names.push(...MONTHS.map((m) => `${m} ${yy}`), ...[1, 2, 3, 4].map((q) => `Q${q} FY${yy}`), `FY${yy}`)
+  }
+  try {
+    const items = await scope.lookupDimensionItems(TIME_DIMENSION_ID, { names })
+    return items.map((i) => i.name)
+  } catch {
+    return names.filter((n) => n.endsWith(String(year).padStart(2, '0')))
+  }
+}
