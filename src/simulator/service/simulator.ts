@@ -1,6 +1,7 @@
 /** Starting and stopping a simulator: the app over a fresh state, served by @hono/node-server. */
+import { createServer, type OutgoingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { loadTenant } from '../engine/index.ts'
 import { buildApp } from './app.ts'
@@ -51,9 +52,14 @@ export function createSimulatorApp(options: SimulatorOptions = {}): SimulatorApp
 export async function startSimulator(options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
   const { port = 8089, host = '127.0.0.1', ...rest } = options
   const sim = createSimulatorApp(rest)
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: sim.app.fetch, port, hostname: host }, () => resolve(s))
-    s.once('error', reject)
+  const listener = getRequestListener(sim.app.fetch)
+  const server = createServer((req, res) => {
+    withoutBodylessContentType(res)
+    void listener(req, res)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => resolve())
   })
   const address = server.address() as AddressInfo
   const shownHost = host.includes(':') ? `[${host}]` : host
@@ -69,9 +75,31 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
         // Keep-alive and streaming clients must not hold the process open.
-        if ('closeAllConnections' in server) server.closeAllConnections()
+        server.closeAllConnections()
       }).finally(() => sim.dispose())
       return closed
     },
   }
+}
+
+/**
+ * @hono/node-server gives every response a default `Content-Type: text/plain`; Anaplan's 202/204
+ * answers (chunk PUT, logout, close…) carry none, so the header is dropped for them.
+ */
+function withoutBodylessContentType(res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (
+    status: number,
+    headers?: OutgoingHttpHeaders,
+  ) => ServerResponse
+  res.writeHead = ((status: number, headers?: OutgoingHttpHeaders) => {
+    if (
+      (status === 204 || status === 202) &&
+      headers &&
+      typeof headers === 'object' &&
+      !Array.isArray(headers)
+    ) {
+      for (const key of Object.keys(headers)) if (key.toLowerCase() === 'content-type') delete headers[key]
+    }
+    return writeHead(status, headers)
+  }) as ServerResponse['writeHead']
 }

@@ -14,7 +14,7 @@ export function registerAdminRoutes(app: SimApp, state: SimState): void {
   })
   app.delete('/__sim/faults', (c) => {
     state.faults.clear()
-    return c.body(null, 204)
+    return new Response(null, { status: 204 })
   })
   app.post('/__sim/reset', async (c) => {
     await state.reset()

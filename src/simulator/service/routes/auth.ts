@@ -151,6 +151,6 @@ export function registerAuthRoutes(app: SimApp, state: SimState): void {
     if (!world.tokens.get(token))
       return authError(c, 401, 'FAILURE_BAD_CREDENTIAL', 'Token is invalid or expired')
     world.tokens.revoke(token)
-    return c.body(null, 204)
+    return new Response(null, { status: 204 })
   })
 }

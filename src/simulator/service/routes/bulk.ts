@@ -289,7 +289,7 @@ export function registerBulkRoutes(app: SimApp, state: SimState): void {
       }
       throw error
     }
-    return c.body(null, 204)
+    return new Response(null, { status: 204 })
   })
 
   modelRoute(app, 'post', '/files/:fileId/complete', async (c) => {
@@ -354,7 +354,7 @@ export function registerBulkRoutes(app: SimApp, state: SimState): void {
     const fileId = param(c, 'fileId')
     findFile(s, fileId)
     await s.world.files.putWhole(fileKey(s, fileId), bodyStream(c))
-    return c.body(null, 204)
+    return new Response(null, { status: 204 })
   })
 
   modelRoute(app, 'delete', '/files/:fileId', async (c) => {
@@ -362,7 +362,7 @@ export function registerBulkRoutes(app: SimApp, state: SimState): void {
     const fileId = param(c, 'fileId')
     findFile(s, fileId)
     await s.world.files.delete(fileKey(s, fileId))
-    return c.body(null, 204)
+    return new Response(null, { status: 204 })
   })
 
   for (const kind of KINDS) {

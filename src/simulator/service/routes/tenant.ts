@@ -187,12 +187,12 @@ export function registerTenantRoutes(app: SimApp, state: SimState): void {
     app.post(`${prefix}/open`, async (c) => {
       const scope = await modelScope(state, c, { admin: true, busyExempt: true })
       scope.world.closedModels.delete(scope.modelId)
-      return c.body(null, 202)
+      return new Response(null, { status: 202 })
     })
     app.post(`${prefix}/close`, async (c) => {
       const scope = await modelScope(state, c, { admin: true, busyExempt: true })
       scope.world.closedModels.add(scope.modelId)
-      return c.body(null, 204)
+      return new Response(null, { status: 204 })
     })
   }
 }

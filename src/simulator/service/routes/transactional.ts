@@ -437,7 +437,8 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
         : Math.floor((total * (now - started)) / Math.max(1, state.options.taskMs))
     return {
       requestId: r.requestId,
-      viewId: r.viewId,
+      // Read-request status objects carry the view id as a JSON number (reference, general conventions).
+      viewId: Number(r.viewId),
       requestState: r.state,
       url: `${new URL(c.req.url).origin}/2/0/workspaces/${r.workspaceId}/models/${r.modelId}/views/${r.viewId}/readRequests/${r.requestId}`,
       availablePages: r.state === 'CANCELLED' ? 0 : available,
