@@ -27,6 +27,9 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value]
 }
 
+/** The CLI's version, printed by `anaplan --version`. */
+export const VERSION = '0.1.0'
+
 interface RunState {
   ctx?: CliContext
   exitCode: number
@@ -40,7 +43,6 @@ export function createProgram(io: CliIo, state: RunState = { exitCode: 0 }): Com
       'Anaplan from the command line: list, run imports/exports/processes/actions, move files, read views,\n' +
         'write cells and list items. Works against real Anaplan or the project simulator.',
     )
-    .version('0.1.0', '-V, --version')
     .option('--auth-url <url>', 'auth service base URL (env ANAPLAN_AUTH_URL)')
     .option('--api-url <url>', 'Integration API base URL (env ANAPLAN_API_URL)')
     .option(
@@ -60,7 +62,7 @@ export function createProgram(io: CliIo, state: RunState = { exitCode: 0 }): Com
     .option('-y, --yes', 'do not ask before writing (required when stdin is not a terminal)')
     .addHelpText(
       'after',
-      `\nSelectors (--workspace, --model, and every <name|id>) take a name or an id.\n\n${EXIT_CODES_HELP}\n`,
+      `\nanaplan --version prints the version.\nSelectors (--workspace, --model, and every <name|id>) take a name or an id.\n\n${EXIT_CODES_HELP}\n`,
     )
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -94,6 +96,11 @@ export function createProgram(io: CliIo, state: RunState = { exitCode: 0 }): Com
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const state: RunState = { exitCode: ExitCode.OK }
+  // Not commander's .version(): a program-level --version would swallow `write-cells --version Forecast`.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`${VERSION}\n`)
+    return ExitCode.OK
+  }
   const program = createProgram(io, state)
   try {
     await program.parseAsync([...argv], { from: 'user' })

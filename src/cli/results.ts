@@ -96,9 +96,13 @@ export function formatTaskResult(
   indent = '',
 ): string {
   const name = result.objectName ?? (result.objectId ? (names[result.objectId] ?? result.objectId) : 'Task')
-  const outcome = result.successful ? 'succeeded' : 'FAILED'
-  const dump = result.failureDumpAvailable ? ' (failure dump available)' : ''
-  const out = [`${indent}${name}: ${outcome}${dump}`]
+  // Anaplan reports an import with rejected rows as successful; the dump tells the real story.
+  const outcome = !result.successful
+    ? `FAILED${result.failureDumpAvailable ? ' (failure dump available)' : ''}`
+    : result.failureDumpAvailable
+      ? 'completed with failures (failure dump available)'
+      : 'succeeded'
+  const out = [`${indent}${name}: ${outcome}`]
   for (const d of result.details ?? []) {
     const text = d.localMessageText?.trim() || describeValues(d.type, d.values)
     if (text) out.push(`${indent}  ${text}`)

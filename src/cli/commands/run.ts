@@ -10,6 +10,7 @@ import {
   type MappingParameter,
   type ModelScope,
   type NamedObject,
+  NotFoundError,
   type PollOptions,
   type Task,
   type TaskResult,
@@ -49,7 +50,7 @@ export function registerRunCommands(program: Command, act: Act): void {
     .option('--max-wait <seconds>', 'stop waiting (task keeps running) after this long; exit 5')
     .option('--locale <name>', 'task locale', 'en_US')
     .option('--mapping <Dimension=Item>', 'runtime mapping parameter, repeatable', collect, [])
-    .option('--strict', 'exit 1 also when a successful import left a failure dump (rows with warnings)')
+    .option('--strict', 'exit 1 also when the failure dump holds only warnings')
     .action(act((ctx, [type, name], opts) => run(ctx, type as string, name as string, opts as RunFlags)))
 
   program
@@ -69,9 +70,8 @@ export function registerRunCommands(program: Command, act: Act): void {
             k.taskId,
             k.taskState,
             k.creationTime ? new Date(k.creationTime).toISOString() : '',
-            k.result ? (k.result.successful ? 'yes' : 'no') : '',
           ])
-          return formatTable({ columns: ['task id', 'state', 'created', 'successful'], rows })
+          return formatTable({ columns: ['task id', 'state', 'created'], rows })
         })
         return undefined
       }),
@@ -225,8 +225,24 @@ async function run(ctx: CliContext, typeArg: string, name: string, f: RunFlags):
   } else ctx.out.result(value, human)
 
   if (!successful) return ExitCode.FAILED
-  if (f.strict && dumps.length) return ExitCode.FAILED
-  return ExitCode.OK
+  return partiallyFailed(result, dumps, f.strict === true) ? ExitCode.FAILED : ExitCode.OK
+}
+
+/**
+ * A successful task whose dump holds rejected rows (status E) failed partly: exit 1 so a scheduler
+ * notices. A dump of warnings only is tolerated unless `strict`; a dump that could not be read or
+ * classified counts as a failure.
+ */
+export function partiallyFailed(result: TaskResult, dumps: FetchedDump[], strict: boolean): boolean {
+  const announced = hasDump(result)
+  if (!announced) return false
+  if (strict) return true
+  if (dumps.length === 0) return true
+  return dumps.some((d) => d.summary.errors > 0 || d.summary.warnings === 0)
+}
+
+function hasDump(r: TaskResult): boolean {
+  return r.failureDumpAvailable || (r.nestedResults ?? []).some(hasDump)
 }
 
 /** Ctrl-C while a task runs: cancel it on the server, wait for the rollback, exit 130. */
@@ -306,7 +322,7 @@ type ProcessMetadataFn = (
   options: object,
 ) => Promise<{ actions?: { importDataSourceId?: string }[] }>
 
-interface FetchedDump {
+export interface FetchedDump {
   objectId: string
   summary: ReturnType<typeof summarizeDump>
   path?: string
@@ -379,7 +395,17 @@ async function dump(
       throw new UsageError(`task ${taskId} has several dumps; choose one with --object (${list})`)
     }
   }
-  const csv = await scope.getDump(type, action.id, taskId, nested, ctx.request)
+  let csv: string
+  try {
+    csv = await scope.getDump(type, action.id, taskId, nested, ctx.request)
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error
+    throw new CliError(
+      `no failure dump for ${type} "${action.name}" task ${taskId} (Anaplan keeps one only for your latest failing run, for 48 hours)`,
+      ExitCode.NOT_FOUND,
+      'not_found',
+    )
+  }
   const summary = summarizeDump(csv)
   if (!o.out) {
     if (ctx.out.json)
