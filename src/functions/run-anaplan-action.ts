@@ -163,7 +163,13 @@ export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
       }
       if (input.download && type === 'export' && final.taskState === 'COMPLETE' && final.result?.successful) {
         const file = (await model.listFiles({ signal })).find((f) => f.id === action.id)
-        return streamFile(model, action.id, file?.name ?? action.name, signal)
+        return streamFile(
+          model,
+          action.id,
+          file?.name ?? action.name,
+          signal,
+          await exportFormat(model, action.id),
+        )
       }
       return respond(await describe(model, type, action, final, signal))
     }
@@ -196,7 +202,7 @@ export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
       const wanted = c.req.param('file')
       const file = files.find((f) => f.id === wanted) ?? files.find((f) => f.name === wanted)
       if (!file) throw new FunctionError(404, 'not_found', `No file "${wanted}" in the model`)
-      return streamFile(model, file.id, file.name, signal)
+      return streamFile(model, file.id, file.name, signal, await exportFormat(model, file.id))
     })
   })
 }
@@ -317,6 +323,7 @@ async function streamFile(
   fileId: string,
   fileName: string,
   signal: AbortSignal,
+  format?: string,
 ): Promise<Response> {
   const iterator = model.download(fileId, { signal })[Symbol.asyncIterator]()
   // The first chunk is read before answering, so a missing file is a 404, not a broken 200.
@@ -342,11 +349,25 @@ async function streamFile(
   return new Response(body, {
     status: 200,
     headers: {
-      'content-type': /\.csv$/i.test(fileName) ? 'text/csv; charset=utf-8' : 'application/octet-stream',
+      'content-type': contentType(fileName, format),
       'content-disposition': contentDisposition(fileName),
       'cache-control': 'no-store',
     },
   })
+}
+
+/** An export's file is the export's id; its definition says the format (`text/csv`...). */
+async function exportFormat(model: ModelScope, fileId: string): Promise<string | undefined> {
+  const exports = await model.listExports()
+  return exports.find((e) => e.id === fileId)?.exportFormat
+}
+
+function contentType(fileName: string, format: string | undefined): string {
+  if (format && /^[a-z]+\/[\w.+-]+$/i.test(format))
+    return format.startsWith('text/') ? `${format}; charset=utf-8` : format
+  if (/\.csv$/i.test(fileName)) return 'text/csv; charset=utf-8'
+  if (/\.txt$/i.test(fileName)) return 'text/plain; charset=utf-8'
+  return 'application/octet-stream'
 }
 
 function contentDisposition(fileName: string): string {
