@@ -1,0 +1,133 @@
+import request from 'supertest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SecretClients } from '../../src/functions/common/credentials.ts'
+import { createTokenFunction } from '../../src/functions/get-anaplan-auth-token.ts'
+import type { RunningSimulator } from '../../src/simulator/index.ts'
+import { ANALYST, captureLogger, serveWithFramework, simRuntime, simStats, startSim } from './functions-helpers.ts'
+
+const SECRET = 'projects/demo-project/secrets/anaplan-credentials/versions/latest'
+const KMS_KEY = 'projects/demo-project/locations/europe-west1/keyRings/anaplan/cryptoKeys/credentials'
+
+let sim: RunningSimulator
+beforeAll(async () => {
+  sim = await startSim()
+})
+afterAll(async () => {
+  await sim?.close()
+})
+
+/** The environment of a deployed function that reads its credentials from Secret Manager. */
+function secretEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ANAPLAN_AUTH_URL: sim.authUrl,
+    ANAPLAN_API_URL: sim.apiUrl,
+    ANAPLAN_CREDENTIALS_SECRET: SECRET,
+    ...extra,
+  }
+}
+
+function serve(name: string, env: Record<string, string>, secretClients: SecretClients) {
+  const log = captureLogger()
+  const runtime = simRuntime(env, { secretClients, logger: log.logger })
+  return { server: serveWithFramework(name, createTokenFunction(runtime)), log }
+}
+
+/** A toy reversible "encryption" standing in for Cloud KMS: the test checks the plumbing, not AES. */
+const toyEncrypt = (text: string) => new Uint8Array(Buffer.from(text, 'utf8').map((b) => b ^ 0x5a))
+
+describe('credentials from a secret manager', () => {
+  it('reads username:password from Secret Manager once per instance', async () => {
+    let reads = 0
+    const { server } = serve('tokenFromSecret', secretEnv(), {
+      gcpAccess: async (name) => {
+        reads++
+        expect(name).toBe(SECRET)
+        return new TextEncoder().encode(`${ANALYST.username}:${ANALYST.password}`)
+      },
+    })
+    for (let i = 0; i < 5; i++) expect((await request(server).get('/')).status).toBe(200)
+    expect(reads).toBe(1)
+  })
+
+  it('decrypts a KMS-encrypted JSON payload with the configured key', async () => {
+    const decrypts: string[] = []
+    const { server } = serve('tokenFromKms', secretEnv({ ANAPLAN_CREDENTIALS_KMS_KEY: KMS_KEY }), {
+      gcpAccess: async () => toyEncrypt(JSON.stringify(ANALYST)),
+      gcpDecrypt: async (key, ciphertext) => {
+        decrypts.push(key)
+        return new Uint8Array(Buffer.from(ciphertext).map((b) => b ^ 0x5a))
+      },
+    })
+    const res = await request(server).get('/')
+    expect(res.status).toBe(200)
+    expect(res.body.tokenValue).toEqual(expect.any(String))
+    expect(decrypts).toEqual([KMS_KEY])
+  })
+
+  it('reads AWS Secrets Manager when the secret is an ARN', async () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:anaplan-AbCdEf'
+    const { server } = serve('tokenFromAws', secretEnv({ ANAPLAN_CREDENTIALS_SECRET: arn }), {
+      awsGetSecret: async (id) => {
+        expect(id).toBe(arn)
+        return JSON.stringify(ANALYST)
+      },
+    })
+    expect((await request(server).get('/')).status).toBe(200)
+  })
+
+  it('answers 500 naming the secret, not its value, when the payload is malformed', async () => {
+    const payload = 'analyst@example.com demo-password-without-a-colon'
+    const before = (await simStats(sim)).auth.authenticate
+    const { server, log } = serve('tokenBadPayload', secretEnv(), {
+      gcpAccess: async () => new TextEncoder().encode(payload),
+    })
+    const res = await request(server).get('/')
+    expect(res.status).toBe(500)
+    expect(res.body.error.code).toBe('credentials_unavailable')
+    expect(res.body.error.message).toContain(SECRET)
+    expect(res.body.error.message).toMatch(/username:password/)
+    expect(res.text).not.toContain('demo-password')
+    expect(log.text()).not.toContain('demo-password')
+    // Nothing was sent to Anaplan with a half-read secret.
+    expect((await simStats(sim)).auth.authenticate).toBe(before)
+  })
+
+  it('answers 500 naming the secret and the provider error, then recovers once the secret is readable', async () => {
+    let fail = true
+    const { server, log } = serve('tokenSecretDenied', secretEnv(), {
+      gcpAccess: async () => {
+        if (fail) {
+          throw Object.assign(new Error(`7 PERMISSION_DENIED: no access to ${SECRET}`), { code: 7 })
+        }
+        return new TextEncoder().encode(`${ANALYST.username}:${ANALYST.password}`)
+      },
+    })
+    const res = await request(server).get('/')
+    expect(res.status).toBe(500)
+    expect(res.body.error.message).toBe(
+      `Could not load the Anaplan credentials from secret ${SECRET}: Error (PERMISSION_DENIED)`,
+    )
+    const line = log.lines.find((l) => l.severity === 'ERROR')
+    expect(line?.message).toContain(SECRET)
+    fail = false
+    expect((await request(server).get('/')).status).toBe(200)
+  })
+
+  it('answers 500 when no credentials are configured at all', async () => {
+    const { server } = serve('tokenNoCredentials', { ANAPLAN_AUTH_URL: sim.authUrl, ANAPLAN_API_URL: sim.apiUrl }, {})
+    const res = await request(server).get('/')
+    expect(res.status).toBe(500)
+    expect(res.body.error).toMatchObject({ code: 'configuration_error' })
+    expect(res.body.error.message).toMatch(/ANAPLAN_CREDENTIALS_SECRET/)
+  })
+
+  it('answers 502 when Anaplan refuses the credentials, without echoing them', async () => {
+    const { server } = serve('tokenWrongPassword', secretEnv(), {
+      gcpAccess: async () => new TextEncoder().encode(`${ANALYST.username}:wrong-password-123`),
+    })
+    const res = await request(server).get('/')
+    expect(res.status).toBe(502)
+    expect(res.body.error.code).toBe('anaplan_authentication_failed')
+    expect(res.text).not.toContain('wrong-password-123')
+  })
+})
