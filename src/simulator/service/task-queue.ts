@@ -16,6 +16,9 @@ export interface TaskResult {
   objectName: string
   details?: { type: string; localMessageText?: string; occurrences: number; values: string[] }[]
   nestedResults?: TaskResult[]
+  /** When the task left the queue (ISO 8601) and how long it ran (ms, as a string). */
+  startTime?: string
+  duration?: string
 }
 
 export interface TaskRecord {
@@ -32,6 +35,8 @@ export interface TaskRecord {
   steps: number
   stepsDone: number
   stepStartedAt?: number
+  /** When the task went IN_PROGRESS. */
+  startedAt?: number
   result?: TaskResult
   cancelledBy?: string
   abort: AbortController
@@ -145,7 +150,8 @@ export class TaskQueue {
     if (!task) return
     this.#running.set(modelId, task)
     task.state = 'IN_PROGRESS'
-    task.stepStartedAt = this.now()
+    task.startedAt = this.now()
+    task.stepStartedAt = task.startedAt
     void this.#run(task)
   }
 
@@ -154,7 +160,12 @@ export class TaskQueue {
       const result = await this.execute(task, task.abort.signal)
       if (task.state === 'CANCELLING') task.state = 'CANCELLED'
       else {
-        task.result = result
+        const startedAt = task.startedAt ?? task.creationTime
+        task.result = {
+          ...result,
+          startTime: new Date(startedAt).toISOString(),
+          duration: String(this.now() - startedAt),
+        }
         task.state = 'COMPLETE'
       }
     } catch (error) {
