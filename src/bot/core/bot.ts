@@ -532,13 +532,8 @@ class ConversationBot implements Bot {
     if (!capability || !c) return next()
     const perm = ctx.permission({ name: c.modelName, id: c.modelId })
     const actionName = typeof ctx.parameters.action === 'string' ? ctx.parameters.action : undefined
-    // The action's own name is checked once resolved (see #confirmation); here the broad right.
-    const ok =
-      capability === 'run'
-        ? perm.read &&
-          perm.run.length > 0 &&
-          (actionName === undefined || allows(perm, 'run', actionName) || perm.run.includes('*') || true)
-        : allows(perm, capability)
+    // The action's own name is checked once resolved (see #allowedChange); here the broad right.
+    const ok = capability === 'run' ? perm.read && perm.run.length > 0 : allows(perm, capability)
     if (ok) return next()
     await this.#refuse(ctx, capability, perm, actionName)
   }

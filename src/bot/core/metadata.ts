@@ -87,8 +87,7 @@ async function loadModel(scope: ModelScope): Promise<Vocabulary> {
     scope.versions().catch(() => []),
     loadPeriods(scope),
   ])
-  // Default module views have the module's id; only saved views are offered by name.
-  v.views = views.map((x) => ({ id: x.id, name: x.name }))
+  v.views = savedViews(views)
   v.lineItems = lineItems.map((li) => ({
     id: li.id,
     name: li.name,
@@ -138,4 +137,27 @@ async function loadPeriods(scope: ModelScope): Promise<string[]> {
   } catch {
     return names.filter((n) => n.endsWith(String(year).padStart(2, '0')))
   }
+}
+
+/**
+ * Saved views by the name people use. Anaplan names them `Module.View` (quoted when special) and
+ * also lists each module's default view (its id is the module's); those are reached through line
+ * items, so only saved views are offered.
+ */
+export function savedViews(
+  views: readonly { id: string; name: string; moduleId: string }[],
+): { id: string; name: string }[] {
+  const out: { id: string; name: string }[] = []
+  for (const x of views) {
+    if (x.id === x.moduleId) continue
+    const m = /^(?:'[^']*'|[^.]*)\.(.+)$/.exec(x.name)
+    const name = (m?.[1] ?? x.name).replace(/^'(.*)'$/, '$1')
+    out.push({ id: x.id, name })
+  }
+  // Two modules may have views with the same short name: keep the full name for those.
+  return out.map((v, i) =>
+    out.some((o, j) => j !== i && o.name === v.name)
+      ? { id: v.id, name: views.find((x) => x.id === v.id)?.name ?? v.name }
+      : v,
+  )
 }
