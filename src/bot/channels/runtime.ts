@@ -4,7 +4,9 @@
  * its policy, audit trail, session store and download store, and the server options read from the
  * environment (Slack, Dialogflow caller auth, public URL).
  */
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { serve } from '@hono/node-server'
 import { AnaplanClient } from '../../anaplan/index.ts'
 import { hasAnaplanCredentials, loadAnaplanConfig } from '../../shared/config.ts'
 import type { Logger } from '../../shared/logger.ts'
@@ -22,8 +24,9 @@ import {
   type SessionStore,
 } from '../core/index.ts'
 import type { Bot } from '../core/types.ts'
-import type { BotServerOptions } from '../server.ts'
+import { type BotServerOptions, createBotServer } from '../server.ts'
 import { webhookAuthFromEnv } from './dialogflow/common.ts'
+import { startSlackSocketMode } from './slack/app.ts'
 
 /** The simulator's demo user the bot acts as when no Anaplan credentials are configured. */
 export const DEMO_USER = { username: 'analyst@example.com', password: 'demo-password' } as const
@@ -74,30 +77,47 @@ export interface BotRuntime {
   close(): Promise<void>
 }
 
-/** Starts Anaplan (or the simulator) and the bot core. */
-export async function startBotRuntime(options: BotRuntimeOptions = {}): Promise<BotRuntime> {
+export interface AnaplanAccess {
+  client: AnaplanClient
+  simulator?: RunningSimulator
+  anaplanUrl: string
+}
+
+/**
+ * An Anaplan client from the configured credentials, or, when there are none (or `forceSimulator`),
+ * the embedded simulator with its demo model and a client acting as the demo analyst.
+ */
+export async function connectAnaplan(
+  options: Pick<BotRuntimeOptions, 'env' | 'forceSimulator' | 'simulatorPort' | 'simulatorTaskMs'> = {},
+): Promise<AnaplanAccess> {
   const env = options.env ?? process.env
-  const logger = options.logger ?? silentLogger
-  let simulator: RunningSimulator | undefined
-  let client: AnaplanClient
-  let anaplanUrl: string
   if (options.forceSimulator || !hasAnaplanCredentials(env)) {
-    simulator = await startSimulator({
+    const simulator = await startSimulator({
       port: options.simulatorPort ?? 0,
       host: '127.0.0.1',
       taskMs: options.simulatorTaskMs ?? 1500,
     })
-    client = new AnaplanClient({
+    const client = new AnaplanClient({
       authUrl: simulator.authUrl,
       apiUrl: simulator.apiUrl,
       credentials: { kind: 'basic', ...DEMO_USER },
     })
-    anaplanUrl = simulator.url
-  } else {
-    const config = loadAnaplanConfig(env)
-    client = new AnaplanClient({ ...anaplanClientOptions(config) })
-    anaplanUrl = config.apiUrl
+    return { client, simulator, anaplanUrl: simulator.url }
   }
+  const config = loadAnaplanConfig(env)
+  return { client: new AnaplanClient({ ...anaplanClientOptions(config) }), anaplanUrl: config.apiUrl }
+}
+
+/** Starts Anaplan (or the simulator) and the bot core. */
+export async function startBotRuntime(options: BotRuntimeOptions = {}): Promise<BotRuntime> {
+  const env = options.env ?? process.env
+  const logger = options.logger ?? silentLogger
+  const { client, simulator, anaplanUrl } = await connectAnaplan({
+    env,
+    ...(options.forceSimulator ? { forceSimulator: true } : {}),
+    ...(options.simulatorPort !== undefined ? { simulatorPort: options.simulatorPort } : {}),
+    ...(options.simulatorTaskMs !== undefined ? { simulatorTaskMs: options.simulatorTaskMs } : {}),
+  })
 
   const policyFile = options.policyFile ?? env.BOT_POLICY_FILE
   let policy: BotPolicy | undefined
@@ -180,4 +200,72 @@ export function serverOptionsFromEnv(
     }
   }
   return options
+}
+
+export interface BotServiceOptions extends BotRuntimeOptions {
+  /** @default 8080 */
+  port?: number
+  /** @default '127.0.0.1' */
+  host?: string
+}
+
+export interface BotService {
+  /** The web chat URL. */
+  url: string
+  runtime: BotRuntime
+  close(): Promise<void>
+}
+
+/**
+ * Starts everything `anaplan-bot serve` and `npm start` run: Anaplan or the simulator, the core,
+ * the HTTP server, and Slack Socket Mode when `SLACK_APP_TOKEN` and `SLACK_BOT_TOKEN` are set.
+ */
+export async function startBotService(options: BotServiceOptions = {}): Promise<BotService> {
+  const env = options.env ?? process.env
+  const logger = options.logger ?? silentLogger
+  const runtime = await startBotRuntime(options)
+  const app = createBotServer(runtime.bot, serverOptionsFromEnv(env, runtime, logger))
+  const host = options.host ?? '127.0.0.1'
+  let server: ReturnType<typeof serve>
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, () => resolve(s))
+      s.once('error', reject)
+    })
+  } catch (err) {
+    await runtime.close()
+    throw err
+  }
+  const port = (server.address() as AddressInfo).port
+  const shownHost =
+    host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  let stopSocketMode: (() => Promise<void>) | undefined
+  if (env.SLACK_APP_TOKEN && env.SLACK_BOT_TOKEN) {
+    registerSecret(env.SLACK_APP_TOKEN)
+    registerSecret(env.SLACK_BOT_TOKEN)
+    stopSocketMode = await startSlackSocketMode(runtime.bot, {
+      appToken: env.SLACK_APP_TOKEN,
+      botToken: env.SLACK_BOT_TOKEN,
+      logger,
+      ...(env.BOT_PUBLIC_URL ? { publicUrl: env.BOT_PUBLIC_URL } : {}),
+    })
+  }
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${shownHost}:${port}`,
+    runtime,
+    close() {
+      closing ??= (async () => {
+        await stopSocketMode?.()
+        // SSE streams stay open forever; cut them so close() does not wait for browsers to leave.
+        const s = server as unknown as { closeAllConnections?: () => void }
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          s.closeAllConnections?.()
+        })
+        await runtime.close()
+      })()
+      return closing
+    },
+  }
 }
