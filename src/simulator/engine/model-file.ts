@@ -264,7 +264,7 @@ export function parseModelFile(text: string, source = 'model file'): ParsedModel
     throw new ModelFileError(
       source,
       doc.errors.map((e) => {
-        const line = e.linePos?.[0]?.line
+        const line = lineCounter.linePos(e.pos[0]).line
         return { path: [], message: e.message.split('\n')[0] ?? e.message, ...(line ? { line } : {}) }
       }),
     )
