@@ -29,7 +29,9 @@ describe('concurrency', () => {
       `${ids.m}/imports`,
       `${ids.m}/lineItems?includeAll=true`,
     ]
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => api.get(paths[i % paths.length]!)))
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => api.get(paths[i % paths.length]!)),
+    )
     expect(results.map((r) => r.status)).toEqual(Array(200).fill(200))
     const stats = (await (await fetch(`${sim.url}/__sim/stats`)).json()) as { routes: Record<string, number> }
     const counted = Object.entries(stats.routes)
@@ -57,7 +59,9 @@ describe('concurrency', () => {
     expect(status.progress).toBeGreaterThanOrEqual(0)
     expect(status.tooltip).toMatch(/currently processing/)
 
-    const finished = await Promise.all(started.map((r, i) => waitTask(api, `${starts[i]}/${r.json.task.taskId}`)))
+    const finished = await Promise.all(
+      started.map((r, i) => waitTask(api, `${starts[i]}/${r.json.task.taskId}`)),
+    )
     expect(finished.every((t) => t.taskState === 'COMPLETE')).toBe(true)
     const runs = finished
       .map((t) => ({
@@ -91,7 +95,11 @@ describe('concurrency', () => {
         const sIds = await demoIds(a)
         const base = `${sIds.m}/exports/${sIds.revenueExport.id}/tasks`
         const taskId = (await a.post(base, { localeName: 'en_US' })).json.task.taskId
-        for (let i = 0; i < 200 && (await a.get(`${base}/${taskId}`)).json.task.taskState !== 'IN_PROGRESS'; i++) {
+        for (
+          let i = 0;
+          i < 200 && (await a.get(`${base}/${taskId}`)).json.task.taskState !== 'IN_PROGRESS';
+          i++
+        ) {
           await new Promise((r) => setTimeout(r, 5))
         }
         // Exempt calls answer at once while the model is busy.

@@ -33,7 +33,9 @@ it('uploads, imports with a dump, reads changed cells, runs the process and down
   // Upload in two chunks.
   expect((await api.post(`${m}/files/${fileId}`, { chunkCount: 2 })).status).toBe(200)
   const [head, ...rest] = CSV.split('\n')
-  expect((await api.putRaw(`${m}/files/${fileId}/chunks/0`, `${head}\n${rest.slice(0, 2).join('\n')}\n`)).status).toBe(204)
+  expect(
+    (await api.putRaw(`${m}/files/${fileId}/chunks/0`, `${head}\n${rest.slice(0, 2).join('\n')}\n`)).status,
+  ).toBe(204)
   expect((await api.putRaw(`${m}/files/${fileId}/chunks/1`, rest.slice(2).join('\n'))).status).toBe(204)
 
   // Run Load Actuals.
@@ -67,8 +69,11 @@ it('uploads, imports with a dump, reads changed cells, runs the process and down
     const item = items.find((i: { name: string }) => i.name === 'Widgets' || i.name === 'Actual')
     pages.push(`${dim.id}:${item.id}`)
   }
-  const grid = (await api.get(`${m}/views/${view}/data?format=v1&pages=${pages.join(',')}`, { Accept: 'application/json' }))
-    .json
+  const grid = (
+    await api.get(`${m}/views/${view}/data?format=v1&pages=${pages.join(',')}`, {
+      Accept: 'application/json',
+    })
+  ).json
   expect(grid.pages).toEqual(['Widgets', 'Actual'])
   const apr = grid.columnCoordinates.findIndex((c: string[]) => c.includes('Apr 26'))
   const emea = grid.rows.find((r: { rowCoordinates: string[] }) => r.rowCoordinates[0] === 'EMEA')
@@ -82,17 +87,22 @@ it('uploads, imports with a dump, reads changed cells, runs the process and down
   expect(procTask.result.failureDumpAvailable).toBe(true)
   const nestedDump = await api.get(`${procTasks}/${proc.json.task.taskId}/dumps/${ids.loadActuals.id}/chunks`)
   expect(nestedDump.json.chunks).toHaveLength(1)
-  const nestedChunk = await api.get(`${procTasks}/${proc.json.task.taskId}/dumps/${ids.loadActuals.id}/chunks/0`)
+  const nestedChunk = await api.get(
+    `${procTasks}/${proc.json.task.taskId}/dumps/${ids.loadActuals.id}/chunks/0`,
+  )
   expect(nestedChunk.text).toContain('Atlantis')
 
   // Download Revenue Export (file id == export id) chunk by chunk.
   const chunks = (await api.get(`${m}/files/${ids.revenueExport.id}/chunks`)).json.chunks
   let csv = ''
-  for (const chunk of chunks) csv += (await api.get(`${m}/files/${ids.revenueExport.id}/chunks/${chunk.id}`)).text
+  for (const chunk of chunks)
+    csv += (await api.get(`${m}/files/${ids.revenueExport.id}/chunks/${chunk.id}`)).text
   const header = csv.split(/\r?\n/)[0]
   expect(header).toMatch(/Units/)
   expect(header).toMatch(/Revenue/)
-  const row = csv.split(/\r?\n/).find((l) => l.includes('EMEA') && l.includes('Widgets') && l.includes('Apr 26') && l.includes('Actual'))
+  const row = csv
+    .split(/\r?\n/)
+    .find((l) => l.includes('EMEA') && l.includes('Widgets') && l.includes('Apr 26') && l.includes('Actual'))
   expect(row).toBeDefined()
   expect(row).toContain('321')
   expect(row).toContain(String(321 * 25))

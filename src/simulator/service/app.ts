@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Hono } from 'hono'
-import { routePath } from 'hono/route'
+import { matchedRoutes } from 'hono/route'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { SimError } from '../engine/contract.ts'
 import type { SimApp, SimContext, SimEnv } from './context.ts'
@@ -51,8 +51,9 @@ export function buildApp(state: SimState): SimApp {
     c.set('world', world)
     const path = new URL(c.req.url).pathname
     if (path.startsWith(ADMIN)) return next()
-    const route = routePath(c, -1)
-    if (route !== '/*') {
+    // Handlers never call next(), so the first matched non-middleware route is the one answering.
+    const route = matchedRoutes(c).find((r) => r.method !== 'ALL')?.path
+    if (route !== undefined) {
       const key = `${c.req.method} ${route}`
       world.stats.routes[key] = (world.stats.routes[key] ?? 0) + 1
     }
