@@ -76,7 +76,11 @@ export class EntityIndex {
       this.#byFirstWord.set(first, bucket)
       this.#fuzzy.push(opt)
     }
-    for (const m of vocabulary.models) add({ kind: 'model', value: m.name }, m.name)
+    for (const m of vocabulary.models) {
+      add({ kind: 'model', value: m.name }, m.name)
+      // Ids work too ("connect to 75A40874E6B64FA3AE0404A2A1FCA4E4").
+      if (m.id !== m.name) add({ kind: 'model', value: m.name }, m.id)
+    }
     for (const w of vocabulary.workspaces) add({ kind: 'workspace', value: w.name }, w.name)
     for (const v of vocabulary.views) add({ kind: 'view', value: v.name }, v.name)
     for (const a of vocabulary.actions) add({ kind: 'action', value: a.name, actionType: a.type }, a.name)
