@@ -60,8 +60,8 @@ describe('conversation over /api/chat', () => {
     const c = await h.chat(s, `connect to ${wf?.id}`)
     expect(textOf(c)).toContain('Connected to Workforce Plan')
 
-    const unknown = await h.chat(s, 'connect to Salse Forecst Archive')
-    expect(textOf(unknown)).toMatch(/couldn't find a model called 'Salse Forecst Archive'/)
+    const unknown = await h.chat(s, 'connect to Marketing Plan')
+    expect(textOf(unknown)).toMatch(/couldn't find a model called 'Marketing Plan'/)
   })
 
   it('asks which view and which page, renders a table and a chart, and changes pages', async () => {
