@@ -1,4 +1,4 @@
-import type { LambdaContext } from 'hono/aws-lambda'
+import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lambdaHandler } from '../../src/functions/adapters/lambda.ts'
 import type { FunctionRuntime } from '../../src/functions/common/runtime.ts'
@@ -17,7 +17,11 @@ afterAll(async () => {
   await sim?.close()
 })
 
-/** An API Gateway HTTP API (payload format 2.0) event, as Lambda delivers it. */
+/**
+ * An API Gateway HTTP API (payload format 2.0) event, as Lambda delivers it (AWS docs "Working with
+ * AWS Lambda proxy integrations for HTTP APIs"). Function URLs use the same format. Hono's event
+ * types demand fields some real events lack (`authentication`, `authorizer`), hence the casts.
+ */
 function httpApiV2Event(o: {
   method: string
   path: string
@@ -26,7 +30,7 @@ function httpApiV2Event(o: {
   body?: string
   base64?: boolean
   domainName?: string
-}) {
+}): LambdaEvent {
   const domainName = o.domainName ?? 'abc123.execute-api.eu-west-1.amazonaws.com'
   return {
     version: '2.0',
@@ -64,11 +68,16 @@ function httpApiV2Event(o: {
     },
     ...(o.body !== undefined ? { body: o.body } : {}),
     isBase64Encoded: o.base64 ?? false,
-  }
+  } as unknown as LambdaEvent
 }
 
 /** An API Gateway REST API (payload format 1.0) proxy event. */
-function restV1Event(o: { method: string; path: string; headers?: Record<string, string>; body?: string }) {
+function restV1Event(o: {
+  method: string
+  path: string
+  headers?: Record<string, string>
+  body?: string
+}): LambdaEvent {
   const headers = {
     Host: 'abc123.execute-api.eu-west-1.amazonaws.com',
     'Content-Type': 'application/json',
@@ -100,7 +109,7 @@ function restV1Event(o: { method: string; path: string; headers?: Record<string,
     },
     body: o.body ?? null,
     isBase64Encoded: false,
-  }
+  } as unknown as LambdaEvent
 }
 
 function context(remainingMs: number): LambdaContext {
