@@ -40,6 +40,7 @@ export {
 } from './policy.ts'
 export {
   DEFAULT_SESSION_TTL_MS,
+  emptySession,
   MemorySessionStore,
   type SessionSetOptions,
   type SessionState,
