@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { TIME_DIMENSION_ID, VERSIONS_DIMENSION_ID } from './dimension.ts'
-import { loadTenant } from './loader.ts'
+import { BENCH_MODEL_FILE, loadTenant } from './loader.ts'
 import { demo, idOf } from './test-helpers.ts'
 
 describe('loadTenant (demo model)', () => {
@@ -154,5 +155,13 @@ describe('loadTenant (demo model)', () => {
       'LATAM',
       'Total Regions',
     ])
+  })
+
+  it('loads the bench model with its 1 GiB synthetic export', () => {
+    const bench = loadTenant({ file: fileURLToPath(BENCH_MODEL_FILE) }).models[0]!
+    const exp = bench.exports().find((e) => e.name === 'Bench Export')!
+    const meta = bench.exportMetadata(exp.id)
+    expect(meta.rowCount).toBe(1_048_576)
+    expect(bench.modules().map((m) => m.name)).toEqual(['BEN01 Amounts'])
   })
 })

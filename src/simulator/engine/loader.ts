@@ -3,13 +3,22 @@
  * Every call builds a fresh, independent tenant, which is how `/__sim/reset` starts over.
  */
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { buildModel } from './build-model.ts'
 import type { ModelRole, SimModelInfo, SimUser, SimWorkspace, Tenant } from './contract.ts'
 import { ModelFileError, parseModelFile } from './model-file.ts'
 
 /** The demo model file shipped with the simulator. */
-export const DEMO_MODEL_FILE = new URL('./models/demo.yaml', import.meta.url)
+export const DEMO_MODEL_FILE = modelFileUrl('demo.yaml')
+/** A tenant for benchmarks: a larger module and a 1 GiB synthetic `Bench Export`. */
+export const BENCH_MODEL_FILE = modelFileUrl('bench.yaml')
+
+/** Next to this file when run from source; from `dist/` (tsc does not copy YAML), in `src/`. */
+function modelFileUrl(name: string): URL {
+  const here = new URL(`./models/${name}`, import.meta.url)
+  if (existsSync(here)) return here
+  return new URL(`../../../src/simulator/engine/models/${name}`, import.meta.url)
+}
 
 const hex32 = (seed: string): string => createHash('sha256').update(seed).digest('hex').slice(0, 32)
 

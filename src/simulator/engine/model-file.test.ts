@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { loadTenant } from './loader.ts'
 import { ModelFileError, parseModelFile } from './model-file.ts'
@@ -128,5 +129,22 @@ describe('model file validation', () => {
     const parsed = parseModelFile(base)
     expect(parsed.spec.models[0]!.modules[0]!.lineItems[0]!.format).toBe('NUMBER')
     expect(parsed.lineOf(['models', 0, 'lists', 0, 'name'])).toBe(13)
+  })
+
+  it('loads the complete example of docs/model-file.md', async () => {
+    const doc = readFileSync(new URL('../../../docs/model-file.md', import.meta.url), 'utf8')
+    const example = /## A complete small example\s+```yaml\n([\s\S]*?)```/.exec(doc)![1]!
+    const model = loadTenant({ text: example }).models[0]!
+    expect(model.modules().map((m) => m.name)).toEqual(['SAL01 Sales'])
+    const outcome = await model.runImport(
+      model.imports()[0]!.id,
+      (async function* () {
+        yield model.dataSourceFiles()[0]!.defaultContent!
+      })(),
+    )
+    expect(outcome.successful).toBe(true)
+    expect(model.runAction(model.actions()[0]!.id).details[0]!.localMessageText).toBe(
+      'Stores: 1 items deleted',
+    )
   })
 })
