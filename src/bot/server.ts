@@ -123,6 +123,7 @@ function loadAssets(): Map<string, StaticAsset> {
   add('/', join(WEB_DIR, 'index.html'), 'text/html; charset=utf-8')
   add('/app.js', join(WEB_DIR, 'app.js'), 'text/javascript; charset=utf-8')
   add('/styles.css', join(WEB_DIR, 'styles.css'), 'text/css; charset=utf-8')
+  add('/favicon.svg', join(WEB_DIR, 'favicon.svg'), 'image/svg+xml')
   add('/vendor/chart.umd.js', join(chartDir, 'chart.umd.min.js'), 'text/javascript; charset=utf-8')
   return assets
 }
