@@ -79,7 +79,7 @@ export class EntityIndex {
     for (const m of vocabulary.models) {
       add({ kind: 'model', value: m.name }, m.name)
       // Ids work too ("connect to 75A40874E6B64FA3AE0404A2A1FCA4E4").
-      if (m.id !== m.name) add({ kind: 'model', value: m.name }, m.id)
+      if (/^[0-9A-F]{32}$/i.test(m.id)) add({ kind: 'model', value: m.name }, m.id)
     }
     for (const w of vocabulary.workspaces) add({ kind: 'workspace', value: w.name }, w.name)
     for (const v of vocabulary.views) add({ kind: 'view', value: v.name }, v.name)

@@ -246,7 +246,9 @@ export function extractParameters(intent: string, a: Analysis): Record<string, u
         /\b(?:add|insert|put|append|create|new item|called|named)\s+(?:(?:a|an)\s+)?(?:new\s+)?(?:(?:item|product|region|channel)\s+)?(?:called\s+|named\s+)?["'“]?(.+?)["'”]?\s*(?:\b(?:to|into|in|under)\b\s*(?:the\s*)?)?$/i.exec(
           before,
         )
-      const name = m?.[1]?.trim()
+      // "… called Thingamajigs" names the item wherever the list word sits.
+      const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]?.trim()
+      const name = called ?? m?.[1]?.trim()
       if (name && !/^(an? )?(list )?item$/i.test(name)) set('item', name)
       break
     }
