@@ -326,6 +326,27 @@ describe('anaplan run', () => {
     expect(stdoutRun.stderr).toContain('Revenue Export: succeeded')
   })
 
+  it('draws progress bars on a terminal only, never with --json', async () => {
+    const out = join(dir, 'tty.csv')
+    const tty = await cli(['run', 'export', 'Revenue Export', '--out', out, '--poll-interval', '0.02'], {
+      tty: true,
+    })
+    expect(tty.code).toBe(0)
+    expect(tty.stderr).toMatch(/export "Revenue Export" \[=+\] 100% Complete/)
+    expect(tty.stderr).toMatch(/save .*tty\.csv \[.*\] \d+(\.\d)? KB/)
+    const json = await cli(
+      ['run', 'export', 'Revenue Export', '--out', out, '--json', '--poll-interval', '0.02'],
+      {
+        tty: true,
+      },
+    )
+    expect(json.stderr).toBe('')
+    const off = await cli(['run', 'export', 'Revenue Export', '--no-progress', '--poll-interval', '0.02'], {
+      tty: true,
+    })
+    expect(off.stderr).not.toContain('[')
+  })
+
   it('a process shows nested results; an action runs', async () => {
     const p = await cli(['run', 'process', 'Monthly Refresh', '--poll-interval', '0.02'])
     expect(p.code).toBe(0)

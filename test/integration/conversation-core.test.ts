@@ -10,7 +10,9 @@ let h: Harness
 let n = 0
 const session = () => `conv-${++n}`
 
-async function stats(): Promise<{ mutations: { cellWrites: number; listWrites: number; taskStarts: number } }> {
+async function stats(): Promise<{
+  mutations: { cellWrites: number; listWrites: number; taskStarts: number }
+}> {
   return (await (await fetch(`${h.sim.url}/__sim/stats`)).json()) as never
 }
 
@@ -34,7 +36,9 @@ describe('conversation over /api/chat', () => {
 
     const models = await h.chat(s, 'which models can I use?')
     expect(models.intent.name).toBe('list_models')
-    expect(find(models, 'table')?.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['Sales Forecast', 'Workforce Plan']))
+    expect(find(models, 'table')?.rows.map((r) => r[0])).toEqual(
+      expect.arrayContaining(['Sales Forecast', 'Workforce Plan']),
+    )
 
     const c = await h.chat(s, 'get connected to sales forcast')
     expect(c.intent.name).toBe('connect_model')
@@ -135,7 +139,12 @@ describe('conversation over /api/chat', () => {
     expect((await stats()).mutations.cellWrites).toBe(before + 1)
     const read = await h.chat(s, 'what are the units of widgets in APAC for Mar 26?')
     expect(textOf(read)).toContain('is 500')
-    expect(h.audit.entries.at(-1)).toMatchObject({ action: 'write_cell', result: 'ok', model: 'Sales Forecast', sessionId: s })
+    expect(h.audit.entries.at(-1)).toMatchObject({
+      action: 'write_cell',
+      result: 'ok',
+      model: 'Sales Forecast',
+      sessionId: s,
+    })
 
     await h.chat(s, 'set Units for Widgets in APAC for Mar 26 to 7')
     const no = await h.chat(s, { choice: 'deny' })
@@ -167,7 +176,11 @@ describe('conversation over /api/chat', () => {
     expect(textOf(done)).toContain("Added 'Doohickeys' to Products")
     const after = await h.chat(s, 'list the products')
     expect(find(after, 'table')?.rows.map((r) => r[0])).toContain('Doohickeys')
-    expect(h.audit.entries.at(-1)).toMatchObject({ action: 'add_list_item', result: 'ok', details: { item: 'Doohickeys' } })
+    expect(h.audit.entries.at(-1)).toMatchObject({
+      action: 'add_list_item',
+      result: 'ok',
+      details: { item: 'Doohickeys' },
+    })
   })
 
   it('lists actions by type and runs an export into a download', async () => {
@@ -244,7 +257,12 @@ describe('conversation over /api/chat', () => {
     })
     const body = (await res.json()) as { intent: { name: string }; parameters: Record<string, unknown> }
     expect(body.intent.name).toBe('write_cell')
-    expect(body.parameters).toMatchObject({ lineItem: 'Units', items: ['Widgets', 'APAC'], period: 'Mar 26', value: 500 })
+    expect(body.parameters).toMatchObject({
+      lineItem: 'Units',
+      items: ['Widgets', 'APAC'],
+      period: 'Mar 26',
+      value: 500,
+    })
     expect((await stats()).mutations).toEqual(before.mutations)
     // No confirmation was left pending by understanding alone.
     expect(textOf(await h.chat(s, 'yes'))).toContain('nothing waiting')

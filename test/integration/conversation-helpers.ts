@@ -18,20 +18,25 @@ export interface Harness {
   app: Hono
   audit: MemoryAuditSink
   notifications: Notification[]
-  client: (who?: { username: string; password: string }, extra?: Partial<AnaplanClientOptions>) => AnaplanClient
+  client: (
+    who?: { username: string; password: string },
+    extra?: Partial<AnaplanClientOptions>,
+  ) => AnaplanClient
   /** Sends text (or a choice) through `/api/chat` and returns the reply. */
   chat: (sessionId: string, input: string | { choice: string }, user?: string) => Promise<BotReply>
   close: () => Promise<void>
 }
 
-export async function startHarness(options: {
-  policy?: BotPolicy
-  taskMs?: number
-  replyBudgetMs?: number
-  clientOptions?: Partial<AnaplanClientOptions>
-  /** Credentials profiles for `anaplanUser` in the policy. */
-  profiles?: Record<string, { username: string; password: string }>
-} = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    policy?: BotPolicy
+    taskMs?: number
+    replyBudgetMs?: number
+    clientOptions?: Partial<AnaplanClientOptions>
+    /** Credentials profiles for `anaplanUser` in the policy. */
+    profiles?: Record<string, { username: string; password: string }>
+  } = {},
+): Promise<Harness> {
   const sim = await startSimulator({ port: 0, host: '127.0.0.1', taskMs: options.taskMs ?? 30, latencyMs: 0 })
   const client = (who = ANALYST, extra: Partial<AnaplanClientOptions> = {}) =>
     new AnaplanClient({
@@ -47,7 +52,8 @@ export async function startHarness(options: {
   const downloads = new DiskDownloadStore()
   const bot = await createBot({
     anaplan: {
-      clientFor: (_identity: Identity, o?: { profile?: string }) => (o?.profile ? byProfile.get(o.profile) : undefined) ?? main,
+      clientFor: (_identity: Identity, o?: { profile?: string }) =>
+        (o?.profile ? byProfile.get(o.profile) : undefined) ?? main,
     },
     audit,
     downloads,
@@ -60,8 +66,16 @@ export async function startHarness(options: {
   })
   const app = createBotServer(bot, { downloads, web: { replyBudgetMs: options.replyBudgetMs ?? 5000 } })
   const chat = async (sessionId: string, input: string | { choice: string }, user?: string) => {
-    const body = { sessionId, ...(typeof input === 'string' ? { text: input } : input), ...(user ? { user } : {}) }
-    const res = await app.request('/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const body = {
+      sessionId,
+      ...(typeof input === 'string' ? { text: input } : input),
+      ...(user ? { user } : {}),
+    }
+    const res = await app.request('/api/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     if (res.status !== 200) throw new Error(`/api/chat answered ${res.status}: ${await res.text()}`)
     return (await res.json()) as BotReply
   }
@@ -84,11 +98,22 @@ export async function startHarness(options: {
 export function textOf(reply: { messages: Message[] } | Message[]): string {
   const messages = Array.isArray(reply) ? reply : reply.messages
   return messages
-    .map((m) => (m.type === 'text' ? m.text : m.type === 'choices' ? (m.prompt ?? '') : m.type === 'table' ? (m.title ?? '') : ''))
+    .map((m) =>
+      m.type === 'text'
+        ? m.text
+        : m.type === 'choices'
+          ? (m.prompt ?? '')
+          : m.type === 'table'
+            ? (m.title ?? '')
+            : '',
+    )
     .join('\n')
 }
 
-export function find<T extends Message['type']>(reply: BotReply, type: T): Extract<Message, { type: T }> | undefined {
+export function find<T extends Message['type']>(
+  reply: BotReply,
+  type: T,
+): Extract<Message, { type: T }> | undefined {
   return reply.messages.find((m) => m.type === type) as Extract<Message, { type: T }> | undefined
 }
 

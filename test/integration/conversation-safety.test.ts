@@ -35,9 +35,15 @@ describe('policy over /api/chat', () => {
     const s = 'pol-1'
     await h.chat(s, 'connect to Sales Forecast', 'stranger')
     const write = await h.chat(s, 'set Units for Widgets in APAC for Mar 26 to 5', 'stranger')
-    expect(textOf(write)).toContain('You can read Sales Forecast but not change it. Ask an admin to grant write in the bot policy.')
+    expect(textOf(write)).toContain(
+      'You can read Sales Forecast but not change it. Ask an admin to grant write in the bot policy.',
+    )
     expect(find(write, 'choices')).toBeUndefined()
-    expect(h.audit.entries.at(-1)).toMatchObject({ result: 'refused', action: 'write_cell', identity: { userId: 'stranger' } })
+    expect(h.audit.entries.at(-1)).toMatchObject({
+      result: 'refused',
+      action: 'write_cell',
+      identity: { userId: 'stranger' },
+    })
 
     const add = await h.chat(s, 'add Doohickeys to Products', 'stranger')
     expect(textOf(add)).toContain('not change its lists')
@@ -64,8 +70,14 @@ describe('policy over /api/chat', () => {
     await h.chat(s, 'connect to Sales Forecast', 'viewer-bob')
     await h.chat(s, 'set Units for Widgets in APAC for Mar 26 to 5', 'viewer-bob')
     const r = await h.chat(s, 'yes', 'viewer-bob')
-    expect(textOf(r)).toMatch(/Anaplan refused: your Anaplan user is not allowed to change Units in Sales Forecast/)
-    expect(h.audit.entries.at(-1)).toMatchObject({ action: 'write_cell', result: 'failed', error: 'PermissionDeniedError' })
+    expect(textOf(r)).toMatch(
+      /Anaplan refused: your Anaplan user is not allowed to change Units in Sales Forecast/,
+    )
+    expect(h.audit.entries.at(-1)).toMatchObject({
+      action: 'write_cell',
+      result: 'failed',
+      error: 'PermissionDeniedError',
+    })
     // No access at all to Workforce Plan for the viewer: Anaplan hides it.
     const wf = await h.chat(s, 'connect to Workforce Plan', 'viewer-bob')
     expect(textOf(wf)).toMatch(/couldn't find a model called 'Workforce Plan'|no access/)
@@ -114,11 +126,20 @@ describe('long tasks', () => {
     const fault = await fetch(`${h.sim.url}/__sim/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ method: 'POST', path: '/2/0/workspaces/*/models/*/imports/*/tasks', status: 409, count: 1 }),
+      body: JSON.stringify({
+        method: 'POST',
+        path: '/2/0/workspaces/*/models/*/imports/*/tasks',
+        status: 409,
+        count: 1,
+      }),
     })
     expect(fault.status).toBe(201)
     const r = await h.chat(s, 'yes', 'planner-ann')
     expect(textOf(r)).toContain('Sales Forecast is busy running another action. Try again in a minute.')
-    expect(h.audit.entries.at(-1)).toMatchObject({ action: 'run_action', result: 'failed', error: 'ConflictError' })
+    expect(h.audit.entries.at(-1)).toMatchObject({
+      action: 'run_action',
+      result: 'failed',
+      error: 'ConflictError',
+    })
   })
 })

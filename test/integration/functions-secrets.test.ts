@@ -1,6 +1,6 @@
 import request from 'supertest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SecretClients } from '../../src/functions/common/credentials.ts'
+import type { SecretDeps } from '../../src/functions/common/credentials.ts'
 import { createTokenFunction } from '../../src/functions/get-anaplan-auth-token.ts'
 import type { RunningSimulator } from '../../src/simulator/index.ts'
 import { ANALYST, captureLogger, serveWithFramework, simRuntime, simStats, startSim } from './functions-helpers.ts'
@@ -26,10 +26,20 @@ function secretEnv(extra: Record<string, string> = {}): Record<string, string> {
   }
 }
 
-function serve(name: string, env: Record<string, string>, secretClients: SecretClients) {
+function serve(name: string, env: Record<string, string>, secretDeps: SecretDeps) {
   const log = captureLogger()
-  const runtime = simRuntime(env, { secretClients, logger: log.logger })
+  const runtime = simRuntime(env, { secretDeps, logger: log.logger })
   return { server: serveWithFramework(name, createTokenFunction(runtime)), log }
+}
+
+/** A fake Secret Manager client whose `accessSecretVersion` returns what `read` gives. */
+function payload(read: (request: { name: string }) => string | Uint8Array): NonNullable<SecretDeps['secretManager']> {
+  return {
+    accessSecretVersion: async (request) => {
+      const data = read(request)
+      return [{ payload: { data: typeof data === 'string' ? new TextEncoder().encode(data) : data } }]
+    },
+  }
 }
 
 /** A toy reversible "encryption" standing in for Cloud KMS: the test checks the plumbing, not AES. */
@@ -39,11 +49,11 @@ describe('credentials from a secret manager', () => {
   it('reads username:password from Secret Manager once per instance', async () => {
     let reads = 0
     const { server } = serve('tokenFromSecret', secretEnv(), {
-      gcpAccess: async (name) => {
+      secretManager: payload(({ name }) => {
         reads++
         expect(name).toBe(SECRET)
-        return new TextEncoder().encode(`${ANALYST.username}:${ANALYST.password}`)
-      },
+        return `${ANALYST.username}:${ANALYST.password}`
+      }),
     })
     for (let i = 0; i < 5; i++) expect((await request(server).get('/')).status).toBe(200)
     expect(reads).toBe(1)
@@ -52,10 +62,12 @@ describe('credentials from a secret manager', () => {
   it('decrypts a KMS-encrypted JSON payload with the configured key', async () => {
     const decrypts: string[] = []
     const { server } = serve('tokenFromKms', secretEnv({ ANAPLAN_CREDENTIALS_KMS_KEY: KMS_KEY }), {
-      gcpAccess: async () => toyEncrypt(JSON.stringify(ANALYST)),
-      gcpDecrypt: async (key, ciphertext) => {
-        decrypts.push(key)
-        return new Uint8Array(Buffer.from(ciphertext).map((b) => b ^ 0x5a))
+      secretManager: payload(() => toyEncrypt(JSON.stringify(ANALYST))),
+      kms: {
+        decrypt: async ({ name, ciphertext }) => {
+          decrypts.push(name)
+          return [{ plaintext: new Uint8Array(Buffer.from(ciphertext).map((b) => b ^ 0x5a)) }]
+        },
       },
     })
     const res = await request(server).get('/')
@@ -64,22 +76,24 @@ describe('credentials from a secret manager', () => {
     expect(decrypts).toEqual([KMS_KEY])
   })
 
-  it('reads AWS Secrets Manager when the secret is an ARN', async () => {
+  it('reads AWS Secrets Manager (the Lambda source)', async () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:anaplan-AbCdEf'
-    const { server } = serve('tokenFromAws', secretEnv({ ANAPLAN_CREDENTIALS_SECRET: arn }), {
-      awsGetSecret: async (id) => {
+    const env = secretEnv({ ANAPLAN_CREDENTIALS_AWS_SECRET: arn })
+    delete env.ANAPLAN_CREDENTIALS_SECRET
+    const { server } = serve('tokenFromAws', env, {
+      awsGetSecretValue: async (id) => {
         expect(id).toBe(arn)
-        return JSON.stringify(ANALYST)
+        return { SecretString: JSON.stringify(ANALYST) }
       },
     })
     expect((await request(server).get('/')).status).toBe(200)
   })
 
   it('answers 500 naming the secret, not its value, when the payload is malformed', async () => {
-    const payload = 'analyst@example.com demo-password-without-a-colon'
+    const text = 'analyst@example.com demo-password-without-a-colon'
     const before = (await simStats(sim)).auth.authenticate
     const { server, log } = serve('tokenBadPayload', secretEnv(), {
-      gcpAccess: async () => new TextEncoder().encode(payload),
+      secretManager: payload(() => text),
     })
     const res = await request(server).get('/')
     expect(res.status).toBe(500)
@@ -95,12 +109,10 @@ describe('credentials from a secret manager', () => {
   it('answers 500 naming the secret and the provider error, then recovers once the secret is readable', async () => {
     let fail = true
     const { server, log } = serve('tokenSecretDenied', secretEnv(), {
-      gcpAccess: async () => {
-        if (fail) {
-          throw Object.assign(new Error(`7 PERMISSION_DENIED: no access to ${SECRET}`), { code: 7 })
-        }
-        return new TextEncoder().encode(`${ANALYST.username}:${ANALYST.password}`)
-      },
+      secretManager: payload(() => {
+        if (fail) throw Object.assign(new Error(`7 PERMISSION_DENIED: no access to ${SECRET}`), { code: 7 })
+        return `${ANALYST.username}:${ANALYST.password}`
+      }),
     })
     const res = await request(server).get('/')
     expect(res.status).toBe(500)
@@ -123,7 +135,7 @@ describe('credentials from a secret manager', () => {
 
   it('answers 502 when Anaplan refuses the credentials, without echoing them', async () => {
     const { server } = serve('tokenWrongPassword', secretEnv(), {
-      gcpAccess: async () => new TextEncoder().encode(`${ANALYST.username}:wrong-password-123`),
+      secretManager: payload(() => `${ANALYST.username}:wrong-password-123`),
     })
     const res = await request(server).get('/')
     expect(res.status).toBe(502)

@@ -91,9 +91,31 @@ function isGzip(c: SimContext): boolean {
   return /gzip/i.test(type) || /gzip/i.test(encoding)
 }
 
+/**
+ * The request body as a Node stream. Straight from the socket when nothing has touched it yet:
+ * Node 20's `Readable.toWeb` (used for `Request.body`) ignores backpressure and would queue a
+ * whole large upload in memory.
+ */
 function bodyStream(c: SimContext): Readable {
+  const incoming = c.env?.incoming
+  if (incoming && incoming.readableFlowing === null && !incoming.readableEnded) return incoming
   const body = c.req.raw.body
   return body ? Readable.fromWeb(body as NodeReadableStream<Uint8Array>) : Readable.from([])
+}
+
+/** A pull-driven web stream: reads the source only as fast as the client takes it. */
+function pullStream(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = source[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await iterator.next()
+      if (done) controller.close()
+      else controller.enqueue(value)
+    },
+    async cancel() {
+      await iterator.return?.()
+    },
+  })
 }
 
 function chunkIndex(raw: string): number {
@@ -101,10 +123,10 @@ function chunkIndex(raw: string): number {
   return Number(raw)
 }
 
-function octetStream(stream: Readable, size?: number): Response {
+function octetStream(stream: AsyncIterable<Uint8Array>, size?: number): Response {
   const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' }
   if (size !== undefined) headers['Content-Length'] = String(size)
-  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: 200, headers })
+  return new Response(pullStream(stream), { status: 200, headers })
 }
 
 function chunkList(count: number): { id: string; name: string }[] {
@@ -339,8 +361,7 @@ export function registerBulkRoutes(app: SimApp, state: SimState): void {
     const file = findFile(s, fileId)
     const key = fileKey(s, fileId)
     const own = s.world.files.chunkIds(key)
-    if (own && own.length > 0)
-      return octetStream(Readable.from(s.world.files.readAll(key)), await s.world.files.size(key))
+    if (own && own.length > 0) return octetStream(s.world.files.readAll(key), await s.world.files.size(key))
     if (own === undefined && file.defaultContent) {
       const bytes = Buffer.from(file.defaultContent, 'utf8')
       return octetStream(Readable.from([bytes]), bytes.length)
