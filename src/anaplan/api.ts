@@ -393,13 +393,27 @@ export interface ModelScope {
     type?: ActionType,
     options?: RequestOptions,
   ): Promise<{ type: ActionType; action: NamedObject }>
+  /** Metadata of an import, export or process (`importMetadata`, `exportMetadata`, `processMetadata`). */
+  actionMetadata(
+    type: Exclude<ActionType, 'action'>,
+    nameOrId: string,
+    options?: RequestOptions,
+  ): Promise<Record<string, unknown>>
   /** Starts a task; safe against ambiguous failures (reconciles instead of re-posting). */
   startTask(type: ActionType, actionId: string, options?: StartTaskOptions): Promise<Task>
   getTask(type: ActionType, actionId: string, taskId: string, options?: RequestOptions): Promise<Task>
   listTasks(type: ActionType, actionId: string, options?: RequestOptions): Promise<Task[]>
   cancelTask(type: ActionType, actionId: string, taskId: string, options?: RequestOptions): Promise<Task>
-  /** Polls until COMPLETE or CANCELLED; throws TimeoutError past `deadline`. */
-  waitForTask(type: ActionType, actionId: string, taskId: string, options?: PollOptions): Promise<Task>
+  /**
+   * Polls until COMPLETE or CANCELLED; throws TimeoutError past `deadline`. Returns the final task
+   * even when unsuccessful, unless `throwOnFailure` is set (then TaskFailedError).
+   */
+  waitForTask(
+    type: ActionType,
+    actionId: string,
+    taskId: string,
+    options?: PollOptions & { throwOnFailure?: boolean },
+  ): Promise<Task>
   /** Upload (imports), start, poll, fetch dumps. */
   run(type: ActionType, nameOrId: string, options?: RunOptions): Promise<RunResult>
   /** Import dump CSV (whole text); nestedObjectId for a process's nested import. */
@@ -422,7 +436,10 @@ export interface ModelScope {
 
   // transactional
   listModules(options?: RequestOptions): Promise<Module[]>
-  listLineItems(moduleNameOrId?: string, options?: RequestOptions): Promise<LineItem[]>
+  listLineItems(
+    moduleNameOrId?: string,
+    options?: RequestOptions & { includeAll?: boolean },
+  ): Promise<LineItem[]>
   lineItemDimensions(lineItemNameOrId: string, options?: RequestOptions): Promise<NamedObject[]>
   listViews(options?: RequestOptions): Promise<View[]>
   viewMetadata(viewNameOrId: string, options?: RequestOptions): Promise<ViewMetadata>

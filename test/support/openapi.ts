@@ -80,6 +80,13 @@ export const SPEC_EXCEPTIONS: SpecException[] = [
       'Task starts take {localeName, mappingParameters?} (§5.5, Anaplan help), but the spec declares no requestBody.',
   },
   {
+    method: 'PUT',
+    path: /\/lists\/[^/]+\/items$/,
+    kind: 'request-body',
+    reason:
+      "List item update takes {items:[…]} (§6.3, the spec's own description), but the spec declares no requestBody.",
+  },
+  {
     method: 'DELETE',
     path: /\/(imports|exports|processes|actions)\/[^/]+\/tasks\/[^/]+$/,
     kind: 'unknown-operation',
