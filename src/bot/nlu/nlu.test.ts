@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest'
+import { INTENT_CATALOG, parsePhrase } from '../core/catalog.ts'
+import { DEMO_VOCABULARY } from './demo-vocabulary.ts'
+import { EntityIndex } from './entities.ts'
+import { evaluate, loadLabelled } from './evaluate.ts'
+import { Nlu } from './nlu.ts'
+import { findNumbers, findPeriods, resolvePeriod } from './slots.ts'
+import { editDistance, fold } from './text.ts'
+
+describe('labelled set', () => {
+  it('has at least 300 utterances, none of them a training phrase', () => {
+    const set = loadLabelled()
+    expect(set.length).toBeGreaterThanOrEqual(300)
+    const norm = (s: string) =>
+      s
+        .toLowerCase()
+        .replace(/[^a-z0-9 ]/g, '')
+        .trim()
+    const training = new Set(
+      INTENT_CATALOG.flatMap((i) =>
+        i.phrases.map((p) =>
+          norm(
+            parsePhrase(i, p)
+              .map((x) => x.text)
+              .join(''),
+          ),
+        ),
+      ),
+    )
+    const copies = set.filter((u) => training.has(norm(u.t))).map((u) => u.t)
+    expect(copies).toEqual([])
+    const intents = new Set(INTENT_CATALOG.map((i) => i.name))
+    expect(set.filter((u) => !intents.has(u.i))).toEqual([])
+  })
+
+  it('reaches ≥ 95% intent accuracy and ≥ 95% parameter accuracy', async () => {
+    const r = await evaluate()
+    expect(r.intentAccuracy).toBeGreaterThanOrEqual(0.95)
+    expect(r.parameterAccuracy).toBeGreaterThanOrEqual(0.95)
+    // Every intent of the catalog is measured.
+    expect(Object.keys(r.perIntent).sort()).toEqual(INTENT_CATALOG.map((i) => i.name).sort())
+  })
+})
+
+describe('entities', () => {
+  const idx = new EntityIndex(DEMO_VOCABULARY)
+  const found = (t: string) => idx.find(t).map((m) => `${m.kind}:${m.value}`)
+
+  it.each([
+    ['show me revnue by regoin', ['view:Revenue by Region']],
+    ['units for WID in apac', ['lineItem:Units', 'listItem:Widgets', 'listItem:APAC']],
+    ['widget sales', ['listItem:Widgets']],
+    ['run load actuals', ['action:Load Actuals']],
+    ['what is the actual revenue', ['version:Actual', 'lineItem:Revenue']],
+    ['connect to sales forcast', ['model:Sales Forecast']],
+    ['open budget 2024', ['model:Budget 2024']],
+  ])('%s', (text, expected) => {
+    expect(found(text)).toEqual(expected)
+  })
+
+  it('does not read short words as typos of names', () => {
+    expect(found('is it in the list')).toEqual([])
+    expect(found('actually no')).toEqual([])
+  })
+})
+
+describe('slots', () => {
+  it.each([
+    ['in Q3 FY26', 'Q3 FY26'],
+    ['for q2', 'Q2 FY26'],
+    ['in March', 'Mar 26'],
+    ['mar-26', 'Mar 26'],
+    ['March 2026', 'Mar 26'],
+    ['the third quarter', 'Q3 FY26'],
+    ['FY 2026', 'FY26'],
+    ['full year', 'FY26'],
+  ])('period %s → %s', (text, name) => {
+    const p = findPeriods(text)[0]
+    expect(p && resolvePeriod(p.key, DEMO_VOCABULARY.periods)).toBe(name)
+  })
+
+  it('does not take "may" the verb for May', () => {
+    expect(findPeriods('I may want revenue')).toEqual([])
+    expect(findPeriods('revenue in May')[0]?.key).toEqual({ kind: 'month', n: 5 })
+  })
+
+  it.each([
+    ['500', 500],
+    ['1,200', 1200],
+    ['1.2k', 1200],
+    ['-3.5', -3.5],
+    ['12%', 0.12],
+    ['$2 million', 2_000_000],
+  ])('number %s → %s', (text, value) => {
+    expect(findNumbers(`set it to ${text}`)[0]?.value).toBe(value)
+  })
+
+  it('folds plurals and measures typos', () => {
+    expect(fold('Widgets')).toBe('widget')
+    expect(fold('Categories')).toBe('category')
+    expect(fold('Boxes')).toBe('box')
+    expect(editDistance('revnue', 'revenue')).toBe(1)
+    expect(editDistance('regoin', 'region')).toBe(1)
+  })
+})
+
+describe('understanding', () => {
+  const nlu = new Nlu(DEMO_VOCABULARY)
+
+  it('extracts every parameter of a write', async () => {
+    const r = await nlu.understand('set Units for Widgets in APAC for Mar 26 Forecast to 500')
+    expect(r.intent.name).toBe('write_cell')
+    expect(r.parameters).toEqual({
+      lineItem: 'Units',
+      items: ['Widgets', 'APAC'],
+      period: 'Mar 26',
+      version: 'Forecast',
+      value: 500,
+    })
+  })
+
+  it('maps page items to their dimensions for show_view', async () => {
+    const r = await nlu.understand('show me Revenue by Region for Gadgets')
+    expect(r.parameters).toEqual({ view: 'Revenue by Region', pages: { Products: 'Gadgets' } })
+  })
+
+  it('has low confidence on nonsense', async () => {
+    const r = await nlu.understand('purple monkey dishwasher')
+    expect(r.intent.confidence).toBeLessThan(0.55)
+  })
+})
