@@ -100,6 +100,42 @@ describe('imports', () => {
     expect(empty.successful).toBe(false)
   })
 
+  it('takes mapping parameters for dimensions no column provides', async () => {
+    const text = `users: [{ email: a@example.com, password: pw, workspaceAdmin: [W] }]
+workspaces: [W]
+models:
+  - name: M
+    workspace: W
+    versions: [Actual, Forecast]
+    lists: [{ name: R, items: [A, B] }]
+    modules:
+      - name: MOD
+        dimensions: [R, Versions]
+        lineItems: [{ name: X }]
+    imports:
+      - { name: Load, file: x.csv, module: MOD, columns: { R: R, X: X }, fixed: { Versions: Actual } }
+`
+    const m = loadTenant({ text }).models[0]!
+    const load = m.imports()[0]!.id
+    const csv = 'R,X\nA,5\n'
+    await m.runImport(load, chunks(csv), {
+      mappingParameters: [{ entityType: 'Version', entityName: 'Forecast' }],
+    })
+    await m.runImport(load, chunks('R,X\nA,7\n'))
+    const g = m.readView(m.modules()[0]!.id, {})
+    expect(g.columnCoordinates).toEqual([['X']])
+    const forecast = m.readView(m.modules()[0]!.id, {
+      [VERSIONS_DIMENSION_ID]: idOf(m.dimensionItems(VERSIONS_DIMENSION_ID), 'Forecast'),
+    })
+    expect(cell(forecast, 'A', 'X')).toBe('5')
+    expect(cell(g, 'A', 'X')).toBe('7')
+    const bad = await m.runImport(load, chunks(csv), {
+      mappingParameters: [{ entityType: 'Version', entityName: 'Plan' }],
+    })
+    expect(bad.successful).toBe(false)
+    expect(bad.details[0]!.localMessageText).toContain('Plan')
+  })
+
   it('decodes UTF-8 split across chunks, a BOM and quoted fields', async () => {
     const { sales } = demo()
     const products = idOf(sales.lists(), 'Products')

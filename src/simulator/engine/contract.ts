@@ -245,7 +245,14 @@ export interface ModelEngine {
    */
   readView(viewId: string, pages: Record<string, string>): Grid
   /** The same grid as CSV, Anaplan's grid layout (page line, column header lines, row labels). */
-  readViewCsv(viewId: string, pages: Record<string, string>): string
+  /**
+   * (Engine addition: `exportType`, default GRID_CURRENT_PAGE.) GRID_ALL_PAGES repeats the grid for
+   * every page combination; TABULAR_SINGLE_COLUMN is one line per cell (`<page, row and column
+   * dimension names>,Value`); TABULAR_MULTI_COLUMN one line per page combination × row, with the
+   * page and row items first. The tabular and all-pages layouts cover every page item (`pages`
+   * ignored); the 1,000,000-cell limit applies to what is produced.
+   */
+  readViewCsv(viewId: string, pages: Record<string, string>, exportType?: string): string
 
   /**
    * Writes cells (by ids or by names/codes). Formula and aggregate cells are refused per cell.
@@ -266,7 +273,16 @@ export interface ModelEngine {
   dataSourceFiles(): DataSourceFile[]
 
   /** Parses the CSV and changes the model (or list). Bad rows go to `dump`. */
-  runImport(importId: string, csv: AsyncIterable<Uint8Array | string>): Promise<ActionOutcome>
+  runImport(
+    importId: string,
+    csv: AsyncIterable<Uint8Array | string>,
+    /**
+     * (Engine addition) The task body's `mappingParameters`: `entityType` names a dimension of the
+     * target module (`Version` works for Versions) that no file column provides, `entityName` the
+     * item to import into. An unknown dimension or item fails the import.
+     */
+    options?: { mappingParameters?: { entityType: string; entityName: string }[] },
+  ): Promise<ActionOutcome>
   /** Produces the export's CSV as a stream of chunks (never one giant string for big models). */
   runExport(exportId: string): { outcome: ActionOutcome; content: AsyncIterable<string> }
   runAction(actionId: string): ActionOutcome

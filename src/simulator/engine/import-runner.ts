@@ -34,7 +34,26 @@ export async function runImport(
   model: Model,
   imp: ImportInternal,
   csv: AsyncIterable<Uint8Array | string>,
+  mappingParameters: { entityType: string; entityName: string }[] = [],
 ): Promise<ActionOutcome> {
+  let fixed = imp.target.kind === 'module' ? imp.target.fixed : new Map<number, string>()
+  if (mappingParameters.length > 0) {
+    if (imp.target.kind !== 'module')
+      return failedOutcome(imp, 'Mapping parameters apply to module imports only')
+    const m = imp.target.module
+    fixed = new Map(fixed)
+    for (const p of mappingParameters) {
+      const t = String(p?.entityType ?? '').toLowerCase()
+      const k = m.dims.findIndex(
+        (d) => d.name.toLowerCase() === t || (d.kind === 'versions' && t === 'version'),
+      )
+      if (k < 0) return failedOutcome(imp, `Mapping parameter for an unknown dimension: ${p?.entityType}`)
+      if (!m.dims[k]!.find(String(p.entityName ?? ''))) {
+        return failedOutcome(imp, `Mapping parameter item not found in ${m.dims[k]!.name}: ${p.entityName}`)
+      }
+      fixed.set(k, String(p.entityName))
+    }
+  }
   const parser = Readable.from(decode(csv)).pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: false }),
   )
@@ -54,7 +73,7 @@ export async function runImport(
         header = record.map((h) => h.trim())
         const plan =
           imp.target.kind === 'module'
-            ? moduleHandler(model, imp, imp.target.module, header)
+            ? moduleHandler(model, imp.target.module, imp.columns, fixed, header)
             : listHandler(model, imp, imp.target.list, header)
         if (typeof plan === 'string') return failedOutcome(imp, plan)
         handle = plan
@@ -158,16 +177,22 @@ function columnIndex(header: string[], column: string): number {
   return header.findIndex((h) => h.toLowerCase() === c)
 }
 
-function moduleHandler(model: Model, imp: ImportInternal, m: Module, header: string[]): RowHandler | string {
+function moduleHandler(
+  model: Model,
+  m: Module,
+  columns: Record<string, string>,
+  fixed: Map<number, string>,
+  header: string[],
+): RowHandler | string {
   const dimCols: { idx: number; col: number | undefined; fixed: string | undefined }[] = m.dims.map(
     (_, idx) => ({
       idx,
       col: undefined,
-      fixed: imp.target.kind === 'module' ? imp.target.fixed.get(idx) : undefined,
+      fixed: fixed.get(idx),
     }),
   )
   const valueCols: { li: LineItem; col: number }[] = []
-  for (const [column, target] of Object.entries(imp.columns)) {
+  for (const [column, target] of Object.entries(columns)) {
     const col = columnIndex(header, column)
     if (col < 0) return `Column not found in the file: ${column} (the header has: ${header.join(', ')})`
     const t = target.toLowerCase()

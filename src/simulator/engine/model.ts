@@ -43,6 +43,8 @@ import {
   type View,
 } from './types.ts'
 
+const CSV = { record_delimiter: '\n' } as const
+
 /** Anaplan's limits (reference §7). */
 export const MAX_VIEW_CELLS = 1_000_000
 export const MAX_DIMENSION_ITEMS = 1_000_000
@@ -403,7 +405,51 @@ export class Model implements ModelEngine {
     return grid
   }
 
-  readViewCsv(viewId: string, pages: Record<string, string>): string {
+  readViewCsv(viewId: string, pages: Record<string, string>, exportType = 'GRID_CURRENT_PAGE'): string {
+    const v = this.view(viewId)
+    if (exportType === 'GRID_CURRENT_PAGE') return stringify(this.gridLines(viewId, pages), CSV)
+    if (!['GRID_ALL_PAGES', 'TABULAR_SINGLE_COLUMN', 'TABULAR_MULTI_COLUMN'].includes(exportType)) {
+      throw new SimError(400, `Unsupported exportType: ${exportType}`)
+    }
+    const pageCombos = this.tuples(v, v.pages)
+    const perPage = [v.rows, v.columns].reduce((n, axis) => n * this.tuples(v, axis).length, 1)
+    if (pageCombos.length * perPage > MAX_VIEW_CELLS) {
+      throw new SimError(
+        400,
+        `The view has more than ${MAX_VIEW_CELLS} cells over all its pages: use a read request`,
+      )
+    }
+    const lines: string[][] = []
+    if (exportType === 'TABULAR_SINGLE_COLUMN')
+      lines.push([...[...v.pages, ...v.rows, ...v.columns].map(axisName), 'Value'])
+    for (const combo of pageCombos) {
+      const sel = Object.fromEntries(combo.map((i) => [axisId(i.dim), i.id]))
+      if (exportType === 'GRID_ALL_PAGES') {
+        lines.push(...this.gridLines(viewId, sel))
+        continue
+      }
+      const { cols, data } = this.grid(viewId, sel)
+      const labels = combo.map((i) => i.name)
+      if (exportType === 'TABULAR_MULTI_COLUMN') {
+        if (lines.length === 0) {
+          lines.push([
+            ...[...v.pages, ...v.rows].map(axisName),
+            ...cols.map((c) => c.map((i) => i.name).join(' ')),
+          ])
+        }
+        for (const r of data) lines.push([...labels, ...r.row.map((i) => i.name), ...r.cells])
+      } else {
+        for (const r of data) {
+          r.cells.forEach((value, k) => {
+            lines.push([...labels, ...r.row.map((i) => i.name), ...cols[k]!.map((i) => i.name), value])
+          })
+        }
+      }
+    }
+    return stringify(lines, CSV)
+  }
+
+  private gridLines(viewId: string, pages: Record<string, string>): string[][] {
     const { v, pageSel, cols, data } = this.grid(viewId, pages)
     const lines: string[][] = []
     if (v.pages.length > 0) lines.push(pageSel.map((p) => p.name))
@@ -411,7 +457,7 @@ export class Model implements ModelEngine {
       lines.push([...v.rows.map(() => ''), ...cols.map((c) => c[level]!.name)])
     }
     for (const r of data) lines.push([...r.row.map((i) => i.name), ...r.cells])
-    return stringify(lines, { record_delimiter: '\n' })
+    return lines
   }
 
   // ---- cell writes ------------------------------------------------------------------------
@@ -625,8 +671,12 @@ export class Model implements ModelEngine {
     return out
   }
 
-  runImport(importId: string, csv: AsyncIterable<Uint8Array | string>): Promise<ActionOutcome> {
-    return runImport(this, this.importDef(importId), csv)
+  runImport(
+    importId: string,
+    csv: AsyncIterable<Uint8Array | string>,
+    options?: { mappingParameters?: { entityType: string; entityName: string }[] },
+  ): Promise<ActionOutcome> {
+    return runImport(this, this.importDef(importId), csv, options?.mappingParameters ?? [])
   }
 
   runExport(exportId: string): { outcome: ActionOutcome; content: AsyncIterable<string> } {

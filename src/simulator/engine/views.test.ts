@@ -142,4 +142,23 @@ describe('views', () => {
     const { sales } = demo()
     expect(() => sales.readView('999', {})).toThrow(expect.objectContaining({ status: 404 }))
   })
+
+  it('writes the tabular and all-pages CSV layouts over every page', () => {
+    const { sales } = demo()
+    const id = idOf(sales.views(), 'Revenue by Region')
+    const grid = sales.readView(id, {})
+    const single = sales.readViewCsv(id, {}, 'TABULAR_SINGLE_COLUMN').trimEnd().split('\n')
+    expect(single[0]).toBe('Products,Versions,Regions,Time,Value')
+    // 4 products + All Products, 3 versions, 5 regions, 17 periods.
+    expect(single).toHaveLength(1 + 5 * 3 * 5 * 17)
+    expect(single[1]).toBe(`Widgets,Actual,North America,Jan 26,${grid.rows[0]!.cells[0]}`)
+    const multi = sales.readViewCsv(id, {}, 'TABULAR_MULTI_COLUMN').trimEnd().split('\n')
+    expect(multi[0]!.startsWith('Products,Versions,Regions,Jan 26,Feb 26,')).toBe(true)
+    expect(multi[1]).toBe(`Widgets,Actual,North America,${grid.rows[0]!.cells.join(',')}`)
+    expect(multi).toHaveLength(1 + 5 * 3 * 5)
+    const all = sales.readViewCsv(id, {}, 'GRID_ALL_PAGES').trimEnd().split('\n')
+    expect(all).toHaveLength(15 * 7)
+    expect(all[7]).toBe('Widgets,Forecast')
+    expect(() => sales.readViewCsv(id, {}, 'PIVOT')).toThrow(expect.objectContaining({ status: 400 }))
+  })
 })
