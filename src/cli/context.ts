@@ -12,7 +12,7 @@ import {
 import { UsageError } from './exit-codes.ts'
 import { Output, type TextSink } from './output.ts'
 import { createProgress, type Progress, progressWanted } from './progress.ts'
-import { type Env, type GlobalOptions, resolveSettings, type Settings } from './settings.ts'
+import { credentialsOf, type Env, type GlobalOptions, resolveSettings, type Settings } from './settings.ts'
 
 /** The process boundary of the CLI. */
 export interface CliIo {
@@ -60,19 +60,24 @@ export class CliContext {
     return new CliContext(io, opts, settings)
   }
 
-  /** The client, created on first use. @throws {UsageError} When no credentials are configured. */
+  /**
+   * The client, created on first use. Secrets (a Secret Manager version, a PEM file) are read on the
+   * first authentication, not before.
+   * @throws {UsageError} When no credentials are configured.
+   */
   client(): AnaplanClient {
     if (this.#client) return this.#client
     const s = this.settings
-    if (!s.credentials) {
+    const source = s.credentials
+    if (!source) {
       throw new UsageError(
-        'no credentials: set ANAPLAN_USERNAME and ANAPLAN_PASSWORD, or use --user with --password-stdin, or --cert and --key',
+        'no credentials: set ANAPLAN_USERNAME and ANAPLAN_PASSWORD (or ANAPLAN_CERTIFICATE/ANAPLAN_PRIVATE_KEY, ANAPLAN_CREDENTIALS_SECRET), or use --user with --password-stdin, or --cert and --key',
       )
     }
     const options: AnaplanClientOptions = {
       authUrl: s.authUrl,
       apiUrl: s.apiUrl,
-      credentials: s.credentials,
+      credentialsProvider: () => credentialsOf(source),
       userAgent: 'anaplan-cli/0.1',
       ...(s.timeoutMs !== undefined ? { timeoutMs: s.timeoutMs } : {}),
       ...(this.io.fetch ? { fetch: this.io.fetch } : {}),

@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ConfigError } from '../anaplan/index.ts'
 import { UsageError } from './exit-codes.ts'
-import { DEFAULT_API_URL, DEFAULT_AUTH_URL, resolveSettings } from './settings.ts'
+import { credentialsOf, DEFAULT_API_URL, DEFAULT_AUTH_URL, resolveSettings } from './settings.ts'
 
 const noStdin = () => Promise.reject(new Error('stdin must not be read'))
 
@@ -11,6 +12,7 @@ describe('settings: flags over environment over defaults', () => {
   it('uses the defaults and no credentials when nothing is set', async () => {
     const s = await resolveSettings({}, {}, noStdin)
     expect(s).toMatchObject({ authUrl: DEFAULT_AUTH_URL, apiUrl: DEFAULT_API_URL, credentials: undefined })
+    expect(s.credentialSource).toBe('none')
   })
 
   it('takes the environment, then lets flags win', async () => {
@@ -28,7 +30,8 @@ describe('settings: flags over environment over defaults', () => {
       apiUrl: 'http://env-api/2/0',
       workspace: 'FP&A Demo',
       model: 'Sales Forecast',
-      credentials: { kind: 'basic', username: 'env@example.com', password: 'env-password' },
+      credentials: { source: 'basic', username: 'env@example.com', password: 'env-password' },
+      credentialSource: 'password (ANAPLAN_PASSWORD)',
     })
     const flags = await resolveSettings(
       { authUrl: 'http://flag-auth', model: 'Workforce Plan', user: 'flag@example.com', timeout: '5' },
@@ -39,7 +42,12 @@ describe('settings: flags over environment over defaults', () => {
       authUrl: 'http://flag-auth',
       model: 'Workforce Plan',
       timeoutMs: 5000,
-      credentials: { kind: 'basic', username: 'flag@example.com', password: 'env-password' },
+      credentials: { source: 'basic', username: 'flag@example.com', password: 'env-password' },
+    })
+    await expect(credentialsOf(flags.credentials!)).resolves.toEqual({
+      kind: 'basic',
+      username: 'flag@example.com',
+      password: 'env-password',
     })
   })
 
@@ -49,38 +57,37 @@ describe('settings: flags over environment over defaults', () => {
       { ANAPLAN_PASSWORD: 'ignored' },
       async () => 'from-stdin\n',
     )
-    expect(s.credentials).toEqual({ kind: 'basic', username: 'a@example.com', password: 'from-stdin' })
+    expect(s.credentials).toEqual({ source: 'basic', username: 'a@example.com', password: 'from-stdin' })
     expect(s.credentialSource).toBe('password (stdin)')
   })
 
-  it('explains missing pieces', async () => {
+  it('explains missing or conflicting pieces', async () => {
     await expect(resolveSettings({ user: 'a@example.com' }, {}, noStdin)).rejects.toThrow(/no password/)
     await expect(resolveSettings({ cert: 'c.pem' }, {}, noStdin)).rejects.toThrow(/both --cert and --key/)
-    await expect(resolveSettings({}, { ANAPLAN_USERNAME: 'x' }, noStdin)).rejects.toThrow(
-      /ANAPLAN_PASSWORD is not/,
-    )
-    await expect(resolveSettings({}, { ANAPLAN_CERTIFICATE: 'x' }, noStdin)).rejects.toThrow(UsageError)
+    await expect(resolveSettings({ passwordStdin: true }, {}, noStdin)).rejects.toThrow(UsageError)
+    await expect(resolveSettings({}, { ANAPLAN_USERNAME: 'x' }, noStdin)).rejects.toThrow(ConfigError)
+    await expect(resolveSettings({ apiUrl: 'ftp://x' }, {}, noStdin)).rejects.toThrow(ConfigError)
   })
 
-  it('reads certificate and key from files (flags) or PEM text (environment), v2 by default', async () => {
+  it('reads certificate and key files from flags, v2 by default, --cert-format wins over the environment', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anaplan-cli-'))
     const cert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
     const key = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n'
     writeFileSync(join(dir, 'c.pem'), cert)
     writeFileSync(join(dir, 'k.pem'), key)
     const s = await resolveSettings({ cert: join(dir, 'c.pem'), key: join(dir, 'k.pem') }, {}, noStdin)
-    expect(s.credentials).toEqual({
-      kind: 'certificate',
-      certificate: cert,
-      privateKey: key,
-      encodedDataFormat: 'v2',
-    })
+    expect(s.credentials).toEqual({ source: 'certificate', certificate: cert, privateKey: key, format: 'v2' })
     const e = await resolveSettings(
       { certFormat: 'v1' },
-      { ANAPLAN_CERTIFICATE: cert, ANAPLAN_PRIVATE_KEY: join(dir, 'k.pem') },
+      {
+        ANAPLAN_CERTIFICATE: join(dir, 'c.pem'),
+        ANAPLAN_PRIVATE_KEY: join(dir, 'k.pem'),
+        ANAPLAN_CERT_FORMAT: 'v2',
+      },
       noStdin,
     )
-    expect(e.credentials).toEqual({
+    expect(e.credentials).toMatchObject({ source: 'certificate', format: 'v1' })
+    await expect(credentialsOf(e.credentials!)).resolves.toEqual({
       kind: 'certificate',
       certificate: cert,
       privateKey: key,
@@ -92,14 +99,8 @@ describe('settings: flags over environment over defaults', () => {
     ).rejects.toThrow('--key: the file is not in PEM format')
   })
 
-  it('never puts a secret into an error message', async () => {
-    const secretish = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7'
-    const err = await resolveSettings(
-      {},
-      { ANAPLAN_CERTIFICATE: secretish, ANAPLAN_PRIVATE_KEY: secretish },
-      noStdin,
-    ).catch((e: Error) => e)
-    expect(err).toBeInstanceOf(UsageError)
-    expect((err as Error).message).not.toContain(secretish)
+  it('names a Secret Manager source without reading it', async () => {
+    const s = await resolveSettings({}, { ANAPLAN_CREDENTIALS_SECRET: 'projects/p/secrets/anaplan' }, noStdin)
+    expect(s.credentialSource).toBe('Secret Manager (projects/p/secrets/anaplan/versions/latest)')
   })
 })

@@ -5,12 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import type { AnaplanCredentials } from '../anaplan/index.ts'
+import { type CredentialSource, loadAnaplanConfig } from '../shared/config.ts'
 import { registerSecret } from '../shared/logger.ts'
+import { loadCredentials } from '../shared/secrets.ts'
 import { parseChoice, parseSeconds } from './args.ts'
 import { UsageError } from './exit-codes.ts'
 
-export const DEFAULT_AUTH_URL = 'https://auth.anaplan.com'
-export const DEFAULT_API_URL = 'https://api.anaplan.com/2/0'
+export { DEFAULT_API_URL, DEFAULT_AUTH_URL } from '../shared/config.ts'
 
 /** The global options as commander hands them over. */
 export interface GlobalOptions {
@@ -35,8 +36,8 @@ export interface GlobalOptions {
 export interface Settings {
   authUrl: string
   apiUrl: string
-  /** Undefined when no credentials were given: commands that need none still work. */
-  credentials: AnaplanCredentials | undefined
+  /** Where the credentials come from; undefined when none are configured. */
+  credentials: CredentialSource | undefined
   /** Where the credentials came from, for `whoami` (never the secret itself). */
   credentialSource: string
   workspace: string | undefined
@@ -47,109 +48,104 @@ export interface Settings {
 export type Env = Readonly<Record<string, string | undefined>>
 
 /**
- * Resolves the settings. `readStdin` is called only for `--password-stdin`.
+ * Resolves the settings: credential flags first, then the environment as `src/shared/config.ts`
+ * reads it (basic, certificate, Secret Manager, AWS, OAuth). `readStdin` is called only for
+ * `--password-stdin`.
  * @throws {UsageError} For contradictory or incomplete credential options.
+ * @throws {ConfigError} For half-configured environment sources or bad URLs (also exit 2).
  */
 export async function resolveSettings(
   o: GlobalOptions,
   env: Env,
   readStdin: () => Promise<string>,
 ): Promise<Settings> {
-  const authUrl = o.authUrl ?? nonEmpty(env.ANAPLAN_AUTH_URL) ?? DEFAULT_AUTH_URL
-  const apiUrl = o.apiUrl ?? nonEmpty(env.ANAPLAN_API_URL) ?? DEFAULT_API_URL
   const timeoutMs = o.timeout !== undefined ? parseSeconds('--timeout', o.timeout) : undefined
-  const { credentials, source } = await resolveCredentials(o, env, readStdin)
+  const format =
+    o.certFormat === undefined ? undefined : parseChoice('--cert-format', o.certFormat, ['v1', 'v2'] as const)
+  const flagged = await credentialsFromFlags(o, env, readStdin, format ?? 'v2')
+  const config = loadAnaplanConfig(
+    { ...env },
+    {
+      ...(o.authUrl !== undefined ? { authUrl: o.authUrl } : {}),
+      ...(o.apiUrl !== undefined ? { apiUrl: o.apiUrl } : {}),
+      ...(flagged ? { credentials: flagged.source } : {}),
+    },
+  )
+  let credentials = config.credentials
+  if (credentials && format && 'format' in credentials) credentials = { ...credentials, format }
   return {
-    authUrl,
-    apiUrl,
+    authUrl: config.authUrl,
+    apiUrl: config.apiUrl,
     credentials,
-    credentialSource: source,
+    credentialSource: flagged?.label ?? describeSource(credentials),
     workspace: o.workspace ?? nonEmpty(env.ANAPLAN_WORKSPACE),
     model: o.model ?? nonEmpty(env.ANAPLAN_MODEL),
     timeoutMs,
   }
 }
 
-async function resolveCredentials(
+/**
+ * The client's credentials for a source. Basic credentials are built here rather than through the
+ * shared loader, whose per-process memo is keyed by user name only.
+ */
+export function credentialsOf(source: CredentialSource): Promise<AnaplanCredentials> {
+  if (source.source === 'basic') {
+    registerSecret(source.password)
+    return Promise.resolve({ kind: 'basic', username: source.username, password: source.password })
+  }
+  return loadCredentials({ credentials: source })
+}
+
+async function credentialsFromFlags(
   o: GlobalOptions,
   env: Env,
   readStdin: () => Promise<string>,
-): Promise<{ credentials: AnaplanCredentials | undefined; source: string }> {
-  const format = certFormat(o.certFormat ?? nonEmpty(env.ANAPLAN_CERTIFICATE_FORMAT))
+  format: 'v1' | 'v2',
+): Promise<{ source: CredentialSource; label: string } | undefined> {
   if (o.cert || o.key) {
     if (!o.cert || !o.key) throw new UsageError('certificate authentication needs both --cert and --key')
     if (o.user || o.passwordStdin) throw new UsageError('use either --user or --cert/--key, not both')
+    const privateKey = readPem('--key', o.key)
+    registerSecret(privateKey)
     return {
-      credentials: certificate(readPem('--cert', o.cert, true), readPem('--key', o.key, true), format),
-      source: 'certificate (--cert/--key)',
+      source: { source: 'certificate', certificate: readPem('--cert', o.cert), privateKey, format },
+      label: 'certificate (--cert/--key)',
     }
   }
-  if (o.user || o.passwordStdin) {
-    const username = o.user ?? nonEmpty(env.ANAPLAN_USERNAME)
-    if (!username) throw new UsageError('--password-stdin needs --user or ANAPLAN_USERNAME')
-    const password = o.passwordStdin ? stripNewline(await readStdin()) : env.ANAPLAN_PASSWORD
-    if (!password) {
-      throw new UsageError('no password: set ANAPLAN_PASSWORD or pipe it in with --password-stdin')
-    }
-    registerSecret(password)
-    return {
-      credentials: { kind: 'basic', username, password },
-      source: `password (${o.passwordStdin ? 'stdin' : 'ANAPLAN_PASSWORD'})`,
-    }
+  if (!o.user && !o.passwordStdin) return undefined
+  const username = o.user ?? nonEmpty(env.ANAPLAN_USERNAME)
+  if (!username) throw new UsageError('--password-stdin needs --user or ANAPLAN_USERNAME')
+  const password = o.passwordStdin ? stripNewline(await readStdin()) : env.ANAPLAN_PASSWORD
+  if (!password) throw new UsageError('no password: set ANAPLAN_PASSWORD or pipe it in with --password-stdin')
+  registerSecret(password)
+  return {
+    source: { source: 'basic', username, password },
+    label: `password (${o.passwordStdin ? 'stdin' : 'ANAPLAN_PASSWORD'})`,
   }
-  if (nonEmpty(env.ANAPLAN_CERTIFICATE) || nonEmpty(env.ANAPLAN_PRIVATE_KEY)) {
-    // Not trimmed: PEM text keeps its final newline.
-    const cert = nonEmpty(env.ANAPLAN_CERTIFICATE) ? env.ANAPLAN_CERTIFICATE : undefined
-    const key = nonEmpty(env.ANAPLAN_PRIVATE_KEY) ? env.ANAPLAN_PRIVATE_KEY : undefined
-    if (!cert || !key) {
-      throw new UsageError(
-        'certificate authentication needs both ANAPLAN_CERTIFICATE and ANAPLAN_PRIVATE_KEY',
-      )
-    }
-    return {
-      credentials: certificate(
-        readPem('ANAPLAN_CERTIFICATE', cert, false),
-        readPem('ANAPLAN_PRIVATE_KEY', key, false),
-        format,
-      ),
-      source: 'certificate (ANAPLAN_CERTIFICATE)',
-    }
-  }
-  const username = nonEmpty(env.ANAPLAN_USERNAME)
-  if (username) {
-    const password = env.ANAPLAN_PASSWORD
-    if (!password) throw new UsageError('ANAPLAN_USERNAME is set but ANAPLAN_PASSWORD is not')
-    registerSecret(password)
-    return { credentials: { kind: 'basic', username, password }, source: 'password (ANAPLAN_PASSWORD)' }
-  }
-  if (nonEmpty(env.ANAPLAN_CREDENTIALS_SECRET)) {
-    throw new UsageError(
-      'ANAPLAN_CREDENTIALS_SECRET is not supported by the command line; set ANAPLAN_USERNAME/ANAPLAN_PASSWORD or use --cert/--key',
-    )
-  }
-  return { credentials: undefined, source: 'none' }
 }
 
-function certificate(cert: string, key: string, format: 'v1' | 'v2'): AnaplanCredentials {
-  registerSecret(key)
-  return { kind: 'certificate', certificate: cert, privateKey: key, encodedDataFormat: format }
+function describeSource(c: CredentialSource | undefined): string {
+  if (!c) return 'none'
+  switch (c.source) {
+    case 'basic':
+      return 'password (ANAPLAN_PASSWORD)'
+    case 'certificate':
+      return 'certificate (ANAPLAN_CERTIFICATE)'
+    case 'gcp-secret':
+      return `Secret Manager (${c.secretVersion})`
+    case 'aws-secret':
+      return `AWS Secrets Manager (${c.secretId})`
+    case 'oauth':
+      return 'OAuth refresh token'
+  }
 }
 
-function certFormat(value: string | undefined): 'v1' | 'v2' {
-  return value === undefined ? 'v2' : parseChoice('--cert-format', value, ['v1', 'v2'] as const)
-}
-
-/**
- * A PEM value is either the text itself (environment) or a path to it. Flags always name files.
- * The PEM content is never echoed in errors.
- */
-function readPem(what: string, value: string, mustBeFile: boolean): string {
-  if (!mustBeFile && value.includes('-----BEGIN')) return value.replace(/\\n/g, '\n')
-  if (!existsSync(value.trim()))
-    throw new UsageError(`${what}: no such file "${mustBeFile ? value : '(path hidden)'}"`)
+/** Reads a PEM file named by a flag. The content is never echoed in errors. */
+function readPem(what: string, path: string): string {
+  if (!existsSync(path)) throw new UsageError(`${what}: no such file "${path}"`)
   let text: string
   try {
-    text = readFileSync(value.trim(), 'utf8')
+    text = readFileSync(path, 'utf8')
   } catch (e) {
     throw new UsageError(`${what}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`)
   }

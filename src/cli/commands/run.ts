@@ -184,7 +184,13 @@ async function run(ctx: CliContext, typeArg: string, name: string, f: RunFlags):
   const toStdout = f.out === '-'
   let saved: { path: string; bytes: number } | undefined
   if (type === 'export' && f.out && successful) {
-    const bytes = await writeDownload(ctx, scope, action.id, f.out, `export "${action.name}"`)
+    const bytes = await writeDownload(
+      ctx,
+      scope,
+      action.id,
+      f.out,
+      `save ${f.out === '-' ? 'output' : f.out}`,
+    )
     if (!toStdout) saved = { path: f.out, bytes }
   }
 
