@@ -4,7 +4,7 @@
  * every platform.
  */
 import { ANAPLAN_DATA, createDataFunction } from './anaplan-data.ts'
-import { credentialsLoaderFromEnv, type SecretClients } from './common/credentials.ts'
+import { credentialsLoaderFromEnv, type SecretDeps } from './common/credentials.ts'
 import type { FunctionApp } from './common/function-app.ts'
 import { FunctionRuntime, type FunctionRuntimeOptions } from './common/runtime.ts'
 import { createTokenFunction, GET_ANAPLAN_AUTH_TOKEN } from './get-anaplan-auth-token.ts'
@@ -31,14 +31,14 @@ export function createAnaplanFunction(name: AnaplanFunctionName, runtime: Functi
 export interface RuntimeFromEnvOptions extends Omit<FunctionRuntimeOptions, 'env' | 'credentials'> {
   env?: NodeJS.ProcessEnv | Record<string, string | undefined>
   /** Secret-manager calls (tests inject fakes). */
-  secretClients?: SecretClients
+  secretDeps?: SecretDeps
 }
 
 /** A runtime whose configuration and credential source come from the environment. */
 export function runtimeFromEnv(options: RuntimeFromEnvOptions = {}): FunctionRuntime {
   const env = options.env ?? process.env
-  const credentials = credentialsLoaderFromEnv(env, options.secretClients ?? {})
-  const { secretClients: _s, env: _e, ...rest } = options
+  const credentials = credentialsLoaderFromEnv(env, options.secretDeps ?? {})
+  const { secretDeps: _s, env: _e, ...rest } = options
   return new FunctionRuntime({ ...rest, env, ...(credentials ? { credentials } : {}) })
 }
 

@@ -1,7 +1,7 @@
 /**
  * AWS Lambda adapter: the same handlers behind API Gateway (REST v1 and HTTP v2 payloads), Lambda
- * function URLs and ALB, through `hono/aws-lambda`. Credentials come from AWS Secrets Manager when
- * `ANAPLAN_CREDENTIALS_SECRET` is an ARN or a secret name (see `common/credentials.ts`).
+ * function URLs and ALB, through `hono/aws-lambda`. Credentials come from AWS Secrets Manager
+ * with `ANAPLAN_CREDENTIALS_AWS_SECRET` (a secret id or ARN; see `src/shared/config.ts`).
  *
  * Handler names: `getAnaplanAuthToken`, `runAnaplanAction`, `anaplanData` (module
  * `dist/functions/adapters/lambda.handlerName`). Lambda IAM (function URL `AWS_IAM` auth or an API

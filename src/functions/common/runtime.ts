@@ -7,7 +7,7 @@
  * however many invocations it serves.
  */
 import { createLogger, type Logger, registerSecret } from '../../shared/logger.ts'
-import { AnaplanClient, type AnaplanClientOptions, type AnaplanCredentials } from './anaplan.ts'
+import { AnaplanClient, type AnaplanClientOptions, type AnaplanCredentials, ConfigError } from './anaplan.ts'
 import { type Env, type FunctionsConfig, readFunctionsConfig } from './config.ts'
 import { CredentialsUnavailableError, FunctionError } from './http-error.ts'
 
@@ -84,7 +84,7 @@ export class FunctionRuntime {
       throw new FunctionError(
         500,
         'configuration_error',
-        'No Anaplan credentials are configured: set ANAPLAN_CREDENTIALS_SECRET, or ANAPLAN_USERNAME and ANAPLAN_PASSWORD',
+        'No Anaplan credentials are configured: set ANAPLAN_CREDENTIALS_SECRET (GCP), ANAPLAN_CREDENTIALS_AWS_SECRET (AWS), or ANAPLAN_USERNAME and ANAPLAN_PASSWORD',
       )
     }
     let creds: AnaplanCredentials
@@ -157,7 +157,11 @@ function describeLoadFailure(error: unknown): string {
         ? ` (${code})`
         : ''
   if (error instanceof SyntaxError) return `the secret is not in a recognised format${codeText}`
-  if ((error as { safeMessage?: unknown }).safeMessage === true) return `${error.message}${codeText}`
+  // The shared secret loader writes ConfigError messages for people: they name, never quote.
+  if (error instanceof ConfigError) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : ''
+    return `${error.message}${cause}`
+  }
   return `${error.name}${codeText}`
 }
 
