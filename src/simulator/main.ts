@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import { Command, InvalidArgumentError } from 'commander'
+import { createLogger } from '../shared/logger.ts'
 import { startSimulator } from './index.ts'
 
 function integer(min: number, max: number, what: string): (raw: string) => number {
@@ -60,6 +61,7 @@ try {
     tokenTtlSeconds: opts.tokenTtl,
     taskMs: opts.taskMs,
     latencyMs: opts.latency,
+    logger: createLogger({ name: 'anaplan-sim' }),
   })
   process.stdout.write(`Anaplan simulator listening on ${sim.url}\n`)
   const stop = (): void => {

@@ -100,6 +100,10 @@ export function buildApp(state: SimState): SimApp {
       return res
     }
     if (error instanceof SimError) return apiError(c, error.status, error.message)
+    state.options.logger.error(
+      { err: error, method: c.req.method, path: new URL(c.req.url).pathname },
+      'simulator: unexpected error',
+    )
     return c.json(
       errorBody(500, 'Internal Server Error', new URL(c.req.url).pathname),
       500 as ContentfulStatusCode,

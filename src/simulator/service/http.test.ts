@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { type HttpError, pagedEnvelope, parseSort, sortItems } from './http.ts'
+import { type HttpError, pagedEnvelope, parseSort, searchItems, sortItems } from './http.ts'
 
 function pagedApp(items: object[]) {
   const app = new Hono()
@@ -69,5 +69,16 @@ describe('sorting', () => {
     expect(parseSort(' name', { strict: true, fields: ['name'] })).toEqual([
       { field: 'name', descending: false },
     ])
+  })
+})
+
+describe('searchItems', () => {
+  const rows = [{ name: 'Sales Forecast' }, { name: 'Workforce Plan' }, { name: '100% Budget' }]
+  it('filters case-insensitively with % and _ wildcards', () => {
+    expect(searchItems(rows, 'forecast')).toEqual([{ name: 'Sales Forecast' }])
+    expect(searchItems(rows, 'S%Fore')).toEqual([{ name: 'Sales Forecast' }])
+    expect(searchItems(rows, 'W_rk')).toEqual([{ name: 'Workforce Plan' }])
+    expect(searchItems(rows, '(')).toEqual([])
+    expect(searchItems(rows, undefined)).toHaveLength(3)
   })
 })

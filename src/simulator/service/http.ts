@@ -171,6 +171,24 @@ export function paginate<T>(c: Context, items: T[]): { page: T[]; paging: Record
   return { page, paging }
 }
 
+/**
+ * The undocumented `s=` filter (reference §4.3): case-insensitive "contains" on `name` (or
+ * `email`), with `%` and `_` as SQL-like wildcards.
+ */
+export function searchItems<T extends object>(items: T[], pattern: string | undefined): T[] {
+  if (pattern === undefined || pattern === '') return items
+  const body = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.')
+  const re = new RegExp(body, 'i')
+  return items.filter((item) => {
+    const record = item as Record<string, unknown>
+    const text = record.name ?? record.email
+    return typeof text === 'string' && re.test(text)
+  })
+}
+
 /** A sorted, paged collection in the envelope; the key is omitted when the page is empty. */
 export function pagedEnvelope<T extends object>(
   c: Context,
@@ -180,7 +198,7 @@ export function pagedEnvelope<T extends object>(
   sort: SortMode = { strict: false },
   extra: Record<string, unknown> = {},
 ): Response {
-  const sorted = sortItems(items, parseSort(c.req.query('sort'), sort))
+  const sorted = sortItems(searchItems(items, c.req.query('s')), parseSort(c.req.query('sort'), sort))
   const { page, paging } = paginate(c, sorted)
   const body: Record<string, unknown> = {
     meta: { paging, schema },

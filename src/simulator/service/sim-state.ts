@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type Logger, silentLogger } from '../../shared/logger.ts'
 import type { LoadTenant, ModelEngine, SimUser, Tenant } from '../engine/contract.ts'
 import { createExecutor } from './bulk-runner.ts'
 import { FaultTable } from './faults.ts'
@@ -41,6 +42,8 @@ export interface SimulatorOptions {
   now?: () => number
   /** The engine's loader; defaults to `loadTenant` of `src/simulator/engine`. */
   loadTenant?: LoadTenant
+  /** Where unexpected (500) errors are logged. @default silentLogger */
+  logger?: Logger
 }
 
 /** A failing import's dump, kept for the user's latest failing task only (reference §5.6). */
@@ -104,7 +107,7 @@ export class World {
 export type ResolvedOptions = Required<
   Pick<
     SimulatorOptions,
-    'tokenTtlSeconds' | 'taskMs' | 'latencyMs' | 'busyWaitMs' | 'readRequestPageRows' | 'now'
+    'tokenTtlSeconds' | 'taskMs' | 'latencyMs' | 'busyWaitMs' | 'readRequestPageRows' | 'now' | 'logger'
   >
 > &
   SimulatorOptions
@@ -126,6 +129,7 @@ export class SimState {
       busyWaitMs: 30_000,
       readRequestPageRows: 1000,
       now: Date.now,
+      logger: silentLogger,
       ...stripUndefined(options),
     }
     this.#ownsDataDir = options.dataDir === undefined
