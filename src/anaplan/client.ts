@@ -285,7 +285,22 @@ export class AnaplanClient implements Transport {
       const token = spec.auth === 'none' ? undefined : await this.tokens.getToken()
       const headers = this.#headers(spec, options, token)
       this.#shared.counters.requests++
+      const began = this.now()
       const result = await this.#attempt<T>(spec, url, headers, budget, signal)
+      this.#logger.debug(
+        {
+          method,
+          url: redactUrl(url),
+          status: result.ok
+            ? result.response.status
+            : result.outcome.kind === 'status'
+              ? result.outcome.status
+              : result.outcome.kind,
+          ms: this.now() - began,
+          attempt,
+        },
+        'Anaplan request',
+      )
 
       if (result.ok) return result.response
       let error: AnaplanError = result.error
