@@ -40,7 +40,7 @@ export function createProgram(io: CliIo, state: RunState = { exitCode: 0 }): Com
   const program = new Command('anaplan')
   program
     .description(
-      'Anaplan from the command line: list, run imports/exports/processes/actions, move files, read views,\n' +
+      'Anaplan from the command line: list, run imports/exports/processes/actions, move files, read views, ' +
         'write cells and list items. Works against real Anaplan or the project simulator.',
     )
     .option('--auth-url <url>', 'auth service base URL (env ANAPLAN_AUTH_URL)')

@@ -26,7 +26,7 @@ export function registerDataCommands(program: Command, act: Act): void {
     .command('view')
     .argument('<name|id>', 'saved view or module (its default view)')
     .description('read a view; pages chosen with --page Dimension=Item')
-    .option('-p, --page <Dimension=Item>', 'page selection, repeatable', collect, [])
+    .option('-p, --page <Dimension=Item>', 'page selection, repeatable', collect)
     .option('--format <format>', 'table, csv or json (default: table on a terminal, csv when piped)')
     .action(
       act((ctx, [name], opts) => view(ctx, name as string, opts as { page: string[]; format?: string })),
@@ -37,7 +37,7 @@ export function registerDataCommands(program: Command, act: Act): void {
     .argument('<module>', 'module name or id')
     .description('write one cell (flags) or many (--from cells.json|cells.csv)')
     .option('-l, --line-item <name>', 'line item to write')
-    .option('-i, --item <Dimension=Item>', 'list item per dimension, repeatable', collect, [])
+    .option('-i, --item <Dimension=Item>', 'list item per dimension, repeatable', collect)
     .option('--period <period>', 'time period, e.g. "Mar 26"')
     .option('--version <version>', 'version, e.g. Forecast')
     .option('--value <value>', 'the value (numbers and true/false are sent as such)')
@@ -48,9 +48,9 @@ export function registerDataCommands(program: Command, act: Act): void {
     .command('list-items')
     .argument('<list>', 'list name or id')
     .description('show the items of a list, or --add / --delete items')
-    .option('--add <name[:code]>', 'add an item, repeatable', collect, [])
+    .option('--add <name[:code]>', 'add an item, repeatable', collect)
     .option('--parent <item>', 'parent of the added items')
-    .option('--delete <name|code|id>', 'delete an item, repeatable', collect, [])
+    .option('--delete <name|code|id>', 'delete an item, repeatable', collect)
     .action(act((ctx, [list], opts) => listItems(ctx, list as string, opts as ListFlags)))
 }
 
@@ -59,7 +59,7 @@ async function view(
   name: string,
   o: { page: string[]; format?: string },
 ): Promise<undefined> {
-  const pages = parsePairs('--page', o.page)
+  const pages = parsePairs('--page', o.page ?? [])
   const format: GridFormat = o.format
     ? parseChoice('--format', o.format, ['table', 'csv', 'json'] as const)
     : ctx.out.json
@@ -88,7 +88,7 @@ async function view(
 
 interface WriteFlags {
   lineItem?: string
-  item: string[]
+  item?: string[]
   period?: string
   version?: string
   value?: string
@@ -97,7 +97,7 @@ interface WriteFlags {
 
 async function writeCells(ctx: CliContext, module: string, f: WriteFlags): Promise<number> {
   const single =
-    f.lineItem !== undefined || f.value !== undefined || f.item.length > 0 || f.period || f.version
+    f.lineItem !== undefined || f.value !== undefined || (f.item?.length ?? 0) > 0 || f.period || f.version
   if (f.from && single) throw new UsageError('use either --from FILE or --line-item/--item/--value, not both')
   let cells: CellWrite[]
   if (f.from) {
@@ -111,7 +111,7 @@ async function writeCells(ctx: CliContext, module: string, f: WriteFlags): Promi
   } else {
     cells = [
       cellFromFlags({
-        item: f.item,
+        item: f.item ?? [],
         ...(f.lineItem !== undefined ? { lineItem: f.lineItem } : {}),
         ...(f.period !== undefined ? { period: f.period } : {}),
         ...(f.version !== undefined ? { version: f.version } : {}),
@@ -141,12 +141,13 @@ async function writeCells(ctx: CliContext, module: string, f: WriteFlags): Promi
 }
 
 interface ListFlags {
-  add: string[]
+  add?: string[]
   parent?: string
-  delete: string[]
+  delete?: string[]
 }
 
-async function listItems(ctx: CliContext, list: string, f: ListFlags): Promise<number> {
+async function listItems(ctx: CliContext, list: string, flags: ListFlags): Promise<number> {
+  const f = { ...flags, add: flags.add ?? [], delete: flags.delete ?? [] }
   if (f.parent && !f.add.length) throw new UsageError('--parent applies to --add')
   const adds: ListItemInput[] = f.add.map((a) => parseItemSpec(a, f.parent))
   if (adds.length || f.delete.length) refuseUnattended(ctx, 'change list items')

@@ -49,8 +49,20 @@ export function registerRunCommands(program: Command, act: Act): void {
     .option('--poll-interval <seconds>', 'first status poll interval; grows to 10 s (default 1)')
     .option('--max-wait <seconds>', 'stop waiting (task keeps running) after this long; exit 5')
     .option('--locale <name>', 'task locale', 'en_US')
-    .option('--mapping <Dimension=Item>', 'runtime mapping parameter, repeatable', collect, [])
+    .option('--mapping <Dimension=Item>', 'runtime mapping parameter, repeatable', collect)
     .option('--strict', 'exit 1 also when the failure dump holds only warnings')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  anaplan run import "Load Actuals" --file actuals.csv --dump-out failures.csv
+  anaplan run export "Revenue Export" --out revenue.csv
+  anaplan run process "Monthly Refresh"
+  anaplan run action "Delete Discontinued Products"
+
+Ctrl-C cancels the running task in Anaplan, waits for the rollback and exits 130.
+A task that completes unsuccessfully, or an import whose failure dump holds rejected rows, exits 1.`,
+    )
     .action(act((ctx, [type, name], opts) => run(ctx, type as string, name as string, opts as RunFlags)))
 
   program
