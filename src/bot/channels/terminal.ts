@@ -68,12 +68,11 @@ export async function runTerminalChat(bot: Bot, options: TerminalChatOptions): P
       }
       printable.push(m)
     }
-    if (printable.length > 0) write(`${prefix}${renderMessages(printable)}\n`)
     const next = lastChoices(messages)
-    if (next.length > 0) {
-      choices = next
-      write('(type a number to choose)')
-    }
+    if (next.length > 0) choices = next
+    // One write per reply, so a reader never sees half of it.
+    const hint = next.length > 0 ? '(type a number to choose)\n' : ''
+    if (printable.length > 0 || hint) write(`${prefix}${renderMessages(printable)}\n${hint}`)
   }
 
   const unsubscribe = bot.subscribe(async (n) => {
@@ -82,13 +81,14 @@ export async function runTerminalChat(bot: Bot, options: TerminalChatOptions): P
     if (options.prompt) out.write('you> ')
   })
 
-  if (options.banner) write(options.banner)
-  const pending = await bot.drainPending(options.sessionId)
-  if (pending.length > 0) await show(pending)
-  if (options.prompt) out.write('you> ')
-
   // Lines are handled one at a time, in order, even when input arrives all at once (a pipe).
-  let queue = Promise.resolve()
+  // The listener is attached before any await so no piped line is missed; lines wait for the banner.
+  let queue = (async () => {
+    if (options.banner) write(options.banner)
+    const pending = await bot.drainPending(options.sessionId)
+    if (pending.length > 0) await show(pending)
+    if (options.prompt) out.write('you> ')
+  })()
   const done = new Promise<void>((resolve) => {
     rl.on('line', (line) => {
       queue = queue.then(async () => {
