@@ -32,10 +32,13 @@ export const DEMO_VOCABULARY: Vocabulary = {
     {
       id: 'L1',
       name: 'Regions',
-      items: ['North America', 'EMEA', 'APAC', 'LATAM', 'Total Regions'].map((name, i) => ({
-        id: `R${i}`,
-        name,
-      })),
+      items: [
+        { id: 'R0', name: 'North America', code: 'NA' },
+        { id: 'R1', name: 'EMEA', code: 'EMEA' },
+        { id: 'R2', name: 'APAC', code: 'APAC' },
+        { id: 'R3', name: 'LATAM', code: 'LATAM' },
+        { id: 'R4', name: 'Total Regions' },
+      ],
     },
     {
       id: 'L2',
