@@ -17,6 +17,7 @@ import { silentLogger } from '../shared/logger.ts'
 import { type DialogflowCxOptions, dialogflowCxApp } from './channels/dialogflow/cx.ts'
 import { type DialogflowEsOptions, dialogflowEsApp } from './channels/dialogflow/es.ts'
 import type { DownloadHandle, DownloadSource } from './channels/download-source.ts'
+import { claimFollowUp } from './channels/follow-ups.ts'
 import {
   BadRequestError,
   DEFAULT_BODY_LIMIT_BYTES,
@@ -171,10 +172,11 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
 
   // Follow-ups for web sessions go to every page open on that session.
   const listeners = new Map<string, Set<(messages: Message[]) => void>>()
-  bot.subscribe((n: Notification) => {
+  bot.subscribe(async (n: Notification) => {
     const set = listeners.get(n.sessionId)
-    if (!set) return
-    for (const send of set) send(n.messages)
+    if (!set || set.size === 0) return
+    const messages = await claimFollowUp(bot, n)
+    for (const send of set) send(messages)
   })
 
   app.onError((err, c) => {

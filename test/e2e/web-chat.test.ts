@@ -136,6 +136,10 @@ describe('web chat in Chromium', () => {
     await page.getByText(/Started Monthly Refresh\. I'll tell you when it finishes/).waitFor()
     await page.getByText(/Monthly Refresh finished/).waitFor({ timeout: 30_000 })
     expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(loads)
+    // The pushed follow-up is not repeated in the next reply.
+    await say(page, 'who am I')
+    await page.getByText(/analyst@example\.com/).waitFor()
+    expect(await page.getByText(/Monthly Refresh finished/).count()).toBe(1)
 
     // The session survives a reload (localStorage) and the changes are in the audit trail.
     const sessionId = await page.evaluate(() => localStorage.getItem('anaplan-bot.sessionId'))

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline'
 import type { Bot, Identity, Message } from '../core/types.ts'
 import { type ChoiceOption, lastChoices, matchChoice } from './choices.ts'
 import type { DownloadSource } from './download-source.ts'
+import { claimFollowUp } from './follow-ups.ts'
 import { renderMessages } from './render-text.ts'
 
 export interface TerminalChatOptions {
@@ -77,7 +78,7 @@ export async function runTerminalChat(bot: Bot, options: TerminalChatOptions): P
 
   const unsubscribe = bot.subscribe(async (n) => {
     if (n.sessionId !== options.sessionId || closed) return
-    await show(n.messages, '\n[update] ')
+    await show(await claimFollowUp(bot, n), '\n[update] ')
     if (options.prompt) out.write('you> ')
   })
 

@@ -19,6 +19,7 @@ import { Hono } from 'hono'
 import type { Logger } from '../../../shared/logger.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import type { Bot, Identity, Message, Turn } from '../../core/types.ts'
+import { claimFollowUp } from '../follow-ups.ts'
 import { BadRequestError, DEFAULT_BODY_LIMIT_BYTES, jsonError, limitBody, notFound } from '../http.ts'
 import { CHOICE_ACTION_PREFIX, toSlackMessage } from './blocks.ts'
 import { verifySlackRequest } from './verify.ts'
@@ -231,7 +232,7 @@ function subscribeFollowUps(
     const channel = channelOfSession(n.sessionId)
     if (!channel) return
     try {
-      await post(channel, n.messages)
+      await post(channel, await claimFollowUp(bot, n))
     } catch (err) {
       logger.error({ err, session: n.sessionId }, 'slack follow-up failed')
     }
