@@ -36,7 +36,7 @@ const program = new Command('anaplan-sim')
   )
   .option('--latency <ms>', 'latency added to every request', integer(0, 600_000, 'The latency'), 0)
   .showHelpAfterError(false)
-  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
+  .configureOutput({ outputError: (text, write) => write(`${text.split('\n')[0]}\n`) })
   .parse()
 
 const opts = program.opts<{

@@ -429,6 +429,9 @@ describe('anaplan files and data', () => {
     expect(data.rows[0]!.cells.length).toBe(lines[0]!.split(',').length - 1)
     const table = await cli(['view', 'Revenue by Region', '--format', 'table'])
     expect(table.stdout.split('\n')[1]).toMatch(/^-+ {2}-+/)
+    const onTerminal = await cli(['view', 'Expenses Summary'], { tty: true })
+    expect(onTerminal.code).toBe(0)
+    expect(onTerminal.stdout.split('\n')[1]).toMatch(/^-+ {2}-+/)
     const badPage = await cli(['view', 'Revenue by Region', '--page', 'Products=Doohickeys'])
     expect(badPage.code).toBe(4)
   })
@@ -609,6 +612,21 @@ describe('anaplan with long tasks: cancel and Ctrl-C', () => {
     expect(cancel.stdout).toContain(`task ${taskId}: CANCELLED`)
     const tasks = await cli(['tasks', 'import', 'Load Products'], { env: slowEnv })
     expect(tasks.stdout).toMatch(new RegExp(`${taskId}\\s+CANCELLED`))
+  })
+
+  it('--max-wait stops waiting with exit 5 and leaves the task running', async () => {
+    const r = await cli(
+      ['run', 'export', 'Expenses Export', '--max-wait', '0.3', '--poll-interval', '0.05', '--json'],
+      {
+        env: slowEnv,
+      },
+    )
+    expect(r.code).toBe(5)
+    expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'still_running' })
+    const tasks = await cli(['tasks', 'export', 'Expenses Export', '--json'], { env: slowEnv })
+    expect((JSON.parse(tasks.stdout) as { taskState: string }[]).at(-1)!.taskState).toMatch(
+      /NOT_STARTED|IN_PROGRESS/,
+    )
   })
 
   it('Ctrl-C during a run cancels the task on the server and exits 130', async () => {

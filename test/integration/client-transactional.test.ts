@@ -115,6 +115,32 @@ describe('view data', () => {
   })
 })
 
+describe('single cells', () => {
+  it('reads one cell by names and codes through the module view', async () => {
+    const view = await model.readView('Revenue by Region', { Products: 'Widgets', Versions: 'Actual' })
+    const c = await model.readCell('REV01 Revenue', 'revenue', {
+      Regions: 'emea',
+      Products: 'WID',
+      Time: 'Q3 FY26',
+      Versions: 'Actual',
+    })
+    expect(c.value).toBe(cell(view, 'EMEA', 'Q3 FY26'))
+    expect(c.coordinates).toMatchObject({
+      Regions: 'EMEA',
+      Products: 'Widgets',
+      Time: 'Q3 FY26',
+      Versions: 'Actual',
+    })
+    expect((await model.readCell('SYS01 Settings', 'Target Margin %', {})).value).toBe('0.35')
+  })
+
+  it('asks for every row and column dimension', async () => {
+    const err = await model.readCell('REV01 Revenue', 'Units', { Regions: 'EMEA' }).catch((e: unknown) => e)
+    expect((err as Error).name).toBe('ValidationError')
+    expect((err as Error).message).toMatch(/Products|Time/)
+  })
+})
+
 describe('writes', () => {
   it('writes cells by name; the calculated Revenue follows on the next read', async () => {
     const target: CellWrite = {

@@ -6,6 +6,7 @@ import {
   basic,
   client,
   expectContract,
+  type Json,
   makeCertificate,
   startTestSimulator,
 } from './simulator-helpers.ts'
@@ -32,7 +33,7 @@ async function authenticate(headers: Record<string, string>, body?: unknown) {
     headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
     body: body === undefined ? null : JSON.stringify(body),
   })
-  return { status: res.status, json: (await res.json()) as any, headers: res.headers }
+  return { status: res.status, json: (await res.json()) as Json, headers: res.headers }
 }
 
 function tokenCall(method: string, op: string, authorization: string) {
@@ -97,7 +98,7 @@ describe('token lifecycle', () => {
     const token = json.tokenInfo.tokenValue as string
     const validate = await tokenCall('GET', 'validate', `AnaplanAuthToken ${token}`)
     expect(validate.status).toBe(200)
-    const vBody = (await validate.json()) as any
+    const vBody = (await validate.json()) as Json
     expect(vBody.statusMessage).toBe('Token validated')
     expect(vBody.userInfo.userId).toBe(ANALYST.email)
     expect(vBody.userInfo.userGuid).toMatch(/^[0-9a-f]{32}$/)
@@ -105,7 +106,7 @@ describe('token lifecycle', () => {
     clock += 60_000
     const refresh = await tokenCall('POST', 'refresh', `AnaplanAuthToken ${token}`)
     expect(refresh.status).toBe(200)
-    const rBody = (await refresh.json()) as any
+    const rBody = (await refresh.json()) as Json
     expect(rBody.tokenInfo.tokenValue).toBe(token)
     expect(rBody.tokenInfo.expiresAt).toBe(clock + 2_100_000)
     expect(rBody.statusMessage).toBe('Token refreshed')
@@ -126,7 +127,7 @@ describe('token lifecycle', () => {
     expect((await tokenCall('POST', 'refresh', `Bearer ${token}`)).status).toBe(400)
     const logout = await tokenCall('POST', 'logout', `Bearer ${token}`)
     expect(logout.status).toBe(401)
-    expect(((await logout.json()) as any).status).toBe('FAILURE_BAD_CREDENTIAL')
+    expect(((await logout.json()) as Json).status).toBe('FAILURE_BAD_CREDENTIAL')
     const me = await fetch(`${sim.apiUrl}/users/me`, { headers: { Authorization: `Bearer ${token}` } })
     expect(me.status).toBe(200)
   })
@@ -142,7 +143,7 @@ describe('token lifecycle', () => {
   it('answers 401 on the API without or with an unknown token', async () => {
     const res = await fetch(`${sim.apiUrl}/workspaces`)
     expect(res.status).toBe(401)
-    const body = (await res.json()) as any
+    const body = (await res.json()) as Json
     expect(body.path).toBe('/2/0/workspaces')
     expect(typeof body.timestamp).toBe('string')
     expect((await client(sim, 'forged').get('/workspaces')).status).toBe(401)

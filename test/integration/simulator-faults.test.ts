@@ -7,6 +7,7 @@ import {
   type Client,
   client,
   demoIds,
+  type Json,
   login,
   startTestSimulator,
   waitTask,
@@ -24,7 +25,7 @@ async function fault(spec: Record<string, unknown>): Promise<Response> {
   })
 }
 
-async function stats(): Promise<any> {
+async function stats(): Promise<Json> {
   return (await fetch(`${sim.url}/__sim/stats`)).json()
 }
 
@@ -48,7 +49,7 @@ describe('faults', () => {
       retryAfter: '2',
     })
     expect(res.status).toBe(201)
-    const body = (await res.json()) as any
+    const body = (await res.json()) as Json
     expect(body.fault.id).toBeTruthy()
     for (let i = 0; i < 2; i++) {
       const r = await api.get(`${ids.m}/modules`)
@@ -92,7 +93,7 @@ describe('faults', () => {
     })
     expect(add.status).toBe(502)
     const names = (await api.get(`${ids.m}/lists/${ids.products.id}/items`)).json.listItems.map(
-      (i: any) => i.name,
+      (i: Json) => i.name,
     )
     expect(names).toContain('Doohickeys')
 
@@ -151,11 +152,11 @@ describe('stats and reset', () => {
     expect((await api.get('/users/me')).status).toBe(401)
     const fresh = client(sim, await login(sim))
     const names = (await fresh.get(`${ids.m}/lists/${ids.products.id}/items`)).json.listItems.map(
-      (i: any) => i.name,
+      (i: Json) => i.name,
     )
     expect(names).not.toContain('Doohickeys')
     expect((await fresh.get(`${ids.m}/files/${ids.loadActuals.importDataSourceId}`)).text).not.toBe('mine')
-    const faults = (await (await fetch(`${sim.url}/__sim/faults`)).json()) as any
+    const faults = (await (await fetch(`${sim.url}/__sim/faults`)).json()) as Json
     expect(faults.faults).toEqual([])
     const s = await stats()
     expect(s.auth.authenticate).toBe(1)

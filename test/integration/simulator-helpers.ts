@@ -14,6 +14,10 @@ import {
 } from '../../src/simulator/index.ts'
 import { formatProblems, loadAnaplanOpenApi } from '../support/openapi.ts'
 
+/** A parsed response body: free-form JSON the tests assert on field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field, not typed.
+export type Json = any
+
 export const ANALYST = { email: 'analyst@example.com', password: 'demo-password' }
 export const VIEWER = { email: 'viewer@example.com', password: 'viewer-password' }
 
@@ -41,7 +45,7 @@ export interface ApiResponse {
   status: number
   headers: Headers
   text: string
-  json: any
+  json: Json
 }
 
 /** A tiny fetch wrapper bound to a simulator and a token; JSON bodies are parsed when possible. */
@@ -79,13 +83,13 @@ export type Client = ReturnType<typeof client>
 
 /** Ids of the demo objects the tests use, found by name like a user would. */
 export async function demoIds(api: Client) {
-  const ws = (await api.get('/workspaces')).json.workspaces.find((w: any) => w.name === 'FP&A Demo')
-  const models = (await api.get('/models')).json.models as any[]
+  const ws = (await api.get('/workspaces')).json.workspaces.find((w: Json) => w.name === 'FP&A Demo')
+  const models = (await api.get('/models')).json.models as Json[]
   const sales = models.find((m) => m.name === 'Sales Forecast')
   const workforce = models.find((m) => m.name === 'Workforce Plan')
   const budget = models.find((m) => m.name === 'Budget 2024')
   const m = `/workspaces/${ws.id}/models/${sales.id}`
-  const byName = (list: any[] | undefined, name: string) => {
+  const byName = (list: Json[] | undefined, name: string) => {
     const found = (list ?? []).find((x) => x.name === name)
     if (!found) throw new Error(`${name} not found in ${JSON.stringify(list)}`)
     return found
@@ -108,10 +112,10 @@ export async function demoIds(api: Client) {
     revenueExport: byName(exports, 'Revenue Export'),
     monthlyRefresh: byName(processes, 'Monthly Refresh'),
     deleteDiscontinued: byName(actions, 'Delete Discontinued Products'),
-    revenueModule: modules.find((x: any) => /Revenue/.test(x.name)),
+    revenueModule: modules.find((x: Json) => /Revenue/.test(x.name)),
     revenueByRegion: byName(
       views,
-      views.find((v: any) => /Revenue by Region/.test(v.name))?.name ?? 'Revenue by Region',
+      views.find((v: Json) => /Revenue by Region/.test(v.name))?.name ?? 'Revenue by Region',
     ),
     products: byName(lists, 'Products'),
     regions: byName(lists, 'Regions'),
@@ -119,7 +123,7 @@ export async function demoIds(api: Client) {
 }
 
 /** Polls a task until it is COMPLETE or CANCELLED. */
-export async function waitTask(api: Client, taskPath: string, maxMs = 20_000): Promise<any> {
+export async function waitTask(api: Client, taskPath: string, maxMs = 20_000): Promise<Json> {
   const until = Date.now() + maxMs
   for (;;) {
     const res = await api.get(taskPath)

@@ -12,7 +12,7 @@ export function registerAdminRoutes(app: SimApp, state: SimState): void {
     const fault = state.faults.add(parseFaultSpec(await readJson(c)))
     return c.json({ fault }, 201)
   })
-  app.delete('/__sim/faults', (c) => {
+  app.delete('/__sim/faults', () => {
     state.faults.clear()
     return new Response(null, { status: 204 })
   })
