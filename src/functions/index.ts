@@ -7,15 +7,12 @@
  * entry points; nothing imports this folder.
  */
 import { registerHttpFunctions } from './adapters/gcf.ts'
-import { ANAPLAN_FUNCTIONS, createAnaplanFunction, instanceRuntimeFromEnv, lazyHandler } from './registry.ts'
+import { ALL_FUNCTIONS, createFunction, instanceRuntimeFromEnv, lazyHandler } from './registry.ts'
 
 registerHttpFunctions(
   Object.fromEntries(
-    ANAPLAN_FUNCTIONS.map((name) => [
-      name,
-      lazyHandler(() => createAnaplanFunction(name, instanceRuntimeFromEnv())),
-    ]),
+    ALL_FUNCTIONS.map((name) => [name, lazyHandler(() => createFunction(name, instanceRuntimeFromEnv()))]),
   ),
 )
 
-export { ANAPLAN_FUNCTIONS } from './registry.ts'
+export { ALL_FUNCTIONS } from './registry.ts'

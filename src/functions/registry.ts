@@ -4,6 +4,7 @@
  * every platform.
  */
 import { ANAPLAN_DATA, createDataFunction } from './anaplan-data.ts'
+import { BOT_FUNCTIONS, type BotFunctionName, createBotFunction } from './bot-functions.ts'
 import { credentialsLoaderFromEnv, type SecretDeps } from './common/credentials.ts'
 import type { FunctionApp } from './common/function-app.ts'
 import { FunctionRuntime, type FunctionRuntimeOptions } from './common/runtime.ts'
@@ -26,6 +27,17 @@ const FACTORIES: Record<AnaplanFunctionName, (runtime: FunctionRuntime) => Funct
 /** Builds one Anaplan function's app around `runtime`. */
 export function createAnaplanFunction(name: AnaplanFunctionName, runtime: FunctionRuntime): FunctionApp {
   return FACTORIES[name](runtime)
+}
+
+/** Every deployable function: the three Anaplan functions and the three bot channels. */
+export const ALL_FUNCTIONS = [...ANAPLAN_FUNCTIONS, ...BOT_FUNCTIONS] as const
+export type FunctionName = AnaplanFunctionName | BotFunctionName
+
+/** Builds any function's app around `runtime` (bot functions read their channel settings from `process.env`). */
+export function createFunction(name: FunctionName, runtime: FunctionRuntime): FunctionApp {
+  return (BOT_FUNCTIONS as readonly string[]).includes(name)
+    ? createBotFunction(name as BotFunctionName, runtime)
+    : createAnaplanFunction(name as AnaplanFunctionName, runtime)
 }
 
 export interface RuntimeFromEnvOptions extends Omit<FunctionRuntimeOptions, 'env' | 'credentials'> {

@@ -3,13 +3,14 @@
  * function URLs and ALB, through `hono/aws-lambda`. Credentials come from AWS Secrets Manager
  * with `ANAPLAN_CREDENTIALS_AWS_SECRET` (a secret id or ARN; see `src/shared/config.ts`).
  *
- * Handler names: `getAnaplanAuthToken`, `runAnaplanAction`, `anaplanData` (module
+ * Handler names: `getAnaplanAuthToken`, `runAnaplanAction`, `anaplanData`, `dialogflowWebhook`,
+ * `dialogflowCxWebhook`, `slackEvents` (module
  * `dist/functions/adapters/lambda.handlerName`). Lambda IAM (function URL `AWS_IAM` auth or an API
  * Gateway authorizer) is the invoker check; `FUNCTION_SHARED_KEY` adds the shared key.
  */
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda'
 import type { FunctionApp } from '../common/function-app.ts'
-import { type AnaplanFunctionName, createAnaplanFunction, instanceRuntimeFromEnv } from '../registry.ts'
+import { createFunction, type FunctionName, instanceRuntimeFromEnv } from '../registry.ts'
 
 type Handler = ReturnType<typeof handle>
 
@@ -24,9 +25,11 @@ export function lambdaHandler(
   }
 }
 
-const anaplan = (name: AnaplanFunctionName) =>
-  lambdaHandler(() => createAnaplanFunction(name, instanceRuntimeFromEnv()))
+const fn = (name: FunctionName) => lambdaHandler(() => createFunction(name, instanceRuntimeFromEnv()))
 
-export const getAnaplanAuthToken = anaplan('getAnaplanAuthToken')
-export const runAnaplanAction = anaplan('runAnaplanAction')
-export const anaplanData = anaplan('anaplanData')
+export const getAnaplanAuthToken = fn('getAnaplanAuthToken')
+export const runAnaplanAction = fn('runAnaplanAction')
+export const anaplanData = fn('anaplanData')
+export const dialogflowWebhook = fn('dialogflowWebhook')
+export const dialogflowCxWebhook = fn('dialogflowCxWebhook')
+export const slackEvents = fn('slackEvents')

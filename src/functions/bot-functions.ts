@@ -1,0 +1,130 @@
+/**
+ * The bot's channels as functions: `dialogflowWebhook` (ES), `dialogflowCxWebhook` (CX) and
+ * `slackEvents`. Each wraps the same channel app and the same bot core that `anaplan-bot serve`
+ * mounts; only the wiring differs. They are deployed public because they authenticate their callers
+ * themselves (Dialogflow webhook credentials, Slack request signatures), so the shared-key check is
+ * off for them.
+ *
+ * The bot is built once per instance, on the first request (its NLU training is the expensive part
+ * of a cold start), and acts through the instance's Anaplan client.
+ *
+ * Environment: `DIALOGFLOW_ES_USERNAME`/`_PASSWORD` (or `_HEADER_NAME`/`_HEADER_VALUE`), the same
+ * for `DIALOGFLOW_CX_*`, `DIALOGFLOW_CX_TIMEOUT_MS`; `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN`,
+ * `SLACK_API_URL`, `SLACK_BOT_USER_ID`, `SLACK_BOT_ID`; `BOT_PUBLIC_URL`, `BOT_POLICY_FILE`,
+ * `BOT_AUDIT_FILE`.
+ */
+import type { Hono } from 'hono'
+import { dialogflowCxApp, dialogflowEsApp, slackApp, webhookAuthFromEnv } from '../bot/channels/index.ts'
+import {
+  type AuditSink,
+  type CreateBotOptions,
+  createBot,
+  JsonlFileAuditSink,
+  loadPolicy,
+  MemoryAuditSink,
+} from '../bot/core/index.ts'
+import type { Bot } from '../bot/core/types.ts'
+import { registerSecret } from '../shared/logger.ts'
+import type { Env } from './common/config.ts'
+import { createFunctionApp, type FunctionApp } from './common/function-app.ts'
+import { FunctionError } from './common/http-error.ts'
+import type { FunctionRuntime } from './common/runtime.ts'
+
+export const BOT_FUNCTIONS = ['dialogflowWebhook', 'dialogflowCxWebhook', 'slackEvents'] as const
+export type BotFunctionName = (typeof BOT_FUNCTIONS)[number]
+
+export interface BotFunctionOptions {
+  /** @default process.env */
+  env?: Env
+  /** Overrides for the bot core (policy, store, clock...). */
+  bot?: Partial<Omit<CreateBotOptions, 'anaplan'>>
+}
+
+const bots = new WeakMap<FunctionRuntime, Promise<Bot>>()
+
+/** The instance's bot, built on first use around the runtime's Anaplan client. */
+export function instanceBot(runtime: FunctionRuntime, options: BotFunctionOptions = {}): Promise<Bot> {
+  let bot = bots.get(runtime)
+  if (!bot) {
+    const env = options.env ?? process.env
+    const audit: AuditSink = env.BOT_AUDIT_FILE
+      ? new JsonlFileAuditSink(env.BOT_AUDIT_FILE)
+      : new MemoryAuditSink()
+    bot = createBot({
+      anaplan: runtime.client(),
+      audit,
+      logger: runtime.logger,
+      ...(env.BOT_POLICY_FILE ? { policy: loadPolicy(env.BOT_POLICY_FILE) } : {}),
+      ...options.bot,
+    })
+    bots.set(runtime, bot)
+    // A failed build (bad policy file) is retried on the next request, not cached.
+    bot.catch(() => {
+      if (bots.get(runtime) === bot) bots.delete(runtime)
+    })
+  }
+  return bot
+}
+
+/** Builds the channel app of a bot function from the environment. */
+function channelApp(name: BotFunctionName, bot: Bot, runtime: FunctionRuntime, env: Env): Hono {
+  const publicUrl = env.BOT_PUBLIC_URL?.replace(/\/+$/, '')
+  const common = { logger: runtime.logger, ...(publicUrl ? { publicUrl } : {}) }
+  if (name === 'slackEvents') {
+    const signingSecret = env.SLACK_SIGNING_SECRET
+    const botToken = env.SLACK_BOT_TOKEN
+    if (!signingSecret || !botToken) {
+      throw new FunctionError(
+        500,
+        'configuration_error',
+        'slackEvents needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
+      )
+    }
+    registerSecret(signingSecret)
+    registerSecret(botToken)
+    return slackApp(bot, {
+      ...common,
+      signingSecret,
+      botToken,
+      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
+      ...(env.SLACK_BOT_USER_ID ? { botUserId: env.SLACK_BOT_USER_ID } : {}),
+      ...(env.SLACK_BOT_ID ? { botId: env.SLACK_BOT_ID } : {}),
+    })
+  }
+  const prefix = name === 'dialogflowWebhook' ? 'DIALOGFLOW_ES' : 'DIALOGFLOW_CX'
+  const auth = webhookAuthFromEnv(env as NodeJS.ProcessEnv, prefix)
+  if (auth?.type === 'basic') registerSecret(auth.password)
+  if (auth?.type === 'header') registerSecret(auth.value)
+  if (!auth)
+    runtime.logger.warn(
+      { function: name },
+      `${name} has no caller authentication: set ${prefix}_USERNAME/PASSWORD`,
+    )
+  if (name === 'dialogflowWebhook') return dialogflowEsApp(bot, { ...common, ...(auth ? { auth } : {}) })
+  const timeoutMs = Number(env.DIALOGFLOW_CX_TIMEOUT_MS)
+  return dialogflowCxApp(bot, {
+    ...common,
+    ...(auth ? { auth } : {}),
+    ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { timeoutMs } : {}),
+  })
+}
+
+/** Builds a bot function's app (health, logs and JSON errors from the shared shell). */
+export function createBotFunction(
+  name: BotFunctionName,
+  runtime: FunctionRuntime,
+  options: BotFunctionOptions = {},
+): FunctionApp {
+  const env = options.env ?? process.env
+  let channel: Promise<Hono> | undefined
+  const getChannel = () => {
+    channel ??= instanceBot(runtime, options).then((bot) => channelApp(name, bot, runtime, env))
+    channel.catch(() => {
+      channel = undefined
+    })
+    return channel
+  }
+  return createFunctionApp({ name, runtime, verifiesOwnCallers: true }, (app) => {
+    app.post('*', async (c) => (await getChannel()).fetch(c.req.raw, c.env))
+  })
+}
