@@ -334,6 +334,14 @@ export interface CellWrite {
   }[]
   value: string | number | boolean
 }
+/** One cell read by `readCell`: the value as Anaplan sends it, and where it was read. */
+export interface CellValue {
+  value: string
+  moduleId: string
+  lineItemName: string
+  /** Dimension name → item name, for every axis of the view that was read. */
+  coordinates: Record<string, string>
+}
 export interface CellWriteResult {
   numberOfCellsChanged: number
   failures?: ItemFailure[]
@@ -446,6 +454,17 @@ export interface ModelScope {
   /** Page selectors take dimension and item names, codes or ids. */
   readView(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<ViewData>
   readViewCsv(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<string>
+  /**
+   * Reads one cell through the module's default view. `coordinates` maps every other dimension of
+   * the line item (name or id) to an item (name, code or id); page dimensions may be left out (the
+   * view's current page is used).
+   */
+  readCell(
+    moduleNameOrId: string,
+    lineItemNameOrId: string,
+    coordinates: PageSelection,
+    options?: RequestOptions,
+  ): Promise<CellValue>
   /** Items of a dimension (list, Time, Versions...) by name or id. */
   dimensionItems(dimensionNameOrId: string, options?: RequestOptions): Promise<NamedObject[]>
   /** Looks up items by name or code (`POST …/dimensions/{id}/items`). */

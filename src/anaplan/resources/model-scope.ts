@@ -9,6 +9,7 @@ import type {
   ActionDefinition,
   ActionType,
   AnaplanFile,
+  CellValue,
   CellWrite,
   CellWriteResult,
   CurrentPeriod,
@@ -39,7 +40,7 @@ import type {
   ViewMetadata,
 } from '../api.ts'
 import type { ClientLogger } from '../auth/token-manager.ts'
-import { type Nameable, resolveName, type TtlCache } from '../core/names.ts'
+import { type Nameable, normalizeName, resolveName, type TtlCache } from '../core/names.ts'
 import { pollTask } from '../core/polling.ts'
 import type { Transport } from '../core/transport.ts'
 import {
@@ -83,6 +84,8 @@ export const CELL_BATCH_BYTES = 15 * 1024 * 1024
 /** Ids of the built-in dimensions. */
 export const TIME_DIMENSION_ID = '20000000003'
 export const VERSIONS_DIMENSION_ID = '20000000020'
+/** The "Line Items" pseudo-dimension of a module view (Anaplan's own examples label it so). */
+export const LINE_ITEMS_DIMENSION_ID = '101999999999'
 
 /**
  * True when a failed non-idempotent request may have been acted on by the server: our timeout, a
@@ -633,13 +636,7 @@ export class ModelScopeImpl implements ModelScope {
     const parts: string[] = []
     for (const [dimQuery, itemQuery] of entries) {
       const dim = resolveName('page dimension', meta.pages ?? [], dimQuery)
-      const items = await this.#cached(`viewDimItems:${viewId}:${dim.id}`, async () => {
-        const res = await this.host.request(
-          { method: 'GET', path: `${this.#m}${path`/views/${viewId}/dimensions/${dim.id}/items`}` },
-          reqOpts(options),
-        )
-        return arrayOf<NamedObject>(res.data, 'items')
-      })
+      const items = await this.#viewDimensionItems(viewId, dim.id, options)
       let item: Nameable
       try {
         item = resolveName(`${dim.name} item`, items, itemQuery)
@@ -695,6 +692,93 @@ export class ModelScopeImpl implements ModelScope {
       reqOpts(options),
     )
     return res.data
+  }
+
+  async #viewDimensionItems(
+    viewId: string,
+    dimensionId: string,
+    options?: RequestOptions,
+  ): Promise<NamedObject[]> {
+    return this.#cached(`viewDimItems:${viewId}:${dimensionId}`, async () => {
+      const res = await this.host.request(
+        { method: 'GET', path: `${this.#m}${path`/views/${viewId}/dimensions/${dimensionId}/items`}` },
+        reqOpts(options),
+      )
+      return arrayOf<NamedObject>(res.data, 'items')
+    })
+  }
+
+  /**
+   * Reads one cell through the module's default view (whose id is the module id).
+   * @throws {ValidationError} When a row or column dimension has no coordinate.
+   * @throws {NameResolutionError} When a dimension, item or line item is unknown.
+   * @example const c = await model.readCell('REV01 Revenue', 'Revenue', { Regions: 'EMEA', Products: 'WID', Time: 'Q3 FY26', Versions: 'Actual' })
+   */
+  async readCell(
+    moduleNameOrId: string,
+    lineItemNameOrId: string,
+    coordinates: PageSelection,
+    options?: RequestOptions,
+  ): Promise<CellValue> {
+    const mod = await this.#module(moduleNameOrId, options)
+    const lineItems = await this.#cached(`lineItems:${mod.id}`, () => this.listLineItems(mod.id, options))
+    const lineItem = resolveName('line item', lineItems, lineItemNameOrId)
+    const meta = await this.#viewMetadataById(mod.id, options)
+    const isLineItems = (d: NamedObject) =>
+      d.id === LINE_ITEMS_DIMENSION_ID || normalizeName(d.name) === 'line items'
+    const all = [...(meta.rows ?? []), ...(meta.columns ?? []), ...(meta.pages ?? [])]
+    const given = new Map<string, string>()
+    for (const [dimQuery, item] of Object.entries(coordinates)) {
+      given.set(
+        resolveName(
+          'dimension',
+          all.filter((d) => !isLineItems(d)),
+          dimQuery,
+        ).id,
+        item,
+      )
+    }
+    const wanted = new Map<string, string>()
+    const resolveItem = async (dim: NamedObject): Promise<string> => {
+      if (isLineItems(dim)) return lineItem.name
+      const query = given.get(dim.id)
+      if (query === undefined) {
+        throw new ValidationError(`readCell needs an item for the ${dim.name} dimension of ${mod.name}`)
+      }
+      const items = await this.#viewDimensionItems(mod.id, dim.id, options)
+      let item: Nameable
+      try {
+        item = resolveName(`${dim.name} item`, items, query)
+      } catch (error) {
+        if (!(error instanceof NameResolutionError) || error.reason !== 'not_found') throw error
+        const byCode = await this.lookupDimensionItems(dim.id, { codes: [query] }, options).catch(() => [])
+        if (byCode.length !== 1) throw error
+        item = byCode[0]!
+      }
+      wanted.set(dim.name, item.name)
+      return item.name
+    }
+    const rowNames = await Promise.all((meta.rows ?? []).map(resolveItem))
+    const colNames = await Promise.all((meta.columns ?? []).map(resolveItem))
+    const pages: PageSelection = {}
+    for (const dim of meta.pages ?? []) {
+      if (isLineItems(dim) || given.has(dim.id))
+        pages[dim.id] = isLineItems(dim) ? lineItem.id : given.get(dim.id)!
+    }
+    const data = await this.readView(mod.id, pages, options)
+    const same = (a: readonly string[], b: readonly string[]) =>
+      a.length === b.length && a.every((x, i) => normalizeName(x) === normalizeName(b[i]!))
+    const col = data.columnCoordinates.findIndex((c) => same(c, colNames))
+    const row = data.rows.find((r) => same(r.rowCoordinates, rowNames))
+    const value = col >= 0 ? row?.cells[col] : undefined
+    if (value === undefined) {
+      throw new NameResolutionError('cell', [...rowNames, ...colNames].join(' / '), 'not_found', [])
+    }
+    for (const [i, dim] of (meta.pages ?? []).entries()) {
+      const shown = data.pages?.[i]
+      if (shown !== undefined) wanted.set(dim.name, shown)
+    }
+    return { value, moduleId: mod.id, lineItemName: lineItem.name, coordinates: Object.fromEntries(wanted) }
   }
 
   /** Lists plus the built-in Time and Versions, for resolving a dimension by name. */
