@@ -14,6 +14,7 @@ import {
   type PollOptions,
   type Task,
   type TaskResult,
+  TimeoutError,
 } from '../../anaplan/index.ts'
 import { parseActionType, parsePair, parseSeconds } from '../args.ts'
 import type { CliContext } from '../context.ts'
@@ -165,17 +166,25 @@ async function run(ctx: CliContext, typeArg: string, name: string, f: RunFlags):
   ctx.out.note(`Running ${label} (task ${started.taskId})`)
   const bar = ctx.progress.task(label)
   let final: Task
+  const deadline = maxWaitMs !== undefined ? Date.now() + maxWaitMs : undefined
   try {
     const poll: PollOptions = {
       signal: ctx.signal,
       onProgress: (t) => bar.update(t.progress ?? 0, undefined, t.currentStep ?? t.taskState),
       ...(intervalMs !== undefined ? { intervalMs, maxIntervalMs: Math.max(intervalMs, 10_000) } : {}),
-      ...(maxWaitMs !== undefined ? { deadline: Date.now() + maxWaitMs } : {}),
+      ...(deadline !== undefined ? { deadline } : {}),
     }
     final = await scope.waitForTask(type, action.id, started.taskId, poll)
   } catch (error) {
     bar.stop()
     if (ctx.signal.aborted) return interrupted(ctx, scope, type, action, started.taskId)
+    if (error instanceof TimeoutError && deadline !== undefined && Date.now() >= deadline) {
+      throw new CliError(
+        `${label} task ${started.taskId} is still running after --max-wait ${f.maxWait} s (not cancelled); follow it with: anaplan tasks ${type} "${action.name}"`,
+        ExitCode.UNAVAILABLE,
+        'still_running',
+      )
+    }
     throw error
   }
   bar.stop()
