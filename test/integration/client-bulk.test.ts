@@ -157,11 +157,12 @@ describe('actions and tasks', () => {
   })
 
   it('runs a process and reports nested results; fetches nested import dumps', async () => {
-    await model.upload(
-      'actuals.csv',
-      'Region,Product,Month,Version,Units,Price\nEMEA,Widgets,Jan 26,Actual,120,25\nNowhere,Widgets,Jan 26,Actual,1,25\n',
-    )
-    const r = await model.run('process', 'Monthly Refresh', { intervalMs: 10, throwOnFailure: false })
+    // `file` goes to the data source of the process's first file-fed import (from processMetadata).
+    const r = await model.run('process', 'Monthly Refresh', {
+      file: 'Region,Product,Month,Version,Units,Price\nEMEA,Widgets,Jan 26,Actual,120,25\nNowhere,Widgets,Jan 26,Actual,1,25\n',
+      intervalMs: 10,
+      throwOnFailure: false,
+    })
     const nested = r.task.result?.nestedResults ?? []
     expect(nested.map((n) => n.objectName)).toEqual(['Load Actuals', 'Revenue Export'])
     const withDump = nested.filter((n) => n.failureDumpAvailable)

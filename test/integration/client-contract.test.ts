@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AnaplanClient, type ModelScope } from '../../src/anaplan/index.ts'
 import { generateTestCertificate } from '../../src/anaplan/testing/certificate.ts'
@@ -99,6 +102,23 @@ describe('requests sent by the client match the OpenAPI description', () => {
         value: 42,
       },
     ])
+    await model.readCell('REV01 Revenue', 'Units', {
+      Regions: 'EMEA',
+      Products: 'GAD',
+      Time: 'Jan 26',
+      Versions: 'Actual',
+    })
+    const dir = await mkdtemp(join(tmpdir(), 'client-contract-'))
+    try {
+      await writeFile(
+        join(dir, 'products.csv'),
+        'Name,Code,Parent,Discontinued,Category\nWidgets,WID,All Products,false,Hardware\n',
+      )
+      await model.upload('products.csv', { path: join(dir, 'products.csv') })
+      await model.downloadToFile('products.csv', join(dir, 'back.csv'))
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
     await model.versions()
     await model.currentPeriod()
     await client.close()

@@ -87,6 +87,13 @@ export const SPEC_EXCEPTIONS: SpecException[] = [
       "List item update takes {items:[…]} (§6.3, the spec's own description), but the spec declares no requestBody.",
   },
   {
+    method: 'POST',
+    path: /\/files\/[^/]+\/complete$/,
+    kind: 'request-body',
+    reason:
+      'Completing a streamed upload sends the file metadata {id, name, chunkCount} (§5.4, Postman, SDK); the spec declares no body.',
+  },
+  {
     method: 'DELETE',
     path: /\/(imports|exports|processes|actions)\/[^/]+\/tasks\/[^/]+$/,
     kind: 'unknown-operation',
