@@ -79,6 +79,14 @@ describe('anaplan command line (no network)', () => {
     expect(noCreds.stderr).toMatch(/^anaplan: no credentials: set ANAPLAN_USERNAME and ANAPLAN_PASSWORD/)
   })
 
+  it('prints a stack trace only with DEBUG=anaplan', async () => {
+    const plain = await cli(['imports'], creds)
+    expect(plain.stderr.split('\n').filter(Boolean)).toHaveLength(1)
+    const debug = await cli(['imports'], { ...creds, DEBUG: 'other,anaplan' })
+    expect(debug.code).toBe(2)
+    expect(debug.stderr).toMatch(/^anaplan: no model selected.*\n.*UsageError[\s\S]*\n\s+at /)
+  })
+
   it('prints errors as JSON on stderr with --json', async () => {
     const r = await cli(['imports', '--json'], creds)
     expect(r.code).toBe(2)

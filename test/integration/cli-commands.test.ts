@@ -303,6 +303,36 @@ describe('anaplan run', () => {
     })
   })
 
+  it('a process whose import rejects rows exits 1; dump fetches the nested dump by task id', async () => {
+    const file = join(dir, 'bad-process.csv')
+    await writeFile(file, BAD_ACTUALS)
+    const dumpPath = join(dir, 'process-dump.csv')
+    const r = await cli([
+      'run',
+      'process',
+      'Monthly Refresh',
+      '--file',
+      file,
+      '--dump-out',
+      dumpPath,
+      '--poll-interval',
+      '0.02',
+    ])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/^ {2}Load Actuals: completed with failures/m)
+    expect(r.stdout).toContain('Failure dump of Load Actuals: 2 rows, 2 errors')
+    expect(r.stdout).toContain(`saved to ${dumpPath}`)
+    const tasks = JSON.parse((await cli(['tasks', 'process', 'Monthly Refresh', '--json'])).stdout) as {
+      taskId: string
+    }[]
+    const id = tasks.at(-1)!.taskId
+    const dump = await cli(['dump', 'process', 'Monthly Refresh', id])
+    expect(dump.code).toBe(0)
+    expect(dump.stdout).toBe(await readFile(dumpPath, 'utf8'))
+    const named = await cli(['dump', 'process', 'Monthly Refresh', id, '--object', 'load actuals', '--json'])
+    expect(JSON.parse(named.stdout)).toMatchObject({ rows: 2, errors: 2 })
+  })
+
   it('an export with --out writes the exact bytes; download does the same to stdout and to a file', async () => {
     const out = join(dir, 'rev.csv')
     const r = await cli(['run', 'export', 'Revenue Export', '--out', out, '--poll-interval', '0.02'])
