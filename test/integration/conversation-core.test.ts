@@ -64,8 +64,8 @@ describe('conversation over /api/chat', () => {
     const c = await h.chat(s, `connect to ${wf?.id}`)
     expect(textOf(c)).toContain('Connected to Workforce Plan')
 
-    const unknown = await h.chat(s, 'connect to Marketing Plan')
-    expect(textOf(unknown)).toMatch(/couldn't find a model called 'Marketing Plan'/)
+    const unknown = await h.chat(s, 'connect to Galaxy Planner')
+    expect(textOf(unknown)).toMatch(/couldn't find a model called 'Galaxy Planner'/)
   })
 
   it('asks which view and which page, renders a table and a chart, and changes pages', async () => {

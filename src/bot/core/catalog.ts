@@ -193,6 +193,12 @@ export const INTENT_CATALOG: readonly IntentDefinition[] = [
       'connect to a model',
       'select model {model:Workforce Plan}',
       'work on {model:Sales Forecast}',
+      // Names the user may not see (yet): the sentence shape must carry the intent alone.
+      'connect to {model:Finance Plan}',
+      'connect me to the {model:Marketing} model',
+      'open the {model:Opex 2025} model',
+      'switch to model {model:Capex Planning}',
+      'connect to {model:Headcount Model}',
     ],
     responses: ['Connected to Sales Forecast in FP&A Demo.'],
   },
