@@ -1,74 +1,10 @@
-import { once } from 'node:events'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { signSlackRequest } from '../../src/bot/channels/index.ts'
 import { createBotServer } from '../../src/bot/server.ts'
-import { ScriptedBot } from './channel-helpers.ts'
+import { FakeSlackApi, ScriptedBot } from './channel-helpers.ts'
 
 const SIGNING_SECRET = 'test-signing-secret-8f3a2b'
 const BOT_TOKEN = 'xoxb-test-token-123456'
-
-interface ApiCall {
-  method: string
-  auth: string | undefined
-  args: Record<string, unknown>
-}
-
-/** A fake Slack Web API on loopback: records calls and answers like Slack does. */
-class FakeSlackApi {
-  readonly calls: ApiCall[] = []
-  server: Server | undefined
-  url = ''
-  #waiters: (() => void)[] = []
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      let raw = ''
-      req.on('data', (c) => {
-        raw += c
-      })
-      req.on('end', () => {
-        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? ''
-        const type = req.headers['content-type'] ?? ''
-        let args: Record<string, unknown> = {}
-        if (type.includes('json')) args = JSON.parse(raw || '{}')
-        else {
-          for (const [k, v] of new URLSearchParams(raw)) {
-            args[k] = v.startsWith('[') || v.startsWith('{') ? JSON.parse(v) : v
-          }
-        }
-        this.calls.push({ method, auth: req.headers.authorization, args })
-        res.setHeader('content-type', 'application/json')
-        if (method === 'auth.test') {
-          res.end(
-            JSON.stringify({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', user: 'anaplan' }),
-          )
-        } else {
-          res.end(JSON.stringify({ ok: true, channel: args.channel, ts: '1700000000.000100' }))
-        }
-        for (const w of this.#waiters.splice(0)) w()
-      })
-    })
-    this.server.listen(0, '127.0.0.1')
-    await once(this.server, 'listening')
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`
-  }
-
-  posts(): ApiCall[] {
-    return this.calls.filter((c) => c.method === 'chat.postMessage')
-  }
-
-  async waitForPosts(n: number): Promise<ApiCall[]> {
-    while (this.posts().length < n) await new Promise<void>((r) => this.#waiters.push(r))
-    return this.posts()
-  }
-
-  async close(): Promise<void> {
-    this.server?.closeAllConnections()
-    await new Promise((r) => this.server?.close(r))
-  }
-}
 
 const api = new FakeSlackApi()
 beforeAll(() => api.start())

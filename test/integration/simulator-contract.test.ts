@@ -230,6 +230,11 @@ describe('model objects and files', () => {
     const noLocale = await api.post(`${ids.m}/imports/${ids.loadActuals.id}/tasks`, {})
     expect(noLocale.status).toBe(400)
     expect(noLocale.json.status.message).toMatch(/localeName/)
+    const badMapping = await api.post(`${ids.m}/imports/${ids.loadActuals.id}/tasks`, {
+      localeName: 'en_US',
+      mappingParameters: [{ entityType: 'Version' }],
+    })
+    expect(badMapping.status).toBe(400)
     const badGzip = await api.putRaw(`${ids.m}/files/${fileId}/chunks/0`, 'not gzip', {
       'Content-Type': 'application/x-gzip',
     })

@@ -91,6 +91,8 @@ it('uploads, imports with a dump, reads changed cells, runs the process and down
     `${procTasks}/${proc.json.task.taskId}/dumps/${ids.loadActuals.id}/chunks/0`,
   )
   expect(nestedChunk.text).toContain('Atlantis')
+  // Only the user's latest failing run keeps a dump: the first import's dump is gone now.
+  expect((await api.get(`${importTasks}/${taskId}/dump`)).status).toBe(404)
 
   // Download Revenue Export (file id == export id) chunk by chunk.
   const chunks = (await api.get(`${m}/files/${ids.revenueExport.id}/chunks`)).json.chunks
