@@ -35,6 +35,17 @@ describe('formatting', () => {
     )
   })
 
+  it('keeps id columns left-aligned', () => {
+    const t = formatTable({
+      columns: ['id', 'task id', 'n'],
+      rows: [
+        ['1', '22', '3'],
+        ['102000000000', '7', '44'],
+      ],
+    })
+    expect(t.split('\n')[2]).toBe('1             22        3')
+  })
+
   it('keeps a table rectangular when a cell holds a newline or a row is short', () => {
     const t = formatTable({ columns: ['a', 'b'], rows: [['x\ny'], ['z', 'w']] })
     expect(t.split('\n')[2]).toBe('x y')

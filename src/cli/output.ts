@@ -25,8 +25,12 @@ export function formatTable(grid: Grid): string {
   const width = grid.columns.length
   const cells = [grid.columns, ...grid.rows.map((r) => pad(r, width))].map((r) => r.map(clean))
   const widths = grid.columns.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)))
+  // Ids are digits too, but they are names, not quantities: keep them left-aligned.
   const numeric = grid.columns.map(
-    (_, i) => grid.rows.length > 0 && grid.rows.every((r) => (r[i] ?? '') === '' || NUMERIC.test(r[i]!)),
+    (c, i) =>
+      !/(^|\s)id$/i.test(c) &&
+      grid.rows.length > 0 &&
+      grid.rows.every((r) => (r[i] ?? '') === '' || NUMERIC.test(r[i]!)),
   )
   const line = (r: string[]) =>
     r

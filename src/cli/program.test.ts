@@ -35,6 +35,14 @@ describe('anaplan command line (no network)', () => {
     expect(r.stdout).toContain('4    not found')
   })
 
+  it('no command prints the help on stderr and exits 2', async () => {
+    const r = await cli([])
+    expect(r.code).toBe(ExitCode.USAGE)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^Usage: anaplan/)
+    expect(r.stderr).not.toContain('(outputHelp)')
+  })
+
   it('an unknown command is a one-line usage error with a suggestion, exit 2', async () => {
     const r = await cli(['workspace'])
     expect(r.code).toBe(ExitCode.USAGE)

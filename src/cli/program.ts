@@ -109,6 +109,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const out = state.ctx?.out ?? fallbackOutput(argv, io)
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return ExitCode.OK
+      // No command given: commander has already printed the help on stderr.
+      if (error.code === 'commander.help') return ExitCode.USAGE
       out.error({
         exitCode: ExitCode.USAGE,
         code: 'usage',
