@@ -512,6 +512,12 @@ describe('transactional API', () => {
     expect(Number(emea.cells[col])).toBe(500 * 40)
     const notArray = await api.post(modulePath, { lineItemName: 'Units' })
     expect(notArray.status).toBe(400)
+    const tooMany = await api.post(
+      modulePath,
+      Array.from({ length: 100_001 }, () => ({ lineItemName: 'Units', value: 1 })),
+    )
+    expect(tooMany.status).toBe(400)
+    expect(tooMany.json.status.message).toMatch(/100000 cells/)
   })
 
   it('versions, current period, model calendar', async () => {

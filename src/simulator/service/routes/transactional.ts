@@ -389,9 +389,17 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
 
   modelRoute(app, 'post', '/modules/:moduleId/data', async (c) => {
     const s = await scope(c, true)
-    const length = Number(c.req.header('Content-Length') ?? '0')
-    if (length > MAX_CELL_WRITE_BYTES) throw new HttpError(400, 'The request is larger than 15 MB.')
-    const body = await readJson(c)
+    const tooLarge = new HttpError(400, 'The request is larger than 15 MB.')
+    if (Number(c.req.header('Content-Length') ?? '0') > MAX_CELL_WRITE_BYTES) throw tooLarge
+    const text = await c.req.text()
+    // Chunked requests carry no Content-Length, so the size is checked again once read.
+    if (Buffer.byteLength(text) > MAX_CELL_WRITE_BYTES) throw tooLarge
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      throw new HttpError(400, 'Malformed JSON request body')
+    }
     if (!Array.isArray(body)) throw new HttpError(400, 'Request body must be a JSON array of cell writes')
     if (body.length === 0) throw new HttpError(400, 'Request body must contain at least one cell write')
     if (body.length > MAX_CELLS_PER_WRITE) {
