@@ -96,6 +96,10 @@ export const INTENT_CATALOG: readonly IntentDefinition[] = [
     description: 'Say hello.',
     parameters: [],
     phrases: [
+      'how are you',
+      'hi, how is it going',
+      'good day to you',
+
       'hi',
       'hello',
       'hey',
@@ -114,6 +118,9 @@ export const INTENT_CATALOG: readonly IntentDefinition[] = [
     description: 'Explain what the bot can do in the connected model.',
     parameters: [],
     phrases: [
+      'what should I ask you',
+      'I am confused',
+
       'help',
       'what can you do',
       'what can I ask you',
@@ -132,6 +139,11 @@ export const INTENT_CATALOG: readonly IntentDefinition[] = [
     description: 'Anything the bot does not understand.',
     parameters: [],
     phrases: [
+      'how tall is Mount Everest',
+      'what day is it today',
+      'who invented the telephone',
+      'translate this into German',
+
       'what is the weather',
       'tell me a joke',
       'order a pizza',
@@ -179,6 +191,9 @@ export const INTENT_CATALOG: readonly IntentDefinition[] = [
     description: 'Connect the conversation to a model, by name or id.',
     parameters: [p('model', 'model', true, { prompt: 'Which model?' }), p('workspace', 'workspace')],
     phrases: [
+      'get me to {model:Sales Forecast}',
+      'take me into {model:Workforce Plan}',
+
       'get connected to {model:Sales Forecast}',
       'connect to {model:Sales Forecast}',
       'open {model:Workforce Plan}',
@@ -269,6 +284,9 @@ export const INTENT_CATALOG: readonly IntentDefinition[] = [
     description: 'List imports, exports, processes and actions (optionally of one type).',
     parameters: [p('actionType', 'actionType')],
     phrases: [
+      'are there any {actionType:processes}',
+      'which {actionType:actions} exist',
+
       'what {actionType:imports} are there',
       'list {actionType:exports}',
       'which {actionType:processes} can I run',
@@ -447,6 +465,10 @@ export const INTENT_CATALOG: readonly IntentDefinition[] = [
     description: 'Yes to a pending confirmation.',
     parameters: [],
     phrases: [
+      'alright',
+      'okey dokey',
+      'fine by me',
+
       'yes',
       'yes please',
       'confirm',
@@ -467,6 +489,10 @@ export const INTENT_CATALOG: readonly IntentDefinition[] = [
     description: 'No to a pending confirmation.',
     parameters: [],
     phrases: [
+      'nah thanks',
+      'no no',
+      'cancel that',
+
       'no',
       'no, cancel',
       'nope',
