@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { botSessionId, catalogIntent, cleanParameters, isAuthorized } from './common.ts'
+
+const req = (headers: Record<string, string>) => new Request('http://x/', { method: 'POST', headers })
+const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`
+
+describe('isAuthorized', () => {
+  const auth = { type: 'basic', username: 'df', password: 'pa:ss-word' } as const
+  it('checks basic auth, including passwords with colons', () => {
+    expect(isAuthorized(req({ authorization: basic('df', 'pa:ss-word') }), auth)).toBe(true)
+    expect(isAuthorized(req({ authorization: basic('df', 'pa:ss-wor') }), auth)).toBe(false)
+    expect(isAuthorized(req({ authorization: basic('DF', 'pa:ss-word') }), auth)).toBe(false)
+    expect(isAuthorized(req({ authorization: 'Bearer abc' }), auth)).toBe(false)
+    expect(isAuthorized(req({}), auth)).toBe(false)
+  })
+  it('checks a shared header, and allows everything when none is configured', () => {
+    const header = { type: 'header', name: 'x-key', value: 'k1-secret' } as const
+    expect(isAuthorized(req({ 'x-key': 'k1-secret' }), header)).toBe(true)
+    expect(isAuthorized(req({ 'x-key': 'k1-secreT' }), header)).toBe(false)
+    expect(isAuthorized(req({}), undefined)).toBe(true)
+  })
+})
+
+describe('mapping helpers', () => {
+  const catalog = new Set(['connect_model', 'greeting', 'read_cell'])
+  it('maps intent names onto the catalog', () => {
+    expect(catalogIntent('connect.model', catalog)).toBe('connect_model')
+    expect(catalogIntent('Read Cell', catalog)).toBe('read_cell')
+    expect(catalogIntent('Default Welcome Intent', catalog)).toBe('greeting')
+    expect(catalogIntent('Default Fallback Intent', catalog)).toBeUndefined()
+    expect(catalogIntent('book_flight', catalog)).toBeUndefined()
+  })
+  it('drops empty Dialogflow parameters', () => {
+    expect(cleanParameters({ a: '', b: [], c: null, d: 'x', e: ['y'], 'd.original': 'X', n: 0 })).toEqual({
+      d: 'x',
+      e: ['y'],
+      n: 0,
+    })
+  })
+  it('makes safe bounded session ids', () => {
+    expect(botSessionId('es', 'projects/p/agent/sessions/a b/c')).toBe('es:c')
+    expect(botSessionId('es', `projects/p/agent/sessions/${'x'.repeat(300)}`)).toHaveLength(128)
+    expect(botSessionId('es', 'projects/p/agent/sessions/ä+1')).toBe('es:__1')
+  })
+})
