@@ -258,3 +258,26 @@ describe('AnaplanClient.request', () => {
     expect(creds.refreshToken).toBe('rt-2')
   })
 })
+
+describe('token store wiring', () => {
+  it('derives a store key from the auth URL and the user, never the password', async () => {
+    const keys: string[] = []
+    const { client, fake } = setup({
+      tokenStore: {
+        get: async (k) => {
+          keys.push(k)
+          return null
+        },
+        set: async (k) => {
+          keys.push(k)
+        },
+        delete: async () => {},
+      },
+    })
+    fake.on('GET', '/2/0/users/me', me)
+    await client.users.me()
+    expect(new Set(keys)).toEqual(new Set(['anaplan-token:https://auth.example.test:analyst@example.com']))
+    await client.close()
+    expect(fake.callsTo('POST', '/token/logout')).toHaveLength(0)
+  })
+})

@@ -2,6 +2,7 @@
  * `AnaplanClient`: options, the one `request()` (auth, timeout, deadline, retries) and the wiring of
  * the resources. Multi-step flows (chunked upload, start-poll-dump) live in the resources, never here.
  */
+import { createHash } from 'node:crypto'
 import type {
   AnaplanCredentials,
   AuthTokenInfo,
@@ -14,7 +15,7 @@ import type {
   WorkspacesApi,
 } from './api.ts'
 import { AuthApi } from './auth/auth-api.ts'
-import { type ClientLogger, noopLogger, TokenManager } from './auth/token-manager.ts'
+import { type ClientLogger, noopLogger, TokenManager, type TokenStore } from './auth/token-manager.ts'
 import { resolveName, TtlCache } from './core/names.ts'
 import { type AttemptOutcome, backoff, parseRetryAfter, shouldRetry } from './core/retry.ts'
 import type { ApiResponse, RequestSpec, Transport } from './core/transport.ts'
@@ -67,6 +68,10 @@ export interface AnaplanClientOptions {
   nameCacheTtlMs?: number
   /** Background token refresh this long before expiry. @default 300000 */
   eagerRefreshMs?: number
+  /** Shares tokens between instances (e.g. Redis); `close()` then forgets instead of logging out. */
+  tokenStore?: TokenStore
+  /** Key in `tokenStore`. @default derived from `authUrl` and the credential identity (never the secret) */
+  tokenStoreKey?: string
   /**
    * Tolerance for clock skew when adopting a task after an ambiguous start: a task created up to this
    * long before our POST began still counts as ours. @default 1000
@@ -193,8 +198,24 @@ export class AnaplanClient implements Transport {
         : {}),
       now: () => this.now(),
       ...(options.eagerRefreshMs !== undefined ? { eagerRefreshMs: options.eagerRefreshMs } : {}),
+      ...(options.tokenStore ? { store: options.tokenStore, storeKey: this.#storeKey(options) } : {}),
       logger: this.#logger,
     })
+  }
+
+  #storeKey(options: AnaplanClientOptions): string {
+    if (options.tokenStoreKey) return options.tokenStoreKey
+    const c = options.credentials
+    if (!c || c.kind === 'token') {
+      throw new ConfigError('tokenStore needs tokenStoreKey when credentials come from a provider')
+    }
+    const identity =
+      c.kind === 'basic'
+        ? c.username.toLowerCase()
+        : c.kind === 'certificate'
+          ? createHash('sha256').update(c.certificate).digest('hex').slice(0, 32)
+          : `oauth:${c.clientId}`
+    return `anaplan-token:${this.#authUrl}:${identity}`
   }
 
   /** The client's clock. */

@@ -18,6 +18,7 @@ export {
   noopLogger,
   TokenManager,
   type TokenManagerOptions,
+  type TokenStore,
 } from './auth/token-manager.ts'
 export { AnaplanClient, type AnaplanClientOptions, type ClientStats } from './client.ts'
 export { closeMatches, levenshtein, normalizeName, resolveName } from './core/names.ts'

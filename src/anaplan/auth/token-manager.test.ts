@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AuthTokenInfo } from '../api.ts'
 import { AuthenticationError, ServerError } from '../errors.ts'
-import { TokenManager } from './token-manager.ts'
+import { TokenManager, type TokenStore } from './token-manager.ts'
 
 const TTL = 35 * 60_000
 
@@ -159,5 +159,75 @@ describe('TokenManager', () => {
     expect(m2.stats.authenticate).toBe(1)
     await settle()
     void manager
+  })
+})
+
+describe('TokenManager with a shared TokenStore', () => {
+  function memoryStore() {
+    const map = new Map<string, { value: string; expiresAt: number }>()
+    const store: TokenStore = {
+      get: async (k) => map.get(k) ?? null,
+      set: async (k, v) => {
+        map.set(k, v)
+      },
+      delete: async (k) => {
+        map.delete(k)
+      },
+    }
+    return { store, map }
+  }
+
+  it('a second instance adopts the stored token instead of authenticating; close forgets without revoking', async () => {
+    let t = 1_000_000
+    const now = () => t
+    const { store, map } = memoryStore()
+    let auths = 0
+    const logouts: string[] = []
+    const make = () =>
+      new TokenManager({
+        now,
+        store,
+        storeKey: 'k',
+        authenticate: async () => {
+          auths++
+          return { tokenId: '', tokenValue: `shared-${auths}`, expiresAt: now() + TTL, refreshTokenId: '' }
+        },
+        logout: async (v) => {
+          logouts.push(v)
+        },
+      })
+    const a = make()
+    const b = make()
+    expect(await a.getToken()).toBe('shared-1')
+    expect(await b.getToken()).toBe('shared-1')
+    expect(auths).toBe(1)
+    await a.logout()
+    expect(logouts).toEqual([])
+    expect(map.get('k')?.value).toBe('shared-1')
+    // A 401 on the shared token drops it from the store, so nobody adopts it again.
+    b.invalidate('shared-1')
+    await new Promise((r) => setImmediate(r))
+    expect(map.has('k')).toBe(false)
+    t += 1000
+    expect(await a.getToken()).toBe('shared-2')
+    expect(map.get('k')?.value).toBe('shared-2')
+  })
+
+  it('ignores a stored token inside the safety margin', async () => {
+    const t = 1_000_000
+    const { store, map } = memoryStore()
+    map.set('k', { value: 'almost-dead', expiresAt: t + 5_000 })
+    const m = new TokenManager({
+      now: () => t,
+      store,
+      storeKey: 'k',
+      authenticate: async () => ({
+        tokenId: '',
+        tokenValue: 'fresh',
+        expiresAt: t + TTL,
+        refreshTokenId: '',
+      }),
+    })
+    expect(await m.getToken()).toBe('fresh')
   })
 })

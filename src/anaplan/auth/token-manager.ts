@@ -19,7 +19,21 @@ export interface ClientLogger {
 
 export const noopLogger: ClientLogger = { debug() {}, info() {}, warn() {}, error() {} }
 
+/**
+ * Where tokens are shared between instances (e.g. Redis for several function instances). Values are
+ * live tokens: implementations must keep them out of logs and expire them at `expiresAt`.
+ */
+export interface TokenStore {
+  get(key: string): Promise<{ value: string; expiresAt: number } | null>
+  set(key: string, token: { value: string; expiresAt: number }): Promise<void>
+  delete(key: string): Promise<void>
+}
+
 export interface TokenManagerOptions {
+  /** Shared token cache; the manager still keeps its own copy. @default none (per process) */
+  store?: TokenStore
+  /** Key of this credential in `store` (never the secret itself). */
+  storeKey?: string
   /** Obtains a new token (basic, certificate, OAuth refresh grant...). */
   authenticate: () => Promise<AuthTokenInfo>
   /** Extends a token (`POST /token/refresh`); absent means "authenticate again". */
@@ -61,7 +75,7 @@ export class TokenManager {
   /** A token valid for at least the safety margin. */
   async getToken(): Promise<string> {
     const t = this.#token
-    if (!t) return this.#singleFlight()
+    if (!t) return this.#singleFlight(true)
     const now = this.#now()
     const lifetime = Math.max(0, t.expiresAt - t.obtainedAt)
     const safety = Math.min(this.#opts.safetyMs ?? 30_000, lifetime * 0.1)
@@ -91,14 +105,33 @@ export class TokenManager {
     this.#generation++
     this.#token = null
     this.#inflight = null
+    this.#storeDelete(rejected)
   }
 
-  /** Revokes the held token (if this manager owns it) and forgets it. Never throws. */
+  #storeDelete(value: string | undefined): void {
+    const { store, storeKey } = this.#opts
+    if (!store || !storeKey) return
+    // Only drop the shared entry if it still holds the token we know to be dead.
+    store
+      .get(storeKey)
+      .then((shared) =>
+        shared && (value === undefined || shared.value === value) ? store.delete(storeKey) : undefined,
+      )
+      .catch((error: unknown) =>
+        (this.#opts.logger ?? noopLogger).warn({ err: errorName(error) }, 'token store delete failed'),
+      )
+  }
+
+  /**
+   * Revokes the held token (if this manager owns it) and forgets it. Never throws. With a shared
+   * `store` the token is only forgotten: other instances are still using it.
+   */
   async logout(): Promise<void> {
     const t = this.#token
     this.#generation++
     this.#token = null
     this.#inflight = null
+    if (this.#opts.store) return
     if (!t || !this.#opts.logout || t.expiresAt <= this.#now()) return
     try {
       this.stats.logout++
@@ -108,14 +141,31 @@ export class TokenManager {
     }
   }
 
-  #singleFlight(): Promise<string> {
+  #singleFlight(fromStore = false): Promise<string> {
     if (this.#inflight !== null) return this.#inflight
     const gen = this.#generation
-    const p: Promise<string> = this.#renew(gen).finally(() => {
+    const p: Promise<string> = (fromStore ? this.#fromStore(gen) : this.#renew(gen)).finally(() => {
       if (this.#inflight === p) this.#inflight = null
     })
     this.#inflight = p
     return p
+  }
+
+  /** Adopts a token another instance stored, if it has more than a safety margin left. */
+  async #fromStore(gen: number): Promise<string> {
+    const { store, storeKey } = this.#opts
+    if (store && storeKey) {
+      try {
+        const shared = await store.get(storeKey)
+        if (shared && shared.expiresAt - this.#now() > (this.#opts.safetyMs ?? 30_000)) {
+          if (gen === this.#generation) this.#token = { ...shared, obtainedAt: this.#now() }
+          return shared.value
+        }
+      } catch (error) {
+        ;(this.#opts.logger ?? noopLogger).warn({ err: errorName(error) }, 'token store read failed')
+      }
+    }
+    return this.#renew(gen)
   }
 
   async #renew(gen: number): Promise<string> {
@@ -138,6 +188,14 @@ export class TokenManager {
     }
     if (gen === this.#generation) {
       this.#token = { value: info.tokenValue, expiresAt: info.expiresAt, obtainedAt: this.#now() }
+      const { store, storeKey } = this.#opts
+      if (store && storeKey) {
+        await store
+          .set(storeKey, { value: info.tokenValue, expiresAt: info.expiresAt })
+          .catch((error: unknown) =>
+            (this.#opts.logger ?? noopLogger).warn({ err: errorName(error) }, 'token store write failed'),
+          )
+      }
     }
     return info.tokenValue
   }
