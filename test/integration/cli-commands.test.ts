@@ -644,6 +644,40 @@ describe('anaplan with long tasks: cancel and Ctrl-C', () => {
     expect(tasks.stdout).toMatch(new RegExp(`${taskId}\\s+CANCELLED`))
   })
 
+  it('Ctrl-C still exits 130 when the cancel fails, and says the task may still run', async () => {
+    await fetch(`${slow.url}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        method: 'DELETE',
+        path: '/2/0/workspaces/*/models/*/imports/*/tasks/*',
+        status: 404,
+        count: 1,
+      }),
+    })
+    const io = memoryIo({ env: { ...env, ...slowEnv } })
+    const before = (await stats(slow)).mutations.taskStarts
+    const running = runCli(['run', 'import', 'Load Products', '--poll-interval', '0.05'], io)
+    for (let i = 0; i < 200 && (await stats(slow)).mutations.taskStarts === before; i++) {
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    io.interrupt()
+    expect(await running).toBe(130)
+    expect(io.stderrText()).toMatch(
+      /anaplan: interrupted; could not cancel import "Load Products" task \w+, it may still be running/,
+    )
+    await fetch(`${slow.url}/__sim/faults`, { method: 'DELETE' })
+    // Leave the slow model idle for the next tests.
+    const tasks = JSON.parse(
+      (await cli(['tasks', 'import', 'Load Products', '--json'], { env: slowEnv })).stdout,
+    ) as {
+      taskId: string
+    }[]
+    expect(
+      (await cli(['cancel', 'import', 'Load Products', tasks.at(-1)!.taskId], { env: slowEnv })).code,
+    ).toBe(0)
+  })
+
   it('--max-wait stops waiting with exit 5 and leaves the task running', async () => {
     const r = await cli(
       ['run', 'export', 'Expenses Export', '--max-wait', '0.3', '--poll-interval', '0.05', '--json'],

@@ -281,7 +281,18 @@ async function interrupted(
   taskId: string,
 ): Promise<never> {
   ctx.out.note(`Interrupted: cancelling ${type} "${action.name}" task ${taskId}...`)
-  const final = await cancelAndWait(ctx, scope, type, action, taskId)
+  let final: Task
+  try {
+    final = await cancelAndWait(ctx, scope, type, action, taskId)
+  } catch (error) {
+    // Still an interruption (130), but say plainly that the task may be running on.
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new CliError(
+      `interrupted; could not cancel ${type} "${action.name}" task ${taskId}, it may still be running (${reason})`,
+      ExitCode.INTERRUPTED,
+      'interrupted',
+    )
+  }
   const how =
     final.taskState === 'CANCELLED'
       ? 'was cancelled'
