@@ -106,6 +106,24 @@ describe('long tasks', () => {
     expect(h.audit.entries.at(-1)).toMatchObject({ action: 'run_action', result: 'ok' })
   })
 
+  it('does not queue a follow-up that a listener delivered itself', async () => {
+    h = await startHarness({ policy: POLICY, taskMs: 600, replyBudgetMs: 200 })
+    const pushed: string[] = []
+    h.bot.subscribe((n) => {
+      pushed.push(n.sessionId)
+      return true
+    })
+    const s = 'long-push'
+    await h.chat(s, 'connect to Sales Forecast', 'planner-ann')
+    await h.chat(s, 'run Load Actuals', 'planner-ann')
+    expect(textOf(await h.chat(s, 'yes', 'planner-ann'))).toContain('Started Load Actuals')
+    await eventually(() => pushed.includes(s))
+    const harness = h
+    await eventually(() => harness.audit.entries.some((e) => e.action === 'run_action' && e.result === 'ok'))
+    expect(await h.bot.drainPending(s)).toEqual([])
+    expect(textOf(await h.chat(s, 'who am i', 'planner-ann'))).not.toContain('Load Actuals finished')
+  })
+
   it('cancels the running task on "stop it"', async () => {
     h = await startHarness({ policy: POLICY, taskMs: 5000, replyBudgetMs: 200 })
     const s = 'long-2'

@@ -138,7 +138,7 @@ class ConversationBot implements Bot {
   readonly #downloads: DownloadStore
   readonly #logger: Logger
   readonly #metadata: MetadataCache
-  readonly #listeners = new Set<(n: Notification) => void | Promise<void>>()
+  readonly #listeners = new Set<(n: Notification) => void | boolean | Promise<void | boolean>>()
   readonly #locks = new Map<string, Promise<void>>()
   readonly #background = new Set<Promise<void>>()
   readonly #abort = new AbortController()
@@ -191,7 +191,7 @@ class ConversationBot implements Bot {
     return { intent: r.intent, parameters: r.parameters }
   }
 
-  subscribe(listener: (n: Notification) => void | Promise<void>): () => void {
+  subscribe(listener: (n: Notification) => void | boolean | Promise<void | boolean>): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
   }
@@ -289,19 +289,21 @@ class ConversationBot implements Bot {
     messages: Message[],
     update?: (s: SessionState) => void,
   ): Promise<void> {
-    await this.#withLock(sessionId, () =>
-      this.#update(sessionId, (s) => {
-        update?.(s)
-        s.outbox.push(...messages)
-      }),
-    )
+    let delivered = false
     for (const l of this.#listeners) {
       try {
-        await l({ sessionId, identity, messages })
+        if ((await l({ sessionId, identity, messages })) === true) delivered = true
       } catch (e) {
         this.#logger.warn({ err: e }, 'notification listener failed')
       }
     }
+    // Messages no listener delivered wait in the outbox, so a pull channel (Dialogflow) still gets them.
+    await this.#withLock(sessionId, () =>
+      this.#update(sessionId, (s) => {
+        update?.(s)
+        if (!delivered) s.outbox.push(...messages)
+      }),
+    )
   }
 
   async #processLocked(turn: Turn): Promise<BotReply> {

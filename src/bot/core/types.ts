@@ -75,8 +75,12 @@ export interface Notification {
 export interface Bot {
   process(turn: Turn): Promise<BotReply>
   understand(text: string, sessionId?: string): Promise<Understanding>
-  /** Registers a listener for follow-up messages; returns an unsubscribe function. */
-  subscribe(listener: (n: Notification) => void | Promise<void>): () => void
+  /**
+   * Registers a listener for follow-up messages; returns an unsubscribe function. A listener that
+   * delivered the messages itself (a live web page, a Slack post) returns `true`; when none does,
+   * the messages are queued in the session's outbox for `drainPending` and the next reply.
+   */
+  subscribe(listener: (n: Notification) => void | boolean | Promise<void | boolean>): () => void
   /**
    * Messages queued for a session that no push channel delivered (Dialogflow users get them on
    * their next turn); reading drains them.
