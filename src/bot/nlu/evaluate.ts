@@ -57,7 +57,8 @@ export async function evaluate(set: LabelledUtterance[] = loadLabelled()): Promi
   let paramCorrect = 0
   for (const u of set) {
     const r = await nlu.understand(u.t)
-    const slot = (perIntent[u.i] ??= { total: 0, correct: 0, accuracy: 0 })
+    const slot = perIntent[u.i] ?? { total: 0, correct: 0, accuracy: 0 }
+    perIntent[u.i] = slot
     slot.total++
     const ok = r.intent.name === u.i
     if (ok) {
