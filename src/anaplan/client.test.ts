@@ -59,6 +59,18 @@ describe('AnaplanClient.request', () => {
     expect(client.stats).toMatchObject({ requests: 3, retries: 0, authenticate: 1 })
   })
 
+  it('10,000 calls within one token lifetime authenticate once', async () => {
+    const { client, fake, clock } = setup()
+    fake.on('GET', '/2/0/users/me', me)
+    for (let i = 0; i < 100; i++) {
+      await Promise.all(Array.from({ length: 100 }, () => client.users.me()))
+      clock.advance(10_000) // 1,000 s in all: inside 35 minutes minus the eager window
+    }
+    expect(fake.callsTo('GET', '/2/0/users/me')).toHaveLength(10_000)
+    expect(fake.callsTo('POST', '/token/authenticate')).toHaveLength(1)
+    expect(fake.callsTo('POST', '/token/refresh')).toHaveLength(0)
+  })
+
   it('on 401 invalidates the token, re-authenticates and replays once', async () => {
     const { client, fake } = setup()
     fake.on('GET', '/2/0/users/me', (_req, n) =>
