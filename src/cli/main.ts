@@ -12,6 +12,12 @@ process.on('SIGINT', () => {
   controller.abort()
 })
 
+// `anaplan download X | head`: the reader has all it wanted; stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0)
+  throw error
+})
+
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -139,6 +139,19 @@ describe('anaplan binary', () => {
     expect((await readFile(out)).equals(io.stdoutBytes())).toBe(true)
   })
 
+  it('a download piped into a reader that stops early ends quietly', async () => {
+    const e = env(sim, analyst)
+    const big = join(dir, 'big.csv')
+    await writeFile(big, 'x'.repeat(1_000_000).concat('\n').repeat(4))
+    const io = memoryIo({ env: { ...(e as Record<string, string>) } })
+    expect(await runCli(['upload', 'products.csv', big], io)).toBe(0)
+    const dl = start(['download', 'products.csv'], e)
+    dl.child.stdout.once('data', () => dl.child.stdout.destroy())
+    const r = await dl.done
+    expect(r.stderr).not.toContain('EPIPE')
+    expect(r.code).toBe(0)
+  })
+
   it('SIGINT during a run cancels the task on the server and exits 130', async () => {
     const e = env(slow, analyst)
     const run = start(['run', 'import', 'Load Actuals', '--poll-interval', '0.05'], e)
