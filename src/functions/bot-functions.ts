@@ -29,9 +29,9 @@ import type { Env } from './common/config.ts'
 import { createFunctionApp, type FunctionApp } from './common/function-app.ts'
 import { FunctionError } from './common/http-error.ts'
 import type { FunctionRuntime } from './common/runtime.ts'
+import type { BotFunctionName } from './registry.ts'
 
-export const BOT_FUNCTIONS = ['dialogflowWebhook', 'dialogflowCxWebhook', 'slackEvents'] as const
-export type BotFunctionName = (typeof BOT_FUNCTIONS)[number]
+export type { BotFunctionName } from './registry.ts'
 
 export interface BotFunctionOptions {
   /** @default process.env */

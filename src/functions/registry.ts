@@ -4,7 +4,6 @@
  * every platform.
  */
 import { ANAPLAN_DATA, createDataFunction } from './anaplan-data.ts'
-import { BOT_FUNCTIONS, type BotFunctionName, createBotFunction } from './bot-functions.ts'
 import { credentialsLoaderFromEnv, type SecretDeps } from './common/credentials.ts'
 import type { FunctionApp } from './common/function-app.ts'
 import { FunctionRuntime, type FunctionRuntimeOptions } from './common/runtime.ts'
@@ -29,15 +28,25 @@ export function createAnaplanFunction(name: AnaplanFunctionName, runtime: Functi
   return FACTORIES[name](runtime)
 }
 
+/** The bot's channels as functions (`bot-functions.ts`). */
+export const BOT_FUNCTIONS = ['dialogflowWebhook', 'dialogflowCxWebhook', 'slackEvents'] as const
+export type BotFunctionName = (typeof BOT_FUNCTIONS)[number]
+
 /** Every deployable function: the three Anaplan functions and the three bot channels. */
 export const ALL_FUNCTIONS = [...ANAPLAN_FUNCTIONS, ...BOT_FUNCTIONS] as const
 export type FunctionName = AnaplanFunctionName | BotFunctionName
 
-/** Builds any function's app around `runtime` (bot functions read their channel settings from `process.env`). */
-export function createFunction(name: FunctionName, runtime: FunctionRuntime): FunctionApp {
-  return (BOT_FUNCTIONS as readonly string[]).includes(name)
-    ? createBotFunction(name as BotFunctionName, runtime)
-    : createAnaplanFunction(name as AnaplanFunctionName, runtime)
+/**
+ * Builds any function's app around `runtime` (bot functions read their channel settings from
+ * `process.env`). The bot's modules (NLU, Slack) are imported only when a bot function is built,
+ * so the Anaplan functions do not load them at cold start.
+ */
+export async function createFunction(name: FunctionName, runtime: FunctionRuntime): Promise<FunctionApp> {
+  if ((BOT_FUNCTIONS as readonly string[]).includes(name)) {
+    const { createBotFunction } = await import('./bot-functions.ts')
+    return createBotFunction(name as BotFunctionName, runtime)
+  }
+  return createAnaplanFunction(name as AnaplanFunctionName, runtime)
 }
 
 export interface RuntimeFromEnvOptions extends Omit<FunctionRuntimeOptions, 'env' | 'credentials'> {
@@ -66,10 +75,20 @@ export function instanceRuntimeFromEnv(): FunctionRuntime {
  * Wraps a factory so the app is built on the first request. Registration then costs nothing at
  * cold start, and an instance builds only the function it actually serves.
  */
-export function lazyHandler(factory: () => { fetch: FetchHandler }): FetchHandler {
-  let app: { fetch: FetchHandler } | undefined
-  return (request, env) => {
-    app ??= factory()
-    return app.fetch(request, env)
+export function lazyHandler(factory: () => FetchApp | Promise<FetchApp>): FetchHandler {
+  let app: Promise<FetchApp> | undefined
+  return async (request, env) => {
+    if (!app) {
+      const p = Promise.resolve().then(factory)
+      app = p
+      p.catch(() => {
+        if (app === p) app = undefined
+      })
+    }
+    return (await app).fetch(request, env)
   }
+}
+
+interface FetchApp {
+  fetch: FetchHandler
 }

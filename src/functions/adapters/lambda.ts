@@ -16,12 +16,20 @@ type Handler = ReturnType<typeof handle>
 
 /** A Lambda handler for an app built on first invocation (cheap cold start, one app per instance). */
 export function lambdaHandler(
-  factory: () => FunctionApp,
+  factory: () => FunctionApp | Promise<FunctionApp>,
 ): (event: LambdaEvent, context?: LambdaContext) => ReturnType<Handler> {
-  let h: Handler | undefined
-  return (event, context) => {
-    h ??= handle(factory())
-    return h(event, context)
+  let h: Promise<Handler> | undefined
+  return async (event, context) => {
+    if (!h) {
+      const p = Promise.resolve()
+        .then(factory)
+        .then((app) => handle(app))
+      h = p
+      p.catch(() => {
+        if (h === p) h = undefined
+      })
+    }
+    return (await h)(event, context)
   }
 }
 
