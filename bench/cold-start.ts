@@ -6,9 +6,10 @@
  *   npx tsx bench/cold-start.ts [--runs 5] [--target dialogflowWebhook] [--from dist|src] [--json]
  *
  * `--from dist` (default when `dist/functions/index.js` exists) loads the compiled build, as Cloud
- * Run does; `--from src` runs the TypeScript through tsx. The function answers a Dialogflow ES
- * "Default Welcome Intent" request, so the time includes building the bot (NLU training) and, for
- * intents that need it, the first Anaplan authentication against an in-process simulator.
+ * Run does; `--from src` runs the TypeScript through tsx. `dialogflowWebhook` answers a Dialogflow
+ * ES "Default Welcome Intent" request (the time includes building the bot and its NLU);
+ * `getAnaplanAuthToken` answers a token (including the first authentication against an in-process
+ * simulator); any other target answers `GET /healthz`.
  */
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -182,7 +183,9 @@ export async function measureColdStart(options: ColdStartOptions = {}): Promise<
                   headers: { 'content-type': 'application/json', authorization: auth },
                   body: welcome,
                 })
-              : fetch(`http://127.0.0.1:${port}/healthz`),
+              : target === 'getAnaplanAuthToken'
+                ? fetch(`http://127.0.0.1:${port}/`)
+                : fetch(`http://127.0.0.1:${port}/healthz`),
           timeoutMs,
         }),
       )
