@@ -11,7 +11,7 @@ import type { Bot, BotReply, Message, Notification, Turn } from '../../src/bot/c
 export class ScriptedBot implements Bot {
   readonly turns: Turn[] = []
   readonly pending = new Map<string, Message[]>()
-  readonly #listeners = new Set<(n: Notification) => void | Promise<void>>()
+  readonly #listeners = new Set<(n: Notification) => void | boolean | Promise<void | boolean>>()
   /** Extra time `process` takes, for deadline tests. */
   delayMs = 0
 
@@ -79,13 +79,16 @@ export class ScriptedBot implements Bot {
     return { intent: { name: text.split(' ')[0] ?? 'fallback', confidence: 0.8 }, parameters: { text } }
   }
 
-  subscribe(listener: (n: Notification) => void | Promise<void>): () => void {
+  subscribe(listener: (n: Notification) => void | boolean | Promise<void | boolean>): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
   }
 
-  async notify(n: Notification): Promise<void> {
-    for (const l of this.#listeners) await l(n)
+  /** Like the core: returns whether any listener delivered the messages itself. */
+  async notify(n: Notification): Promise<boolean> {
+    let delivered = false
+    for (const l of this.#listeners) if ((await l(n)) === true) delivered = true
+    return delivered
   }
 
   async drainPending(sessionId: string): Promise<Message[]> {

@@ -215,16 +215,19 @@ describe('GET /api/events (Server-Sent Events)', () => {
     expect(first).toContain('event: ready')
     expect(first).toContain('event: messages')
 
-    await bot.notify({
+    const toOther = await bot.notify({
       sessionId: 'other-session',
       identity: { channel: 'web', userId: 'x' },
       messages: [{ type: 'text', text: 'not for you' }],
     })
-    await bot.notify({
+    const toPage = await bot.notify({
       sessionId: 'web-sse',
       identity: { channel: 'web', userId: 'x' },
       messages: [{ type: 'text', text: 'Load Actuals finished' }],
     })
+    // Delivered to the open page (so the core does not queue it); nobody listens to the other session.
+    expect(toPage).toBe(true)
+    expect(toOther).toBe(false)
     const next = await readUntil(reader, 'Load Actuals finished')
     expect(next).toContain('"type":"text","text":"Load Actuals finished"')
     expect(next).not.toContain('not for you')

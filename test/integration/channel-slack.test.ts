@@ -293,7 +293,7 @@ describe('Slack events', () => {
 
   it('posts follow-ups for Slack sessions (a long task finished)', async () => {
     const { bot } = setup()
-    await bot.notify({
+    const delivered = await bot.notify({
       sessionId: 'slack:T1:C7:U42',
       identity: { channel: 'slack', userId: 'U42', teamId: 'T1' },
       messages: [{ type: 'text', text: "Load Actuals failed: row 12: 'Widgetz' is not a Product" }],
@@ -304,6 +304,7 @@ describe('Slack events', () => {
       messages: [{ type: 'text', text: 'not slack' }],
     })
     const posts = await api.waitForPosts(1)
+    expect(delivered).toBe(true)
     expect(posts).toHaveLength(1)
     expect(posts[0]?.args).toMatchObject({
       channel: 'C7',

@@ -63,6 +63,14 @@ describe('users, workspaces, models', () => {
     expect((await viewer.get(`/workspaces/${ids.workspaceId}`)).status).toBe(404)
   })
 
+  it('GET /workspaces/{ws}/admins and /visitors', async () => {
+    const admins = await check('GET', `/workspaces/${ids.workspaceId}/admins`)
+    expect(admins.json.admins.map((u: { email: string }) => u.email)).toEqual(['analyst@example.com'])
+    const visitors = await check('GET', `/workspaces/${ids.workspaceId}/visitors`)
+    expect(visitors.json.visitors.map((u: { email: string }) => u.email)).toEqual(['viewer@example.com'])
+    expect((await viewer.get(`/workspaces/${ids.workspaceId}/admins`)).status).toBe(404)
+  })
+
   it('GET /models, /workspaces/{ws}/models, /models/{m}; strict sort validation', async () => {
     const all = await check('GET', '/models?modelDetails=true')
     expect(all.json.models.map((m: { name: string }) => m.name).sort()).toEqual([
@@ -285,6 +293,19 @@ describe('tasks', () => {
     expect(
       (await api.get(`${ids.m}/imports/${ids.loadActuals.id}/tasks/${second.json.task.taskId}`)).status,
     ).toBe(404)
+  })
+
+  it('passes mappingParameters to the import', async () => {
+    const base = `${ids.m}/imports/${ids.loadActuals.id}/tasks`
+    const started = await api.post(base, {
+      localeName: 'en_US',
+      mappingParameters: [{ entityType: 'Planet', entityName: 'Mars' }],
+    })
+    const task = await waitTask(api, `${base}/${started.json.task.taskId}`)
+    // The engine saw the parameter: an unknown dimension fails the import as a whole.
+    expect(task.result.successful).toBe(false)
+    expect(task.currentStep).toBe('Failed.')
+    expect(JSON.stringify(task.result.details)).toContain('Planet')
   })
 
   it('runs a process with nestedResults and a delete action', async () => {
@@ -518,6 +539,32 @@ describe('transactional API', () => {
     )
     expect(tooMany.status).toBe(400)
     expect(tooMany.json.status.message).toMatch(/100000 cells/)
+  })
+
+  it('PUT currentPeriod by body or query, with Anaplan-style 400s', async () => {
+    const byBody = await check('PUT', `/models/${ids.salesId}/currentPeriod`, {
+      body: { date: '2026-03-15' },
+    })
+    expect(byBody.json.currentPeriod.periodText).toBe('Mar 26')
+    const byQuery = await api.call('PUT', `${ids.m}/currentPeriod?date=2026-06-30`)
+    expect(byQuery.json.currentPeriod.periodText).toBe('Jun 26')
+    const both = await api.call('PUT', `${ids.m}/currentPeriod?date=2026-06-30`, {
+      body: { date: '2026-06-30' },
+    })
+    expect(both.json.status.message).toBe('use query parameter or body to set date, not both')
+    const bad = await api.put(`${ids.m}/currentPeriod`, { date: '30/06/2026' })
+    expect(bad.json.status.message).toBe(
+      "Invalid ISO date format '30/06/2026'. Date should match format YYYY-MM-DD",
+    )
+    expect((await viewer.put(`${ids.m}/currentPeriod`, { date: '2026-06-30' })).status).toBe(403)
+  })
+
+  it('view data CSV layouts chosen by exportType with moduleId', async () => {
+    const base = `/models/${ids.salesId}/views/${ids.revenueByRegion.id}/data`
+    const tabular = await api.get(`${base}?exportType=TABULAR_MULTI_COLUMN&moduleId=${ids.revenueModule.id}`)
+    expect(tabular.status).toBe(200)
+    expect(tabular.text.split('\n')[0]).toMatch(/^Products,Versions,Regions,/)
+    expect((await api.get(`${base}?exportType=NOPE&moduleId=${ids.revenueModule.id}`)).status).toBe(400)
   })
 
   it('versions, current period, model calendar', async () => {

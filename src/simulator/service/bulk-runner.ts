@@ -79,7 +79,11 @@ export function createExecutor(world: World): TaskExecutor {
           `The data source file '${source?.name ?? def.importDataSourceId}' has no content; upload it first.`,
         )
       }
-      const outcome = await engine.runImport(objectId, content)
+      const outcome = await engine.runImport(
+        objectId,
+        content,
+        task.mappingParameters ? { mappingParameters: task.mappingParameters } : {},
+      )
       const dumpKey = world.dumpKey(engine.info.id, task.userId, objectId)
       if (outcome.dump) world.dumps.set(dumpKey, { taskId: task.taskId, content: outcome.dump })
       else if (outcome.successful) world.dumps.delete(dumpKey)

@@ -31,6 +31,8 @@ export interface TaskRecord {
   userEmail: string
   creationTime: number
   state: TaskState
+  /** The task body's runtime mapping parameters, passed to imports. */
+  mappingParameters?: { entityType: string; entityName: string }[]
   /** Number of actions the task runs (processes: one per contained action). */
   steps: number
   stepsDone: number

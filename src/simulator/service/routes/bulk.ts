@@ -183,7 +183,9 @@ function taskJson(task: TaskRecord, now: number, taskMs: number): Record<string,
   return json
 }
 
-function parseTaskBody(body: unknown): void {
+type MappingParameters = { entityType: string; entityName: string }[]
+
+function parseTaskBody(body: unknown): MappingParameters | undefined {
   if (!isRecord(body)) throw new HttpError(400, 'Request body must be a JSON object')
   const { localeName, mappingParameters } = body
   if (typeof localeName !== 'string' || localeName.trim() === '') {
@@ -198,7 +200,9 @@ function parseTaskBody(body: unknown): void {
     ) {
       throw new HttpError(400, "'mappingParameters' must be an array of {entityType, entityName}")
     }
+    return mappingParameters.map((p) => ({ entityType: p.entityType, entityName: p.entityName }))
   }
+  return undefined
 }
 
 /** The definition a task path names, or 404. */
@@ -394,8 +398,9 @@ export function registerBulkRoutes(app: SimApp, state: SimState): void {
     modelRoute(app, 'post', `/${kind}/:${idParam}/tasks`, async (c) => {
       const s = await modelScope(state, c, { ...exempt, write: true })
       const def = actionDef(s, kind, param(c, idParam))
-      parseTaskBody(await readJson(c))
+      const mappingParameters = parseTaskBody(await readJson(c))
       const task = s.world.tasks.start({
+        ...(mappingParameters ? { mappingParameters } : {}),
         kind,
         objectId: def.id,
         objectName: def.name,

@@ -55,6 +55,7 @@ function modelJson(
 }
 
 function isWorkspaceAdmin(world: World, user: SimUser, workspaceId: string): boolean {
+  if (user.adminWorkspaces) return user.adminWorkspaces.includes(workspaceId)
   return world.tenant.models.some((m) => m.info.workspaceId === workspaceId && roleOf(user, m) === 'admin')
 }
 
@@ -141,6 +142,19 @@ export function registerTenantRoutes(app: SimApp, state: SimState): void {
     if (!ws || !isWorkspaceAdmin(world, c.get('user'), ws.id)) throw new HttpError(404)
     return envelope(c, schemaUrl(c, 'workspace'), { workspace: workspaceJson(c, ws) })
   })
+
+  // Workspace members: administrators, and the other members ("visitors" in Anaplan's terms).
+  const members = (c: SimContext, admins: boolean): Response => {
+    const world = c.get('world')
+    const ws = world.tenant.workspaces.find((w) => w.id === param(c, 'workspaceId'))
+    if (!ws || !isWorkspaceAdmin(world, c.get('user'), ws.id)) throw new HttpError(404)
+    const list = world.tenant.users
+      .filter((u) => u.workspaces.includes(ws.id) && isWorkspaceAdmin(world, u, ws.id) === admins)
+      .map(userJson)
+    return pagedEnvelope(c, schemaUrl(c, 'user'), admins ? 'admins' : 'visitors', list)
+  }
+  app.get('/2/0/workspaces/:workspaceId/admins', (c) => members(c, true))
+  app.get('/2/0/workspaces/:workspaceId/visitors', (c) => members(c, false))
 
   const listModels = (c: SimContext, workspaceId?: string): Response => {
     const world = c.get('world')

@@ -3,7 +3,7 @@
  * lists and list items, cell writes, versions, current period and calendar, view read requests.
  * The engine does the model work; this layer does envelopes, validation, limits and roles.
  */
-import type { LineItemMeta, ViewMeta } from '../../engine/contract.ts'
+import type { LineItemMeta } from '../../engine/contract.ts'
 import { type ModelScope, modelRoute, modelScope, param, type SimApp, type SimContext } from '../context.ts'
 import { csvLine } from '../csv.ts'
 import { envelope, HttpError, isRecord, pagedEnvelope, readJson, schemaUrl } from '../http.ts'
@@ -18,6 +18,8 @@ export const MAX_CELL_WRITE_BYTES = 15 * 1024 * 1024
 /** Largest list a plain list-items GET returns; larger lists need read requests. */
 export const MAX_LIST_ITEMS_READ = 1_000_000
 
+const TIME_ID = '20000000003'
+const VERSIONS_ID = '20000000020'
 const READ_EXPORT_TYPES = [
   'TABULAR_MULTI_COLUMN',
   'TABULAR_SINGLE_COLUMN',
@@ -45,26 +47,29 @@ function lineItemJson(li: LineItemMeta, includeAll: boolean): Record<string, unk
   }
   if (li.code) base.code = li.code
   if (!includeAll) return base
-  const timed = li.appliesTo.some((d) => d.id === '20000000003')
-  return {
+  const timed = li.appliesTo.some((d) => d.id === TIME_ID)
+  const full: Record<string, unknown> = {
     ...base,
     isSummary: li.isSummary,
     startOfSection: false,
     broughtForward: false,
     useSwitchover: false,
     breakback: false,
-    appliesTo: li.appliesTo.filter((d) => d.id !== '20000000003' && d.id !== '20000000020'),
+    appliesTo: li.appliesTo.filter((d) => d.id !== TIME_ID && d.id !== VERSIONS_ID),
     formula: li.formula ?? '',
     format: li.format,
-    formatMetadata: { dataType: dataType(li.format) },
-    summary: li.format === 'NUMBER' ? 'Sum' : 'None',
+    formatMetadata: li.formatMetadata ?? { dataType: dataType(li.format) },
+    summary: li.summary ?? (li.format === 'NUMBER' ? 'Sum' : 'None'),
     timeScale: timed ? 'Month' : 'Not Applicable',
     timeRange: 'Model Calendar',
     formulaScope: '',
     style: 'Normal',
     code: li.code ?? '',
-    notes: '',
+    notes: li.notes ?? '',
   }
+  if (li.timeSummary) full.timeSummary = li.timeSummary
+  if (li.referencedBy && li.referencedBy.length > 0) full.referencedBy = li.referencedBy
+  return full
 }
 
 function parsePages(c: SimContext): Record<string, string> {
@@ -106,66 +111,16 @@ function withoutEmptyFailures<T extends { failures: unknown[] }>(
   return rest
 }
 
-/** Every combination of page items of a view, capped. */
-function pageCombinations(
-  scope: ModelScope,
-  viewId: string,
-  meta: ViewMeta,
-  cap: number,
-): { ids: Record<string, string>; names: string[] }[] {
-  let combos: { ids: Record<string, string>; names: string[] }[] = [{ ids: {}, names: [] }]
-  for (const dim of meta.pages) {
-    const items = scope.engine.viewDimensionItems(viewId, dim.id)
-    const next: typeof combos = []
-    for (const combo of combos) {
-      for (const item of items) {
-        next.push({ ids: { ...combo.ids, [dim.id]: item.id }, names: [...combo.names, item.name] })
-        if (next.length > cap) throw new HttpError(400, 'The view has too many pages to read')
-      }
-    }
-    combos = next
-  }
-  return combos
-}
-
-/** Builds a read request's CSV pages from the engine's grids. */
+/** Builds a read request's CSV pages: the engine's layout, split into pages of `pageRows` rows. */
 function buildReadPages(scope: ModelScope, viewId: string, exportType: string, pageRows: number): string[] {
-  const meta = scope.engine.viewMetadata(viewId)
-  const combos = pageCombinations(scope, viewId, meta, 100_000)
-  if (exportType === 'GRID_ALL_PAGES' || exportType === 'GRID_CURRENT_PAGE') {
-    const selected = exportType === 'GRID_CURRENT_PAGE' ? combos.slice(0, 1) : combos
-    return selected.map((combo) => scope.engine.readViewCsv(viewId, combo.ids))
-  }
-  const lines: string[] = []
-  let header: string[] | undefined
-  for (const combo of combos) {
-    const grid = scope.engine.readView(viewId, combo.ids)
-    if (!header) {
-      const labels = grid.columnCoordinates.map((coords) => coords.join(' '))
-      header = [...meta.pages.map((d) => d.name), ...meta.rows.map((d) => d.name), ...labels]
-      if (exportType === 'TABULAR_SINGLE_COLUMN') {
-        header = [
-          ...meta.pages.map((d) => d.name),
-          ...meta.rows.map((d) => d.name),
-          ...meta.columns.map((d) => d.name),
-          'Value',
-        ]
-      }
-    }
-    for (const row of grid.rows) {
-      if (exportType === 'TABULAR_SINGLE_COLUMN') {
-        row.cells.forEach((cell, i) => {
-          lines.push(
-            csvLine([...combo.names, ...row.rowCoordinates, ...(grid.columnCoordinates[i] ?? []), cell]),
-          )
-        })
-      } else lines.push(csvLine([...combo.names, ...row.rowCoordinates, ...row.cells]))
-    }
-  }
-  const head = csvLine(header ?? [])
+  const csv = scope.engine.readViewCsv(viewId, {}, exportType)
+  if (exportType.startsWith('GRID')) return [csv]
+  const lines = csv.split(/\r?\n/)
+  if (lines.at(-1) === '') lines.pop()
+  const [head = '', ...rows] = lines
   const pages: string[] = []
-  for (let i = 0; i < lines.length || pages.length === 0; i += pageRows) {
-    pages.push(`${[head, ...lines.slice(i, i + pageRows)].join('\n')}\n`)
+  for (let i = 0; i < rows.length || pages.length === 0; i += pageRows) {
+    pages.push(`${[head, ...rows.slice(i, i + pageRows)].join('\n')}\n`)
   }
   return pages
 }
@@ -245,7 +200,16 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
       }
       return c.json(s.engine.readView(viewId, pages))
     }
-    return c.body(s.engine.readViewCsv(viewId, pages), 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
+    // `exportType` with `moduleId` chooses the CSV layout (reference §6.2).
+    const exportType = c.req.query('exportType')
+    if (exportType !== undefined && !READ_EXPORT_TYPES.includes(exportType)) {
+      throw new HttpError(400, `Invalid exportType '${exportType}'`)
+    }
+    const csv =
+      exportType && c.req.query('moduleId') !== undefined
+        ? s.engine.readViewCsv(viewId, pages, exportType)
+        : s.engine.readViewCsv(viewId, pages)
+    return c.body(csv, 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
   })
 
   modelRoute(app, 'get', '/views/:viewId/dimensions/:dimensionId/items', async (c) => {
@@ -264,9 +228,7 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
     const s = await scope(c)
     const lineItemId = param(c, 'lineItemId')
     const dimensionId = param(c, 'dimensionId')
-    if (!s.engine.lineItemDimensions(lineItemId).some((d) => d.id === dimensionId)) throw new HttpError(404)
-    // A line item is readable as its own view, so its view's items are the applicable items.
-    const items = s.engine.viewDimensionItems(lineItemId, dimensionId)
+    const items = s.engine.lineItemDimensionItems(lineItemId, dimensionId)
     return envelope(c, schemaUrl(c, 'item', s.modelId), { items })
   })
 
@@ -424,6 +386,34 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
   modelRoute(app, 'get', '/currentPeriod', async (c) => {
     const s = await scope(c)
     return envelope(c, schemaUrl(c, 'currentPeriod', s.modelId), { currentPeriod: s.engine.currentPeriod() })
+  })
+  modelRoute(app, 'put', '/currentPeriod', async (c) => {
+    const s = await modelScope(state, c, { admin: true })
+    const text = await c.req.text()
+    let fromBody: unknown
+    if (text.trim() !== '') {
+      try {
+        const body = JSON.parse(text) as unknown
+        if (!isRecord(body)) throw new Error('not an object')
+        fromBody = body.date
+      } catch {
+        throw new HttpError(400, 'Malformed JSON request body')
+      }
+    }
+    const fromQuery = c.req.query('date')
+    if (fromBody !== undefined && fromQuery !== undefined) {
+      throw new HttpError(400, 'use query parameter or body to set date, not both')
+    }
+    const date = fromQuery ?? fromBody ?? ''
+    if (typeof date !== 'string' || (date !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(date))) {
+      throw new HttpError(
+        400,
+        `Invalid ISO date format '${String(date)}'. Date should match format YYYY-MM-DD`,
+      )
+    }
+    return envelope(c, schemaUrl(c, 'currentPeriod', s.modelId), {
+      currentPeriod: s.engine.setCurrentPeriod(date),
+    })
   })
   modelRoute(app, 'get', '/modelCalendar', async (c) => {
     const s = await scope(c)
