@@ -152,6 +152,17 @@ describe('loadCredentials', () => {
     }
   })
 
+  it('does not answer a second password for the same user with the first one', async () => {
+    const first = await loadCredentials({
+      credentials: { source: 'basic', username: 'ops@example.com', password: 'first-password' },
+    })
+    const second = await loadCredentials({
+      credentials: { source: 'basic', username: 'ops@example.com', password: 'second-password' },
+    })
+    expect(first).toMatchObject({ password: 'first-password' })
+    expect(second).toMatchObject({ password: 'second-password' })
+  })
+
   it('rejects when nothing is configured', async () => {
     await expect(loadCredentials({ credentials: undefined })).rejects.toBeInstanceOf(ConfigError)
   })

@@ -6,6 +6,7 @@
  * Every secret value learnt here is registered with the logger's masker. Errors name the secret
  * (its resource name, variable or path), never its value.
  */
+import { createHash } from 'node:crypto'
 import { readFile as fsReadFile } from 'node:fs/promises'
 import type { AnaplanClientOptions, AnaplanCredentials } from '../anaplan/index.ts'
 import { ConfigError } from '../anaplan/index.ts'
@@ -91,19 +92,12 @@ export function anaplanClientOptions(
   }
 }
 
+/**
+ * The memo key covers the whole source, secret values included (hashed, never kept in clear), so a
+ * second password or key for the same user is not answered with the first one's credentials.
+ */
 function memoKey(s: CredentialSource): string {
-  switch (s.source) {
-    case 'basic':
-      return `basic:${s.username}`
-    case 'certificate':
-      return `certificate:${s.certificate.slice(0, 200)}`
-    case 'gcp-secret':
-      return `gcp:${s.secretVersion}:${s.kmsKey ?? ''}`
-    case 'aws-secret':
-      return `aws:${s.secretId}`
-    case 'oauth':
-      return `oauth:${s.clientId}`
-  }
+  return createHash('sha256').update(JSON.stringify(s)).digest('hex')
 }
 
 async function resolve(s: CredentialSource, deps: SecretDeps): Promise<AnaplanCredentials> {
