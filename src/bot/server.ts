@@ -174,9 +174,11 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
   const listeners = new Map<string, Set<(messages: Message[]) => void>>()
   bot.subscribe(async (n: Notification) => {
     const set = listeners.get(n.sessionId)
-    if (!set || set.size === 0) return
+    // No page open on this session: the core keeps the messages for the next reply.
+    if (!set || set.size === 0) return false
     const messages = await claimFollowUp(bot, n)
     for (const send of set) send(messages)
+    return true
   })
 
   app.onError((err, c) => {

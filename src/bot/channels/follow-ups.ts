@@ -1,12 +1,11 @@
 import type { Bot, Message, Notification } from '../core/types.ts'
 
 /**
- * Takes a follow-up for delivery by a push channel (SSE, Slack, terminal). The core also keeps
- * every follow-up in the session's outbox for channels that cannot push (Dialogflow), and shows
- * that outbox at the start of the next reply; draining it here keeps a pushed message from being
- * repeated there. Older follow-ups still waiting in the outbox come along, in order.
+ * The messages a push channel (SSE, Slack, terminal) delivers for a follow-up: older follow-ups that
+ * were queued in the session's outbox because nobody could push them then, followed by this one.
+ * The listener then returns `true` so the core does not queue this one for the next reply.
  */
 export async function claimFollowUp(bot: Bot, n: Notification): Promise<Message[]> {
-  const drained = await bot.drainPending(n.sessionId)
-  return drained.length > 0 ? drained : n.messages
+  const older = await bot.drainPending(n.sessionId)
+  return [...older, ...n.messages]
 }

@@ -77,9 +77,10 @@ export async function runTerminalChat(bot: Bot, options: TerminalChatOptions): P
   }
 
   const unsubscribe = bot.subscribe(async (n) => {
-    if (n.sessionId !== options.sessionId || closed) return
+    if (n.sessionId !== options.sessionId || closed) return false
     await show(await claimFollowUp(bot, n), '\n[update] ')
     if (options.prompt) out.write('you> ')
+    return true
   })
 
   // Lines are handled one at a time, in order, even when input arrives all at once (a pipe).

@@ -228,13 +228,16 @@ function subscribeFollowUps(
   logger: Logger,
 ) {
   return bot.subscribe(async (n) => {
-    if (n.identity.channel !== 'slack') return
+    if (n.identity.channel !== 'slack') return false
     const channel = channelOfSession(n.sessionId)
-    if (!channel) return
+    if (!channel) return false
     try {
       await post(channel, await claimFollowUp(bot, n))
+      return true
     } catch (err) {
+      // Not delivered: the core keeps it for the user's next message.
       logger.error({ err, session: n.sessionId }, 'slack follow-up failed')
+      return false
     }
   })
 }
