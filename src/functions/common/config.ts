@@ -21,16 +21,9 @@ export interface FunctionsConfig {
    * `FUNCTION_TIMEOUT_SEC` on gen1). Waits end before it so the caller gets a task id, not a 504.
    */
   timeoutSeconds: number | undefined
-  /**
-   * Exports larger than this are refused inline in favour of the streamed download route.
-   * `EXPORT_INLINE_MAX_BYTES`. @default 8 MiB
-   */
-  inlineMaxBytes: number
   /** `UPLOAD_CHUNK_BYTES`: chunk size of import uploads. @default the client's (10 MiB) */
   uploadChunkBytes: number | undefined
 }
-
-export const DEFAULT_INLINE_MAX_BYTES = 8 * 1024 * 1024
 
 /** Reads {@link FunctionsConfig} from `env`. */
 export function readFunctionsConfig(env: Env): FunctionsConfig {
@@ -40,7 +33,6 @@ export function readFunctionsConfig(env: Env): FunctionsConfig {
     sharedKey: env.FUNCTION_SHARED_KEY || undefined,
     projectId: env.GOOGLE_CLOUD_PROJECT || env.GCLOUD_PROJECT || env.GCP_PROJECT || undefined,
     timeoutSeconds: positive(env.CLOUD_RUN_TIMEOUT_SECONDS) ?? positive(env.FUNCTION_TIMEOUT_SEC),
-    inlineMaxBytes: positive(env.EXPORT_INLINE_MAX_BYTES) ?? DEFAULT_INLINE_MAX_BYTES,
     uploadChunkBytes: positive(env.UPLOAD_CHUNK_BYTES),
   }
 }
