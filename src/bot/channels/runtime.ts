@@ -25,6 +25,7 @@ import {
 } from '../core/index.ts'
 import type { Bot } from '../core/types.ts'
 import { type BotServerOptions, createBotServer } from '../server.ts'
+import { RedisSessionStore } from '../stores/redis.ts'
 import { webhookAuthFromEnv } from './dialogflow/common.ts'
 import { startSlackSocketMode } from './slack/app.ts'
 
@@ -59,7 +60,7 @@ export interface BotRuntimeOptions {
   simulatorPort?: number
   /** Simulator task duration in ms. @default 1500 */
   simulatorTaskMs?: number
-  /** Session store; the core's default is in memory. */
+  /** Session store. @default Redis when env REDIS_URL is set, else the core's in-memory store */
   store?: SessionStore
   logger?: Logger
 }
@@ -129,13 +130,16 @@ export async function startBotRuntime(options: BotRuntimeOptions = {}): Promise<
   const downloadsDir = options.downloadsDir ?? env.BOT_DOWNLOADS_DIR
   const downloads = new DiskDownloadStore(downloadsDir ? { dir: join(downloadsDir) } : {})
 
+  // Several instances share sessions (pending confirmations, running tasks) through Redis.
+  const store = options.store ?? (env.REDIS_URL ? new RedisSessionStore({ url: env.REDIS_URL }) : undefined)
+  if (env.REDIS_URL) registerSecret(new URL(env.REDIS_URL).password || undefined)
   const bot = await createBot({
     anaplan: client,
     audit,
     downloads,
     logger,
     ...(policy ? { policy } : {}),
-    ...(options.store ? { store: options.store } : {}),
+    ...(store ? { store } : {}),
   })
 
   return {
