@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadAnaplanOpenApi } from '../support/openapi.ts'
+import { AnaplanOpenApi, loadAnaplanOpenApi, openApiDir } from '../support/openapi.ts'
 
 // The contract helper itself: it must find operations, accept valid traffic and report bad traffic.
 const api = loadAnaplanOpenApi()
@@ -60,6 +60,31 @@ describe('test/support/openapi.ts', () => {
       api.validateRequest({ method: 'DELETE', url: `${tasks}/5E6331685CC648A29B725923B8FAEA1C` }),
     ).toEqual([])
     expect(api.exceptions.every((e) => e.reason.length > 20)).toBe(true)
+  })
+
+  it('drops only the documented User.email pattern problem, not the rest of the user object', () => {
+    const req = { method: 'GET', url: '/2/0/users/me' }
+    const user = { id: 'a'.repeat(32), email: 'analyst@example.com', firstName: 'Ana' }
+    const body = (u: Record<string, unknown>) => ({
+      meta: { schema: 'https://api.anaplan.com/2/0/objects/user' },
+      status: { code: 200, message: 'Success' },
+      user: u,
+    })
+    // Without the exception list the double-escaped pattern rejects every real address.
+    const strict = new AnaplanOpenApi(openApiDir(), [])
+    expect(strict.validateResponse(req, { status: 200, body: body(user) })).toEqual([
+      expect.objectContaining({ where: 'response 200 body/user/email' }),
+    ])
+    expect(api.validateResponse(req, { status: 200, body: body(user) })).toEqual([])
+    // The exception is targeted: a bad id or a non-string email is still reported.
+    const bad = api.validateResponse(req, { status: 200, body: body({ ...user, id: 'nope', email: 7 }) })
+    expect(bad.map((p) => p.where).sort()).toEqual([
+      'response 200 body/user/email',
+      'response 200 body/user/id',
+    ])
+    expect(api.exceptions.filter((e) => e.problem).map((e) => e.reason)).toEqual([
+      expect.stringMatching(/User\.email pattern is double-escaped/),
+    ])
   })
 
   it('validates responses: status and body schema', () => {
