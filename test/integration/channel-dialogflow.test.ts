@@ -199,13 +199,34 @@ describe('Dialogflow ES webhook', () => {
     expect(text).toContain('more rows')
   })
 
-  it('answers before the deadline when the core is slow, and delivers the late reply on the next turn', async () => {
+  it('buys time with follow-up events when the core is slow, then answers', async () => {
     const bot = new ScriptedBot()
-    bot.delayMs = 1500
+    bot.delayMs = 1200
     const app = dialogflowEsApp(bot, { timeoutMs: 1000 })
     const first = await (await postJson(app, '/', esRequest({ queryText: 'slow one' }))).json()
+    expect(first).toEqual({
+      followupEventInput: { name: 'ANAPLAN_TASK_UPDATE', languageCode: 'en', parameters: { wait: 1 } },
+    })
+    // Dialogflow now triggers the event, which matches the exported agent's task_status intent.
+    const event = esRequest({ queryText: '', displayName: 'task_status', parameters: { wait: 1 } })
+    let answer = await (await postJson(app, '/', event)).json()
+    let chained = 1
+    while (answer.followupEventInput) {
+      chained++
+      answer = await (await postJson(app, '/', event)).json()
+    }
+    expect(chained).toBeLessThanOrEqual(2)
+    expect(answer.fulfillmentText).toBe('echo: slow one')
+    expect(bot.turns).toHaveLength(1)
+  })
+
+  it('without follow-up events, says it is still working and delivers the late reply on the next turn', async () => {
+    const bot = new ScriptedBot()
+    bot.delayMs = 1000
+    const app = dialogflowEsApp(bot, { timeoutMs: 1000, followupEvents: false })
+    const first = await (await postJson(app, '/', esRequest({ queryText: 'slow one' }))).json()
     expect(first.fulfillmentText).toContain('still working on it')
-    await new Promise((r) => setTimeout(r, 1300))
+    await new Promise((r) => setTimeout(r, 800))
     bot.delayMs = 0
     const second = await (
       await postJson(
@@ -214,8 +235,7 @@ describe('Dialogflow ES webhook', () => {
         esRequest({ queryText: 'any news?', displayName: 'task_status', parameters: {} }),
       )
     ).json()
-    expect(second.fulfillmentText).toContain('echo: slow one')
-    expect(second.fulfillmentText).toContain('echo: any news?')
+    expect(second.fulfillmentText).toBe('echo: slow one\n\necho: any news?')
   })
 
   it('prepends follow-ups queued by the core (long task finished)', async () => {

@@ -65,6 +65,9 @@ export class ScriptedBot implements Bot {
     } else {
       messages.push({ type: 'text', text: `echo: ${text}` })
     }
+    // Like the core: follow-ups nobody pushed come first in the next reply.
+    const queued = await this.drainPending(turn.sessionId)
+    messages.unshift(...queued)
     return {
       sessionId: turn.sessionId,
       intent: { name: intent, confidence: turn.recognized?.confidence ?? 0.9 },

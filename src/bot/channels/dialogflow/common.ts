@@ -144,35 +144,62 @@ export function fitResponse<T>(messages: Message[], build: (messages: Message[])
 
 /**
  * Replies that miss the webhook deadline are kept here and delivered on the session's next turn,
- * so a slow Anaplan call never loses its answer (single instance; the core's own pending queue
- * covers follow-ups across instances).
+ * so a slow Anaplan call never loses its answer (single instance; the core's own outbox covers
+ * follow-ups across instances). A turn may also wait for a reply still being computed.
  */
 export class LateReplies {
-  readonly #bySession = new Map<string, Message[]>()
+  readonly #ready = new Map<string, Message[]>()
+  readonly #inflight = new Map<string, Promise<void>>()
 
-  add(sessionId: string, messages: Message[]): void {
-    const list = this.#bySession.get(sessionId) ?? []
-    list.push(...messages)
-    this.#bySession.set(sessionId, list)
+  /** Keeps the eventual reply of `work` for the session. */
+  park(sessionId: string, work: Promise<BotReply>): void {
+    const done = work.then(
+      (r) => r.messages,
+      (): Message[] => [{ type: 'text', text: 'Sorry, that request failed.' }],
+    )
+    const settled = done.then((messages) => {
+      if (this.#inflight.get(sessionId) === settled) this.#inflight.delete(sessionId)
+      this.#ready.set(sessionId, [...(this.#ready.get(sessionId) ?? []), ...messages])
+    })
+    this.#inflight.set(sessionId, settled)
   }
 
+  /** True while a parked reply is still being computed. */
+  isWaiting(sessionId: string): boolean {
+    return this.#inflight.has(sessionId)
+  }
+
+  /** Waits up to `ms` for a parked reply still being computed. */
+  async wait(sessionId: string, ms: number): Promise<void> {
+    const inflight = this.#inflight.get(sessionId)
+    if (!inflight) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([inflight, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, ms))))])
+    clearTimeout(timer)
+  }
+
+  /** Takes the replies that are ready (drains them). */
   take(sessionId: string): Message[] {
-    const list = this.#bySession.get(sessionId) ?? []
-    this.#bySession.delete(sessionId)
+    const list = this.#ready.get(sessionId) ?? []
+    this.#ready.delete(sessionId)
     return list
   }
 }
 
+/** The text sent when a turn misses the deadline and no follow-up event can buy more time. */
+export const STILL_WORKING =
+  'Anaplan is taking a moment. I am still working on it: ask me "any news?" shortly.'
+
 /**
- * Runs the turn, but answers by `deadline` whatever happens: when the core is late, the user is
- * told to ask again and the real reply is parked in `late`.
+ * Runs the turn, but answers by `deadline` whatever happens: when the core is late, the reply is
+ * parked in `late` and the result says so (`late: true`) with a "still working" message.
  */
 export async function processWithin(
   bot: Bot,
   turn: Turn,
   late: LateReplies,
   now: () => number,
-): Promise<BotReply> {
+): Promise<{ reply: BotReply; late: boolean }> {
   const work = bot.process(turn)
   const wait = Math.max(0, (turn.deadline ?? now() + 4000) - now())
   let timer: NodeJS.Timeout | undefined
@@ -181,23 +208,18 @@ export async function processWithin(
   })
   try {
     const reply = await Promise.race([work, timeout])
-    if (reply) return reply
+    if (reply) return { reply, late: false }
   } finally {
     clearTimeout(timer)
   }
-  work.then(
-    (r) => late.add(turn.sessionId, r.messages),
-    () => late.add(turn.sessionId, [{ type: 'text', text: 'Sorry, that request failed.' }]),
-  )
+  late.park(turn.sessionId, work)
   return {
-    sessionId: turn.sessionId,
-    intent: { name: turn.recognized?.intent ?? 'fallback', confidence: 0 },
-    parameters: {},
-    messages: [
-      {
-        type: 'text',
-        text: 'Anaplan is taking a moment. I am still working on it: ask me "any news?" shortly.',
-      },
-    ],
+    late: true,
+    reply: {
+      sessionId: turn.sessionId,
+      intent: { name: turn.recognized?.intent ?? 'fallback', confidence: 0 },
+      parameters: {},
+      messages: [{ type: 'text', text: STILL_WORKING }],
+    },
   }
 }

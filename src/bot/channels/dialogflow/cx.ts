@@ -174,18 +174,23 @@ export function dialogflowCxApp(bot: Bot, options: DialogflowCxOptions = {}): Ho
     }
     const turn = cxTurn(parsed.data)
     turn.deadline = started + budget
-    const earlier = [...late.take(turn.sessionId), ...(await bot.drainPending(turn.sessionId))]
     const nothingToProcess = !turn.text && !turn.choice && !turn.recognized
-    const reply = nothingToProcess
-      ? {
-          intent: { name: 'task_status' },
-          messages: earlier.length > 0 ? [] : [{ type: 'text', text: 'Nothing new yet.' } as Message],
-        }
-      : await processWithin(bot, turn, late, now)
+    let reply: { intent: { name: string }; messages: Message[] }
+    if (nothingToProcess) {
+      const news = [...late.take(turn.sessionId), ...(await bot.drainPending(turn.sessionId))]
+      reply = {
+        intent: { name: 'task_status' },
+        messages: news.length > 0 ? news : [{ type: 'text', text: 'Nothing new yet.' }],
+      }
+    } else {
+      const result = (await processWithin(bot, turn, late, now)).reply
+      // The core puts its own queued follow-ups first; replies that came in late precede them.
+      reply = { intent: result.intent, messages: [...late.take(turn.sessionId), ...result.messages] }
+    }
     logger.info({ session: turn.sessionId, intent: reply.intent.name }, 'dialogflow cx turn')
     return c.json(
       cxResponse(
-        { intent: reply.intent, messages: [...earlier, ...reply.messages] },
+        { intent: reply.intent, messages: reply.messages },
         { sessionId: turn.sessionId, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) },
       ),
     )

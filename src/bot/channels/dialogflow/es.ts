@@ -29,6 +29,7 @@ import {
   LateReplies,
   processWithin,
   richContent,
+  STILL_WORKING,
   userFromSession,
   type WebhookAuth,
 } from './common.ts'
@@ -40,6 +41,13 @@ export interface DialogflowEsOptions {
   timeoutMs?: number
   /** Absolute base for download links (`https://bot.example.com`); relative links are useless in chat apps. */
   publicUrl?: string
+  /**
+   * When the core misses the deadline, answer with `followupEventInput` (`ANAPLAN_TASK_UPDATE`, which
+   * the exported agent's `task_status` intent handles) so Dialogflow calls back and the answer gets
+   * up to two more deadlines; otherwise say "still working" and deliver it on the next turn.
+   * @default true
+   */
+  followupEvents?: boolean
   /** Lifespan (turns) of the `anaplan-bot` output context. @default 50 */
   contextLifespan?: number
   logger?: Logger
@@ -51,6 +59,8 @@ export interface DialogflowEsOptions {
 export const ES_STATE_CONTEXT = 'anaplan-bot'
 /** Event the agent's `task_status` intent listens for, so a client can poll for follow-ups. */
 export const ES_FOLLOWUP_EVENT = 'ANAPLAN_TASK_UPDATE'
+/** Follow-up events chained for one answer (each buys one more webhook deadline). */
+const MAX_FOLLOWUP_EVENTS = 2
 
 const contextSchema = z.looseObject({
   name: z.string(),
@@ -195,6 +205,8 @@ export function dialogflowEsApp(bot: Bot, options: DialogflowEsOptions = {}): Ho
   const logger = options.logger ?? silentLogger
   const now = options.now ?? Date.now
   const late = new LateReplies()
+  const chains = new Map<string, number>()
+  const useEvents = options.followupEvents ?? true
   // Dialogflow counts its timeout from when it sends; leave room for the network both ways.
   const budget = Math.max(500, (options.timeoutMs ?? 5000) - 800)
   const app = new Hono()
@@ -216,30 +228,61 @@ export function dialogflowEsApp(bot: Bot, options: DialogflowEsOptions = {}): Ho
     }
     const req = parsed.data
     const turn = esTurn(req)
+    const sessionId = turn.sessionId
     turn.deadline = started + budget
-    const earlier = [...late.take(turn.sessionId), ...(await bot.drainPending(turn.sessionId))]
-    // An event with no text and no catalog intent only collects what arrived in the meantime.
-    const nothingToProcess = !turn.text && !turn.choice && !turn.recognized
-    const reply = nothingToProcess
-      ? {
-          intent: { name: 'task_status' },
-          parameters: {},
-          messages: earlier.length > 0 ? [] : [{ type: 'text', text: 'Nothing new yet.' } as Message],
-        }
-      : await processWithin(bot, turn, late, now)
-    const messages = [...earlier, ...reply.messages]
-    logger.info({ session: turn.sessionId, intent: reply.intent.name }, 'dialogflow es turn')
-    return c.json(
-      esResponse(
-        req,
-        { ...reply, messages },
-        {
-          sessionId: turn.sessionId,
-          ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
-          ...(options.contextLifespan ? { contextLifespan: options.contextLifespan } : {}),
+    const respond = (intent: string, messages: Message[]) => {
+      logger.info({ session: sessionId, intent }, 'dialogflow es turn')
+      return c.json(
+        esResponse(
+          req,
+          { intent: { name: intent }, parameters: {}, messages },
+          {
+            sessionId,
+            ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+            ...(options.contextLifespan ? { contextLifespan: options.contextLifespan } : {}),
+          },
+        ),
+      )
+    }
+    // Dialogflow runs the event at once and calls back: another full deadline for the same answer.
+    const buyTime = () => {
+      const n = (chains.get(sessionId) ?? 0) + 1
+      if (!useEvents || n > MAX_FOLLOWUP_EVENTS) {
+        chains.delete(sessionId)
+        return undefined
+      }
+      chains.set(sessionId, n)
+      logger.info({ session: sessionId, chained: n }, 'dialogflow es: follow-up event to wait longer')
+      return c.json({
+        followupEventInput: {
+          name: ES_FOLLOWUP_EVENT,
+          languageCode: req.queryResult.languageCode ?? 'en',
+          parameters: { wait: n },
         },
-      ),
-    )
+      })
+    }
+
+    const isEvent = !turn.choice && (!turn.text || turn.text === ES_FOLLOWUP_EVENT)
+    if (isEvent && late.isWaiting(sessionId)) {
+      await late.wait(sessionId, turn.deadline - now())
+      if (late.isWaiting(sessionId)) {
+        return buyTime() ?? respond('task_status', [{ type: 'text', text: STILL_WORKING }])
+      }
+      chains.delete(sessionId)
+      return respond('task_status', late.take(sessionId))
+    }
+    if (!turn.text && !turn.choice && !turn.recognized) {
+      // An event with no text and no catalog intent only collects what arrived in the meantime.
+      const news = [...late.take(sessionId), ...(await bot.drainPending(sessionId))]
+      return respond('task_status', news.length > 0 ? news : [{ type: 'text', text: 'Nothing new yet.' }])
+    }
+    const result = await processWithin(bot, turn, late, now)
+    if (result.late) {
+      const chained = buyTime()
+      if (chained) return chained
+    }
+    // The core puts its own queued follow-ups first in the reply; replies that came in late precede them.
+    return respond(result.reply.intent.name, [...late.take(sessionId), ...result.reply.messages])
   })
   return app
 }
