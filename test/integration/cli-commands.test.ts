@@ -251,6 +251,43 @@ describe('anaplan run', () => {
     expect(view.code).toBe(0)
   })
 
+  it('--mapping supplies the version a file without a Version column loads into', async () => {
+    const file = join(dir, 'no-version.csv')
+    await writeFile(file, 'Region,Product,Month,Units,Price\nAPAC,Gadgets,Feb 26,4242,40\n')
+    const units = async (version: string) => {
+      const v = await cli([
+        'view',
+        'Units by Product',
+        '--page',
+        'Regions=APAC',
+        '--page',
+        `Versions=${version}`,
+        '--json',
+      ])
+      const data = JSON.parse(v.stdout) as {
+        columnCoordinates: string[][]
+        rows: { rowCoordinates: string[]; cells: string[] }[]
+      }
+      const col = data.columnCoordinates.findIndex((c) => c.includes('Feb 26'))
+      return data.rows.find((r) => r.rowCoordinates.includes('Gadgets'))?.cells[col]
+    }
+    const actual = await units('Actual')
+    const args = ['run', 'import', 'Load Actuals', '--file', file, '--poll-interval', '0.02']
+    const r = await cli([...args, '--mapping', 'Version=Budget'])
+    expect(r.stderr).not.toContain('anaplan:')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^Load Actuals: succeeded$/m)
+    expect(await units('Budget')).toBe('4242')
+    expect(await units('Actual')).toBe(actual)
+
+    const unknown = await cli([...args, '--mapping', 'Scenario=Budget'])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stdout).toContain('Mapping parameter for an unknown dimension: Scenario')
+    const missing = await cli(args)
+    expect(missing.code).toBe(1)
+    expect(missing.stdout).toContain('Column not found in the file: Version')
+  })
+
   it('a partly failing import exits 1, explains the dump, and --dump-out saves it whole', async () => {
     const file = join(dir, 'bad.csv')
     const dumpPath = join(dir, 'dump.csv')

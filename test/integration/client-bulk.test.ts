@@ -201,6 +201,29 @@ describe('actions and tasks', () => {
     }
   })
 
+  it('runs an import whose file has no Version column, the version given as a mapping parameter', async () => {
+    const at = { Regions: 'LATAM', Products: 'Gizmos', Time: 'Jun 26' }
+    const before = await model.readCell('REV01 Revenue', 'Units', { ...at, Versions: 'Actual' })
+    const r = await model.run('import', 'Load Actuals', {
+      file: 'Region,Product,Month,Units,Price\nLATAM,Gizmos,Jun 26,7654,60\n',
+      mappingParameters: [{ entityType: 'Version', entityName: 'Budget' }],
+      intervalMs: 10,
+    })
+    expect(r.successful).toBe(true)
+    expect((await model.readCell('REV01 Revenue', 'Units', { ...at, Versions: 'Budget' })).value).toBe('7654')
+    expect((await model.readCell('REV01 Revenue', 'Units', { ...at, Versions: 'Actual' })).value).toBe(
+      before.value,
+    )
+    const err = await model
+      .run('import', 'Load Actuals', {
+        mappingParameters: [{ entityType: 'Scenario', entityName: 'Budget' }],
+        intervalMs: 10,
+      })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(TaskFailedError)
+    expect((err as TaskFailedError).message).toMatch(/Mapping parameter for an unknown dimension: Scenario/)
+  })
+
   it('runs a delete action', async () => {
     const r = await model.run('action', 'Delete Discontinued Products', { intervalMs: 10 })
     expect(r.successful).toBe(true)

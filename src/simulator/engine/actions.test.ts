@@ -136,6 +136,65 @@ models:
     expect(bad.details[0]!.localMessageText).toContain('Plan')
   })
 
+  it('lets a mapping parameter supply a dimension the file has no column for (Load Actuals → Budget)', async () => {
+    const { sales } = demo()
+    const load = idOf(sales.imports(), 'Load Actuals')
+    const rev = idOf(sales.modules(), 'REV01 Revenue')
+    const versions = sales.dimensionItems(VERSIONS_DIMENSION_ID)
+    // The default view has Regions × Products × Line Items on rows and Versions on pages.
+    const page = (version: string) => ({ [VERSIONS_DIMENSION_ID]: idOf(versions, version) })
+    const before = {
+      actual: cell(sales.readView(rev, page('Actual')), 'EMEA|Widgets|Units', 'Jan 26'),
+      forecast: cell(sales.readView(rev, page('Forecast')), 'EMEA|Widgets|Units', 'Jan 26'),
+    }
+    expect(before.actual).toMatch(/^\d+$/)
+    const noVersion = 'Region,Product,Month,Units,Price\nEMEA,Widgets,Jan 26,4321,25\n'
+
+    // Without the parameter the file lacks a column the import maps: nothing is loaded.
+    const refused = await sales.runImport(load, chunks(noVersion))
+    expect(refused.successful).toBe(false)
+    expect(refused.details[0]!.localMessageText).toMatch(/Column not found in the file: Version/)
+
+    const loaded = await sales.runImport(load, chunks(noVersion), {
+      mappingParameters: [{ entityType: 'Version', entityName: 'Budget' }],
+    })
+    expect(loaded.successful).toBe(true)
+    expect(loaded.details[0]!.localMessageText).toBe('REV01 Revenue: 1 (0/1) rows successful, 0 ignored')
+    expect(cell(sales.readView(rev, page('Budget')), 'EMEA|Widgets|Units', 'Jan 26')).toBe('4321')
+    expect(cell(sales.readView(rev, page('Actual')), 'EMEA|Widgets|Units', 'Jan 26')).toBe(before.actual)
+    expect(cell(sales.readView(rev, page('Forecast')), 'EMEA|Widgets|Units', 'Jan 26')).toBe(before.forecast)
+
+    // The parameter wins over a Version column the file does have; names match case-insensitively.
+    const withColumn = 'Region,Product,Month,Version,Units,Price\nEMEA,Widgets,Jan 26,Actual,99,25\n'
+    await sales.runImport(load, chunks(withColumn), {
+      mappingParameters: [{ entityType: 'versions', entityName: 'forecast' }],
+    })
+    expect(cell(sales.readView(rev, page('Forecast')), 'EMEA|Widgets|Units', 'Jan 26')).toBe('99')
+    expect(cell(sales.readView(rev, page('Actual')), 'EMEA|Widgets|Units', 'Jan 26')).toBe(before.actual)
+  })
+
+  it('fails a run whose mapping parameter names an unknown dimension, item or an aggregate', async () => {
+    const { sales } = demo()
+    const load = idOf(sales.imports(), 'Load Actuals')
+    const csv = 'Region,Product,Month,Units,Price\nEMEA,Widgets,Jan 26,1,25\n'
+    const run = async (entityType: string, entityName: string) => {
+      const o = await sales.runImport(load, chunks(csv), { mappingParameters: [{ entityType, entityName }] })
+      expect(o.successful).toBe(false)
+      expect(o.details[0]!.type).toBe('importFailed')
+      return o.details[0]!.localMessageText
+    }
+    expect(await run('Scenario', 'Budget')).toBe(
+      'Mapping parameter for an unknown dimension: Scenario (REV01 Revenue has Regions, Products, Time, Versions)',
+    )
+    expect(await run('Version', 'Stretch')).toBe('Mapping parameter item not found in Versions: Stretch')
+    expect(await run('Regions', 'Total Regions')).toMatch(/Total Regions is an aggregate of Regions/)
+    const products = sales.imports().find((i) => i.name === 'Load Products')!.id
+    const list = await sales.runImport(products, chunks('Name\nX\n'), {
+      mappingParameters: [{ entityType: 'Version', entityName: 'Budget' }],
+    })
+    expect(list.details[0]!.localMessageText).toBe('Mapping parameters apply to module imports only')
+  })
+
   it('decodes UTF-8 split across chunks, a BOM and quoted fields', async () => {
     const { sales } = demo()
     const products = idOf(sales.lists(), 'Products')

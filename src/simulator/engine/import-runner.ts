@@ -37,21 +37,38 @@ export async function runImport(
   mappingParameters: { entityType: string; entityName: string }[] = [],
 ): Promise<ActionOutcome> {
   let fixed = imp.target.kind === 'module' ? imp.target.fixed : new Map<number, string>()
+  // Dimensions chosen at run time: their file column (if any) is neither needed nor read.
+  const runtime = new Set<number>()
   if (mappingParameters.length > 0) {
     if (imp.target.kind !== 'module')
       return failedOutcome(imp, 'Mapping parameters apply to module imports only')
     const m = imp.target.module
     fixed = new Map(fixed)
     for (const p of mappingParameters) {
-      const t = String(p?.entityType ?? '').toLowerCase()
+      const type = String(p?.entityType ?? '').trim()
+      const t = type.toLowerCase()
       const k = m.dims.findIndex(
-        (d) => d.name.toLowerCase() === t || (d.kind === 'versions' && t === 'version'),
+        (d) => d.name.toLowerCase() === t || d.id === type || (d.kind === 'versions' && t === 'version'),
       )
-      if (k < 0) return failedOutcome(imp, `Mapping parameter for an unknown dimension: ${p?.entityType}`)
-      if (!m.dims[k]!.find(String(p.entityName ?? ''))) {
-        return failedOutcome(imp, `Mapping parameter item not found in ${m.dims[k]!.name}: ${p.entityName}`)
+      if (k < 0) {
+        return failedOutcome(
+          imp,
+          `Mapping parameter for an unknown dimension: ${type || '(empty)'} (${m.name} has ${m.dims.map((d) => d.name).join(', ')})`,
+        )
       }
-      fixed.set(k, String(p.entityName))
+      const dim = m.dims[k]!
+      const name = String(p.entityName ?? '').trim()
+      const item = name === '' ? undefined : dim.find(name)
+      if (!item)
+        return failedOutcome(imp, `Mapping parameter item not found in ${dim.name}: ${name || '(empty)'}`)
+      if (dim.isAggregate(item.id)) {
+        return failedOutcome(
+          imp,
+          `Mapping parameter ${item.name} is an aggregate of ${dim.name} and cannot be imported into`,
+        )
+      }
+      fixed.set(k, item.id)
+      runtime.add(k)
     }
   }
   const parser = Readable.from(decode(csv)).pipe(
@@ -73,7 +90,7 @@ export async function runImport(
         header = record.map((h) => h.trim())
         const plan =
           imp.target.kind === 'module'
-            ? moduleHandler(model, imp.target.module, imp.columns, fixed, header)
+            ? moduleHandler(model, imp.target.module, imp.columns, fixed, runtime, header)
             : listHandler(model, imp, imp.target.list, header)
         if (typeof plan === 'string') return failedOutcome(imp, plan)
         handle = plan
@@ -182,6 +199,7 @@ function moduleHandler(
   m: Module,
   columns: Record<string, string>,
   fixed: Map<number, string>,
+  runtime: ReadonlySet<number>,
   header: string[],
 ): RowHandler | string {
   const dimCols: { idx: number; col: number | undefined; fixed: string | undefined }[] = m.dims.map(
@@ -193,10 +211,12 @@ function moduleHandler(
   )
   const valueCols: { li: LineItem; col: number }[] = []
   for (const [column, target] of Object.entries(columns)) {
-    const col = columnIndex(header, column)
-    if (col < 0) return `Column not found in the file: ${column} (the header has: ${header.join(', ')})`
     const t = target.toLowerCase()
     const dimIdx = m.dims.findIndex((d) => d.name.toLowerCase() === t)
+    // A mapping parameter supplies this dimension: the file may leave the column out.
+    if (dimIdx >= 0 && runtime.has(dimIdx)) continue
+    const col = columnIndex(header, column)
+    if (col < 0) return `Column not found in the file: ${column} (the header has: ${header.join(', ')})`
     if (dimIdx >= 0) dimCols[dimIdx]!.col = col
     else {
       const li = m.lineItems.find((x) => x.name.toLowerCase() === t)
