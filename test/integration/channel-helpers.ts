@@ -8,10 +8,12 @@ import type { AddressInfo } from 'node:net'
 import { signSlackRequest } from '../../src/bot/channels/slack/verify.ts'
 import type { Bot, BotReply, Message, Notification, Turn } from '../../src/bot/core/types.ts'
 
+type Listener = Parameters<Bot['subscribe']>[0]
+
 export class ScriptedBot implements Bot {
   readonly turns: Turn[] = []
   readonly pending = new Map<string, Message[]>()
-  readonly #listeners = new Set<(n: Notification) => void | boolean | Promise<void | boolean>>()
+  readonly #listeners = new Set<Listener>()
   /** Extra time `process` takes, for deadline tests. */
   delayMs = 0
 
@@ -82,7 +84,7 @@ export class ScriptedBot implements Bot {
     return { intent: { name: text.split(' ')[0] ?? 'fallback', confidence: 0.8 }, parameters: { text } }
   }
 
-  subscribe(listener: (n: Notification) => void | boolean | Promise<void | boolean>): () => void {
+  subscribe(listener: Listener): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
   }

@@ -241,8 +241,8 @@ export async function startBotService(options: BotServiceOptions = {}): Promise<
     throw err
   }
   const port = (server.address() as AddressInfo).port
-  const shownHost =
-    host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  const loopbackOrAny = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(host)
+  const shownHost = loopbackOrAny ? 'localhost' : host.includes(':') ? `[${host}]` : host
   let stopSocketMode: (() => Promise<void>) | undefined
   if (env.SLACK_APP_TOKEN && env.SLACK_BOT_TOKEN) {
     registerSecret(env.SLACK_APP_TOKEN)
