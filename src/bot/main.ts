@@ -97,7 +97,8 @@ program
   .option('--audit <file>', 'append the audit trail to this JSONL file')
   .option('--simulator', 'use the embedded simulator even if ANAPLAN_* credentials are set')
   .action(async (flags: CommonFlags & { user: string }) => {
-    const logger = createLogger({ name: 'anaplan-bot', level: process.env.LOG_LEVEL ?? 'warn' })
+    // Log lines would interleave with the conversation: only errors, unless LOG_LEVEL says otherwise.
+    const logger = createLogger({ name: 'anaplan-bot', level: process.env.LOG_LEVEL ?? 'error' })
     const runtime = await startBotRuntime({ ...runtimeOptions(flags), logger, simulatorTaskMs: 1500 })
     onSignals(() => runtime.close())
     const tty = Boolean(process.stdin.isTTY)
