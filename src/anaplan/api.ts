@@ -356,9 +356,31 @@ export interface Version {
   editTo?: { periodText: string; date: string }
 }
 export interface CurrentPeriod {
+  /** e.g. `Mar 26`; empty when no current period is set. */
   periodText: string
+  /** YYYY-MM-DD; empty when no current period is set. */
   lastDay: string
   calendarType: string
+}
+/**
+ * `GET …/modelCalendar`. Every field is optional: the object is `{}` for calendars without a fiscal
+ * year (Weeks: General), and the week fields exist only for week calendars.
+ */
+export interface ModelCalendar {
+  /** `Calendar Months/Quarters/Years`, `Weeks: 4-4-5, 4-5-4 or 5-4-4`, `Weeks: General`, `Weeks: 13 4-week Periods`. */
+  calendarType?: string
+  currentPeriod?: { periodText: string; lastDay: string }
+  fiscalYear?: { year: string; startDate: string; endDate: string }
+  pastYearsCount?: number
+  futureYearsCount?: number
+  startDate?: string
+  weeksCount?: number
+  extraWeekMonth?: number
+  weekFormat?: string
+  weekGrouping?: string
+  /** Anaplan's SDK and OpenAPI disagree on the `is` prefix (`quarterTotals` vs `isQuarterTotals`). */
+  totalsSelection?: Record<string, boolean | number>
+  [field: string]: unknown
 }
 
 // ---------------------------------------------------------------- resources
@@ -495,6 +517,14 @@ export interface ModelScope {
   writeCells(moduleNameOrId: string, cells: CellWrite[], options?: RequestOptions): Promise<CellWriteResult>
   versions(options?: RequestOptions): Promise<Version[]>
   currentPeriod(options?: RequestOptions): Promise<CurrentPeriod>
+  /** The model's calendar: type, fiscal year, current period, past/future years, totals. */
+  modelCalendar(options?: RequestOptions): Promise<ModelCalendar>
+  /**
+   * Moves the current period to the period containing `date` (`YYYY-MM-DD`, or a `Date` read in
+   * UTC); `''` clears it. Needs workspace administrator rights. DESTRUCTIVE: Anaplan may delete data
+   * in time periods the new range no longer includes, and formulas that use the current period change.
+   */
+  setCurrentPeriod(date: string | Date, options?: RequestOptions): Promise<CurrentPeriod>
 }
 
 /** Names a workspace and model; each part takes a name or an id. */

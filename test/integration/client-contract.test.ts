@@ -121,6 +121,8 @@ describe('requests sent by the client match the OpenAPI description', () => {
     }
     await model.versions()
     await model.currentPeriod()
+    await model.modelCalendar()
+    await model.setCurrentPeriod('2026-04-10')
     await client.close()
     expect(rec.calls.length).toBeGreaterThan(40)
   })

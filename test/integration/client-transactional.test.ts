@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   AnaplanClient,
+  BadRequestError,
   type CellWrite,
   ModelArchivedError,
   type ModelScope,
   NameResolutionError,
+  PermissionDeniedError,
 } from '../../src/anaplan/index.ts'
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts'
 
@@ -179,6 +181,53 @@ describe('writes', () => {
     const deleted = await model.deleteListItems('Products', [{ code: 'DOO' }])
     expect(deleted.deleted).toBe(1)
     expect((await model.listItems('Products', { includeAll: true })).map((i) => i.code)).not.toContain('DOO')
+  })
+
+  it('reads the model calendar and moves the current period (admin only, outside the timescale → 400)', async () => {
+    const calendar = await model.modelCalendar()
+    expect(calendar).toMatchObject({
+      calendarType: 'Calendar Months/Quarters/Years',
+      fiscalYear: { year: 'FY26', startDate: '2026-01-01', endDate: '2026-12-31' },
+    })
+    const original = await model.currentPeriod()
+    expect(calendar.currentPeriod).toEqual({ periodText: original.periodText, lastDay: original.lastDay })
+    try {
+      expect(await model.setCurrentPeriod('2026-03-15')).toMatchObject({
+        periodText: 'Mar 26',
+        lastDay: '2026-03-31',
+      })
+      expect((await model.currentPeriod()).periodText).toBe('Mar 26')
+      expect((await model.modelCalendar()).currentPeriod?.periodText).toBe('Mar 26')
+      // A Date is read as its UTC day.
+      expect((await model.setCurrentPeriod(new Date(Date.UTC(2026, 10, 30, 23, 0)))).periodText).toBe(
+        'Nov 26',
+      )
+
+      const outside = await model.setCurrentPeriod('2031-01-01').catch((e: unknown) => e)
+      expect(outside).toBeInstanceOf(BadRequestError)
+      expect((outside as BadRequestError).statusMessage).toBe(
+        "Specified date '2031-01-01' is out of timescale range 2026-01-01 - 2026-12-31",
+      )
+      const viewer = new AnaplanClient({
+        authUrl: sim.authUrl,
+        apiUrl: sim.apiUrl,
+        credentials: { kind: 'basic', username: 'viewer@example.com', password: 'viewer-password' },
+      })
+      try {
+        const denied = await viewer
+          .modelById(model.workspaceId, model.modelId)
+          .setCurrentPeriod('2026-05-01')
+          .catch((e: unknown) => e)
+        expect(denied).toBeInstanceOf(PermissionDeniedError)
+      } finally {
+        await viewer.close()
+      }
+      expect((await model.currentPeriod()).periodText).toBe('Nov 26')
+      expect((await model.setCurrentPeriod('')).periodText).toBe('')
+    } finally {
+      await model.setCurrentPeriod(original.lastDay)
+    }
+    expect((await model.currentPeriod()).periodText).toBe(original.periodText)
   })
 
   it('reports an archived model with ModelArchivedError', async () => {

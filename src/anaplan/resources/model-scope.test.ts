@@ -355,6 +355,46 @@ describe('transactional', () => {
   })
 })
 
+describe('calendar', () => {
+  it('sets the current period with a PUT of {date}, checking the date before sending anything', async () => {
+    const { model, fake } = setup()
+    fake.on('PUT', `${WSM}/currentPeriod`, (req) => {
+      const date = (req.json as { date: string }).date
+      return envelope({
+        currentPeriod: {
+          periodText: date ? 'Mar 26' : '',
+          lastDay: date ? '2026-03-31' : '',
+          calendarType: 'C',
+        },
+      })
+    })
+    expect((await model.setCurrentPeriod('2026-03-15')).periodText).toBe('Mar 26')
+    await model.setCurrentPeriod(new Date(Date.UTC(2026, 2, 31, 23, 30)))
+    expect((await model.setCurrentPeriod('')).periodText).toBe('')
+    expect(fake.callsTo('PUT', `${WSM}/currentPeriod`).map((c) => c.json)).toEqual([
+      { date: '2026-03-15' },
+      { date: '2026-03-31' },
+      { date: '' },
+    ])
+    for (const bad of ['15/03/2026', '2026-02-30', '2026-3-1', 'soon']) {
+      await expect(model.setCurrentPeriod(bad)).rejects.toBeInstanceOf(ValidationError)
+    }
+    await expect(model.setCurrentPeriod(new Date(Number.NaN))).rejects.toBeInstanceOf(ValidationError)
+    expect(fake.callsTo('PUT', `${WSM}/currentPeriod`)).toHaveLength(3)
+  })
+
+  it('reads the model calendar, and an empty one when Anaplan leaves the key out', async () => {
+    const { model, fake } = setup()
+    fake.on('GET', `${M}/modelCalendar`, (_r, n) =>
+      n === 1
+        ? envelope({ modelCalendar: { fiscalYear: { year: 'FY26', startDate: 'a', endDate: 'b' } } })
+        : envelope({}),
+    )
+    expect((await model.modelCalendar()).fiscalYear?.year).toBe('FY26')
+    expect(await model.modelCalendar()).toEqual({})
+  })
+})
+
 describe('shortViewName', () => {
   it.each([
     ['REV01 Revenue.Revenue by Region', 'Revenue by Region'],

@@ -21,6 +21,7 @@ import type {
   ListItem,
   ListItemInput,
   ListWriteResult,
+  ModelCalendar,
   ModelScope,
   Module,
   NamedObject,
@@ -955,6 +956,50 @@ export class ModelScopeImpl implements ModelScope {
     const res = await this.host.request({ method: 'GET', path: `${this.#m}/currentPeriod` }, reqOpts(options))
     return objectOf<CurrentPeriod>(res.data, 'currentPeriod')
   }
+
+  /** @example const { fiscalYear } = await model.modelCalendar() */
+  async modelCalendar(options?: RequestOptions): Promise<ModelCalendar> {
+    const res = await this.host.request({ method: 'GET', path: `${this.#m}/modelCalendar` }, reqOpts(options))
+    // Week-General calendars answer an empty object, which envelopes may leave out entirely.
+    const b = res.data as { modelCalendar?: unknown } | undefined
+    if (b && typeof b === 'object' && b.modelCalendar === undefined) return {}
+    return objectOf<ModelCalendar>(res.data, 'modelCalendar')
+  }
+
+  /**
+   * Sets the current period to the one containing `date`; `''` clears it. DESTRUCTIVE on Anaplan's
+   * side (data outside the new time range may be deleted): callers should confirm with a person
+   * first. Re-sending sets the same period, so the PUT is retried like any idempotent call.
+   * @throws {ValidationError} When `date` is not `YYYY-MM-DD` (or a valid Date), before any request.
+   * @throws {BadRequestError} When the date is outside the model's timescale.
+   * @throws {PermissionDeniedError} Without workspace administrator rights.
+   * @example const { periodText } = await model.setCurrentPeriod('2026-03-15') // → 'Mar 26'
+   */
+  async setCurrentPeriod(date: string | Date, options?: RequestOptions): Promise<CurrentPeriod> {
+    const iso = isoDate(date)
+    const res = await this.host.request(
+      { method: 'PUT', path: `${this.#ws}/currentPeriod`, body: { date: iso }, idempotent: true },
+      reqOpts(options),
+    )
+    this.host.cache.invalidate(`${this.modelId}:`)
+    return objectOf<CurrentPeriod>(res.data, 'currentPeriod')
+  }
+}
+
+/** `YYYY-MM-DD` from a string (checked) or a Date (its UTC day); `''` stays `''` (clears). */
+function isoDate(date: string | Date): string {
+  if (date instanceof Date) {
+    if (Number.isNaN(date.getTime())) throw new ValidationError('setCurrentPeriod got an invalid Date')
+    return date.toISOString().slice(0, 10)
+  }
+  const d = date.trim()
+  if (d === '') return ''
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d)
+  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined
+  if (!day || day.toISOString().slice(0, 10) !== d) {
+    throw new ValidationError(`A current period date must be a real day written YYYY-MM-DD, not "${date}"`)
+  }
+  return d
 }
 
 /** Splits cells into batches within Anaplan's 100,000-cell and 15 MB limits; yields [startIndex, batch]. */

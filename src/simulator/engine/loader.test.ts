@@ -127,7 +127,9 @@ describe('loadTenant (demo model)', () => {
       currentPeriod: { periodText: 'Jun 26', lastDay: '2026-06-30' },
     })
     expect(sales.setCurrentPeriod('2026-09-15').periodText).toBe('Sep 26')
-    expect(() => sales.setCurrentPeriod('2030-01-01')).toThrow(/outside/)
+    expect(() => sales.setCurrentPeriod('2030-01-01')).toThrow(
+      "Specified date '2030-01-01' is out of timescale range 2026-01-01 - 2026-12-31",
+    )
     expect(sales.setCurrentPeriod('').periodText).toBe('')
   })
 

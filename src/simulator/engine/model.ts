@@ -762,10 +762,13 @@ export class Model implements ModelEngine {
       return this.currentPeriod()
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new SimError(400, `Invalid date: ${date}`)
-    const month = this.parts.calendar?.dimension
-      .leaves()
-      .find((m) => m.firstDay! <= date && date <= m.lastDay!)
-    if (!month) throw new SimError(400, `The date ${date} is outside the model's timescale`)
+    const months = this.parts.calendar?.dimension.leaves() ?? []
+    const month = months.find((m) => m.firstDay! <= date && date <= m.lastDay!)
+    if (!month) {
+      // Anaplan's wording (OpenAPI description of PUT currentPeriod, 400 case 2).
+      const range = months.length ? ` ${months[0]!.firstDay} - ${months.at(-1)!.lastDay}` : ''
+      throw new SimError(400, `Specified date '${date}' is out of timescale range${range}`)
+    }
     this.parts.currentPeriodId = month.id
     return this.currentPeriod()
   }
