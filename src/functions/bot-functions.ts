@@ -5,8 +5,10 @@
  * themselves (Dialogflow webhook credentials, Slack request signatures), so the shared-key check is
  * off for them.
  *
- * The bot is built once per instance, on the first request (its NLU training is the expensive part
- * of a cold start), and acts through the instance's Anaplan client.
+ * The bot is built once per instance, on the first request, and acts through the instance's
+ * Anaplan client. Each function imports only its own channel (Slack's SDK alone takes a quarter of
+ * a second to load), and the NLU loads the model trained at build time (see `docs/deploy.md`,
+ * cold starts).
  *
  * Environment: `DIALOGFLOW_ES_USERNAME`/`_PASSWORD` (or `_HEADER_NAME`/`_HEADER_VALUE`), the same
  * for `DIALOGFLOW_CX_*`, `DIALOGFLOW_CX_TIMEOUT_MS`; `SLACK_SIGNING_SECRET`, `SLACK_BOT_TOKEN`,
@@ -14,7 +16,7 @@
  * `BOT_AUDIT_FILE`.
  */
 import type { Hono } from 'hono'
-import { dialogflowCxApp, dialogflowEsApp, slackApp, webhookAuthFromEnv } from '../bot/channels/index.ts'
+import { webhookAuthFromEnv } from '../bot/channels/dialogflow/common.ts'
 import {
   type AuditSink,
   type CreateBotOptions,
@@ -66,8 +68,13 @@ export function instanceBot(runtime: FunctionRuntime, options: BotFunctionOption
   return bot
 }
 
-/** Builds the channel app of a bot function from the environment. */
-function channelApp(name: BotFunctionName, bot: Bot, runtime: FunctionRuntime, env: Env): Hono {
+/** Builds the channel app of a bot function from the environment, importing only that channel. */
+async function channelApp(
+  name: BotFunctionName,
+  bot: Bot,
+  runtime: FunctionRuntime,
+  env: Env,
+): Promise<Hono> {
   const publicUrl = env.BOT_PUBLIC_URL?.replace(/\/+$/, '')
   const common = { logger: runtime.logger, ...(publicUrl ? { publicUrl } : {}) }
   if (name === 'slackEvents') {
@@ -82,6 +89,7 @@ function channelApp(name: BotFunctionName, bot: Bot, runtime: FunctionRuntime, e
     }
     registerSecret(signingSecret)
     registerSecret(botToken)
+    const { slackApp } = await import('../bot/channels/slack/app.ts')
     return slackApp(bot, {
       ...common,
       signingSecret,
@@ -100,7 +108,11 @@ function channelApp(name: BotFunctionName, bot: Bot, runtime: FunctionRuntime, e
       { function: name },
       `${name} has no caller authentication: set ${prefix}_USERNAME/PASSWORD`,
     )
-  if (name === 'dialogflowWebhook') return dialogflowEsApp(bot, { ...common, ...(auth ? { auth } : {}) })
+  if (name === 'dialogflowWebhook') {
+    const { dialogflowEsApp } = await import('../bot/channels/dialogflow/es.ts')
+    return dialogflowEsApp(bot, { ...common, ...(auth ? { auth } : {}) })
+  }
+  const { dialogflowCxApp } = await import('../bot/channels/dialogflow/cx.ts')
   const timeoutMs = Number(env.DIALOGFLOW_CX_TIMEOUT_MS)
   return dialogflowCxApp(bot, {
     ...common,

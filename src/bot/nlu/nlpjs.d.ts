@@ -18,6 +18,10 @@ declare module '@nlpjs/nlp' {
     addDocument(locale: string, utterance: string, intent: string): void
     train(): Promise<unknown>
     process(locale: string, utterance: string): Promise<NlpResult>
+    /** The trained state as JSON text. */
+    export(minified?: boolean): string
+    /** Restores the state `export()` produced (text or parsed). */
+    import(data: string | object): void
   }
   export const Nlp: unknown
 }

@@ -3,8 +3,16 @@
  * then the intent (NLP.js over the placeholder text), then the intent's parameters. Pure: no
  * Anaplan calls, no session changes.
  */
+import { createHash } from 'node:crypto'
+import { INTENT_CATALOG, parsePhrase } from '../core/catalog.ts'
 import type { IntentMatch } from '../core/types.ts'
-import { classify, getClassifier } from './classifier.ts'
+import {
+  classify,
+  getClassifier,
+  MODEL_FILE_FORMAT,
+  type TrainingDocument,
+  type TrainingSet,
+} from './classifier.ts'
 import { DEMO_VOCABULARY } from './demo-vocabulary.ts'
 import { EntityIndex, type EntityMatch, type NameKind } from './entities.ts'
 import {
@@ -72,7 +80,7 @@ export class Nlu {
 
   /** Intent, confidence and parameters of one utterance. */
   async understand(text: string): Promise<NluResult> {
-    const nlp = await getClassifier(trainingShape)
+    const nlp = await getClassifier(trainingSet())
     const analysis = this.analyse(text)
     const c = await classify(nlp, analysis.shape)
     let name = c.intent
@@ -113,6 +121,39 @@ let demoIndex: EntityIndex | undefined
 function trainingShape(text: string): string {
   demoIndex ??= new EntityIndex(DEMO_VOCABULARY)
   return analyse(text, demoIndex, DEMO_VOCABULARY).shape
+}
+
+let training: TrainingSet | undefined
+
+/**
+ * The classifier's training set: the catalog's phrases in placeholder form. Its key hashes the
+ * raw inputs (phrases and the demo names that shape them), not the shapes: shaping every phrase
+ * costs tens of milliseconds, too much to spend at each cold start just to check the model file.
+ * A change to the shaping code itself is caught by the build, which retrains every time.
+ */
+export function trainingSet(): TrainingSet {
+  if (training) return training
+  const texts = INTENT_CATALOG.flatMap((intent) =>
+    intent.phrases.map((phrase) => ({
+      intent: intent.name,
+      // Free-text parameters (new item names) are dropped: at run time they are unknown words.
+      text: parsePhrase(intent, phrase)
+        .map((part) => (part.entity === 'any' ? ' ' : part.text))
+        .join(''),
+    })),
+  )
+  const key = createHash('sha256')
+    .update(JSON.stringify({ format: MODEL_FILE_FORMAT, texts, vocabulary: DEMO_VOCABULARY }))
+    .digest('hex')
+  let docs: TrainingDocument[] | undefined
+  training = {
+    key,
+    documents: () => {
+      docs ??= texts.map((t) => ({ utterance: trainingShape(t.text), intent: t.intent }))
+      return docs
+    },
+  }
+  return training
 }
 
 function analyse(text: string, index: EntityIndex, vocabulary: Vocabulary): Analysis {
