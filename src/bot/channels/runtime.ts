@@ -26,7 +26,7 @@ import {
 import type { Bot } from '../core/types.ts'
 import { type BotServerOptions, createBotServer } from '../server.ts'
 import { RedisSessionStore } from '../stores/redis.ts'
-import { webhookAuthFromEnv } from './dialogflow/common.ts'
+import { channelOptionsFromEnv } from './env.ts'
 import { startSlackSocketMode } from './slack/app.ts'
 
 /** The simulator's demo user the bot acts as when no Anaplan credentials are configured. */
@@ -158,52 +158,13 @@ export async function startBotRuntime(options: BotRuntimeOptions = {}): Promise<
   }
 }
 
-/**
- * Server options from the environment. Secrets are registered so they never reach a log line.
- * - `SLACK_SIGNING_SECRET` + `SLACK_BOT_TOKEN` enable `/slack/events` (`SLACK_API_URL` overrides the Web API base);
- * - `DIALOGFLOW_ES_USERNAME`/`_PASSWORD` or `DIALOGFLOW_ES_HEADER_NAME`/`_HEADER_VALUE` (and `DIALOGFLOW_CX_*`)
- *   set webhook caller auth; `DIALOGFLOW_CX_TIMEOUT_MS` the CX timeout;
- * - `BOT_PUBLIC_URL` makes download links absolute for Slack and Dialogflow;
- * - `WEB_USER_HEADER` takes the web identity from a trusted proxy header.
- */
+/** Server options from the environment ({@link channelOptionsFromEnv}) plus the runtime's downloads. */
 export function serverOptionsFromEnv(
   env: NodeJS.ProcessEnv,
   runtime: Pick<BotRuntime, 'downloads'>,
   logger: Logger = silentLogger,
 ): BotServerOptions {
-  const publicUrl = env.BOT_PUBLIC_URL?.replace(/\/+$/, '')
-  const esAuth = webhookAuthFromEnv(env, 'DIALOGFLOW_ES')
-  const cxAuth = webhookAuthFromEnv(env, 'DIALOGFLOW_CX')
-  for (const auth of [esAuth, cxAuth]) {
-    if (auth?.type === 'basic') registerSecret(auth.password)
-    if (auth?.type === 'header') registerSecret(auth.value)
-  }
-  const options: BotServerOptions = {
-    downloads: runtime.downloads,
-    logger,
-    dialogflowEs: { ...(esAuth ? { auth: esAuth } : {}), ...(publicUrl ? { publicUrl } : {}) },
-    dialogflowCx: {
-      ...(cxAuth ? { auth: cxAuth } : {}),
-      ...(publicUrl ? { publicUrl } : {}),
-      ...(env.DIALOGFLOW_CX_TIMEOUT_MS ? { timeoutMs: Number(env.DIALOGFLOW_CX_TIMEOUT_MS) } : {}),
-    },
-    ...(env.WEB_USER_HEADER ? { web: { userHeader: env.WEB_USER_HEADER } } : {}),
-  }
-  if (!esAuth)
-    logger.warn('Dialogflow ES webhook has no caller authentication (set DIALOGFLOW_ES_USERNAME/PASSWORD)')
-  const signingSecret = env.SLACK_SIGNING_SECRET
-  const botToken = env.SLACK_BOT_TOKEN
-  if (signingSecret && botToken) {
-    registerSecret(signingSecret)
-    registerSecret(botToken)
-    options.slack = {
-      signingSecret,
-      botToken,
-      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-      ...(publicUrl ? { publicUrl } : {}),
-    }
-  }
-  return options
+  return { ...channelOptionsFromEnv(env, logger), downloads: runtime.downloads, logger }
 }
 
 export interface BotServiceOptions extends BotRuntimeOptions {
