@@ -87,7 +87,7 @@ const chatSchema = z
     choice: z
       .string({ error: 'must be a string' })
       .min(1, 'must not be empty')
-      .max(500, 'must be at most 500 characters')
+      .max(2000, 'must be at most 2000 characters')
       .optional(),
     user: userSchema.optional(),
   })

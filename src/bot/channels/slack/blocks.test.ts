@@ -11,6 +11,20 @@ describe('toSlackMessage', () => {
     }
     expect(actions.elements[0]?.type).toBe('static_select')
     expect(actions.elements[0]?.options).toHaveLength(100)
+    expect(JSON.stringify(blocks.at(-1))).toContain('30 more: type the name instead.')
+  })
+
+  it('falls back to rows of buttons when choice values are too long for a select', () => {
+    const options = Array.from({ length: 60 }, (_, i) => ({
+      label: `Item ${i}`,
+      value: `show_view?p=${'x'.repeat(200)}${i}`,
+    }))
+    const { blocks } = toSlackMessage([{ type: 'choices', options }])
+    const actions = blocks.filter((b) => b.type === 'actions') as {
+      elements: { type: string; value: string }[]
+    }[]
+    expect(actions.map((a) => a.elements.length)).toEqual([25, 25, 10])
+    expect(actions[2]?.elements[9]?.value).toBe(options[59]?.value)
   })
 
   it('keeps a big table inside one 3000-character section', () => {

@@ -10,6 +10,8 @@ export const CHOICE_ACTION_PREFIX = 'anaplan_choice'
 
 const MAX_BLOCKS = 50
 const FENCE = '```'
+/** Choices offered in one message (a static select's limit, and four actions blocks of buttons). */
+const MAX_CHOICES = 100
 const MAX_SECTION = 3000
 
 export type SlackBlock = Record<string, unknown>
@@ -69,23 +71,10 @@ function choiceBlocks(m: Extract<Message, { type: 'choices' }>, index: number): 
   const blocks: SlackBlock[] = []
   if (m.prompt) blocks.push(section(escapeMrkdwn(m.prompt)))
   const options = m.options.filter((o) => o.value.length <= 2000)
-  if (options.length <= 25) {
-    blocks.push({
-      type: 'actions',
-      block_id: `${CHOICE_ACTION_PREFIX}_block_${index}`,
-      elements: options.map((o, i) => {
-        const style = buttonStyle(o.value, o.label)
-        return {
-          type: 'button',
-          action_id: `${CHOICE_ACTION_PREFIX}_${i}`,
-          text: plain(o.label, 75),
-          value: o.value,
-          ...(style ? { style } : {}),
-        }
-      }),
-    })
-  } else {
-    // A select holds 100 options and each value at most 150 characters.
+  const shown = options.slice(0, MAX_CHOICES)
+  // A select is tidier past 25 options, but its values hold only 150 characters; the core's
+  // choice values can be longer, and then buttons (25 per actions block) carry them intact.
+  if (options.length > 25 && shown.every((o) => o.value.length <= 150)) {
     blocks.push({
       type: 'actions',
       block_id: `${CHOICE_ACTION_PREFIX}_block_${index}`,
@@ -94,12 +83,32 @@ function choiceBlocks(m: Extract<Message, { type: 'choices' }>, index: number): 
           type: 'static_select',
           action_id: `${CHOICE_ACTION_PREFIX}_select`,
           placeholder: plain(m.prompt ?? 'Choose…', 150),
-          options: options
-            .filter((o) => o.value.length <= 150)
-            .slice(0, 100)
-            .map((o) => ({ text: plain(o.label, 75), value: o.value })),
+          options: shown.map((o) => ({ text: plain(o.label, 75), value: o.value })),
         },
       ],
+    })
+  } else {
+    for (let start = 0; start < shown.length; start += 25) {
+      blocks.push({
+        type: 'actions',
+        block_id: `${CHOICE_ACTION_PREFIX}_block_${index}_${start / 25}`,
+        elements: shown.slice(start, start + 25).map((o, i) => {
+          const style = buttonStyle(o.value, o.label)
+          return {
+            type: 'button',
+            action_id: `${CHOICE_ACTION_PREFIX}_${start + i}`,
+            text: plain(o.label, 75),
+            value: o.value,
+            ...(style ? { style } : {}),
+          }
+        }),
+      })
+    }
+  }
+  if (options.length > shown.length) {
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `_${options.length - shown.length} more: type the name instead._` }],
     })
   }
   return blocks
