@@ -25,7 +25,11 @@ export function matchChoice(text: string, options: readonly ChoiceOption[]): str
   const wanted = normalise(trimmed)
   if (wanted === '') return undefined
   const hit = options.find((o) => normalise(o.label) === wanted || normalise(o.value) === wanted)
-  return hit?.value
+  if (hit) return hit.value
+  // Quick replies cut labels to 20 characters; the cut label still names one option.
+  if (wanted.length < 8) return undefined
+  const prefixed = options.filter((o) => normalise(o.label).startsWith(wanted))
+  return prefixed.length === 1 ? prefixed[0]?.value : undefined
 }
 
 /** The options of the last `choices` message of a reply, for the next turn's {@link matchChoice}. */

@@ -57,5 +57,8 @@ describe('matchChoice', () => {
     expect(matchChoice('  revenue BY region! ', options)).toBe('v1')
     expect(matchChoice('3', options)).toBeUndefined()
     expect(matchChoice('revenue', options)).toBeUndefined()
+    // A quick reply's 20-character cut of a label
+    expect(matchChoice('Units by Product'.slice(0, 12), options)).toBe('v2')
+    expect(matchChoice('by', options)).toBeUndefined()
   })
 })
