@@ -34,8 +34,16 @@ export interface SimulatorOptions {
    * (reference §8.2). @default 30000
    */
   busyWaitMs?: number
-  /** Rows per page of a view read request. @default 1000 */
+  /** Rows per page of a view or list read request. @default 1000 */
   readRequestPageRows?: number
+  /**
+   * Most cells one plain view read (`GET …/views/{id}/data`, per page selection) returns before
+   * Anaplan's 400 that sends callers to read requests. Lower it in tests to exercise that path
+   * without a million-cell model. @default 1000000
+   */
+  maxViewCells?: number
+  /** Most items one plain list-items GET returns before the 400. @default 1000000 */
+  maxListItems?: number
   /** Where per-user file content is kept; a fresh temp dir by default. */
   dataDir?: string
   /** Clock in epoch ms (token expiry, timestamps, cert v2 window). @default Date.now */
@@ -52,10 +60,12 @@ export interface DumpRecord {
   content: string
 }
 
-/** An asynchronous view read (reference §6.2). */
+/** An asynchronous view or list read (reference §6.2, §6.3). */
 export interface ReadRequestRecord {
   requestId: string
-  viewId: string
+  kind: 'view' | 'list'
+  /** The view id or the list id. */
+  objectId: string
   modelId: string
   workspaceId: string
   userId: string
@@ -107,7 +117,15 @@ export class World {
 export type ResolvedOptions = Required<
   Pick<
     SimulatorOptions,
-    'tokenTtlSeconds' | 'taskMs' | 'latencyMs' | 'busyWaitMs' | 'readRequestPageRows' | 'now' | 'logger'
+    | 'tokenTtlSeconds'
+    | 'taskMs'
+    | 'latencyMs'
+    | 'busyWaitMs'
+    | 'readRequestPageRows'
+    | 'maxViewCells'
+    | 'maxListItems'
+    | 'now'
+    | 'logger'
   >
 > &
   SimulatorOptions
@@ -128,6 +146,8 @@ export class SimState {
       latencyMs: 0,
       busyWaitMs: 30_000,
       readRequestPageRows: 1000,
+      maxViewCells: 1_000_000,
+      maxListItems: 1_000_000,
       now: Date.now,
       logger: silentLogger,
       ...stripUndefined(options),

@@ -3,7 +3,8 @@
  * lists and list items, cell writes, versions, current period and calendar, view read requests.
  * The engine does the model work; this layer does envelopes, validation, limits and roles.
  */
-import type { LineItemMeta } from '../../engine/contract.ts'
+import type { LineItemMeta, ListItemRecord } from '../../engine/contract.ts'
+import { MAX_VIEW_CELLS } from '../../engine/index.ts'
 import { type ModelScope, modelRoute, modelScope, param, type SimApp, type SimContext } from '../context.ts'
 import { csvLine } from '../csv.ts'
 import { envelope, HttpError, isRecord, pagedEnvelope, readJson, schemaUrl } from '../http.ts'
@@ -15,8 +16,6 @@ export const MAX_LIST_ITEMS_PER_CALL = 100_000
 /** Most cells one write accepts (current help page: 100,000 cells or 15 MB). */
 export const MAX_CELLS_PER_WRITE = 100_000
 export const MAX_CELL_WRITE_BYTES = 15 * 1024 * 1024
-/** Largest list a plain list-items GET returns; larger lists need read requests. */
-export const MAX_LIST_ITEMS_READ = 1_000_000
 
 const TIME_ID = '20000000003'
 const VERSIONS_ID = '20000000020'
@@ -111,10 +110,8 @@ function withoutEmptyFailures<T extends { failures: unknown[] }>(
   return rest
 }
 
-/** Builds a read request's CSV pages: the engine's layout, split into pages of `pageRows` rows. */
-function buildReadPages(scope: ModelScope, viewId: string, exportType: string, pageRows: number): string[] {
-  const csv = scope.engine.readViewCsv(viewId, {}, exportType)
-  if (exportType.startsWith('GRID')) return [csv]
+/** Splits CSV text into pages of `pageRows` data rows, each page starting with the header line. */
+function splitPages(csv: string, pageRows: number): string[] {
   const lines = csv.split(/\r?\n/)
   if (lines.at(-1) === '') lines.pop()
   const [head = '', ...rows] = lines
@@ -123,6 +120,41 @@ function buildReadPages(scope: ModelScope, viewId: string, exportType: string, p
     pages.push(`${[head, ...rows.slice(i, i + pageRows)].join('\n')}\n`)
   }
   return pages
+}
+
+/** Builds a view read request's CSV pages: the engine's layout, split into pages of `pageRows` rows. */
+function buildViewPages(scope: ModelScope, viewId: string, exportType: string, pageRows: number): string[] {
+  const csv = scope.engine.readViewCsv(viewId, {}, exportType)
+  if (exportType.startsWith('GRID')) return [csv]
+  return splitPages(csv, pageRows)
+}
+
+/**
+ * A list as CSV: `id,name,code,parent,parentId,listId,listName`, then one column per subset and per
+ * property when `full` (list items with `includeAll=true`, and list read requests).
+ */
+function listCsv(records: ListItemRecord[], full: boolean): string {
+  const subsetNames = full ? [...new Set(records.flatMap((r) => Object.keys(r.subsets ?? {})))] : []
+  const propNames = full ? [...new Set(records.flatMap((r) => Object.keys(r.properties ?? {})))] : []
+  const lines = [
+    csvLine(['id', 'name', 'code', 'parent', 'parentId', 'listId', 'listName', ...subsetNames, ...propNames]),
+  ]
+  for (const r of records) {
+    lines.push(
+      csvLine([
+        r.id,
+        r.name,
+        r.code ?? '',
+        r.parent ?? '',
+        r.parentId ?? '',
+        r.listId,
+        r.listName,
+        ...subsetNames.map((n) => String(r.subsets?.[n] ?? false)),
+        ...propNames.map((n) => r.properties?.[n] ?? ''),
+      ]),
+    )
+  }
+  return `${lines.join('\n')}\n`
 }
 
 /** Registers the transactional routes. */
@@ -194,6 +226,17 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
     const s = await scope(c)
     const viewId = param(c, 'viewId')
     const pages = parsePages(c)
+    const limit = state.options.maxViewCells
+    if (limit < MAX_VIEW_CELLS) {
+      // The engine enforces Anaplan's own limit; a lower test limit is checked on the page read.
+      const grid = s.engine.readView(viewId, pages)
+      if (grid.rows.length * grid.columnCoordinates.length > limit) {
+        throw new HttpError(
+          400,
+          `The view has more than ${limit} cells: use a read request or page selectors`,
+        )
+      }
+    }
     if (wantsJson(c)) {
       if (c.req.query('format') !== 'v1') {
         throw new HttpError(406, "JSON view data needs the query parameter 'format=v1'")
@@ -273,10 +316,16 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
   modelRoute(app, 'get', '/lists/:listId/items', async (c) => {
     const s = await scope(c)
     const records = s.engine.listItems(param(c, 'listId'))
-    if (records.length > MAX_LIST_ITEMS_READ) {
-      throw new HttpError(400, 'The list has more than 1,000,000 items; use a list read request.')
+    if (records.length > state.options.maxListItems) {
+      throw new HttpError(
+        400,
+        `The list has more than ${state.options.maxListItems.toLocaleString('en-US')} items; use a list read request.`,
+      )
     }
     const includeAll = c.req.query('includeAll') === 'true'
+    if (/text\/csv/i.test(c.req.header('Accept') ?? '')) {
+      return c.body(listCsv(records, includeAll), 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
+    }
     const items = records.map((r) => {
       const json: Record<string, unknown> = { id: r.id, name: r.name }
       if (r.code) json.code = r.code
@@ -288,41 +337,6 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
       if (includeAll && r.properties && Object.keys(r.properties).length > 0) json.properties = r.properties
       return json
     })
-    if (/text\/csv/i.test(c.req.header('Accept') ?? '')) {
-      const subsetNames = includeAll ? [...new Set(records.flatMap((r) => Object.keys(r.subsets ?? {})))] : []
-      const propNames = includeAll
-        ? [...new Set(records.flatMap((r) => Object.keys(r.properties ?? {})))]
-        : []
-      const lines = [
-        csvLine([
-          'id',
-          'name',
-          'code',
-          'parent',
-          'parentId',
-          'listId',
-          'listName',
-          ...subsetNames,
-          ...propNames,
-        ]),
-      ]
-      for (const r of records) {
-        lines.push(
-          csvLine([
-            r.id,
-            r.name,
-            r.code ?? '',
-            r.parent ?? '',
-            r.parentId ?? '',
-            r.listId,
-            r.listName,
-            ...subsetNames.map((n) => String(r.subsets?.[n] ?? false)),
-            ...propNames.map((n) => r.properties?.[n] ?? ''),
-          ]),
-        )
-      }
-      return c.body(`${lines.join('\n')}\n`, 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
-    }
     return pagedEnvelope(c, schemaUrl(c, 'listItem', s.modelId), 'listItems', items)
   })
 
@@ -420,7 +434,9 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
     return envelope(c, schemaUrl(c, 'modelCalendar', s.modelId), { modelCalendar: s.engine.modelCalendar() })
   })
 
-  // View read requests (reference §6.2): pages are prepared at once and become available over taskMs.
+  // Read requests (reference §6.2 views, §6.3 lists): the pages are prepared at once and become
+  // available over taskMs, so a client sees IN_PROGRESS with a growing `availablePages`.
+  const KEYS = { view: 'viewReadRequest', list: 'listReadRequest' } as const
   const readRequestJson = (c: SimContext, r: ReadRequestRecord): Record<string, unknown> => {
     const now = state.options.now()
     if (r.state === 'IN_PROGRESS' || r.state === 'NOT_STARTED') {
@@ -433,22 +449,91 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
       r.state === 'COMPLETE'
         ? total
         : Math.floor((total * (now - started)) / Math.max(1, state.options.taskMs))
+    const plural = r.kind === 'view' ? 'views' : 'lists'
     return {
       requestId: r.requestId,
-      // Read-request status objects carry the view id as a JSON number (reference, general conventions).
-      viewId: Number(r.viewId),
+      // View read requests carry the view id as a JSON number, list ones the list id as a string
+      // (the OpenAPI description's ViewReadRequest / ListReadRequest).
+      ...(r.kind === 'view' ? { viewId: Number(r.objectId) } : { listId: r.objectId }),
       requestState: r.state,
-      url: `${new URL(c.req.url).origin}/2/0/workspaces/${r.workspaceId}/models/${r.modelId}/views/${r.viewId}/readRequests/${r.requestId}`,
+      url: `${new URL(c.req.url).origin}/2/0/workspaces/${r.workspaceId}/models/${r.modelId}/${plural}/${r.objectId}/readRequests/${r.requestId}`,
       availablePages: r.state === 'CANCELLED' ? 0 : available,
       successful: r.state === 'COMPLETE' ? r.successful : false,
     }
   }
-  const findRequest = (s: ModelScope, c: SimContext): ReadRequestRecord => {
+  const findRequest = (s: ModelScope, c: SimContext, kind: ReadRequestRecord['kind']): ReadRequestRecord => {
     const r = s.world.readRequests.get(param(c, 'requestId'))
-    if (!r || r.modelId !== s.modelId || r.viewId !== param(c, 'viewId') || r.userId !== s.user.id) {
+    const objectId = param(c, kind === 'view' ? 'viewId' : 'listId')
+    if (
+      !r ||
+      r.kind !== kind ||
+      r.modelId !== s.modelId ||
+      r.objectId !== objectId ||
+      r.userId !== s.user.id
+    ) {
       throw new HttpError(404)
     }
     return r
+  }
+  const createRequest = (
+    c: SimContext,
+    s: ModelScope,
+    kind: ReadRequestRecord['kind'],
+    objectId: string,
+    exportType: string,
+    build: () => string[],
+  ): Response => {
+    const record: ReadRequestRecord = {
+      requestId: newTaskId(),
+      kind,
+      objectId,
+      modelId: s.modelId,
+      workspaceId: s.workspaceId,
+      userId: s.user.id,
+      exportType,
+      state: 'NOT_STARTED',
+      successful: true,
+      readyAt: state.options.now() + state.options.taskMs,
+    }
+    try {
+      record.pages = build()
+    } catch (error) {
+      record.successful = false
+      record.pages = []
+      record.error = error instanceof Error ? error.message : String(error)
+    }
+    s.world.readRequests.set(record.requestId, record)
+    const json = readRequestJson(c, record)
+    return envelope(c, schemaUrl(c, KEYS[kind], s.modelId), {
+      [KEYS[kind]]: { requestId: json.requestId, requestState: json.requestState, url: json.url },
+    })
+  }
+  const requestRoutes = (kind: ReadRequestRecord['kind']) => {
+    const base = kind === 'view' ? '/views/:viewId/readRequests' : '/lists/:listId/readRequests'
+    modelRoute(app, 'get', `${base}/:requestId`, async (c) => {
+      const s = await modelScope(state, c, { busyExempt: true })
+      return envelope(c, schemaUrl(c, KEYS[kind], s.modelId), {
+        [KEYS[kind]]: readRequestJson(c, findRequest(s, c, kind)),
+      })
+    })
+    modelRoute(app, 'get', `${base}/:requestId/pages/:pageNo`, async (c) => {
+      const s = await modelScope(state, c, { busyExempt: true })
+      const r = findRequest(s, c, kind)
+      const json = readRequestJson(c, r)
+      const raw = param(c, 'pageNo')
+      if (!/^\d+$/.test(raw)) throw new HttpError(400, `Invalid page number '${raw}'`)
+      const page = Number(raw)
+      if (r.state === 'CANCELLED' || page >= (json.availablePages as number)) throw new HttpError(404)
+      return c.body(r.pages?.[page] ?? '', 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
+    })
+    modelRoute(app, 'delete', `${base}/:requestId`, async (c) => {
+      const s = await modelScope(state, c, { busyExempt: true })
+      const r = findRequest(s, c, kind)
+      const before = readRequestJson(c, r)
+      if (before.requestState !== 'COMPLETE') r.state = 'CANCELLED'
+      s.world.readRequests.delete(r.requestId)
+      return envelope(c, schemaUrl(c, KEYS[kind], s.modelId), { [KEYS[kind]]: readRequestJson(c, r) })
+    })
   }
 
   modelRoute(app, 'post', '/views/:viewId/readRequests', async (c) => {
@@ -465,56 +550,24 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
         `Expected mandatory field 'exportType' to be one of ${READ_EXPORT_TYPES.join(', ')}.`,
       )
     }
+    const exportType = body.exportType
     s.engine.viewMetadata(viewId)
-    const record: ReadRequestRecord = {
-      requestId: newTaskId(),
-      viewId,
-      modelId: s.modelId,
-      workspaceId: s.workspaceId,
-      userId: s.user.id,
-      exportType: body.exportType,
-      state: 'NOT_STARTED',
-      successful: true,
-      readyAt: state.options.now() + state.options.taskMs,
-    }
-    try {
-      record.pages = buildReadPages(s, viewId, body.exportType, state.options.readRequestPageRows)
-    } catch (error) {
-      record.successful = false
-      record.pages = []
-      record.error = error instanceof Error ? error.message : String(error)
-    }
-    s.world.readRequests.set(record.requestId, record)
-    const json = readRequestJson(c, record)
-    return envelope(c, schemaUrl(c, 'viewReadRequest', s.modelId), {
-      viewReadRequest: { requestId: json.requestId, requestState: json.requestState, url: json.url },
-    })
+    return createRequest(c, s, 'view', viewId, exportType, () =>
+      buildViewPages(s, viewId, exportType, state.options.readRequestPageRows),
+    )
   })
 
-  modelRoute(app, 'get', '/views/:viewId/readRequests/:requestId', async (c) => {
-    const s = await modelScope(state, c, { busyExempt: true })
-    return envelope(c, schemaUrl(c, 'viewReadRequest', s.modelId), {
-      viewReadRequest: readRequestJson(c, findRequest(s, c)),
-    })
+  // A list read takes no body (the OpenAPI description declares none); the pages hold every item
+  // with its subsets and properties, as the list-items CSV with includeAll.
+  modelRoute(app, 'post', '/lists/:listId/readRequests', async (c) => {
+    const s = await scope(c)
+    const listId = param(c, 'listId')
+    const records = s.engine.listItems(listId)
+    return createRequest(c, s, 'list', listId, 'CSV', () =>
+      splitPages(listCsv(records, true), state.options.readRequestPageRows),
+    )
   })
 
-  modelRoute(app, 'get', '/views/:viewId/readRequests/:requestId/pages/:pageNo', async (c) => {
-    const s = await modelScope(state, c, { busyExempt: true })
-    const r = findRequest(s, c)
-    const json = readRequestJson(c, r)
-    const raw = param(c, 'pageNo')
-    if (!/^\d+$/.test(raw)) throw new HttpError(400, `Invalid page number '${raw}'`)
-    const page = Number(raw)
-    if (r.state === 'CANCELLED' || page >= (json.availablePages as number)) throw new HttpError(404)
-    return c.body(r.pages?.[page] ?? '', 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
-  })
-
-  modelRoute(app, 'delete', '/views/:viewId/readRequests/:requestId', async (c) => {
-    const s = await modelScope(state, c, { busyExempt: true })
-    const r = findRequest(s, c)
-    const before = readRequestJson(c, r)
-    if (before.requestState !== 'COMPLETE') r.state = 'CANCELLED'
-    s.world.readRequests.delete(r.requestId)
-    return envelope(c, schemaUrl(c, 'viewReadRequest', s.modelId), { viewReadRequest: readRequestJson(c, r) })
-  })
+  requestRoutes('view')
+  requestRoutes('list')
 }
