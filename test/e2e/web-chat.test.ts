@@ -141,9 +141,16 @@ describe('web chat in Chromium', () => {
     await page.getByText(/analyst@example\.com/).waitFor()
     expect(await page.getByText(/Monthly Refresh finished/).count()).toBe(1)
 
-    // The session survives a reload (localStorage) and the changes are in the audit trail.
+    // The session and the conversation survive a reload (localStorage); old choices are inert.
     const sessionId = await page.evaluate(() => localStorage.getItem('anaplan-bot.sessionId'))
     expect(sessionId).toMatch(/^web-[0-9a-f]{24}$/)
+    await page.reload()
+    await page.getByText(/Monthly Refresh finished/).waitFor()
+    expect(await page.locator('table').count()).toBeGreaterThan(0)
+    expect(await page.getByRole('button', { name: 'Gadgets' }).isDisabled()).toBe(true)
+    expect(await page.evaluate(() => localStorage.getItem('anaplan-bot.sessionId'))).toBe(sessionId)
+    await say(page, 'which views are there')
+    await page.getByText(/Views in Sales Forecast/).waitFor()
     expect(audit.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['run_action', 'write_cell']))
     expect(errors).toEqual([])
     await context.close()

@@ -26,6 +26,28 @@
     localStorage.setItem(SESSION_KEY, sessionId)
   }
 
+  // The conversation is kept per session (last 60 entries) so a reload shows it again.
+  const HISTORY_KEY = 'anaplan-bot.history'
+  const MAX_HISTORY = 60
+  function loadHistory() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(HISTORY_KEY) || 'null')
+      return saved && saved.sessionId === sessionId && Array.isArray(saved.entries) ? saved.entries : []
+    } catch {
+      return []
+    }
+  }
+  let history = loadHistory()
+  function remember(entry) {
+    history.push(entry)
+    if (history.length > MAX_HISTORY) history = history.slice(-MAX_HISTORY)
+    try {
+      localStorage.setItem(HISTORY_KEY, JSON.stringify({ sessionId, entries: history }))
+    } catch {
+      // Storage full or disabled: the conversation still works, it is just not kept.
+    }
+  }
+
   let pending = 0
   function setBusy(busy) {
     pending += busy ? 1 : -1
@@ -44,7 +66,8 @@
     return node
   }
 
-  function addUser(text) {
+  function addUser(text, replaying) {
+    if (!replaying) remember({ user: text })
     const node = el('div', 'msg user', text)
     node.setAttribute('aria-label', `You said: ${text}`)
     log.append(node)
@@ -125,7 +148,7 @@
     })
   }
 
-  function renderChoices(m) {
+  function renderChoices(m, stale) {
     const group = el('div', 'choices')
     group.setAttribute('role', 'group')
     group.setAttribute('aria-label', m.prompt || 'Choices')
@@ -133,6 +156,8 @@
     for (const option of m.options) {
       const button = el('button', 'choice', option.label)
       button.type = 'button'
+      // Choices from an earlier visit may no longer apply: they are shown, not offered.
+      if (stale) button.disabled = true
       button.addEventListener('click', () => {
         for (const b of group.querySelectorAll('button')) b.disabled = true
         button.setAttribute('aria-pressed', 'true')
@@ -151,12 +176,13 @@
     log.append(link)
   }
 
-  function render(messages) {
+  function render(messages, replaying) {
+    if (!replaying && messages.length > 0) remember({ bot: messages })
     for (const m of messages) {
       if (m.type === 'text') addBotText(m.text)
       else if (m.type === 'table') renderTable(m)
       else if (m.type === 'chart') renderChart(m)
-      else if (m.type === 'choices') renderChoices(m)
+      else if (m.type === 'choices') renderChoices(m, replaying)
       else if (m.type === 'file') renderFile(m)
     }
     scrollDown()
@@ -218,13 +244,19 @@
   newSession.addEventListener('click', () => {
     sessionId = makeSessionId()
     localStorage.setItem(SESSION_KEY, sessionId)
+    history = []
+    localStorage.removeItem(HISTORY_KEY)
     log.replaceChildren()
     listen()
     addBotText('New conversation started. Say "help" to see what I can do.')
     input.focus()
   })
 
-  listen()
   addBotText('Hi! Ask me about your Anaplan models. Try "connect to Sales Forecast" or "help".')
+  for (const entry of history) {
+    if (typeof entry.user === 'string') addUser(entry.user, true)
+    else if (Array.isArray(entry.bot)) render(entry.bot, true)
+  }
+  listen()
   input.focus()
 })()
