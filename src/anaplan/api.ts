@@ -289,6 +289,47 @@ export interface ViewData {
 /** A page selection: dimension (name or id) → item (name, code or id). */
 export type PageSelection = Record<string, string>
 
+/** CSV layouts of a view read request (reference §6.2). */
+export type ViewExportType =
+  | 'TABULAR_MULTI_COLUMN'
+  | 'TABULAR_SINGLE_COLUMN'
+  | 'GRID_ALL_PAGES'
+  | 'GRID_CURRENT_PAGE'
+export type ReadRequestState = 'NOT_STARTED' | 'IN_PROGRESS' | 'COMPLETE' | 'CANCELLING' | 'CANCELLED'
+/** A view or list read request (`viewReadRequest` / `listReadRequest`). */
+export interface ReadRequest {
+  requestId: string
+  requestState: ReadRequestState
+  url?: string
+  /** Pages ready to download (0-based numbers below this), also while IN_PROGRESS. */
+  availablePages?: number
+  /** With COMPLETE: true when every page is ready, false when the read failed. */
+  successful?: boolean
+  viewId?: string | number
+  listId?: string | number
+}
+
+/** Options of `readViewLarge` and `readListLarge`. */
+export interface LargeReadOptions extends RequestOptions {
+  /** First status poll interval in ms; grows ×1.5 up to `maxIntervalMs`. @default 1000 */
+  intervalMs?: number
+  /** @default 10000 */
+  maxIntervalMs?: number
+  /** Called with every status the client reads. */
+  onProgress?: (request: ReadRequest) => void
+  /**
+   * Yield pages exactly as Anaplan sends them. By default a tabular page that starts with the
+   * first page's header line has that line dropped, so the pages concatenate into one CSV.
+   * @default false
+   */
+  rawPages?: boolean
+}
+
+export interface ViewReadLargeOptions extends LargeReadOptions {
+  /** @default 'TABULAR_MULTI_COLUMN' */
+  exportType?: ViewExportType
+}
+
 export interface ListItem {
   id: string
   name: string
@@ -476,6 +517,14 @@ export interface ModelScope {
   /** Page selectors take dimension and item names, codes or ids. */
   readView(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<ViewData>
   readViewCsv(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<string>
+  /**
+   * Reads a view of any size through a read request: yields the CSV pages as they become available
+   * (every page of the view; read requests take no page selector), and deletes the request at the
+   * end, also on error, abort, or when the consumer stops early.
+   */
+  readViewLarge(viewNameOrId: string, options?: ViewReadLargeOptions): AsyncIterable<string>
+  /** Reads every item of a list of any size through a list read request, as CSV pages. */
+  readListLarge(listNameOrId: string, options?: LargeReadOptions): AsyncIterable<string>
   /**
    * Reads one cell through the module's default view. `coordinates` maps every other dimension of
    * the line item (name or id) to an item (name, code or id); page dimensions may be left out (the

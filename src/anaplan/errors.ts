@@ -3,7 +3,7 @@
  * classes; discriminate with `instanceof`, or with `name` once an error has crossed a process
  * boundary. Messages and fields never carry tokens, passwords or Authorization values.
  */
-import type { TaskResult } from './api.ts'
+import type { ReadRequest, TaskResult } from './api.ts'
 import { redactUrl } from './internal/redact.ts'
 
 /** Base class of every error the client throws. */
@@ -82,6 +82,26 @@ export class APIError extends AnaplanError {
 export class BadRequestError extends APIError {
   override name = 'BadRequestError'
 }
+/**
+ * 400 because the read is over Anaplan's limit (1,000,000 cells of a view, 1,000,000 items of a
+ * list). `useInstead` names the client method that reads it in pages.
+ */
+export class ReadLimitError extends BadRequestError {
+  override name = 'ReadLimitError'
+  readonly useInstead: 'readViewLarge' | 'readListLarge'
+  constructor(from: APIError, useInstead: 'readViewLarge' | 'readListLarge') {
+    const what = useInstead === 'readViewLarge' ? 'view' : 'list'
+    super(
+      from.status,
+      from.headers,
+      from.body,
+      { method: from.method, url: from.url },
+      `${from.message}. The ${what} is too large for one read: use ${useInstead}() (an Anaplan read request, CSV in pages)${what === 'view' ? ', or select pages to read less' : ''}.`,
+    )
+    this.useInstead = useInstead
+  }
+}
+
 /** 401 after the one refresh-and-retry, or bad credentials on authenticate. */
 export class AuthenticationError extends APIError {
   override name = 'AuthenticationError'
@@ -162,6 +182,16 @@ export class TaskFailedError extends AnaplanError {
     this.taskId = details.taskId
     this.dumpAvailable = hasDump(details.task)
     this.dumps = details.dumps ?? []
+  }
+}
+
+/** A view or list read request ended without its data: failed (`successful: false`) or cancelled. */
+export class ReadRequestFailedError extends AnaplanError {
+  override name = 'ReadRequestFailedError'
+  readonly request: ReadRequest
+  constructor(message: string, request: ReadRequest) {
+    super(message)
+    this.request = request
   }
 }
 

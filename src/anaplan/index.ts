@@ -51,6 +51,8 @@ export {
   PermissionDeniedError,
   ProtocolError,
   RateLimitError,
+  ReadLimitError,
+  ReadRequestFailedError,
   ServerError,
   TaskFailedError,
   TimeoutError,

@@ -4,8 +4,12 @@ import { describe, expect, it } from 'vitest'
 import type { AnaplanClientOptions } from '../client.ts'
 import { AnaplanClient } from '../client.ts'
 import {
+  AbortError,
+  BadRequestError,
   ConnectionError,
   NameResolutionError,
+  ReadLimitError,
+  ReadRequestFailedError,
   TaskFailedError,
   TimeoutError,
   ValidationError,
@@ -352,6 +356,175 @@ describe('transactional', () => {
       model.writeCells('REV01 Revenue', [{ lineItemName: 'Units', value: 1 }], { timeoutMs: 20 }),
     ).rejects.toBeInstanceOf(ConnectionError)
     expect(fake.callsTo('POST', `${M}/modules/*/data`)).toHaveLength(1)
+  })
+})
+
+function csvResponse(text: string): Response {
+  return new Response(text, { status: 200, headers: { 'content-type': 'text/csv' } })
+}
+
+/** A view (by name) and a read request whose successive status reads are `states`. */
+function largeView(fake: ReturnType<typeof setup>['fake'], states: Record<string, unknown>[]) {
+  fake.on('GET', `${M}/views`, () =>
+    envelope({ views: [{ id: '207000000001', name: 'REV01 Revenue.Big View', moduleId: '102000000001' }] }),
+  )
+  const base = `${WSM}/views/207000000001/readRequests`
+  fake.on('POST', base, () =>
+    envelope({ viewReadRequest: { requestId: 'RR1', requestState: 'NOT_STARTED', url: 'x' } }),
+  )
+  fake.on('GET', `${base}/RR1`, (_r, n) =>
+    envelope({ viewReadRequest: { requestId: 'RR1', ...states[Math.min(n, states.length) - 1] } }),
+  )
+  fake.on('GET', `${base}/RR1/pages/*`, (req) => {
+    const n = Number(req.path.split('/').at(-1))
+    return csvResponse(`Regions,Jan 26\nR${n}a,1\nR${n}b,2\n`)
+  })
+  fake.on('DELETE', `${base}/RR1`, () =>
+    envelope({ viewReadRequest: { requestId: 'RR1', requestState: 'COMPLETE' } }),
+  )
+  return base
+}
+
+async function collectPages(iter: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = []
+  for await (const page of iter) out.push(page)
+  return out
+}
+
+describe('large reads (read requests)', () => {
+  it('downloads pages as they become available, joins them into one CSV, and deletes the request', async () => {
+    const { model, fake, delays } = setup()
+    const base = largeView(fake, [
+      { requestState: 'IN_PROGRESS', availablePages: 0, successful: false },
+      { requestState: 'IN_PROGRESS', availablePages: 1, successful: false },
+      { requestState: 'IN_PROGRESS', availablePages: 1, successful: false },
+      { requestState: 'COMPLETE', availablePages: 3, successful: true },
+    ])
+    const seen: string[] = []
+    const pages = await collectPages(
+      model.readViewLarge('Big View', {
+        intervalMs: 100,
+        onProgress: (r) => seen.push(`${r.requestState}:${r.availablePages}`),
+      }),
+    )
+    expect(pages.join('')).toBe('Regions,Jan 26\nR0a,1\nR0b,2\nR1a,1\nR1b,2\nR2a,1\nR2b,2\n')
+    expect(seen).toEqual(['IN_PROGRESS:0', 'IN_PROGRESS:1', 'IN_PROGRESS:1', 'COMPLETE:3'])
+    // Backoff grows while nothing new arrives and starts again after a page came in.
+    expect(delays).toEqual([100, 100, 150])
+    expect(fake.callsTo('POST', base)[0]!.json).toEqual({ exportType: 'TABULAR_MULTI_COLUMN' })
+    expect(fake.callsTo('GET', `${base}/RR1/pages/*`).map((c) => c.path.split('/').at(-1))).toEqual([
+      '0',
+      '1',
+      '2',
+    ])
+    expect(fake.callsTo('GET', `${base}/RR1/pages/*`)[0]!.headers.get('accept')).toBe('text/csv')
+    expect(fake.callsTo('DELETE', `${base}/RR1`)).toHaveLength(1)
+  })
+
+  it('keeps pages as sent with rawPages and for grid layouts', async () => {
+    const { model, fake } = setup()
+    const base = largeView(fake, [{ requestState: 'COMPLETE', availablePages: 2, successful: true }])
+    const raw = await collectPages(model.readViewLarge('Big View', { rawPages: true }))
+    expect(raw.every((p) => p.startsWith('Regions,Jan 26\n'))).toBe(true)
+    const grid = await collectPages(model.readViewLarge('Big View', { exportType: 'GRID_ALL_PAGES' }))
+    expect(grid.every((p) => p.startsWith('Regions,Jan 26\n'))).toBe(true)
+    expect(fake.callsTo('POST', base).map((c) => c.json)).toEqual([
+      { exportType: 'TABULAR_MULTI_COLUMN' },
+      { exportType: 'GRID_ALL_PAGES' },
+    ])
+  })
+
+  it('throws ReadRequestFailedError for a failed read and still deletes the request', async () => {
+    const { model, fake } = setup()
+    const base = largeView(fake, [{ requestState: 'COMPLETE', availablePages: 0, successful: false }])
+    const err = await collectPages(model.readViewLarge('Big View')).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ReadRequestFailedError)
+    expect((err as ReadRequestFailedError).request.requestId).toBe('RR1')
+    expect(fake.callsTo('DELETE', `${base}/RR1`)).toHaveLength(1)
+  })
+
+  it('deletes the request when the consumer stops early, and fetches no further page', async () => {
+    const { model, fake } = setup()
+    const base = largeView(fake, [{ requestState: 'COMPLETE', availablePages: 5, successful: true }])
+    for await (const page of model.readViewLarge('Big View')) {
+      expect(page).toContain('R0a')
+      break
+    }
+    expect(fake.callsTo('GET', `${base}/RR1/pages/*`)).toHaveLength(1)
+    expect(fake.callsTo('DELETE', `${base}/RR1`)).toHaveLength(1)
+  })
+
+  it('gives up at the deadline with TimeoutError and on abort with AbortError, deleting each time', async () => {
+    const { model, fake, clock } = setup()
+    const base = largeView(fake, [{ requestState: 'IN_PROGRESS', availablePages: 0, successful: false }])
+    const late = await collectPages(
+      model.readViewLarge('Big View', { intervalMs: 1000, deadline: clock.now() + 2500 }),
+    ).catch((e: unknown) => e)
+    expect(late).toBeInstanceOf(TimeoutError)
+    expect((late as Error).message).toMatch(/still IN_PROGRESS at the deadline/)
+    expect(fake.callsTo('DELETE', `${base}/RR1`)).toHaveLength(1)
+
+    const controller = new AbortController()
+    const aborted = await collectPages(
+      model.readViewLarge('Big View', {
+        onProgress: () => controller.abort(),
+        signal: controller.signal,
+      }),
+    ).catch((e: unknown) => e)
+    expect(aborted).toBeInstanceOf(AbortError)
+    expect(fake.callsTo('DELETE', `${base}/RR1`)).toHaveLength(2)
+  })
+
+  it('a failed cleanup is logged, never thrown over the result', async () => {
+    const warnings: string[] = []
+    const logger = { debug() {}, info() {}, error() {}, warn: (_f: unknown, m: string) => warnings.push(m) }
+    const { model, fake } = setup({ logger })
+    const base = largeView(fake, [{ requestState: 'COMPLETE', availablePages: 1, successful: true }])
+    fake.on('DELETE', `${base}/RR1`, () => jsonResponse({ status: { code: 500, message: 'boom' } }, 500))
+    expect(await collectPages(model.readViewLarge('Big View'))).toHaveLength(1)
+    expect(warnings).toEqual([expect.stringMatching(/could not delete the read request for view/)])
+  })
+
+  it('reads a list with a body-less list read request', async () => {
+    const { model, fake } = setup()
+    fake.on('GET', `${WSM}/lists`, () => envelope({ lists: [{ id: '101000000009', name: 'Employees' }] }))
+    const base = `${WSM}/lists/101000000009/readRequests`
+    fake.on('POST', base, () =>
+      envelope({ listReadRequest: { requestId: 'L1', requestState: 'IN_PROGRESS' } }),
+    )
+    fake.on('GET', `${base}/L1`, () =>
+      envelope({
+        listReadRequest: { requestId: 'L1', requestState: 'COMPLETE', availablePages: 2, successful: true },
+      }),
+    )
+    fake.on('GET', `${base}/L1/pages/*`, (req) => csvResponse(`id,name\r\n${req.path.at(-1)},E\r\n`))
+    fake.on('DELETE', `${base}/L1`, () => envelope({}))
+    expect((await collectPages(model.readListLarge('employees'))).join('')).toBe('id,name\r\n0,E\r\n1,E\r\n')
+    expect(fake.callsTo('POST', base)[0]!.body).toBeUndefined()
+    expect(fake.callsTo('DELETE', `${base}/L1`)).toHaveLength(1)
+  })
+
+  it('turns the 1,000,000-cell 400 of a plain read into ReadLimitError pointing at readViewLarge', async () => {
+    const { model, fake } = setup()
+    largeView(fake, [])
+    fake.on('GET', `${M}/views/*/data`, (_r, n) =>
+      jsonResponse(
+        { status: { code: 400, message: n <= 2 ? 'Cell count exceeds the limit of 1,000,000' : 'Bad page' } },
+        400,
+      ),
+    )
+    for (const read of [() => model.readView('Big View'), () => model.readViewCsv('Big View')]) {
+      const err = await read().catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ReadLimitError)
+      expect(err).toBeInstanceOf(BadRequestError)
+      expect((err as ReadLimitError).useInstead).toBe('readViewLarge')
+      expect((err as Error).message).toMatch(
+        /failed with 400 Bad Request: Cell count exceeds.*use readViewLarge\(\)/,
+      )
+    }
+    const other = await model.readView('Big View').catch((e: unknown) => e)
+    expect(other).toBeInstanceOf(BadRequestError)
+    expect(other).not.toBeInstanceOf(ReadLimitError)
   })
 })
 

@@ -17,6 +17,7 @@ import type {
   ExportDefinition,
   ImportDefinition,
   ItemFailure,
+  LargeReadOptions,
   LineItem,
   ListItem,
   ListItemInput,
@@ -27,6 +28,7 @@ import type {
   NamedObject,
   PageSelection,
   PollOptions,
+  ReadRequest,
   RequestOptions,
   RunOptions,
   RunResult,
@@ -39,6 +41,7 @@ import type {
   View,
   ViewData,
   ViewMetadata,
+  ViewReadLargeOptions,
 } from '../api.ts'
 import type { ClientLogger } from '../auth/token-manager.ts'
 import { type Nameable, normalizeName, resolveName, type TtlCache } from '../core/names.ts'
@@ -46,9 +49,12 @@ import { pollTask } from '../core/polling.ts'
 import type { Transport } from '../core/transport.ts'
 import {
   AnaplanError,
+  BadRequestError,
   ConnectionError,
   NameResolutionError,
   ProtocolError,
+  ReadLimitError,
+  ReadRequestFailedError,
   ServerError,
   TaskFailedError,
   TimeoutError,
@@ -662,15 +668,17 @@ export class ModelScopeImpl implements ModelScope {
   async readView(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<ViewData> {
     const view = await this.#view(viewNameOrId, options)
     const selector = await this.#pageSelector(view.id, pages, options)
-    const res = await this.host.request<ViewData>(
-      {
-        method: 'GET',
-        path: `${this.#m}${path`/views/${view.id}/data`}`,
-        query: { format: 'v1', pages: selector },
-        accept: 'application/json',
-      },
-      reqOpts(options),
-    )
+    const res = await this.host
+      .request<ViewData>(
+        {
+          method: 'GET',
+          path: `${this.#m}${path`/views/${view.id}/data`}`,
+          query: { format: 'v1', pages: selector },
+          accept: 'application/json',
+        },
+        reqOpts(options),
+      )
+      .catch(rethrowReadLimit('readViewLarge'))
     const d = res.data
     if (!d || (!Array.isArray(d.rows) && !Array.isArray(d.columnCoordinates))) {
       throw new ProtocolError('View data has neither rows nor columnCoordinates')
@@ -682,17 +690,156 @@ export class ModelScopeImpl implements ModelScope {
   async readViewCsv(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<string> {
     const view = await this.#view(viewNameOrId, options)
     const selector = await this.#pageSelector(view.id, pages, options)
-    const res = await this.host.request<string>(
-      {
-        method: 'GET',
-        path: `${this.#m}${path`/views/${view.id}/data`}`,
-        query: { pages: selector },
-        accept: 'text/csv',
-        parse: 'text',
-      },
-      reqOpts(options),
-    )
+    const res = await this.host
+      .request<string>(
+        {
+          method: 'GET',
+          path: `${this.#m}${path`/views/${view.id}/data`}`,
+          query: { pages: selector },
+          accept: 'text/csv',
+          parse: 'text',
+        },
+        reqOpts(options),
+      )
+      .catch(rethrowReadLimit('readViewLarge'))
     return res.data
+  }
+
+  /**
+   * Reads a view of any size with a read request (reference §6.2), yielding CSV pages as Anaplan
+   * makes them available. A read request covers every page of the view: Anaplan takes no page
+   * selector for it. The request is deleted at the end, also on error, abort or an early `break`.
+   * @throws {ReadRequestFailedError} When Anaplan reports the read failed or cancelled it.
+   * @throws {TimeoutError} When `deadline` passes before the last page.
+   * @example for await (const page of model.readViewLarge('Revenue by Region')) out.write(page)
+   */
+  async *readViewLarge(viewNameOrId: string, options: ViewReadLargeOptions = {}): AsyncIterable<string> {
+    const view = await this.#view(viewNameOrId, options)
+    const exportType = options.exportType ?? 'TABULAR_MULTI_COLUMN'
+    yield* this.#readLarge(
+      `${this.#ws}${path`/views/${view.id}/readRequests`}`,
+      'viewReadRequest',
+      { exportType },
+      `view "${view.name}"`,
+      // Grid layouts repeat their header blocks on purpose; only tabular pages are joined.
+      options.rawPages || exportType.startsWith('GRID'),
+      options,
+    )
+  }
+
+  /**
+   * Reads every item of a list (with subsets and properties) through a list read request
+   * (reference §6.3), yielding CSV pages; the request is deleted at the end.
+   * @throws {ReadRequestFailedError} When Anaplan reports the read failed or cancelled it.
+   * @example for await (const page of model.readListLarge('Employees')) out.write(page)
+   */
+  async *readListLarge(listNameOrId: string, options: LargeReadOptions = {}): AsyncIterable<string> {
+    const list = await this.#list(listNameOrId, options)
+    yield* this.#readLarge(
+      `${this.#ws}${path`/lists/${list.id}/readRequests`}`,
+      'listReadRequest',
+      undefined,
+      `list "${list.name}"`,
+      options.rawPages === true,
+      options,
+    )
+  }
+
+  /**
+   * The read-request loop shared by views and lists: create, then poll with backoff and download
+   * each page once `availablePages` covers it, until COMPLETE; DELETE in `finally`.
+   */
+  async *#readLarge(
+    base: string,
+    key: 'viewReadRequest' | 'listReadRequest',
+    body: unknown,
+    what: string,
+    raw: boolean,
+    options: LargeReadOptions,
+  ): AsyncGenerator<string> {
+    const ro = reqOpts(options)
+    const created = await this.host.request(
+      // Creating a read request changes no model data; a duplicate from a re-send is reclaimed by
+      // Anaplan after 30 idle minutes, so a retry after an ambiguous failure is acceptable.
+      { method: 'POST', path: base, ...(body === undefined ? {} : { body }), idempotent: true },
+      ro,
+    )
+    const requestId = objectOf<ReadRequest>(created.data, key, `${key}`).requestId
+    if (!requestId) throw new ProtocolError(`The response has no ${key}.requestId`)
+    const requestPath = `${base}${path`/${requestId}`}`
+    let interval = Math.max(1, options.intervalMs ?? 1000)
+    const maxInterval = Math.max(interval, options.maxIntervalMs ?? 10_000)
+    let next = 0
+    let header: string | undefined
+    try {
+      for (;;) {
+        const res = await this.host.request({ method: 'GET', path: requestPath }, ro)
+        const status = objectOf<ReadRequest>(res.data, key)
+        options.onProgress?.(status)
+        if (status.requestState === 'CANCELLED' || status.requestState === 'CANCELLING') {
+          throw new ReadRequestFailedError(`The read request for ${what} was cancelled`, status)
+        }
+        const complete = status.requestState === 'COMPLETE'
+        if (complete && status.successful === false) {
+          throw new ReadRequestFailedError(
+            `The read request for ${what} failed; Anaplan keeps no pages of a failed read`,
+            status,
+          )
+        }
+        const available = status.availablePages ?? 0
+        const before = next
+        for (; next < available; next++) {
+          const page = await this.host.request<string>(
+            { method: 'GET', path: `${requestPath}/pages/${next}`, accept: 'text/csv', parse: 'text' },
+            ro,
+          )
+          let text = page.data
+          if (!raw) {
+            const first = firstLine(text)
+            if (header === undefined) header = first
+            else if (first === header) text = text.slice(text.indexOf('\n') + 1)
+          }
+          yield text
+        }
+        if (complete) return
+        // New pages mean Anaplan is producing: look again soon rather than after a long backoff.
+        interval = next > before ? Math.max(1, options.intervalMs ?? 1000) : interval
+        const late = () =>
+          new TimeoutError(
+            `The read request for ${what} was still ${status.requestState} at the deadline (${next} pages read)`,
+            { method: 'GET', url: requestPath },
+            'response',
+          )
+        let wait = interval
+        if (options.deadline !== undefined) {
+          const left = options.deadline - this.host.now()
+          if (left <= 0) throw late()
+          wait = Math.min(wait, left)
+        }
+        await this.#sleep(wait, options.signal)
+        // A poll sent at the deadline would only fail in the transport, with a vaguer message.
+        if (options.deadline !== undefined && this.host.now() >= options.deadline) throw late()
+        interval = Math.min(maxInterval, Math.round(interval * 1.5))
+      }
+    } finally {
+      await this.#deleteReadRequest(requestPath, what, options)
+    }
+  }
+
+  /** Frees the request's pages on Anaplan's side; never masks the error that brought us here. */
+  async #deleteReadRequest(requestPath: string, what: string, options: RequestOptions): Promise<void> {
+    try {
+      // Without the caller's signal or deadline: an aborted or late read must still clean up.
+      await this.host.request(
+        { method: 'DELETE', path: requestPath },
+        { timeoutMs: Math.min(options.timeoutMs ?? 10_000, 10_000), maxRetries: 1 },
+      )
+    } catch (error) {
+      this.host.options.logger?.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        `could not delete the read request for ${what}; Anaplan reclaims it after 30 idle minutes`,
+      )
+    }
   }
 
   async #viewDimensionItems(
@@ -854,7 +1001,7 @@ export class ModelScopeImpl implements ModelScope {
       },
       'listItems',
       reqOpts(options),
-    )
+    ).catch(rethrowReadLimit('readListLarge'))
   }
 
   async #listWrite(
@@ -983,6 +1130,33 @@ export class ModelScopeImpl implements ModelScope {
     )
     this.host.cache.invalidate(`${this.modelId}:`)
     return objectOf<CurrentPeriod>(res.data, 'currentPeriod')
+  }
+}
+
+/** The first line of a CSV page, without its line ending. */
+function firstLine(text: string): string {
+  const end = text.indexOf('\n')
+  return (end < 0 ? text : text.slice(0, end)).replace(/\r$/, '')
+}
+
+/**
+ * Anaplan refuses reads over 1,000,000 cells (views) or items (lists) with a plain 400. Its wording
+ * is not documented, so this matches the limit's number or the words around it.
+ */
+const READ_LIMIT_MESSAGE =
+  /1,?000,?000|million|too (many|large)|more than \d[\d,]* (cells|items)|read request/i
+
+/** Turns the over-the-limit 400 into a {@link ReadLimitError} that names the paged method. */
+function rethrowReadLimit(useInstead: 'readViewLarge' | 'readListLarge') {
+  return (error: unknown): never => {
+    if (
+      error instanceof BadRequestError &&
+      error.statusMessage !== undefined &&
+      READ_LIMIT_MESSAGE.test(error.statusMessage)
+    ) {
+      throw new ReadLimitError(error, useInstead)
+    }
+    throw error
   }
 }
 
