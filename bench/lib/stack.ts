@@ -112,6 +112,11 @@ export interface StackOptions {
   listen?: boolean
   /** Poll interval of long tasks in the core. @default 25 */
   pollIntervalMs?: number
+  /**
+   * The original design's baseline: a brand-new client (so a new token) for every turn, instead of
+   * one client and one token manager for the process.
+   */
+  clientPerTurn?: boolean
 }
 
 export interface Stack {
@@ -153,7 +158,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const bot = await createBot({
     anaplan: {
       clientFor: (_identity: Identity, o?: { profile?: string }) =>
-        (o?.profile ? profiles.get(o.profile) : undefined) ?? client,
+        (o?.profile ? profiles.get(o.profile) : undefined) ??
+        (options.clientPerTurn ? makeClient(ANALYST) : client),
     },
     audit,
     downloads,
