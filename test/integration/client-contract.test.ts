@@ -83,6 +83,11 @@ describe('requests sent by the client match the OpenAPI description', () => {
     await model.viewMetadata('Revenue by Region')
     await model.readView('Revenue by Region', { Products: 'GAD', Versions: 'Actual' })
     await model.readViewCsv('Revenue by Region', { Products: 'Widgets' })
+    for await (const page of model.readViewLarge('Revenue by Region', { intervalMs: 10 })) {
+      expect(page).toContain('Widgets')
+    }
+    for await (const page of model.readListLarge('Regions', { intervalMs: 10 }))
+      expect(page).toContain('EMEA')
     await model.listLists()
     await model.listItems('Products', { includeAll: true })
     await model.dimensionItems('Regions')
