@@ -3,20 +3,22 @@
  * cell from flags, or many from a JSON/CSV file) and `list-items` (show, add, delete). Writes are
  * confirmed first (see confirm.ts).
  */
-import { readFile } from 'node:fs/promises'
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { readFile, rm } from 'node:fs/promises'
 import type { Command } from 'commander'
 import {
   type CellWrite,
   type ItemFailure,
   type ListItemInput,
   type ListWriteResult,
+  ReadLimitError,
   resolveName,
 } from '../../anaplan/index.ts'
-import { cellFromFlags, parseChoice, parseItemSpec, parsePairs } from '../args.ts'
+import { cellFromFlags, parseChoice, parseItemSpec, parsePairs, parseSeconds } from '../args.ts'
 import { parseCellsFile } from '../cells-input.ts'
 import { confirmWrite, refuseUnattended } from '../confirm.ts'
 import type { CliContext } from '../context.ts'
-import { ExitCode, UsageError } from '../exit-codes.ts'
+import { CliError, ExitCode, UsageError } from '../exit-codes.ts'
 import { formatGrid, type GridFormat, viewToGrid } from '../output.ts'
 import { type Act, collect } from '../program.ts'
 
@@ -28,9 +30,17 @@ export function registerDataCommands(program: Command, act: Act): void {
     .description('read a view; pages chosen with --page Dimension=Item')
     .option('-p, --page <Dimension=Item>', 'page selection, repeatable', collect)
     .option('--format <format>', 'table, csv or json (default: table on a terminal, csv when piped)')
-    .action(
-      act((ctx, [name], opts) => view(ctx, name as string, opts as { page: string[]; format?: string })),
+    .option('--large', 'read a view of any size with a read request: every page, as CSV, streamed')
+    .option(
+      '--export-type <layout>',
+      'with --large: TABULAR_MULTI_COLUMN (default), TABULAR_SINGLE_COLUMN, GRID_ALL_PAGES, GRID_CURRENT_PAGE',
     )
+    .option('-o, --out <path>', 'with --large: save the CSV here instead of writing it to stdout')
+    .option(
+      '--poll-interval <seconds>',
+      'with --large: first read-request poll interval; grows to 10 s (default 1)',
+    )
+    .action(act((ctx, [name], opts) => view(ctx, name as string, opts as ViewFlags)))
 
   program
     .command('write-cells')
@@ -51,14 +61,136 @@ export function registerDataCommands(program: Command, act: Act): void {
     .option('--add <name[:code]>', 'add an item, repeatable', collect)
     .option('--parent <item>', 'parent of the added items')
     .option('--delete <name|code|id>', 'delete an item, repeatable', collect)
+    .option('--large', 'read a list of any size with a read request: every item, as CSV, streamed')
+    .option('-o, --out <path>', 'with --large: save the CSV here instead of writing it to stdout')
+    .option(
+      '--poll-interval <seconds>',
+      'with --large: first read-request poll interval; grows to 10 s (default 1)',
+    )
     .action(act((ctx, [list], opts) => listItems(ctx, list as string, opts as ListFlags)))
 }
 
-async function view(
+interface ViewFlags {
+  page?: string[]
+  format?: string
+  large?: boolean
+  exportType?: string
+  out?: string
+  pollInterval?: string
+}
+
+const EXPORT_TYPES = [
+  'TABULAR_MULTI_COLUMN',
+  'TABULAR_SINGLE_COLUMN',
+  'GRID_ALL_PAGES',
+  'GRID_CURRENT_PAGE',
+] as const
+
+/** `tabular-single-column` or `TABULAR_SINGLE_COLUMN` → `TABULAR_SINGLE_COLUMN`. */
+function parseExportType(value: string): (typeof EXPORT_TYPES)[number] {
+  const v = value.trim().toUpperCase().replaceAll('-', '_')
+  const hit = EXPORT_TYPES.find((t) => t === v)
+  if (!hit) throw new UsageError(`--export-type must be one of ${EXPORT_TYPES.join(', ')}; got "${value}"`)
+  return hit
+}
+
+/** Request options of a large read: the Ctrl-C signal and the first status poll interval. */
+function largeReadOptions(ctx: CliContext, pollInterval: string | undefined) {
+  return {
+    ...ctx.request,
+    ...(pollInterval !== undefined ? { intervalMs: parseSeconds('--poll-interval', pollInterval) } : {}),
+  }
+}
+
+/**
+ * Anaplan's 400 for a read over its limit, told in CLI terms: which flag reads it instead.
+ * Layouts differ (grid of one page vs. every page in a table), so the CLI never switches silently.
+ */
+function tooLarge(error: unknown, command: string): never {
+  if (error instanceof ReadLimitError) {
+    throw new CliError(
+      `${error.statusMessage ?? error.message} — read it in pages with: anaplan ${command} --large`,
+      ExitCode.UNAVAILABLE,
+      'too_large',
+    )
+  }
+  throw error
+}
+
+/** Checks the flags that go with --large, before anything is sent. */
+function largeFlags(ctx: CliContext, f: { out?: string; large?: boolean; pollInterval?: string }): void {
+  if (f.out !== undefined && !f.large) throw new UsageError('--out goes with --large')
+  if (f.pollInterval !== undefined && !f.large) throw new UsageError('--poll-interval goes with --large')
+  if (f.large && ctx.out.json && (f.out === undefined || f.out === '-')) {
+    throw new UsageError('--large writes CSV: with --json, save it with --out FILE')
+  }
+}
+
+/**
+ * Writes streamed CSV pages to stdout (honouring back-pressure) or to `out` (a partial file is
+ * removed on failure). Returns bytes and pages written.
+ */
+async function writePages(
   ctx: CliContext,
-  name: string,
-  o: { page: string[]; format?: string },
-): Promise<undefined> {
+  pages: AsyncIterable<string>,
+  out: string | undefined,
+  label: string,
+): Promise<{ bytes: number; pages: number }> {
+  const bar = ctx.progress.bytes(label)
+  const toFile = out !== undefined && out !== '-'
+  const sink: NodeJS.WritableStream = toFile ? createWriteStream(out) : ctx.io.stdout
+  let bytes = 0
+  let count = 0
+  try {
+    for await (const page of pages) {
+      bytes += Buffer.byteLength(page)
+      count++
+      bar.update(bytes)
+      if (!sink.write(page)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()))
+    }
+    if (toFile)
+      await new Promise<void>((resolve, reject) =>
+        sink.end((e?: Error | null) => (e ? reject(e) : resolve())),
+      )
+    return { bytes, pages: count }
+  } catch (error) {
+    if (toFile) {
+      ;(sink as WriteStream).destroy()
+      await rm(out, { force: true })
+    }
+    throw error
+  } finally {
+    bar.stop()
+  }
+}
+
+async function view(ctx: CliContext, name: string, o: ViewFlags): Promise<undefined> {
+  largeFlags(ctx, o)
+  if (o.exportType !== undefined && !o.large) throw new UsageError('--export-type goes with --large')
+  if (o.large) {
+    if (o.page?.length) {
+      throw new UsageError('--page does not go with --large: a read request covers every page of the view')
+    }
+    if (o.format !== undefined && o.format !== 'csv') throw new UsageError('--large writes CSV only')
+    const exportType = o.exportType ? parseExportType(o.exportType) : undefined
+    const scope = await ctx.scope()
+    const written = await writePages(
+      ctx,
+      scope.readViewLarge(name, {
+        ...largeReadOptions(ctx, o.pollInterval),
+        ...(exportType ? { exportType } : {}),
+      }),
+      o.out,
+      `view ${name}`,
+    )
+    if (o.out !== undefined && o.out !== '-') {
+      ctx.out.result(
+        { view: name, path: o.out, ...written },
+        () => `Saved ${written.bytes} bytes (${written.pages} page(s)) of "${name}" to ${o.out}`,
+      )
+    }
+    return undefined
+  }
   const pages = parsePairs('--page', o.page ?? [])
   const format: GridFormat = o.format
     ? parseChoice('--format', o.format, ['table', 'csv', 'json'] as const)
@@ -69,7 +201,7 @@ async function view(
         : 'csv'
   const scope = await ctx.scope()
   const [data, meta] = await Promise.all([
-    scope.readView(name, pages, ctx.request),
+    scope.readView(name, pages, ctx.request).catch((e: unknown) => tooLarge(e, `view ${shellQuote(name)}`)),
     // Only for the row header labels: the view reads fine without them.
     scope.viewMetadata(name, ctx.request).catch(() => undefined),
   ])
@@ -144,16 +276,40 @@ interface ListFlags {
   add?: string[]
   parent?: string
   delete?: string[]
+  large?: boolean
+  out?: string
+  pollInterval?: string
 }
 
 async function listItems(ctx: CliContext, list: string, flags: ListFlags): Promise<number> {
   const f = { ...flags, add: flags.add ?? [], delete: flags.delete ?? [] }
+  largeFlags(ctx, f)
+  if (f.large && (f.add.length || f.delete.length))
+    throw new UsageError('--large only reads; it does not go with --add or --delete')
   if (f.parent && !f.add.length) throw new UsageError('--parent applies to --add')
+  if (f.large) {
+    const scope = await ctx.scope()
+    const written = await writePages(
+      ctx,
+      scope.readListLarge(list, largeReadOptions(ctx, f.pollInterval)),
+      f.out,
+      `list ${list}`,
+    )
+    if (f.out !== undefined && f.out !== '-') {
+      ctx.out.result(
+        { list, path: f.out, ...written },
+        () => `Saved ${written.bytes} bytes (${written.pages} page(s)) of "${list}" to ${f.out}`,
+      )
+    }
+    return ExitCode.OK
+  }
   const adds: ListItemInput[] = f.add.map((a) => parseItemSpec(a, f.parent))
   if (adds.length || f.delete.length) refuseUnattended(ctx, 'change list items')
   const scope = await ctx.scope()
   if (!adds.length && !f.delete.length) {
-    const items = await scope.listItems(list, ctx.request)
+    const items = await scope
+      .listItems(list, ctx.request)
+      .catch((e: unknown) => tooLarge(e, `list-items ${shellQuote(list)}`))
     ctx.out.grid({
       columns: ['id', 'name', 'code', 'parent'],
       rows: items.map((i) => [i.id, i.name, i.code ?? '', i.parent ?? '']),
@@ -193,6 +349,11 @@ async function listItems(ctx: CliContext, list: string, flags: ListFlags): Promi
     return lines.join('\n')
   })
   return failures.length ? ExitCode.FAILED : ExitCode.OK
+}
+
+/** A name as typed in a shell: quoted when it holds anything but letters, digits and `-_.`. */
+function shellQuote(s: string): string {
+  return /^[\w.-]+$/.test(s) ? s : `"${s.replace(/(["\\$`])/g, '\\$1')}"`
 }
 
 /** `Units[Regions=APAC, Time=Mar 26] = 500`. */
