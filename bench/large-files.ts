@@ -1,0 +1,232 @@
+/**
+ * Large files: a synthetic export of `size` bytes downloaded, and a file of the same size uploaded,
+ * through the client (in a child process, peak RSS sampled), against `curl` moving the same chunks
+ * with the same token from the same simulator.
+ */
+import { spawn } from 'node:child_process'
+import { createReadStream } from 'node:fs'
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { AnaplanClient } from '../src/anaplan/index.ts'
+import { startSimulator } from '../src/simulator/index.ts'
+import { BENCH_DIR, type BenchResult, goal, machine, round } from './lib/report.ts'
+import { ANALYST } from './lib/stack.ts'
+
+export interface LargeFilesOptions {
+  /** Bytes per direction. @default 1 GiB */
+  sizeBytes?: number
+}
+
+const MiB = 1024 * 1024
+const ROW_BYTES = 1024
+/** The client's default upload chunk; curl sends the same boundaries. */
+const CHUNK = 10 * MiB
+
+interface Transfer {
+  bytes: number
+  seconds: number
+  mibPerSecond: number
+  peakRssMB?: number
+  rssBeforeTransferMB?: number
+}
+
+function transfer(bytes: number, ms: number, peakRssMB?: number, rssBeforeMB?: number): Transfer {
+  return {
+    ...(rssBeforeMB !== undefined ? { rssBeforeTransferMB: round(rssBeforeMB, 1) } : {}),
+    bytes,
+    seconds: round(ms / 1000, 2),
+    mibPerSecond: round(bytes / MiB / (ms / 1000), 1),
+    ...(peakRssMB !== undefined ? { peakRssMB: round(peakRssMB, 1) } : {}),
+  }
+}
+
+function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; stdin?: string; stdoutFile?: string } = {},
+): Promise<{ stdout: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    const sink = opts.stdoutFile ? open(opts.stdoutFile, 'w') : undefined
+    child.stdout.on('data', (c: Buffer) => {
+      if (sink) void sink.then((h) => h.write(c))
+      else stdout += c.toString('utf8')
+    })
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8')
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const ms = performance.now() - started
+      const done = () =>
+        code === 0
+          ? resolve({ stdout, ms })
+          : reject(new Error(`${cmd} exited ${code}: ${stderr.slice(-400)}`))
+      if (sink) void sink.then((h) => h.close()).then(done, reject)
+      else done()
+    })
+    child.stdin.end(opts.stdin ?? '')
+  })
+}
+
+/** Writes `size` bytes of CSV-looking rows. */
+async function makeSource(path: string, size: number): Promise<void> {
+  const row = `${'A001,Jan 26,Actual,'.padEnd(ROW_BYTES - 1, '7')}\n`
+  const block = Buffer.from(row.repeat(MiB / ROW_BYTES))
+  const h = await open(path, 'w')
+  try {
+    for (let written = 0; written < size; written += block.length) {
+      await h.write(block, 0, Math.min(block.length, size - written))
+    }
+  } finally {
+    await h.close()
+  }
+}
+
+/** Runs the large-files benchmark. */
+export async function largeFiles(options: LargeFilesOptions = {}): Promise<BenchResult> {
+  const size = Math.max(MiB, Math.floor((options.sizeBytes ?? 1024 * MiB) / ROW_BYTES) * ROW_BYTES)
+  const started = performance.now()
+  const dir = await mkdtemp(join(tmpdir(), 'bench-large-'))
+  const modelText = (
+    await readFile(join(BENCH_DIR, '../src/simulator/engine/models/bench.yaml'), 'utf8')
+  ).replace(/rows: 1048576/, `rows: ${size / ROW_BYTES}`)
+  const modelFile = join(dir, 'bench-model.yaml')
+  await writeFile(modelFile, modelText)
+  const sim = await startSimulator({ port: 0, host: '127.0.0.1', modelFile, taskMs: 10, dataDir: dir })
+  const client = new AnaplanClient({
+    authUrl: sim.authUrl,
+    apiUrl: sim.apiUrl,
+    credentials: { kind: 'basic', ...ANALYST },
+  })
+  try {
+    const model = await client.model({ workspace: 'Bench', model: 'Bench Model' })
+    // The export's output is produced once; both downloads read the same stored chunks.
+    const ran = await model.run('export', 'Bench Export', { intervalMs: 200 })
+    const exportId = ran.actionId
+    const files = await model.listFiles()
+    const upload = files.find((f) => f.name === 'amounts.csv')
+    if (!upload) throw new Error('the bench model has no amounts.csv')
+    const token = await client.tokens.getToken()
+    const base = `${sim.apiUrl}/workspaces/${model.workspaceId}/models/${model.modelId}/files`
+    // The token goes to curl in a private config file (-K), never on its command line.
+    const curlConfig = join(dir, 'curl.conf')
+    await writeFile(
+      curlConfig,
+      `header = "Authorization: AnaplanAuthToken ${token}"\nsilent\nshow-error\nfail\n`,
+      {
+        mode: 0o600,
+      },
+    )
+    const env = {
+      ...process.env,
+      ANAPLAN_AUTH_URL: sim.authUrl,
+      ANAPLAN_API_URL: sim.apiUrl,
+      ANAPLAN_USERNAME: ANALYST.username,
+      ANAPLAN_PASSWORD: ANALYST.password,
+    }
+    const clientScript = join(BENCH_DIR, 'large-files-client.ts')
+    const node = (mode: string, file: string) =>
+      run(process.execPath, ['--import', 'tsx', clientScript, mode, file], { env }).then(
+        (r) =>
+          JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
+            bytes: number
+            ms: number
+            maxRssMB: number
+            rssBeforeMB: number
+          },
+      )
+
+    // Download: the client, then curl fetching the same chunk URLs into one file.
+    const downClient = await node('download', join(dir, 'down-client.csv'))
+    const chunkList = (await (
+      await fetch(`${base}/${exportId}/chunks`, { headers: { Authorization: `AnaplanAuthToken ${token}` } })
+    ).json()) as { chunks: { id: string }[] }
+    const urls = chunkList.chunks.map((c) => `url = "${base}/${exportId}/chunks/${c.id}"`).join('\n')
+    const urlList = join(dir, 'urls.conf')
+    await writeFile(urlList, `${urls}\n`)
+    const curlDown = await run(
+      'curl',
+      ['-K', curlConfig, '-K', urlList, '-H', 'Accept: application/octet-stream'],
+      {
+        stdoutFile: join(dir, 'down-curl.csv'),
+      },
+    )
+    const curlBytes = (await stat(join(dir, 'down-curl.csv'))).size
+
+    // Upload: the client (no gzip: the same bytes curl sends), then curl PUTting the same chunks.
+    const source = join(dir, 'source.csv')
+    await makeSource(source, size)
+    const upClient = await node('upload', source)
+    const chunks = Math.ceil(size / CHUNK)
+    const upStarted = performance.now()
+    const post = (path: string, body: unknown) =>
+      fetch(`${base}/${upload.id}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `AnaplanAuthToken ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.arrayBuffer())
+    await post('', { chunkCount: -1 })
+    for (let i = 0; i < chunks; i++) {
+      const piece = Math.min(CHUNK, size - i * CHUNK)
+      const stream = createReadStream(source, { start: i * CHUNK, end: i * CHUNK + piece - 1 })
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(
+          'curl',
+          [
+            '-K',
+            curlConfig,
+            '-X',
+            'PUT',
+            '-H',
+            'Content-Type: application/octet-stream',
+            '-H',
+            `Content-Length: ${piece}`,
+            '--data-binary',
+            '@-',
+            `${base}/${upload.id}/chunks/${i}`,
+          ],
+          { stdio: ['pipe', 'ignore', 'pipe'] },
+        )
+        child.on('error', reject)
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`curl PUT exited ${code}`))))
+        stream.pipe(child.stdin)
+      })
+    }
+    await post('/complete', { id: upload.id, name: upload.name, chunkCount: chunks })
+    const curlUpMs = performance.now() - upStarted
+
+    const down = transfer(downClient.bytes, downClient.ms, downClient.maxRssMB, downClient.rssBeforeMB)
+    const downCurl = transfer(curlBytes, curlDown.ms)
+    const up = transfer(upClient.bytes, upClient.ms, upClient.maxRssMB, upClient.rssBeforeMB)
+    const upCurl = transfer(size, curlUpMs)
+    return {
+      name: 'large-files',
+      description: `${round(size / MiB, 0)} MiB export downloaded and import file uploaded through the client vs curl`,
+      machine: machine(),
+      parameters: { sizeBytes: size, chunkBytes: CHUNK, gzip: false },
+      project: { download: down, upload: up },
+      baseline: { download: downCurl, upload: upCurl },
+      goals: [
+        goal('download throughput / curl', down.mibPerSecond / downCurl.mibPerSecond, '>=', 0.8),
+        goal('upload throughput / curl', up.mibPerSecond / upCurl.mibPerSecond, '>=', 0.8),
+        goal('client peak RSS during download (MB)', down.peakRssMB ?? Number.NaN, '<=', 200),
+        goal('client peak RSS during upload (MB)', up.peakRssMB ?? Number.NaN, '<=', 200),
+      ],
+      notes: [
+        'Peak RSS is the child process’s maxRSS: Node, tsx and the client code included.',
+        'Uploads use gzip: false so both sides send identical bytes; the client’s default gzips each chunk (fewer bytes on a real network, more CPU here).',
+        'curl downloads every chunk URL in one process (connection reused) and uploads each chunk with one curl process, as a shell script would.',
+      ],
+      durationMs: Math.round(performance.now() - started),
+    }
+  } finally {
+    await client.close()
+    await sim.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
