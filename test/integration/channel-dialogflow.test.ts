@@ -202,7 +202,7 @@ describe('Dialogflow ES webhook', () => {
   it('buys time with follow-up events when the core is slow, then answers', async () => {
     const bot = new ScriptedBot()
     bot.delayMs = 1200
-    const app = dialogflowEsApp(bot, { timeoutMs: 1000 })
+    const app = dialogflowEsApp(bot, { timeoutMs: 1000, followupEvents: true })
     const first = await (await postJson(app, '/', esRequest({ queryText: 'slow one' }))).json()
     expect(first).toEqual({
       followupEventInput: { name: 'ANAPLAN_TASK_UPDATE', languageCode: 'en', parameters: { wait: 1 } },
@@ -220,10 +220,10 @@ describe('Dialogflow ES webhook', () => {
     expect(bot.turns).toHaveLength(1)
   })
 
-  it('without follow-up events, says it is still working and delivers the late reply on the next turn', async () => {
+  it('by default, says it is still working and delivers the late reply on the next turn', async () => {
     const bot = new ScriptedBot()
     bot.delayMs = 1000
-    const app = dialogflowEsApp(bot, { timeoutMs: 1000, followupEvents: false })
+    const app = dialogflowEsApp(bot, { timeoutMs: 1000 })
     const first = await (await postJson(app, '/', esRequest({ queryText: 'slow one' }))).json()
     expect(first.fulfillmentText).toContain('still working on it')
     await new Promise((r) => setTimeout(r, 800))

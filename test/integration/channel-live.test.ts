@@ -38,8 +38,7 @@ beforeAll(async () => {
   bot = await createBot({ anaplan: client, audit, policy: loadPolicy(POLICY) })
   app = createBotServer(bot, {
     slack: { signingSecret: SECRET, botToken: 'xoxb-live-token-1', apiUrl: api.url },
-    // Without follow-up events every ES answer is text, even on a machine slow enough to miss a deadline.
-    dialogflowEs: { timeoutMs: 2000, followupEvents: false },
+    dialogflowEs: { timeoutMs: 2000 },
   })
 })
 

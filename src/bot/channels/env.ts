@@ -5,6 +5,8 @@
  * - `SLACK_SIGNING_SECRET` + `SLACK_BOT_TOKEN` enable Slack (`SLACK_API_URL` overrides the Web API base);
  * - `DIALOGFLOW_ES_USERNAME`/`_PASSWORD` or `DIALOGFLOW_ES_HEADER_NAME`/`_HEADER_VALUE` (and the same
  *   with `DIALOGFLOW_CX_`) set webhook caller auth; `DIALOGFLOW_CX_TIMEOUT_MS` the CX timeout;
+ * - `DIALOGFLOW_ES_FOLLOWUP_EVENTS=true` lets the ES webhook buy time with follow-up events (needs the
+ *   exported agent, whose `task_status` intent handles `ANAPLAN_TASK_UPDATE`);
  * - `BOT_PUBLIC_URL` makes download links absolute for Slack and Dialogflow;
  * - `WEB_USER_HEADER` takes the web identity from a trusted proxy header.
  */
@@ -52,7 +54,11 @@ export function channelOptionsFromEnv(
     logger.warn('Dialogflow ES webhook has no caller authentication (set DIALOGFLOW_ES_USERNAME/PASSWORD)')
   }
   const out: ChannelEnvOptions = {
-    dialogflowEs: { ...(esAuth ? { auth: esAuth } : {}), ...(publicUrl ? { publicUrl } : {}) },
+    dialogflowEs: {
+      ...(esAuth ? { auth: esAuth } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
+      ...(env.DIALOGFLOW_ES_FOLLOWUP_EVENTS === 'true' ? { followupEvents: true } : {}),
+    },
     dialogflowCx: {
       ...(cxAuth ? { auth: cxAuth } : {}),
       ...(publicUrl ? { publicUrl } : {}),

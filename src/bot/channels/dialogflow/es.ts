@@ -44,8 +44,9 @@ export interface DialogflowEsOptions {
   /**
    * When the core misses the deadline, answer with `followupEventInput` (`ANAPLAN_TASK_UPDATE`, which
    * the exported agent's `task_status` intent handles) so Dialogflow calls back and the answer gets
-   * up to two more deadlines; otherwise say "still working" and deliver it on the next turn.
-   * @default true
+   * up to two more deadlines; otherwise say "still working" and deliver it on the next turn. Off by
+   * default: an agent that lacks an intent for the event would fail the turn instead.
+   * @default false
    */
   followupEvents?: boolean
   /** Lifespan (turns) of the `anaplan-bot` output context. @default 50 */
@@ -206,7 +207,7 @@ export function dialogflowEsApp(bot: Bot, options: DialogflowEsOptions = {}): Ho
   const now = options.now ?? Date.now
   const late = new LateReplies()
   const chains = new Map<string, number>()
-  const useEvents = options.followupEvents ?? true
+  const useEvents = options.followupEvents ?? false
   // Dialogflow counts its timeout from when it sends; leave room for the network both ways.
   const budget = Math.max(500, (options.timeoutMs ?? 5000) - 800)
   const app = new Hono()

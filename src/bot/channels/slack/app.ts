@@ -16,6 +16,7 @@ import {
   type ReceiverEvent,
 } from '@slack/bolt'
 import { Hono } from 'hono'
+import { z } from 'zod'
 import type { Logger } from '../../../shared/logger.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import type { Bot, Identity, Message, Turn } from '../../core/types.ts'
@@ -86,14 +87,47 @@ type Say = (args: {
 function registerListeners(app: BoltApp, deps: Deps): void {
   const { bot, now, budget, logger } = deps
 
-  async function runTurn(turn: Turn, post: (messages: Message[]) => Promise<void>): Promise<void> {
-    try {
-      const reply = await bot.process(turn)
-      await post(reply.messages)
-    } catch (err) {
-      logger.error({ err, session: turn.sessionId }, 'slack turn failed')
-      await post([{ type: 'text', text: 'Sorry, something went wrong on my side. Please try again.' }])
+  const SORRY: Message[] = [
+    { type: 'text', text: 'Sorry, something went wrong on my side. Please try again.' },
+  ]
+
+  /**
+   * Runs a turn within Slack's 3 s: the reply is posted with `onTime` when it is ready by the
+   * deadline; otherwise `onLate` acknowledges now and `later` posts the reply when it comes, so Slack
+   * never times out (and retries) while Anaplan is slow.
+   */
+  async function runTurn(
+    turn: Turn,
+    onTime: (messages: Message[]) => Promise<unknown>,
+    late: { onLate?: () => Promise<unknown>; later?: (messages: Message[]) => Promise<unknown> } = {},
+  ): Promise<void> {
+    const work = bot.process(turn).then(
+      (r) => r.messages,
+      (err: unknown) => {
+        logger.error({ err, session: turn.sessionId }, 'slack turn failed')
+        return SORRY
+      },
+    )
+    const wait = Math.max(0, (turn.deadline ?? now() + budget) - now())
+    let timer: NodeJS.Timeout | undefined
+    const ready = await Promise.race([
+      work,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), wait)
+      }),
+    ])
+    clearTimeout(timer)
+    const deliver = async (post: (m: Message[]) => Promise<unknown>, messages: Message[]) => {
+      try {
+        await post(messages)
+      } catch (err) {
+        logger.error({ err, session: turn.sessionId }, 'slack reply could not be posted')
+      }
     }
+    if (ready) return deliver(onTime, ready)
+    logger.info({ session: turn.sessionId }, 'slack turn past its deadline: answering later')
+    if (late.onLate) await deliver(late.onLate, [])
+    void work.then((messages) => deliver(late.later ?? onTime, messages))
   }
 
   const poster =
@@ -109,7 +143,7 @@ function registerListeners(app: BoltApp, deps: Deps): void {
     const turn: Turn = {
       sessionId: slackSessionId(teamId ?? 'T', event.channel, user),
       identity: slackIdentity(user, teamId),
-      text: stripMention(event.text),
+      text: stripMention(typeof event.text === 'string' ? event.text : ''),
       deadline: now() + budget,
     }
     if (!turn.text) turn.text = 'help'
@@ -145,18 +179,27 @@ function registerListeners(app: BoltApp, deps: Deps): void {
     )
   })
 
-  app.command(deps.command, async ({ command, ack }) => {
-    const text = command.text.trim() || 'help'
+  app.command(deps.command, async ({ command, ack, respond }) => {
+    const text = (command.text ?? '').trim() || 'help'
     const turn: Turn = {
       sessionId: slackSessionId(command.team_id, command.channel_id, command.user_id),
       identity: slackIdentity(command.user_id, command.team_id),
       text,
       deadline: now() + budget,
     }
-    // The answer rides in the acknowledgement itself: one round trip, no extra scope needed.
-    await runTurn(turn, async (messages) => {
-      const rendered = toSlackMessage(messages, { fileUrl: deps.fileUrl })
-      await ack({ response_type: 'ephemeral', ...rendered })
+    const render = (messages: Message[]) => ({
+      response_type: 'ephemeral' as const,
+      ...toSlackMessage(messages, { fileUrl: deps.fileUrl }),
+    })
+    // On time, the answer rides in the acknowledgement itself: one round trip, no extra scope.
+    // Late, the acknowledgement says so and the answer goes to the command's response_url.
+    await runTurn(turn, (messages) => ack(render(messages)), {
+      onLate: () =>
+        ack({
+          response_type: 'ephemeral',
+          text: `Working on "${text.slice(0, 100)}"… Anaplan is taking a moment.`,
+        }),
+      later: (messages) => respond({ ...render(messages), replace_original: false }),
     })
   })
 
@@ -222,6 +265,60 @@ function parseSlackBody(rawBody: string, contentType: string): Record<string, un
   throw new BadRequestError('Request body is not valid JSON.')
 }
 
+const text = z.string()
+const idObject = z.looseObject({ id: z.string() })
+
+/** What Bolt and our listeners read of each payload, so a malformed one is a 400, not a crash. */
+const eventEnvelope = z.looseObject({
+  type: z.literal('event_callback'),
+  team_id: z.string().optional(),
+  event_id: z.string().optional(),
+  enterprise_id: z.string().nullable().optional(),
+  is_enterprise_install: z.boolean().optional(),
+  authorizations: z.array(z.looseObject({})).optional(),
+  event: z.looseObject({
+    type: z.string(),
+    channel: z.union([text, idObject]).optional(),
+    channel_id: text.optional(),
+    item: z.looseObject({}).optional(),
+    user: text.optional(),
+    text: text.optional(),
+    team: text.optional(),
+    thread_ts: text.optional(),
+  }),
+})
+const commandBody = z.looseObject({
+  command: text,
+  text: text,
+  user_id: text,
+  channel_id: text,
+  team_id: text,
+  enterprise_id: text.optional(),
+})
+const blockActions = z.looseObject({
+  type: z.literal('block_actions'),
+  user: z.looseObject({ id: text, team_id: text.nullable().optional() }),
+  team: idObject.nullable().optional(),
+  channel: idObject.optional(),
+  container: z.looseObject({ channel_id: text.optional() }).optional(),
+  actions: z.array(
+    z.looseObject({
+      action_id: text,
+      value: text.optional(),
+      selected_option: z.looseObject({ value: text }).optional(),
+    }),
+  ),
+})
+
+function slackPayloadKind(
+  body: Record<string, unknown>,
+): 'event' | 'command' | 'action' | 'ignored' | 'invalid' {
+  if (body.type === 'event_callback') return eventEnvelope.safeParse(body).success ? 'event' : 'invalid'
+  if (body.command !== undefined) return commandBody.safeParse(body).success ? 'command' : 'invalid'
+  if (body.type === 'block_actions') return blockActions.safeParse(body).success ? 'action' : 'invalid'
+  return typeof body.type === 'string' ? 'ignored' : 'invalid'
+}
+
 function subscribeFollowUps(
   bot: Bot,
   post: (channel: string, messages: Message[]) => Promise<unknown>,
@@ -272,6 +369,12 @@ export function slackApp(bot: Bot, options: SlackChannelOptions): Hono {
     clientOptions: options.apiUrl ? { slackApiUrl: options.apiUrl } : {},
   })
   const fileUrl = (u: string) => (options.publicUrl && u.startsWith('/') ? `${options.publicUrl}${u}` : u)
+  // Marks that Bolt got past reading the envelope (see the 400 for payloads it cannot read).
+  app.use(async ({ context, next }) => {
+    const mark = context.onListener
+    if (typeof mark === 'function') mark()
+    await next()
+  })
   registerListeners(app, {
     bot,
     now,
@@ -313,6 +416,13 @@ export function slackApp(bot: Bot, options: SlackChannelOptions): Hono {
     if (body.type === 'url_verification') return c.json({ challenge: body.challenge })
     if (body.ssl_check) return c.body(null, 200)
 
+    const kind = slackPayloadKind(body)
+    if (kind === 'invalid') {
+      return jsonError(c, 400, 'invalid_request', 'Not a Slack event, slash command or block action payload.')
+    }
+    // Payloads the bot has no listener for (rate-limit notices, other interactions) are acknowledged.
+    if (kind === 'ignored') return c.body(null, 200)
+
     const eventId = typeof body.event_id === 'string' ? body.event_id : undefined
     if (eventId) {
       const t = now()
@@ -330,13 +440,24 @@ export function slackApp(bot: Bot, options: SlackChannelOptions): Hono {
     }
     const retryNum = c.req.header('x-slack-retry-num')
     const retryReason = c.req.header('x-slack-retry-reason')
+    let listenerStarted = false
     const event: ReceiverEvent = {
       body,
       ack,
+      customProperties: { onListener: () => (listenerStarted = true) },
       ...(retryNum ? { retryNum: Number(retryNum) } : {}),
       ...(retryReason ? { retryReason } : {}),
     }
-    await app.processEvent(event)
+    try {
+      await app.processEvent(event)
+    } catch (err) {
+      // Bolt reads the envelope before any listener runs; a shape it cannot read is the sender's fault.
+      if (!listenerStarted) {
+        logger.warn({ err }, 'slack payload rejected by bolt')
+        return jsonError(c, 400, 'invalid_request', 'The Slack payload could not be processed.')
+      }
+      throw err
+    }
     if (ackBody === undefined || ackBody === '') return c.body(null, 200)
     if (typeof ackBody === 'string') return c.text(ackBody, 200)
     return c.json(ackBody as Record<string, unknown>, 200)
