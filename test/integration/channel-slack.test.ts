@@ -15,7 +15,7 @@ beforeEach(() => {
 
 const NOW = 1_700_000_000_000
 
-function setup() {
+function setup(replyBudgetMs?: number) {
   const bot = new ScriptedBot()
   const app = createBotServer(bot, {
     now: () => NOW,
@@ -24,6 +24,7 @@ function setup() {
       botToken: BOT_TOKEN,
       apiUrl: api.url,
       publicUrl: 'https://bot.example.com',
+      ...(replyBudgetMs ? { replyBudgetMs } : {}),
     },
   })
   return { bot, app }
@@ -318,5 +319,103 @@ describe('Slack events', () => {
       body: '{}',
     })
     expect(res.status).toBe(503)
+  })
+})
+
+describe('Slack while the core is slow', () => {
+  it('acknowledges an event before the reply is ready and posts the reply when it comes', async () => {
+    const { app, bot } = setup(200)
+    bot.delayMs = 1000
+    const res = await signedRequest(
+      app,
+      eventBody({
+        type: 'message',
+        channel_type: 'im',
+        user: 'U42',
+        text: 'slow hello',
+        channel: 'D9',
+        ts: '9.1',
+      }),
+      'application/json',
+    )
+    expect(res.status).toBe(200)
+    // Answered at the deadline: nothing posted yet, the turn still running.
+    expect(api.posts()).toHaveLength(0)
+    const [post] = await api.waitForPosts(1)
+    expect(post?.args).toMatchObject({ channel: 'D9', text: 'echo: slow hello' })
+  })
+
+  it('acknowledges a slash command with a holding message and sends the answer to its response_url', async () => {
+    const { app, bot } = setup(200)
+    bot.delayMs = 1000
+    const responseUrl = api.url.replace(/\/api\/$/, '/hooks/commands/T1/1/abc')
+    const form = new URLSearchParams({
+      team_id: 'T1',
+      channel_id: 'C7',
+      user_id: 'U42',
+      command: '/anaplan',
+      text: 'show table',
+      response_url: responseUrl,
+      trigger_id: '1.2.3',
+    }).toString()
+    const res = await signedRequest(app, form, 'application/x-www-form-urlencoded')
+    expect(await res.json()).toEqual({
+      response_type: 'ephemeral',
+      text: 'Working on "show table"… Anaplan is taking a moment.',
+    })
+    await expect
+      .poll(() => api.calls.find((c) => c.method === '/hooks/commands/T1/1/abc'), { timeout: 5000 })
+      .toBeDefined()
+    const hook = api.calls.find((c) => c.method === '/hooks/commands/T1/1/abc')
+    expect(hook?.args).toMatchObject({ response_type: 'ephemeral', replace_original: false })
+    expect(String(hook?.args.text)).toContain('North America')
+  })
+})
+
+describe('Slack payloads the bot cannot read', () => {
+  it.each([
+    [
+      'an event that is a string',
+      JSON.stringify({ type: 'event_callback', team_id: 'T1', event: 'text' }),
+      'application/json',
+    ],
+    [
+      'an event without a type',
+      JSON.stringify({ type: 'event_callback', event: { text: 'hi' } }),
+      'application/json',
+    ],
+    [
+      'a null authorization',
+      JSON.stringify({
+        type: 'event_callback',
+        event: { type: 'app_mention', text: 'x', channel: 'C1' },
+        authorizations: [null],
+      }),
+      'application/json',
+    ],
+    ['a slash command without text', 'command=%2Fanaplan', 'application/x-www-form-urlencoded'],
+    [
+      'a block action without actions',
+      `payload=${encodeURIComponent(JSON.stringify({ type: 'block_actions', user: { id: 'U1' } }))}`,
+      'application/x-www-form-urlencoded',
+    ],
+    ['a JSON body without a type', JSON.stringify({ hello: 'world' }), 'application/json'],
+  ])('answers %s, signed, with a JSON 400', async (_name, body, type) => {
+    const { app, bot } = setup()
+    const res = await signedRequest(app, body, type)
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.code).toBe('invalid_request')
+    expect(bot.turns).toHaveLength(0)
+  })
+
+  it('acknowledges payload types it has no listener for', async () => {
+    const { app, bot } = setup()
+    const res = await signedRequest(
+      app,
+      JSON.stringify({ type: 'app_rate_limited', team_id: 'T1', minute_rate_limited: 1 }),
+      'application/json',
+    )
+    expect(res.status).toBe(200)
+    expect(bot.turns).toHaveLength(0)
   })
 })
