@@ -1,0 +1,66 @@
+/**
+ * `npm run bench [-- <name>...] [--size 1GiB] [--quick]`: runs the benchmarks (all, or the named
+ * ones), writes `bench/results/<name>.json` and prints a summary table. Names: token-reuse,
+ * turn-latency, large-files, cold-start, understanding. `--quick` scales everything down for a
+ * smoke run (its results go to bench/results/quick/ so they never replace a full run's).
+ */
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { coldStart } from './cold-start-bench.ts'
+import { largeFiles } from './large-files.ts'
+import { type BenchResult, RESULTS_DIR, summaryTable, writeResult } from './lib/report.ts'
+import { tokenReuse } from './token-reuse.ts'
+import { turnLatency } from './turn-latency.ts'
+import { understanding } from './understanding.ts'
+
+/** Parses `1GiB`, `256MiB`, `64MB`, `1048576`. */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim())
+  if (!m) throw new Error(`not a size: ${text}`)
+  const unit = (m[2] ?? 'b').toLowerCase()
+  const scale = unit.startsWith('g')
+    ? 2 ** 30
+    : unit.startsWith('m')
+      ? 2 ** 20
+      : unit.startsWith('k')
+        ? 2 ** 10
+        : 1
+  return Math.round(Number(m[1]) * scale)
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { size: { type: 'string' }, quick: { type: 'boolean' } },
+})
+const quick = values.quick ?? false
+const size = values.size ? parseSize(values.size) : quick ? 64 * 2 ** 20 : 2 ** 30
+
+const BENCHES: Record<string, () => Promise<BenchResult>> = {
+  'token-reuse': () => tokenReuse(quick ? { turns: 1000, ttlSeconds: 3 } : {}),
+  'turn-latency': () => turnLatency(quick ? { serialTurns: 100, concurrentTurns: 500 } : {}),
+  'large-files': () => largeFiles({ sizeBytes: size }),
+  'cold-start': () => coldStart(quick ? { runs: 2 } : {}),
+  understanding: () => understanding(quick ? { passes: 2 } : {}),
+}
+
+const names = positionals.length > 0 ? positionals : Object.keys(BENCHES)
+const unknown = names.filter((n) => !(n in BENCHES))
+if (unknown.length > 0) {
+  console.error(`unknown benchmark: ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})`)
+  process.exit(2)
+}
+
+const results: BenchResult[] = []
+for (const name of names) {
+  process.stdout.write(`${name}… `)
+  const run = BENCHES[name] as () => Promise<BenchResult>
+  const result = await run()
+  const file = await writeResult(result, quick ? join(RESULTS_DIR, 'quick') : RESULTS_DIR)
+  console.log(`${Math.round(result.durationMs / 100) / 10} s → ${file}`)
+  results.push(result)
+}
+console.log(`\n${summaryTable(results)}`)
+const missed = results.flatMap((r) => r.goals.filter((g) => !g.met).map((g) => `${r.name}: ${g.metric}`))
+if (missed.length > 0) console.log(`\nGoals missed (see notes in the result files): ${missed.length}`)
+// Servers and child processes are closed; make sure nothing keeps the run alive.
+process.exit(0)
