@@ -14,11 +14,10 @@ let sim: RunningSimulator
 let dir: string
 let env: Record<string, string>
 
-async function cli(argv: string[], o: { interruptAfterMs?: number } = {}) {
+async function cli(argv: string[]) {
   const io = memoryIo({ env })
   // Large reads poll fast here; the 1 s default is for real Anaplan.
   if (argv.includes('--large')) argv = [...argv, '--poll-interval', '0.01']
-  if (o.interruptAfterMs !== undefined) setTimeout(() => io.interrupt(), o.interruptAfterMs)
   const code = await runCli(argv, io)
   return { code, stdout: io.stdoutText(), stderr: io.stderrText() }
 }
@@ -113,12 +112,28 @@ describe('anaplan view --large', () => {
   })
 
   it('Ctrl-C stops the read with exit 130, deletes the request and leaves no partial file', async () => {
-    const file = join(dir, 'partial.csv')
-    const deletes = (await routes())[`DELETE ${VIEW_RR}/:requestId`] ?? 0
-    const r = await cli(['view', 'REV01 Revenue', '--large', '--out', file], { interruptAfterMs: 60 })
-    expect(r.code).toBe(130)
-    expect((await routes())[`DELETE ${VIEW_RR}/:requestId`]).toBe(deletes + 1)
-    await expect(stat(file)).rejects.toThrow()
+    // A simulator whose read requests take 10 s: Ctrl-C is pressed once the request exists, and
+    // the read cannot have finished by then however slow this machine is.
+    const slow = await startSimulator({ port: 0, host: '127.0.0.1', taskMs: 10_000, readRequestPageRows: 3 })
+    try {
+      const stats = async () =>
+        ((await (await fetch(`${slow.url}/__sim/stats`)).json()) as { routes: Record<string, number> }).routes
+      const file = join(dir, 'partial.csv')
+      const io = memoryIo({ env: { ...env, ANAPLAN_AUTH_URL: slow.authUrl, ANAPLAN_API_URL: slow.apiUrl } })
+      const running = runCli(
+        ['view', 'REV01 Revenue', '--large', '--out', file, '--poll-interval', '0.01'],
+        io,
+      )
+      while (!(await stats())[`GET ${VIEW_RR}/:requestId`]) await new Promise((r) => setTimeout(r, 5))
+      io.interrupt()
+      expect(await running).toBe(130)
+      const after = await stats()
+      expect(after[`POST ${VIEW_RR}`]).toBe(1)
+      expect(after[`DELETE ${VIEW_RR}/:requestId`]).toBe(1)
+      await expect(stat(file)).rejects.toThrow()
+    } finally {
+      await slow.close()
+    }
   })
 })
 

@@ -12,8 +12,14 @@ import { type RunningSimulator, startSimulator } from '../../src/simulator/index
 import { formatProblems, loadAnaplanOpenApi, recordingFetch } from '../support/openapi.ts'
 
 // Client ↔ simulator: large reads through view and list read requests, with pages of 20 rows that
-// the simulator releases over 150 ms, and a plain-read limit of 100 cells so the demo model's
-// REV01 default view (75 rows × 17 periods per version) is "too large".
+// the simulator releases over 150 ms of ITS clock, and a plain-read limit of 100 cells so the demo
+// model's REV01 default view (75 rows × 17 periods per version) is "too large". The simulator's
+// clock only moves when a test says so (`tick` on each status read), so what the client sees while
+// a request is IN_PROGRESS does not depend on how loaded the machine is.
+let clock = Date.now()
+const tick = () => {
+  clock += 40
+}
 let sim: RunningSimulator
 let client: AnaplanClient
 let model: ModelScope
@@ -26,6 +32,7 @@ beforeAll(async () => {
     taskMs: 150,
     readRequestPageRows: 20,
     maxViewCells: 100,
+    now: () => clock,
   })
   client = new AnaplanClient({
     authUrl: sim.authUrl,
@@ -72,12 +79,21 @@ describe('large view reads', () => {
     const pages = await collect(
       model.readViewLarge('REV01 Revenue', {
         intervalMs: 10,
-        onProgress: (r) => states.push(r.requestState),
+        onProgress: (r) => {
+          states.push(`${r.requestState}:${r.availablePages}`)
+          tick()
+        },
       }),
     )
     expect(pages.length).toBe(Math.ceil((3 * 75) / 20))
-    expect(states).toContain('IN_PROGRESS')
-    expect(states.at(-1)).toBe('COMPLETE')
+    // 12 pages released over 150 ms, 40 ms a status read: 0, 3, 6, 9 pages, then all of them.
+    expect(states).toEqual([
+      'IN_PROGRESS:0',
+      'IN_PROGRESS:3',
+      'IN_PROGRESS:6',
+      'IN_PROGRESS:9',
+      'COMPLETE:12',
+    ])
     const rows = parse(pages.join('')) as string[][]
     const [header, ...data] = rows
     expect(header!.slice(0, 5)).toEqual(['Versions', 'Regions', 'Products', 'Line Items', 'Jan 26'])
@@ -94,7 +110,11 @@ describe('large view reads', () => {
 
   it('TABULAR_SINGLE_COLUMN: one row per cell', async () => {
     const pages = await collect(
-      model.readViewLarge('Revenue by Region', { exportType: 'TABULAR_SINGLE_COLUMN', intervalMs: 10 }),
+      model.readViewLarge('Revenue by Region', {
+        exportType: 'TABULAR_SINGLE_COLUMN',
+        intervalMs: 10,
+        onProgress: tick,
+      }),
     )
     const [header, ...data] = parse(pages.join('')) as string[][]
     expect(header).toEqual(['Products', 'Versions', 'Regions', 'Time', 'Value'])
@@ -107,6 +127,7 @@ describe('large view reads', () => {
       intervalMs: 10,
       onProgress: (r) => {
         last = r
+        tick()
       },
     })) {
       expect(page.startsWith('Versions,')).toBe(true)
@@ -115,6 +136,7 @@ describe('large view reads', () => {
     const status = await fetchStatus('views', last!)
     expect(status).toBe(404)
 
+    // The simulator's clock stands still: the request stays IN_PROGRESS until the deadline.
     const late = await collect(
       model.readViewLarge('REV01 Revenue', {
         intervalMs: 10,
@@ -136,7 +158,7 @@ describe('large list reads', () => {
       Array.from({ length: 45 }, (_, i) => ({ name: `Reseller ${i + 1}`, code: `RS${i + 1}` })),
     )
     const deletes = await routeCount(`DELETE ${LIST_RR}/:requestId`)
-    const pages = await collect(model.readListLarge('Channels', { intervalMs: 10 }))
+    const pages = await collect(model.readListLarge('Channels', { intervalMs: 10, onProgress: tick }))
     expect(pages.length).toBe(3)
     const [header, ...data] = parse(pages.join('')) as string[][]
     expect(header!.slice(0, 7)).toEqual(['id', 'name', 'code', 'parent', 'parentId', 'listId', 'listName'])
@@ -145,9 +167,12 @@ describe('large list reads', () => {
     expect(data.map((r) => r[0])).toEqual(items.map((i) => i.id))
     expect(await routeCount(`DELETE ${LIST_RR}/:requestId`)).toBe(deletes + 1)
 
-    const products = parse((await collect(model.readListLarge('Products', { intervalMs: 10 }))).join(''), {
-      columns: true,
-    }) as Record<string, string>[]
+    const products = parse(
+      (await collect(model.readListLarge('Products', { intervalMs: 10, onProgress: tick }))).join(''),
+      {
+        columns: true,
+      },
+    ) as Record<string, string>[]
     expect(products.find((p) => p.name === 'Sprockets')).toMatchObject({ Discontinued: 'true' })
   })
 })
