@@ -250,9 +250,10 @@ export interface ModelEngine {
    * every page combination; TABULAR_SINGLE_COLUMN is one line per cell (`<page, row and column
    * dimension names>,Value`); TABULAR_MULTI_COLUMN one line per page combination × row, with the
    * page and row items first. The tabular and all-pages layouts cover every page item (`pages`
-   * ignored); the 1,000,000-cell limit applies to what is produced.
+   * ignored); the 1,000,000-cell limit applies to what is produced, unless `maxCells` (engine
+   * addition) sets another: read requests pass `Infinity`, since they exist for larger views.
    */
-  readViewCsv(viewId: string, pages: Record<string, string>, exportType?: string): string
+  readViewCsv(viewId: string, pages: Record<string, string>, exportType?: string, maxCells?: number): string
 
   /**
    * Writes cells (by ids or by names/codes). Formula and aggregate cells are refused per cell.

@@ -375,15 +375,15 @@ export class Model implements ModelEngine {
     return formatCell(this.calc.value(li, coords))
   }
 
-  private grid(viewId: string, pages: Record<string, string>) {
+  private grid(viewId: string, pages: Record<string, string>, maxCells = MAX_VIEW_CELLS) {
     const v = this.view(viewId)
     const pageSel = this.selectPages(v, pages)
     const count = (axis: AxisDim[]): number =>
       axis.reduce((n, d) => n * (d === LINE_ITEMS ? v.lineItems.length : d.items.size), 1)
-    if (count(v.rows) * count(v.columns) > MAX_VIEW_CELLS) {
+    if (count(v.rows) * count(v.columns) > maxCells) {
       throw new SimError(
         400,
-        `The view has more than ${MAX_VIEW_CELLS} cells: use a read request or page selectors`,
+        `The view has more than ${maxCells} cells: use a read request or page selectors`,
       )
     }
     const rows = this.tuples(v, v.rows)
@@ -405,18 +405,23 @@ export class Model implements ModelEngine {
     return grid
   }
 
-  readViewCsv(viewId: string, pages: Record<string, string>, exportType = 'GRID_CURRENT_PAGE'): string {
+  readViewCsv(
+    viewId: string,
+    pages: Record<string, string>,
+    exportType = 'GRID_CURRENT_PAGE',
+    maxCells = MAX_VIEW_CELLS,
+  ): string {
     const v = this.view(viewId)
-    if (exportType === 'GRID_CURRENT_PAGE') return stringify(this.gridLines(viewId, pages), CSV)
+    if (exportType === 'GRID_CURRENT_PAGE') return stringify(this.gridLines(viewId, pages, maxCells), CSV)
     if (!['GRID_ALL_PAGES', 'TABULAR_SINGLE_COLUMN', 'TABULAR_MULTI_COLUMN'].includes(exportType)) {
       throw new SimError(400, `Unsupported exportType: ${exportType}`)
     }
     const pageCombos = this.tuples(v, v.pages)
     const perPage = [v.rows, v.columns].reduce((n, axis) => n * this.tuples(v, axis).length, 1)
-    if (pageCombos.length * perPage > MAX_VIEW_CELLS) {
+    if (pageCombos.length * perPage > maxCells) {
       throw new SimError(
         400,
-        `The view has more than ${MAX_VIEW_CELLS} cells over all its pages: use a read request`,
+        `The view has more than ${maxCells} cells over all its pages: use a read request`,
       )
     }
     const lines: string[][] = []
@@ -425,10 +430,10 @@ export class Model implements ModelEngine {
     for (const combo of pageCombos) {
       const sel = Object.fromEntries(combo.map((i) => [axisId(i.dim), i.id]))
       if (exportType === 'GRID_ALL_PAGES') {
-        lines.push(...this.gridLines(viewId, sel))
+        lines.push(...this.gridLines(viewId, sel, maxCells))
         continue
       }
-      const { cols, data } = this.grid(viewId, sel)
+      const { cols, data } = this.grid(viewId, sel, maxCells)
       const labels = combo.map((i) => i.name)
       if (exportType === 'TABULAR_MULTI_COLUMN') {
         if (lines.length === 0) {
@@ -449,8 +454,8 @@ export class Model implements ModelEngine {
     return stringify(lines, CSV)
   }
 
-  private gridLines(viewId: string, pages: Record<string, string>): string[][] {
-    const { v, pageSel, cols, data } = this.grid(viewId, pages)
+  private gridLines(viewId: string, pages: Record<string, string>, maxCells = MAX_VIEW_CELLS): string[][] {
+    const { v, pageSel, cols, data } = this.grid(viewId, pages, maxCells)
     const lines: string[][] = []
     if (v.pages.length > 0) lines.push(pageSel.map((p) => p.name))
     for (let level = 0; level < v.columns.length; level++) {

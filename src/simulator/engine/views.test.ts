@@ -161,4 +161,18 @@ describe('views', () => {
     expect(all[7]).toBe('Widgets,Forecast')
     expect(() => sales.readViewCsv(id, {}, 'PIVOT')).toThrow(expect.objectContaining({ status: 400 }))
   })
+
+  it('takes the cell limit as a parameter: lower for tests, none for read requests', () => {
+    const { sales } = demo()
+    const id = idOf(sales.views(), 'Revenue by Region')
+    // 5 products × 3 versions × 5 regions × 17 periods = 1275 cells over all pages, 85 per page.
+    expect(() => sales.readViewCsv(id, {}, 'TABULAR_SINGLE_COLUMN', 1000)).toThrow(
+      'The view has more than 1000 cells over all its pages: use a read request',
+    )
+    expect(() => sales.readViewCsv(id, {}, 'GRID_CURRENT_PAGE', 80)).toThrow(
+      'The view has more than 80 cells: use a read request or page selectors',
+    )
+    const unlimited = sales.readViewCsv(id, {}, 'TABULAR_SINGLE_COLUMN', Number.POSITIVE_INFINITY)
+    expect(unlimited).toBe(sales.readViewCsv(id, {}, 'TABULAR_SINGLE_COLUMN'))
+  })
 })

@@ -124,7 +124,8 @@ function splitPages(csv: string, pageRows: number): string[] {
 
 /** Builds a view read request's CSV pages: the engine's layout, split into pages of `pageRows` rows. */
 function buildViewPages(scope: ModelScope, viewId: string, exportType: string, pageRows: number): string[] {
-  const csv = scope.engine.readViewCsv(viewId, {}, exportType)
+  // Read requests are Anaplan's way past the 1,000,000-cell limit of plain reads: no limit here.
+  const csv = scope.engine.readViewCsv(viewId, {}, exportType, Number.POSITIVE_INFINITY)
   if (exportType.startsWith('GRID')) return [csv]
   return splitPages(csv, pageRows)
 }
