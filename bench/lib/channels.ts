@@ -49,22 +49,29 @@ export class FakeSlackApi {
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/api/`
   }
 
-  /** Texts posted with `chat.postMessage`. */
-  posts(): string[] {
-    return this.calls.filter((c) => c.method === 'chat.postMessage').map((c) => String(c.args.text ?? ''))
+  /** Texts posted with `chat.postMessage` (to `channel` only, when given). */
+  posts(channel?: string): string[] {
+    return this.calls
+      .filter((c) => c.method === 'chat.postMessage' && (channel === undefined || c.args.channel === channel))
+      .map((c) => String(c.args.text ?? ''))
   }
 
-  /** Resolves once `n` messages were posted, or rejects after `timeoutMs`. */
-  async waitForPosts(n: number, timeoutMs = 15_000): Promise<string[]> {
+  /** Bodies sent to a `response_url` pointing at this server (`<url>response/...`). */
+  responses(): string[] {
+    return this.calls.filter((c) => c.method.startsWith('response/')).map((c) => JSON.stringify(c.args))
+  }
+
+  /** Resolves once `n` messages were posted (to `channel`), or rejects after `timeoutMs`. */
+  async waitForPosts(n: number, timeoutMs = 15_000, channel?: string): Promise<string[]> {
     const end = Date.now() + timeoutMs
-    while (this.posts().length < n) {
-      if (Date.now() > end) throw new Error(`only ${this.posts().length} of ${n} Slack posts arrived`)
+    while (this.posts(channel).length < n) {
+      if (Date.now() > end) throw new Error(`only ${this.posts(channel).length} of ${n} Slack posts arrived`)
       await Promise.race([
         new Promise<void>((r) => this.#waiters.push(r)),
         new Promise((r) => setTimeout(r, 100)),
       ])
     }
-    return this.posts()
+    return this.posts(channel)
   }
 
   async close(): Promise<void> {
@@ -95,8 +102,13 @@ export function slackRequest(
   )
 }
 
-/** The form body of a `/anaplan <text>` slash command. */
-export function slashCommand(text: string, user = 'U42', channel = 'C7'): string {
+/** The form body of a `/anaplan <text>` slash command; point `responseUrl` at a loopback fake. */
+export function slashCommand(
+  text: string,
+  user = 'U42',
+  channel = 'C7',
+  responseUrl = 'https://hooks.slack.invalid/commands/1/2/3',
+): string {
   return new URLSearchParams({
     token: 'legacy',
     team_id: 'T1',
@@ -108,7 +120,7 @@ export function slashCommand(text: string, user = 'U42', channel = 'C7'): string
     command: '/anaplan',
     text,
     api_app_id: 'A1',
-    response_url: 'https://hooks.slack.invalid/commands/1/2/3',
+    response_url: responseUrl,
     trigger_id: '1.2.3',
   }).toString()
 }
