@@ -3,7 +3,7 @@
  * `functions-framework --target=<fn>` to its first 200 answer, against a hello-world function on the
  * same framework, N times each (fresh process every time).
  *
- *   npx tsx bench/cold-start.ts [--runs 5] [--target dialogflowWebhook] [--from dist|src] [--json]
+ *   npx tsx bench/cold-start.ts [--runs 5] [--target dialogflowWebhook] [--from dist|src] [--source F] [--json]
  *
  * `--from dist` (default when `dist/functions/index.js` exists) loads the compiled build, as Cloud
  * Run does; `--from src` runs the TypeScript through tsx. `dialogflowWebhook` answers a Dialogflow
@@ -34,6 +34,8 @@ export interface ColdStartOptions {
   from?: 'dist' | 'src'
   /** Give up on one start after this long. @default 60000 */
   timeoutMs?: number
+  /** The deploy entry to load instead of `dist/functions/index.js` (another build of it). */
+  source?: string
 }
 
 export interface Series {
@@ -142,7 +144,8 @@ export async function measureColdStart(options: ColdStartOptions = {}): Promise<
       DIALOGFLOW_ES_PASSWORD: 'bench-password',
     }
     const source =
-      from === 'dist' ? join(ROOT, 'dist/functions/index.js') : join(ROOT, 'src/functions/index.ts')
+      options.source ??
+      (from === 'dist' ? join(ROOT, 'dist/functions/index.js') : join(ROOT, 'src/functions/index.ts'))
     const fnArgs = [
       ...(from === 'src' ? ['--import', 'tsx'] : []),
       FF_MAIN,
@@ -213,6 +216,7 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       target: { type: 'string' },
       from: { type: 'string' },
+      source: { type: 'string' },
       json: { type: 'boolean' },
     },
   })
@@ -221,6 +225,7 @@ async function main(): Promise<void> {
     ...(values.runs ? { runs: Number(values.runs) } : {}),
     ...(values.target ? { target: values.target } : {}),
     ...(from ? { from } : {}),
+    ...(values.source ? { source: resolve(values.source) } : {}),
   })
   if (values.json) console.log(JSON.stringify(result, null, 2))
   else {

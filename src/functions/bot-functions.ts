@@ -129,8 +129,10 @@ export function createBotFunction(
 ): FunctionApp {
   const env = options.env ?? process.env
   let channel: Promise<Hono> | undefined
+  // Dialogflow recognises the intents itself, so its turns do not need our classifier up front.
+  const botOptions = { ...options, bot: { warmUp: name === 'slackEvents', ...options.bot } }
   const getChannel = () => {
-    channel ??= instanceBot(runtime, options).then((bot) => channelApp(name, bot, runtime, env))
+    channel ??= instanceBot(runtime, botOptions).then((bot) => channelApp(name, bot, runtime, env))
     channel.catch(() => {
       channel = undefined
     })

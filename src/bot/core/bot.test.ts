@@ -93,3 +93,63 @@ describe('confirmation', () => {
     await bot.close()
   })
 })
+
+describe('intents a channel recognised', () => {
+  /** Counts every call the bot makes into Anaplan. */
+  function countingClient(calls: string[]): BotAnaplanClient {
+    const base = fakeClient([])
+    const count = <T extends object>(name: string, target: T): T =>
+      new Proxy(target, {
+        get: (t, k) => {
+          const v = t[k as keyof T]
+          if (typeof v !== 'function') return v
+          return (...args: unknown[]) => {
+            calls.push(`${name}.${String(k)}`)
+            return (v as (...a: unknown[]) => unknown).apply(t, args)
+          }
+        },
+      })
+    return {
+      users: count('users', base.users),
+      workspaces: count('workspaces', base.workspaces),
+      models: count('models', base.models),
+      model: async (ref) => {
+        calls.push('model')
+        return base.model(ref)
+      },
+    }
+  }
+
+  it('answers a parameterless intent without fetching any metadata', async () => {
+    const calls: string[] = []
+    const bot = await createBot({ anaplan: countingClient(calls), warmUp: false })
+    const identity = { channel: 'dialogflow-es' as const, userId: 'u' }
+    const reply = await bot.process({
+      sessionId: 's',
+      identity,
+      text: 'no thanks',
+      recognized: { intent: 'deny', parameters: {} },
+    })
+    expect(reply.intent.name).toBe('deny')
+    expect(texts(reply.messages)).toEqual(['OK.'])
+    expect(calls).toEqual([])
+    await bot.close()
+  })
+
+  it("fills the recognised intent's missing parameters from the text, for that intent", async () => {
+    const calls: string[] = []
+    const bot = await createBot({ anaplan: countingClient(calls), warmUp: false })
+    const identity = { channel: 'dialogflow-es' as const, userId: 'u' }
+    // "Plan" alone would not classify as connect_model; the channel said it is one.
+    const reply = await bot.process({
+      sessionId: 's',
+      identity,
+      text: 'Plan please',
+      recognized: { intent: 'connect_model', parameters: {} },
+    })
+    expect(reply.intent.name).toBe('connect_model')
+    expect(reply.parameters).toMatchObject({ model: 'Plan' })
+    expect(calls).toContain('models.list')
+    await bot.close()
+  })
+})

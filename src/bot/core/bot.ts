@@ -80,6 +80,13 @@ export interface CreateBotOptions {
   metadataTtlMs?: number
   /** @default 24 h */
   sessionTtlMs?: number
+  /**
+   * Load (or train) the NLU classifier before `createBot` resolves, so the first utterance does not
+   * wait for it. Off for channels whose platform recognises intents itself (Dialogflow): their turns
+   * never need the classifier, and it loads on the first one that does.
+   * @default true
+   */
+  warmUp?: boolean
 }
 
 /** @default 2500 ms: inside Slack's 3 s with room for the channel's own work. */
@@ -122,10 +129,10 @@ function isProvider(a: AnaplanClientProvider | BotAnaplanClient): a is AnaplanCl
   return typeof (a as AnaplanClientProvider).clientFor === 'function'
 }
 
-/** Creates the bot. Trains the NLU on first use (once per process). */
+/** Creates the bot; with `warmUp` (the default) its NLU classifier is ready when it resolves. */
 export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const bot = new ConversationBot(options)
-  await bot.warmUp()
+  if (options.warmUp ?? true) await bot.warmUp()
   return bot
 }
 
@@ -486,10 +493,12 @@ class ConversationBot implements Bot {
       if (v === '' || v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue
       out[k] = v
     }
-    if (text) {
+    // A parameterless intent (a greeting, a yes) has nothing to resolve: no metadata fetch for it.
+    if (text && intentByName(ctx.intent.name)?.parameters.length) {
       try {
         const nlu = await ctx.nlu()
-        const own = (await nlu.understand(text)).parameters
+        // The channel's intent, not our classifier's: only the parameters are ours to add.
+        const own = nlu.parameters(ctx.intent.name, text)
         // Our resolution (canonical names, periods, numbers) fills what the channel left out.
         for (const [k, v] of Object.entries(own)) if (!(k in out)) out[k] = v
       } catch {

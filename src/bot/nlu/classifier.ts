@@ -7,12 +7,11 @@
  * ships the result as `nlu-model.json` next to this file (`scripts/build-assets.ts`). At run time
  * the classifier is loaded from that file when its key matches the training set, and trained
  * otherwise (from source, or after the catalog changed without a rebuild). Either way it is built
- * once per process; the promise is shared.
+ * once per process; the promise is shared. NLP.js itself is imported only then, so a process that
+ * never classifies (a Dialogflow webhook, where Dialogflow recognises the intents) never loads it.
  */
 import { readFile } from 'node:fs/promises'
-import { containerBootstrap } from '@nlpjs/core'
-import { LangEn } from '@nlpjs/lang-en-min'
-import { Nlp, type NlpInstance } from '@nlpjs/nlp'
+import type { NlpInstance } from '@nlpjs/nlp'
 
 export interface Classification {
   intent: string
@@ -96,6 +95,11 @@ export async function loadOrTrain(
 }
 
 async function newNlp(): Promise<NlpInstance> {
+  const [{ containerBootstrap }, { LangEn }, { Nlp }] = await Promise.all([
+    import('@nlpjs/core'),
+    import('@nlpjs/lang-en-min'),
+    import('@nlpjs/nlp'),
+  ])
   const container = await containerBootstrap()
   container.use(Nlp)
   container.use(LangEn)

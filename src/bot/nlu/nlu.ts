@@ -78,6 +78,14 @@ export class Nlu {
     return analyse(text, this.#index, this.vocabulary)
   }
 
+  /**
+   * The parameters of `intent` found in `text`, without classifying it: for intents a channel
+   * (Dialogflow) has already recognised. Needs no classifier, so it never loads or trains one.
+   */
+  parameters(intent: string, text: string): Record<string, unknown> {
+    return extractParameters(intent, this.analyse(text))
+  }
+
   /** Intent, confidence and parameters of one utterance. */
   async understand(text: string): Promise<NluResult> {
     const nlp = await getClassifier(trainingSet())
