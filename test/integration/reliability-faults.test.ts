@@ -146,6 +146,12 @@ describe('writes are never executed twice', () => {
     expect(replyText(done)).toMatch(/now 613/)
   })
 
+  it('a write that takes 3 s: one write, reported as done', async () => {
+    const { done, writes } = await confirmWrite(615, { method: 'POST', path: CELL_WRITE, latencyMs: 3000 })
+    expect(writes).toBe(1)
+    expect(replyText(done)).toMatch(/now 615/)
+  })
+
   it('a 500 before the server acted: no write, and the user is told', async () => {
     const { done, writes } = await confirmWrite(614, { method: 'POST', path: CELL_WRITE, status: 500 })
     expect(writes).toBe(0)
@@ -202,6 +208,40 @@ describe('task starts are never executed twice', () => {
     const { done, starts } = await runExport({ method: 'POST', path: TASK_START, latencyMs: 3000 })
     expect(starts).toBe(1)
     expect(done.messages.length).toBeGreaterThan(0)
+  })
+})
+
+describe('a long task while the token is revoked and polls fail', () => {
+  it('finishes in the background, is reported once, and started once', async () => {
+    // A task longer than the reply budget: the turn answers "started", polling continues after it.
+    const slow = await startStack({
+      simulator: { taskMs: 1500 },
+      client: { random: () => 0 },
+      server: { web: { replyBudgetMs: 400 } },
+    })
+    try {
+      const notes: string[] = []
+      slow.bot.subscribe((n) => {
+        notes.push(n.messages.map((m) => (m.type === 'text' ? m.text : m.type)).join(' '))
+      })
+      const id = 'rel-long'
+      await slow.chat(id, 'connect to Sales Forecast')
+      await slow.chat(id, 'run the Revenue Export')
+      const started = await slow.chat(id, 'yes')
+      expect(replyText(started)).toContain("I'll tell you when it finishes")
+      await revokeToken(slow.sim.url, await slow.client.tokens.getToken())
+      await slow.fault({ method: 'GET', path: '/2/0/**/exports/*/tasks/*', status: 503, count: 2 })
+      const end = Date.now() + 15_000
+      while (!notes.some((t) => t.includes('Revenue Export finished')) && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(notes.filter((t) => t.includes('Revenue Export finished'))).toHaveLength(1)
+      const stats = await slow.stats()
+      expect(stats.mutations.taskStarts).toBe(1)
+      expect(stats.auth.authenticate).toBe(2)
+    } finally {
+      await slow.close()
+    }
   })
 })
 
