@@ -10,6 +10,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { esRequest, FakeSlackApi, slackEvent, slackRequest, slashCommand } from '../../bench/lib/channels.ts'
@@ -205,6 +207,62 @@ describe('in-process: bot, server, channels, client and functions', () => {
   })
 })
 
+/**
+ * A loopback proxy in front of the simulator for the spawned processes, so the tokens the
+ * simulator hands them are known (and checked) too.
+ */
+async function tokenRecordingProxy(target: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      // Hop-by-hop and length headers are the proxy's own business (fetch refuses some of them).
+      const headers: Record<string, string> = {}
+      for (const [k, v] of Object.entries(req.headers)) {
+        if (
+          typeof v === 'string' &&
+          !/^(host|connection|keep-alive|transfer-encoding|content-length)$/i.test(k)
+        ) {
+          headers[k] = v
+        }
+      }
+      const body = Buffer.concat(chunks)
+      fetch(`${target}${req.url ?? '/'}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(body.length > 0 ? { body } : {}),
+      })
+        .then(async (r) => {
+          const bytes = Buffer.from(await r.arrayBuffer())
+          if ((req.url ?? '').startsWith('/token/')) {
+            for (const m of bytes.toString('utf8').matchAll(/"tokenValue"\s*:\s*"([^"]+)"/g))
+              if (m[1]) tokens.add(m[1])
+          }
+          const out: Record<string, string> = {}
+          r.headers.forEach((v, k) => {
+            if (k !== 'content-encoding' && k !== 'content-length' && k !== 'transfer-encoding') out[k] = v
+          })
+          res.writeHead(r.status, out)
+          res.end(bytes)
+        })
+        .catch(() => {
+          res.writeHead(502)
+          res.end()
+        })
+    })
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
 /** Spawns a bin with the test's environment; collects stdout and stderr. */
 function spawnBin(
   bin: string,
@@ -233,9 +291,11 @@ async function exited(child: ChildProcess): Promise<void> {
 
 describe('spawned commands', () => {
   it('anaplan-bot serve and the anaplan CLI print no secret on stdout or stderr', async () => {
+    const proxy = await tokenRecordingProxy(s.sim.url)
+    const before = tokens.size
     const env = {
-      ANAPLAN_AUTH_URL: s.sim.authUrl,
-      ANAPLAN_API_URL: s.sim.apiUrl,
+      ANAPLAN_AUTH_URL: proxy.url,
+      ANAPLAN_API_URL: `${proxy.url}/2/0`,
       ANAPLAN_USERNAME: ANALYST.username,
       ANAPLAN_PASSWORD: ANALYST.password,
     }
@@ -286,7 +346,10 @@ describe('spawned commands', () => {
       server.child.kill('SIGTERM')
       await exited(server.child)
       for (const c of cli) await exited(c.child)
+      await proxy.close()
     }
+    // The server and the two successful CLI runs each authenticated through the proxy.
+    expect(tokens.size).toBeGreaterThanOrEqual(before + 3)
     expect(cli[0]?.output()).toContain('analyst@example.com')
     expect(cli[1]?.child.exitCode).not.toBe(0)
     expectNoSecrets('anaplan-bot serve', server.output())
