@@ -17,23 +17,19 @@
  */
 import type { Hono } from 'hono'
 import { webhookAuthFromEnv } from '../bot/channels/dialogflow/common.ts'
-import {
-  type AuditSink,
-  type CreateBotOptions,
-  createBot,
-  JsonlFileAuditSink,
-  loadPolicy,
-  MemoryAuditSink,
-} from '../bot/core/index.ts'
+// The core's modules one by one, not its index: the index also brings the policy-file reader
+// (YAML, zod), which only an instance with BOT_POLICY_FILE needs.
+import { type AuditSink, JsonlFileAuditSink, MemoryAuditSink } from '../bot/core/audit.ts'
+import { type CreateBotOptions, createBot } from '../bot/core/bot.ts'
 import type { Bot } from '../bot/core/types.ts'
 import { registerSecret } from '../shared/logger.ts'
 import type { Env } from './common/config.ts'
 import { createFunctionApp, type FunctionApp } from './common/function-app.ts'
 import { FunctionError } from './common/http-error.ts'
 import type { FunctionRuntime } from './common/runtime.ts'
-import type { BotFunctionName } from './registry.ts'
+import type { BotFunctionName } from './instance.ts'
 
-export type { BotFunctionName } from './registry.ts'
+export type { BotFunctionName } from './instance.ts'
 
 export interface BotFunctionOptions {
   /** @default process.env */
@@ -52,13 +48,19 @@ export function instanceBot(runtime: FunctionRuntime, options: BotFunctionOption
     const audit: AuditSink = env.BOT_AUDIT_FILE
       ? new JsonlFileAuditSink(env.BOT_AUDIT_FILE)
       : new MemoryAuditSink()
-    bot = createBot({
-      anaplan: runtime.client(),
-      audit,
-      logger: runtime.logger,
-      ...(env.BOT_POLICY_FILE ? { policy: loadPolicy(env.BOT_POLICY_FILE) } : {}),
-      ...options.bot,
-    })
+    const policyFile = env.BOT_POLICY_FILE
+    const policy = policyFile
+      ? import('../bot/core/policy-file.ts').then((m) => m.loadPolicy(policyFile))
+      : Promise.resolve(undefined)
+    bot = policy.then((p) =>
+      createBot({
+        anaplan: runtime.client(),
+        audit,
+        logger: runtime.logger,
+        ...(p ? { policy: p } : {}),
+        ...options.bot,
+      }),
+    )
     bots.set(runtime, bot)
     // A failed build (bad policy file) is retried on the next request, not cached.
     bot.catch(() => {
@@ -132,12 +134,19 @@ export function createBotFunction(
   // Dialogflow recognises the intents itself, so its turns do not need our classifier up front.
   const botOptions = { ...options, bot: { warmUp: name === 'slackEvents', ...options.bot } }
   const getChannel = () => {
-    channel ??= instanceBot(runtime, botOptions).then((bot) => channelApp(name, bot, runtime, env))
-    channel.catch(() => {
-      channel = undefined
-    })
+    if (!channel) {
+      const p = instanceBot(runtime, botOptions).then((bot) => channelApp(name, bot, runtime, env))
+      channel = p
+      // A failed build is retried by the next request, which then reports the error.
+      p.catch(() => {
+        if (channel === p) channel = undefined
+      })
+    }
     return channel
   }
+  // Start building the bot and its channel now: the app is built when its first request arrives,
+  // or earlier when the instance warms up, and either way that request needs the channel.
+  void getChannel()
   return createFunctionApp({ name, runtime, verifiesOwnCallers: true }, (app) => {
     app.post('*', async (c) => (await getChannel()).fetch(c.req.raw, c.env))
   })

@@ -33,11 +33,11 @@ export {
   type BotPolicy,
   DEFAULT_POLICY,
   type IdentityPattern,
-  loadPolicy,
   type Permission,
   type PolicyRule,
   permissionFor,
 } from './policy.ts'
+export { loadPolicy } from './policy-file.ts'
 export {
   DEFAULT_SESSION_TTL_MS,
   emptySession,

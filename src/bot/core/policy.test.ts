@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { BotError } from './errors.ts'
-import {
-  allows,
-  DEFAULT_POLICY,
-  globMatch,
-  loadPolicy,
-  matchRule,
-  permissionFor,
-  refusalText,
-} from './policy.ts'
+import { allows, DEFAULT_POLICY, globMatch, matchRule, permissionFor, refusalText } from './policy.ts'
+import { loadPolicy } from './policy-file.ts'
 import type { Identity } from './types.ts'
 
 const POLICY = loadPolicy(`

@@ -6,7 +6,7 @@
  */
 import * as functions from '@google-cloud/functions-framework'
 import { getRequestListener } from '@hono/node-server'
-import type { FetchHandler } from '../registry.ts'
+import type { FetchHandler } from '../instance.ts'
 
 /** The Express-style handler the Functions Framework calls, serving a web-standard handler. */
 export function toHttpFunction(handler: FetchHandler): functions.HttpFunction {

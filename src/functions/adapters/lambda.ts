@@ -10,7 +10,7 @@
  */
 import { handle, type LambdaContext, type LambdaEvent } from 'hono/aws-lambda'
 import type { FunctionApp } from '../common/function-app.ts'
-import { createFunction, type FunctionName, instanceRuntimeFromEnv } from '../registry.ts'
+import { createFunction, type FunctionName, instanceRuntimeFromEnv } from '../instance.ts'
 
 type Handler = ReturnType<typeof handle>
 

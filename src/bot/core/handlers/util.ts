@@ -89,15 +89,17 @@ export function joinWords(words: string[]): string {
 
 // `toLocaleString` with options builds a new Intl.NumberFormat on every call: with a table of a
 // few hundred cells that was ~45% of a view turn (bench/turn-latency.ts profile). One shared
-// formatter gives the same text.
-const NUMBER_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+// formatter gives the same text. It is made on first use: building it loads ICU data, tens of
+// milliseconds that a cold start answering a greeting need not spend.
+let numberFormat: Intl.NumberFormat | undefined
 
 /** Formats a cell as Anaplan sends it (a string) for reading: numbers get separators. */
 export function formatValue(raw: string | undefined): string {
   if (raw === undefined || raw === '') return 'empty'
   const n = Number(raw)
   if (!Number.isFinite(n) || /^\s*$/.test(raw)) return raw
-  return NUMBER_FORMAT.format(n)
+  numberFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+  return numberFormat.format(n)
 }
 
 /** Options that replay `intent` with one parameter set to each value. */
