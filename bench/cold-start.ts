@@ -116,8 +116,12 @@ async function oneStart(o: {
       await new Promise((r) => setTimeout(r, 5))
     }
   } finally {
-    child.kill('SIGTERM')
-    await new Promise((r) => child.once('exit', r))
+    // A child that already exited (its module failed to load) emits no second 'exit'.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
   }
 }
 
@@ -130,7 +134,10 @@ export async function measureColdStart(options: ColdStartOptions = {}): Promise<
   const sim = await startSimulator({ port: 0, host: '127.0.0.1', taskMs: 50 })
   const helloDir = await mkdtemp(join(tmpdir(), 'ff-hello-'))
   try {
-    const hello = join(helloDir, 'index.mjs')
+    // Shaped like our deploy: `index.js` in an ES-module package, so the framework looks up
+    // package.json for both (it skips that for `.mjs`), and it is sent the very same request.
+    const hello = join(helloDir, 'index.js')
+    await writeFile(join(helloDir, 'package.json'), '{ "type": "module", "main": "index.js" }\n')
     await writeFile(hello, "export function hello(req, res) {\n  res.send('hello')\n}\n")
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -163,6 +170,19 @@ export async function measureColdStart(options: ColdStartOptions = {}): Promise<
         languageCode: 'en',
       },
     })
+    const request = (port: number) => {
+      const signal = AbortSignal.timeout(5000)
+      return target === 'dialogflowWebhook'
+        ? fetch(`http://127.0.0.1:${port}/`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: auth },
+            body: welcome,
+            signal,
+          })
+        : target === 'getAnaplanAuthToken'
+          ? fetch(`http://127.0.0.1:${port}/`, { signal })
+          : fetch(`http://127.0.0.1:${port}/healthz`, { signal })
+    }
     const fnSamples: number[] = []
     const helloSamples: number[] = []
     // Alternate the two so machine load affects both alike.
@@ -171,7 +191,7 @@ export async function measureColdStart(options: ColdStartOptions = {}): Promise<
         await oneStart({
           args: [FF_MAIN, '--target=hello', `--source=${hello}`],
           env,
-          request: (port) => fetch(`http://127.0.0.1:${port}/`),
+          request,
           timeoutMs,
         }),
       )
@@ -179,16 +199,7 @@ export async function measureColdStart(options: ColdStartOptions = {}): Promise<
         await oneStart({
           args: fnArgs,
           env,
-          request: (port) =>
-            target === 'dialogflowWebhook'
-              ? fetch(`http://127.0.0.1:${port}/`, {
-                  method: 'POST',
-                  headers: { 'content-type': 'application/json', authorization: auth },
-                  body: welcome,
-                })
-              : target === 'getAnaplanAuthToken'
-                ? fetch(`http://127.0.0.1:${port}/`)
-                : fetch(`http://127.0.0.1:${port}/healthz`),
+          request,
           timeoutMs,
         }),
       )
