@@ -1,21 +1,24 @@
 /**
  * The build step after `tsc` (`npm run build`): copies the files the runtime reads next to its
- * code into `dist/` (tsc emits only JavaScript), and trains the bot's NLU once so that a cold
- * start loads the model instead of training it.
+ * code into `dist/` (tsc emits only JavaScript), trains the bot's NLU once so that a cold start
+ * loads the model instead of training it, and bundles the functions' deploy entry.
  *
- *   npx tsx scripts/build-assets.ts [--out dist]
+ *   npx tsx scripts/build-assets.ts [--out dist] [--no-bundle]
  *
  * Writes `dist/simulator/engine/models/*.yaml` (the simulator's model files),
- * `dist/bot/web/*` (the web chat) and `dist/bot/nlu/nlu-model.json` (the trained classifier,
- * keyed to its training set: see `src/bot/nlu/classifier.ts`).
+ * `dist/bot/web/*` (the web chat), `dist/bot/nlu/nlu-model.json` (the trained classifier,
+ * keyed to its training set: see `src/bot/nlu/classifier.ts`), and `dist/functions/index.js`
+ * with `dist/functions/chunks/` (the bundle, see `bundle-functions.ts`; the model is copied next
+ * to its chunks, where the bundled classifier looks for it).
  */
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { exportClassifier, loadOrTrain, trainClassifier } from '../src/bot/nlu/classifier.ts'
 import { trainingSet } from '../src/bot/nlu/nlu.ts'
+import { type BundleResult, bundleFunctions } from './bundle-functions.ts'
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)))
 
@@ -70,24 +73,43 @@ export async function writeNluModel(outDir: string): Promise<{ file: string; key
   return { file, key: set.key, bytes: Buffer.byteLength(text) }
 }
 
-/** Runs the whole step: assets, then the NLU model. */
-export async function buildAssets(
-  options: { srcDir?: string; outDir?: string } = {},
-): Promise<{ assets: string[]; model: { file: string; key: string; bytes: number } }> {
+export interface BuildAssetsOptions {
+  /** @default `<repo>/src` */
+  srcDir?: string
+  /** @default `<repo>/dist` */
+  outDir?: string
+  /** Bundle the functions' deploy entry. @default true */
+  bundle?: boolean
+}
+
+/** Runs the whole step: assets, the NLU model, then the functions bundle. */
+export async function buildAssets(options: BuildAssetsOptions = {}): Promise<{
+  assets: string[]
+  model: { file: string; key: string; bytes: number }
+  bundle?: BundleResult
+}> {
   const srcDir = options.srcDir ?? join(ROOT, 'src')
   const outDir = options.outDir ?? join(ROOT, 'dist')
   const assets = await copyAssets(srcDir, outDir)
   const model = await writeNluModel(outDir)
-  return { assets, model }
+  if (options.bundle === false) return { assets, model }
+  const bundle = await bundleFunctions(srcDir, join(outDir, 'functions'))
+  await copyFile(model.file, join(bundle.chunkDir, basename(NLU_MODEL_PATH)))
+  return { assets, model, bundle }
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { out: { type: 'string' } } })
+  const { values } = parseArgs({ options: { out: { type: 'string' }, 'no-bundle': { type: 'boolean' } } })
   const started = performance.now()
-  const r = await buildAssets(values.out ? { outDir: resolve(values.out) } : {})
+  const r = await buildAssets({
+    ...(values.out ? { outDir: resolve(values.out) } : {}),
+    ...(values['no-bundle'] ? { bundle: false } : {}),
+  })
   const ms = Math.round(performance.now() - started)
+  const kib = (n: number) => `${Math.round(n / 1024)} KiB`
   console.log(
-    `build-assets: ${r.assets.length} asset files, NLU model ${Math.round(r.model.bytes / 1024)} KiB (${r.model.file}) in ${ms} ms`,
+    `build-assets: ${r.assets.length} asset files, NLU model ${kib(r.model.bytes)}` +
+      `${r.bundle ? `, functions bundle ${kib(r.bundle.bytes)} (${r.bundle.entry})` : ''} in ${ms} ms`,
   )
 }
 

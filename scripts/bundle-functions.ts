@@ -1,0 +1,80 @@
+/**
+ * Bundles the functions' deploy entry (`src/functions/index.ts`, the package's `main`) into
+ * `dist/functions/index.js` plus lazily loaded chunks in `dist/functions/chunks/`, replacing tsc's
+ * many-file output for that one entry. Loading a few large files instead of a hundred small ES
+ * modules (each resolved, read, compiled and linked on its own) is most of what is left of a cold
+ * start once the code does no unnecessary work; see docs/deploy.md.
+ *
+ * Each function's module and the bot stay separate chunks behind their dynamic imports, so an
+ * instance still loads only the function it serves. The cloud SDKs, Slack's SDK and Redis stay
+ * outside the bundle: they are imported on first use only, and the gRPC clients read data files
+ * relative to their own modules, which bundling would break. The Functions Framework stays outside
+ * because the bundle must register with the very instance of it that runs the server.
+ */
+import { readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { build } from 'esbuild'
+
+/** Imported from node_modules at run time rather than bundled (see the module comment). */
+export const BUNDLE_EXTERNAL: readonly string[] = [
+  '@google-cloud/functions-framework',
+  '@google-cloud/secret-manager',
+  '@google-cloud/kms',
+  '@aws-sdk/*',
+  '@slack/*',
+  'redis',
+  '@redis/*',
+]
+
+/** Folder of the lazily loaded chunks, relative to the bundle's folder. */
+export const CHUNK_DIR = 'chunks'
+
+export interface BundleResult {
+  /** The bundled entry (`<outDir>/index.js`). */
+  entry: string
+  /** The chunk folder (shared code and each lazily imported module). */
+  chunkDir: string
+  /** Bytes of JavaScript written, entry and chunks. */
+  bytes: number
+}
+
+/**
+ * Bundles `<srcDir>/functions/index.ts` into `<outDir>/index.js` and `<outDir>/chunks/`. Code that
+ * locates a file with `new URL('./x', import.meta.url)` finds it next to the chunk it ended up in:
+ * the caller copies such files into `chunkDir`.
+ */
+export async function bundleFunctions(srcDir: string, outDir: string): Promise<BundleResult> {
+  const chunkDir = join(outDir, CHUNK_DIR)
+  // Chunk names carry content hashes: old ones would pile up.
+  await rm(chunkDir, { recursive: true, force: true })
+  const result = await build({
+    entryPoints: { index: join(srcDir, 'functions/index.ts') },
+    outdir: outDir,
+    entryNames: '[name]',
+    chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: [...BUNDLE_EXTERNAL],
+    // Smaller files parse faster; names are kept so stack traces in the logs stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    // CommonJS dependencies inside an ES module bundle still call `require` for Node built-ins.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    metafile: true,
+    logLevel: 'warning',
+  })
+  let bytes = 0
+  for (const [file, out] of Object.entries(result.metafile.outputs))
+    if (file.endsWith('.js')) bytes += out.bytes
+  // A bundle without chunks means the dynamic imports were inlined: every function would load all.
+  if ((await readdir(chunkDir)).filter((f) => f.endsWith('.js')).length === 0)
+    throw new Error('the functions bundle has no lazily loaded chunks')
+  return { entry: join(outDir, 'index.js'), chunkDir, bytes }
+}
