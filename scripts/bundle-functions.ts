@@ -10,6 +10,10 @@
  * outside the bundle: they are imported on first use only, and the gRPC clients read data files
  * relative to their own modules, which bundling would break. The Functions Framework stays outside
  * because the bundle must register with the very instance of it that runs the server.
+ *
+ * One difference from Node to keep in mind: a dynamic `import()` of a bundled CommonJS package
+ * yields its `module.exports` as `default` only, without Node's named exports (see `commonJs()` in
+ * `src/bot/nlu/classifier.ts`). `test/integration/functions-bundle.test.ts` runs the bundle.
  */
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'

@@ -94,12 +94,23 @@ export async function loadOrTrain(
   return { nlp: await trainClassifier(set.documents()), source: 'trained' }
 }
 
+/**
+ * The exports of a CommonJS package from its dynamic import. Node offers `module.exports` as
+ * `default` and also as named exports; a bundle (scripts/bundle-functions.ts) only as `default`.
+ */
+function commonJs<T extends object>(ns: T): T {
+  return (ns as T & { default?: T }).default ?? ns
+}
+
 async function newNlp(): Promise<NlpInstance> {
-  const [{ containerBootstrap }, { LangEn }, { Nlp }] = await Promise.all([
+  const [core, lang, nlpModule] = await Promise.all([
     import('@nlpjs/core'),
     import('@nlpjs/lang-en-min'),
     import('@nlpjs/nlp'),
   ])
+  const { containerBootstrap } = commonJs(core)
+  const { LangEn } = commonJs(lang)
+  const { Nlp } = commonJs(nlpModule)
   const container = await containerBootstrap()
   container.use(Nlp)
   container.use(LangEn)
