@@ -17,8 +17,14 @@ import type {
 import { AuthApi } from './auth/auth-api.ts'
 import { type ClientLogger, noopLogger, TokenManager, type TokenStore } from './auth/token-manager.ts'
 import { resolveName, TtlCache } from './core/names.ts'
-import { type AttemptOutcome, backoff, parseRetryAfter, shouldRetry } from './core/retry.ts'
-import type { ApiResponse, RequestSpec, Transport } from './core/transport.ts'
+import {
+  type AttemptOutcome,
+  backoff,
+  parseRetryAfter,
+  type RetryDecision,
+  shouldRetry,
+} from './core/retry.ts'
+import type { ApiResponse, BodyStream, RequestSpec, Transport } from './core/transport.ts'
 import {
   AbortError,
   AnaplanError,
@@ -93,6 +99,39 @@ interface Shared {
   tokens: TokenManager
   cache: TtlCache
   counters: { requests: number; retries: number; retriesByReason: Record<string, number> }
+}
+
+/** One logical request; its header attempts and any body resumes share `attempt`. */
+interface Call {
+  spec: RequestSpec
+  options: RequestOptions
+  url: string
+  info: { method: string; url: string }
+  idempotent: boolean
+  maxRetries: number
+  timeoutMs: number
+  attempt: number
+  replayed401: boolean
+}
+
+/** A 2xx response whose body is still on the wire (`parse: 'stream'`). */
+interface OpenBody {
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+  /** Aborts this attempt's fetch (read timeout). */
+  controller: AbortController
+  timedOut: boolean
+  /** Content-Length when the server sent one. */
+  length: string | null
+  /** Detaches the caller's signal from this attempt. */
+  release(): void
+}
+
+interface BodyState {
+  current: OpenBody
+  /** Bytes handed to the consumer, over all attempts. */
+  delivered: number
+  cancelled: boolean
+  length: string | null
 }
 
 const CONNECT_CODES = new Set([
@@ -279,35 +318,49 @@ export class AnaplanClient implements Transport {
 
   /**
    * Sends one logical request: authenticates, applies the per-attempt timeout and the deadline, and
-   * retries by the policy of `core/retry.ts`. A 401 invalidates the token and replays once.
+   * retries by the policy of `core/retry.ts`. A 401 invalidates the token and replays once. With
+   * `parse: 'stream'` it resolves at the headers and `data` is a {@link BodyStream}.
    * @throws {APIError} subclass per status; {@link ConnectionError}, {@link TimeoutError}, {@link AbortError}.
    */
   async request<T>(spec: RequestSpec, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const method = spec.method
-    const idempotent = spec.idempotent ?? (method !== 'POST' && method !== 'PATCH')
     const url = this.#url(spec)
-    const maxRetries = options.maxRetries ?? this.options.maxRetries ?? 3
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 60_000
+    const call: Call = {
+      spec,
+      options,
+      url,
+      info: { method, url },
+      idempotent: spec.idempotent ?? (method !== 'POST' && method !== 'PATCH'),
+      maxRetries: options.maxRetries ?? this.options.maxRetries ?? 3,
+      timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? 60_000,
+      attempt: 0,
+      replayed401: false,
+    }
+    const { response, body } = await this.#send(call)
+    if (!body) return response as ApiResponse<T>
+    return { ...response, data: this.#bodyStream(call, body) as T }
+  }
+
+  /** The retry loop up to a 2xx; `call` keeps the attempt count so body resumes share the budget. */
+  async #send(call: Call): Promise<{ response: ApiResponse<unknown>; body?: OpenBody }> {
+    const { spec, url, options } = call
+    const { method } = spec
     const { deadline, signal } = options
-    const sleep = this.options.sleep ?? defaultSleep
-    const info = { method, url }
-    let attempt = 0
-    let replayed401 = false
 
     for (;;) {
       if (signal?.aborted) throw new AbortError('The request was aborted', { cause: signal.reason })
-      let budget = timeoutMs
+      let budget = call.timeoutMs
       if (deadline !== undefined) {
         const left = deadline - this.now()
         if (left <= 0)
-          throw new TimeoutError(`${method} ${redactUrl(url)} passed its deadline`, info, 'connect')
+          throw new TimeoutError(`${method} ${redactUrl(url)} passed its deadline`, call.info, 'connect')
         budget = Math.min(budget, left)
       }
       const token = spec.auth === 'none' ? undefined : await this.tokens.getToken()
       const headers = this.#headers(spec, options, token)
       this.#shared.counters.requests++
       const began = this.now()
-      const result = await this.#attempt<T>(spec, url, headers, budget, signal)
+      const result = await this.#attempt(spec, url, headers, budget, signal)
       this.#logger.debug(
         {
           method,
@@ -318,58 +371,68 @@ export class AnaplanClient implements Transport {
               ? result.outcome.status
               : result.outcome.kind,
           ms: this.now() - began,
-          attempt,
+          attempt: call.attempt,
         },
         'Anaplan request',
       )
 
-      if (result.ok) return result.response
-      let error: AnaplanError = result.error
-      const outcome = result.outcome
+      if (result.ok) return result.body ? { response: result.response, body: result.body } : result
+      const { error, outcome } = result
 
-      if (outcome.kind === 'status' && outcome.status === 401 && token !== undefined && !replayed401) {
+      if (outcome.kind === 'status' && outcome.status === 401 && token !== undefined && !call.replayed401) {
         // The token died server-side (logout elsewhere, clock skew): renew and replay once.
-        replayed401 = true
+        call.replayed401 = true
         this.tokens.invalidate(token)
         this.#logger.info({ method, url: redactUrl(url) }, 'Anaplan token rejected; re-authenticating')
         continue
       }
-      const decision = shouldRetry(outcome, idempotent)
-      if (!decision.retry || attempt >= maxRetries) throw error
-
-      const hinted =
-        error instanceof APIError ? parseRetryAfter(error.headers.get('retry-after'), this.now()) : undefined
-      const delay = hinted ?? backoff(attempt, decision.policy, this.options.random)
-      if (deadline !== undefined && this.now() + delay >= deadline) {
-        if (error instanceof RateLimitError) error.retryAfterMs = delay
-        throw error
-      }
-      const reason = decision.reason ?? 'unknown'
-      const c = this.#shared.counters
-      c.retries++
-      c.retriesByReason[reason] = (c.retriesByReason[reason] ?? 0) + 1
-      this.#logger.info(
-        { method, url: redactUrl(url), attempt: attempt + 1, reason, delayMs: delay },
-        'retrying Anaplan request',
-      )
-      try {
-        await sleep(delay, signal)
-      } catch (e) {
-        error = e instanceof AnaplanError ? e : new AbortError('The request was aborted', { cause: e })
-        throw error
-      }
-      attempt++
+      const decision = shouldRetry(outcome, call.idempotent)
+      if (!decision.retry || call.attempt >= call.maxRetries) throw error
+      await this.#beforeRetry(call, error, decision)
     }
   }
 
-  async #attempt<T>(
+  /** Waits out the backoff (or `Retry-After`) before the next attempt, unless it would pass the deadline. */
+  async #beforeRetry(call: Call, error: AnaplanError, decision: RetryDecision): Promise<void> {
+    const { deadline, signal } = call.options
+    const hinted =
+      error instanceof APIError ? parseRetryAfter(error.headers.get('retry-after'), this.now()) : undefined
+    const delay = hinted ?? backoff(call.attempt, decision.policy, this.options.random)
+    if (deadline !== undefined && this.now() + delay >= deadline) {
+      if (error instanceof RateLimitError) error.retryAfterMs = delay
+      throw error
+    }
+    const reason = decision.reason ?? 'unknown'
+    const c = this.#shared.counters
+    c.retries++
+    c.retriesByReason[reason] = (c.retriesByReason[reason] ?? 0) + 1
+    this.#logger.info(
+      {
+        method: call.spec.method,
+        url: redactUrl(call.url),
+        attempt: call.attempt + 1,
+        reason,
+        delayMs: delay,
+      },
+      'retrying Anaplan request',
+    )
+    try {
+      await (this.options.sleep ?? defaultSleep)(delay, signal)
+    } catch (e) {
+      throw e instanceof AnaplanError ? e : new AbortError('The request was aborted', { cause: e })
+    }
+    call.attempt++
+  }
+
+  async #attempt(
     spec: RequestSpec,
     url: string,
     headers: Record<string, string>,
     budget: number,
     signal: AbortSignal | undefined,
   ): Promise<
-    { ok: true; response: ApiResponse<T> } | { ok: false; error: AnaplanError; outcome: AttemptOutcome }
+    | { ok: true; response: ApiResponse<unknown>; body?: OpenBody }
+    | { ok: false; error: AnaplanError; outcome: AttemptOutcome }
   > {
     const info = { method: spec.method, url }
     const controller = new AbortController()
@@ -380,6 +443,8 @@ export class AnaplanClient implements Transport {
     }, budget)
     const onAbort = () => controller.abort()
     signal?.addEventListener('abort', onAbort, { once: true })
+    // A streamed body keeps the caller's signal wired to this attempt until the body is released.
+    let open: OpenBody | undefined
     try {
       let res: Response
       try {
@@ -387,19 +452,29 @@ export class AnaplanClient implements Transport {
           method: spec.method,
           headers,
           signal: controller.signal,
-          ...(spec.body !== undefined
-            ? { body: JSON.stringify(spec.body) }
-            : spec.rawBody !== undefined
-              ? { body: spec.rawBody as BodyInit }
-              : {}),
+          ...requestBody(spec, headers),
         })
       } catch (cause) {
         return this.#failure(cause, info, timedOut, signal, 'send')
       }
       try {
         if (res.status >= 200 && res.status < 300) {
-          const data = (await this.#parse(res, spec.parse ?? 'json', info)) as T
-          return { ok: true, response: { status: res.status, headers: res.headers, data } }
+          const response = { status: res.status, headers: res.headers, data: undefined as unknown }
+          if (spec.parse === 'stream') {
+            // From here the per-read timer of #read applies: a consumer that is slow to pull is not
+            // a server that is slow to send.
+            clearTimeout(timer)
+            open = {
+              reader: res.body?.getReader(),
+              controller,
+              timedOut: false,
+              length: res.headers.get('content-length'),
+              release: () => signal?.removeEventListener('abort', onAbort),
+            }
+            return { ok: true, response, body: open }
+          }
+          response.data = await this.#parse(res, spec.parse ?? 'json', info)
+          return { ok: true, response }
         }
         const text = await res.text()
         const error = APIError.fromResponse(res, parseMaybeJson(text), info)
@@ -409,8 +484,102 @@ export class AnaplanClient implements Transport {
         return this.#failure(cause, info, timedOut, signal, 'body')
       }
     } finally {
+      if (!open) {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+      }
+    }
+  }
+
+  /**
+   * Wraps a streamed 2xx body. A body that fails midway (reset, read timeout) counts as one more
+   * attempt of the same call: when the policy allows, the request is re-sent and the bytes already
+   * delivered are skipped, so the consumer never sees a byte twice.
+   */
+  #bodyStream(call: Call, first: OpenBody): BodyStream {
+    const state: BodyState = { current: first, delivered: 0, cancelled: false, length: first.length }
+    let pieces: AsyncGenerator<Uint8Array> | undefined
+    return {
+      [Symbol.asyncIterator]: () => {
+        pieces ??= this.#pieces(call, state)
+        return pieces
+      },
+      cancel: async () => {
+        state.cancelled = true
+        await releaseBody(state.current)
+        await pieces?.return(undefined)
+      },
+    }
+  }
+
+  async *#pieces(call: Call, state: BodyState): AsyncGenerator<Uint8Array> {
+    try {
+      for (;;) {
+        let skip = state.delivered
+        try {
+          for (;;) {
+            const { done, value } = await this.#read(call, state.current)
+            if (done) {
+              if (skip > 0 && !state.cancelled) {
+                throw new ProtocolError(
+                  `${call.spec.method} ${redactUrl(call.url)} answered a resumed read with fewer bytes than before`,
+                )
+              }
+              return
+            }
+            let piece = value
+            if (skip > 0) {
+              if (piece.byteLength <= skip) {
+                skip -= piece.byteLength
+                continue
+              }
+              piece = piece.subarray(skip)
+              skip = 0
+            }
+            state.delivered += piece.byteLength
+            yield piece
+          }
+        } catch (cause) {
+          if (cause instanceof AnaplanError) throw cause
+          const failed = this.#failure(cause, call.info, state.current.timedOut, call.options.signal, 'body')
+          await releaseBody(state.current)
+          const decision = shouldRetry(failed.outcome, call.idempotent)
+          if (state.cancelled || !decision.retry || call.attempt >= call.maxRetries) throw failed.error
+          await this.#beforeRetry(call, failed.error, decision)
+          const again = await this.#send(call)
+          if (!again.body) throw new ProtocolError('A resumed stream request returned no body')
+          state.current = again.body
+          // Skipping delivered bytes is only sound when the resource did not change in between.
+          const was = state.length
+          const is = again.body.length
+          if (was !== null && is !== null && was !== is) {
+            throw new ProtocolError(
+              `${call.spec.method} ${redactUrl(call.url)} changed length between attempts (${was} → ${is} bytes)`,
+            )
+          }
+        }
+      }
+    } finally {
+      await releaseBody(state.current)
+    }
+  }
+
+  /** One read of a streamed body, bounded by the per-attempt timeout and the deadline. */
+  async #read(call: Call, body: OpenBody): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if (!body.reader) return { done: true, value: undefined }
+    const { deadline } = call.options
+    const ms = deadline === undefined ? call.timeoutMs : Math.min(call.timeoutMs, deadline - this.now())
+    const timer = setTimeout(
+      () => {
+        body.timedOut = true
+        body.controller.abort()
+      },
+      Math.max(0, ms),
+    )
+    try {
+      return await body.reader.read()
+    } finally {
       clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
     }
   }
 
@@ -500,6 +669,34 @@ export class AnaplanClient implements Transport {
     Object.assign(h, options.headers, spec.headers)
     return h
   }
+}
+
+/** Detaches the signal and cancels the body (idempotent). */
+async function releaseBody(body: OpenBody): Promise<void> {
+  body.release()
+  await body.reader?.cancel().catch(() => undefined)
+}
+
+/**
+ * The fetch body of a request. Bytes go as a one-piece stream with an explicit Content-Length:
+ * undici's fetch copies a Uint8Array body, which for 10–50 MB upload chunks doubles their memory.
+ */
+function requestBody(
+  spec: RequestSpec,
+  headers: Record<string, string>,
+): { body?: BodyInit; duplex?: 'half' } {
+  if (spec.body !== undefined) return { body: JSON.stringify(spec.body) }
+  const raw = spec.rawBody
+  if (raw === undefined) return {}
+  if (typeof raw === 'string') return { body: raw }
+  headers['content-length'] = String(raw.byteLength)
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (raw.byteLength > 0) controller.enqueue(raw)
+      controller.close()
+    },
+  })
+  return { body: stream, duplex: 'half' }
 }
 
 function appendQuery(url: string, query: RequestSpec['query']): string {

@@ -14,7 +14,10 @@ export interface RequestSpec {
   query?: Record<string, string | number | boolean | undefined>
   /** JSON body. */
   body?: unknown
-  /** Raw body (chunk uploads, form posts); `contentType` says what it is. */
+  /**
+   * Raw body (chunk uploads, form posts); `contentType` says what it is. Bytes are sent as they are,
+   * never copied, so the caller must not change them until `request()` settles.
+   */
   rawBody?: Uint8Array | string
   contentType?: string
   accept?: string
@@ -26,8 +29,20 @@ export interface RequestSpec {
   idempotent?: boolean
   /** `token` sends `AnaplanAuthToken <token>`; `none` sends only `headers`. @default 'token' */
   auth?: 'token' | 'none'
-  /** How to read a 2xx body. @default 'json' */
-  parse?: 'json' | 'text' | 'bytes' | 'none'
+  /**
+   * How to read a 2xx body. `stream` resolves at the headers with a {@link BodyStream}; an idempotent
+   * request whose body fails midway is re-sent and resumed after the bytes already delivered.
+   * @default 'json'
+   */
+  parse?: 'json' | 'text' | 'bytes' | 'none' | 'stream'
+}
+
+/**
+ * A response body read as it arrives (`parse: 'stream'`). Iterate it once; `cancel()` releases the
+ * connection when it will not be read to the end (breaking out of `for await` does that too).
+ */
+export interface BodyStream extends AsyncIterable<Uint8Array> {
+  cancel(): Promise<void>
 }
 
 export interface ApiResponse<T> {

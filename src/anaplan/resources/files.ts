@@ -1,13 +1,12 @@
 /**
- * Chunked file transfer (reference/anaplan-api.md §5.4). Uploads read the source chunk by chunk and
- * never hold more than one chunk (plus its gzip copy) in memory; downloads yield chunk by chunk.
+ * Chunked file transfer (reference/anaplan-api.md §5.4). Uploads hold at most two chunks (one being
+ * read, one being sent, plus the latter's gzip copy); downloads stream each chunk as it arrives.
  */
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { type FileHandle, open } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { gzip as gzipCb } from 'node:zlib'
 import type { AnaplanFile, DownloadOptions, RequestOptions, UploadOptions, UploadSource } from '../api.ts'
-import type { Transport } from '../core/transport.ts'
+import type { BodyStream, Transport } from '../core/transport.ts'
 import { ValidationError } from '../errors.ts'
 import { path } from '../internal/path.ts'
 import { listAll, objectOf } from './envelope.ts'
@@ -29,7 +28,8 @@ function requestOptions(o: UploadOptions | DownloadOptions): RequestOptions {
 /**
  * Uploads `source` into file `fileId` under `base` (`/workspaces/{ws}/models/{m}`).
  * Bytes and strings of known size use a known chunk count; streams and paths use `chunkCount: -1`
- * followed by `complete`.
+ * followed by `complete`. Streams and paths are read into two reused chunk buffers: chunk n+1 is read
+ * while chunk n is on the wire, and nothing else holds a chunk, so memory stays near two chunks.
  */
 export async function uploadFile(
   t: Transport,
@@ -48,7 +48,8 @@ export async function uploadFile(
   let sent = 0
 
   const putChunk = async (index: number, bytes: Uint8Array, total?: number) => {
-    const body = useGzip ? new Uint8Array(await gzip(bytes)) : bytes
+    // The gzip copy is the only one made; the raw bytes are sent as they are (see client requestBody).
+    const body = useGzip ? await gzip(bytes) : bytes
     await t.request(
       {
         method: 'PUT',
@@ -79,32 +80,61 @@ export async function uploadFile(
   }
 
   let total: number | undefined
-  let iterable: AsyncIterable<Uint8Array | string>
+  let reader: ChunkReader
   if (isPathSource(source)) {
-    total = (await stat(source.path)).size
-    iterable = createReadStream(source.path, { highWaterMark: Math.min(chunkSize, 4 * MiB) })
+    const handle = await open(source.path, 'r')
+    try {
+      total = (await handle.stat()).size
+    } catch (error) {
+      await handle.close()
+      throw error
+    }
+    reader = fileChunkReader(handle)
   } else {
-    iterable = source as AsyncIterable<Uint8Array | string>
+    reader = streamChunkReader(source as AsyncIterable<Uint8Array | string>)
   }
-  const res = await t.request(
-    { method: 'POST', path: filePath, body: { chunkCount: -1 }, idempotent: true },
-    ro,
-  )
-  const file = objectOf<AnaplanFile>(res.data, 'file')
-  let index = 0
-  for await (const chunk of rechunk(iterable, chunkSize)) await putChunk(index++, chunk, total)
-  if (index === 0) await putChunk(index++, new Uint8Array(0), total)
-  const done = await t.request(
-    {
-      method: 'POST',
-      path: `${filePath}/complete`,
-      body: { id: file.id ?? fileId, name: file.name, chunkCount: index },
-      idempotent: true,
-    },
-    ro,
-  )
-  const completed = (done.data as { file?: AnaplanFile } | undefined)?.file
-  return { ...file, ...completed, chunkCount: index }
+  try {
+    const res = await t.request(
+      { method: 'POST', path: filePath, body: { chunkCount: -1 }, idempotent: true },
+      ro,
+    )
+    const file = objectOf<AnaplanFile>(res.data, 'file')
+    // A file smaller than one chunk needs no chunk-sized buffers.
+    const bufferSize = total === undefined ? chunkSize : Math.max(1, Math.min(chunkSize, total))
+    const buffers: Buffer[] = []
+    let index = 0
+    let sending: Promise<void> | undefined
+    try {
+      for (;;) {
+        // Buffer index % 2 was last sent by chunk index - 2, which finished before chunk index - 1 began.
+        buffers[index % 2] ??= Buffer.allocUnsafe(bufferSize)
+        const bytes = await reader.fill(buffers[index % 2] as Buffer)
+        if (bytes.byteLength === 0 && index > 0) break
+        if (sending !== undefined) await sending
+        sending = putChunk(index, bytes, total)
+        // Handled later by `await sending`; this keeps a failure during the next read from going unhandled.
+        sending.catch(() => undefined)
+        index++
+        if (bytes.byteLength < bufferSize && total !== undefined) break
+      }
+      if (sending !== undefined) await sending
+    } finally {
+      await sending?.catch(() => undefined)
+    }
+    const done = await t.request(
+      {
+        method: 'POST',
+        path: `${filePath}/complete`,
+        body: { id: file.id ?? fileId, name: file.name, chunkCount: index },
+        idempotent: true,
+      },
+      ro,
+    )
+    const completed = (done.data as { file?: AnaplanFile } | undefined)?.file
+    return { ...file, ...completed, chunkCount: index }
+  } finally {
+    await reader.close()
+  }
 }
 
 function isPathSource(s: UploadSource): s is { path: string } {
@@ -113,35 +143,74 @@ function isPathSource(s: UploadSource): s is { path: string } {
   )
 }
 
-/**
- * Re-slices a byte stream into pieces of exactly `size` bytes (the last may be shorter), holding at
- * most one piece plus one input buffer.
- */
-export async function* rechunk(
-  source: AsyncIterable<Uint8Array | string>,
-  size: number,
-): AsyncGenerator<Uint8Array> {
-  let parts: Buffer[] = []
-  let held = 0
-  for await (const piece of source) {
-    let buf = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece)
-    while (held + buf.length >= size) {
-      const take = size - held
-      parts.push(buf.subarray(0, take))
-      yield Buffer.concat(parts, size)
-      parts = []
-      held = 0
-      buf = buf.subarray(take)
-    }
-    if (buf.length) {
-      parts.push(buf)
-      held += buf.length
-    }
-  }
-  if (held) yield Buffer.concat(parts, held)
+/** Fills caller-owned buffers from a source; a short (or empty) fill means the source has ended. */
+export interface ChunkReader {
+  /** Reads until `target` is full or the source ends; returns the filled part of `target`. */
+  fill(target: Buffer): Promise<Buffer>
+  close(): Promise<void>
 }
 
-/** Yields the chunks of file `fileId` in order, one request per chunk. */
+/** Reads a file straight into the target buffers: no intermediate stream buffers, no copies. */
+export function fileChunkReader(handle: FileHandle): ChunkReader {
+  let position = 0
+  return {
+    async fill(target) {
+      let filled = 0
+      while (filled < target.length) {
+        const { bytesRead } = await handle.read(target, filled, target.length - filled, position)
+        if (bytesRead === 0) break
+        filled += bytesRead
+        position += bytesRead
+      }
+      return target.subarray(0, filled)
+    },
+    close: () => handle.close(),
+  }
+}
+
+/**
+ * Copies a byte stream into the target buffers (one copy, as the stream's own buffers are not ours
+ * to keep), holding back the rest of a piece that overflows a chunk for the next fill.
+ */
+export function streamChunkReader(source: AsyncIterable<Uint8Array | string>): ChunkReader {
+  const it = source[Symbol.asyncIterator]()
+  let rest: Uint8Array | undefined
+  let ended = false
+  return {
+    async fill(target) {
+      let filled = 0
+      while (filled < target.length) {
+        if (!rest || rest.byteLength === 0) {
+          if (ended) break
+          const r = await it.next()
+          if (r.done) {
+            ended = true
+            break
+          }
+          rest = typeof r.value === 'string' ? Buffer.from(r.value, 'utf8') : r.value
+          continue
+        }
+        const n = Math.min(rest.byteLength, target.length - filled)
+        target.set(rest.subarray(0, n), filled)
+        filled += n
+        rest = rest.subarray(n)
+      }
+      return target.subarray(0, filled)
+    },
+    async close() {
+      rest = undefined
+      // Stop a stream we did not read to the end (after a failed chunk), so it releases its resources.
+      if (!ended) await it.return?.()
+    },
+  }
+}
+
+/**
+ * Yields the bytes of file `fileId` in order as they arrive, one request per chunk. The next chunk's
+ * request goes out while the current chunk is read, so its first bytes are waiting when it is
+ * reached; no more than two chunk requests are open at once, and neither is read ahead of the
+ * consumer beyond the socket's buffers.
+ */
 export async function* downloadFile(
   t: Transport,
   base: string,
@@ -151,19 +220,44 @@ export async function* downloadFile(
   const ro = requestOptions(options)
   const filePath = `${base}${path`/files/${fileId}`}`
   const chunks = await listAll<{ id: string }>(t, { path: `${filePath}/chunks` }, 'chunks', ro)
-  let received = 0
-  for (const c of chunks) {
-    const res = await t.request<Uint8Array>(
+  // Lets us stop a request opened ahead when the consumer stops early or a chunk fails.
+  const local = new AbortController()
+  const signal = ro.signal ? AbortSignal.any([ro.signal, local.signal]) : local.signal
+  const get = (id: string) => {
+    const pending = t.request<BodyStream>(
       {
         method: 'GET',
-        path: `${filePath}${path`/chunks/${c.id}`}`,
+        path: `${filePath}${path`/chunks/${id}`}`,
         accept: 'application/octet-stream',
-        parse: 'bytes',
+        parse: 'stream',
       },
-      ro,
+      { ...ro, signal },
     )
-    received += res.data.byteLength
-    options.onProgress?.(received, chunks.length)
-    yield res.data
+    pending.catch(() => undefined)
+    return pending
+  }
+  let received = 0
+  let next = chunks[0] ? get(chunks[0].id) : undefined
+  try {
+    for (let i = 0; i < chunks.length && next !== undefined; i++) {
+      const res = await next
+      const following = chunks[i + 1]
+      next = following ? get(following.id) : undefined
+      for await (const piece of res.data) {
+        received += piece.byteLength
+        yield piece
+      }
+      options.onProgress?.(received, chunks.length)
+    }
+  } finally {
+    if (next !== undefined) {
+      const pending = next
+      next = undefined
+      local.abort()
+      await pending.then(
+        (r) => r.data.cancel(),
+        () => undefined,
+      )
+    }
   }
 }

@@ -250,8 +250,8 @@ describe('files', () => {
     const seen: string[] = []
     for await (const chunk of model.download('revenue export')) {
       seen.push(new TextDecoder().decode(chunk))
-      // Bounded memory: each chunk is fetched only when the consumer asks for it.
-      expect(fake.callsTo('GET', `${WSM}/files/*/chunks/*`)).toHaveLength(seen.length)
+      // Bounded memory: at most the chunk being read and the one after it have been requested.
+      expect(fake.callsTo('GET', `${WSM}/files/*/chunks/*`).length).toBeLessThanOrEqual(seen.length + 1)
     }
     expect(seen).toEqual(['part0;', 'part1;', 'part2;'])
   })

@@ -69,6 +69,7 @@ export function createFakeFetch(routes: FakeRoute[] = []): FakeFetch {
       if (typeof b === 'string') body = new TextEncoder().encode(b)
       else if (b instanceof Uint8Array) body = b
       else if (b instanceof ArrayBuffer) body = new Uint8Array(b)
+      else if (b instanceof ReadableStream) body = await readAll(b as ReadableStream<Uint8Array>)
       let json: unknown
       if (body) {
         try {
@@ -129,6 +130,14 @@ export function hang(req: RecordedRequest): Promise<Response> {
 /** What undici throws for a dropped or refused connection. */
 export function networkError(code: 'ECONNRESET' | 'ECONNREFUSED' | 'UND_ERR_SOCKET'): TypeError {
   return Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) })
+}
+
+/** Copies a request body stream (the client streams byte bodies so fetch does not copy them). */
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  const reader = stream.getReader()
+  for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(new Uint8Array(r.value))
+  return new Uint8Array(Buffer.concat(parts))
 }
 
 function abortError(signal: AbortSignal): Error {
