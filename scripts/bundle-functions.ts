@@ -1,7 +1,8 @@
 /**
- * Bundles the functions' deploy entry (`src/functions/index.ts`, the package's `main`) into
- * `dist/functions/index.js` plus lazily loaded chunks in `dist/functions/chunks/`, replacing tsc's
- * many-file output for that one entry. Loading a few large files instead of a hundred small ES
+ * Bundles the functions' deploy entries, `src/functions/index.ts` (the package's `main`, for the
+ * Functions Framework) and `src/functions/adapters/lambda.ts` (the Lambda handlers), into
+ * `dist/functions/index.js` and `dist/functions/adapters/lambda.js` plus shared, lazily loaded
+ * chunks in `dist/functions/chunks/`, replacing tsc's many-file output for those two files. Loading a few large files instead of a hundred small ES
  * modules (each resolved, read, compiled and linked on its own) is most of what is left of a cold
  * start once the code does no unnecessary work; see docs/deploy.md.
  *
@@ -34,8 +35,10 @@ export const BUNDLE_EXTERNAL: readonly string[] = [
 export const CHUNK_DIR = 'chunks'
 
 export interface BundleResult {
-  /** The bundled entry (`<outDir>/index.js`). */
+  /** The bundled Functions Framework entry (`<outDir>/index.js`). */
   entry: string
+  /** The bundled Lambda handlers (`<outDir>/adapters/lambda.js`). */
+  lambdaEntry: string
   /** The chunk folder (shared code and each lazily imported module). */
   chunkDir: string
   /** Bytes of JavaScript written, entry and chunks. */
@@ -43,7 +46,8 @@ export interface BundleResult {
 }
 
 /**
- * Bundles `<srcDir>/functions/index.ts` into `<outDir>/index.js` and `<outDir>/chunks/`. Code that
+ * Bundles `<srcDir>/functions/index.ts` and `<srcDir>/functions/adapters/lambda.ts` into
+ * `<outDir>/index.js`, `<outDir>/adapters/lambda.js` and `<outDir>/chunks/`. Code that
  * locates a file with `new URL('./x', import.meta.url)` finds it next to the chunk it ended up in:
  * the caller copies such files into `chunkDir`.
  */
@@ -52,9 +56,11 @@ export async function bundleFunctions(srcDir: string, outDir: string): Promise<B
   // Chunk names carry content hashes: old ones would pile up.
   await rm(chunkDir, { recursive: true, force: true })
   const result = await build({
-    entryPoints: { index: join(srcDir, 'functions/index.ts') },
+    entryPoints: [join(srcDir, 'functions/index.ts'), join(srcDir, 'functions/adapters/lambda.ts')],
+    // Paths below src/functions are kept: index.js and adapters/lambda.js, as tsc writes them.
+    outbase: join(srcDir, 'functions'),
     outdir: outDir,
-    entryNames: '[name]',
+    entryNames: '[dir]/[name]',
     chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
     bundle: true,
     splitting: true,
@@ -80,5 +86,5 @@ export async function bundleFunctions(srcDir: string, outDir: string): Promise<B
   // A bundle without chunks means the dynamic imports were inlined: every function would load all.
   if ((await readdir(chunkDir)).filter((f) => f.endsWith('.js')).length === 0)
     throw new Error('the functions bundle has no lazily loaded chunks')
-  return { entry: join(outDir, 'index.js'), chunkDir, bytes }
+  return { entry: join(outDir, 'index.js'), lambdaEntry: join(outDir, 'adapters/lambda.js'), chunkDir, bytes }
 }

@@ -112,6 +112,7 @@ describe('build-assets', () => {
     for (const name of ['get-anaplan-auth-token', 'run-anaplan-action', 'anaplan-data', 'bot-functions'])
       expect(chunks.some((c) => c.startsWith(`${name}-`) && c.endsWith('.js'))).toBe(true)
     expect(built.bundle?.entry).toBe(join(out, 'functions/index.js'))
+    expect(existsSync(join(out, 'functions/adapters/lambda.js'))).toBe(true)
   })
 })
 
@@ -151,6 +152,48 @@ describe('the bundled deploy entry under functions-framework', () => {
     const body = (await res.json()) as { tokenValue: string; tokenType: string }
     expect(body.tokenType).toBe('AnaplanAuthToken')
     expect(body.tokenValue.length).toBeGreaterThan(10)
+  })
+
+  it('serves the bundled Lambda handlers too', async () => {
+    // A fresh Node process, as Lambda starts one: the handler reads its settings from the environment.
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/',
+      rawQueryString: '',
+      headers: { host: 'fn.lambda-url.eu-west-1.on.aws', 'x-forwarded-proto': 'https' },
+      requestContext: {
+        domainName: 'fn.lambda-url.eu-west-1.on.aws',
+        http: { method: 'GET', path: '/', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'test' },
+        requestId: 'r1',
+        routeKey: '$default',
+        stage: '$default',
+      },
+      isBase64Encoded: false,
+    }
+    const script = `const m = await import(${JSON.stringify(built.bundle?.lambdaEntry)})
+const r = await m.getAnaplanAuthToken(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 30000 })
+process.stdout.write('\\nRESULT ' + JSON.stringify(r) + '\\n')`
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...simEnv(sim) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    children.push(child)
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+    })
+    const code = await new Promise((r) => child.once('exit', r))
+    expect(code, stderr).toBe(0)
+    // The function's own log lines share stdout with the result.
+    const line = stdout.split('\n').find((l) => l.startsWith('RESULT '))
+    const res = JSON.parse(line?.slice('RESULT '.length) ?? 'null') as { statusCode: number; body: string }
+    expect(res.statusCode).toBe(200)
+    expect(JSON.parse(res.body)).toMatchObject({ tokenType: 'AnaplanAuthToken' })
   })
 
   it("answers Slack's signed URL verification through the unbundled Slack SDK", async () => {
