@@ -17,7 +17,7 @@ import { signSlackRequest } from '../../src/bot/channels/slack/verify.ts'
 import { loadOrTrain } from '../../src/bot/nlu/classifier.ts'
 import { trainingSet } from '../../src/bot/nlu/nlu.ts'
 import type { RunningSimulator } from '../../src/simulator/index.ts'
-import { simEnv, startSim } from './functions-helpers.ts'
+import { simEnv, simStats, startSim } from './functions-helpers.ts'
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const FF_MAIN = join(ROOT, 'node_modules/@google-cloud/functions-framework/build/src/main.js')
@@ -145,13 +145,20 @@ describe('the bundled deploy entry under functions-framework', () => {
     expect(body.fulfillmentText).toContain('Sales Forecast')
   })
 
-  it('hands out a token', async () => {
+  it('authenticates while it starts, so the first token request finds the token ready', async () => {
+    const before = (await simStats(sim)).auth.authenticate
     const base = await serve('getAnaplanAuthToken', simEnv(sim))
+    // The health check does not authenticate; the warm-up at instance start does, on its own.
+    const until = Date.now() + 10_000
+    while ((await simStats(sim)).auth.authenticate === before && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20))
+    expect((await simStats(sim)).auth.authenticate).toBe(before + 1)
     const res = await fetch(base)
     expect(res.status).toBe(200)
     const body = (await res.json()) as { tokenValue: string; tokenType: string }
     expect(body.tokenType).toBe('AnaplanAuthToken')
     expect(body.tokenValue.length).toBeGreaterThan(10)
+    expect((await simStats(sim)).auth.authenticate).toBe(before + 1)
   })
 
   it('serves the bundled Lambda handlers too', async () => {
