@@ -3,6 +3,8 @@
  * transactional API. Selectors take a name, a code or an id (resolved through `core/names.ts`
  * against listings cached per client).
  */
+
+import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type {
@@ -82,6 +84,8 @@ const PLURAL: Record<ActionType, string> = {
   action: 'actions',
 }
 const ACTION_TYPES: ActionType[] = ['import', 'export', 'process', 'action']
+/** Bytes `downloadToFile` queues for the disk before it waits for a drain. */
+const WRITE_BUFFER = 1024 * 1024
 
 /** Anaplan's per-call limits for transactional writes. */
 export const LIST_BATCH = 100_000
@@ -483,7 +487,9 @@ export class ModelScopeImpl implements ModelScope {
   }
 
   /**
-   * Streams a file chunk by chunk (an export's output has the export's id or name).
+   * Streams a file's bytes as they arrive, chunk after chunk (an export's output has the export's id
+   * or name). Pieces are socket-sized, not chunk-sized; a chunk whose body fails midway is re-fetched
+   * and resumed where it stopped, so no byte is yielded twice.
    * @example for await (const bytes of model.download('Revenue Export')) out.write(bytes)
    */
   async *download(fileNameOrId: string, options: DownloadOptions = {}): AsyncIterable<Uint8Array> {
@@ -492,8 +498,9 @@ export class ModelScopeImpl implements ModelScope {
   }
 
   /**
-   * Downloads to `filePath` holding one chunk at a time; returns the bytes written. A partial file
-   * is removed on failure.
+   * Downloads to `filePath`, writing each piece as it arrives (memory stays at the write buffer and
+   * the sockets' buffers, whatever the chunk size); returns the bytes written. A partial file is
+   * removed on failure or abort.
    * @example const n = await model.downloadToFile('Revenue Export', '/tmp/revenue.csv')
    */
   async downloadToFile(
@@ -501,7 +508,8 @@ export class ModelScopeImpl implements ModelScope {
     filePath: string,
     options: DownloadOptions = {},
   ): Promise<number> {
-    const out = createWriteStream(filePath)
+    // A write buffer larger than the 16 KiB default lets the disk write overlap the next network read.
+    const out = createWriteStream(filePath, { highWaterMark: WRITE_BUFFER })
     let written = 0
     try {
       for await (const chunk of this.download(fileNameOrId, options)) {
@@ -511,7 +519,11 @@ export class ModelScopeImpl implements ModelScope {
       await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())))
       return written
     } catch (error) {
+      // The file is opened asynchronously: removing it before the stream has closed could race its
+      // open and leave the partial file behind.
+      const closed = out.closed ? Promise.resolve() : once(out, 'close')
       out.destroy()
+      await closed.catch(() => undefined)
       await rm(filePath, { force: true })
       if (error instanceof AnaplanError) throw error
       throw new AnaplanError(`Could not write ${filePath}`, { cause: error })
