@@ -5,8 +5,8 @@
  * themselves (Dialogflow webhook credentials, Slack request signatures), so the shared-key check is
  * off for them.
  *
- * The bot is built once per instance, on the first request, and acts through the instance's
- * Anaplan client. Each function imports only its own channel (Slack's SDK alone takes a quarter of
+ * The bot is built once per instance, when the instance warms up or on the first request, and
+ * acts through the instance's Anaplan client. Each function imports only its own channel (Slack's SDK alone takes a quarter of
  * a second to load), and the NLU loads the model trained at build time (see `docs/deploy.md`,
  * cold starts).
  *
@@ -123,12 +123,18 @@ async function channelApp(
   })
 }
 
-/** Builds a bot function's app (health, logs and JSON errors from the shared shell). */
+/** A bot function's app, which can build its bot and channel ahead of the first request. */
+export type BotFunctionApp = FunctionApp & { warm(): Promise<void> }
+
+/**
+ * Builds a bot function's app (health, logs and JSON errors from the shared shell). The bot and
+ * the channel are built on the first `POST`, or by `warm()`.
+ */
 export function createBotFunction(
   name: BotFunctionName,
   runtime: FunctionRuntime,
   options: BotFunctionOptions = {},
-): FunctionApp {
+): BotFunctionApp {
   const env = options.env ?? process.env
   let channel: Promise<Hono> | undefined
   // Dialogflow recognises the intents itself, so its turns do not need our classifier up front.
@@ -144,10 +150,9 @@ export function createBotFunction(
     }
     return channel
   }
-  // Start building the bot and its channel now: the app is built when its first request arrives,
-  // or earlier when the instance warms up, and either way that request needs the channel.
-  void getChannel()
-  return createFunctionApp({ name, runtime, verifiesOwnCallers: true }, (app) => {
+  const app = createFunctionApp({ name, runtime, verifiesOwnCallers: true }, (app) => {
     app.post('*', async (c) => (await getChannel()).fetch(c.req.raw, c.env))
   })
+  // An instance warming up (see instance.ts) builds the bot and its channel before the first request.
+  return Object.assign(app, { warm: async () => void (await getChannel()) })
 }

@@ -37,6 +37,18 @@ describe('lazyHandler', () => {
     expect(builds).toBe(1)
   })
 
+  it("lets the app do its own ahead-of-time work on warm() (a bot function's bot)", async () => {
+    let warmed = 0
+    const handler = lazyHandler(() => ({
+      fetch: () => new Response(`warmed ${warmed}`),
+      warm: async () => {
+        warmed++
+      },
+    }))
+    await handler.warm()
+    expect(await (await handler(new Request('http://x/'))).text()).toBe('warmed 1')
+  })
+
   it('does not keep a failed build: the next request builds again', async () => {
     let builds = 0
     const handler = lazyHandler(async () => {

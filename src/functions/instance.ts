@@ -98,11 +98,18 @@ export function lazyHandler(factory: () => FetchApp | Promise<FetchApp>): LazyHa
     return app
   }
   const handler = async (request: Request, env?: unknown) => (await build()).fetch(request, env)
-  return Object.assign(handler, { warm: async () => void (await build()) })
+  return Object.assign(handler, {
+    warm: async () => {
+      const app = await build()
+      await app.warm?.()
+    },
+  })
 }
 
 interface FetchApp {
   fetch: FetchHandler
+  /** Work the app can do ahead of its first request (a bot function builds its bot). */
+  warm?: () => Promise<unknown>
 }
 
 /**
