@@ -6,8 +6,9 @@
  *   node --import tsx bench/large-files-client.ts upload <file>     (into amounts.csv, no gzip)
  *
  * Anaplan comes from ANAPLAN_AUTH_URL / ANAPLAN_API_URL / ANAPLAN_USERNAME / ANAPLAN_PASSWORD. Prints
- * one JSON line: bytes moved, milliseconds, and the process's peak RSS.
+ * one JSON line: bytes moved, milliseconds, and the process's peak RSS (VmHWM on Linux).
  */
+import { readFileSync } from 'node:fs'
 import { AnaplanClient } from '../src/anaplan/index.ts'
 
 const [mode, file] = process.argv.slice(2)
@@ -36,6 +37,18 @@ else {
 }
 const ms = performance.now() - started
 await client.close()
-process.stdout.write(
-  `${JSON.stringify({ bytes, ms, rssBeforeMB, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`,
-)
+process.stdout.write(`${JSON.stringify({ bytes, ms, rssBeforeMB, maxRssMB: peakRssMB() })}\n`)
+
+/**
+ * This process's peak RSS in MB. On Linux `getrusage` maxRSS is inherited across fork and exec, so
+ * a child of a large parent reports the parent's size; VmHWM belongs to this process alone.
+ */
+function peakRssMB(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'))
+    if (hwm?.[1]) return Number(hwm[1]) / 1024
+  } catch {
+    // Not Linux: fall back to getrusage.
+  }
+  return process.resourceUsage().maxRSS / 1024
+}
