@@ -8,11 +8,24 @@
  *   the parameters in the query string and the body uploaded as the import's file, chunk by chunk.
  * - `GET /tasks/:taskId?workspace&model&type&action`: status of a task (202 while running).
  * - `DELETE /tasks/:taskId?...`: cancels it.
- * - `GET /files/:file?workspace&model`: streams a file, e.g. an export's output.
+ * - `GET /files/:file?workspace&model[&delivery]`: a file, e.g. an export's output.
+ *
+ * Files are streamed, or, with `EXPORT_BUCKET` set and the file larger than
+ * `EXPORT_LINK_THRESHOLD_BYTES` (or `delivery: 'link'`), stored in Cloud Storage and answered with
+ * a signed link (`download`); see `common/export-delivery.ts`.
  */
 import { z } from 'zod'
 import type { ActionType, ImportDefinition, ModelScope, Task, TaskResult } from './common/anaplan.ts'
 import { TimeoutError, ValidationError } from './common/anaplan.ts'
+import {
+  DELIVERY_MODES,
+  type DeliveryMode,
+  type DownloadLink,
+  ExportDelivery,
+  type ExportDeliveryOptions,
+  fileContentType,
+  readExportDeliveryConfig,
+} from './common/export-delivery.ts'
 import {
   createFunctionApp,
   type FunctionApp,
@@ -57,6 +70,8 @@ const runInput = z
     deadlineMs: z.number().int().positive().optional(),
     /** For an export: answer with the exported file itself when the task completes in time. */
     download: z.boolean().optional(),
+    /** How to answer with the file (implies `download`): `link` needs a configured bucket. */
+    delivery: z.enum(DELIVERY_MODES).optional(),
     localeName: z.string().min(2).max(20).optional(),
     mappingParameters: z
       .array(z.object({ entityType: name, entityName: name }))
@@ -72,7 +87,9 @@ const taskQuery = z
   .object({ workspace: name.optional(), model: name, type: actionType.optional(), action: name })
   .strict()
 
-const fileQuery = z.object({ workspace: name.optional(), model: name }).strict()
+const fileQuery = z
+  .object({ workspace: name.optional(), model: name, delivery: z.enum(DELIVERY_MODES).optional() })
+  .strict()
 
 /** The answer of a run or a status call. */
 export interface ActionResponse {
@@ -92,10 +109,32 @@ export interface ActionResponse {
   statusPath: string
   /** For a completed export: path to download its file. */
   downloadPath?: string
+  /** For an export delivered as a link: the signed URL to its copy in Cloud Storage. */
+  download?: DownloadLink
+}
+
+export interface ActionFunctionOptions {
+  /**
+   * How files are delivered. @default read from `process.env` (`EXPORT_BUCKET`,
+   * `EXPORT_LINK_THRESHOLD_BYTES`, `EXPORT_LINK_TTL_SECONDS`) with the `@google-cloud/storage` client
+   */
+  exportDelivery?: ExportDelivery | ExportDeliveryOptions
 }
 
 /** Builds the action function's app. */
-export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
+export function createActionFunction(
+  runtime: FunctionRuntime,
+  options: ActionFunctionOptions = {},
+): FunctionApp {
+  const delivery =
+    options.exportDelivery instanceof ExportDelivery
+      ? options.exportDelivery
+      : new ExportDelivery({
+          ...readExportDeliveryConfig(process.env),
+          now: runtime.now,
+          logger: runtime.logger,
+          ...options.exportDelivery,
+        })
   return createFunctionApp({ name: RUN_ANAPLAN_ACTION, runtime }, (app) => {
     const run = async (req: Request, env: unknown): Promise<Response> => {
       const contentType = req.headers.get('content-type') ?? ''
@@ -123,6 +162,7 @@ export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
         input.deadlineMs ?? Number.POSITIVE_INFINITY,
       )
       const signal = req.signal
+      if (input.delivery) delivery.assertSupported(input.delivery)
       const model = await runtime.client().model(modelRef(input), { signal })
       const { type, action } = await model.findAction(input.action, input.type, { signal })
 
@@ -161,15 +201,23 @@ export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
           runtime.logger.info({ taskId: task.taskId, action: action.name }, 'task outlived the wait')
         }
       }
-      if (input.download && type === 'export' && final.taskState === 'COMPLETE' && final.result?.successful) {
+      if (
+        (input.download || input.delivery) &&
+        type === 'export' &&
+        final.taskState === 'COMPLETE' &&
+        final.result?.successful
+      ) {
         const file = (await model.listFiles({ signal })).find((f) => f.id === action.id)
-        return streamFile(
+        const out = await deliverFile(
           model,
+          delivery,
           action.id,
           file?.name ?? action.name,
+          input.delivery,
           signal,
-          await exportFormat(model, action.id),
         )
+        if (out instanceof Response) return out
+        return respond({ ...(await describe(model, type, action, final, signal)), download: out })
       }
       return respond(await describe(model, type, action, final, signal))
     }
@@ -202,7 +250,8 @@ export function createActionFunction(runtime: FunctionRuntime): FunctionApp {
       const wanted = c.req.param('file')
       const file = files.find((f) => f.id === wanted) ?? files.find((f) => f.name === wanted)
       if (!file) throw new FunctionError(404, 'not_found', `No file "${wanted}" in the model`)
-      return streamFile(model, file.id, file.name, signal, await exportFormat(model, file.id))
+      const out = await deliverFile(model, delivery, file.id, file.name, q.delivery, signal)
+      return out instanceof Response ? out : Response.json({ download: out })
     })
   })
 }
@@ -313,64 +362,26 @@ async function dumpsOf(
   return out
 }
 
-/**
- * Streams a model file chunk by chunk, so memory stays at one chunk whatever the export's size.
- * Large files are streamed, not staged in Cloud Storage: Cloud Run streams responses of any size
- * (the 32 MiB limit applies to buffered HTTP/1 responses only).
- */
-async function streamFile(
+/** A model file as a streamed response, or as a signed link to its copy in Cloud Storage. */
+async function deliverFile(
   model: ModelScope,
+  delivery: ExportDelivery,
   fileId: string,
   fileName: string,
+  mode: DeliveryMode | undefined,
   signal: AbortSignal,
-  format?: string,
-): Promise<Response> {
-  const iterator = model.download(fileId, { signal })[Symbol.asyncIterator]()
-  // The first chunk is read before answering, so a missing file is a 404, not a broken 200.
-  const first = await iterator.next()
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (first.done) controller.close()
-      else controller.enqueue(first.value)
-    },
-    async pull(controller) {
-      try {
-        const { done, value } = await iterator.next()
-        if (done) controller.close()
-        else controller.enqueue(value)
-      } catch (error) {
-        controller.error(error)
-      }
-    },
-    async cancel() {
-      await iterator.return?.()
-    },
-  })
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'content-type': contentType(fileName, format),
-      'content-disposition': contentDisposition(fileName),
-      'cache-control': 'no-store',
-    },
-  })
+): Promise<Response | DownloadLink> {
+  const contentType = fileContentType(fileName, await exportFormat(model, fileId))
+  const out = await delivery.deliver(
+    { chunks: model.download(fileId, { signal }), name: fileName, contentType },
+    mode ?? 'auto',
+    signal,
+  )
+  return out.kind === 'stream' ? out.response : out.link
 }
 
 /** An export's file is the export's id; its definition says the format (`text/csv`...). */
 async function exportFormat(model: ModelScope, fileId: string): Promise<string | undefined> {
   const exports = await model.listExports()
   return exports.find((e) => e.id === fileId)?.exportFormat
-}
-
-function contentType(fileName: string, format: string | undefined): string {
-  if (format && /^[a-z]+\/[\w.+-]+$/i.test(format))
-    return format.startsWith('text/') ? `${format}; charset=utf-8` : format
-  if (/\.csv$/i.test(fileName)) return 'text/csv; charset=utf-8'
-  if (/\.txt$/i.test(fileName)) return 'text/plain; charset=utf-8'
-  return 'application/octet-stream'
-}
-
-function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`
 }
