@@ -192,8 +192,12 @@ class ConversationBot implements Bot {
   ): Promise<{ intent: { name: string; confidence: number }; parameters: Record<string, unknown> }> {
     const session = sessionId ? (await this.#store.get(sessionId))?.value : undefined
     // Identity is unknown here: the default client reads the metadata (names only, no changes).
-    const client = this.#clientFor({ channel: 'api', userId: 'nlu' })
-    const nlu = await this.#nluFor(client, session, { channel: 'api', userId: 'nlu' })
+    const identity: Identity = { channel: 'api', userId: 'nlu' }
+    const client = this.#clientFor(identity)
+    // No connected model: the names of every model the default identity can open.
+    const nlu = session?.connected
+      ? await this.#nluFor(client, session, identity)
+      : new Nlu(await this.#metadata.accessible(this.#profileKey(identity), client))
     const r = await nlu.understand(text)
     return { intent: r.intent, parameters: r.parameters }
   }

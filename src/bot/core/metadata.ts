@@ -6,7 +6,7 @@
 
 import { findPeriods } from '../nlu/slots.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
-import { emptyVocabulary } from '../nlu/vocabulary.ts'
+import { emptyVocabulary, mergeVocabularies } from '../nlu/vocabulary.ts'
 import type { ActionType, BotAnaplanClient, ModelScope } from './anaplan.ts'
 
 /** Anaplan's fixed id of the Time dimension. */
@@ -15,6 +15,8 @@ const TIME_DIMENSION_ID = '20000000003'
 export const DEFAULT_METADATA_TTL_MS = 60_000
 /** Lists bigger than this are not indexed item by item (names are still resolved by Anaplan). */
 const MAX_LIST_ITEMS = 2000
+/** Models whose names {@link MetadataCache.accessible} pools (the first ones the user sees). */
+export const MAX_POOLED_MODELS = 10
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
@@ -41,10 +43,32 @@ export class MetadataCache {
     })
   }
 
-  /** Drops cached vocabularies of a model (after a list change). */
+  /**
+   * The names of every model the client's user can open (the first {@link MAX_POOLED_MODELS}),
+   * pooled: what `/api/nlu` understands with when no model is connected. Each model's vocabulary
+   * is the one connected sessions share; a model that cannot be read contributes nothing.
+   */
+  accessible(key: string, client: BotAnaplanClient): Promise<Vocabulary> {
+    return this.#cached(`${key}|*`, async () => {
+      const tenant = await this.tenant(key, client)
+      const models = await Promise.all(
+        tenant.models.slice(0, MAX_POOLED_MODELS).map(async (m) => {
+          try {
+            const ref = m.workspaceId ? { workspace: m.workspaceId, model: m.id } : { model: m.id }
+            return await this.model(key, client, await client.model(ref))
+          } catch {
+            return undefined
+          }
+        }),
+      )
+      return mergeVocabularies([tenant, ...models.filter((v) => v !== undefined)])
+    })
+  }
+
+  /** Drops cached vocabularies of a model (after a list change), and the pooled ones. */
   invalidate(modelId?: string): void {
     for (const k of [...this.#entries.keys()])
-      if (!modelId || k.endsWith(`|${modelId}`)) this.#entries.delete(k)
+      if (!modelId || k.endsWith(`|${modelId}`) || k.endsWith('|*')) this.#entries.delete(k)
   }
 
   #cached(key: string, load: () => Promise<Vocabulary>): Promise<Vocabulary> {
