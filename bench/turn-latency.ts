@@ -3,6 +3,9 @@
  * at concurrency 1 and 64, against the floor: the same view read made directly with plain HTTP on
  * the simulator (one GET of the view's data with a token). p50 and p99 of both, and their ratio.
  */
+
+import { AnaplanClient } from '../src/anaplan/index.ts'
+import { type BotProcess, startBotProcess, startSimulatorProcess } from './lib/processes.ts'
 import {
   type BenchResult,
   type Goal,
@@ -12,7 +15,7 @@ import {
   round,
   runConcurrently,
 } from './lib/report.ts'
-import { startStack } from './lib/stack.ts'
+import { ANALYST, type SimStats, simStats } from './lib/stack.ts'
 
 export interface TurnLatencyOptions {
   /** Turns (and floor requests) at concurrency 1. @default 500 */
@@ -23,6 +26,11 @@ export interface TurnLatencyOptions {
   concurrency?: number
   /** Simulator latencies to measure at (every request answered after this long). @default [0, 20] */
   anaplanLatenciesMs?: number[]
+  /**
+   * Extra Node options of the bot's process, e.g. `['--cpu-prof', '--cpu-prof-dir=/tmp/prof']` to
+   * profile it. @default from `BENCH_BOT_CPU_PROF_DIR`: a CPU profile there when set
+   */
+  botExecArgv?: string[]
 }
 
 interface Series {
@@ -47,6 +55,8 @@ function series(durations: number[], concurrency: number, wallMs: number): Serie
 
 interface Measured {
   floorUrl: string
+  /** Simulator requests one measured turn makes (the floor is one view read). */
+  requestsPerTurn: Record<string, number>
   bot1: Series
   floor1: Series
   botC: Series
@@ -60,16 +70,15 @@ async function measureAt(
   concurrentTurns: number,
   concurrency: number,
   text: string,
+  botExecArgv: string[],
 ): Promise<Measured> {
-  const viewReads: string[] = []
-  const recording: typeof fetch = (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-    if (/\/views\/[^/]+\/data/.test(url) && viewReads.length < 10) viewReads.push(url)
-    return fetch(input, init)
-  }
-  const stack = await startStack({ listen: true, simulator: { latencyMs }, client: { fetch: recording } })
+  // Three processes: the simulator (a remote Anaplan), the bot server, and this one, the load
+  // generator. See bench/lib/processes.ts for why they must not share an event loop.
+  const sim = await startSimulatorProcess({ latencyMs })
+  let bot: BotProcess | undefined
   try {
-    const botUrl = stack.url ?? ''
+    bot = await startBotProcess({ simulatorUrl: sim.url, execArgv: botExecArgv })
+    const botUrl = bot.url
     const chat = async (sessionId: string, t: string) => {
       const res = await fetch(`${botUrl}/api/chat`, {
         method: 'POST',
@@ -90,9 +99,17 @@ async function measureAt(
     )
     // The floor: the very request the bot makes for this turn (recorded), sent straight to the simulator.
     await chat('lat-0', text)
-    const floorUrl = viewReads.at(-1)
+    const before = await simStats(sim.url)
+    await chat('lat-0', text)
+    const after = await simStats(sim.url)
+    const floorUrl = (await bot.viewReads()).at(-1)
     if (!floorUrl) throw new Error('the bot made no view read')
-    const token = await stack.client.tokens.getToken()
+    const client = new AnaplanClient({
+      authUrl: sim.authUrl,
+      apiUrl: sim.apiUrl,
+      credentials: { kind: 'basic', ...ANALYST },
+    })
+    const token = await client.tokens.getToken()
     const floor = async () => {
       const res = await fetch(floorUrl, {
         headers: { Authorization: `AnaplanAuthToken ${token}`, Accept: 'application/json' },
@@ -107,16 +124,30 @@ async function measureAt(
       return series(d, c, performance.now() - t0)
     }
     const turn = (i: number) => chat(`lat-${i % concurrency}`, text)
-    return {
-      floorUrl: floorUrl.replace(stack.sim.apiUrl, '/2/0'),
+    const measured = {
+      floorUrl: floorUrl.replace(sim.apiUrl, '/2/0'),
+      requestsPerTurn: routeDelta(before, after),
       bot1: await measure(serialTurns, 1, turn),
       floor1: await measure(serialTurns, 1, floor),
       botC: await measure(concurrentTurns, concurrency, turn),
       floorC: await measure(concurrentTurns, concurrency, floor),
     }
+    await client.close()
+    return measured
   } finally {
-    await stack.close()
+    await bot?.close()
+    await sim.close()
   }
+}
+
+/** Simulator requests between two stats snapshots, by route. */
+function routeDelta(before: SimStats, after: SimStats): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [route, n] of Object.entries(after.routes)) {
+    const d = n - (before.routes[route] ?? 0)
+    if (d > 0 && !route.includes('/__sim/')) out[route] = d
+  }
+  return out
 }
 
 /** Runs the turn-latency benchmark. */
@@ -130,10 +161,14 @@ export async function turnLatency(options: TurnLatencyOptions = {}): Promise<Ben
   const project: Record<string, unknown> = {}
   const baseline: Record<string, unknown> = {}
   const goals: Goal[] = []
+  const profDir = process.env.BENCH_BOT_CPU_PROF_DIR
+  const botExecArgv = options.botExecArgv ?? (profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])
   let floorUrl = ''
+  let requestsPerTurn: Record<string, number> = {}
   for (const latencyMs of latencies) {
-    const m = await measureAt(latencyMs, serialTurns, concurrentTurns, concurrency, text)
+    const m = await measureAt(latencyMs, serialTurns, concurrentTurns, concurrency, text, botExecArgv)
     floorUrl = m.floorUrl
+    requestsPerTurn = m.requestsPerTurn
     const key = `anaplan${latencyMs}ms`
     project[key] = { concurrency1: m.bot1, [`concurrency${concurrency}`]: m.botC }
     baseline[key] = { concurrency1: m.floor1, [`concurrency${concurrency}`]: m.floorC }
@@ -154,9 +189,10 @@ export async function turnLatency(options: TurnLatencyOptions = {}): Promise<Ben
     baseline,
     goals,
     notes: [
-      'Load generator, bot server and simulator share one Node process (and its cores) in both measurements.',
+      'Three processes on the same cores: the simulator (src/simulator/main.ts, standing in for remote Anaplan), the bot server (bench/lib/bot-process-main.ts) and the load generator (this process). The floor is generator → simulator; a turn is generator → bot → simulator.',
       `Floor: GET ${floorUrl} with a held token (the request the bot itself makes for the turn).`,
-      'With the simulator answering at once the floor is a sub-millisecond in-process read, so the ratio is the bot’s own CPU per turn (NLU, session, table and chart rendering, one extra HTTP hop) over almost nothing; +20 ms is a conservative Anaplan round trip, where that overhead is what a user would notice.',
+      `Simulator requests per measured turn: ${JSON.stringify(requestsPerTurn)}.`,
+      'With the simulator answering at once the floor is a sub-millisecond loopback read, so the ratio is the bot’s own CPU per turn (HTTP in and out, NLU, session, table and chart rendering) over almost nothing; +20 ms is a conservative Anaplan round trip, where that overhead is what a user would notice.',
     ],
     durationMs: Math.round(performance.now() - started),
   }

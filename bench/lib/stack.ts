@@ -98,6 +98,11 @@ export async function revokeToken(simUrl: string, token: string): Promise<void> 
 export interface StackOptions {
   /** Simulator options (port and host are always 0 and loopback). */
   simulator?: Omit<StartSimulatorOptions, 'port' | 'host'>
+  /**
+   * Use the simulator already running at this base URL (another process) instead of starting one
+   * in this process; `close()` leaves it running.
+   */
+  simulatorUrl?: string
   /** Extra options of the bot's Anaplan client. */
   client?: Partial<AnaplanClientOptions>
   /** Extra clients for `anaplanUser` profiles of the policy. */
@@ -135,15 +140,30 @@ export interface Stack {
   close(): Promise<void>
 }
 
+/** A handle on a simulator another process runs: reset over HTTP, closing is its owner's job. */
+function remoteSimulator(url: string): RunningSimulator {
+  const base = url.replace(/\/+$/, '')
+  return {
+    url: base,
+    authUrl: base,
+    apiUrl: `${base}/2/0`,
+    port: Number(new URL(base).port),
+    reset: () => resetSim(base),
+    close: async () => {},
+  }
+}
+
 /** Starts a simulator, a client, the bot and its server. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const sim = await startSimulator({
-    taskMs: 30,
-    latencyMs: 0,
-    ...options.simulator,
-    port: 0,
-    host: '127.0.0.1',
-  })
+  const sim = options.simulatorUrl
+    ? remoteSimulator(options.simulatorUrl)
+    : await startSimulator({
+        taskMs: 30,
+        latencyMs: 0,
+        ...options.simulator,
+        port: 0,
+        host: '127.0.0.1',
+      })
   const makeClient = (who: { username: string; password: string }) =>
     new AnaplanClient({
       authUrl: sim.authUrl,
