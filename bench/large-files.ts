@@ -1,7 +1,7 @@
 /**
  * Large files: a synthetic export of `size` bytes downloaded, and a file of the same size uploaded,
  * through the client (in a child process, peak RSS sampled), against `curl` moving the same chunks
- * with the same token from the same simulator.
+ * with the same token from the same simulator, in alternating rounds. The bytes are checked too.
  */
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -17,6 +17,16 @@ import { ANALYST } from './lib/stack.ts'
 export interface LargeFilesOptions {
   /** Bytes per direction. @default 1 GiB */
   sizeBytes?: number
+  /** Alternating client and curl rounds per direction; the median of each side is reported. @default 3 */
+  rounds?: number
+}
+
+/** What `large-files-client.ts` prints. */
+interface ClientRun {
+  bytes: number
+  ms: number
+  maxRssMB: number
+  rssBeforeMB: number
 }
 
 const MiB = 1024 * 1024
@@ -94,6 +104,31 @@ async function makeSource(path: string, size: number): Promise<void> {
   }
 }
 
+/** The element whose key is the median (the lower middle for an even count). */
+function median<T>(items: readonly T[], key: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b))
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T
+}
+
+/** Cuts `path` into files of `size` bytes (the last may be shorter) in `dir`; returns their paths. */
+async function splitFile(path: string, size: number, dir: string): Promise<string[]> {
+  const files: string[] = []
+  const buffer = Buffer.allocUnsafe(size)
+  const h = await open(path, 'r')
+  try {
+    for (let i = 0; ; i++) {
+      const { bytesRead } = await h.read(buffer, 0, size, i * size)
+      if (bytesRead === 0) break
+      const file = join(dir, `chunk-${i}`)
+      await writeFile(file, buffer.subarray(0, bytesRead))
+      files.push(file)
+    }
+  } finally {
+    await h.close()
+  }
+  return files
+}
+
 /** SHA-256 of a file, streamed. */
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256')
@@ -119,6 +154,7 @@ async function sha256Remote(fileUrl: string, token: string): Promise<string> {
 
 /** Runs the large-files benchmark. */
 export async function largeFiles(options: LargeFilesOptions = {}): Promise<BenchResult> {
+  const rounds = Math.max(1, options.rounds ?? 3)
   const size = Math.max(MiB, Math.floor((options.sizeBytes ?? 1024 * MiB) / ROW_BYTES) * ROW_BYTES)
   const started = performance.now()
   const dir = await mkdtemp(join(tmpdir(), 'bench-large-'))
@@ -162,96 +198,112 @@ export async function largeFiles(options: LargeFilesOptions = {}): Promise<Bench
     const clientScript = join(BENCH_DIR, 'large-files-client.ts')
     const node = (mode: string, file: string) =>
       run(process.execPath, ['--import', 'tsx', clientScript, mode, file], { env }).then(
-        (r) =>
-          JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
-            bytes: number
-            ms: number
-            maxRssMB: number
-            rssBeforeMB: number
-          },
+        (r) => JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as ClientRun,
       )
 
-    // Download: the client, then curl fetching the same chunk URLs into one file.
-    const downClient = await node('download', join(dir, 'down-client.csv'))
+    // Download: the client and curl (every chunk URL, in one process, into one file) take turns, so
+    // load from elsewhere on the machine falls on both; each side's median round is reported.
     const chunkList = (await (
       await fetch(`${base}/${exportId}/chunks`, { headers: { Authorization: `AnaplanAuthToken ${token}` } })
     ).json()) as { chunks: { id: string }[] }
     const urls = chunkList.chunks.map((c) => `url = "${base}/${exportId}/chunks/${c.id}"`).join('\n')
     const urlList = join(dir, 'urls.conf')
     await writeFile(urlList, `${urls}\n`)
-    const curlDown = await run(
-      'curl',
-      ['-K', curlConfig, '-K', urlList, '-H', 'Accept: application/octet-stream'],
-      {
-        stdoutFile: join(dir, 'down-curl.csv'),
-      },
-    )
-    const curlBytes = (await stat(join(dir, 'down-curl.csv'))).size
+    const downClientRuns: ClientRun[] = []
+    const downCurlMs: number[] = []
+    let curlBytes = 0
+    for (let r = 0; r < rounds; r++) {
+      downClientRuns.push(await node('download', join(dir, 'down-client.csv')))
+      const curlDown = await run(
+        'curl',
+        ['-K', curlConfig, '-K', urlList, '-H', 'Accept: application/octet-stream'],
+        { stdoutFile: join(dir, 'down-curl.csv') },
+      )
+      downCurlMs.push(curlDown.ms)
+      curlBytes = (await stat(join(dir, 'down-curl.csv'))).size
+    }
     // Speed means nothing if the bytes are wrong: both downloads must be the same file.
     const [clientHash, curlHash] = [
       await sha256File(join(dir, 'down-client.csv')),
       await sha256File(join(dir, 'down-curl.csv')),
     ]
-    if (clientHash !== curlHash || downClient.bytes !== curlBytes) {
+    if (clientHash !== curlHash || downClientRuns.some((d) => d.bytes !== curlBytes)) {
       throw new Error('the client downloaded different bytes than curl')
     }
     await rm(join(dir, 'down-curl.csv'))
     await rm(join(dir, 'down-client.csv'))
 
-    // Upload: the client (no gzip: the same bytes curl sends), then curl PUTting the same chunks.
+    // Upload: the client (no gzip: the same bytes curl sends), then curl PUTting the same chunks from
+    // chunk files cut beforehand (as `split` + `curl -T` would), one curl process per chunk.
     const source = join(dir, 'source.csv')
     await makeSource(source, size)
-    const upClient = await node('upload', source)
-    if ((await sha256Remote(`${base}/${upload.id}`, token)) !== (await sha256File(source))) {
-      throw new Error('the file the client uploaded differs from its source')
-    }
     const chunks = Math.ceil(size / CHUNK)
-    const upStarted = performance.now()
+    const chunkFiles = await splitFile(source, CHUNK, dir)
     const post = (path: string, body: unknown) =>
       fetch(`${base}/${upload.id}${path}`, {
         method: 'POST',
         headers: { Authorization: `AnaplanAuthToken ${token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       }).then((r) => r.arrayBuffer())
-    await post('', { chunkCount: -1 })
-    for (let i = 0; i < chunks; i++) {
-      const piece = Math.min(CHUNK, size - i * CHUNK)
-      const stream = createReadStream(source, { start: i * CHUNK, end: i * CHUNK + piece - 1 })
-      await new Promise<void>((resolve, reject) => {
-        const child = spawn(
-          'curl',
-          [
-            '-K',
-            curlConfig,
-            '-X',
-            'PUT',
-            '-H',
-            'Content-Type: application/octet-stream',
-            '-H',
-            `Content-Length: ${piece}`,
-            '--data-binary',
-            '@-',
-            `${base}/${upload.id}/chunks/${i}`,
-          ],
-          { stdio: ['pipe', 'ignore', 'pipe'] },
-        )
-        child.on('error', reject)
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`curl PUT exited ${code}`))))
-        stream.pipe(child.stdin)
-      })
+    const upClientRuns: ClientRun[] = []
+    const upCurlMs: number[] = []
+    const sourceHash = await sha256File(source)
+    for (let r = 0; r < rounds; r++) {
+      upClientRuns.push(await node('upload', source))
+      if ((await sha256Remote(`${base}/${upload.id}`, token)) !== sourceHash) {
+        throw new Error('the file the client uploaded differs from its source')
+      }
+      const upStarted = performance.now()
+      await post('', { chunkCount: -1 })
+      for (const [i, file] of chunkFiles.entries()) {
+        await run('curl', [
+          '-K',
+          curlConfig,
+          '-H',
+          'Content-Type: application/octet-stream',
+          '-T',
+          file,
+          `${base}/${upload.id}/chunks/${i}`,
+        ])
+      }
+      await post('/complete', { id: upload.id, name: upload.name, chunkCount: chunks })
+      upCurlMs.push(performance.now() - upStarted)
     }
-    await post('/complete', { id: upload.id, name: upload.name, chunkCount: chunks })
-    const curlUpMs = performance.now() - upStarted
+    if ((await sha256Remote(`${base}/${upload.id}`, token)) !== sourceHash) {
+      throw new Error('the file curl uploaded differs from its source')
+    }
 
-    const down = transfer(downClient.bytes, downClient.ms, downClient.maxRssMB, downClient.rssBeforeMB)
-    const downCurl = transfer(curlBytes, curlDown.ms)
-    const up = transfer(upClient.bytes, upClient.ms, upClient.maxRssMB, upClient.rssBeforeMB)
-    const upCurl = transfer(size, curlUpMs)
+    const downClient = median(downClientRuns, (d) => d.ms)
+    const upClient = median(upClientRuns, (d) => d.ms)
+    const down = {
+      ...transfer(downClient.bytes, downClient.ms, downClient.maxRssMB, downClient.rssBeforeMB),
+      peakRssMB: round(Math.max(...downClientRuns.map((d) => d.maxRssMB)), 1),
+      roundsMibPerSecond: downClientRuns.map((d) => round(d.bytes / MiB / (d.ms / 1000), 1)),
+    }
+    const downCurl = {
+      ...transfer(
+        curlBytes,
+        median(downCurlMs, (ms) => ms),
+      ),
+      roundsMibPerSecond: downCurlMs.map((ms) => round(curlBytes / MiB / (ms / 1000), 1)),
+    }
+    const up = {
+      ...transfer(upClient.bytes, upClient.ms, upClient.maxRssMB, upClient.rssBeforeMB),
+      peakRssMB: round(Math.max(...upClientRuns.map((d) => d.maxRssMB)), 1),
+      roundsMibPerSecond: upClientRuns.map((d) => round(d.bytes / MiB / (d.ms / 1000), 1)),
+    }
+    const upCurl = {
+      ...transfer(
+        size,
+        median(upCurlMs, (ms) => ms),
+      ),
+      roundsMibPerSecond: upCurlMs.map((ms) => round(size / MiB / (ms / 1000), 1)),
+    }
     return {
       name: 'large-files',
       description: `${round(size / MiB, 0)} MiB export downloaded and import file uploaded through the client vs curl`,
       machine: machine(),
-      parameters: { sizeBytes: size, chunkBytes: CHUNK, gzip: false },
+      parameters: { sizeBytes: size, chunkBytes: CHUNK, gzip: false, rounds },
       project: { download: down, upload: up },
       baseline: { download: downCurl, upload: upCurl },
       goals: [
@@ -263,7 +315,8 @@ export async function largeFiles(options: LargeFilesOptions = {}): Promise<Bench
       notes: [
         'Peak RSS is the child process’s own high-water mark (VmHWM; getrusage maxRSS would include the parent’s size at fork): Node, tsx and the client code included.',
         'Uploads use gzip: false so both sides send identical bytes; the client’s default gzips each chunk (fewer bytes on a real network, more CPU here).',
-        'curl downloads every chunk URL in one process (connection reused) straight into the file (`curl … > file`), and uploads each chunk with one curl process, as a shell script would.',
+        'curl downloads every chunk URL in one process (connection reused) straight into the file (`curl … > file`), and uploads each chunk file (cut beforehand, untimed) with one `curl -T` process, as a shell script would.',
+        `Client and curl runs alternate, ${rounds} rounds per direction; the medians are compared, and every round is listed under roundsMibPerSecond. Peak RSS is the highest over the client's rounds.`,
         'Checked after timing: the client’s download is byte-identical to curl’s (SHA-256), and the file the client uploaded reads back identical to its source.',
       ],
       durationMs: Math.round(performance.now() - started),
