@@ -7,7 +7,7 @@ import type { BotAnaplanClient, ListItemInput, ModelScope } from './anaplan.ts'
 import { MemoryAuditSink } from './audit.ts'
 import { createBot } from './bot.ts'
 import { allowAllPolicy } from './policy.ts'
-import { MemorySessionStore } from './session.ts'
+import { emptySession, MemorySessionStore, type SessionSetOptions, type SessionState } from './session.ts'
 import type { Message } from './types.ts'
 
 function fakeClient(added: ListItemInput[][]): BotAnaplanClient {
@@ -150,6 +150,67 @@ describe('intents a channel recognised', () => {
     expect(reply.intent.name).toBe('connect_model')
     expect(reply.parameters).toMatchObject({ model: 'Plan' })
     expect(calls).toContain('models.list')
+    await bot.close()
+  })
+})
+
+describe('session saving', () => {
+  /** A memory store where another instance writes once between a turn's read and its save. */
+  class RacingStore extends MemorySessionStore {
+    race: ((s: SessionState) => void) | undefined
+    override async set(id: string, value: SessionState, options?: SessionSetOptions) {
+      const race = this.race
+      if (race) {
+        this.race = undefined
+        const cur = await this.get(id)
+        const other = cur?.value ?? emptySession(0)
+        race(other)
+        await super.set(id, other, { ifVersion: cur?.version ?? 0 })
+      }
+      return super.set(id, value, options)
+    }
+  }
+
+  it("keeps another instance's concurrent change and applies only what the turn changed", async () => {
+    const store = new RacingStore()
+    const bot = await createBot({ anaplan: fakeClient([]), store, warmUp: false })
+    const identity = { channel: 'terminal' as const, userId: 'me' }
+    const task = {
+      taskId: 'T1',
+      actionType: 'import' as const,
+      actionId: 'A1',
+      actionName: 'Load',
+      workspaceId: 'W1',
+      modelId: 'M1',
+      modelName: 'Plan',
+      startedAt: 1,
+      state: 'running' as const,
+    }
+    store.race = (other) => {
+      other.tasks.push(task)
+      other.outbox.push({ type: 'text', text: 'Load finished.' })
+    }
+    const reply = await bot.process({ sessionId: 's', identity, text: 'connect to Plan' })
+    expect(texts(reply.messages).join()).toContain('Connected to Plan')
+    const saved = (await store.get('s'))?.value
+    expect(saved?.connected?.modelName).toBe('Plan')
+    expect(saved?.tasks).toEqual([task])
+    // The other instance's follow-up was not in this turn's reply, so it waits for the next one.
+    expect(saved?.outbox).toEqual([{ type: 'text', text: 'Load finished.' }])
+    const next = await bot.process({ sessionId: 's', identity, text: 'hello' })
+    expect(texts(next.messages)[0]).toBe('Load finished.')
+    expect((await store.get('s'))?.value.outbox).toEqual([])
+    await bot.close()
+  })
+
+  it('does not let a turn change the stored session through the value it was given', async () => {
+    const store = new MemorySessionStore()
+    const bot = await createBot({ anaplan: fakeClient([]), store, warmUp: false })
+    const identity = { channel: 'terminal' as const, userId: 'me' }
+    await bot.process({ sessionId: 's', identity, text: 'connect to Plan' })
+    const first = await store.get('s')
+    if (first) delete first.value.connected
+    expect((await store.get('s'))?.value.connected?.modelName).toBe('Plan')
     await bot.close()
   })
 })

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { type Logger, silentLogger } from '../../shared/logger.ts'
 import { MIN_CONFIDENCE, Nlu, TIE_MARGIN } from '../nlu/nlu.ts'
 import { fold } from '../nlu/text.ts'
+import type { Vocabulary } from '../nlu/vocabulary.ts'
 import type { AnaplanClientProvider, BotAnaplanClient, ModelScope } from './anaplan.ts'
 import type { AuditEntry, AuditSink } from './audit.ts'
 import { MemoryAuditSink } from './audit.ts'
@@ -150,6 +151,7 @@ class ConversationBot implements Bot {
   readonly #background = new Set<Promise<void>>()
   readonly #abort = new AbortController()
   readonly #chain: Middleware[]
+  readonly #nlus = new WeakMap<Vocabulary, Nlu>()
 
   constructor(options: CreateBotOptions) {
     this.#opts = options
@@ -197,7 +199,7 @@ class ConversationBot implements Bot {
     // No connected model: the names of every model the default identity can open.
     const nlu = session?.connected
       ? await this.#nluFor(client, session, identity)
-      : new Nlu(await this.#metadata.accessible(this.#profileKey(identity), client))
+      : this.#nluOf(await this.#metadata.accessible(this.#profileKey(identity), client))
     const r = await nlu.understand(text)
     return { intent: r.intent, parameters: r.parameters }
   }
@@ -246,7 +248,20 @@ class ConversationBot implements Bot {
     session: SessionState | undefined,
     identity: Identity,
   ): Promise<Nlu> {
-    return new Nlu(await this.#vocabularyFor(client, session, identity))
+    return this.#nluOf(await this.#vocabularyFor(client, session, identity))
+  }
+
+  /**
+   * One Nlu per vocabulary object: building its entity index costs more than understanding a
+   * sentence, and a vocabulary is the same object for as long as the metadata cache keeps it.
+   */
+  #nluOf(vocabulary: Vocabulary): Nlu {
+    let nlu = this.#nlus.get(vocabulary)
+    if (!nlu) {
+      nlu = new Nlu(vocabulary)
+      this.#nlus.set(vocabulary, nlu)
+    }
+    return nlu
   }
 
   async #vocabularyFor(client: BotAnaplanClient, session: SessionState | undefined, identity: Identity) {
@@ -294,6 +309,24 @@ class ConversationBot implements Bot {
     throw new BotError('internal', 'The session changed too often while saving; please try again.')
   }
 
+  /**
+   * Stores a turn's session. Usually nobody wrote since the turn loaded it, and the turn's state is
+   * written as it is; when another instance did (the version moved), its state is re-read and only
+   * what this turn changed is applied onto it.
+   */
+  async #save(
+    sessionId: string,
+    loadedVersion: number,
+    before: SessionSnapshot,
+    after: SessionState,
+    drained: number,
+  ): Promise<void> {
+    after.updatedAt = this.#now()
+    const ttlMs = this.#opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS
+    if ((await this.#store.set(sessionId, after, { ifVersion: loadedVersion, ttlMs })) !== false) return
+    await this.#update(sessionId, (latest) => mergeSession(latest, before, after, drained))
+  }
+
   async #notify(
     sessionId: string,
     identity: Identity,
@@ -321,9 +354,10 @@ class ConversationBot implements Bot {
     const started = this.#now()
     const deadline = turn.deadline ?? started + (this.#opts.replyBudgetMs ?? DEFAULT_REPLY_BUDGET_MS)
     const loaded = await this.#store.get(turn.sessionId)
-    const initial = loaded?.value ?? emptySession(started)
-    const before = JSON.stringify(initial)
-    const session: SessionState = JSON.parse(before) as SessionState
+    // The store hands out its own copy (see SessionStore.get), so the turn changes it in place; a
+    // snapshot of what it started from is enough to merge with a concurrent writer's state.
+    const session = loaded?.value ?? emptySession(started)
+    const before = snapshot(session)
     // Follow-ups nobody pushed are shown first.
     const carried = session.outbox
     session.outbox = []
@@ -370,7 +404,7 @@ class ConversationBot implements Bot {
           vocab = { key, value: this.vocabularyOf(client, ctx.session, turn.identity) }
         return vocab.value
       },
-      nlu: async () => new Nlu(await ctx.vocabulary()),
+      nlu: async () => this.#nluOf(await ctx.vocabulary()),
       permission: (model) => permissionFor(this.#policy, turn.identity, model),
       audit: (e) =>
         this.#writeAudit({
@@ -397,10 +431,7 @@ class ConversationBot implements Bot {
       this.#logger.warn({ err: e, intent: ctx.intent.name, code: errorCode(e) }, 'turn failed')
       ctx.messages.push(...errorReply(e, { ...this.#errorContext(ctx) }))
     }
-    const after = ctx.session
-    await this.#update(turn.sessionId, (latest) =>
-      mergeSession(latest, JSON.parse(before) as SessionState, after, carried.length),
-    )
+    await this.#save(turn.sessionId, loaded?.version ?? 0, before, ctx.session, carried.length)
     return {
       sessionId: turn.sessionId,
       intent: ctx.intent,
@@ -649,26 +680,40 @@ class ConversationBot implements Bot {
   }
 }
 
+const MERGED_KEYS = ['connected', 'view', 'pending', 'question'] as const
+
+/** What a turn started from, as JSON per merged key and per task: all a merge compares against. */
+interface SessionSnapshot {
+  keys: Partial<Record<(typeof MERGED_KEYS)[number], string>>
+  tasks: Map<string, string>
+}
+
+function snapshot(s: SessionState): SessionSnapshot {
+  const keys: SessionSnapshot['keys'] = {}
+  for (const key of MERGED_KEYS) if (s[key] !== undefined) keys[key] = JSON.stringify(s[key])
+  return { keys, tasks: new Map(s.tasks.map((t) => [t.taskId, JSON.stringify(t)])) }
+}
+
 /** Applies this turn's changes onto the latest stored state (which another instance may have changed). */
 function mergeSession(
   latest: SessionState,
-  before: SessionState,
+  before: SessionSnapshot,
   after: SessionState,
   drained: number,
 ): void {
-  for (const key of ['connected', 'view', 'pending', 'question'] as const) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+  for (const key of MERGED_KEYS) {
+    if (before.keys[key] !== (after[key] === undefined ? undefined : JSON.stringify(after[key]))) {
       if (after[key] === undefined) delete latest[key]
       else (latest as unknown as Record<string, unknown>)[key] = after[key]
     }
   }
   const byId = new Map(latest.tasks.map((t) => [t.taskId, t]))
   for (const t of after.tasks) {
-    const prev = before.tasks.find((x) => x.taskId === t.taskId)
-    if (!prev || JSON.stringify(prev) !== JSON.stringify(t)) byId.set(t.taskId, t)
+    if (before.tasks.get(t.taskId) !== JSON.stringify(t)) byId.set(t.taskId, t)
   }
   // Tasks this turn dropped (trimmed history) are dropped unless someone else just added them.
-  for (const t of before.tasks) if (!after.tasks.some((x) => x.taskId === t.taskId)) byId.delete(t.taskId)
+  const kept = new Set(after.tasks.map((t) => t.taskId))
+  for (const id of before.tasks.keys()) if (!kept.has(id)) byId.delete(id)
   latest.tasks = [...byId.values()]
   latest.outbox = latest.outbox.slice(drained)
 }

@@ -72,6 +72,10 @@ export interface SessionSetOptions {
 
 /** Where sessions live. Implementations must make `set` with `ifVersion` atomic. */
 export interface SessionStore {
+  /**
+   * The stored value and its version. The value must be the caller's own copy (as a JSON or
+   * Redis read gives): the bot changes it in place during a turn.
+   */
   get(sessionId: string): Promise<Versioned<SessionState> | undefined>
   /** Returns the new version, or `false` when `ifVersion` did not match. */
   set(sessionId: string, value: SessionState, options?: SessionSetOptions): Promise<number | false>
