@@ -2,7 +2,13 @@
  * Finds the connected model's names in an utterance: models, workspaces, views, actions, lists,
  * list items (by name or code), line items and versions. Tolerates case, plurals and small typos
  * (per-word edit distance scaled to the word's length) and prefers the longest, closest match.
- * Periods and numbers are found by `slots.ts`.
+ * Also finds parts of names: "the revenue view" (a kind word next to the words) is Revenue by
+ * Region, and {@link EntityIndex.partials} offers words like "expenses" as the views, actions,
+ * lists and line items they could abbreviate. Periods and numbers are found by `slots.ts`.
+ *
+ * Everything that depends only on the vocabulary (word lookup, typo neighbourhoods, prefixes) is
+ * indexed once when the index is built, so a call costs in proportion to the utterance, not to the
+ * number of names in the model.
  */
 import { allowedTypos, editDistance, STOPWORDS, type Token, tokenize } from './text.ts'
 import type { Vocabulary } from './vocabulary.ts'
@@ -33,17 +39,35 @@ export interface EntityOption {
 
 export interface EntityMatch {
   kind: NameKind
+  /** The canonical name; for an ambiguous part of a name, the words as typed. */
   value: string
   dimension?: string
   actionType?: string
   start: number
   end: number
   text: string
-  /** 1 for an exact (folded) match, lower with typos. */
+  /** 1 for an exact (folded) match, lower with typos or for a part of a name. */
   score: number
   /** Other readings of the same words, equally good (ambiguity to ask about). */
   alternatives: { kind: NameKind; value: string; dimension?: string }[]
+  /**
+   * The words are part of a name only ("revenue" for Revenue by Region). When several names
+   * share them, `value` is the text as typed and `alternatives` holds every candidate.
+   */
+  partial?: boolean
 }
+
+/** Words of a name's part that could abbreviate names of several kinds ("expenses"). */
+export interface PartialSpan {
+  start: number
+  end: number
+  text: string
+  /** Candidate names per kind, best kind first. */
+  byKind: Map<NameKind, EntityOption[]>
+}
+
+/** Kinds whose names people shorten ("the refresh process", "units view", "expenses"). */
+export const PARTIAL_KINDS: readonly NameKind[] = ['view', 'action', 'lineItem', 'list']
 
 /** Precedence when one span reads equally well as two kinds (a list item named like a version...). */
 const KIND_RANK: Record<NameKind, number> = {
@@ -58,11 +82,49 @@ const KIND_RANK: Record<NameKind, number> = {
   workspace: 2,
 }
 
-/** An index over one vocabulary; build once per model and reuse. */
+/** Score of a name found through some of its words: below any whole name, even one with typos. */
+const PARTIAL_SCORE = 0.5
+
+/** Words that say which kind of name is next to them ("the revenue view", "process refresh"). */
+const KIND_WORDS: Record<string, { kind: NameKind; actionType?: string }> = {
+  view: { kind: 'view' },
+  report: { kind: 'view' },
+  process: { kind: 'action', actionType: 'process' },
+  import: { kind: 'action', actionType: 'import' },
+  export: { kind: 'action', actionType: 'export' },
+  action: { kind: 'action' },
+  list: { kind: 'list' },
+}
+
+/** Kind words, plural too: never read as part of a name on their own. */
+const KIND_WORD_FORMS = new Set([
+  ...Object.keys(KIND_WORDS).flatMap((w) => [w, `${w}s`, `${w}es`]),
+  'line',
+  'item',
+  'items',
+])
+
+const PLURAL_KIND_WORDS = new Set([...KIND_WORD_FORMS].filter((w) => w.endsWith('s')))
+
+/** Longest run of words read as part of one name. */
+const MAX_PARTIAL_WORDS = 3
+
+type Candidate = EntityMatch & { rank: number }
+
+/** An index over one vocabulary; build once per vocabulary and reuse. */
 export class EntityIndex {
   readonly options: EntityOption[] = []
+  /** Options by their first folded word. */
   readonly #byFirstWord = new Map<string, EntityOption[]>()
-  readonly #fuzzy: EntityOption[] = []
+  /** Every folded word of every name (the typo neighbourhoods cover these). */
+  readonly #words = new Set<string>()
+  /** Words with up to their allowed number of letters deleted → the words (symmetric deletion). */
+  readonly #deletions = new Map<string, string[]>()
+  /** Options of {@link PARTIAL_KINDS} by each content word of their name. */
+  readonly #byWord = new Map<string, EntityOption[]>()
+  /** Prefixes (3 letters or more) of the words in {@link #byWord}. */
+  readonly #prefixes = new Map<string, string[]>()
+  readonly #similarCache = new Map<string, string[]>()
 
   constructor(vocabulary: Vocabulary) {
     const add = (o: Omit<EntityOption, 'words'>, synonym: string) => {
@@ -70,11 +132,15 @@ export class EntityIndex {
       if (!words.length) return
       const opt: EntityOption = { ...o, words }
       this.options.push(opt)
-      const first = words[0] as string
-      const bucket = this.#byFirstWord.get(first) ?? []
-      bucket.push(opt)
-      this.#byFirstWord.set(first, bucket)
-      this.#fuzzy.push(opt)
+      push(this.#byFirstWord, words[0] as string, opt)
+      for (const w of words) this.#addWord(w)
+      if (PARTIAL_KINDS.includes(o.kind)) {
+        for (const w of new Set(words)) {
+          if (STOPWORDS.has(w) || w.length < 3) continue
+          push(this.#byWord, w, opt)
+          for (let n = 3; n < w.length; n++) push(this.#prefixes, w.slice(0, n), w)
+        }
+      }
     }
     for (const m of vocabulary.models) {
       add({ kind: 'model', value: m.name }, m.name)
@@ -99,39 +165,67 @@ export class EntityIndex {
     }
   }
 
-  /** All name matches in `text`, non-overlapping, longest and closest first, in text order. */
-  find(text: string, exclude: { start: number; end: number }[] = []): EntityMatch[] {
+  #addWord(w: string): void {
+    if (this.#words.has(w)) return
+    this.#words.add(w)
+    if (STOPWORDS.has(w)) return
+    for (const d of deletions(w, allowedTypos(w.length))) push(this.#deletions, d, w)
+  }
+
+  /**
+   * Name words within typo distance of a token (the token itself when it is one). Stopwords and
+   * short words only ever match exactly: "in" is not "EMEA"'s typo.
+   */
+  #similar(norm: string): string[] {
+    const hit = this.#similarCache.get(norm)
+    if (hit) return hit
+    const out = this.#words.has(norm) ? [norm] : []
+    if (!STOPWORDS.has(norm)) {
+      const seen = new Set(out)
+      for (const d of deletions(norm, allowedTypos(norm.length))) {
+        for (const w of this.#deletions.get(d) ?? []) {
+          if (seen.has(w)) continue
+          seen.add(w)
+          const allowed = allowedTypos(Math.min(norm.length, w.length))
+          if (allowed > 0 && editDistance(norm, w, allowed) <= allowed) out.push(w)
+        }
+      }
+    }
+    // Tokens repeat across calls ("show", "revenue"): remember a bounded number of lookups.
+    if (this.#similarCache.size >= 5000) this.#similarCache.clear()
+    this.#similarCache.set(norm, out)
+    return out
+  }
+
+  /**
+   * All name matches in `text`, non-overlapping, longest and closest first, in text order. With
+   * `partial`, words next to a kind word are also read as part of a name of that kind ("the
+   * revenue view"), in preference to a whole name of another kind ("Revenue" the line item).
+   */
+  find(
+    text: string,
+    exclude: { start: number; end: number }[] = [],
+    options: { partial?: boolean } = {},
+  ): EntityMatch[] {
     const tokens = tokenize(text).filter((t) => !exclude.some((x) => t.start < x.end && t.end > x.start))
-    const candidates: (EntityMatch & { len: number; rank: number })[] = []
+    const candidates: Candidate[] = []
     for (let i = 0; i < tokens.length; i++) {
-      for (const opt of this.#fuzzy) {
-        const n = opt.words.length
-        if (i + n > tokens.length) continue
-        const span = tokens.slice(i, i + n)
-        // Tokens must be adjacent in the text (an excluded period in between breaks a name).
-        if (!adjacent(text, span)) continue
-        const score = matchScore(span, opt.words)
-        if (score <= 0) continue
-        const first = span[0] as Token
-        const last = span[n - 1] as Token
-        candidates.push({
-          kind: opt.kind,
-          value: opt.value,
-          ...(opt.dimension ? { dimension: opt.dimension } : {}),
-          ...(opt.actionType ? { actionType: opt.actionType } : {}),
-          start: first.start,
-          end: last.end,
-          text: text.slice(first.start, last.end),
-          score,
-          alternatives: [],
-          len: opt.words.join(' ').length,
-          rank: KIND_RANK[opt.kind],
-        })
+      for (const firstWord of this.#similar((tokens[i] as Token).norm)) {
+        for (const opt of this.#byFirstWord.get(firstWord) ?? []) {
+          const n = opt.words.length
+          if (i + n > tokens.length) continue
+          const span = tokens.slice(i, i + n)
+          // Tokens must be adjacent in the text (an excluded period in between breaks a name).
+          if (!adjacent(text, span)) continue
+          const score = matchScore(span, opt.words)
+          if (score <= 0) continue
+          candidates.push(candidate(text, opt, span, score))
+        }
       }
     }
     // Longest covered text first, then exactness, then kind precedence.
     candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || b.score - a.score || b.rank - a.rank)
-    const chosen: (EntityMatch & { len: number; rank: number })[] = []
+    let chosen: Candidate[] = []
     for (const c of candidates) {
       const same = chosen.find((x) => x.start === c.start && x.end === c.end)
       if (same) {
@@ -149,8 +243,228 @@ export class EntityIndex {
       if (chosen.some((x) => c.start < x.end && c.end > x.start)) continue
       chosen.push(c)
     }
-    return chosen.sort((a, b) => a.start - b.start).map(({ len: _l, rank: _r, ...m }) => m)
+    if (options.partial) chosen = this.#anchored(text, tokens, chosen)
+    return chosen.sort((a, b) => a.start - b.start).map(({ rank: _r, ...m }) => m)
   }
+
+  /** Adds the parts of names next to kind words, replacing whole names of other kinds they overlap. */
+  #anchored(text: string, tokens: Token[], chosen: Candidate[]): Candidate[] {
+    const covering = (t: Token) => chosen.find((c) => t.start < c.end && t.end > c.start)
+    for (let a = 0; a < tokens.length; a++) {
+      const anchorToken = tokens[a] as Token
+      const raw = anchorToken.raw.toLowerCase()
+      let anchor = KIND_WORDS[raw]
+      let after = a
+      // "the total expenses line item"
+      if (raw === 'line' && tokens[a + 1]?.raw.toLowerCase() === 'item') {
+        anchor = { kind: 'lineItem' }
+        after = a + 1
+      }
+      if (!anchor || covering(anchorToken)) continue
+      const kind = anchor.kind
+      const runBefore = this.#run(text, tokens, a - 1, -1, kind, covering)
+      const runAfter = this.#run(text, tokens, after + 1, 1, kind, covering)
+      const found =
+        this.#bestPartial(runBefore, true, kind, anchor.actionType) ??
+        this.#bestPartial(runAfter, false, kind, anchor.actionType)
+      if (!found) continue
+      const first = found.span[0] as Token
+      const last = found.span[found.span.length - 1] as Token
+      chosen = chosen.filter((c) => !(c.start < last.end && c.end > first.start))
+      chosen.push(partialMatch(text, found.span, found.options, kind, anchor.actionType))
+    }
+    return chosen
+  }
+
+  /** Up to {@link MAX_PARTIAL_WORDS} adjacent content tokens from `from` walking by `step`. */
+  #run(
+    text: string,
+    tokens: Token[],
+    from: number,
+    step: 1 | -1,
+    kind: NameKind,
+    covering: (t: Token) => Candidate | undefined,
+  ): Token[] {
+    const run: Token[] = []
+    for (let i = from; i >= 0 && i < tokens.length && run.length < MAX_PARTIAL_WORDS; i += step) {
+      const t = tokens[i] as Token
+      if (STOPWORDS.has(t.norm) || KIND_WORD_FORMS.has(t.raw.toLowerCase())) break
+      const c = covering(t)
+      // A whole name of this very kind is already there: nothing to complete.
+      if (c && c.kind === kind && !c.partial) return []
+      const prev = run[run.length - 1] ?? tokens[i - step]
+      if (prev && !adjacent(text, step === 1 ? [prev, t] : [t, prev])) break
+      run.push(t)
+    }
+    return step === 1 ? run : run.reverse()
+  }
+
+  /** The longest part of `run` (keeping the words nearest the kind word) that names some `kind`. */
+  #bestPartial(
+    run: Token[],
+    anchorAfter: boolean,
+    kind: NameKind,
+    actionType: string | undefined,
+  ): { span: Token[]; options: EntityOption[] } | undefined {
+    for (let n = run.length; n > 0; n--) {
+      const span = anchorAfter ? run.slice(run.length - n) : run.slice(0, n)
+      const options = this.#containing(span).filter(
+        (o) => o.kind === kind && (!actionType || o.actionType === actionType),
+      )
+      if (options.length) return { span, options: uniqueByValue(options) }
+    }
+    return undefined
+  }
+
+  /** Options of {@link PARTIAL_KINDS} whose names contain every token (folded, typo or prefix). */
+  #containing(span: Token[]): EntityOption[] {
+    let result: Set<EntityOption> | undefined
+    for (const t of span) {
+      const words = new Set(this.#similar(t.norm).filter((w) => this.#byWord.has(w)))
+      if (t.norm.length >= 3 && !STOPWORDS.has(t.norm))
+        for (const w of this.#prefixes.get(t.norm) ?? []) words.add(w)
+      const here = new Set<EntityOption>()
+      for (const w of words) for (const o of this.#byWord.get(w) ?? []) here.add(o)
+      result = result ? new Set([...result].filter((o) => here.has(o))) : here
+      if (!result.size) return []
+    }
+    // Two typed words must not both stand for the same word of a name.
+    return [...(result ?? [])].filter((o) => o.words.length >= span.length)
+  }
+
+  /**
+   * Words not taken by anything else that could be part of a name ("show me expenses"), with
+   * their candidates per kind. `ignore` holds words that carry intent ("start", "load"): those are
+   * only read as names next to a kind word.
+   */
+  partials(
+    text: string,
+    taken: readonly { start: number; end: number }[],
+    ignore: ReadonlySet<string>,
+  ): PartialSpan[] {
+    let tokens = tokenize(text).filter(
+      (t) =>
+        !taken.some((x) => t.start < x.end && t.end > x.start) &&
+        !STOPWORDS.has(t.norm) &&
+        !ignore.has(t.norm) &&
+        !KIND_WORD_FORMS.has(t.raw.toLowerCase()) &&
+        t.norm.length >= 3 &&
+        /\p{L}/u.test(t.norm),
+    )
+    const out: PartialSpan[] = []
+    // A word before a plural kind word names a type, not one name ("the delete actions").
+    const all = tokenize(text)
+    const typeWords = new Set(
+      all.filter((_t, i) => PLURAL_KIND_WORDS.has(all[i + 1]?.raw.toLowerCase() ?? '')).map((t) => t.start),
+    )
+    tokens = tokens.filter((t) => !typeWords.has(t.start))
+    for (let i = 0; i < tokens.length; ) {
+      let taken = 0
+      for (let n = Math.min(MAX_PARTIAL_WORDS, tokens.length - i); n > 0 && !taken; n--) {
+        const span = tokens.slice(i, i + n)
+        if (!adjacent(text, span)) continue
+        const options = this.#containing(span)
+        if (!options.length) continue
+        const byKind = new Map<NameKind, EntityOption[]>()
+        for (const kind of [...PARTIAL_KINDS].sort((a, b) => KIND_RANK[b] - KIND_RANK[a])) {
+          const of = uniqueByValue(options.filter((o) => o.kind === kind))
+          if (of.length) byKind.set(kind, of)
+        }
+        const first = span[0] as Token
+        const last = span[n - 1] as Token
+        out.push({ start: first.start, end: last.end, text: text.slice(first.start, last.end), byKind })
+        taken = n
+      }
+      i += taken || 1
+    }
+    return out
+  }
+}
+
+/** The match a part of a name makes once its kind is known. */
+export function partialMatch(
+  text: string,
+  span: { start: number; end: number }[],
+  options: readonly EntityOption[],
+  kind: NameKind,
+  actionType?: string,
+): EntityMatch & { rank: number } {
+  const start = (span[0] as { start: number }).start
+  const end = (span[span.length - 1] as { end: number }).end
+  const typed = text.slice(start, end)
+  const only = options.length === 1 ? options[0] : undefined
+  const type = only?.actionType ?? actionType
+  return {
+    kind,
+    value: only ? only.value : typed,
+    ...(type ? { actionType: type } : {}),
+    start,
+    end,
+    text: typed,
+    score: PARTIAL_SCORE,
+    alternatives: only
+      ? []
+      : options.map((o) => ({
+          kind: o.kind,
+          value: o.value,
+          ...(o.dimension ? { dimension: o.dimension } : {}),
+        })),
+    partial: true,
+    rank: KIND_RANK[kind],
+  }
+}
+
+function candidate(text: string, opt: EntityOption, span: Token[], score: number): Candidate {
+  const first = span[0] as Token
+  const last = span[span.length - 1] as Token
+  return {
+    kind: opt.kind,
+    value: opt.value,
+    ...(opt.dimension ? { dimension: opt.dimension } : {}),
+    ...(opt.actionType ? { actionType: opt.actionType } : {}),
+    start: first.start,
+    end: last.end,
+    text: text.slice(first.start, last.end),
+    score,
+    alternatives: [],
+    rank: KIND_RANK[opt.kind],
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
+}
+
+function uniqueByValue(options: EntityOption[]): EntityOption[] {
+  const seen = new Set<string>()
+  return options.filter((o) => {
+    const k = `${o.kind}|${o.value}`
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+/** `word` with every combination of up to `max` letters deleted (itself included). */
+function deletions(word: string, max: number): Set<string> {
+  const out = new Set([word])
+  let frontier = [word]
+  for (let d = 0; d < max; d++) {
+    const next: string[] = []
+    for (const w of frontier) {
+      for (let i = 0; i < w.length; i++) {
+        const v = w.slice(0, i) + w.slice(i + 1)
+        if (!out.has(v)) {
+          out.add(v)
+          next.push(v)
+        }
+      }
+    }
+    frontier = next
+  }
+  return out
 }
 
 function adjacent(text: string, span: Token[]): boolean {

@@ -2,11 +2,16 @@
  * Understanding one utterance against one model's vocabulary: names, periods and numbers first,
  * then the intent (NLP.js over the placeholder text), then the intent's parameters. Pure: no
  * Anaplan calls, no session changes.
+ *
+ * Understanding is deterministic, so results are kept in a bounded LRU cache keyed by the
+ * normalised text and the vocabulary's version; what depends on the vocabulary alone (the name
+ * index, the period names) is prepared once per vocabulary object.
  */
 import { createHash } from 'node:crypto'
-import { INTENT_CATALOG, parsePhrase } from '../core/catalog.ts'
+import { INTENT_CATALOG, intentByName, parsePhrase } from '../core/catalog.ts'
 import type { IntentMatch } from '../core/types.ts'
 import {
+  type Classification,
   classify,
   getClassifier,
   MODEL_FILE_FORMAT,
@@ -14,15 +19,18 @@ import {
   type TrainingSet,
 } from './classifier.ts'
 import { DEMO_VOCABULARY } from './demo-vocabulary.ts'
-import { EntityIndex, type EntityMatch, type NameKind } from './entities.ts'
+import { EntityIndex, type EntityMatch, type NameKind, type PartialSpan, partialMatch } from './entities.ts'
+import { LruCache } from './lru.ts'
 import {
   findNumbers,
   findPeriods,
   formatPeriod,
   type NumberMatch,
+  type PeriodKey,
   type PeriodMatch,
-  resolvePeriod,
+  periodResolver,
 } from './slots.ts'
+import { tokenize } from './text.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 /** Below this the bot asks instead of acting. */
@@ -63,19 +71,82 @@ export interface NluResult {
   analysis: Analysis
 }
 
-/** One NLU per vocabulary; cheap to build, the classifier is shared. */
+/** Results kept by {@link Nlu.understand}. @default 2000 */
+export const DEFAULT_RESULT_CACHE_SIZE = 2000
+
+/**
+ * Below this many variants, every reading of words that may abbreviate names is classified;
+ * beyond it the remaining words take their most likely kind only.
+ */
+const MAX_SHAPE_VARIANTS = 8
+/** Weight of "the names fit the intent" against the classifier's confidence, between readings. */
+const FIT_BONUS = 0.05
+
+/** What an NLU needs from a vocabulary, computed once per vocabulary object. */
+interface Prepared {
+  /** Distinguishes vocabularies in the result cache. */
+  version: number
+  index: EntityIndex
+  period: (key: PeriodKey) => string | undefined
+}
+
+const preparedVocabularies = new WeakMap<Vocabulary, Prepared>()
+let vocabularyVersions = 0
+
+/**
+ * The prepared form of a vocabulary. Vocabularies are treated as immutable: a changed one must be
+ * a new object (the metadata cache builds a new one on every load).
+ */
+function prepare(vocabulary: Vocabulary): Prepared {
+  let p = preparedVocabularies.get(vocabulary)
+  if (!p) {
+    p = {
+      version: ++vocabularyVersions,
+      index: new EntityIndex(vocabulary),
+      period: periodResolver(vocabulary.periods),
+    }
+    preparedVocabularies.set(vocabulary, p)
+  }
+  return p
+}
+
+const results = new LruCache<string, NluResult>(DEFAULT_RESULT_CACHE_SIZE)
+
+/** Hits, misses and size of the shared result cache (for benchmarks and tests). */
+export function understandingCacheStats(): { hits: number; misses: number; size: number } {
+  return { hits: results.hits, misses: results.misses, size: results.size }
+}
+
+/** Empties the shared result cache (benchmarks measure the uncached path with it). */
+export function clearUnderstandingCache(): void {
+  results.clear()
+}
+
+/** The text as the NLU reads it: Unicode NFC, one space between words. */
+export function normaliseText(text: string): string {
+  return text.normalize('NFC').replace(/\s+/g, ' ').trim()
+}
+
+/**
+ * One NLU per vocabulary. Cheap to construct: the name index is built once per vocabulary
+ * object and the classifier once per process.
+ */
 export class Nlu {
   readonly vocabulary: Vocabulary
-  readonly #index: EntityIndex
+  readonly #prepared: Prepared
 
   constructor(vocabulary: Vocabulary) {
     this.vocabulary = vocabulary
-    this.#index = new EntityIndex(vocabulary)
+    this.#prepared = prepare(vocabulary)
   }
 
-  /** Finds names, periods and numbers, and the placeholder shape of the sentence. */
+  /**
+   * Finds names (whole, or parts next to a kind word: "the revenue view"), periods and numbers,
+   * and the placeholder shape of the sentence. Words that might abbreviate a name on their own
+   * ("expenses") are read by {@link understand} and {@link parameters}, which know the intent.
+   */
   analyse(text: string): Analysis {
-    return analyse(text, this.#index, this.vocabulary)
+    return analyse(normaliseText(text), this.#prepared, true).analysis
   }
 
   /**
@@ -83,14 +154,48 @@ export class Nlu {
    * (Dialogflow) has already recognised. Needs no classifier, so it never loads or trains one.
    */
   parameters(intent: string, text: string): Record<string, unknown> {
-    return extractParameters(intent, this.analyse(text))
+    const { analysis, partials } = analyse(normaliseText(text), this.#prepared, true)
+    if (!partials.length) return extractParameters(intent, analysis)
+    // Words that may abbreviate names take the kind this intent asks for.
+    const wanted = parameterKinds(intent)
+    const kinds = partials.map((p) => [...p.byKind.keys()].find((k) => wanted.has(k)))
+    return extractParameters(intent, withPartials(analysis, partials, kinds))
   }
 
-  /** Intent, confidence and parameters of one utterance. */
+  /** Intent, confidence and parameters of one utterance (cached; the result is the caller's). */
   async understand(text: string): Promise<NluResult> {
+    const normalised = normaliseText(text)
+    const key = `${this.#prepared.version}\u0000${normalised}`
+    let result = results.get(key)
+    if (!result) {
+      result = await this.#understand(normalised)
+      results.set(key, result)
+    }
+    // Callers may change what they get (parameters become the turn's): the cached one stays intact.
+    return structuredClone(result)
+  }
+
+  async #understand(text: string): Promise<NluResult> {
     const nlp = await getClassifier(trainingSet())
-    const analysis = this.analyse(text)
-    const c = await classify(nlp, analysis.shape)
+    const found = analyse(text, this.#prepared, true)
+    let analysis = found.analysis
+    let c: Classification
+    if (found.partials.length) {
+      // Each reading of the words that may abbreviate names is classified; the surest one wins,
+      // and of two about as sure, the one whose names are what its intent asks for.
+      let best: { analysis: Analysis; c: Classification; rank: number } | undefined
+      for (const kinds of kindVariants(found.partials)) {
+        const a = withPartials(found.analysis, found.partials, kinds)
+        const ca = await classify(nlp, a.shape)
+        const wanted = parameterKinds(ca.intent)
+        const rank = ca.score + (FIT_BONUS * kinds.filter((k) => wanted.has(k)).length) / kinds.length
+        if (!best || rank > best.rank) best = { analysis: a, c: ca, rank }
+      }
+      analysis = (best as { analysis: Analysis }).analysis
+      c = (best as { c: Classification }).c
+    } else {
+      c = await classify(nlp, analysis.shape)
+    }
     let name = c.intent
     let confidence = c.score
     // An utterance that is nothing but a period, number or punctuation carries no intent.
@@ -111,24 +216,87 @@ export class Nlu {
     }
     const amb = analysis.entities.find((e) => e.alternatives.length > 0)
     if (amb) {
+      const self = {
+        kind: amb.kind,
+        value: amb.value,
+        ...(amb.dimension ? { dimension: amb.dimension } : {}),
+      }
+      // An ambiguous part of a name is no name itself: only its candidates are options.
       result.ambiguity = {
         text: amb.text,
-        options: [
-          { kind: amb.kind, value: amb.value, ...(amb.dimension ? { dimension: amb.dimension } : {}) },
-          ...amb.alternatives,
-        ],
+        options: amb.partial ? amb.alternatives : [self, ...amb.alternatives],
       }
     }
     return result
   }
 }
 
-let demoIndex: EntityIndex | undefined
+/** Kinds of names an intent takes as parameters. */
+function parameterKinds(intent: string): Set<string> {
+  return new Set(intentByName(intent)?.parameters.map((p) => p.entity as string))
+}
 
-/** Placeholder shape of a training phrase, using the demo model's names. */
+/** Every combination of kinds for the partial spans, most likely first, at most {@link MAX_SHAPE_VARIANTS}. */
+function kindVariants(partials: readonly PartialSpan[]): NameKind[][] {
+  let variants: NameKind[][] = [[]]
+  for (const p of partials) {
+    const kinds = [...p.byKind.keys()]
+    const next: NameKind[][] = []
+    for (const v of variants) {
+      const choices = variants.length * kinds.length <= MAX_SHAPE_VARIANTS ? kinds : kinds.slice(0, 1)
+      for (const k of choices) next.push([...v, k])
+    }
+    variants = next
+  }
+  return variants
+}
+
+/** The analysis with each partial span read as a name of the given kind (undefined: not a name). */
+function withPartials(
+  a: Analysis,
+  partials: readonly PartialSpan[],
+  kinds: readonly (NameKind | undefined)[],
+): Analysis {
+  const added: EntityMatch[] = []
+  partials.forEach((p, i) => {
+    const kind = kinds[i]
+    const options = kind && p.byKind.get(kind)
+    if (!kind || !options) return
+    const { rank: _r, ...m } = partialMatch(a.text, [p], options, kind)
+    added.push(m)
+  })
+  if (!added.length) return a
+  const entities = [...a.entities, ...added].sort((x, y) => x.start - y.start)
+  return { ...a, entities, shape: shapeOf(a.text, a.periods, entities, a.numbers) }
+}
+
+/**
+ * Placeholder shape of a training phrase, using the demo model's names. Whole names only: the
+ * phrases spell names out, and reading parts of names here would change what the shipped model
+ * was trained on.
+ */
 function trainingShape(text: string): string {
-  demoIndex ??= new EntityIndex(DEMO_VOCABULARY)
-  return analyse(text, demoIndex, DEMO_VOCABULARY).shape
+  return analyse(text, prepare(DEMO_VOCABULARY), false).analysis.shape
+}
+
+let intentWords: Set<string> | undefined
+
+/**
+ * Folded words the training phrases use around names ("show", "start", "load"): they carry
+ * intent, so on their own they are never read as part of a name.
+ */
+function wordsOfIntents(): Set<string> {
+  if (intentWords) return intentWords
+  intentWords = new Set(
+    INTENT_CATALOG.flatMap((intent) =>
+      intent.phrases.flatMap((phrase) =>
+        parsePhrase(intent, phrase)
+          .filter((part) => !part.entity)
+          .flatMap((part) => tokenize(part.text).map((t) => t.norm)),
+      ),
+    ),
+  )
+  return intentWords
 }
 
 let training: TrainingSet | undefined
@@ -164,15 +332,33 @@ export function trainingSet(): TrainingSet {
   return training
 }
 
-function analyse(text: string, index: EntityIndex, vocabulary: Vocabulary): Analysis {
+function analyse(
+  text: string,
+  prepared: Prepared,
+  partial: boolean,
+): { analysis: Analysis; partials: PartialSpan[] } {
   const periods = findPeriods(text).map((p) => ({
     ...p,
-    name: resolvePeriod(p.key, vocabulary.periods) ?? formatPeriod(p.key),
+    name: prepared.period(p.key) ?? formatPeriod(p.key),
   }))
-  const entities = index.find(text, periods)
+  const entities = prepared.index.find(text, periods, { partial })
   const taken = [...periods, ...entities]
   // "Budget 2024", "Q3 FY26": digits inside a name or period are not values.
   const numbers = findNumbers(text).filter((n) => !taken.some((t) => n.start < t.end && n.end > t.start))
+  const partials = partial ? prepared.index.partials(text, [...taken, ...numbers], wordsOfIntents()) : []
+  return {
+    analysis: { text, entities, periods, numbers, shape: shapeOf(text, periods, entities, numbers) },
+    partials,
+  }
+}
+
+/** The text with names, periods and numbers replaced by their placeholders. */
+function shapeOf(
+  text: string,
+  periods: readonly { start: number; end: number }[],
+  entities: readonly EntityMatch[],
+  numbers: readonly NumberMatch[],
+): string {
   const spans = [
     ...periods.map((p) => ({ start: p.start, end: p.end, ph: PLACEHOLDER.period })),
     ...entities.map((e) => ({ start: e.start, end: e.end, ph: PLACEHOLDER[e.kind] })),
@@ -186,8 +372,7 @@ function analyse(text: string, index: EntityIndex, vocabulary: Vocabulary): Anal
     pos = s.end
   }
   shape += text.slice(pos)
-  shape = shape.replace(/\s+/g, ' ').trim()
-  return { text, entities, periods, numbers, shape }
+  return shape.replace(/\s+/g, ' ').trim()
 }
 
 const ACTION_TYPE_WORDS: [RegExp, string][] = [

@@ -111,11 +111,19 @@ export function periodKeyOf(name: string): PeriodKey | undefined {
  * has one year only, or the first year that has the period.
  */
 export function resolvePeriod(key: PeriodKey, periods: readonly string[]): string | undefined {
+  return periodResolver(periods)(key)
+}
+
+/**
+ * {@link resolvePeriod} for one model's periods, parsed once: the NLU keeps one per vocabulary
+ * instead of parsing every period name at every mention.
+ */
+export function periodResolver(periods: readonly string[]): (key: PeriodKey) => string | undefined {
   const keyed = periods.map((p) => ({ p, k: periodKeyOf(p) }))
-  const hit = keyed.find(
-    ({ k }) => k && k.kind === key.kind && k.n === key.n && (key.year === undefined || k.year === key.year),
-  )
-  return hit?.p
+  return (key) =>
+    keyed.find(
+      ({ k }) => k && k.kind === key.kind && k.n === key.n && (key.year === undefined || k.year === key.year),
+    )?.p
 }
 
 /** Formats a key the way the demo model names periods, for models whose periods are unknown. */
