@@ -55,6 +55,12 @@ export interface FunctionSpec {
   memory: string
   /** Extra plain environment variables. */
   env?: Record<string, string>
+  /**
+   * Writes large export files to the export bucket (`--export-bucket`) and signs links to them:
+   * with a bucket configured, its account may create and read objects under
+   * {@link EXPORT_OBJECT_PREFIX} in that bucket only, and sign blobs as itself.
+   */
+  exportBucket?: boolean
 }
 
 const credentials: SecretUse = {
@@ -84,6 +90,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     secrets: [credentials],
     timeoutSeconds: 540,
     memory: '512Mi',
+    exportBucket: true,
   },
   {
     name: 'anaplan-data',
@@ -153,6 +160,27 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memory: '512Mi',
   },
 ]
+
+/** Where export files go in the bucket (`src/functions/common/export-delivery.ts` writes there). */
+export const EXPORT_OBJECT_PREFIX = 'exports/'
+
+/**
+ * The roles an export-writing function gets on the bucket, each limited by an IAM condition to
+ * objects under {@link EXPORT_OBJECT_PREFIX}. Creator writes new objects (no overwrite, no delete);
+ * Viewer is needed because a signed URL carries the signer's own permissions: the GET it allows
+ * succeeds only if the signing account may read the object. Under the condition, Viewer's listing
+ * permission matches nothing (a list is checked on the bucket, not on an object name).
+ */
+export const EXPORT_BUCKET_ROLES = ['roles/storage.objectCreator', 'roles/storage.objectViewer'] as const
+
+/**
+ * Signing a URL without a key file (Cloud Run) calls the IAM Credentials `signBlob` API as the
+ * function's own account, which needs this role on itself.
+ */
+export const EXPORT_SIGNER_ROLE = 'roles/iam.serviceAccountTokenCreator'
+
+/** Lifecycle rule for the export bucket: `exports/` objects are deleted after a day. */
+export const EXPORT_BUCKET_LIFECYCLE_FILE = 'deploy/export-bucket-lifecycle.json'
 
 /** The service account that builds the functions' images, instead of the default Compute account. */
 export const BUILD_SERVICE_ACCOUNT_ID = 'fn-anaplan-build'

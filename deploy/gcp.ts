@@ -1,7 +1,7 @@
 /**
  * Deploys the Anaplan functions to Google Cloud with least privilege, or prints the plan.
  *
- *   npx tsx deploy/gcp.ts --project P --region R [--kms-key K] [--invoker MEMBER]... --dry-run
+ *   npx tsx deploy/gcp.ts --project P --region R [--kms-key K] [--invoker MEMBER]... [--export-bucket B] --dry-run
  *   npx tsx deploy/gcp.ts --project P --region R [...]            # runs gcloud, step by step
  *   npx tsx deploy/gcp.ts --project P --region R --json           # the plan as JSON (bindings included)
  *
@@ -30,6 +30,8 @@ const USAGE = `Usage: npx tsx deploy/gcp.ts --project P --region R [options]
   --secret KEY=NAME       rename a secret (anaplanCredentials, slackSigningSecret, slackBotToken,
                           dialogflowWebhookPassword, functionSharedKey); repeatable
   --anaplan-auth-url U    --anaplan-api-url U    (defaults: the real Anaplan)
+  --export-bucket B       bucket for large export files, answered as signed links (created if
+                          missing; runAnaplanAction may write and read exports/ there only)
   --source DIR            --max-instances N
   --dry-run               print the commands instead of running them
   --json                  print the plan as JSON
@@ -55,6 +57,7 @@ export function parseCommandLine(argv: string[]): { options: DeployOptions; dryR
       'anaplan-api-url': { type: 'string' },
       source: { type: 'string' },
       'max-instances': { type: 'string' },
+      'export-bucket': { type: 'string' },
       'dry-run': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -82,6 +85,7 @@ export function parseCommandLine(argv: string[]): { options: DeployOptions; dryR
   if (values['anaplan-api-url']) options.anaplanApiUrl = values['anaplan-api-url']
   if (values.source) options.source = values.source
   if (values['max-instances']) options.maxInstances = Number(values['max-instances'])
+  if (values['export-bucket']) options.exportBucket = values['export-bucket'].replace(/^gs:\/\//, '')
   return { options, dryRun: Boolean(values['dry-run']), json: Boolean(values.json) }
 }
 

@@ -7,6 +7,10 @@ import {
   BUILD_PROJECT_ROLES,
   BUILD_SERVICE_ACCOUNT_ID,
   DEFAULT_SECRET_NAMES,
+  EXPORT_BUCKET_LIFECYCLE_FILE,
+  EXPORT_BUCKET_ROLES,
+  EXPORT_OBJECT_PREFIX,
+  EXPORT_SIGNER_ROLE,
   FUNCTIONS,
   type FunctionSpec,
   REQUIRED_APIS,
@@ -46,15 +50,23 @@ export interface DeployOptions {
   source?: string
   /** @default 10 */
   maxInstances?: number
+  /**
+   * Cloud Storage bucket for large export files, answered as signed links (`EXPORT_BUCKET`).
+   * Created if missing (uniform access, public access prevented, in `region`), with a lifecycle
+   * rule deleting `exports/` after a day. Use a bucket of its own: the plan sets its lifecycle.
+   */
+  exportBucket?: string
 }
 
 /** One IAM grant the plan makes. */
 export interface Binding {
   member: string
   role: string
-  /** `project`, `secret`, `kms-key`, `run-service`, `service-account`. */
-  resourceType: 'project' | 'secret' | 'kms-key' | 'run-service' | 'service-account'
+  /** `project`, `secret`, `kms-key`, `run-service`, `service-account`, `bucket`. */
+  resourceType: 'project' | 'secret' | 'kms-key' | 'run-service' | 'service-account' | 'bucket'
   resource: string
+  /** An IAM condition narrowing the grant (bucket grants: one object prefix). */
+  condition?: { title: string; expression: string }
 }
 
 export interface Step {
@@ -91,6 +103,16 @@ const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/
 const REGION = /^[a-z]+-[a-z]+\d+$/
 const KMS_KEY = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/
 const MEMBER = /^(user|serviceAccount|group|domain):[^\s,=]+$/
+// Dotted bucket names need domain verification; plain ones are 3–63 of these characters.
+const BUCKET = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/
+
+/** The IAM condition that limits a bucket grant to the export objects. */
+export function exportObjectsCondition(bucket: string): { title: string; expression: string } {
+  return {
+    title: 'export-objects-only',
+    expression: `resource.name.startsWith("projects/_/buckets/${bucket}/objects/${EXPORT_OBJECT_PREFIX}")`,
+  }
+}
 
 export function saEmail(id: string, project: string): string {
   return `${id}@${project}.iam.gserviceaccount.com`
@@ -107,6 +129,15 @@ export function buildPlan(options: DeployOptions): DeployPlan {
   if (options.dialogflowIam && !/^\d+$/.test(options.projectNumber ?? '')) {
     throw new PlanError(
       '--dialogflow-iam needs --project-number (the Dialogflow service agent is named after it)',
+    )
+  }
+  const bucket = options.exportBucket
+  if (
+    bucket !== undefined &&
+    (!BUCKET.test(bucket) || bucket.startsWith('goog') || bucket.includes('google'))
+  ) {
+    throw new PlanError(
+      `--export-bucket "${bucket}" is not a bucket name (3-63 lowercase letters, digits, - and _; no gs://)`,
     )
   }
   const names: SecretNames = { ...DEFAULT_SECRET_NAMES, ...options.secrets }
@@ -127,11 +158,45 @@ export function buildPlan(options: DeployOptions): DeployPlan {
     bindings.push(binding)
   }
 
-  const apis = [...REQUIRED_APIS, ...(options.kmsKey ? ['cloudkms.googleapis.com'] : [])]
+  const exportWriters = bucket ? selected.filter((f) => f.exportBucket) : []
+  const apis = [
+    ...REQUIRED_APIS,
+    ...(options.kmsKey ? ['cloudkms.googleapis.com'] : []),
+    ...(exportWriters.length ? ['storage.googleapis.com'] : []),
+  ]
   steps.push({
     title: 'Enable the APIs',
     argv: ['gcloud', 'services', 'enable', ...apis, `--project=${project}`],
   })
+  if (bucket && exportWriters.length) {
+    steps.push({
+      title: `Create the export bucket ${bucket}`,
+      argv: [
+        'gcloud',
+        'storage',
+        'buckets',
+        'create',
+        `gs://${bucket}`,
+        `--project=${project}`,
+        `--location=${region}`,
+        // Uniform access is what lets the grants below carry an IAM condition.
+        '--uniform-bucket-level-access',
+        '--public-access-prevention',
+      ],
+      skipIf: ['gcloud', 'storage', 'buckets', 'describe', `gs://${bucket}`, '--format=value(name)'],
+    })
+    steps.push({
+      title: `Delete ${EXPORT_OBJECT_PREFIX} objects in ${bucket} after a day`,
+      argv: [
+        'gcloud',
+        'storage',
+        'buckets',
+        'update',
+        `gs://${bucket}`,
+        `--lifecycle-file=${EXPORT_BUCKET_LIFECYCLE_FILE}`,
+      ],
+    })
+  }
 
   // The build account replaces the default Compute account, which holds Editor on the project.
   createServiceAccount(steps, BUILD_SERVICE_ACCOUNT_ID, 'Builds the Anaplan functions', project)
@@ -189,6 +254,40 @@ export function buildPlan(options: DeployOptions): DeployPlan {
       })
     }
     const env: Record<string, string> = { GOOGLE_CLOUD_PROJECT: project, LOG_LEVEL: 'info', ...fn.env }
+    if (bucket && fn.exportBucket) {
+      env.EXPORT_BUCKET = bucket
+      for (const role of EXPORT_BUCKET_ROLES) {
+        const condition = exportObjectsCondition(bucket)
+        bind(
+          `Let ${fn.serviceAccountId} ${role === 'roles/storage.objectCreator' ? 'write' : 'read'} ${EXPORT_OBJECT_PREFIX} objects in ${bucket}`,
+          [
+            'gcloud',
+            'storage',
+            'buckets',
+            'add-iam-policy-binding',
+            `gs://${bucket}`,
+            `--member=${member}`,
+            `--role=${role}`,
+            `--condition=expression=${condition.expression},title=${condition.title}`,
+          ],
+          { member, role, resourceType: 'bucket', resource: bucket, condition },
+        )
+      }
+      bind(
+        `Let ${fn.serviceAccountId} sign export links as itself`,
+        [
+          'gcloud',
+          'iam',
+          'service-accounts',
+          'add-iam-policy-binding',
+          sa,
+          `--project=${project}`,
+          `--member=${member}`,
+          `--role=${EXPORT_SIGNER_ROLE}`,
+        ],
+        { member, role: EXPORT_SIGNER_ROLE, resourceType: 'service-account', resource: sa },
+      )
+    }
     if (options.anaplanAuthUrl) env.ANAPLAN_AUTH_URL = options.anaplanAuthUrl
     if (options.anaplanApiUrl) env.ANAPLAN_API_URL = options.anaplanApiUrl
     const secretEnv: Record<string, string> = {}

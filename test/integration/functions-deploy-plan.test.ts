@@ -13,6 +13,10 @@ import {
 const PROJECT = 'demo-project'
 const KMS = 'projects/demo-project/locations/europe-west1/keyRings/anaplan/cryptoKeys/credentials'
 const BOT_ENDPOINTS = ['dialogflowWebhook', 'dialogflowCxWebhook', 'slackEvents']
+const BUCKET = 'demo-anaplan-exports'
+const RUN_ACTION_SA = `serviceAccount:fn-anaplan-run-action@${PROJECT}.iam.gserviceaccount.com`
+// Written out rather than imported: the test restates the policy instead of echoing the code.
+const EXPORTS_ONLY = `resource.name.startsWith("projects/_/buckets/${BUCKET}/objects/exports/")`
 
 const base: DeployOptions = { project: PROJECT, region: 'europe-west1' }
 
@@ -25,6 +29,10 @@ function unjustified(plan: DeployPlan, options: DeployOptions): Binding[] {
   const agent = `serviceAccount:service-${options.projectNumber}@gcp-sa-dialogflow.iam.gserviceaccount.com`
   return plan.bindings.filter((b) => {
     const fn = saOf.get(b.member)
+    const buildRole =
+      b.resourceType === 'project' &&
+      b.member === `serviceAccount:fn-anaplan-build@${PROJECT}.iam.gserviceaccount.com` &&
+      (BUILD_PROJECT_ROLES as readonly string[]).includes(b.role)
     switch (b.role) {
       case 'roles/secretmanager.secretAccessor':
         return (
@@ -49,12 +57,28 @@ function unjustified(plan: DeployPlan, options: DeployOptions): Binding[] {
       }
       case 'roles/iam.serviceAccountUser':
         return !(b.resourceType === 'service-account' && b.member === options.deployer)
-      default:
+      // The export bucket: only the functions that write exports, only when a bucket is given,
+      // only that bucket, and only its exports/ objects.
+      case 'roles/storage.objectCreator':
+      case 'roles/storage.objectViewer':
         return !(
-          b.resourceType === 'project' &&
-          b.member === `serviceAccount:fn-anaplan-build@${PROJECT}.iam.gserviceaccount.com` &&
-          (BUILD_PROJECT_ROLES as readonly string[]).includes(b.role)
+          (options.exportBucket === BUCKET &&
+            fn?.spec.exportBucket &&
+            b.resourceType === 'bucket' &&
+            b.resource === BUCKET &&
+            b.condition?.expression === EXPORTS_ONLY) ||
+          buildRole
         )
+      // Signing links through signBlob: an export writer, on its own account and no other.
+      case 'roles/iam.serviceAccountTokenCreator':
+        return !(
+          options.exportBucket &&
+          fn?.spec.exportBucket &&
+          b.resourceType === 'service-account' &&
+          b.member === `serviceAccount:${b.resource}`
+        )
+      default:
+        return !buildRole
     }
   })
 }
@@ -83,6 +107,7 @@ const variants: [string, DeployOptions][] = [
       deployer: 'user:ops@example.com',
     },
   ],
+  ['with an export bucket', { ...base, exportBucket: BUCKET, invokers: ['user:alice@example.com'] }],
 ]
 
 describe.each(variants)('the GCP deployment plan (%s)', (_label, options) => {
@@ -137,6 +162,42 @@ describe.each(variants)('the GCP deployment plan (%s)', (_label, options) => {
     }
   })
 
+  it('grants the export bucket roles only with a bucket, only to runAnaplanAction', () => {
+    const exportRoles = [
+      'roles/storage.objectCreator',
+      'roles/storage.objectViewer',
+      'roles/iam.serviceAccountTokenCreator',
+    ]
+    // Project-level grants (the build account's objectViewer) are checked by the test above.
+    const grants = plan.bindings.filter((b) => exportRoles.includes(b.role) && b.resourceType !== 'project')
+    const withBucket = plan.functions.filter((f) => f.env.EXPORT_BUCKET !== undefined)
+    if (!options.exportBucket) {
+      expect(grants).toEqual([])
+      expect(withBucket).toEqual([])
+      expect(renderScript(plan)).not.toMatch(/gcloud storage/)
+      return
+    }
+    expect(grants.map((b) => [b.member, b.role, b.resourceType, b.resource])).toEqual([
+      [RUN_ACTION_SA, 'roles/storage.objectCreator', 'bucket', BUCKET],
+      [RUN_ACTION_SA, 'roles/storage.objectViewer', 'bucket', BUCKET],
+      [RUN_ACTION_SA, 'roles/iam.serviceAccountTokenCreator', 'service-account', RUN_ACTION_SA.slice(15)],
+    ])
+    expect(withBucket.map((f) => [f.spec.entryPoint, f.env.EXPORT_BUCKET])).toEqual([
+      ['runAnaplanAction', BUCKET],
+    ])
+    const bucketSteps = plan.steps.filter((s) => s.argv.includes(`gs://${BUCKET}`))
+    // Created private and uniform (so grants can carry conditions), with the 1-day lifecycle.
+    expect(bucketSteps.find((s) => s.argv[3] === 'create')?.argv).toEqual(
+      expect.arrayContaining(['--uniform-bucket-level-access', '--public-access-prevention']),
+    )
+    expect(bucketSteps.find((s) => s.argv[3] === 'update')?.argv).toContain(
+      '--lifecycle-file=deploy/export-bucket-lifecycle.json',
+    )
+    for (const s of bucketSteps.filter((x) => x.binding)) {
+      expect(s.argv).toContain(`--condition=expression=${EXPORTS_ONLY},title=export-objects-only`)
+    }
+  })
+
   it('points each function at its secret by name, never by value', () => {
     for (const f of plan.functions) {
       expect(f.env.ANAPLAN_CREDENTIALS_SECRET).toBe(
@@ -170,6 +231,62 @@ describe('the least-privilege check', () => {
     ]
     expect(unjustified({ ...plan, bindings: [...plan.bindings, ...extra] }, base)).toEqual(extra)
   })
+
+  it('catches export grants beyond runAnaplanAction, the bucket, its exports/ objects or itself', () => {
+    const options = { ...base, exportBucket: BUCKET }
+    const plan = buildPlan(options)
+    const data = `serviceAccount:fn-anaplan-data@${PROJECT}.iam.gserviceaccount.com`
+    const condition = { title: 'export-objects-only', expression: EXPORTS_ONLY }
+    const extra: Binding[] = [
+      // Another function on the bucket.
+      {
+        member: data,
+        role: 'roles/storage.objectViewer',
+        resourceType: 'bucket',
+        resource: BUCKET,
+        condition,
+      },
+      // The whole bucket, without the prefix condition.
+      { member: RUN_ACTION_SA, role: 'roles/storage.objectViewer', resourceType: 'bucket', resource: BUCKET },
+      // Another bucket.
+      {
+        member: RUN_ACTION_SA,
+        role: 'roles/storage.objectCreator',
+        resourceType: 'bucket',
+        resource: 'other-bucket',
+        condition,
+      },
+      // Project-wide storage.
+      {
+        member: RUN_ACTION_SA,
+        role: 'roles/storage.objectCreator',
+        resourceType: 'project',
+        resource: PROJECT,
+      },
+      // Signing as another account.
+      {
+        member: RUN_ACTION_SA,
+        role: 'roles/iam.serviceAccountTokenCreator',
+        resourceType: 'service-account',
+        resource: `fn-anaplan-auth-token@${PROJECT}.iam.gserviceaccount.com`,
+      },
+      // Overwrite and delete rights.
+      {
+        member: RUN_ACTION_SA,
+        role: 'roles/storage.objectUser',
+        resourceType: 'bucket',
+        resource: BUCKET,
+        condition,
+      },
+    ]
+    expect(unjustified({ ...plan, bindings: [...plan.bindings, ...extra] }, options)).toEqual(extra)
+    // The same grants the plan makes are unjustified when no bucket was asked for.
+    const exportGrants = plan.bindings.filter(
+      (b) => b.resourceType === 'bucket' || b.role.includes('TokenCreator'),
+    )
+    expect(exportGrants).toHaveLength(3)
+    expect(unjustified({ ...buildPlan(base), bindings: exportGrants }, base)).toEqual(exportGrants)
+  })
 })
 
 describe('plan options', () => {
@@ -179,6 +296,16 @@ describe('plan options', () => {
     expect(() => buildPlan({ ...base, invokers: ['allUsers'] })).toThrow(/member/)
     expect(() => buildPlan({ ...base, dialogflowIam: true })).toThrow(/project-number/)
     expect(() => buildPlan({ ...base, only: ['nope'] })).toThrow(/Unknown function/)
+    expect(() => buildPlan({ ...base, exportBucket: 'gs://x' })).toThrow(/export-bucket/)
+    expect(() => buildPlan({ ...base, exportBucket: 'Upper' })).toThrow(/export-bucket/)
+  })
+
+  it('makes no bucket or grant when the export writer is not deployed', () => {
+    const plan = buildPlan({ ...base, exportBucket: BUCKET, only: ['anaplanData'] })
+    expect(
+      plan.bindings.filter((b) => b.resourceType === 'bucket' || b.role.includes('TokenCreator')),
+    ).toEqual([])
+    expect(renderScript(plan)).not.toContain(BUCKET)
   })
 
   it('deploys a subset, with only that subset’s grants', () => {
@@ -214,6 +341,32 @@ describe('deploy/gcp.ts', () => {
     expect(r.stdout).toMatch(/^#!\/usr\/bin\/env bash/)
     expect(r.stdout.match(/gcloud functions deploy/g)).toHaveLength(FUNCTIONS.length)
     expect(r.stdout).toContain('--role=roles/cloudkms.cryptoKeyDecrypter')
+  })
+
+  it('takes --export-bucket (gs:// accepted) into the plan', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'deploy/gcp.ts',
+        '--project',
+        PROJECT,
+        '--region',
+        'europe-west1',
+        '--export-bucket',
+        `gs://${BUCKET}`,
+        '--json',
+      ],
+      { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } },
+    )
+    expect(r.status).toBe(0)
+    const plan = JSON.parse(r.stdout) as DeployPlan
+    expect(plan.options.exportBucket).toBe(BUCKET)
+    expect(plan.bindings.filter((b) => b.resourceType === 'bucket').map((b) => b.role)).toEqual([
+      'roles/storage.objectCreator',
+      'roles/storage.objectViewer',
+    ])
   })
 
   it('exits 2 with usage on missing options', () => {
