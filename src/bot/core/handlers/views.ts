@@ -1,5 +1,5 @@
 /** list_views, show_view (asking for the view and page items), set_page. */
-import { periodKeyOf } from '../../nlu/slots.ts'
+import { type PeriodKey, periodKeyOf } from '../../nlu/slots.ts'
 import type { NamedObject, ViewData } from '../anaplan.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
@@ -158,6 +158,29 @@ async function render(ctx: TurnContext, viewName: string, pages: Record<string, 
   ctx.messages.push(...viewMessages(viewName, meta.rows ?? [], data, v.periods))
 }
 
+// A model's column labels are few and repeat on every read of its views: parse each once.
+const labelPeriods = new Map<string, PeriodKey | undefined>()
+const MAX_LABELS = 5000
+const periodSets = new WeakMap<readonly string[], Set<string>>()
+
+function labelPeriod(label: string): PeriodKey | undefined {
+  if (labelPeriods.has(label)) return labelPeriods.get(label)
+  const key = periodKeyOf(label)
+  if (labelPeriods.size >= MAX_LABELS) labelPeriods.clear()
+  labelPeriods.set(label, key)
+  return key
+}
+
+/** The lower-cased period names of a vocabulary, built once per (cached) vocabulary. */
+function periodSetOf(periods: readonly string[]): Set<string> {
+  let set = periodSets.get(periods)
+  if (!set) {
+    set = new Set(periods.map((p) => p.toLowerCase()))
+    periodSets.set(periods, set)
+  }
+  return set
+}
+
 /** A view's data as a table message and, when its columns are time periods, a line chart. */
 export function viewMessages(
   viewName: string,
@@ -174,13 +197,13 @@ export function viewMessages(
   const out: Message[] = [{ type: 'table', title, columns: [rowHeader, ...colLabels], rows }]
   if (data.rows.length > MAX_ROWS)
     out.push({ type: 'text', text: `Showing the first ${MAX_ROWS} of ${data.rows.length} rows.` })
-  const periodSet = new Set(periods.map((p) => p.toLowerCase()))
+  const periodSet = periodSetOf(periods)
   const isTime =
     colLabels.length > 1 &&
-    colLabels.every((l) => periodSet.has(l.toLowerCase()) || periodKeyOf(l) !== undefined)
+    colLabels.every((l) => periodSet.has(l.toLowerCase()) || labelPeriod(l) !== undefined)
   if (isTime) {
     // Months only when there are months: mixing months and quarter totals distorts a line.
-    const leafIdx = colLabels.map((l, i) => ({ l, i })).filter(({ l }) => periodKeyOf(l)?.kind === 'month')
+    const leafIdx = colLabels.map((l, i) => ({ l, i })).filter(({ l }) => labelPeriod(l)?.kind === 'month')
     const idx = leafIdx.length >= 2 ? leafIdx : colLabels.map((l, i) => ({ l, i }))
     out.push({
       type: 'chart',
