@@ -1,9 +1,10 @@
 /**
  * The demo model's vocabulary (PRODUCT.md "Demo data"), for NLU unit tests and the accuracy report,
- * which must run without the simulator. `test/integration/conversation-nlu.test.ts` checks it
- * against the simulator's live metadata so the two cannot drift apart.
+ * which must run without the simulator. `test/integration/conversation-nlu.test.ts` and
+ * `conversation-nlu-pooled.test.ts` check them against the simulator's live metadata so the two
+ * cannot drift apart.
  */
-import type { Vocabulary } from './vocabulary.ts'
+import { mergeVocabularies, type Vocabulary } from './vocabulary.ts'
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
@@ -73,3 +74,47 @@ export const DEMO_VOCABULARY: Vocabulary = {
   periods: [...months.map((m) => `${m} 26`), 'Q1 FY26', 'Q2 FY26', 'Q3 FY26', 'Q4 FY26', 'FY26'],
   versions: ['Actual', 'Forecast', 'Budget'],
 }
+
+/** Vocabulary of Workforce Plan in FP&A Demo (the analyst can open it; the viewer cannot). */
+export const WORKFORCE_VOCABULARY: Vocabulary = {
+  models: DEMO_VOCABULARY.models,
+  workspaces: DEMO_VOCABULARY.workspaces,
+  views: [{ id: 'WV1', name: 'Headcount by Department' }],
+  actions: [
+    { id: 'WI1', name: 'Load Employees', type: 'import' },
+    { id: 'WE1', name: 'Headcount Export', type: 'export' },
+  ],
+  lists: [
+    {
+      id: 'WL1',
+      name: 'Departments',
+      items: [
+        { id: 'D0', name: 'Sales', code: 'SAL' },
+        { id: 'D1', name: 'Marketing', code: 'MKT' },
+        { id: 'D2', name: 'Engineering', code: 'ENG' },
+        { id: 'D3', name: 'Finance', code: 'FIN' },
+        { id: 'D4', name: 'Total Company' },
+      ],
+    },
+    {
+      id: 'WL2',
+      name: 'Employees',
+      items: ['Alice Martin', 'Bruno Silva', 'Chloe Dubois', 'Dev Patel', 'Emma Jones', 'Farid Haddad'].map(
+        (name, i) => ({ id: `EM${i}`, name, code: `E00${i + 1}` }),
+      ),
+    },
+  ],
+  lineItems: ['Headcount', 'Average Salary', 'Salary Cost'].map((name) => ({
+    id: `W${name}`,
+    name,
+    moduleName: 'EMP01 Headcount',
+  })),
+  periods: DEMO_VOCABULARY.periods,
+  versions: ['Actual', 'Budget'],
+}
+
+/**
+ * What the NLU knows with no model connected: the names of every model the analyst can open
+ * pooled (Budget 2024 is archived and contributes none).
+ */
+export const POOLED_DEMO_VOCABULARY: Vocabulary = mergeVocabularies([DEMO_VOCABULARY, WORKFORCE_VOCABULARY])

@@ -4,13 +4,18 @@
  */
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { DEMO_VOCABULARY } from './demo-vocabulary.ts'
+import { DEMO_VOCABULARY, POOLED_DEMO_VOCABULARY } from './demo-vocabulary.ts'
 import { Nlu } from './nlu.ts'
 
 export interface LabelledUtterance {
   t: string
   i: string
   p?: Record<string, unknown>
+  /**
+   * `pooled`: said with no model connected (`/api/nlu` without a session), understood with the
+   * names of every model the user can open. Otherwise connected to Sales Forecast.
+   */
+  v?: 'pooled'
 }
 
 export interface NluReport {
@@ -19,6 +24,8 @@ export interface NluReport {
   /** Over utterances whose intent was right and that expect parameters. */
   parameterAccuracy: number
   perIntent: Record<string, { total: number; correct: number; accuracy: number }>
+  /** Intent accuracy connected to Sales Forecast and with no model connected. */
+  perVocabulary: Record<'connected' | 'pooled', { total: number; correct: number; accuracy: number }>
   errors: {
     text: string
     expected: string
@@ -47,22 +54,33 @@ function same(expected: unknown, got: unknown): boolean {
   return String(expected) === String(got)
 }
 
-/** Runs every labelled utterance through the NLU over the demo vocabulary. */
+/**
+ * Runs every labelled utterance through the NLU: over Sales Forecast's vocabulary, or the pooled
+ * demo vocabulary for those marked `v: pooled`.
+ */
 export async function evaluate(set: LabelledUtterance[] = loadLabelled()): Promise<NluReport> {
-  const nlu = new Nlu(DEMO_VOCABULARY)
+  const connected = new Nlu(DEMO_VOCABULARY)
+  const pooled = new Nlu(POOLED_DEMO_VOCABULARY)
   const perIntent: NluReport['perIntent'] = {}
+  const perVocabulary: NluReport['perVocabulary'] = {
+    connected: { total: 0, correct: 0, accuracy: 0 },
+    pooled: { total: 0, correct: 0, accuracy: 0 },
+  }
   const errors: NluReport['errors'] = []
   let correct = 0
   let paramTotal = 0
   let paramCorrect = 0
   for (const u of set) {
-    const r = await nlu.understand(u.t)
+    const r = await (u.v === 'pooled' ? pooled : connected).understand(u.t)
     const slot = perIntent[u.i] ?? { total: 0, correct: 0, accuracy: 0 }
     perIntent[u.i] = slot
+    const byVocabulary = perVocabulary[u.v ?? 'connected']
     slot.total++
+    byVocabulary.total++
     const ok = r.intent.name === u.i
     if (ok) {
       slot.correct++
+      byVocabulary.correct++
       correct++
     }
     let paramsOk = true
@@ -73,7 +91,7 @@ export async function evaluate(set: LabelledUtterance[] = loadLabelled()): Promi
     }
     if (!ok || !paramsOk) {
       errors.push({
-        text: u.t,
+        text: u.v ? `${u.t} [${u.v}]` : u.t,
         expected: u.i,
         got: r.intent.name,
         confidence: r.intent.confidence,
@@ -82,12 +100,14 @@ export async function evaluate(set: LabelledUtterance[] = loadLabelled()): Promi
       })
     }
   }
-  for (const s of Object.values(perIntent)) s.accuracy = round(s.correct / s.total)
+  for (const s of [...Object.values(perIntent), ...Object.values(perVocabulary)])
+    s.accuracy = round(s.total ? s.correct / s.total : 1)
   return {
     utterances: set.length,
     intentAccuracy: round(correct / set.length),
     parameterAccuracy: round(paramTotal ? paramCorrect / paramTotal : 1),
     perIntent,
+    perVocabulary,
     errors,
   }
 }

@@ -17,6 +17,7 @@ const lines = [
   `NLU report: ${report.utterances} labelled utterances (held out from training)`,
   `intent accuracy:    ${pct(report.intentAccuracy)}`,
   `parameter accuracy: ${pct(report.parameterAccuracy)} (utterances with the right intent whose parameters all match)`,
+  `connected to Sales Forecast: ${pct(report.perVocabulary.connected.accuracy)} of ${report.perVocabulary.connected.total}; no model connected (pooled names): ${pct(report.perVocabulary.pooled.accuracy)} of ${report.perVocabulary.pooled.total}`,
   '',
   'intent            n    accuracy',
   ...Object.entries(report.perIntent)
