@@ -252,6 +252,7 @@ export interface UploadOptions extends RequestOptions {
 }
 
 export interface DownloadOptions extends RequestOptions {
+  /** Called after each chunk with the bytes received so far and the file's chunk count. */
   onProgress?: (receivedBytes: number, totalChunks?: number) => void
 }
 
@@ -499,7 +500,10 @@ export interface ModelScope {
   // files
   listFiles(options?: RequestOptions): Promise<AnaplanFile[]>
   upload(fileNameOrId: string, source: UploadSource, options?: UploadOptions): Promise<AnaplanFile>
-  /** Streams a file (e.g. an export output, file id == export id) chunk by chunk. */
+  /**
+   * Streams a file (e.g. an export output, file id == export id) as its bytes arrive, chunk after
+   * chunk; pieces are socket-sized, and a chunk that fails midway resumes without repeating bytes.
+   */
   download(fileNameOrId: string, options?: DownloadOptions): AsyncIterable<Uint8Array>
   /** Downloads to a path with bounded memory; returns bytes written. */
   downloadToFile(fileNameOrId: string, path: string, options?: DownloadOptions): Promise<number>
