@@ -111,6 +111,7 @@ function prepare(vocabulary: Vocabulary): Prepared {
 }
 
 const results = new LruCache<string, NluResult>(DEFAULT_RESULT_CACHE_SIZE)
+const inflight = new Map<string, Promise<NluResult>>()
 
 /** Hits, misses and size of the shared result cache (for benchmarks and tests). */
 export function understandingCacheStats(): { hits: number; misses: number; size: number } {
@@ -168,8 +169,17 @@ export class Nlu {
     const key = `${this.#prepared.version}\u0000${normalised}`
     let result = results.get(key)
     if (!result) {
-      result = await this.#understand(normalised)
-      results.set(key, result)
+      // Concurrent turns saying the same thing share one computation.
+      let pending = inflight.get(key)
+      if (!pending) {
+        pending = this.#understand(normalised)
+        inflight.set(key, pending)
+        void pending
+          .then((r) => results.set(key, r))
+          .catch(() => {})
+          .finally(() => inflight.delete(key))
+      }
+      result = await pending
     }
     // Callers may change what they get (parameters become the turn's): the cached one stays intact.
     return structuredClone(result)
