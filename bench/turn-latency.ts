@@ -40,6 +40,8 @@ interface Series {
   p99Ms: number
   meanMs: number
   perSecond: number
+  /** CPU (user + system) the bot's process spent per turn, warm-up excluded. */
+  botCpuMsPerTurn?: number
 }
 
 function series(durations: number[], concurrency: number, wallMs: number): Series {
@@ -117,13 +119,18 @@ async function measureAt(
       await res.arrayBuffer()
       if (res.status !== 200) throw new Error(`floor read answered ${res.status}`)
     }
+    const turn = (i: number) => chat(`lat-${i % concurrency}`, text)
     const measure = async (count: number, c: number, task: (i: number) => Promise<void>) => {
       await runConcurrently(Math.min(200, count), c, task) // warm-up: JIT, caches, sockets
+      const cpu0 = await bot?.cpuUsage()
       const t0 = performance.now()
       const d = await runConcurrently(count, c, task)
-      return series(d, c, performance.now() - t0)
+      const s = series(d, c, performance.now() - t0)
+      const cpu1 = await bot?.cpuUsage()
+      if (task !== turn || !cpu0 || !cpu1) return s
+      const ms = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / 1000
+      return { ...s, botCpuMsPerTurn: round(ms / count, 3) }
     }
-    const turn = (i: number) => chat(`lat-${i % concurrency}`, text)
     const measured = {
       floorUrl: floorUrl.replace(sim.apiUrl, '/2/0'),
       requestsPerTurn: routeDelta(before, after),

@@ -24,6 +24,7 @@ try {
   const stack = await startStack({ listen: true, simulatorUrl, client: { fetch: recording } })
   process.on('message', (m: { type?: string }) => {
     if (m.type === 'view-reads') send({ type: 'view-reads', urls: [...viewReads] })
+    if (m.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() })
   })
   process.once('SIGTERM', () => {
     void stack.close().finally(() => process.exit(0))

@@ -114,12 +114,15 @@ export type BotProcessMessage =
   | { type: 'ready'; url: string }
   | { type: 'failed'; message: string }
   | { type: 'view-reads'; urls: string[] }
+  | { type: 'cpu'; usage: NodeJS.CpuUsage }
 
 export interface BotProcess {
   /** The bot server's base URL (`http://127.0.0.1:PORT`). */
   url: string
   /** The last view-data URLs the bot's client requested (up to 10), to replay as the floor. */
   viewReads(): Promise<string[]>
+  /** The bot process's `process.cpuUsage()` (µs of user and system CPU since it started). */
+  cpuUsage(): Promise<NodeJS.CpuUsage>
   close(): Promise<void>
 }
 
@@ -165,6 +168,11 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
       const answer = next('view-reads')
       child.send({ type: 'view-reads' })
       return (await answer).urls
+    },
+    async cpuUsage() {
+      const answer = next('cpu')
+      child.send({ type: 'cpu' })
+      return (await answer).usage
     },
     close: () => stop(child),
   }

@@ -22,8 +22,9 @@ import {
   BadRequestError,
   DEFAULT_BODY_LIMIT_BYTES,
   jsonError,
-  limitBody,
   notFound,
+  PayloadTooLargeError,
+  readBodyText,
   readJson,
 } from './channels/http.ts'
 import { type SlackChannelOptions, slackApp } from './channels/slack/app.ts'
@@ -183,6 +184,7 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
 
   app.onError((err, c) => {
     if (err instanceof BadRequestError) return jsonError(c, 400, 'bad_request', err.message)
+    if (err instanceof PayloadTooLargeError) return jsonError(c, 413, 'payload_too_large', err.message)
     logger.error({ err, path: c.req.path }, 'request failed')
     return jsonError(c, 500, 'internal', 'The bot hit an internal error; it has been logged.')
   })
@@ -224,8 +226,8 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
     return { channel: 'web', userId: user ?? web.defaultUser ?? 'web-guest' }
   }
 
-  app.post('/api/chat', limitBody(limit), async (c) => {
-    const parsed = chatSchema.safeParse(await readJson(await c.req.text()))
+  app.post('/api/chat', async (c) => {
+    const parsed = chatSchema.safeParse(await readJson(await readBodyText(c, limit)))
     if (!parsed.success) return jsonError(c, 400, 'invalid_request', describeIssues(parsed.error))
     const body = parsed.data
     const identity = webIdentity(c, body.user)
@@ -236,13 +238,14 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
       ...(body.text !== undefined ? { text: body.text.trim() } : {}),
       ...(body.choice !== undefined ? { choice: body.choice } : {}),
       deadline: now() + (web.replyBudgetMs ?? 10_000),
-      signal: c.req.raw.signal,
+      // No `signal`: the core does not observe one yet, and reading `c.req.raw.signal` makes the
+      // Node adapter build a web Request per turn (see readBodyText).
     })
     return c.json(reply)
   })
 
-  app.post('/api/nlu', limitBody(limit), async (c) => {
-    const parsed = nluSchema.safeParse(await readJson(await c.req.text()))
+  app.post('/api/nlu', async (c) => {
+    const parsed = nluSchema.safeParse(await readJson(await readBodyText(c, limit)))
     if (!parsed.success) return jsonError(c, 400, 'invalid_request', describeIssues(parsed.error))
     return c.json(await bot.understand(parsed.data.text.trim(), parsed.data.sessionId))
   })
