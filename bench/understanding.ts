@@ -1,18 +1,69 @@
 /**
  * Understanding: utterances per second of `POST /api/nlu` over HTTP, and accuracy on the labelled
- * set (`src/bot/nlu/labelled.yaml`, never used for training), through the endpoint with a session
- * connected to the demo model and in process. Baselines: the HTTP floor of the same server
- * (`GET /healthz`) for throughput, and always answering the most common intent for accuracy.
+ * set (`src/bot/nlu/labelled.yaml`, never used for training), through the endpoint (with a session
+ * connected to the demo model, or with no session for utterances labelled `v: pooled`) and in
+ * process. Throughput is measured twice: with the result cache emptied before every pass (every
+ * utterance computed) and with it warm (a repeated utterance, as when many users say the same
+ * thing). The CPU cost of one understanding is measured in process, on the demo model and on a
+ * model with 3,500 list items, without and with the cache. Baselines: the HTTP floor of the same
+ * server (`GET /healthz`) and always answering the most common intent.
  */
-import { evaluate, loadLabelled } from '../src/bot/nlu/evaluate.ts'
+import { DEMO_VOCABULARY } from '../src/bot/nlu/demo-vocabulary.ts'
+import { evaluate, type LabelledUtterance, loadLabelled } from '../src/bot/nlu/evaluate.ts'
+import { clearUnderstandingCache, Nlu } from '../src/bot/nlu/nlu.ts'
+import { emptyVocabulary, type Vocabulary } from '../src/bot/nlu/vocabulary.ts'
 import { type BenchResult, goal, machine, round, runConcurrently } from './lib/report.ts'
 import { startStack } from './lib/stack.ts'
 
 export interface UnderstandingOptions {
-  /** Passes over the labelled set for the throughput figure. @default 10 */
+  /** Passes over the labelled set for each throughput figure. @default 10 */
   passes?: number
   /** @default 8 */
   concurrency?: number
+}
+
+/** Sales Forecast's names plus a customer list of 3,000 and a cost-centre list of 500. */
+function largeVocabulary(): Vocabulary {
+  const syllables = ['ka', 'lo', 'mi', 'ne', 'tor', 'vas', 'qui', 'ber', 'dun', 'fel', 'gri', 'hox']
+  const word = (n: number) =>
+    [0, 1, 2].map((k) => syllables[(n + k * 5 + Math.floor(n / (k + 3))) % syllables.length]).join('')
+  return {
+    ...DEMO_VOCABULARY,
+    lists: [
+      ...DEMO_VOCABULARY.lists,
+      {
+        id: 'C',
+        name: 'Customers',
+        items: Array.from({ length: 3000 }, (_, i) => ({
+          id: `c${i}`,
+          name: `${word(i)} ${word(i * 7)} ${i}`,
+        })),
+      },
+      {
+        id: 'CC',
+        name: 'Cost Centres',
+        items: Array.from({ length: 500 }, (_, i) => ({ id: `cc${i}`, name: `Centre ${word(i * 13)}` })),
+      },
+    ],
+  }
+}
+
+/** Mean CPU microseconds per `understand()` over the set, cache emptied first or kept warm. */
+async function cpuPerCall(
+  vocabulary: Vocabulary,
+  set: LabelledUtterance[],
+  cached: boolean,
+): Promise<number> {
+  const nlu = new Nlu(vocabulary)
+  if (cached) for (const u of set) await nlu.understand(u.t)
+  const passes = 3
+  const start = process.cpuUsage()
+  for (let p = 0; p < passes; p++) {
+    if (!cached) clearUnderstandingCache()
+    for (const u of set) await nlu.understand(u.t)
+  }
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / (passes * set.length)
 }
 
 /** Runs the understanding benchmark. */
@@ -25,48 +76,78 @@ export async function understanding(options: UnderstandingOptions = {}): Promise
   try {
     const url = stack.url ?? ''
     await stack.chat('nlu-bench', 'connect to Sales Forecast')
-    const nlu = async (text: string) => {
+    const nlu = async (u: LabelledUtterance) => {
       const res = await fetch(`${url}/api/nlu`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text, sessionId: 'nlu-bench' }),
+        body: JSON.stringify({ text: u.t, ...(u.v === 'pooled' ? {} : { sessionId: 'nlu-bench' }) }),
       })
       if (res.status !== 200) throw new Error(`/api/nlu answered ${res.status}`)
       return (await res.json()) as { intent: { name: string } }
     }
-    // Accuracy through the endpoint, one pass.
+    // Accuracy through the endpoint, one pass (this also loads the metadata both ways).
     let correct = 0
-    for (const u of set) if ((await nlu(u.t)).intent.name === u.i) correct++
+    let pooled = 0
+    let pooledCorrect = 0
+    for (const u of set) {
+      const ok = (await nlu(u)).intent.name === u.i
+      if (ok) correct++
+      if (u.v === 'pooled') {
+        pooled++
+        if (ok) pooledCorrect++
+      }
+    }
     const total = passes * set.length
-    const t0 = performance.now()
-    await runConcurrently(total, concurrency, async (i) => {
-      await nlu(set[i % set.length]?.t ?? 'hi')
-    })
-    const nluSeconds = (performance.now() - t0) / 1000
+    const throughput = async (cold: boolean) => {
+      const t0 = performance.now()
+      for (let p = 0; p < passes; p++) {
+        // The server runs in this process: emptying the cache makes every request compute.
+        if (cold) clearUnderstandingCache()
+        await runConcurrently(set.length, concurrency, async (i) => {
+          await nlu(set[i] ?? { t: 'hi', i: 'greeting' })
+        })
+      }
+      return total / ((performance.now() - t0) / 1000)
+    }
+    const uncachedPerSecond = await throughput(true)
+    const cachedPerSecond = await throughput(false)
     const t1 = performance.now()
     await runConcurrently(total, concurrency, async () => {
       await (await fetch(`${url}/healthz`)).arrayBuffer()
     })
-    const floorSeconds = (performance.now() - t1) / 1000
+    const floorPerSecond = total / ((performance.now() - t1) / 1000)
+
+    const large = largeVocabulary()
+    const cpu = {
+      demoUncachedUs: round(await cpuPerCall(DEMO_VOCABULARY, set, false), 1),
+      demoCachedUs: round(await cpuPerCall(DEMO_VOCABULARY, set, true), 1),
+      largeModelUncachedUs: round(await cpuPerCall(large, set, false), 1),
+      emptyVocabularyUncachedUs: round(await cpuPerCall(emptyVocabulary(), set, false), 1),
+    }
+    const t2 = performance.now()
+    new Nlu(largeVocabulary())
+    const largeIndexMs = performance.now() - t2
 
     const inProcess = await evaluate(set)
     const counts = new Map<string, number>()
     for (const u of set) counts.set(u.i, (counts.get(u.i) ?? 0) + 1)
     const [majority, majorityCount] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ['', 0]
-    const perSecond = total / nluSeconds
-    const floorPerSecond = total / floorSeconds
     const httpAccuracy = correct / set.length
     return {
       name: 'understanding',
       description: `/api/nlu over ${set.length} labelled utterances × ${passes} at concurrency ${concurrency}`,
       machine: machine(),
-      parameters: { utterances: set.length, passes, concurrency },
+      parameters: { utterances: set.length, pooledUtterances: pooled, passes, concurrency },
       project: {
-        utterancesPerSecond: round(perSecond, 1),
+        utterancesPerSecond: round(cachedPerSecond, 1),
+        utterancesPerSecondUncached: round(uncachedPerSecond, 1),
         intentAccuracyHttp: round(httpAccuracy, 4),
+        intentAccuracyHttpNoSession: round(pooled ? pooledCorrect / pooled : 1, 4),
         intentAccuracyInProcess: inProcess.intentAccuracy,
         parameterAccuracyInProcess: inProcess.parameterAccuracy,
         errorsInProcess: inProcess.errors.length,
+        cpuMicrosecondsPerUnderstanding: cpu,
+        largeModelIndexBuildMs: round(largeIndexMs, 1),
       },
       baseline: {
         healthzPerSecond: round(floorPerSecond, 1),
@@ -75,12 +156,14 @@ export async function understanding(options: UnderstandingOptions = {}): Promise
       },
       goals: [
         // The issue sets no number here; these are the figures we hold ourselves to.
-        goal('intent accuracy through /api/nlu', httpAccuracy, '>=', 0.9),
-        goal('utterances per second (/api/nlu)', perSecond, '>=', 100),
+        goal('intent accuracy through /api/nlu', httpAccuracy, '>=', 0.95),
+        goal('utterances per second (/api/nlu, every one computed)', uncachedPerSecond, '>=', 100),
+        goal('utterances per second (/api/nlu, repeated)', cachedPerSecond, '>=', 1000),
       ],
       notes: [
-        'The issue asks for the figures, not a limit: the 0.9 accuracy and 100 utterances/s goals are ours.',
-        'Through the endpoint the session is connected to Sales Forecast, so entities come from the model; in process the NLU uses the demo vocabulary (npm run nlu:report).',
+        'The goals are ours: the issue asks for the figures, not a limit.',
+        'Through the endpoint a session is connected to Sales Forecast, except for utterances labelled `v: pooled`, sent without a session (the names of every model the analyst can open); in process the NLU uses the demo vocabularies (npm run nlu:report).',
+        '"Uncached" empties the result cache before every pass; "repeated" keeps it, as when many users send the same text. CPU figures are process CPU time per understand() call in process (user + system), over 3 passes.',
       ],
       durationMs: Math.round(performance.now() - started),
     }
