@@ -211,6 +211,22 @@ export async function largeFiles(options: LargeFilesOptions = {}): Promise<Bench
     await writeFile(urlList, `${urls}\n`)
     const downClientRuns: ClientRun[] = []
     const downCurlMs: number[] = []
+    // What Node can do without the client: plain fetch, and a socket that allocates nothing per read.
+    const floorMs: Record<'fetch' | 'socket', number[]> = { fetch: [], socket: [] }
+    const floorScript = join(BENCH_DIR, 'large-files-floor.ts')
+    const floor = async (mode: 'fetch' | 'socket') => {
+      const r = await run(
+        process.execPath,
+        ['--import', 'tsx', floorScript, mode, `${base}/${exportId}`, join(dir, `down-${mode}.csv`)],
+        { env: { ...process.env, ANAPLAN_TOKEN: token } },
+      )
+      const { bytes, ms } = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
+        bytes: number
+        ms: number
+      }
+      if (bytes !== size) throw new Error(`the ${mode} floor moved ${bytes} bytes, not ${size}`)
+      floorMs[mode].push(ms)
+    }
     let curlBytes = 0
     for (let r = 0; r < rounds; r++) {
       downClientRuns.push(await node('download', join(dir, 'down-client.csv')))
@@ -221,6 +237,16 @@ export async function largeFiles(options: LargeFilesOptions = {}): Promise<Bench
       )
       downCurlMs.push(curlDown.ms)
       curlBytes = (await stat(join(dir, 'down-curl.csv'))).size
+      await floor('fetch')
+      await floor('socket')
+    }
+    for (const mode of ['fetch', 'socket'] as const) {
+      if (
+        (await sha256File(join(dir, `down-${mode}.csv`))) !== (await sha256File(join(dir, 'down-curl.csv')))
+      ) {
+        throw new Error(`the ${mode} floor downloaded different bytes than curl`)
+      }
+      await rm(join(dir, `down-${mode}.csv`))
     }
     // Speed means nothing if the bytes are wrong: both downloads must be the same file.
     const [clientHash, curlHash] = [
@@ -287,6 +313,14 @@ export async function largeFiles(options: LargeFilesOptions = {}): Promise<Bench
       ),
       roundsMibPerSecond: downCurlMs.map((ms) => round(curlBytes / MiB / (ms / 1000), 1)),
     }
+    const floorTransfer = (ms: number[]) => ({
+      ...transfer(
+        size,
+        median(ms, (x) => x),
+      ),
+      roundsMibPerSecond: ms.map((x) => round(size / MiB / (x / 1000), 1)),
+    })
+    const downloadFloors = { fetch: floorTransfer(floorMs.fetch), socket: floorTransfer(floorMs.socket) }
     const up = {
       ...transfer(upClient.bytes, upClient.ms, upClient.maxRssMB, upClient.rssBeforeMB),
       peakRssMB: round(Math.max(...upClientRuns.map((d) => d.maxRssMB)), 1),
@@ -305,7 +339,7 @@ export async function largeFiles(options: LargeFilesOptions = {}): Promise<Bench
       machine: machine(),
       parameters: { sizeBytes: size, chunkBytes: CHUNK, gzip: false, rounds },
       project: { download: down, upload: up },
-      baseline: { download: downCurl, upload: upCurl },
+      baseline: { download: downCurl, upload: upCurl, downloadFloors },
       goals: [
         goal('download throughput / curl', down.mibPerSecond / downCurl.mibPerSecond, '>=', 0.8),
         goal('upload throughput / curl', up.mibPerSecond / upCurl.mibPerSecond, '>=', 0.8),
@@ -316,6 +350,7 @@ export async function largeFiles(options: LargeFilesOptions = {}): Promise<Bench
         'Peak RSS is the child process’s own high-water mark (VmHWM; getrusage maxRSS would include the parent’s size at fork): Node, tsx and the client code included.',
         'Uploads use gzip: false so both sides send identical bytes; the client’s default gzips each chunk (fewer bytes on a real network, more CPU here).',
         'curl downloads every chunk URL in one process (connection reused) straight into the file (`curl … > file`), and uploads each chunk file (cut beforehand, untimed) with one `curl -T` process, as a shell script would.',
+        `Download floors (no goal; bench/large-files-floor.ts in its own process): plain fetch streamed to the file ${downloadFloors.fetch.mibPerSecond} MiB/s (client / fetch ${round(down.mibPerSecond / downloadFloors.fetch.mibPerSecond, 2)}), a socket reading into one reused buffer ${downloadFloors.socket.mibPerSecond} MiB/s (${round(downloadFloors.socket.mibPerSecond / downCurl.mibPerSecond, 2)}× curl). The client's time includes resolving the file name and listing its chunks; the floors' does not.`,
         `Client and curl runs alternate, ${rounds} rounds per direction; the medians are compared, and every round is listed under roundsMibPerSecond. Peak RSS is the highest over the client's rounds.`,
         'Checked after timing: the client’s download is byte-identical to curl’s (SHA-256), and the file the client uploaded reads back identical to its source.',
       ],
