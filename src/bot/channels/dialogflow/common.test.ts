@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import type { Bot } from '../../core/types.ts'
 import { botSessionId, catalogIntent, cleanParameters, isAuthorized } from './common.ts'
+import { dialogflowCxApp } from './cx.ts'
+import { dialogflowEsApp } from './es.ts'
 
 const req = (headers: Record<string, string>) => new Request('http://x/', { method: 'POST', headers })
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`
@@ -41,5 +44,37 @@ describe('mapping helpers', () => {
     expect(botSessionId('es', 'projects/p/agent/sessions/a b/c')).toBe('es:c')
     expect(botSessionId('es', `projects/p/agent/sessions/${'x'.repeat(300)}`)).toHaveLength(128)
     expect(botSessionId('es', 'projects/p/agent/sessions/ä+1')).toBe('es:__1')
+  })
+})
+
+describe('webhook request validation', () => {
+  it('words the problems of a malformed ES request by path', async () => {
+    // The body is refused before any turn: a bot that is never called is enough.
+    const bot = {} as Bot
+    const res = await dialogflowEsApp(bot).request('/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ session: '', queryResult: { queryText: 5, outputContexts: [{}] } }),
+    })
+    expect(res.status).toBe(400)
+    const { error } = (await res.json()) as { error: { code: string; message: string } }
+    expect(error.code).toBe('invalid_request')
+    expect(error.message).toBe(
+      'Not a Dialogflow ES WebhookRequest: session: must not be empty; queryResult.queryText: expected string; queryResult.outputContexts.0.name: expected string',
+    )
+  })
+
+  it('words a missing CX session and a body that is not an object', async () => {
+    const bot = {} as Bot
+    const post = (body: unknown) =>
+      dialogflowCxApp(bot).request('/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    const missing = (await (await post({ text: 'hi' })).json()) as { error: { message: string } }
+    expect(missing.error.message).toBe('Not a Dialogflow CX WebhookRequest: sessionInfo: expected object')
+    const notObject = (await (await post([1])).json()) as { error: { message: string } }
+    expect(notObject.error.message).toBe('Not a Dialogflow CX WebhookRequest: body: expected object')
   })
 })

@@ -6,6 +6,36 @@ import type { Bot, BotReply, Message, Turn } from '../../core/types.ts'
 import { safeEqual } from '../http.ts'
 import { renderMessage } from '../render-text.ts'
 
+/** The parts of a zod issue the webhooks report (zod and zod/mini issues both fit). */
+export interface SchemaIssue {
+  readonly code: string
+  readonly path: readonly PropertyKey[]
+  readonly message: string
+  readonly expected?: string
+  readonly minimum?: number | bigint
+}
+
+/**
+ * Issues as `path: problem; …` for a 400. zod/mini loads no locale (that is part of why it is
+ * small), so its messages are a bare "Invalid input": the common cases are worded here instead.
+ */
+export function describeIssues(issues: readonly SchemaIssue[]): string {
+  return issues
+    .map((i) => {
+      const where = i.path.map(String).join('.') || 'body'
+      const what =
+        i.code === 'invalid_type' && i.expected
+          ? `expected ${i.expected}`
+          : i.code === 'too_small' && i.minimum !== undefined
+            ? Number(i.minimum) === 1
+              ? 'must not be empty'
+              : `must be at least ${i.minimum} long`
+            : i.message
+      return `${where}: ${what}`
+    })
+    .join('; ')
+}
+
 /**
  * How Dialogflow proves it is the caller, as configured on the agent's fulfillment:
  * HTTP basic auth (ES "username/password") or a custom header (ES "headers", CX `requestHeaders`).

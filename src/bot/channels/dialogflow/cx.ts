@@ -4,7 +4,7 @@
  * `sessionInfo.parameters` that carry the bot's state, within the agent's configured timeout.
  */
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Logger } from '../../../shared/logger.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import type { Bot, Identity, Message, Turn } from '../../core/types.ts'
@@ -23,6 +23,7 @@ import {
   botSessionId,
   catalogIntent,
   cleanParameters,
+  describeIssues,
   fitResponse,
   isAuthorized,
   LateReplies,
@@ -46,35 +47,36 @@ export interface DialogflowCxOptions {
 /** Session parameters the bot owns; everything else in `sessionInfo.parameters` is the agent's. */
 export const CX_STATE_PARAMETERS = ['anaplan_session', 'anaplan_last_intent', 'anaplan_choices'] as const
 
+// zod/mini, as in es.ts: tree-shakable, a fraction of `zod`'s load time on a cold start.
 const requestSchema = z.looseObject({
-  detectIntentResponseId: z.string().optional(),
-  text: z.string().optional(),
-  transcript: z.string().optional(),
-  triggerIntent: z.string().optional(),
-  triggerEvent: z.string().optional(),
-  languageCode: z.string().optional(),
-  fulfillmentInfo: z.looseObject({ tag: z.string().optional() }).optional(),
-  intentInfo: z
-    .looseObject({
-      lastMatchedIntent: z.string().optional(),
-      displayName: z.string().optional(),
-      parameters: z
-        .record(
+  detectIntentResponseId: z.optional(z.string()),
+  text: z.optional(z.string()),
+  transcript: z.optional(z.string()),
+  triggerIntent: z.optional(z.string()),
+  triggerEvent: z.optional(z.string()),
+  languageCode: z.optional(z.string()),
+  fulfillmentInfo: z.optional(z.looseObject({ tag: z.optional(z.string()) })),
+  intentInfo: z.optional(
+    z.looseObject({
+      lastMatchedIntent: z.optional(z.string()),
+      displayName: z.optional(z.string()),
+      parameters: z.optional(
+        z.record(
           z.string(),
-          z.looseObject({ originalValue: z.unknown().optional(), resolvedValue: z.unknown().optional() }),
-        )
-        .optional(),
-      confidence: z.number().optional(),
-    })
-    .optional(),
-  pageInfo: z
-    .looseObject({ currentPage: z.string().optional(), displayName: z.string().optional() })
-    .optional(),
+          z.looseObject({ originalValue: z.optional(z.unknown()), resolvedValue: z.optional(z.unknown()) }),
+        ),
+      ),
+      confidence: z.optional(z.number()),
+    }),
+  ),
+  pageInfo: z.optional(
+    z.looseObject({ currentPage: z.optional(z.string()), displayName: z.optional(z.string()) }),
+  ),
   sessionInfo: z.looseObject({
-    session: z.string().min(1),
-    parameters: z.record(z.string(), z.unknown()).optional(),
+    session: z.string().check(z.minLength(1)),
+    parameters: z.optional(z.record(z.string(), z.unknown())),
   }),
-  payload: z.record(z.string(), z.unknown()).optional(),
+  payload: z.optional(z.record(z.string(), z.unknown())),
 })
 
 export type CxWebhookRequest = z.infer<typeof requestSchema>
@@ -169,7 +171,7 @@ export function dialogflowCxApp(bot: Bot, options: DialogflowCxOptions = {}): Ho
     }
     const parsed = requestSchema.safeParse(await readJson(await c.req.text()))
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+      const detail = describeIssues(parsed.error.issues)
       return jsonError(c, 400, 'invalid_request', `Not a Dialogflow CX WebhookRequest: ${detail}`)
     }
     const turn = cxTurn(parsed.data)
