@@ -342,40 +342,52 @@ export class EntityIndex {
     taken: readonly { start: number; end: number }[],
     ignore: ReadonlySet<string>,
   ): PartialSpan[] {
-    let tokens = tokenize(text).filter(
-      (t) =>
-        !taken.some((x) => t.start < x.end && t.end > x.start) &&
-        !STOPWORDS.has(t.norm) &&
-        !ignore.has(t.norm) &&
-        !KIND_WORD_FORMS.has(t.raw.toLowerCase()) &&
-        t.norm.length >= 3 &&
-        /\p{L}/u.test(t.norm),
-    )
-    const out: PartialSpan[] = []
-    // A word before a plural kind word names a type, not one name ("the delete actions").
     const all = tokenize(text)
+    const free = (t: Token) =>
+      !taken.some((x) => t.start < x.end && t.end > x.start) &&
+      !STOPWORDS.has(t.norm) &&
+      !ignore.has(t.norm) &&
+      !KIND_WORD_FORMS.has(t.raw.toLowerCase()) &&
+      /\p{L}/u.test(t.norm)
+    // A word before a plural kind word names a type, not one name ("the delete actions").
     const typeWords = new Set(
       all.filter((_t, i) => PLURAL_KIND_WORDS.has(all[i + 1]?.raw.toLowerCase() ?? '')).map((t) => t.start),
     )
-    tokens = tokens.filter((t) => !typeWords.has(t.start))
+    const tokens = all.filter((t) => free(t) && t.norm.length >= 3 && !typeWords.has(t.start))
+    const spans: { span: Token[]; options: EntityOption[] }[] = []
     for (let i = 0; i < tokens.length; ) {
-      let taken = 0
-      for (let n = Math.min(MAX_PARTIAL_WORDS, tokens.length - i); n > 0 && !taken; n--) {
+      let used = 0
+      for (let n = Math.min(MAX_PARTIAL_WORDS, tokens.length - i); n > 0 && !used; n--) {
         const span = tokens.slice(i, i + n)
         if (!adjacent(text, span)) continue
         const options = this.#containing(span)
         if (!options.length) continue
-        const byKind = new Map<NameKind, EntityOption[]>()
-        for (const kind of [...PARTIAL_KINDS].sort((a, b) => KIND_RANK[b] - KIND_RANK[a])) {
-          const of = uniqueByValue(options.filter((o) => o.kind === kind))
-          if (of.length) byKind.set(kind, of)
-        }
-        const first = span[0] as Token
-        const last = span[n - 1] as Token
-        out.push({ start: first.start, end: last.end, text: text.slice(first.start, last.end), byKind })
-        taken = n
+        spans.push({ span, options })
+        used = n
       }
-      i += taken || 1
+      i += used || 1
+    }
+    // A word no name or intent knows, right next to the words ("average temperature", "cost of
+    // living"), says they name something else.
+    const inSpan = new Set(spans.flatMap((s) => s.span.map((t) => t.start)))
+    const foreign = (t: Token | undefined) => t !== undefined && free(t) && !inSpan.has(t.start)
+    const neighbour = (i: number, step: 1 | -1) => {
+      const t = all[i + step]
+      return t?.norm === 'of' ? all[i + 2 * step] : t
+    }
+    const out: PartialSpan[] = []
+    for (const { span, options } of spans) {
+      const first = span[0] as Token
+      const last = span[span.length - 1] as Token
+      const i0 = all.findIndex((t) => t.start === first.start)
+      const i1 = all.findIndex((t) => t.start === last.start)
+      if (foreign(neighbour(i0, -1)) || foreign(neighbour(i1, 1))) continue
+      const byKind = new Map<NameKind, EntityOption[]>()
+      for (const kind of [...PARTIAL_KINDS].sort((a, b) => KIND_RANK[b] - KIND_RANK[a])) {
+        const of = uniqueByValue(options.filter((o) => o.kind === kind))
+        if (of.length) byKind.set(kind, of)
+      }
+      out.push({ start: first.start, end: last.end, text: text.slice(first.start, last.end), byKind })
     }
     return out
   }

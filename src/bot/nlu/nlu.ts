@@ -191,18 +191,22 @@ export class Nlu {
     let analysis = found.analysis
     let c: Classification
     if (found.partials.length) {
-      // Each reading of the words that may abbreviate names is classified; the surest one wins,
-      // and of two about as sure, the one whose names are what its intent asks for.
-      let best: { analysis: Analysis; c: Classification; rank: number } | undefined
+      // Each reading of the words that may abbreviate names is classified, and so is the sentence
+      // with them as plain words. A reading counts only when its intent takes a name of the kind
+      // it gave them, and must be surer than the plain one ("refresh my memory" is no request to
+      // run Monthly Refresh); of two readings about as sure, the one whose names fit more wins.
+      let best = { analysis, c: await classify(nlp, analysis.shape), rank: 0 }
+      best.rank = best.c.score
       for (const kinds of kindVariants(found.partials)) {
         const a = withPartials(found.analysis, found.partials, kinds)
         const ca = await classify(nlp, a.shape)
         const wanted = parameterKinds(ca.intent)
-        const rank = ca.score + (FIT_BONUS * kinds.filter((k) => wanted.has(k)).length) / kinds.length
-        if (!best || rank > best.rank) best = { analysis: a, c: ca, rank }
+        const fit = kinds.filter((k) => wanted.has(k)).length / kinds.length
+        const rank = ca.score + FIT_BONUS * fit
+        if (fit > 0 && rank > best.rank) best = { analysis: a, c: ca, rank }
       }
-      analysis = (best as { analysis: Analysis }).analysis
-      c = (best as { c: Classification }).c
+      analysis = best.analysis
+      c = best.c
     } else {
       c = await classify(nlp, analysis.shape)
     }

@@ -70,6 +70,15 @@ describe('partial names', () => {
     expect(list.parameters).toEqual({ actionType: 'action' })
   })
 
+  it('does not read words as names when the sentence is about something else', async () => {
+    const pooled = new Nlu(POOLED_DEMO_VOCABULARY)
+    // "average" is part of Average Salary, but "temperature" next to it names something else.
+    expect((await pooled.understand('what is the average temperature')).parameters).toEqual({})
+    expect((await pooled.understand('show me the cost of living')).parameters).toEqual({})
+    // Reading "refresh" as Monthly Refresh is less sure than reading the sentence as it is.
+    expect((await pooled.understand('refresh my memory')).intent.name).not.toBe('run_action')
+  })
+
   it('leaves training shapes to whole names (the shipped model stays valid)', () => {
     const index = new EntityIndex(DEMO_VOCABULARY)
     const text = 'show me the revenue view'
