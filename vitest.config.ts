@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config'
 // Three projects so each layer can run alone; the whole suite is `vitest run`.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line after the run.
+    reporters: ['default', ['json', { outputFile: 'coverage/vitest-results.json' }]],
     projects: [
       {
         test: {
