@@ -6,7 +6,7 @@
  * Operations: listWorkspaces, listModels, listViews, listModules, listLineItems, listLists, readView,
  * readCells, writeCells, listItems, addListItems, updateListItems, deleteListItems.
  */
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import {
   type CellWrite,
   type ListItemInput,
@@ -20,42 +20,49 @@ import type { FunctionRuntime } from './common/runtime.ts'
 
 export const ANAPLAN_DATA = 'anaplanData'
 
-const name = z.string().trim().min(1, 'must not be empty').max(500)
-const inModel = { workspace: name.optional(), model: name }
-const pages = z.record(name, name).optional()
+const name = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(500))
+const inModel = { workspace: z.optional(name), model: name }
+const pages = z.optional(z.record(name, name))
 
 const dimensionRef = z
-  .object({
-    dimensionId: name.optional(),
-    dimensionName: name.optional(),
-    itemId: name.optional(),
-    itemName: name.optional(),
-    itemCode: name.optional(),
+  .strictObject({
+    dimensionId: z.optional(name),
+    dimensionName: z.optional(name),
+    itemId: z.optional(name),
+    itemName: z.optional(name),
+    itemCode: z.optional(name),
   })
-  .strict()
-  .refine((d) => d.dimensionId || d.dimensionName, 'each dimension needs dimensionId or dimensionName')
-  .refine((d) => d.itemId || d.itemName || d.itemCode, 'each dimension needs itemId, itemName or itemCode')
+  .check(
+    z.refine(
+      (d) => Boolean(d.dimensionId || d.dimensionName),
+      'each dimension needs dimensionId or dimensionName',
+    ),
+    z.refine(
+      (d) => Boolean(d.itemId || d.itemName || d.itemCode),
+      'each dimension needs itemId, itemName or itemCode',
+    ),
+  )
 
 const cellWrite = z
-  .object({
-    lineItemId: name.optional(),
-    lineItemName: name.optional(),
-    dimensions: z.array(dimensionRef).max(50).optional(),
-    value: z.union([z.string().max(10_000), z.number().finite(), z.boolean()]),
+  .strictObject({
+    lineItemId: z.optional(name),
+    lineItemName: z.optional(name),
+    dimensions: z.optional(z.array(dimensionRef).check(z.maxLength(50))),
+    value: z.union([z.string().check(z.maxLength(10_000)), z.number(), z.boolean()]),
   })
-  .strict()
-  .refine((c) => c.lineItemId || c.lineItemName, 'each cell needs lineItemId or lineItemName')
+  .check(
+    z.refine((c) => Boolean(c.lineItemId || c.lineItemName), 'each cell needs lineItemId or lineItemName'),
+  )
 
-const listItem = z
-  .object({
-    id: name.optional(),
-    name: name.optional(),
-    code: z.string().max(500).optional(),
-    parent: name.optional(),
-    properties: z.record(z.string(), z.string()).optional(),
-    subsets: z.record(z.string(), z.boolean()).optional(),
-  })
-  .strict()
+const listItemShape = {
+  id: z.optional(name),
+  name: z.optional(name),
+  code: z.optional(z.string().check(z.maxLength(500))),
+  parent: z.optional(name),
+  properties: z.optional(z.record(z.string(), z.string())),
+  subsets: z.optional(z.record(z.string(), z.boolean())),
+}
+const listItem = z.strictObject(listItemShape)
 
 /** Anaplan's per-call limit for list writes and cell writes; the client batches beyond it. */
 const MAX_ITEMS = 100_000
@@ -65,54 +72,46 @@ const listWrite = <Op extends string>(
   check: (i: z.infer<typeof listItem>) => boolean,
   rule: string,
 ) =>
-  z
-    .object({
-      op: z.literal(op),
-      ...inModel,
-      list: name,
-      items: z.array(listItem.refine(check, rule)).min(1, 'needs at least one item').max(MAX_ITEMS),
-    })
-    .strict()
+  z.strictObject({
+    op: z.literal(op),
+    ...inModel,
+    list: name,
+    items: z
+      .array(z.strictObject(listItemShape).check(z.refine(check, rule)))
+      .check(z.minLength(1, 'needs at least one item'), z.maxLength(MAX_ITEMS)),
+  })
 
 const input = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('listWorkspaces') }).strict(),
-  z.object({ op: z.literal('listModels'), workspace: name.optional() }).strict(),
-  z.object({ op: z.literal('listViews'), ...inModel }).strict(),
-  z.object({ op: z.literal('listModules'), ...inModel }).strict(),
-  z.object({ op: z.literal('listLineItems'), ...inModel, module: name.optional() }).strict(),
-  z.object({ op: z.literal('listLists'), ...inModel }).strict(),
-  z
-    .object({
-      op: z.literal('readView'),
-      ...inModel,
-      view: name,
-      pages,
-      format: z.enum(['json', 'csv']).default('json'),
-    })
-    .strict(),
-  z
-    .object({
-      op: z.literal('readCells'),
-      ...inModel,
-      view: name,
-      pages,
-      /** Keep rows with all these items among their coordinates. */
-      rows: z.array(name).max(20).optional(),
-      /** Keep columns with all these items among their coordinates. */
-      columns: z.array(name).max(20).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      op: z.literal('writeCells'),
-      ...inModel,
-      module: name,
-      cells: z.array(cellWrite).min(1, 'needs at least one cell').max(MAX_ITEMS),
-    })
-    .strict(),
-  z
-    .object({ op: z.literal('listItems'), ...inModel, list: name, includeAll: z.boolean().optional() })
-    .strict(),
+  z.strictObject({ op: z.literal('listWorkspaces') }),
+  z.strictObject({ op: z.literal('listModels'), workspace: z.optional(name) }),
+  z.strictObject({ op: z.literal('listViews'), ...inModel }),
+  z.strictObject({ op: z.literal('listModules'), ...inModel }),
+  z.strictObject({ op: z.literal('listLineItems'), ...inModel, module: z.optional(name) }),
+  z.strictObject({ op: z.literal('listLists'), ...inModel }),
+  z.strictObject({
+    op: z.literal('readView'),
+    ...inModel,
+    view: name,
+    pages,
+    format: z._default(z.enum(['json', 'csv']), 'json'),
+  }),
+  z.strictObject({
+    op: z.literal('readCells'),
+    ...inModel,
+    view: name,
+    pages,
+    /** Keep rows with all these items among their coordinates. */
+    rows: z.optional(z.array(name).check(z.maxLength(20))),
+    /** Keep columns with all these items among their coordinates. */
+    columns: z.optional(z.array(name).check(z.maxLength(20))),
+  }),
+  z.strictObject({
+    op: z.literal('writeCells'),
+    ...inModel,
+    module: name,
+    cells: z.array(cellWrite).check(z.minLength(1, 'needs at least one cell'), z.maxLength(MAX_ITEMS)),
+  }),
+  z.strictObject({ op: z.literal('listItems'), ...inModel, list: name, includeAll: z.optional(z.boolean()) }),
   listWrite('addListItems', (i) => Boolean(i.name || i.code), 'each new item needs a name or a code'),
   listWrite(
     'updateListItems',
@@ -129,7 +128,9 @@ const input = z.discriminatedUnion('op', [
 /** The input of one operation. */
 export type DataInput = z.input<typeof input>
 /** The operation names. */
-export const DATA_OPERATIONS = input.options.map((o) => o.shape.op.value)
+export const DATA_OPERATIONS: DataInput['op'][] = input.def.options.map(
+  (o) => o.shape.op.def.values[0] as DataInput['op'],
+)
 
 /** One cell of a `readCells` answer. */
 export interface CellValue {

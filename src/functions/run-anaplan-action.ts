@@ -14,7 +14,7 @@
  * `EXPORT_LINK_THRESHOLD_BYTES` (or `delivery: 'link'`), stored in Cloud Storage and answered with
  * a signed link (`download`); see `common/export-delivery.ts`.
  */
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { ActionType, ImportDefinition, ModelScope, Task, TaskResult } from './common/anaplan.ts'
 import { TimeoutError, ValidationError } from './common/anaplan.ts'
 import {
@@ -42,54 +42,54 @@ export const RUN_ANAPLAN_ACTION = 'runAnaplanAction'
 /** How long a run waits when the caller says nothing (still capped by the platform timeout). */
 export const DEFAULT_WAIT_MS = 25_000
 
-const name = z.string().trim().min(1, 'must not be empty').max(500)
+const name = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(500))
 const actionType = z.enum(['import', 'export', 'process', 'action'])
 
-const fileContent = z.object({
+const fileContentShape = {
   /** Text, or base64 when `encoding` is `base64`. */
   content: z.string(),
-  encoding: z.enum(['utf8', 'base64']).default('utf8'),
-})
+  encoding: z._default(z.enum(['utf8', 'base64']), 'utf8'),
+}
+const fileContent = z.object(fileContentShape)
 
-const runInput = z
-  .object({
-    workspace: name.optional(),
-    model: name,
-    action: name,
-    type: actionType.optional(),
-    /** For an import: the content of the file it reads. */
-    file: fileContent.optional(),
-    /** Files to upload before starting, by file name or id (e.g. for a process's imports). */
-    files: z
-      .array(fileContent.extend({ file: name }))
-      .max(20)
-      .optional(),
-    /** Seconds to wait for the result; 0 answers with the task id at once. */
-    waitSeconds: z.number().min(0).max(3600).optional(),
-    /** Absolute epoch-ms deadline for the answer. */
-    deadlineMs: z.number().int().positive().optional(),
-    /** For an export: answer with the exported file itself when the task completes in time. */
-    download: z.boolean().optional(),
-    /** How to answer with the file (implies `download`): `link` needs a configured bucket. */
-    delivery: z.enum(DELIVERY_MODES).optional(),
-    localeName: z.string().min(2).max(20).optional(),
-    mappingParameters: z
-      .array(z.object({ entityType: name, entityName: name }))
-      .max(100)
-      .optional(),
-  })
-  .strict()
+const runInput = z.strictObject({
+  workspace: z.optional(name),
+  model: name,
+  action: name,
+  type: z.optional(actionType),
+  /** For an import: the content of the file it reads. */
+  file: z.optional(fileContent),
+  /** Files to upload before starting, by file name or id (e.g. for a process's imports). */
+  files: z.optional(z.array(z.object({ ...fileContentShape, file: name })).check(z.maxLength(20))),
+  /** Seconds to wait for the result; 0 answers with the task id at once. */
+  waitSeconds: z.optional(z.number().check(z.gte(0), z.lte(3600))),
+  /** Absolute epoch-ms deadline for the answer. */
+  deadlineMs: z.optional(z.int().check(z.positive())),
+  /** For an export: answer with the exported file itself when the task completes in time. */
+  download: z.optional(z.boolean()),
+  /** How to answer with the file (implies `download`): `link` needs a configured bucket. */
+  delivery: z.optional(z.enum(DELIVERY_MODES)),
+  localeName: z.optional(z.string().check(z.minLength(2), z.maxLength(20))),
+  mappingParameters: z.optional(
+    z.array(z.object({ entityType: name, entityName: name })).check(z.maxLength(100)),
+  ),
+})
 
 /** The input of a run. */
 export type RunInput = z.input<typeof runInput>
 
-const taskQuery = z
-  .object({ workspace: name.optional(), model: name, type: actionType.optional(), action: name })
-  .strict()
+const taskQuery = z.strictObject({
+  workspace: z.optional(name),
+  model: name,
+  type: z.optional(actionType),
+  action: name,
+})
 
-const fileQuery = z
-  .object({ workspace: name.optional(), model: name, delivery: z.enum(DELIVERY_MODES).optional() })
-  .strict()
+const fileQuery = z.strictObject({
+  workspace: z.optional(name),
+  model: name,
+  delivery: z.optional(z.enum(DELIVERY_MODES)),
+})
 
 /** The answer of a run or a status call. */
 export interface ActionResponse {

@@ -5,7 +5,8 @@
  */
 import { Hono } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { z } from 'zod'
+import { en } from 'zod/locales'
+import * as z from 'zod/mini'
 import type { Logger } from '../../shared/logger.ts'
 import { FunctionError, toErrorResponse } from './http-error.ts'
 import { checkInvokerKey } from './invoker-auth.ts'
@@ -18,6 +19,11 @@ export interface FunctionEnv {
 }
 
 export type FunctionApp = Hono<FunctionEnv>
+
+// The functions' schemas use zod/mini: the same library and checks as `zod`, tree-shakable, so a
+// function's bundle carries tens of KB of it instead of ~600 KB (tens of ms of every cold start).
+// Unlike `zod` it loads no locale by default; English gives the messages `zod` would.
+z.config(en())
 
 export interface FunctionAppOptions {
   /** The function's name (the GCF target), also accepted as a path prefix. */
@@ -119,8 +125,8 @@ export async function readJson(req: Request): Promise<unknown> {
  * Validates `value` against `schema`.
  * @throws {FunctionError} 400 `invalid_input` whose message lists each problem with its path.
  */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value)
+export function parseInput<S extends z.ZodMiniType>(schema: S, value: unknown): z.output<S> {
+  const r = z.safeParse(schema, value)
   if (r.success) return r.data
   const problems = r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`)
   throw new FunctionError(400, 'invalid_input', `Invalid input: ${problems.join('; ')}`, {
