@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
-import { z } from 'zod'
+import { en } from 'zod/locales'
+import * as z from 'zod/mini'
 import { BotError } from './errors.ts'
 import {
   type BotPolicy,
@@ -15,35 +16,35 @@ import {
   READ_ONLY,
 } from './policy.ts'
 
-const permissionSchema = z
-  .object({
-    read: z.boolean().optional(),
-    write: z.boolean().optional(),
-    lists: z.boolean().optional(),
-    run: z.union([z.boolean(), z.literal('*'), z.array(z.string())]).optional(),
-  })
-  .strict()
+// zod/mini with English messages: the same checks and wording as `zod`, and in the functions'
+// bundle it shares the small tree-shaken part of zod the other schemas use.
+z.config(en())
 
-const patternSchema = z
-  .object({ channel: z.string().optional(), userId: z.string().optional(), teamId: z.string().optional() })
-  .strict()
+const permissionSchema = z.strictObject({
+  read: z.optional(z.boolean()),
+  write: z.optional(z.boolean()),
+  lists: z.optional(z.boolean()),
+  run: z.optional(z.union([z.boolean(), z.literal('*'), z.array(z.string())])),
+})
 
-const fileSchema = z
-  .object({
-    defaults: z.record(z.string(), permissionSchema).optional(),
-    rules: z
-      .array(
-        z
-          .object({
-            match: z.union([patternSchema, z.array(patternSchema)]),
-            models: z.record(z.string(), permissionSchema),
-            anaplanUser: z.string().optional(),
-          })
-          .strict(),
-      )
-      .optional(),
-  })
-  .strict()
+const patternSchema = z.strictObject({
+  channel: z.optional(z.string()),
+  userId: z.optional(z.string()),
+  teamId: z.optional(z.string()),
+})
+
+const fileSchema = z.strictObject({
+  defaults: z.optional(z.record(z.string(), permissionSchema)),
+  rules: z.optional(
+    z.array(
+      z.strictObject({
+        match: z.union([patternSchema, z.array(patternSchema)]),
+        models: z.record(z.string(), permissionSchema),
+        anaplanUser: z.optional(z.string()),
+      }),
+    ),
+  ),
+})
 
 /**
  * Loads a policy from YAML or JSON text, or from a file path (anything that does not look like

@@ -16,7 +16,7 @@ import {
   type ReceiverEvent,
 } from '@slack/bolt'
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Logger } from '../../../shared/logger.ts'
 import { silentLogger } from '../../../shared/logger.ts'
 import type { Bot, Identity, Message, Turn } from '../../core/types.ts'
@@ -265,26 +265,28 @@ function parseSlackBody(rawBody: string, contentType: string): Record<string, un
   throw new BadRequestError('Request body is not valid JSON.')
 }
 
+// zod/mini (only success is read here): tree-shakable, so the bundled functions carry a small
+// part of zod rather than all of it.
 const text = z.string()
 const idObject = z.looseObject({ id: z.string() })
 
 /** What Bolt and our listeners read of each payload, so a malformed one is a 400, not a crash. */
 const eventEnvelope = z.looseObject({
   type: z.literal('event_callback'),
-  team_id: z.string().optional(),
-  event_id: z.string().optional(),
-  enterprise_id: z.string().nullable().optional(),
-  is_enterprise_install: z.boolean().optional(),
-  authorizations: z.array(z.looseObject({})).optional(),
+  team_id: z.optional(z.string()),
+  event_id: z.optional(z.string()),
+  enterprise_id: z.optional(z.nullable(z.string())),
+  is_enterprise_install: z.optional(z.boolean()),
+  authorizations: z.optional(z.array(z.looseObject({}))),
   event: z.looseObject({
     type: z.string(),
-    channel: z.union([text, idObject]).optional(),
-    channel_id: text.optional(),
-    item: z.looseObject({}).optional(),
-    user: text.optional(),
-    text: text.optional(),
-    team: text.optional(),
-    thread_ts: text.optional(),
+    channel: z.optional(z.union([text, idObject])),
+    channel_id: z.optional(text),
+    item: z.optional(z.looseObject({})),
+    user: z.optional(text),
+    text: z.optional(text),
+    team: z.optional(text),
+    thread_ts: z.optional(text),
   }),
 })
 const commandBody = z.looseObject({
@@ -293,19 +295,19 @@ const commandBody = z.looseObject({
   user_id: text,
   channel_id: text,
   team_id: text,
-  enterprise_id: text.optional(),
+  enterprise_id: z.optional(text),
 })
 const blockActions = z.looseObject({
   type: z.literal('block_actions'),
-  user: z.looseObject({ id: text, team_id: text.nullable().optional() }),
-  team: idObject.nullable().optional(),
-  channel: idObject.optional(),
-  container: z.looseObject({ channel_id: text.optional() }).optional(),
+  user: z.looseObject({ id: text, team_id: z.optional(z.nullable(text)) }),
+  team: z.optional(z.nullable(idObject)),
+  channel: z.optional(idObject),
+  container: z.optional(z.looseObject({ channel_id: z.optional(text) })),
   actions: z.array(
     z.looseObject({
       action_id: text,
-      value: text.optional(),
-      selected_option: z.looseObject({ value: text }).optional(),
+      value: z.optional(text),
+      selected_option: z.optional(z.looseObject({ value: text })),
     }),
   ),
 })
