@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -443,6 +444,29 @@ describe('upload', () => {
       const empty = await model.upload('big.csv', { path: join(dir, 'empty.csv') }, { gzip: false })
       expect(empty.chunkCount).toBe(1)
       expect(routes.puts.map((p) => p.body.length)).toEqual([0])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('reads a named pipe given as a path as a stream, in full chunks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'files-fifo-'))
+    try {
+      const { model, fake } = setup()
+      const routes = uploadRoutes(fake, { delayMs: 1 })
+      const fifo = join(dir, 'pipe')
+      execFileSync('mkfifo', [fifo])
+      // The writer trickles small pieces, so short reads must not be taken for the end of the file.
+      const writer = (async () => {
+        const h = await open(fifo, 'w')
+        for (let o = 0; o < data.length; o += 65_537) await h.write(data.subarray(o, o + 65_537))
+        await h.close()
+      })()
+      const file = await model.upload('big.csv', { path: fifo }, { chunkSize: MiB, gzip: false })
+      await writer
+      expect(file.chunkCount).toBe(4)
+      expect(routes.puts.map((p) => p.body.length)).toEqual([MiB, MiB, MiB, data.length - 3 * MiB])
+      expect(Buffer.concat(routes.puts.map((p) => p.body)).equals(data)).toBe(true)
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -83,13 +83,17 @@ export async function uploadFile(
   let reader: ChunkReader
   if (isPathSource(source)) {
     const handle = await open(source.path, 'r')
+    let regular: boolean
     try {
-      total = (await handle.stat()).size
+      const info = await handle.stat()
+      // A pipe or device (`/dev/stdin`, `<(…)`) has no size and no positions: read it as a stream.
+      regular = info.isFile()
+      if (regular) total = info.size
     } catch (error) {
       await handle.close()
       throw error
     }
-    reader = fileChunkReader(handle)
+    reader = fileChunkReader(handle, regular)
   } else {
     reader = streamChunkReader(source as AsyncIterable<Uint8Array | string>)
   }
@@ -150,14 +154,18 @@ export interface ChunkReader {
   close(): Promise<void>
 }
 
-/** Reads a file straight into the target buffers: no intermediate stream buffers, no copies. */
-export function fileChunkReader(handle: FileHandle): ChunkReader {
+/**
+ * Reads a file straight into the target buffers: no intermediate stream buffers, no copies. A
+ * regular file is read by position; anything else from where it stands.
+ */
+export function fileChunkReader(handle: FileHandle, regular = true): ChunkReader {
   let position = 0
   return {
     async fill(target) {
       let filled = 0
       while (filled < target.length) {
-        const { bytesRead } = await handle.read(target, filled, target.length - filled, position)
+        const at = regular ? position : null
+        const { bytesRead } = await handle.read(target, filled, target.length - filled, at)
         if (bytesRead === 0) break
         filled += bytesRead
         position += bytesRead
