@@ -153,6 +153,13 @@ export function createBotFunction(
   const app = createFunctionApp({ name, runtime, verifiesOwnCallers: true }, (app) => {
     app.post('*', async (c) => (await getChannel()).fetch(c.req.raw, c.env))
   })
-  // An instance warming up (see instance.ts) builds the bot and its channel before the first request.
-  return Object.assign(app, { warm: async () => void (await getChannel()) })
+  // An instance warming up (see instance.ts) builds the bot and its channel before the first request,
+  // and fetches the models list most first turns need (a greeting offers them): on real Anaplan
+  // those are round trips the first request would otherwise wait for.
+  return Object.assign(app, {
+    warm: async () => {
+      await getChannel()
+      await (await instanceBot(runtime, botOptions)).prefetch?.()
+    },
+  })
 }

@@ -214,3 +214,45 @@ describe('session saving', () => {
     await bot.close()
   })
 })
+
+describe('prefetch', () => {
+  it('loads the models list ahead, so a greeting makes no Anaplan call', async () => {
+    const calls: string[] = []
+    const base = fakeClient([])
+    const client: BotAnaplanClient = {
+      ...base,
+      workspaces: {
+        ...base.workspaces,
+        list: async () => (calls.push('workspaces'), base.workspaces.list()),
+      },
+      models: { list: async () => (calls.push('models'), base.models.list()) } as BotAnaplanClient['models'],
+    }
+    const bot = await createBot({ anaplan: client, warmUp: false })
+    await bot.prefetch?.()
+    expect(calls.sort()).toEqual(['models', 'workspaces'])
+    const reply = await bot.process({
+      sessionId: 's',
+      identity: { channel: 'dialogflow-es', userId: 'u' },
+      text: 'hi',
+      recognized: { intent: 'greeting', parameters: {} },
+    })
+    expect(
+      reply.messages.some((m) => m.type === 'choices' && m.options.some((o) => o.label === 'Plan')),
+    ).toBe(true)
+    expect(calls).toHaveLength(2)
+    await bot.close()
+  })
+
+  it('never rejects when Anaplan is down', async () => {
+    const base = fakeClient([])
+    const down = async () => {
+      throw new Error('down')
+    }
+    const bot = await createBot({
+      anaplan: { ...base, workspaces: { ...base.workspaces, list: down } },
+      warmUp: false,
+    })
+    await expect(bot.prefetch?.()).resolves.toBeUndefined()
+    await bot.close()
+  })
+})

@@ -220,6 +220,14 @@ class ConversationBot implements Bot {
     return drained
   }
 
+  async prefetch(identity: Identity = { channel: 'api', userId: 'prefetch' }): Promise<void> {
+    try {
+      await this.#metadata.tenant(this.#profileKey(identity), this.#clientFor(identity))
+    } catch (e) {
+      this.#logger.debug({ err: e }, 'metadata prefetch failed; the first turn loads it')
+    }
+  }
+
   async close(): Promise<void> {
     this.#abort.abort()
     await Promise.allSettled([...this.#background])

@@ -86,6 +86,12 @@ export interface Bot {
    * their next turn); reading drains them.
    */
   drainPending(sessionId: string): Promise<Message[]>
+  /**
+   * Loads what a first turn usually needs from Anaplan (the models and workspaces `identity` sees)
+   * into the metadata cache, so an instance can fetch it while it starts instead of when the first
+   * request arrives. Never rejects: a failure is left to the turn that needs the data.
+   */
+  prefetch?(identity?: Identity): Promise<void>
   /** Stops timers and background pollers; logs out Anaplan sessions. */
   close(): Promise<void>
 }
