@@ -45,16 +45,18 @@ export class PayloadTooLargeError extends Error {
  * is read.
  */
 export async function readBodyText(c: Context, maxSize: number): Promise<string> {
-  const declared = Number(c.req.header('content-length') ?? Number.NaN)
-  if (declared > maxSize && c.req.header('transfer-encoding') === undefined) throw tooLarge(maxSize)
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming
   if (incoming instanceof IncomingMessage) {
+    // Node's own header object: `c.req.header()` would build a web Headers from the raw headers.
+    checkDeclaredLength(incoming.headers['content-length'], incoming.headers['transfer-encoding'], maxSize)
     const raw = (incoming as { rawBody?: unknown }).rawBody
     if (Buffer.isBuffer(raw)) {
       if (raw.length > maxSize) throw tooLarge(maxSize)
       return raw.toString('utf8')
     }
     if (!incoming.readableDidRead) return collect(incoming, maxSize)
+  } else {
+    checkDeclaredLength(c.req.header('content-length'), c.req.header('transfer-encoding'), maxSize)
   }
   const reader = c.req.raw.body?.getReader()
   if (!reader) return ''
@@ -71,6 +73,15 @@ export async function readBodyText(c: Context, maxSize: number): Promise<string>
     chunks.push(value)
   }
   return Buffer.concat(chunks, size).toString('utf8')
+}
+
+/** A Content-Length over the limit is refused before reading (unless chunked framing overrides it). */
+function checkDeclaredLength(
+  length: string | undefined,
+  transferEncoding: string | undefined,
+  maxSize: number,
+) {
+  if (transferEncoding === undefined && Number(length ?? Number.NaN) > maxSize) throw tooLarge(maxSize)
 }
 
 function tooLarge(maxSize: number): PayloadTooLargeError {
