@@ -4,6 +4,7 @@
  * the simulator (one GET of the view's data with a token). p50 and p99 of both, and their ratio.
  */
 
+import { loadavg } from 'node:os'
 import { AnaplanClient } from '../src/anaplan/index.ts'
 import { type BotProcess, startBotProcess, startSimulatorProcess } from './lib/processes.ts'
 import {
@@ -165,9 +166,11 @@ export async function turnLatency(options: TurnLatencyOptions = {}): Promise<Ben
   const latencies = options.anaplanLatenciesMs ?? [0, 20]
   const text = 'show me Revenue by Region for Widgets and Forecast'
   const started = performance.now()
+  const loadBefore = loadavg()[0] ?? 0
   const project: Record<string, unknown> = {}
   const baseline: Record<string, unknown> = {}
   const goals: Goal[] = []
+  const capacity: string[] = []
   const profDir = process.env.BENCH_BOT_CPU_PROF_DIR
   const botExecArgv = options.botExecArgv ?? (profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])
   let floorUrl = ''
@@ -186,6 +189,13 @@ export async function turnLatency(options: TurnLatencyOptions = {}): Promise<Ben
       goal(`p50 / floor, concurrency ${concurrency} ${at}`, m.botC.p50Ms / m.floorC.p50Ms, '<=', 1.3),
       goal(`p99 / floor, concurrency ${concurrency} ${at}`, m.botC.p99Ms / m.floorC.p99Ms, '<=', 2),
     )
+    // Little's law: with `concurrency` turns always in flight, p50 ≈ concurrency / throughput, so a
+    // p50 goal is a throughput goal, which a CPU-bound process meets only below some CPU per turn.
+    const needed = concurrency / ((1.3 * m.floorC.p50Ms) / 1000)
+    if (m.botC.p50Ms > 1.3 * m.floorC.p50Ms && m.botC.botCpuMsPerTurn !== undefined)
+      capacity.push(
+        `${at}: at concurrency ${concurrency} the bot served ${m.botC.perSecond} turns/s at ${m.botC.botCpuMsPerTurn} ms of CPU per turn; a p50 within 1.3× the floor (${m.floorC.p50Ms} ms) needs about ${Math.round(needed)} turns/s, i.e. at most ${round(1000 / needed, 2)} ms of CPU per turn on a core of its own.`,
+      )
   }
   return {
     name: 'turn-latency',
@@ -199,6 +209,9 @@ export async function turnLatency(options: TurnLatencyOptions = {}): Promise<Ben
       'Three processes on the same cores: the simulator (src/simulator/main.ts, standing in for remote Anaplan), the bot server (bench/lib/bot-process-main.ts) and the load generator (this process). The floor is generator → simulator; a turn is generator → bot → simulator.',
       `Floor: GET ${floorUrl} with a held token (the request the bot itself makes for the turn).`,
       `Simulator requests per measured turn: ${JSON.stringify(requestsPerTurn)}.`,
+      ...capacity,
+      '`botCpuMsPerTurn` is the CPU (user + system, all threads) of the bot process per measured turn; at concurrency 1 it includes the JIT and GC threads working between turns.',
+      `1-minute load average of the machine at the start: ${loadBefore.toFixed(2)}, at the end: ${(loadavg()[0] ?? 0).toFixed(2)} (the machine may be shared).`,
       'With the simulator answering at once the floor is a sub-millisecond loopback read, so the ratio is the bot’s own CPU per turn (HTTP in and out, NLU, session, table and chart rendering) over almost nothing; +20 ms is a conservative Anaplan round trip, where that overhead is what a user would notice.',
     ],
     durationMs: Math.round(performance.now() - started),
