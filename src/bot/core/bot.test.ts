@@ -223,9 +223,17 @@ describe('prefetch', () => {
       ...base,
       workspaces: {
         ...base.workspaces,
-        list: async () => (calls.push('workspaces'), base.workspaces.list()),
+        list: async () => {
+          calls.push('workspaces')
+          return base.workspaces.list()
+        },
       },
-      models: { list: async () => (calls.push('models'), base.models.list()) } as BotAnaplanClient['models'],
+      models: {
+        list: async () => {
+          calls.push('models')
+          return base.models.list()
+        },
+      } as BotAnaplanClient['models'],
     }
     const bot = await createBot({ anaplan: client, warmUp: false })
     await bot.prefetch?.()
