@@ -42,6 +42,13 @@ function stop(child: ChildProcess): Promise<void> {
   })
 }
 
+/** Kills the child if this process exits first (a failed run must not leave servers behind). */
+function killOnExit(child: ChildProcess): void {
+  const kill = () => child.kill('SIGKILL')
+  process.once('exit', kill)
+  child.once('exit', () => process.off('exit', kill))
+}
+
 /** Collects the last few KiB of a child's stderr for error messages. */
 function tail(child: ChildProcess): () => string {
   let text = ''
@@ -77,6 +84,7 @@ export async function startSimulatorProcess(
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   )
+  killOnExit(child)
   const stderr = tail(child)
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
@@ -143,6 +151,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     execArgv: [...(options.execArgv ?? []), '--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   })
+  killOnExit(child)
   const stderr = tail(child)
   const next = <T extends BotProcessMessage['type']>(type: T) =>
     new Promise<Extract<BotProcessMessage, { type: T }>>((resolve, reject) => {
