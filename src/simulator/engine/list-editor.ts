@@ -37,17 +37,8 @@ export class ListEditor {
 
   /** Adds items; duplicate names or codes, unknown parents or properties fail per item. */
   add(list: ListDef, items: Record<string, unknown>[]) {
-    checkBatch(items)
-    const failures: ItemFailure[] = []
     let added = 0
-    items.forEach((raw, requestIndex) => {
-      const fail = (failureType: string, details: string): void => {
-        failures.push({ requestIndex, failureType, failureMessageDetails: details })
-      }
-      if (typeof raw !== 'object' || raw === null) {
-        fail('INCORRECT_FORMAT', 'An item must be an object')
-        return
-      }
+    const failures = eachItem(items, (raw, fail) => {
       const name = typeof raw.name === 'string' ? raw.name.trim() : ''
       if (!name) {
         fail('INCOMPLETE_DATA', 'The item has no name')
@@ -95,17 +86,8 @@ export class ListEditor {
 
   /** Updates items identified by id, else code, else name (one identifier decides). */
   update(list: ListDef, items: Record<string, unknown>[]) {
-    checkBatch(items)
-    const failures: ItemFailure[] = []
     let updated = 0
-    items.forEach((raw, requestIndex) => {
-      const fail = (failureType: string, details: string): void => {
-        failures.push({ requestIndex, failureType, failureMessageDetails: details })
-      }
-      if (typeof raw !== 'object' || raw === null) {
-        fail('INCORRECT_FORMAT', 'An item must be an object')
-        return
-      }
+    const failures = eachItem(items, (raw, fail) => {
       let item: DimItem | undefined
       let by: 'id' | 'code' | 'name'
       if (raw.id !== undefined) {
@@ -188,17 +170,8 @@ export class ListEditor {
 
   /** Deletes items by id, code or name, and their cells in every module. */
   delete(list: ListDef, items: Record<string, unknown>[]) {
-    checkBatch(items)
-    const failures: ItemFailure[] = []
     const doomed = new Set<string>()
-    items.forEach((raw, requestIndex) => {
-      const fail = (failureType: string, details: string): void => {
-        failures.push({ requestIndex, failureType, failureMessageDetails: details })
-      }
-      if (typeof raw !== 'object' || raw === null) {
-        fail('INCORRECT_FORMAT', 'An item must be an object')
-        return
-      }
+    const failures = eachItem(items, (raw, fail) => {
       if (raw.id !== undefined && raw.code !== undefined) {
         fail('INCORRECT_FORMAT', 'Give either an id or a code, not both')
         return
@@ -289,6 +262,26 @@ export class ListEditor {
     }
     return out
   }
+}
+
+/**
+ * Runs `each` over a checked batch, collecting per-item failures with their request index, as
+ * Anaplan reports them; an item that is not an object fails before `each` sees it.
+ */
+function eachItem(
+  items: unknown,
+  each: (raw: Record<string, unknown>, fail: (failureType: string, details: string) => void) => void,
+): ItemFailure[] {
+  checkBatch(items)
+  const failures: ItemFailure[] = []
+  items.forEach((raw, requestIndex) => {
+    const fail = (failureType: string, details: string): void => {
+      failures.push({ requestIndex, failureType, failureMessageDetails: details })
+    }
+    if (typeof raw !== 'object' || raw === null) fail('INCORRECT_FORMAT', 'An item must be an object')
+    else each(raw, fail)
+  })
+  return failures
 }
 
 function checkBatch(items: unknown): asserts items is Record<string, unknown>[] {
