@@ -58,16 +58,12 @@ export class ListEditor {
         fail('INVALID_PARENT', parent)
         return
       }
-      const props = this.checkProperties(list, raw.properties)
-      if (typeof props === 'string') {
-        fail('INCORRECT_FORMAT', props)
+      const attributes = this.checkAttributes(list, raw)
+      if (typeof attributes === 'string') {
+        fail('INCORRECT_FORMAT', attributes)
         return
       }
-      const subsets = this.checkSubsets(list, raw.subsets)
-      if (typeof subsets === 'string') {
-        fail('INCORRECT_FORMAT', subsets)
-        return
-      }
+      const { props, subsets } = attributes
       const id = String(this.model.parts.nextItemId++)
       const parentId = parent?.id ?? list.topLevelItemId
       const item = list.dim.add({
@@ -144,16 +140,12 @@ export class ListEditor {
         fail('INVALID_PARENT', `${item.name} cannot be its own ancestor`)
         return
       }
-      const props = this.checkProperties(list, raw.properties)
-      if (typeof props === 'string') {
-        fail('INCORRECT_FORMAT', props)
+      const attributes = this.checkAttributes(list, raw)
+      if (typeof attributes === 'string') {
+        fail('INCORRECT_FORMAT', attributes)
         return
       }
-      const subsets = this.checkSubsets(list, raw.subsets)
-      if (typeof subsets === 'string') {
-        fail('INCORRECT_FORMAT', subsets)
-        return
-      }
+      const { props, subsets } = attributes
       if (newName !== undefined) list.dim.rename(item, newName)
       if (newCode !== undefined) list.dim.recode(item, newCode)
       if (raw.parent !== undefined) list.dim.reparent(item, parent?.id ?? list.topLevelItemId)
@@ -228,6 +220,18 @@ export class ListEditor {
   private isDescendant(list: ListDef, candidate: DimItem, ancestor: DimItem): boolean {
     for (let p = candidate.parentId; p; p = list.dim.get(p)?.parentId) if (p === ancestor.id) return true
     return false
+  }
+
+  /** An item's `properties` and `subsets`, checked together: a message when either is wrong. */
+  private checkAttributes(
+    list: ListDef,
+    raw: Record<string, unknown>,
+  ): string | { props: Record<string, string> | undefined; subsets: Record<string, boolean> | undefined } {
+    const props = this.checkProperties(list, raw.properties)
+    if (typeof props === 'string') return props
+    const subsets = this.checkSubsets(list, raw.subsets)
+    if (typeof subsets === 'string') return subsets
+    return { props, subsets }
   }
 
   private checkProperties(list: ListDef, props: unknown): Record<string, string> | undefined | string {
