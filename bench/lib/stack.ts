@@ -4,6 +4,7 @@
  * `app.request()`, or on a real loopback socket when `listen` is set), plus the simulator's admin
  * calls (`/__sim/stats`, `/__sim/faults`, `/__sim/reset`).
  */
+
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { Hono } from 'hono'
@@ -23,6 +24,7 @@ import {
   type StartSimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.ts'
+import { apiChat } from '../../test/support/api-chat.ts'
 
 export const ANALYST = { username: 'analyst@example.com', password: 'demo-password' } as const
 export const VIEWER = { username: 'viewer@example.com', password: 'viewer-password' } as const
@@ -204,20 +206,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`
   }
 
-  const chat = async (sessionId: string, input: string | { choice: string }, user?: string) => {
-    const body = {
-      sessionId,
-      ...(typeof input === 'string' ? { text: input } : input),
-      ...(user ? { user } : {}),
-    }
-    const res = await app.request('/api/chat', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    if (res.status !== 200) throw new SimAdminError(`/api/chat answered ${res.status}: ${await res.text()}`)
-    return (await res.json()) as BotReply
-  }
+  const chat = apiChat(app)
 
   return {
     sim,

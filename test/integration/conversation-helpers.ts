@@ -2,12 +2,14 @@
  * Shared setup of the conversation tests: a simulator on port 0, a bot over it, and the channels'
  * server so every turn goes through `POST /api/chat`.
  */
+
 import type { Hono } from 'hono'
 import { AnaplanClient, type AnaplanClientOptions } from '../../src/anaplan/index.ts'
 import { type BotPolicy, createBot, DiskDownloadStore, MemoryAuditSink } from '../../src/bot/core/index.ts'
 import type { Bot, BotReply, Identity, Message, Notification } from '../../src/bot/core/types.ts'
 import { createBotServer } from '../../src/bot/server.ts'
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts'
+import { apiChat } from '../support/api-chat.ts'
 
 export const ANALYST = { username: 'analyst@example.com', password: 'demo-password' }
 export const VIEWER = { username: 'viewer@example.com', password: 'viewer-password' }
@@ -65,20 +67,7 @@ export async function startHarness(
     notifications.push(n)
   })
   const app = createBotServer(bot, { downloads, web: { replyBudgetMs: options.replyBudgetMs ?? 5000 } })
-  const chat = async (sessionId: string, input: string | { choice: string }, user?: string) => {
-    const body = {
-      sessionId,
-      ...(typeof input === 'string' ? { text: input } : input),
-      ...(user ? { user } : {}),
-    }
-    const res = await app.request('/api/chat', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-    if (res.status !== 200) throw new Error(`/api/chat answered ${res.status}: ${await res.text()}`)
-    return (await res.json()) as BotReply
-  }
+  const chat = apiChat(app)
   return {
     sim,
     bot,
