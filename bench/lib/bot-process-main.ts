@@ -1,7 +1,7 @@
 /**
  * Child-process entry of {@link startBotProcess}: the bot stack (client as the demo analyst, core,
  * HTTP server on a random loopback port) against the simulator URL given as the first argument.
- * It records the view-data URLs its client requests, so the parent can replay the very same read
+ * It records the view-data URLs its client requests (from the client's debug lines), so the parent can replay the very same read
  * as the floor, and stops on SIGTERM.
  */
 import type { BotProcessMessage } from './processes.ts'
@@ -13,15 +13,20 @@ const send = (m: BotProcessMessage) => process.send?.(m)
 try {
   if (!simulatorUrl) throw new Error('usage: bot-process-main.ts <simulator url>')
   const viewReads: string[] = []
-  const recording: typeof fetch = (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-    if (/\/views\/[^/]+\/data/.test(url)) {
-      viewReads.push(url)
-      if (viewReads.length > 10) viewReads.shift()
-    }
-    return fetch(input, init)
+  // The client's per-request debug line carries the URL; it is asked for only until a few view
+  // reads are recorded, so the measured turns run with debug off, as in production.
+  const noop = () => {}
+  const recording = {
+    debug(fields: object) {
+      const url = (fields as { url?: unknown }).url
+      if (typeof url === 'string' && /\/views\/[^/]+\/data/.test(url)) viewReads.push(url)
+    },
+    info: noop,
+    warn: noop,
+    error: noop,
+    isLevelEnabled: (level: string) => level !== 'debug' || viewReads.length < 10,
   }
-  const stack = await startStack({ listen: true, simulatorUrl, client: { fetch: recording } })
+  const stack = await startStack({ listen: true, simulatorUrl, client: { logger: recording } })
   process.on('message', (m: { type?: string }) => {
     if (m.type === 'view-reads') send({ type: 'view-reads', urls: [...viewReads] })
     if (m.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() })

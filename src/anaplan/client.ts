@@ -35,6 +35,9 @@ import {
   RateLimitError,
   TimeoutError,
 } from './errors.ts'
+import { fetchWire } from './http/fetch-wire.ts'
+import { nodeWire } from './http/node-wire.ts'
+import type { Wire, WireResponse } from './http/wire.ts'
 import { redactUrl } from './internal/redact.ts'
 import { sleep as defaultSleep } from './internal/sleep.ts'
 import { ModelScopeImpl } from './resources/model-scope.ts'
@@ -52,7 +55,10 @@ export interface AnaplanClientOptions {
   credentials?: AnaplanCredentials
   /** Called once, on the first authenticate, when `credentials` is not given (secret managers). */
   credentialsProvider?: () => Promise<AnaplanCredentials>
-  /** @default globalThis.fetch */
+  /**
+   * Send requests through this WHATWG `fetch` instead of `node:http` (tests inject one; so can
+   * runtimes without `node:http`). @default `node:http`/`node:https` with keep-alive agents
+   */
   fetch?: typeof fetch
   /** Per-attempt timeout in ms. @default 60000 */
   timeoutMs?: number
@@ -116,8 +122,8 @@ interface Call {
 
 /** A 2xx response whose body is still on the wire (`parse: 'stream'`). */
 interface OpenBody {
-  reader: ReadableStreamDefaultReader<Uint8Array> | undefined
-  /** Aborts this attempt's fetch (read timeout). */
+  response: WireResponse
+  /** Aborts this attempt's request (read timeout). */
   controller: AbortController
   timedOut: boolean
   /** Content-Length when the server sent one. */
@@ -165,7 +171,7 @@ export class AnaplanClient implements Transport {
   readonly options: Readonly<AnaplanClientOptions>
   readonly #authUrl: string
   readonly #apiUrl: string
-  readonly #fetch: typeof fetch
+  readonly #wire: Wire
   readonly #logger: ClientLogger
   readonly #shared: Shared
   readonly #authApi: AuthApi
@@ -176,9 +182,10 @@ export class AnaplanClient implements Transport {
     this.#apiUrl = trimSlash(options.apiUrl ?? 'https://api.anaplan.com/2/0')
     checkUrl('authUrl', this.#authUrl)
     checkUrl('apiUrl', this.#apiUrl)
-    const f = options.fetch ?? globalThis.fetch
-    if (typeof f !== 'function') throw new ConfigError('No fetch implementation available')
-    this.#fetch = f
+    if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+      throw new ConfigError('`fetch` must be a function')
+    }
+    this.#wire = options.fetch ? fetchWire(options.fetch) : defaultWire()
     this.#logger = options.logger ?? noopLogger
     this.#authApi = new AuthApi(this, {
       ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
@@ -361,20 +368,22 @@ export class AnaplanClient implements Transport {
       this.#shared.counters.requests++
       const began = this.now()
       const result = await this.#attempt(spec, url, headers, budget, signal)
-      this.#logger.debug(
-        {
-          method,
-          url: redactUrl(url),
-          status: result.ok
-            ? result.response.status
-            : result.outcome.kind === 'status'
-              ? result.outcome.status
-              : result.outcome.kind,
-          ms: this.now() - began,
-          attempt: call.attempt,
-        },
-        'Anaplan request',
-      )
+      // Redacting the URL for a line nobody reads is a measurable share of a view read's CPU.
+      if (this.#logger.isLevelEnabled?.('debug') !== false)
+        this.#logger.debug(
+          {
+            method,
+            url: redactUrl(url),
+            status: result.ok
+              ? result.response.status
+              : result.outcome.kind === 'status'
+                ? result.outcome.status
+                : result.outcome.kind,
+            ms: this.now() - began,
+            attempt: call.attempt,
+          },
+          'Anaplan request',
+        )
 
       if (result.ok) return result.body ? { response: result.response, body: result.body } : result
       const { error, outcome } = result
@@ -446,13 +455,14 @@ export class AnaplanClient implements Transport {
     // A streamed body keeps the caller's signal wired to this attempt until the body is released.
     let open: OpenBody | undefined
     try {
-      let res: Response
+      let res: WireResponse
       try {
-        res = await this.#fetch(url, {
+        res = await this.#wire({
           method: spec.method,
+          url,
           headers,
           signal: controller.signal,
-          ...requestBody(spec, headers),
+          ...requestBody(spec),
         })
       } catch (cause) {
         return this.#failure(cause, info, timedOut, signal, 'send')
@@ -465,7 +475,7 @@ export class AnaplanClient implements Transport {
             // a server that is slow to send.
             clearTimeout(timer)
             open = {
-              reader: res.body?.getReader(),
+              response: res,
               controller,
               timedOut: false,
               length: res.headers.get('content-length'),
@@ -565,8 +575,7 @@ export class AnaplanClient implements Transport {
   }
 
   /** One read of a streamed body, bounded by the per-attempt timeout and the deadline. */
-  async #read(call: Call, body: OpenBody): Promise<ReadableStreamReadResult<Uint8Array>> {
-    if (!body.reader) return { done: true, value: undefined }
+  async #read(call: Call, body: OpenBody): ReturnType<WireResponse['read']> {
     const { deadline } = call.options
     const ms = deadline === undefined ? call.timeoutMs : Math.min(call.timeoutMs, deadline - this.now())
     const timer = setTimeout(
@@ -577,7 +586,7 @@ export class AnaplanClient implements Transport {
       Math.max(0, ms),
     )
     try {
-      return await body.reader.read()
+      return await body.response.read()
     } finally {
       clearTimeout(timer)
     }
@@ -631,15 +640,15 @@ export class AnaplanClient implements Transport {
   }
 
   async #parse(
-    res: Response,
+    res: WireResponse,
     parse: NonNullable<RequestSpec['parse']>,
     info: { method: string; url: string },
   ) {
     if (parse === 'none') {
-      await res.body?.cancel()
+      await res.cancel()
       return undefined
     }
-    if (parse === 'bytes') return new Uint8Array(await res.arrayBuffer())
+    if (parse === 'bytes') return await res.bytes()
     const text = await res.text()
     if (parse === 'text') return text
     if (text.trim() === '') return undefined
@@ -674,29 +683,19 @@ export class AnaplanClient implements Transport {
 /** Detaches the signal and cancels the body (idempotent). */
 async function releaseBody(body: OpenBody): Promise<void> {
   body.release()
-  await body.reader?.cancel().catch(() => undefined)
+  await body.response.cancel()
 }
 
-/**
- * The fetch body of a request. Bytes go as a one-piece stream with an explicit Content-Length:
- * undici's fetch copies a Uint8Array body, which for 10–50 MB upload chunks doubles their memory.
- */
-function requestBody(
-  spec: RequestSpec,
-  headers: Record<string, string>,
-): { body?: BodyInit; duplex?: 'half' } {
+let sharedNodeWire: Wire | undefined
+function defaultWire(): Wire {
+  sharedNodeWire ??= nodeWire()
+  return sharedNodeWire
+}
+
+/** The body of a request as the wire sends it. */
+function requestBody(spec: RequestSpec): { body?: string | Uint8Array } {
   if (spec.body !== undefined) return { body: JSON.stringify(spec.body) }
-  const raw = spec.rawBody
-  if (raw === undefined) return {}
-  if (typeof raw === 'string') return { body: raw }
-  headers['content-length'] = String(raw.byteLength)
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (raw.byteLength > 0) controller.enqueue(raw)
-      controller.close()
-    },
-  })
-  return { body: stream, duplex: 'half' }
+  return spec.rawBody === undefined ? {} : { body: spec.rawBody }
 }
 
 function appendQuery(url: string, query: RequestSpec['query']): string {

@@ -4,6 +4,7 @@
  * boundary. Messages and fields never carry tokens, passwords or Authorization values.
  */
 import type { ReadRequest, TaskResult } from './api.ts'
+import type { ResponseHeaders } from './http/wire.ts'
 import { redactUrl } from './internal/redact.ts'
 
 /** Base class of every error the client throws. */
@@ -38,7 +39,7 @@ export class APIError extends AnaplanError {
   /** HTTP status. */
   readonly status: number
   /** Response headers. */
-  readonly headers: Headers
+  readonly headers: ResponseHeaders
   /** Parsed JSON body, or the text when it was not JSON. */
   readonly body: unknown
   /** Anaplan's status message (`status.message` or `statusMessage`), when it sent one. */
@@ -49,7 +50,7 @@ export class APIError extends AnaplanError {
   /** The request URL with credentials and sensitive query values removed. */
   readonly url: string
 
-  constructor(status: number, headers: Headers, body: unknown, req: RequestInfo, message?: string) {
+  constructor(status: number, headers: ResponseHeaders, body: unknown, req: RequestInfo, message?: string) {
     const statusMessage = extractStatusMessage(body)
     const url = redactUrl(req.url)
     super(message ?? describe(req.method, url, status, statusMessage))
@@ -63,7 +64,11 @@ export class APIError extends AnaplanError {
   }
 
   /** Builds the subclass that matches the status. */
-  static fromResponse(res: { status: number; headers: Headers }, body: unknown, req: RequestInfo): APIError {
+  static fromResponse(
+    res: { status: number; headers: ResponseHeaders },
+    body: unknown,
+    req: RequestInfo,
+  ): APIError {
     const { status, headers } = res
     if (status === 400) return new BadRequestError(status, headers, body, req)
     if (status === 401) return new AuthenticationError(status, headers, body, req)

@@ -33,7 +33,7 @@ export {
   type RetryDecision,
   shouldRetry,
 } from './core/retry.ts'
-export type { ApiResponse, BodyStream, HttpMethod, RequestSpec } from './core/transport.ts'
+export type { ApiResponse, BodyStream, HttpMethod, RequestSpec, ResponseHeaders } from './core/transport.ts'
 export {
   AbortError,
   AnaplanError,

@@ -15,9 +15,17 @@ export interface ClientLogger {
   info(fields: object, message?: string): void
   warn(fields: object, message?: string): void
   error(fields: object, message?: string): void
+  /** When present and false for `debug`, the client skips building its per-request debug line (pino has it). */
+  isLevelEnabled?(level: string): boolean
 }
 
-export const noopLogger: ClientLogger = { debug() {}, info() {}, warn() {}, error() {} }
+export const noopLogger: ClientLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  isLevelEnabled: () => false,
+}
 
 /**
  * Where tokens are shared between instances (e.g. Redis for several function instances). Values are

@@ -1,5 +1,8 @@
 /** The request description every resource hands to `AnaplanClient.request()`. */
 import type { RequestOptions } from '../api.ts'
+import type { ResponseHeaders } from '../http/wire.ts'
+
+export type { ResponseHeaders } from '../http/wire.ts'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'
 
@@ -47,7 +50,7 @@ export interface BodyStream extends AsyncIterable<Uint8Array> {
 
 export interface ApiResponse<T> {
   status: number
-  headers: Headers
+  headers: ResponseHeaders
   data: T
 }
 

@@ -1,7 +1,8 @@
 /**
- * The streamed download path over real sockets and Node's own fetch (undici): the unit tests in
- * files.test.ts script the failures, these check that undici's real errors for a dropped, stalled
- * or aborted body are the ones the client recognises.
+ * The streamed download path over real sockets, through both wires (the default `node:http` one
+ * and Node's own fetch, undici): the unit tests in files.test.ts script the failures, these check
+ * that each wire's real errors for a dropped, stalled or aborted body are the ones the client
+ * recognises.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -28,7 +29,11 @@ afterEach(async () => {
 })
 
 /** A minimal Anaplan: token, file listing, chunk listing, and chunks served by `onChunk`. */
-async function anaplan(chunks: number, onChunk: ChunkHandler): Promise<AnaplanClient> {
+async function anaplan(
+  chunks: number,
+  onChunk: ChunkHandler,
+  wire: { fetch?: typeof fetch },
+): Promise<AnaplanClient> {
   const calls = new Map<number, number>()
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? ''
@@ -65,6 +70,7 @@ async function anaplan(chunks: number, onChunk: ChunkHandler): Promise<AnaplanCl
     credentials: { kind: 'basic', username: 'a@example.com', password: 'pw-123456' },
     timeoutMs: 500,
     sleep: async () => undefined,
+    ...wire,
   })
 }
 
@@ -92,10 +98,15 @@ async function collect(it: AsyncIterable<Uint8Array>): Promise<Buffer> {
   return Buffer.concat(parts)
 }
 
-describe('streamed download over real sockets', () => {
+describe.each([
+  { name: 'node:http', wire: {} },
+  { name: 'fetch', wire: { fetch: globalThis.fetch } },
+])('streamed download over real sockets ($name)', ({ wire }) => {
   it('resumes a chunk whose connection drops midway, without duplicated bytes', async () => {
-    const client = await anaplan(3, (id, call, res) =>
-      serve(id, res, id === 1 && call === 1 ? 100_000 : undefined),
+    const client = await anaplan(
+      3,
+      (id, call, res) => serve(id, res, id === 1 && call === 1 ? 100_000 : undefined),
+      wire,
     )
     const got = await collect(client.modelById('ws1', 'M1').download(FILE))
     expect(got.equals(Buffer.concat([content(0), content(1), content(2)]))).toBe(true)
@@ -103,8 +114,10 @@ describe('streamed download over real sockets', () => {
   })
 
   it('times out a body that stops arriving, then resumes it', async () => {
-    const client = await anaplan(1, (id, call, res) =>
-      serve(id, res, call === 1 ? 64 * 1024 : undefined, true),
+    const client = await anaplan(
+      1,
+      (id, call, res) => serve(id, res, call === 1 ? 64 * 1024 : undefined, true),
+      wire,
     )
     const got = await collect(client.modelById('ws1', 'M1').download(FILE))
     expect(got.equals(content(0))).toBe(true)
@@ -113,8 +126,10 @@ describe('streamed download over real sockets', () => {
 
   it('ends with AbortError, not a retry, when the caller aborts mid-body', async () => {
     const controller = new AbortController()
-    const client = await anaplan(2, (id, _call, res) =>
-      serve(id, res, id === 0 ? 64 * 1024 : undefined, true),
+    const client = await anaplan(
+      2,
+      (id, _call, res) => serve(id, res, id === 0 ? 64 * 1024 : undefined, true),
+      wire,
     )
     let received = 0
     const run = (async () => {
@@ -129,7 +144,7 @@ describe('streamed download over real sockets', () => {
   })
 
   it('fails with TimeoutError when every attempt stalls', async () => {
-    const client = await anaplan(1, (id, _call, res) => serve(id, res, 16 * 1024, true))
+    const client = await anaplan(1, (id, _call, res) => serve(id, res, 16 * 1024, true), wire)
     await expect(
       collect(client.withOptions({ maxRetries: 1 }).modelById('ws1', 'M1').download(FILE)),
     ).rejects.toBeInstanceOf(TimeoutError)

@@ -154,7 +154,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   return r(500, 'internal', 'Internal error')
 }
 
-function retryAfterFromHeaders(headers: Headers): number | undefined {
+function retryAfterFromHeaders(headers: { get(name: string): string | null }): number | undefined {
   const v = headers.get('retry-after')
   if (!v) return undefined
   const s = Number(v)
