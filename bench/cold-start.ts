@@ -53,6 +53,8 @@ export interface ColdStartResult {
   helloWorld: Series
   /** function median / hello-world median. */
   ratio: number
+  /** Median of function[i] / helloWorld[i]: each pair ran back to back. */
+  pairedRatioMedian: number
 }
 
 function freePort(): Promise<number> {
@@ -214,6 +216,13 @@ export async function measureColdStart(options: ColdStartOptions = {}): Promise<
       function: fn,
       helloWorld: hw,
       ratio: Math.round((fn.medianMs / hw.medianMs) * 100) / 100,
+      pairedRatioMedian:
+        Math.round(
+          quantile(
+            fnSamples.map((f, i) => f / (helloSamples[i] ?? Number.NaN)).sort((a, b) => a - b),
+            0.5,
+          ) * 100,
+        ) / 100,
     }
   } finally {
     await rm(helloDir, { recursive: true, force: true })
