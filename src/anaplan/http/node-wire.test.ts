@@ -9,9 +9,11 @@ let server: Server | undefined
 const sockets = new Set<Socket>()
 
 afterEach(async () => {
-  server?.closeAllConnections()
-  await new Promise((r) => server?.close(r))
+  const s = server
   server = undefined
+  if (!s) return
+  s.closeAllConnections()
+  await new Promise((r) => s.close(r))
   sockets.clear()
 })
 
@@ -168,4 +170,56 @@ describe('node:http wire', () => {
     await new Promise((r) => setTimeout(r, 20))
     await expect(get(base)).rejects.toMatchObject({ code: 'ECONNREFUSED' })
   })
+})
+
+describe('node:http wire over TLS', () => {
+  // NODE_EXTRA_CA_CERTS is read once at process start, so the client runs in a child process: with
+  // the test CA it must connect, verify and reuse the connection; without it, refuse the server.
+  const script = (url: string) => `
+    import { nodeWire } from ${JSON.stringify(new URL('./node-wire.ts', import.meta.url).pathname)}
+    const wire = nodeWire()
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await wire({ method: 'GET', url: ${JSON.stringify(url)}, headers: {}, signal: new AbortController().signal })
+        console.log(res.status, await res.text())
+      }
+    } catch (e) { console.log('error', e.code) }`
+
+  it('verifies the server against the trusted CAs and reuses the connection', async () => {
+    const { generateServerCertificate } = await import('../testing/certificate.ts')
+    const { certPem, keyPem } = await generateServerCertificate()
+    const { createServer: createHttpsServer } = await import('node:https')
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { execFile } = await import('node:child_process')
+    const tls = createHttpsServer({ cert: certPem, key: keyPem }, (_req, res) => res.end('secure'))
+    let connections = 0
+    tls.on('secureConnection', () => connections++)
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r))
+    const dir = await mkdtemp(join(tmpdir(), 'wire-tls-'))
+    try {
+      const ca = join(dir, 'ca.pem')
+      await writeFile(ca, certPem)
+      const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/x`
+      const run = (extraCa: string | undefined) =>
+        new Promise<string>((resolve, reject) => {
+          const env = { ...process.env, NODE_EXTRA_CA_CERTS: extraCa ?? '' }
+          if (!extraCa) delete env.NODE_EXTRA_CA_CERTS
+          execFile(
+            process.execPath,
+            ['--import', 'tsx', '--input-type=module', '-e', script(url)],
+            { env, timeout: 20_000 },
+            (error, stdout) => (error ? reject(error) : resolve(stdout.trim())),
+          )
+        })
+      expect(await run(ca)).toBe('200 secure\n200 secure')
+      expect(connections).toBe(1)
+      expect(await run(undefined)).toMatch(/^error (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/)
+    } finally {
+      tls.closeAllConnections()
+      await new Promise((r) => tls.close(r))
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
 })
