@@ -204,8 +204,8 @@ describe('node:http wire over TLS', () => {
       const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/x`
       const run = (extraCa: string | undefined) =>
         new Promise<string>((resolve, reject) => {
-          const env = { ...process.env, NODE_EXTRA_CA_CERTS: extraCa ?? '' }
-          if (!extraCa) delete env.NODE_EXTRA_CA_CERTS
+          const { NODE_EXTRA_CA_CERTS: _inherited, ...rest } = process.env
+          const env = extraCa ? { ...rest, NODE_EXTRA_CA_CERTS: extraCa } : rest
           execFile(
             process.execPath,
             ['--import', 'tsx', '--input-type=module', '-e', script(url)],
