@@ -487,7 +487,10 @@ export class AnaplanClient implements Transport {
           return { ok: true, response }
         }
         const text = await res.text()
-        const error = APIError.fromResponse(res, parseMaybeJson(text), info)
+        const error =
+          res.status >= 300 && res.status < 400
+            ? redirectError(res, parseMaybeJson(text), info)
+            : APIError.fromResponse(res, parseMaybeJson(text), info)
         return { ok: false, error, outcome: { kind: 'status', status: res.status } }
       } catch (cause) {
         if (cause instanceof ProtocolError) return { ok: false, error: cause, outcome: { kind: 'unknown' } }
@@ -684,6 +687,30 @@ export class AnaplanClient implements Transport {
 async function releaseBody(body: OpenBody): Promise<void> {
   body.release()
   await body.response.cancel()
+}
+
+/**
+ * A 3xx answer. Anaplan's APIs do not redirect, so one means a base URL that is not the service's
+ * (`http://` for `https://`, an old host) or a proxy in the way; following it could resend a
+ * credential or a write somewhere else, so the client says where it was sent instead.
+ */
+function redirectError(res: WireResponse, body: unknown, info: { method: string; url: string }): APIError {
+  const location = res.headers.get('location')
+  let target = ''
+  if (location) {
+    try {
+      target = ` to ${redactUrl(new URL(location, info.url).href)}`
+    } catch {
+      target = ''
+    }
+  }
+  return new APIError(
+    res.status,
+    res.headers,
+    body,
+    info,
+    `${info.method} ${redactUrl(info.url)} was redirected (${res.status})${target}; the client does not follow redirects: check authUrl/apiUrl`,
+  )
 }
 
 let sharedNodeWire: Wire | undefined

@@ -7,7 +7,9 @@ import type { Wire, WireResponse } from './wire.ts'
  */
 export function fetchWire(fetchImpl: typeof fetch): Wire {
   return async ({ method, url, headers, body, signal }) => {
-    const init: RequestInit & { duplex?: 'half' } = { method, headers, signal }
+    // Redirects are answered, not followed, as over node:http: the client reports them (Anaplan's
+    // API does not redirect; a redirect means a mistyped base URL or a proxy in the way).
+    const init: RequestInit & { duplex?: 'half' } = { method, headers, signal, redirect: 'manual' }
     if (typeof body === 'string') init.body = body
     else if (body !== undefined) {
       headers['content-length'] = String(body.byteLength)
