@@ -164,6 +164,29 @@ describe('node:http wire', () => {
     expect(sockets.size).toBe(1)
   })
 
+  it('closes idle connections after the idle timeout, but not a slow response', async () => {
+    const base = await listen((req, res) => {
+      if (req.url === '/slow') setTimeout(() => res.end('late'), 300)
+      else res.end('ok')
+    })
+    const quick = nodeWire({ idleTimeoutMs: 100 })
+    const call = async (path: string) =>
+      (
+        await quick({
+          method: 'GET',
+          url: `${base}${path}`,
+          headers: {},
+          signal: new AbortController().signal,
+        })
+      ).text()
+    expect(await call('/slow')).toBe('late')
+    expect(await call('/a')).toBe('ok')
+    expect(sockets.size).toBe(1)
+    await new Promise((r) => setTimeout(r, 250))
+    expect(await call('/b')).toBe('ok')
+    expect(sockets.size).toBe(2)
+  })
+
   it('rejects with the system error code when nothing listens', async () => {
     const base = await listen(() => undefined)
     server?.close()

@@ -12,31 +12,39 @@ type HttpsModule = typeof import('node:https')
 /** Pieces buffered ahead of the consumer before the socket is paused (64 KiB each from a socket). */
 const READ_AHEAD = 16
 
-// One pool per process and protocol, like fetch's global dispatcher: connections to Anaplan are
-// reused across clients. Idle sockets are unref'd by the agent and closed a second before the
-// server's announced keep-alive timeout, so a reused socket is rarely one the server is closing.
-const httpAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo' })
-let httpsAgent: Promise<{ https: HttpsModule; agent: import('node:https').Agent }> | undefined
-
-// TLS is loaded on the first https request only: the simulator and tests speak plain http, and a
-// cold function should not pay for what it does not use.
-function https(): NonNullable<typeof httpsAgent> {
-  httpsAgent ??= import('node:https').then((https) => ({
-    https,
-    agent: new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
-  }))
-  return httpsAgent
+export interface NodeWireOptions {
+  /**
+   * Idle connections are closed after this long, or a second before the server's announced
+   * keep-alive timeout when that is sooner, so that a request is rarely sent on a connection the
+   * server is closing (a write that fails that way cannot be safely re-sent). @default 4000, as
+   * undici's
+   */
+  idleTimeoutMs?: number
 }
 
-/** The `node:http` wire. */
-export function nodeWire(): Wire {
+/**
+ * The `node:http` wire with its own keep-alive pools (one per protocol). The client shares one
+ * per process, like fetch's global dispatcher. Idle sockets are unref'd: they never keep a
+ * process alive.
+ */
+export function nodeWire(options: NodeWireOptions = {}): Wire {
+  const agentOptions = {
+    keepAlive: true,
+    scheduling: 'lifo' as const,
+    timeout: options.idleTimeoutMs ?? 4000,
+  }
+  const httpAgent = new http.Agent(agentOptions)
+  // TLS is loaded on the first https request only: the simulator and tests speak plain http, and
+  // a cold function should not pay for what it does not use.
+  let tls: Promise<{ https: HttpsModule; agent: import('node:https').Agent }> | undefined
   return async (request) => {
     const url = new URL(request.url)
     if (url.protocol === 'https:') {
-      const { https: mod, agent } = await https()
-      return send(request, (options) => mod.request(url, { ...options, agent }))
+      tls ??= import('node:https').then((https) => ({ https, agent: new https.Agent(agentOptions) }))
+      const { https, agent } = await tls
+      return send(request, (o) => https.request(url, { ...o, agent }))
     }
-    return send(request, (options) => http.request(url, { ...options, agent: httpAgent }))
+    return send(request, (o) => http.request(url, { ...o, agent: httpAgent }))
   }
 }
 
