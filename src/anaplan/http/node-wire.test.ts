@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { closeServer } from '../testing/server.ts'
 import { nodeWire } from './node-wire.ts'
 import type { WireResponse } from './wire.ts'
 
@@ -11,9 +12,7 @@ const sockets = new Set<Socket>()
 afterEach(async () => {
   const s = server
   server = undefined
-  if (!s) return
-  s.closeAllConnections()
-  await new Promise((r) => s.close(r))
+  await closeServer(s)
   sockets.clear()
 })
 

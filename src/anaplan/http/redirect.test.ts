@@ -4,14 +4,13 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AnaplanClient } from '../client.ts'
 import { APIError } from '../errors.ts'
+import { closeServer } from '../testing/server.ts'
 
 let server: Server | undefined
 afterEach(async () => {
   const s = server
   server = undefined
-  if (!s) return
-  s.closeAllConnections()
-  await new Promise((r) => s.close(r))
+  await closeServer(s)
 })
 
 describe.each([

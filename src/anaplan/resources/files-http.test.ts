@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AnaplanClient } from '../client.ts'
 import { AbortError, TimeoutError } from '../errors.ts'
+import { closeServer } from '../testing/server.ts'
 
 const CHUNK = 256 * 1024
 const FILE = '116000000001'
@@ -23,9 +24,9 @@ type ChunkHandler = (id: number, call: number, res: ServerResponse) => void
 
 let server: Server | undefined
 afterEach(async () => {
-  server?.closeAllConnections()
-  await new Promise((r) => server?.close(r))
+  const s = server
   server = undefined
+  await closeServer(s)
 })
 
 /** A minimal Anaplan: token, file listing, chunk listing, and chunks served by `onChunk`. */
