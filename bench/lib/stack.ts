@@ -233,18 +233,3 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   }
 }
-
-/** All text of a reply (text messages, choice prompts, table titles), for word assertions. */
-export function replyText(reply: BotReply): string {
-  return reply.messages
-    .map((m) =>
-      m.type === 'text'
-        ? m.text
-        : m.type === 'choices'
-          ? (m.prompt ?? '')
-          : m.type === 'table'
-            ? (m.title ?? '')
-            : '',
-    )
-    .join('\n')
-}

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allowAllPolicy, encodeChoice } from '../../src/bot/core/index.ts'
-import { find, type Harness, startHarness, textOf } from './conversation-helpers.ts'
+import { replyText } from '../support/api-chat.ts'
+import { find, type Harness, startHarness } from './conversation-helpers.ts'
 
 let h: Harness
 let n = 0
@@ -42,17 +43,17 @@ describe('conversation over /api/chat', () => {
 
     const c = await h.chat(s, 'get connected to sales forcast')
     expect(c.intent.name).toBe('connect_model')
-    expect(textOf(c)).toContain('Connected to Sales Forecast in FP&A Demo')
+    expect(replyText(c)).toContain('Connected to Sales Forecast in FP&A Demo')
 
     const me = await h.chat(s, 'who am I connected as?')
     expect(me.intent.name).toBe('whoami')
-    expect(textOf(me)).toContain('analyst@example.com')
-    expect(textOf(me)).toContain('Sales Forecast')
+    expect(replyText(me)).toContain('analyst@example.com')
+    expect(replyText(me)).toContain('Sales Forecast')
 
     const bye = await h.chat(s, 'disconnect')
     expect(bye.intent.name).toBe('disconnect')
-    expect(textOf(bye)).toContain('Disconnected from Sales Forecast')
-    expect(textOf(await h.chat(s, 'who am i'))).toContain('not connected')
+    expect(replyText(bye)).toContain('Disconnected from Sales Forecast')
+    expect(replyText(await h.chat(s, 'who am i'))).toContain('not connected')
   })
 
   it('connects by model id and explains an unknown model with suggestions', async () => {
@@ -62,10 +63,10 @@ describe('conversation over /api/chat', () => {
     const wf = models.find((m) => m.name === 'Workforce Plan')
     expect(wf).toBeDefined()
     const c = await h.chat(s, `connect to ${wf?.id}`)
-    expect(textOf(c)).toContain('Connected to Workforce Plan')
+    expect(replyText(c)).toContain('Connected to Workforce Plan')
 
     const unknown = await h.chat(s, 'connect to Galaxy Planner')
-    expect(textOf(unknown)).toMatch(/couldn't find a model called 'Galaxy Planner'/)
+    expect(replyText(unknown)).toMatch(/couldn't find a model called 'Galaxy Planner'/)
   })
 
   it('asks which view and which page, renders a table and a chart, and changes pages', async () => {
@@ -73,7 +74,7 @@ describe('conversation over /api/chat', () => {
     await h.chat(s, 'connect to Sales Forecast')
     const views = await h.chat(s, 'which views are there?')
     expect(views.intent.name).toBe('list_views')
-    expect(textOf(views)).toContain('Revenue by Region')
+    expect(replyText(views)).toContain('Revenue by Region')
 
     const which = await h.chat(s, 'show me a view')
     expect(which.intent.name).toBe('show_view')
@@ -81,12 +82,12 @@ describe('conversation over /api/chat', () => {
     expect(viewChoice).toBeDefined()
 
     const page = await h.chat(s, { choice: viewChoice?.value ?? '' })
-    expect(textOf(page)).toContain('page selector for Products')
+    expect(replyText(page)).toContain('page selector for Products')
     const gadgets = find(page, 'choices')?.options.find((o) => o.label === 'Gadgets')
     expect(find(page, 'choices')?.options.map((o) => o.label)).toContain('Use defaults')
 
     const versions = await h.chat(s, { choice: gadgets?.value ?? '' })
-    expect(textOf(versions)).toContain('page selector for Versions')
+    expect(replyText(versions)).toContain('page selector for Versions')
     // A typed answer to the question works like a click.
     const shown = await h.chat(s, 'Budget')
     const table = find(shown, 'table')
@@ -110,7 +111,7 @@ describe('conversation over /api/chat', () => {
     const r = await h.chat(s, 'what is Revenue for EMEA in Q3 FY26?')
     expect(r.intent.name).toBe('read_cell')
     expect(r.parameters).toMatchObject({ lineItem: 'Revenue', items: ['EMEA'], period: 'Q3 FY26' })
-    const m = /is ([\d,.]+)/.exec(textOf(r))
+    const m = /is ([\d,.]+)/.exec(replyText(r))
     expect(m).not.toBeNull()
     // The same cell straight from the API: EMEA, Q3 FY26, Forecast, all products.
     const scope = await h.client().model({ model: 'Sales Forecast' })
@@ -121,7 +122,7 @@ describe('conversation over /api/chat', () => {
 
     const units = await h.chat(s, 'how many units did widgets sell in apac in march')
     expect(units.intent.name).toBe('read_cell')
-    expect(textOf(units)).toMatch(/Units for APAC · Widgets · Mar 26 · Forecast is [\d,]+/)
+    expect(replyText(units)).toMatch(/Units for APAC · Widgets · Mar 26 · Forecast is [\d,]+/)
   })
 
   it('writes a cell only after yes, reports what changed, and audits it', async () => {
@@ -130,15 +131,15 @@ describe('conversation over /api/chat', () => {
     const before = (await stats()).mutations.cellWrites
     const ask = await h.chat(s, 'set Units for Widgets in APAC for Mar 26 Forecast to 500')
     expect(ask.intent.name).toBe('write_cell')
-    expect(textOf(ask)).toMatch(/Set Units for APAC · Widgets · Mar 26 · Forecast from [\d,]+ to 500\?/)
+    expect(replyText(ask)).toMatch(/Set Units for APAC · Widgets · Mar 26 · Forecast from [\d,]+ to 500\?/)
     expect((await stats()).mutations.cellWrites).toBe(before)
 
     const done = await h.chat(s, 'yes')
     expect(done.intent.name).toBe('write_cell')
-    expect(textOf(done)).toMatch(/now 500 \(was [\d,]+\)\. Revenue now [\d,]+/)
+    expect(replyText(done)).toMatch(/now 500 \(was [\d,]+\)\. Revenue now [\d,]+/)
     expect((await stats()).mutations.cellWrites).toBe(before + 1)
     const read = await h.chat(s, 'what are the units of widgets in APAC for Mar 26?')
-    expect(textOf(read)).toContain('is 500')
+    expect(replyText(read)).toContain('is 500')
     expect(h.audit.entries.at(-1)).toMatchObject({
       action: 'write_cell',
       result: 'ok',
@@ -148,20 +149,22 @@ describe('conversation over /api/chat', () => {
 
     await h.chat(s, 'set Units for Widgets in APAC for Mar 26 to 7')
     const no = await h.chat(s, { choice: 'deny' })
-    expect(textOf(no)).toContain('nothing was changed')
+    expect(replyText(no)).toContain('nothing was changed')
     expect(h.audit.entries.at(-1)).toMatchObject({ action: 'write_cell', result: 'cancelled' })
-    expect(textOf(await h.chat(s, 'what are the units of widgets in APAC for Mar 26?'))).toContain('is 500')
-    expect(textOf(await h.chat(s, 'yes'))).toContain('nothing waiting')
+    expect(replyText(await h.chat(s, 'what are the units of widgets in APAC for Mar 26?'))).toContain(
+      'is 500',
+    )
+    expect(replyText(await h.chat(s, 'yes'))).toContain('nothing waiting')
   })
 
   it('asks for the missing dimension of a write instead of guessing', async () => {
     const s = session()
     await h.chat(s, 'connect to Sales Forecast')
     const r = await h.chat(s, 'set Units for Widgets in Mar 26 to 10')
-    expect(textOf(r)).toContain('Which Regions should I change Units for?')
+    expect(replyText(r)).toContain('Which Regions should I change Units for?')
     const emea = find(r, 'choices')?.options.find((o) => o.label === 'EMEA')
     const confirm = await h.chat(s, { choice: emea?.value ?? '' })
-    expect(textOf(confirm)).toMatch(/Set Units for EMEA · Widgets · Mar 26 · Forecast from [\d,]+ to 10\?/)
+    expect(replyText(confirm)).toMatch(/Set Units for EMEA · Widgets · Mar 26 · Forecast from [\d,]+ to 10\?/)
   })
 
   it('lists items and adds one after confirmation', async () => {
@@ -171,9 +174,9 @@ describe('conversation over /api/chat', () => {
     expect(list.intent.name).toBe('list_items')
     expect(find(list, 'table')?.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['Widgets', 'Gadgets']))
     const ask = await h.chat(s, 'add Doohickeys to Products')
-    expect(textOf(ask)).toContain("Add 'Doohickeys' to Products in Sales Forecast?")
+    expect(replyText(ask)).toContain("Add 'Doohickeys' to Products in Sales Forecast?")
     const done = await h.chat(s, 'yes please')
-    expect(textOf(done)).toContain("Added 'Doohickeys' to Products")
+    expect(replyText(done)).toContain("Added 'Doohickeys' to Products")
     const after = await h.chat(s, 'list the products')
     expect(find(after, 'table')?.rows.map((r) => r[0])).toContain('Doohickeys')
     expect(h.audit.entries.at(-1)).toMatchObject({
@@ -188,13 +191,13 @@ describe('conversation over /api/chat', () => {
     await h.chat(s, 'connect to Sales Forecast')
     const imports = await h.chat(s, 'what imports are there?')
     expect(imports.parameters).toEqual({ actionType: 'import' })
-    expect(textOf(imports)).toContain('Imports: Load Actuals, Load Products')
-    expect(textOf(imports)).not.toContain('Exports')
+    expect(replyText(imports)).toContain('Imports: Load Actuals, Load Products')
+    expect(replyText(imports)).not.toContain('Exports')
 
     const ask = await h.chat(s, 'run the Revenue Export')
-    expect(textOf(ask)).toContain('Run the export Revenue Export in Sales Forecast?')
+    expect(replyText(ask)).toContain('Run the export Revenue Export in Sales Forecast?')
     const done = await h.chat(s, 'yes')
-    expect(textOf(done)).toContain('Revenue Export finished')
+    expect(replyText(done)).toContain('Revenue Export finished')
     const file = find(done, 'file')
     expect(file?.url).toMatch(/^\/downloads\/[A-Za-z0-9_-]{32}$/)
     const res = await h.app.request(file?.url ?? '')
@@ -217,19 +220,19 @@ describe('conversation over /api/chat', () => {
     await scope.upload(source?.id ?? '', `${header}\n${lines[1]}\n${bad}\n`)
     await h.chat(s, 'run load actuals')
     const r = await h.chat(s, 'yes')
-    expect(textOf(r)).toMatch(/row 3: 'Widgetz' is not a Product/)
+    expect(replyText(r)).toMatch(/row 3: 'Widgetz' is not a Product/)
   })
 
   it('gives help listing what the model offers, and falls back with suggestions', async () => {
     const s = session()
     const before = await h.chat(s, 'what can you do?')
     expect(before.intent.name).toBe('help')
-    expect(textOf(before)).toContain('Connect to a model first')
+    expect(replyText(before)).toContain('Connect to a model first')
     await h.chat(s, 'connect to Sales Forecast')
     const help = await h.chat(s, 'help')
-    expect(textOf(help)).toContain('Revenue by Region')
-    expect(textOf(help)).toContain('Monthly Refresh')
-    expect(textOf(help)).toContain('Products')
+    expect(replyText(help)).toContain('Revenue by Region')
+    expect(replyText(help)).toContain('Monthly Refresh')
+    expect(replyText(help)).toContain('Products')
     const fb = await h.chat(s, 'order me a pizza with anchovies')
     expect(fb.intent.name).toBe('fallback')
     expect(find(fb, 'choices')?.options.map((o) => o.label)).toContain('Help')
@@ -239,11 +242,11 @@ describe('conversation over /api/chat', () => {
     const s = session()
     await h.chat(s, 'connect to Sales Forecast')
     const r = await h.chat(s, { choice: encodeChoice('show_view', { view: 'Revenue by Regions Total' }) })
-    expect(textOf(r)).toContain("I couldn't find a view called 'Revenue by Regions Total'")
+    expect(replyText(r)).toContain("I couldn't find a view called 'Revenue by Regions Total'")
     const opt = find(r, 'choices')?.options.find((o) => o.label === 'Revenue by Region')
     expect(opt).toBeDefined()
     const shown = await h.chat(s, { choice: opt?.value ?? '' })
-    expect(textOf(shown)).toContain('page selector for Products')
+    expect(replyText(shown)).toContain('page selector for Products')
   })
 
   it('answers /api/nlu without side effects', async () => {
@@ -265,7 +268,7 @@ describe('conversation over /api/chat', () => {
     })
     expect((await stats()).mutations).toEqual(before.mutations)
     // No confirmation was left pending by understanding alone.
-    expect(textOf(await h.chat(s, 'yes'))).toContain('nothing waiting')
+    expect(replyText(await h.chat(s, 'yes'))).toContain('nothing waiting')
   })
 })
 

@@ -83,22 +83,6 @@ export async function startHarness(
   }
 }
 
-/** All text of a reply's messages (text, prompts, table titles), for word assertions. */
-export function textOf(reply: { messages: Message[] } | Message[]): string {
-  const messages = Array.isArray(reply) ? reply : reply.messages
-  return messages
-    .map((m) =>
-      m.type === 'text'
-        ? m.text
-        : m.type === 'choices'
-          ? (m.prompt ?? '')
-          : m.type === 'table'
-            ? (m.title ?? '')
-            : '',
-    )
-    .join('\n')
-}
-
 export function find<T extends Message['type']>(
   reply: BotReply,
   type: T,

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allowAllPolicy } from '../../src/bot/core/index.ts'
 import { MetadataCache } from '../../src/bot/core/metadata.ts'
 import { POOLED_DEMO_VOCABULARY } from '../../src/bot/nlu/demo-vocabulary.ts'
-import { type Harness, startHarness, textOf } from './conversation-helpers.ts'
+import { replyText } from '../support/api-chat.ts'
+import { type Harness, startHarness } from './conversation-helpers.ts'
 
 let h: Harness
 
@@ -108,10 +109,10 @@ describe('partial names in a conversation', () => {
     await h.chat('partial', 'connect to Sales Forecast')
     const view = await h.chat('partial', 'show me the revenue view')
     expect(view.intent.name).toBe('show_view')
-    expect(textOf(view)).toContain('Revenue by Region')
+    expect(replyText(view)).toContain('Revenue by Region')
 
     const run = await h.chat('partial', 'run the load import')
-    expect(textOf(run)).toMatch(/Did you mean Load Actuals or Load Products\?/)
+    expect(replyText(run)).toMatch(/Did you mean Load Actuals or Load Products\?/)
     const choices = run.messages.find((m) => m.type === 'choices')
     expect(choices?.type === 'choices' && choices.options.map((o) => o.label)).toEqual([
       'Load Actuals',

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadPolicy } from '../../src/bot/core/index.ts'
-import { eventually, find, type Harness, startHarness, textOf, VIEWER } from './conversation-helpers.ts'
+import { replyText } from '../support/api-chat.ts'
+import { eventually, find, type Harness, startHarness, VIEWER } from './conversation-helpers.ts'
 
 let h: Harness | undefined
 afterEach(async () => {
@@ -35,7 +36,7 @@ describe('policy over /api/chat', () => {
     const s = 'pol-1'
     await h.chat(s, 'connect to Sales Forecast', 'stranger')
     const write = await h.chat(s, 'set Units for Widgets in APAC for Mar 26 to 5', 'stranger')
-    expect(textOf(write)).toContain(
+    expect(replyText(write)).toContain(
       'You can read Sales Forecast but not change it. Ask an admin to grant write in the bot policy.',
     )
     expect(find(write, 'choices')).toBeUndefined()
@@ -46,19 +47,19 @@ describe('policy over /api/chat', () => {
     })
 
     const add = await h.chat(s, 'add Doohickeys to Products', 'stranger')
-    expect(textOf(add)).toContain('not change its lists')
+    expect(replyText(add)).toContain('not change its lists')
 
     const s2 = 'pol-2'
     await h.chat(s2, 'connect to Sales Forecast', 'planner-ann')
     const run = await h.chat(s2, 'run the Monthly Refresh process', 'planner-ann')
-    expect(textOf(run)).toContain('You can read Sales Forecast but not run "Monthly Refresh" there')
+    expect(replyText(run)).toContain('You can read Sales Forecast but not run "Monthly Refresh" there')
     expect(h.audit.entries.at(-1)).toMatchObject({ result: 'refused', action: 'run_action' })
     const ok = await h.chat(s2, 'run Load Actuals', 'planner-ann')
-    expect(textOf(ok)).toContain('Run the import Load Actuals in Sales Forecast?')
+    expect(replyText(ok)).toContain('Run the import Load Actuals in Sales Forecast?')
 
     const s3 = 'pol-3'
     const denied = await h.chat(s3, 'connect to Sales Forecast', 'guest')
-    expect(textOf(denied)).toContain("You don't have access to Sales Forecast through this bot")
+    expect(replyText(denied)).toContain("You don't have access to Sales Forecast through this bot")
     expect(h.audit.entries.at(-1)).toMatchObject({ result: 'refused', action: 'connect_model' })
   })
 
@@ -66,11 +67,11 @@ describe('policy over /api/chat', () => {
     h = await startHarness({ policy: POLICY, profiles: { viewer: VIEWER } })
     const s = 'pol-viewer'
     const me = await h.chat(s, 'who am i', 'viewer-bob')
-    expect(textOf(me)).toContain('viewer@example.com')
+    expect(replyText(me)).toContain('viewer@example.com')
     await h.chat(s, 'connect to Sales Forecast', 'viewer-bob')
     await h.chat(s, 'set Units for Widgets in APAC for Mar 26 to 5', 'viewer-bob')
     const r = await h.chat(s, 'yes', 'viewer-bob')
-    expect(textOf(r)).toMatch(
+    expect(replyText(r)).toMatch(
       /Anaplan refused: your Anaplan user is not allowed to change Units in Sales Forecast/,
     )
     expect(h.audit.entries.at(-1)).toMatchObject({
@@ -80,7 +81,7 @@ describe('policy over /api/chat', () => {
     })
     // No access at all to Workforce Plan for the viewer: Anaplan hides it.
     const wf = await h.chat(s, 'connect to Workforce Plan', 'viewer-bob')
-    expect(textOf(wf)).toMatch(/couldn't find a model called 'Workforce Plan'|no access/)
+    expect(replyText(wf)).toMatch(/couldn't find a model called 'Workforce Plan'|no access/)
   })
 })
 
@@ -91,17 +92,17 @@ describe('long tasks', () => {
     await h.chat(s, 'connect to Sales Forecast', 'planner-ann')
     await h.chat(s, 'run Load Actuals', 'planner-ann')
     const started = await h.chat(s, 'yes', 'planner-ann')
-    expect(textOf(started)).toBe("Started Load Actuals. I'll tell you when it finishes.")
+    expect(replyText(started)).toBe("Started Load Actuals. I'll tell you when it finishes.")
     const status = await h.chat(s, 'is the import done?', 'planner-ann')
     expect(status.intent.name).toBe('task_status')
-    expect(textOf(status)).toMatch(/Load Actuals (is still running|is queued)/)
+    expect(replyText(status)).toMatch(/Load Actuals (is still running|is queued)/)
     const harness = h
     await eventually(() => harness.notifications.some((n) => n.sessionId === s))
     const note = h.notifications.find((n) => n.sessionId === s)
-    expect(textOf(note?.messages ?? [])).toContain('Load Actuals finished')
+    expect(replyText(note?.messages ?? [])).toContain('Load Actuals finished')
     expect(note?.identity.userId).toBe('planner-ann')
     const pending = await h.bot.drainPending(s)
-    expect(textOf(pending)).toContain('Load Actuals finished')
+    expect(replyText(pending)).toContain('Load Actuals finished')
     expect(await h.bot.drainPending(s)).toEqual([])
     expect(h.audit.entries.at(-1)).toMatchObject({ action: 'run_action', result: 'ok' })
   })
@@ -116,12 +117,12 @@ describe('long tasks', () => {
     const s = 'long-push'
     await h.chat(s, 'connect to Sales Forecast', 'planner-ann')
     await h.chat(s, 'run Load Actuals', 'planner-ann')
-    expect(textOf(await h.chat(s, 'yes', 'planner-ann'))).toContain('Started Load Actuals')
+    expect(replyText(await h.chat(s, 'yes', 'planner-ann'))).toContain('Started Load Actuals')
     await eventually(() => pushed.includes(s))
     const harness = h
     await eventually(() => harness.audit.entries.some((e) => e.action === 'run_action' && e.result === 'ok'))
     expect(await h.bot.drainPending(s)).toEqual([])
-    expect(textOf(await h.chat(s, 'who am i', 'planner-ann'))).not.toContain('Load Actuals finished')
+    expect(replyText(await h.chat(s, 'who am i', 'planner-ann'))).not.toContain('Load Actuals finished')
   })
 
   it('cancels the running task on "stop it"', async () => {
@@ -129,10 +130,10 @@ describe('long tasks', () => {
     const s = 'long-2'
     await h.chat(s, 'connect to Sales Forecast', 'planner-ann')
     await h.chat(s, 'run Load Actuals', 'planner-ann')
-    expect(textOf(await h.chat(s, 'yes', 'planner-ann'))).toContain('Started Load Actuals')
+    expect(replyText(await h.chat(s, 'yes', 'planner-ann'))).toContain('Started Load Actuals')
     const stop = await h.chat(s, 'stop it', 'planner-ann')
     expect(stop.intent.name).toBe('cancel_task')
-    expect(textOf(stop)).toContain('Cancelled Load Actuals')
+    expect(replyText(stop)).toContain('Cancelled Load Actuals')
     expect(h.audit.entries.some((e) => e.action === 'cancel_task' && e.result === 'ok')).toBe(true)
   })
 
@@ -153,7 +154,7 @@ describe('long tasks', () => {
     })
     expect(fault.status).toBe(201)
     const r = await h.chat(s, 'yes', 'planner-ann')
-    expect(textOf(r)).toContain('Sales Forecast is busy running another action. Try again in a minute.')
+    expect(replyText(r)).toContain('Sales Forecast is busy running another action. Try again in a minute.')
     expect(h.audit.entries.at(-1)).toMatchObject({
       action: 'run_action',
       result: 'failed',

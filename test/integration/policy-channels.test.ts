@@ -17,9 +17,10 @@ import {
   slackRequest,
   slashCommand,
 } from '../../bench/lib/channels.ts'
-import { replyText, type SimStats, type Stack, startStack } from '../../bench/lib/stack.ts'
+import { type SimStats, type Stack, startStack } from '../../bench/lib/stack.ts'
 import { runTerminalChat } from '../../src/bot/channels/terminal.ts'
 import { encodeChoice, loadPolicy } from '../../src/bot/core/index.ts'
+import { replyText } from '../support/api-chat.ts'
 
 const SIGNING_SECRET = 'policy-signing-secret-77aa01'
 

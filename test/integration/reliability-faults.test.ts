@@ -5,14 +5,8 @@
  * write ran twice, even when the failure came after the server had acted.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import {
-  clearFaults,
-  replyText,
-  resetSim,
-  revokeToken,
-  type Stack,
-  startStack,
-} from '../../bench/lib/stack.ts'
+import { clearFaults, resetSim, revokeToken, type Stack, startStack } from '../../bench/lib/stack.ts'
+import { replyText } from '../support/api-chat.ts'
 
 let s: Stack
 let n = 0

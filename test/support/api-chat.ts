@@ -1,8 +1,8 @@
 /**
  * Posts turns to a bot server's `/api/chat` in-process (`app.request`, no socket), as the web chat
- * does. Shared by the conversation tests and the benchmark stack.
+ * does, and reads the words of a reply. Shared by the conversation tests and the benchmark stack.
  */
-import type { BotReply } from '../../src/bot/core/types.ts'
+import type { BotReply, Message } from '../../src/bot/core/types.ts'
 
 export interface RequestableApp {
   request(path: string, init: RequestInit): Response | Promise<Response>
@@ -24,4 +24,20 @@ export function apiChat(app: RequestableApp) {
     if (res.status !== 200) throw new Error(`/api/chat answered ${res.status}: ${await res.text()}`)
     return (await res.json()) as BotReply
   }
+}
+
+/** All text of a reply's messages (text, choice prompts, table titles), for word assertions. */
+export function replyText(reply: { messages: Message[] } | Message[]): string {
+  const messages = Array.isArray(reply) ? reply : reply.messages
+  return messages
+    .map((m) =>
+      m.type === 'text'
+        ? m.text
+        : m.type === 'choices'
+          ? (m.prompt ?? '')
+          : m.type === 'table'
+            ? (m.title ?? '')
+            : '',
+    )
+    .join('\n')
 }
