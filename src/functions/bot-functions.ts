@@ -157,9 +157,10 @@ export function createBotFunction(
   // and fetches the models list most first turns need (a greeting offers them): on real Anaplan
   // those are round trips the first request would otherwise wait for.
   return Object.assign(app, {
+    // The prefetch starts as soon as the bot exists, while the channel's module still loads.
     warm: async () => {
-      await getChannel()
-      await (await instanceBot(runtime, botOptions)).prefetch?.()
+      const prefetched = instanceBot(runtime, botOptions).then((bot) => bot.prefetch?.())
+      await Promise.all([getChannel(), prefetched])
     },
   })
 }
