@@ -4,9 +4,9 @@
  * the simulator (one GET of the view's data with a token). p50 and p99 of both, and their ratio.
  */
 
-import { loadavg } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { AnaplanClient } from '../src/anaplan/index.ts'
-import { type BotProcess, startBotProcess, startSimulatorProcess } from './lib/processes.ts'
+import { type BotProcess, processCpuMs, startBotProcess, startSimulatorProcess } from './lib/processes.ts'
 import {
   type BenchResult,
   type Goal,
@@ -43,6 +43,13 @@ interface Series {
   perSecond: number
   /** CPU (user + system) the bot's process spent per turn, warm-up excluded. */
   botCpuMsPerTurn?: number
+  /**
+   * CPU per request of the other two processes over the same requests: the simulator (Linux
+   * only, from /proc) and this load generator. With the bot's, the cost of one turn or one floor
+   * read on the shared cores.
+   */
+  simulatorCpuMsPerRequest?: number
+  loadGeneratorCpuMsPerRequest?: number
 }
 
 function series(durations: number[], concurrency: number, wallMs: number): Series {
@@ -123,12 +130,19 @@ async function measureAt(
     const turn = (i: number) => chat(`lat-${i % concurrency}`, text)
     const measure = async (count: number, c: number, task: (i: number) => Promise<void>) => {
       await runConcurrently(Math.min(200, count), c, task) // warm-up: JIT, caches, sockets
-      const cpu0 = await bot?.cpuUsage()
+      const cpu0 = task === turn ? await bot?.cpuUsage() : undefined
+      const sim0 = processCpuMs(sim.pid)
+      const gen0 = process.cpuUsage()
       const t0 = performance.now()
       const d = await runConcurrently(count, c, task)
-      const s = series(d, c, performance.now() - t0)
-      const cpu1 = await bot?.cpuUsage()
-      if (task !== turn || !cpu0 || !cpu1) return s
+      const s: Series = series(d, c, performance.now() - t0)
+      const gen = process.cpuUsage(gen0)
+      const sim1 = processCpuMs(sim.pid)
+      s.loadGeneratorCpuMsPerRequest = round((gen.user + gen.system) / 1000 / count, 3)
+      if (sim0 !== undefined && sim1 !== undefined)
+        s.simulatorCpuMsPerRequest = round((sim1 - sim0) / count, 3)
+      const cpu1 = task === turn ? await bot?.cpuUsage() : undefined
+      if (!cpu0 || !cpu1) return s
       const ms = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / 1000
       return { ...s, botCpuMsPerTurn: round(ms / count, 3) }
     }
@@ -189,6 +203,23 @@ export async function turnLatency(options: TurnLatencyOptions = {}): Promise<Ben
       goal(`p50 / floor, concurrency ${concurrency} ${at}`, m.botC.p50Ms / m.floorC.p50Ms, '<=', 1.3),
       goal(`p99 / floor, concurrency ${concurrency} ${at}`, m.botC.p99Ms / m.floorC.p99Ms, '<=', 2),
     )
+    // Where both sides saturate the cores, the p50 ratio tends to the ratio of the CPU one turn and
+    // one floor read cost across all three processes.
+    const fc = m.floorC
+    const bc = m.botC
+    if (
+      fc.simulatorCpuMsPerRequest !== undefined &&
+      fc.loadGeneratorCpuMsPerRequest !== undefined &&
+      bc.simulatorCpuMsPerRequest !== undefined &&
+      bc.loadGeneratorCpuMsPerRequest !== undefined &&
+      bc.botCpuMsPerTurn !== undefined
+    ) {
+      const floorCpu = fc.simulatorCpuMsPerRequest + fc.loadGeneratorCpuMsPerRequest
+      const turnCpu = bc.simulatorCpuMsPerRequest + bc.loadGeneratorCpuMsPerRequest + bc.botCpuMsPerTurn
+      capacity.push(
+        `${at}: at concurrency ${concurrency} a floor read cost ${round(floorCpu, 3)} ms of CPU (simulator ${fc.simulatorCpuMsPerRequest}, load generator ${fc.loadGeneratorCpuMsPerRequest}), ${round((fc.perSecond * floorCpu) / 1000, 2)} of ${availableParallelism()} cores at its rate; a turn cost ${round(turnCpu, 3)} ms (simulator ${bc.simulatorCpuMsPerRequest}, load generator ${bc.loadGeneratorCpuMsPerRequest}, bot ${bc.botCpuMsPerTurn}), ${round((bc.perSecond * turnCpu) / 1000, 2)} cores: ${round(turnCpu / floorCpu, 2)}× the floor's CPU, which is where the p50 ratio tends when both saturate the cores.`,
+      )
+    }
     // Little's law: with `concurrency` turns always in flight, p50 ≈ concurrency / throughput, so a
     // p50 goal is a throughput goal, which a CPU-bound process meets only below some CPU per turn.
     const needed = concurrency / ((1.3 * m.floorC.p50Ms) / 1000)

@@ -7,6 +7,7 @@
  * process here, and the load generator stays in the caller's.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RunningSimulator } from '../../src/simulator/index.ts'
 import { BENCH_DIR } from './report.ts'
@@ -27,6 +28,23 @@ export interface SimulatorProcessOptions {
   tokenTtlSeconds?: number
   /** Extra Node options of the child (`--cpu-prof`…). */
   execArgv?: string[]
+}
+
+/**
+ * CPU time (ms, all threads) a process has used so far, from Linux's `/proc/<pid>/task/<tid>/schedstat`
+ * (nanoseconds, unlike the 10 ms ticks of `/proc/<pid>/stat`); `undefined` elsewhere.
+ */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  try {
+    let ns = 0
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0])
+    }
+    return ns / 1e6
+  } catch {
+    return undefined
+  }
 }
 
 /** Sends SIGTERM and resolves when the child has exited (SIGKILL after 5 s). */
@@ -65,7 +83,7 @@ function tail(child: ChildProcess): () => string {
  */
 export async function startSimulatorProcess(
   options: SimulatorProcessOptions = {},
-): Promise<RunningSimulator> {
+): Promise<RunningSimulator & { pid: number | undefined }> {
   const child = spawn(
     process.execPath,
     [
@@ -104,6 +122,7 @@ export async function startSimulatorProcess(
     )
   })
   return {
+    pid: child.pid,
     url,
     authUrl: url,
     apiUrl: `${url}/2/0`,
