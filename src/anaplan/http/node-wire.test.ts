@@ -118,6 +118,16 @@ describe('node:http wire', () => {
     await expect(readAll(res)).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|PREMATURE/) })
   })
 
+  it('fails the first read of a body whose connection dropped before anyone read it', async () => {
+    const base = await listen((_req, res) => {
+      res.writeHead(200, { 'content-length': '100000' })
+      res.write(Buffer.alloc(1000), () => setTimeout(() => res.socket?.destroy(), 10))
+    })
+    const res = await get(base)
+    await new Promise((r) => setTimeout(r, 100))
+    await expect(readAll(res)).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|PREMATURE/) })
+  })
+
   it('fails the send and a pending read when the signal fires', async () => {
     const base = await listen((req, res) => {
       if (req.url === '/slow-headers') return

@@ -108,17 +108,9 @@ class NodeResponse implements WireResponse {
     this.#res = res
     this.status = res.statusCode ?? 0
     this.headers = new NodeHeaders(res.headers)
-  }
-
-  #start(): void {
-    if (this.#started) return
-    this.#started = true
-    const res = this.#res
-    res.on('data', (piece: Buffer) => {
-      this.#queue.push(piece)
-      if (this.#queue.length >= READ_AHEAD) res.pause()
-      this.#notify()
-    })
+    // The end and failure of the body are watched from the headers on, not from the first read:
+    // a connection that drops before the consumer starts reading must fail that read, not leave
+    // it waiting for events that have already passed.
     res.once('end', () => {
       this.#ended = true
       this.#notify()
@@ -130,9 +122,21 @@ class NodeResponse implements WireResponse {
     res.once('close', () => {
       if (!this.#ended && !this.#error) {
         this.#error = Object.assign(new Error('The response closed before its end'), {
-          code: 'ERR_STREAM_PREMATURE_CLOSE',
+          code: res.complete ? 'ERR_STREAM_PREMATURE_CLOSE' : 'ECONNRESET',
         })
       }
+      this.#notify()
+    })
+  }
+
+  /** Switches the body to flowing mode into the queue, on the first read. */
+  #start(): void {
+    if (this.#started) return
+    this.#started = true
+    const res = this.#res
+    res.on('data', (piece: Buffer) => {
+      this.#queue.push(piece)
+      if (this.#queue.length >= READ_AHEAD) res.pause()
       this.#notify()
     })
   }
