@@ -37,7 +37,7 @@ import {
 } from './errors.ts'
 import { fetchWire } from './http/fetch-wire.ts'
 import { nodeWire } from './http/node-wire.ts'
-import type { Wire, WireResponse } from './http/wire.ts'
+import type { Wire, WireReadResult, WireResponse } from './http/wire.ts'
 import { redactUrl } from './internal/redact.ts'
 import { sleep as defaultSleep } from './internal/sleep.ts'
 import { ModelScopeImpl } from './resources/model-scope.ts'
@@ -578,7 +578,7 @@ export class AnaplanClient implements Transport {
   }
 
   /** One read of a streamed body, bounded by the per-attempt timeout and the deadline. */
-  async #read(call: Call, body: OpenBody): ReturnType<WireResponse['read']> {
+  async #read(call: Call, body: OpenBody): Promise<WireReadResult> {
     const { deadline } = call.options
     const ms = deadline === undefined ? call.timeoutMs : Math.min(call.timeoutMs, deadline - this.now())
     const timer = setTimeout(
@@ -697,12 +697,10 @@ async function releaseBody(body: OpenBody): Promise<void> {
 function redirectError(res: WireResponse, body: unknown, info: { method: string; url: string }): APIError {
   const location = res.headers.get('location')
   let target = ''
-  if (location) {
-    try {
-      target = ` to ${redactUrl(new URL(location, info.url).href)}`
-    } catch {
-      target = ''
-    }
+  try {
+    if (location) target = ` to ${redactUrl(new URL(location, info.url).href)}`
+  } catch {
+    // An unparsable Location: say only that it redirected.
   }
   return new APIError(
     res.status,

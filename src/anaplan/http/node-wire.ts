@@ -5,7 +5,7 @@
  * process initialise Node's `fetch` (tens of ms of every function cold start).
  */
 import * as http from 'node:http'
-import type { Wire, WireRequest, WireResponse } from './wire.ts'
+import type { Wire, WireReadResult, WireRequest, WireResponse } from './wire.ts'
 
 type HttpsModule = typeof import('node:https')
 
@@ -75,20 +75,23 @@ class NodeHeaders {
     this.#raw = raw
   }
   get(name: string): string | null {
-    const v = this.#raw[name.toLowerCase()]
-    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v
+    return joined(this.#raw[name.toLowerCase()]) ?? null
   }
   has(name: string): boolean {
     return this.#raw[name.toLowerCase()] !== undefined
   }
   forEach(callback: (value: string, name: string) => void): void {
     for (const [k, v] of Object.entries(this.#raw)) {
-      if (v !== undefined) callback(Array.isArray(v) ? v.join(', ') : v, k)
+      const value = joined(v)
+      if (value !== undefined) callback(value, k)
     }
   }
 }
 
-type ReadResult = { done: true; value?: undefined } | { done: false; value: Uint8Array }
+/** A header's value as fetch's `Headers` gives it: repeated fields joined with `, `. */
+function joined(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v
+}
 
 /**
  * A response read in flowing mode into a short queue: each piece is the socket's own buffer, handed
@@ -147,7 +150,7 @@ class NodeResponse implements WireResponse {
     wake?.()
   }
 
-  async read(): Promise<ReadResult> {
+  async read(): Promise<WireReadResult> {
     this.#start()
     for (;;) {
       const piece = this.#queue.shift()
@@ -188,13 +191,12 @@ class NodeResponse implements WireResponse {
       res.destroy()
       return
     }
+    // Without a 'data' listener, a resumed stream discards what it reads.
+    res.removeAllListeners('data')
     this.#queue.length = 0
     await new Promise<void>((resolve) => {
       res.once('end', resolve)
       res.once('close', resolve)
-      res.on('data', () => {
-        this.#queue.length = 0
-      })
       res.resume()
     })
   }

@@ -22,11 +22,14 @@ export interface WireRequest {
   signal: AbortSignal
 }
 
+/** One read of a body: the next piece, or the end. */
+export type WireReadResult = { done: true; value?: undefined } | { done: false; value: Uint8Array }
+
 export interface WireResponse {
   status: number
   headers: ResponseHeaders
   /** The next piece of the body; rejects when the connection fails or the signal fires midway. */
-  read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>
+  read(): Promise<WireReadResult>
   /** The rest of the body as UTF-8 text. */
   text(): Promise<string>
   /** The rest of the body as bytes. */
