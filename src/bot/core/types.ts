@@ -5,6 +5,8 @@
  * through {@link Bot.subscribe}.
  */
 
+import type { Question } from '../query/question.ts'
+
 export type ChannelName = 'web' | 'slack' | 'dialogflow-es' | 'dialogflow-cx' | 'terminal' | 'api'
 
 /** Who is talking: the policy and the audit trail key on this. */
@@ -56,6 +58,8 @@ export interface BotReply {
   sessionId: string
   intent: IntentMatch
   parameters: Record<string, unknown>
+  /** The typed question the reply answered, when the turn was a question about the numbers. */
+  question?: Question
   messages: Message[]
 }
 
@@ -63,6 +67,8 @@ export interface BotReply {
 export interface Understanding {
   intent: IntentMatch
   parameters: Record<string, unknown>
+  /** The typed question, when the text asks about the numbers. */
+  question?: Question
 }
 
 /** Sent when work started in an earlier turn finishes (a long task) or needs attention. */
