@@ -113,7 +113,12 @@ describe('anaplan: who and what', () => {
     const models = await cli(['models', '--workspace', 'FP&A Demo', '--json'])
     expect(models.code).toBe(0)
     const rows = JSON.parse(models.stdout) as { name: string; state: string }[]
-    expect(rows.map((r) => r.name).sort()).toEqual(['Budget 2024', 'Sales Forecast', 'Workforce Plan'])
+    expect(rows.map((r) => r.name).sort()).toEqual([
+      'Budget 2024',
+      'Retail Demand',
+      'Sales Forecast',
+      'Workforce Plan',
+    ])
     expect(rows.find((r) => r.name === 'Budget 2024')?.state).toBe('ARCHIVED')
 
     const expected: [string[], RegExp[]][] = [

@@ -56,8 +56,13 @@ describe('tenant', () => {
     expect(workspaces.map((w) => w.name)).toContain('FP&A Demo')
     const ws = workspaces.find((w) => w.name === 'FP&A Demo')!
     const all = await client.models.list()
-    expect(all.map((m) => m.name).sort()).toEqual(['Budget 2024', 'Sales Forecast', 'Workforce Plan'])
-    expect((await client.models.list({ workspaceId: ws.id })).length).toBe(3)
+    expect(all.map((m) => m.name).sort()).toEqual([
+      'Budget 2024',
+      'Retail Demand',
+      'Sales Forecast',
+      'Workforce Plan',
+    ])
+    expect((await client.models.list({ workspaceId: ws.id })).length).toBe(4)
     expect((await client.models.get(model.modelId)).name).toBe('Sales Forecast')
     expect(model).toMatchObject({
       workspaceId: ws.id,

@@ -75,6 +75,7 @@ describe('users, workspaces, models', () => {
     const all = await check('GET', '/models?modelDetails=true')
     expect(all.json.models.map((m: { name: string }) => m.name).sort()).toEqual([
       'Budget 2024',
+      'Retail Demand',
       'Sales Forecast',
       'Workforce Plan',
     ])
@@ -83,6 +84,7 @@ describe('users, workspaces, models', () => {
     expect(inWs.json.models.map((m: { name: string }) => m.name)).toEqual([
       'Workforce Plan',
       'Sales Forecast',
+      'Retail Demand',
       'Budget 2024',
     ])
     const one = await check('GET', `/models/${ids.salesId}`)

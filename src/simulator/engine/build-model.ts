@@ -10,6 +10,7 @@ import { Dimension, type DimItem, VERSIONS_DIMENSION_ID } from './dimension.ts'
 import { FormulaError, formulaRefs, parseFormula } from './formula.ts'
 import { coerceValue, Model, type ModelParts } from './model.ts'
 import type { ModelSpec, ModuleSpec, SummaryMethod } from './model-file.ts'
+import { hash32 } from './sparse.ts'
 import {
   type ActionInternal,
   type AxisDim,
@@ -87,20 +88,37 @@ export function buildModel(spec: ModelSpec, info: SimModelInfo, at: Path, issue:
       properties: ls.properties.map((x) => ({ name: x.name, format: x.format })),
       subsets: ls.subsets.map((s) => ({ id: id12(109, subsetSeq++), name: s })),
     }
-    if (ls.topLevelItem) {
+    if (ls.parentList !== undefined) {
+      const parentList = parts.lists.find((x) => x.dim.name.toLowerCase() === ls.parentList!.toLowerCase())
+      if (!parentList)
+        issue([...p, 'parentList'], `unknown list ${ls.parentList} (declare it before ${ls.name})`)
+      else {
+        list.parentList = parentList
+        copyHierarchy(parentList, dim)
+        if (parentList.topLevelItemId) list.topLevelItemId = parentList.topLevelItemId
+      }
+      if (ls.topLevelItem)
+        issue([...p, 'topLevelItem'], 'a list with a parentList shares the top-level item of its parent list')
+    } else if (ls.topLevelItem) {
       const top = dim.add({ id: String(parts.nextItemId++), name: ls.topLevelItem, topLevel: true })
       list.topLevelItemId = top.id
     }
-    const created: DimItem[] = []
-    ls.items.forEach((it, ii) => {
-      const ip = [...p, 'items', ii]
+    const specs: { item: (typeof ls.items)[number]; path: Path }[] = ls.items.map((item, ii) => ({
+      item,
+      path: [...p, 'items', ii],
+    }))
+    if (ls.generate) {
+      for (const item of generatedItems(ls.generate)) specs.push({ item, path: [...p, 'generate'] })
+    }
+    const created = new Map<(typeof ls.items)[number], DimItem>()
+    for (const { item: it, path: ip } of specs) {
       if (dim.findByName(it.name)) {
         issue([...ip, 'name'], `duplicate item ${it.name} in ${ls.name}`)
-        return
+        continue
       }
       if (it.code && dim.findByCode(it.code)) {
         issue([...ip, 'code'], `duplicate code ${it.code} in ${ls.name}`)
-        return
+        continue
       }
       const item = dim.add({
         id: String(parts.nextItemId++),
@@ -120,20 +138,26 @@ export function buildModel(spec: ModelSpec, info: SimModelInfo, at: Path, issue:
         if (!def) issue([...ip, 'subsets'], `${ls.name} has no subset ${s} (declare it under subsets)`)
         else item.subsets.add(def.name)
       }
-      created.push(item)
-    })
-    ls.items.forEach((it, ii) => {
-      const item = created.find((c) => c.name === it.name)
-      if (!item) return
+      created.set(it, item)
+    }
+    for (const { item: it, path: ip } of specs) {
+      const item = created.get(it)
+      if (!item) continue
       if (it.parent) {
         const parent = dim.find(it.parent)
-        if (!parent || parent === item) {
-          issue([...p, 'items', ii, 'parent'], `parent not found in ${ls.name}: ${it.parent}`)
-          return
+        // A composite list's parents are items of its parent list; a plain list's are its own.
+        const owned = list.parentList ? parent?.listId === list.parentList.dim.id : !parent?.listId
+        if (!parent || parent === item || !owned || parent.topLevel) {
+          const where = list.parentList ? list.parentList.dim.name : ls.name
+          issue(
+            ip[ip.length - 1] === 'generate' ? ip : [...ip, 'parent'],
+            `parent not found in ${where}: ${it.parent}`,
+          )
+          continue
         }
         dim.reparent(item, parent.id)
       } else if (list.topLevelItemId) dim.reparent(item, list.topLevelItemId)
-    })
+    }
     parts.lists.push(list)
   })
 
@@ -173,6 +197,23 @@ export function buildModel(spec: ModelSpec, info: SimModelInfo, at: Path, issue:
       defaultView: undefined as unknown as View,
     }
     if (ms.code) m.code = ms.code
+    if (ms.sparse) {
+      const [ia, ib] = ms.sparse.dims.map((n) =>
+        dims.findIndex((d) => d.name.toLowerCase() === n.toLowerCase()),
+      )
+      ms.sparse.dims.forEach((n, k) => {
+        const idx = k === 0 ? ia! : ib!
+        if (idx < 0 || dims[idx]!.kind !== 'list')
+          issue([...p, 'sparse', 'dims', k], `${n} is not a list dimension of ${ms.name}`)
+      })
+      if (ia === ib) issue([...p, 'sparse', 'dims'], 'the two sparse dimensions must differ')
+      else if (ia! >= 0 && ib! >= 0)
+        m.sparse = {
+          dims: [ia!, ib!],
+          density: ms.sparse.density,
+          hash: hash32(`${spec.seed}|sparse|${ms.name}`),
+        }
+    }
     ms.lineItems.forEach((ls, i) => {
       const lp = [...p, 'lineItems', i]
       if (m.lineItems.some((x) => x.name.toLowerCase() === ls.name.toLowerCase())) {
@@ -292,6 +333,23 @@ export function buildModel(spec: ModelSpec, info: SimModelInfo, at: Path, issue:
     ms.lineItems.forEach((ls, i) => {
       const li = m.lineItems.find((x) => x.name === ls.name)
       if (!li || !ls.seed || li.formulaText !== undefined) return
+      const sp = [...at, 'modules', mi, 'lineItems', i, 'seed']
+      if (m.sparse) {
+        const by = (ls.seed.by ?? m.dims.map((d) => d.name)).map((n) => {
+          const k = m.dims.findIndex((d) => d.name.toLowerCase() === n.toLowerCase())
+          if (k < 0) issue([...sp, 'by'], `${m.name} has no dimension ${n}`)
+          return k
+        })
+        li.lazySeed = {
+          min: ls.seed.min,
+          max: ls.seed.max,
+          scale: 10 ** ls.seed.decimals,
+          by: by.filter((k) => k >= 0),
+          hash: hash32(`${spec.seed}|${li.name}`),
+        }
+        return
+      }
+      if (ls.seed.by) issue([...sp, 'by'], 'by needs a sparse module (see sparse)')
       const leaves = m.dims.map((d) => d.leaves())
       const count = leaves.reduce((n, l) => n * l.length, 1)
       if (count > MAX_SEEDED_CELLS) {
@@ -326,6 +384,7 @@ export function buildModel(spec: ModelSpec, info: SimModelInfo, at: Path, issue:
         return
       }
       const choices: DimItem[][] = m.dims.map((d) => d.leaves())
+      const cellCount = (): number => choices.reduce((n, c) => n * c.length, 1)
       for (const [dn, itemName] of Object.entries(cell.at)) {
         const found = findDim(m, dn)
         const k = found ? m.dims.indexOf(found) : -1
@@ -339,6 +398,10 @@ export function buildModel(spec: ModelSpec, info: SimModelInfo, at: Path, issue:
           return
         }
         choices[k] = m.dims[k]!.leavesUnder(item.id)
+      }
+      if (cellCount() > MAX_SEEDED_CELLS) {
+        issue(cp, `would store ${cellCount()} cells (at most ${MAX_SEEDED_CELLS}): narrow it with at`)
+        return
       }
       forEachCombination(choices, (items) => li.cells.set(items.map((x) => x.id).join('|'), value))
     })
@@ -645,6 +708,44 @@ function checkCycles(modules: Module[], report: (li: LineItem, message: string) 
   for (const m of modules) for (const li of m.lineItems) visit(li, [])
   // A cycle would recurse forever at read time, so cut it now that it has been reported.
   for (const li of cyclic) li.refs.clear()
+}
+
+/** Copies a list's items and hierarchy into a composite child list's dimension, marked as theirs. */
+function copyHierarchy(from: ListDef, dim: Dimension): void {
+  for (const item of from.dim.items.values()) {
+    dim.add({
+      id: item.id,
+      name: item.name,
+      ...(item.code ? { code: item.code } : {}),
+      ...(item.topLevel ? { topLevel: true } : {}),
+      listId: item.listId ?? from.dim.id,
+    })
+  }
+  for (const item of from.dim.items.values()) {
+    if (item.parentId) dim.reparent(dim.get(item.id)!, item.parentId)
+  }
+}
+
+type GenerateSpec = NonNullable<ModelSpec['lists'][number]['generate']>
+
+/** The items a list's `generate` describes: numbered names and codes, shared out over parents. */
+export function generatedItems(g: GenerateSpec): { name: string; code?: string; parent?: string }[] {
+  const groups: [string | undefined, string[]][] = g.parents
+    ? Object.entries(g.parents)
+    : [[undefined, g.words ?? ['']]]
+  const seen = groups.map(() => 0)
+  const out: { name: string; code?: string; parent?: string }[] = []
+  for (let n = 1; n <= g.count; n++) {
+    const k = Math.floor(((n - 1) * groups.length) / g.count)
+    const [parent, words] = groups[k]!
+    const word = words[seen[k]!++ % words.length]!
+    const fill = (t: string): string =>
+      t.replaceAll('{n}', String(n).padStart(g.digits, '0')).replaceAll('{word}', word)
+    const code = g.code === undefined ? undefined : fill(g.code)
+    const name = fill(g.name).replaceAll('{code}', code ?? '')
+    out.push({ name, ...(code ? { code } : {}), ...(parent ? { parent } : {}) })
+  }
+  return out
 }
 
 function forEachCombination(choices: DimItem[][], fn: (items: DimItem[]) => void): void {

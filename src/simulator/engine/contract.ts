@@ -188,6 +188,13 @@ export interface ActionOutcome {
   dump?: string
 }
 
+/** A view's tabular layout, one line at a time. */
+export interface ViewTable {
+  header: string[]
+  lineCount: number
+  line(index: number): string[]
+}
+
 /** One model's data and the operations on it. All methods are synchronous unless streaming. */
 export interface ModelEngine {
   readonly info: SimModelInfo
@@ -254,6 +261,14 @@ export interface ModelEngine {
    * addition) sets another: read requests pass `Infinity`, since they exist for larger views.
    */
   readViewCsv(viewId: string, pages: Record<string, string>, exportType?: string, maxCells?: number): string
+
+  /** (Engine addition) Cells of a view over all its pages (page combinations × rows × columns). */
+  viewCellCount(viewId: string): number
+  /**
+   * (Engine addition) A tabular layout computed line by line on demand, the same lines as
+   * `readViewCsv` gives after its header: read requests over views too large to hold in memory.
+   */
+  viewTable(viewId: string, exportType: 'TABULAR_MULTI_COLUMN' | 'TABULAR_SINGLE_COLUMN'): ViewTable
 
   /**
    * Writes cells (by ids or by names/codes). Formula and aggregate cells are refused per cell.

@@ -17,6 +17,8 @@ export interface DimItem {
   /** List property values, always strings as on the wire. */
   properties: Record<string, string>
   subsets: Set<string>
+  /** Set on items a composite list shows from its parent lists (a Store list's countries). */
+  listId?: string
   /** True for a list's top-level item (`Total Regions`): never returned as a list item. */
   topLevel?: boolean
   /** Time only: the last day of the period, YYYY-MM-DD, and its first day. */
@@ -33,6 +35,8 @@ export class Dimension {
   private byName = new Map<string, DimItem>()
   private byCode = new Map<string, DimItem>()
   private orderCache: DimItem[] | undefined
+  /** Incremented whenever items are added, removed or moved: lets derived indexes notice. */
+  version = 0
 
   constructor(
     readonly kind: DimensionKind,
@@ -49,6 +53,7 @@ export class Dimension {
     if (full.code) this.byCode.set(full.code.toLowerCase(), full)
     if (full.parentId) this.items.get(full.parentId)?.children.push(full.id)
     this.orderCache = undefined
+    this.version++
     return full
   }
 
@@ -63,6 +68,7 @@ export class Dimension {
       if (parent) parent.children = parent.children.filter((c) => c !== id)
     }
     this.orderCache = undefined
+    this.version++
   }
 
   rename(item: DimItem, name: string): void {
@@ -70,6 +76,7 @@ export class Dimension {
     item.name = name
     this.byName.set(name.toLowerCase(), item)
     this.orderCache = undefined
+    this.version++
   }
 
   recode(item: DimItem, code: string | undefined): void {
@@ -90,6 +97,7 @@ export class Dimension {
       this.items.get(parentId)?.children.push(item.id)
     } else delete item.parentId
     this.orderCache = undefined
+    this.version++
   }
 
   get(id: string): DimItem | undefined {

@@ -16,7 +16,7 @@ export class ListEditor {
   records(list: ListDef): ListItemRecord[] {
     const out: ListItemRecord[] = []
     for (const item of list.dim.items.values()) {
-      if (item.topLevel) continue
+      if (item.topLevel || item.listId) continue
       out.push(this.record(list, item))
     }
     return out
@@ -99,7 +99,7 @@ export class ListEditor {
         fail('INCOMPLETE_DATA', 'The item needs an id, a code or a name')
         return
       }
-      if (!item || item.topLevel) {
+      if (!item || item.topLevel || item.listId) {
         fail('ITEM_NOT_FOUND', `No item with ${by} ${String(raw[by])}`)
         return
       }
@@ -180,7 +180,7 @@ export class ListEditor {
         fail('INCOMPLETE_DATA', 'The item needs an id, a code or a name')
         return
       }
-      if (!item || item.topLevel) {
+      if (!item || item.topLevel || item.listId) {
         fail('ITEM_NOT_FOUND', `No such item: ${String(raw.id ?? raw.code ?? raw.name)}`)
         return
       }

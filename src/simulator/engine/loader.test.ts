@@ -21,13 +21,14 @@ describe('loadTenant (demo model)', () => {
     expect(viewer.workspaces).toEqual([tenant.workspaces[0]!.id])
   })
 
-  it('has one workspace with three models, Budget 2024 archived', () => {
+  it('has one workspace with four models, Budget 2024 archived', () => {
     const { tenant } = demo()
     expect(tenant.workspaces.map((w) => w.name)).toEqual(['FP&A Demo'])
     expect(tenant.models.map((m) => [m.info.name, m.info.activeState])).toEqual([
       ['Sales Forecast', 'UNLOCKED'],
       ['Workforce Plan', 'UNLOCKED'],
       ['Budget 2024', 'ARCHIVED'],
+      ['Retail Demand', 'UNLOCKED'],
     ])
     for (const m of tenant.models) expect(m.info.workspaceId).toBe(tenant.workspaces[0]!.id)
   })

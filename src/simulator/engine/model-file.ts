@@ -89,11 +89,27 @@ const listItemSchema = named({
   properties: z.record(z.string(), cellValue).optional(),
   subsets: z.array(z.string()).optional(),
 })
+/**
+ * Many items from templates, for large models: `{n}` is the item's number (1-based, zero-padded to
+ * `digits`), `{word}` cycles through the words of the item's parent in `parents` (or `words`).
+ */
+const generateSchema = z.strictObject({
+  count: z.number().int().min(1).max(1_000_000),
+  name: z.string().min(1),
+  code: z.string().optional(),
+  digits: z.number().int().min(1).max(9).default(1),
+  /** Parent item → words for its items; items are shared out in blocks, in this order. */
+  parents: z.record(z.string(), z.array(z.string()).min(1)).optional(),
+  words: z.array(z.string()).min(1).optional(),
+})
 const listSchema = z.strictObject({
   name,
   code: z.string().optional(),
   /** The total every parentless item rolls up to, e.g. `Total Regions`. */
   topLevelItem: z.string().optional(),
+  /** Composite hierarchy: items' parents are items of this (earlier) list, e.g. Store → Country. */
+  parentList: z.string().optional(),
+  generate: generateSchema.optional(),
   properties: z.array(named({ format: z.enum(PROPERTY_FORMATS).default('TEXT') })).default([]),
   subsets: z.array(name).default([]),
   items: z.array(listItemSchema).default([]),
@@ -116,6 +132,8 @@ const lineItemSchema = named({
       min: z.number(),
       max: z.number(),
       decimals: z.number().int().min(0).max(10).default(0),
+      /** Sparse modules only: the value depends on these dimensions alone (e.g. a price per SKU). */
+      by: z.array(name).optional(),
     })
     .optional(),
   notes: z.string().optional(),
@@ -152,6 +170,16 @@ const moduleSchema = z.strictObject({
     .default([]),
   defaultView: z.strictObject(axesShape).optional(),
   views: z.array(viewSchema).default([]),
+  /**
+   * Seeded cells exist only where the combination of these two list dimensions is "carried"
+   * (a pseudo-random `density` share of the pairs), and are computed when read, never stored.
+   */
+  sparse: z
+    .strictObject({
+      dims: z.tuple([name, name]),
+      density: z.number().gt(0).max(1),
+    })
+    .optional(),
 })
 
 const importSchema = z

@@ -23,6 +23,7 @@ import {
   SimError,
   type SimModelInfo,
   type ViewMeta,
+  type ViewTable,
 } from './contract.ts'
 import { type Dimension, type DimItem, LINE_ITEMS_DIMENSION_ID } from './dimension.ts'
 import { exportMetadata, runExport } from './export-runner.ts'
@@ -416,14 +417,13 @@ export class Model implements ModelEngine {
     if (!['GRID_ALL_PAGES', 'TABULAR_SINGLE_COLUMN', 'TABULAR_MULTI_COLUMN'].includes(exportType)) {
       throw new SimError(400, `Unsupported exportType: ${exportType}`)
     }
-    const pageCombos = this.tuples(v, v.pages)
-    const perPage = [v.rows, v.columns].reduce((n, axis) => n * this.tuples(v, axis).length, 1)
-    if (pageCombos.length * perPage > maxCells) {
+    if (this.viewCellCount(viewId) > maxCells) {
       throw new SimError(
         400,
         `The view has more than ${maxCells} cells over all its pages: use a read request`,
       )
     }
+    const pageCombos = this.tuples(v, v.pages)
     const lines: string[][] = []
     if (exportType === 'TABULAR_SINGLE_COLUMN')
       lines.push([...[...v.pages, ...v.rows, ...v.columns].map(axisName), 'Value'])
@@ -452,6 +452,57 @@ export class Model implements ModelEngine {
       }
     }
     return stringify(lines, CSV)
+  }
+
+  viewCellCount(viewId: string): number {
+    const v = this.view(viewId)
+    return [...v.pages, ...v.rows, ...v.columns].reduce((n, d) => n * this.axisItems(v, d).length, 1)
+  }
+
+  viewTable(viewId: string, exportType: 'TABULAR_MULTI_COLUMN' | 'TABULAR_SINGLE_COLUMN'): ViewTable {
+    const v = this.view(viewId)
+    const items = (axis: AxisDim[]) => axis.map((d) => this.axisItems(v, d))
+    const [pageItems, rowItems, colItems] = [items(v.pages), items(v.rows), items(v.columns)]
+    const size = (axis: AxisItem[][]) => axis.reduce((n, l) => n * l.length, 1)
+    const [nPages, nRows, nCols] = [size(pageItems), size(rowItems), size(colItems)]
+    // The index-th tuple in `tuples()` order: the last dimension varies fastest.
+    const tupleAt = (axis: AxisItem[][], index: number): AxisItem[] => {
+      const out: AxisItem[] = new Array(axis.length)
+      let rest = index
+      for (let k = axis.length - 1; k >= 0; k--) {
+        const list = axis[k]!
+        out[k] = list[rest % list.length]!
+        rest = Math.floor(rest / list.length)
+      }
+      return out
+    }
+    const names = (tuple: AxisItem[]) => tuple.map((i) => i.name)
+    if (exportType === 'TABULAR_MULTI_COLUMN') {
+      const cols = Array.from({ length: nCols }, (_, k) => tupleAt(colItems, k))
+      return {
+        header: [...[...v.pages, ...v.rows].map(axisName), ...cols.map((c) => names(c).join(' '))],
+        lineCount: nPages * nRows,
+        line: (index) => {
+          const page = tupleAt(pageItems, Math.floor(index / nRows))
+          const row = tupleAt(rowItems, index % nRows)
+          return [
+            ...names(page),
+            ...names(row),
+            ...cols.map((col) => this.cellText(v, [...page, ...row, ...col])),
+          ]
+        },
+      }
+    }
+    return {
+      header: [...[...v.pages, ...v.rows, ...v.columns].map(axisName), 'Value'],
+      lineCount: nPages * nRows * nCols,
+      line: (index) => {
+        const page = tupleAt(pageItems, Math.floor(index / (nRows * nCols)))
+        const row = tupleAt(rowItems, Math.floor(index / nCols) % nRows)
+        const col = tupleAt(colItems, index % nCols)
+        return [...names(page), ...names(row), ...names(col), this.cellText(v, [...page, ...row, ...col])]
+      },
+    }
   }
 
   private gridLines(viewId: string, pages: Record<string, string>, maxCells = MAX_VIEW_CELLS): string[][] {

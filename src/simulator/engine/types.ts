@@ -15,6 +15,19 @@ export interface ListDef {
   properties: { name: string; format: string }[]
   subsets: { id: string; name: string }[]
   topLevelItemId?: string
+  /** Composite hierarchy: the list whose items are this list's parents. */
+  parentList?: ListDef
+}
+
+/** A seed computed when a cell is read (sparse modules): see `sparse.ts`. */
+export interface LazySeed {
+  min: number
+  max: number
+  scale: number
+  /** Module dimension indexes the value depends on. */
+  by: number[]
+  /** Hash of the model seed and the line item. */
+  hash: number
 }
 
 /** A resolved formula reference: the line item and, per its module dimension, our dimension index. */
@@ -40,6 +53,7 @@ export interface LineItem {
   timeSummary: SummaryMethod
   /** Stored input cells of leaf coordinates, keyed by item ids joined with '|' in module dim order. */
   cells: Map<string, CellValue>
+  lazySeed?: LazySeed
 }
 
 export interface Module {
@@ -49,6 +63,15 @@ export interface Module {
   dims: Dimension[]
   lineItems: LineItem[]
   defaultView: View
+  sparse?: SparseSpec
+}
+
+/** A sparse module: seeded cells exist only on `density` of the pairs of two list dimensions. */
+export interface SparseSpec {
+  dims: [number, number]
+  density: number
+  /** Hash of the model seed. */
+  hash: number
 }
 
 /** The Line Items pseudo-dimension on a view axis. */

@@ -73,7 +73,10 @@ export interface ReadRequestRecord {
   state: 'NOT_STARTED' | 'IN_PROGRESS' | 'COMPLETE' | 'CANCELLED'
   successful: boolean
   readyAt: number
+  /** The pages, held when the view is small enough (a snapshot, as Anaplan's are)… */
   pages?: string[]
+  /** …or, past the plain-read limit, computed one page at a time when fetched. */
+  pager?: { count: number; page(index: number): string }
   error?: string
 }
 

@@ -122,12 +122,44 @@ function splitPages(csv: string, pageRows: number): string[] {
   return pages
 }
 
-/** Builds a view read request's CSV pages: the engine's layout, split into pages of `pageRows` rows. */
-function buildViewPages(scope: ModelScope, viewId: string, exportType: string, pageRows: number): string[] {
-  // Read requests are Anaplan's way past the 1,000,000-cell limit of plain reads: no limit here.
-  const csv = scope.engine.readViewCsv(viewId, {}, exportType, Number.POSITIVE_INFINITY)
-  if (exportType.startsWith('GRID')) return [csv]
-  return splitPages(csv, pageRows)
+/** Grid layouts are one page, held whole: past this many cells a read request asks for a tabular one. */
+const MAX_GRID_READ_CELLS = 5_000_000
+
+/**
+ * A view read request's CSV pages, `pageRows` data rows each after the header line. Views within
+ * the plain-read limit are built at once (a snapshot); larger ones page by page when fetched, so
+ * memory stays bounded whatever the view's size (a write in between shows in later pages).
+ */
+function buildViewPages(
+  scope: ModelScope,
+  viewId: string,
+  exportType: string,
+  pageRows: number,
+  maxCells: number,
+): Pick<ReadRequestRecord, 'pages' | 'pager'> {
+  const cells = scope.engine.viewCellCount(viewId)
+  if (exportType.startsWith('GRID')) {
+    return { pages: [scope.engine.readViewCsv(viewId, {}, exportType, Number.POSITIVE_INFINITY)] }
+  }
+  if (cells <= maxCells) {
+    // Read requests are Anaplan's way past the 1,000,000-cell limit of plain reads: no limit here.
+    return {
+      pages: splitPages(scope.engine.readViewCsv(viewId, {}, exportType, Number.POSITIVE_INFINITY), pageRows),
+    }
+  }
+  const table = scope.engine.viewTable(viewId, exportType as 'TABULAR_MULTI_COLUMN' | 'TABULAR_SINGLE_COLUMN')
+  const header = csvLine(table.header)
+  return {
+    pager: {
+      count: Math.max(1, Math.ceil(table.lineCount / pageRows)),
+      page: (n) => {
+        const lines = [header]
+        const end = Math.min(table.lineCount, (n + 1) * pageRows)
+        for (let i = n * pageRows; i < end; i++) lines.push(csvLine(table.line(i)))
+        return `${lines.join('\n')}\n`
+      },
+    },
+  }
 }
 
 /**
@@ -444,7 +476,7 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
       if (now >= r.readyAt) r.state = 'COMPLETE'
       else r.state = 'IN_PROGRESS'
     }
-    const total = r.pages?.length ?? 0
+    const total = r.pager?.count ?? r.pages?.length ?? 0
     const started = r.readyAt - state.options.taskMs
     const available =
       r.state === 'COMPLETE'
@@ -482,7 +514,7 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
     kind: ReadRequestRecord['kind'],
     objectId: string,
     exportType: string,
-    build: () => string[],
+    build: () => Pick<ReadRequestRecord, 'pages' | 'pager'>,
   ): Response => {
     const record: ReadRequestRecord = {
       requestId: newTaskId(),
@@ -497,7 +529,7 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
       readyAt: state.options.now() + state.options.taskMs,
     }
     try {
-      record.pages = build()
+      Object.assign(record, build())
     } catch (error) {
       record.successful = false
       record.pages = []
@@ -525,7 +557,9 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
       if (!/^\d+$/.test(raw)) throw new HttpError(400, `Invalid page number '${raw}'`)
       const page = Number(raw)
       if (r.state === 'CANCELLED' || page >= (json.availablePages as number)) throw new HttpError(404)
-      return c.body(r.pages?.[page] ?? '', 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
+      return c.body(r.pager ? r.pager.page(page) : (r.pages?.[page] ?? ''), 200, {
+        'Content-Type': 'text/csv;charset=UTF-8',
+      })
     })
     modelRoute(app, 'delete', `${base}/:requestId`, async (c) => {
       const s = await modelScope(state, c, { busyExempt: true })
@@ -553,8 +587,14 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
     }
     const exportType = body.exportType
     s.engine.viewMetadata(viewId)
+    if (exportType.startsWith('GRID') && s.engine.viewCellCount(viewId) > MAX_GRID_READ_CELLS) {
+      throw new HttpError(
+        400,
+        `The view has more than ${MAX_GRID_READ_CELLS} cells: use exportType TABULAR_MULTI_COLUMN or TABULAR_SINGLE_COLUMN`,
+      )
+    }
     return createRequest(c, s, 'view', viewId, exportType, () =>
-      buildViewPages(s, viewId, exportType, state.options.readRequestPageRows),
+      buildViewPages(s, viewId, exportType, state.options.readRequestPageRows, state.options.maxViewCells),
     )
   })
 
@@ -564,9 +604,9 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
     const s = await scope(c)
     const listId = param(c, 'listId')
     const records = s.engine.listItems(listId)
-    return createRequest(c, s, 'list', listId, 'CSV', () =>
-      splitPages(listCsv(records, true), state.options.readRequestPageRows),
-    )
+    return createRequest(c, s, 'list', listId, 'CSV', () => ({
+      pages: splitPages(listCsv(records, true), state.options.readRequestPageRows),
+    }))
   })
 
   requestRoutes('view')
