@@ -24,7 +24,7 @@ describe('imports', () => {
     const outcome = await sales.runImport(load, chunks(file.defaultContent!))
     expect(outcome.successful).toBe(true)
     expect(outcome.dump).toBeUndefined()
-    expect(outcome.details[0]!.localMessageText).toBe('REV01 Revenue: 36 (0/36) rows successful, 0 ignored')
+    expect(outcome.details[0]!.localMessageText).toBe('REV01 Revenue: 36 (0/36) rows successful, 0 ignored ')
   })
 
   it('applies good rows, dumps bad rows in Anaplan format, and the view shows the change', async () => {
@@ -32,11 +32,17 @@ describe('imports', () => {
     const outcome = await sales.runImport(idOf(sales.imports(), 'Load Actuals'), chunks(BAD_AND_GOOD, 5))
     expect(outcome).toMatchObject({ successful: true, objectName: 'Load Actuals' })
     expect(outcome.details[0]).toMatchObject({
-      type: 'moduleRowsProcessed',
-      localMessageText: 'REV01 Revenue: 3 (3/7) rows successful, 1 ignored',
+      type: 'moduleRowsProcessedWithFailures',
+      localMessageText:
+        'REV01 Revenue: 3 (0/3) rows successful, 0 (0/0) rows has warnings, 3 failed, 1 ignored',
     })
+    // Every counter of Anaplan Connect's recorded task result, in its order.
     expect(outcome.details[0]!.values).toEqual(
-      expect.arrayContaining(['successRowCount', '3', 'failedRowCount', '3']),
+      // biome-ignore format: key/value pairs
+      ['moduleName', 'REV01 Revenue', 'successRowCount', '3', 'successCreateCount', '0', 'successUpdateCount', '3',
+        'warningsRowCount', '0', 'warningsCreateCount', '0', 'warningsUpdateCount', '0', 'failedCount', '3',
+        'ignoredCount', '1', 'totalRowCount', '7', 'totalCreateCount', '0', 'totalUpdateCount', '3',
+        'invalidCount', '0', 'updatedCount', '3', 'renamedCount', '0', 'createdCount', '0'],
     )
     const dump = parse(outcome.dump!, { relax_quotes: false }) as string[][]
     expect(outcome.dump!.split('\n')[0]).toBe(
@@ -159,7 +165,7 @@ models:
       mappingParameters: [{ entityType: 'Version', entityName: 'Budget' }],
     })
     expect(loaded.successful).toBe(true)
-    expect(loaded.details[0]!.localMessageText).toBe('REV01 Revenue: 1 (0/1) rows successful, 0 ignored')
+    expect(loaded.details[0]!.localMessageText).toBe('REV01 Revenue: 1 (0/1) rows successful, 0 ignored ')
     expect(cell(sales.readView(rev, page('Budget')), 'EMEA|Widgets|Units', 'Jan 26')).toBe('4321')
     expect(cell(sales.readView(rev, page('Actual')), 'EMEA|Widgets|Units', 'Jan 26')).toBe(before.actual)
     expect(cell(sales.readView(rev, page('Forecast')), 'EMEA|Widgets|Units', 'Jan 26')).toBe(before.forecast)
@@ -215,11 +221,19 @@ models:
     const outcome = await sales.runImport(load, chunks(def))
     expect(outcome.details[0]).toMatchObject({
       type: 'hierarchyRowsProcessed',
-      localMessageText: 'Products: 4 (0/4) rows successful, 0 ignored',
+      localMessageText: 'Products: 4 (1/3) rows successful, 0 ignored ',
     })
-    expect(outcome.details[0]!.values).toEqual(
-      expect.arrayContaining(['createdCount', '1', 'updatedCount', '3']),
+    const counters = Object.fromEntries(
+      outcome.details[0]!.values!.flatMap((v, i, all) => (i % 2 === 0 ? [[v, all[i + 1]]] : [])),
     )
+    expect(counters).toEqual({
+      hierarchyName: 'Products',
+      ...{ successRowCount: '4', successCreateCount: '1', successUpdateCount: '3' },
+      ...{ warningsRowCount: '0', warningsCreateCount: '0', warningsUpdateCount: '0' },
+      ...{ failedCount: '0', ignoredCount: '0', invalidCount: '0' },
+      ...{ totalRowCount: '4', totalCreateCount: '1', totalUpdateCount: '3' },
+      ...{ updatedCount: '3', renamedCount: '3', createdCount: '1' },
+    })
     expect(sales.listItems(products).map((i) => i.name)).toContain('Thingamajigs')
     const bad = await sales.runImport(
       load,

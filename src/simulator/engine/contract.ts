@@ -235,7 +235,7 @@ export interface ModelEngine {
   deleteListItems(
     listId: string,
     items: Record<string, unknown>[],
-  ): { deleted: number; failures: ItemFailure[] }
+  ): { deleted: number; ignored: number; total: number; failures: ItemFailure[] }
 
   /**
    * Default views (id = module id, name = module name) and saved views. (Engine addition: each

@@ -25,6 +25,8 @@ interface RowResult {
   /** Row had nothing to import (all value columns empty). */
   ignored?: boolean
   created?: boolean
+  /** An existing list item whose name the row wrote. */
+  renamed?: boolean
 }
 
 type RowHandler = (row: string[]) => RowResult
@@ -81,6 +83,7 @@ export async function runImport(
   let failed = 0
   let ignored = 0
   let created = 0
+  let renamed = 0
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: string[]
@@ -104,6 +107,7 @@ export async function runImport(
       else {
         ok++
         if (result.created) created++
+        if (result.renamed) renamed++
       }
     }
   } catch (err) {
@@ -114,52 +118,37 @@ export async function runImport(
   if (!header) return failedOutcome(imp, 'The file is empty: a header row is needed')
 
   const total = ok + failed + ignored
-  const targetName = imp.target.kind === 'module' ? imp.target.module.name : imp.target.list.dim.name
+  const target =
+    imp.target.kind === 'module'
+      ? { type: 'moduleRowsProcessed', key: 'moduleName', name: imp.target.module.name }
+      : { type: 'hierarchyRowsProcessed', key: 'hierarchyName', name: imp.target.list.dim.name }
+  const updated = ok - created
+  // Anaplan's wording: "(created/updated)" after the successful rows, and a longer text (with its
+  // own type) when rows failed.
+  const text =
+    failed > 0
+      ? `${target.name}: ${ok} (${created}/${updated}) rows successful, 0 (0/0) rows has warnings, ${failed} failed, ${ignored} ignored`
+      : `${target.name}: ${ok} (${created}/${updated}) rows successful, ${ignored} ignored `
   const outcome: ActionOutcome = {
     // Partial success counts as success, as in Anaplan; only a run where every row failed does not.
     successful: failed === 0 || ok > 0,
     objectId: imp.id,
     objectName: imp.name,
     details: [
-      imp.target.kind === 'module'
-        ? {
-            type: 'moduleRowsProcessed',
-            localMessageText: `${targetName}: ${ok} (${failed}/${total}) rows successful, ${ignored} ignored`,
-            occurrences: 0,
-            values: [
-              'moduleName',
-              targetName,
-              'successRowCount',
-              String(ok),
-              'failedRowCount',
-              String(failed),
-              'ignoredRowCount',
-              String(ignored),
-              'totalRowCount',
-              String(total),
-            ],
-          }
-        : {
-            type: 'hierarchyRowsProcessed',
-            localMessageText: `${targetName}: ${ok} (${failed}/${total}) rows successful, ${ignored} ignored`,
-            occurrences: 0,
-            values: [
-              'hierarchyName',
-              targetName,
-              'successRowCount',
-              String(ok),
-              'createdCount',
-              String(created),
-              'updatedCount',
-              String(ok - created),
-              'failedRowCount',
-              String(failed),
-              'ignoredRowCount',
-              String(ignored),
-              'totalRowCount',
-              String(total),
-            ],
-          },
+      {
+        type: failed > 0 ? `${target.type}WithFailures` : target.type,
+        localMessageText: text,
+        occurrences: 0,
+        values: rowCounters(target.key, target.name, {
+          ok,
+          created,
+          updated,
+          failed,
+          ignored,
+          total,
+          renamed,
+        }),
+      },
     ],
   }
   if (dumpRows.length > 0) {
@@ -167,7 +156,7 @@ export async function runImport(
       type: 'failureDumpAvailable',
       localMessageText: `${failed} rows failed: download the failure dump for the reasons`,
       occurrences: failed,
-      values: ['failedRowCount', String(failed)],
+      values: ['failedCount', String(failed)],
     })
     outcome.dump = stringify([['_Status_', ...header, '_Line_', '_Error_1_'], ...dumpRows], {
       quoted: true,
@@ -176,6 +165,45 @@ export async function runImport(
     })
   }
   return outcome
+}
+
+/**
+ * The counters of an import's row summary, named and ordered as Anaplan Connect's recorded task
+ * results give them (`values` are flattened key/value pairs). The simulator raises no row
+ * warnings, so the warnings counters are 0, and every failed row is a `failedCount` (none `invalidCount`).
+ */
+function rowCounters(
+  key: string,
+  name: string,
+  n: {
+    ok: number
+    created: number
+    updated: number
+    failed: number
+    ignored: number
+    total: number
+    renamed: number
+  },
+): string[] {
+  const pairs: [string, number | string][] = [
+    [key, name],
+    ['successRowCount', n.ok],
+    ['successCreateCount', n.created],
+    ['successUpdateCount', n.updated],
+    ['warningsRowCount', 0],
+    ['warningsCreateCount', 0],
+    ['warningsUpdateCount', 0],
+    ['failedCount', n.failed],
+    ['ignoredCount', n.ignored],
+    ['totalRowCount', n.total],
+    ['totalCreateCount', n.created],
+    ['totalUpdateCount', n.updated],
+    ['invalidCount', 0],
+    ['updatedCount', n.updated],
+    ['renamedCount', n.renamed],
+    ['createdCount', n.created],
+  ]
+  return pairs.flatMap(([k, v]) => [k, String(v)])
 }
 
 function failedOutcome(imp: ImportInternal, message: string): ActionOutcome {
@@ -292,7 +320,7 @@ function listHandler(
       if (name) item.name = name
       if (code) item.code = code
       const r = model.listEditor.update(list, [item])
-      return r.failures[0] ? { error: r.failures[0].failureMessageDetails } : {}
+      return r.failures[0] ? { error: r.failures[0].failureMessageDetails } : { renamed: name !== '' }
     }
     if (!name) return { error: `No item with code ${code} in ${list.dim.name}, and no name to create it` }
     item.name = name

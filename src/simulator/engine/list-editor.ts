@@ -195,7 +195,7 @@ export class ListEditor {
       this.purgeCells(list, doomed)
       this.model.changed()
     }
-    return { deleted: doomed.size, failures }
+    return { deleted: doomed.size, ignored: failures.length, total: items.length, failures }
   }
 
   private purgeCells(list: ListDef, ids: Set<string>): void {

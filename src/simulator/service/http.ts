@@ -44,6 +44,20 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * A boolean query flag (`tenantDetails`, `modelDetails`, `includeAll`, …): absent is false, and
+ * `true`/`false` in any case are accepted, as Anaplan does (Python clients send `True`). Anything
+ * else is a 400, never a silent false that would return less data.
+ */
+export function boolQuery(c: Context, name: string): boolean {
+  const raw = c.req.query(name)
+  if (raw === undefined) return false
+  const v = raw.trim().toLowerCase()
+  if (v === 'true') return true
+  if (v === 'false') return false
+  throw new HttpError(400, `Invalid value '${raw}' for query parameter '${name}': expected true or false`)
+}
+
 /** Anaplan's Integration API error body: `{status:{code,message}, path, timestamp}`. */
 export function errorBody(status: number, message: string, path: string): Record<string, unknown> {
   return { status: { code: status, message }, path, timestamp: new Date().toISOString() }

@@ -4,10 +4,11 @@
  */
 import type { ModelEngine, SimUser } from '../../engine/contract.ts'
 import { modelScope, param, roleOf, type SimApp, type SimContext } from '../context.ts'
-import { envelope, HttpError, pagedEnvelope, schemaUrl } from '../http.ts'
+import { boolQuery, envelope, HttpError, pagedEnvelope, schemaUrl } from '../http.ts'
 import type { SimState, World } from '../sim-state.ts'
 
-const START = '2026-01-05T09:00:00.000Z'
+/** Anaplan writes timestamps with a numeric zone, `+0000`, not `Z`. */
+const START = '2026-01-05T09:00:00.000+0000'
 
 function userJson(user: SimUser): Record<string, unknown> {
   return {
@@ -111,11 +112,11 @@ export function registerTenantRoutes(app: SimApp, state: SimState): void {
   })
 
   const workspaceJson = (
-    c: SimContext,
     ws: World['tenant']['workspaces'][number],
+    details: boolean,
   ): Record<string, unknown> => {
     const json: Record<string, unknown> = { id: ws.id, name: ws.name, active: ws.active }
-    if (c.req.query('tenantDetails') === 'true') {
+    if (details) {
       json.sizeAllowance = ws.sizeAllowance
       json.currentSize = ws.currentSize
     }
@@ -126,21 +127,23 @@ export function registerTenantRoutes(app: SimApp, state: SimState): void {
     const world = c.get('world')
     const user = c.get('user')
     const list = world.tenant.workspaces.filter((w) => user.workspaces.includes(w.id))
+    const details = boolQuery(c, 'tenantDetails')
     return pagedEnvelope(
       c,
       schemaUrl(c, 'workspace'),
       'workspaces',
-      list.map((w) => workspaceJson(c, w)),
+      list.map((w) => workspaceJson(w, details)),
       { strict: true, fields: ['name', 'sizeAllowance'] },
     )
   })
 
   app.get('/2/0/workspaces/:workspaceId', (c) => {
     const world = c.get('world')
+    const details = boolQuery(c, 'tenantDetails')
     const ws = world.tenant.workspaces.find((w) => w.id === param(c, 'workspaceId'))
     // Anaplan answers 404 to anyone who is not an administrator of the workspace.
     if (!ws || !isWorkspaceAdmin(world, c.get('user'), ws.id)) throw new HttpError(404)
-    return envelope(c, schemaUrl(c, 'workspace'), { workspace: workspaceJson(c, ws) })
+    return envelope(c, schemaUrl(c, 'workspace'), { workspace: workspaceJson(ws, details) })
   })
 
   // Workspace members: administrators, and the other members ("visitors" in Anaplan's terms).
@@ -162,10 +165,15 @@ export function registerTenantRoutes(app: SimApp, state: SimState): void {
     if (workspaceId !== undefined && !world.tenant.workspaces.some((w) => w.id === workspaceId)) {
       throw new HttpError(404)
     }
-    const details = c.req.query('modelDetails') === 'true'
-    const models = visibleModels(world, user).filter(
-      (m) => workspaceId === undefined || m.info.workspaceId === workspaceId,
-    )
+    const details = boolQuery(c, 'modelDetails')
+    // A workspace's listing shows its NO ACCESS models too (their own endpoints answer 404); the
+    // tenant-wide listing leaves them out (the OpenAPI description: "varies").
+    const models =
+      workspaceId !== undefined && user.workspaces.includes(workspaceId)
+        ? world.tenant.models.filter((m) => m.info.workspaceId === workspaceId)
+        : visibleModels(world, user).filter(
+            (m) => workspaceId === undefined || m.info.workspaceId === workspaceId,
+          )
     return pagedEnvelope(
       c,
       schemaUrl(c, 'model'),
@@ -179,10 +187,11 @@ export function registerTenantRoutes(app: SimApp, state: SimState): void {
 
   app.get('/2/0/models/:modelId', (c) => {
     const world = c.get('world')
+    const details = boolQuery(c, 'modelDetails')
     const engine = world.model(param(c, 'modelId'))
     // Live tenants answer 200 here even for NO ACCESS models (reference §4.4).
     if (!engine || !c.get('user').workspaces.includes(engine.info.workspaceId)) throw new HttpError(404)
-    const model = modelJson(c, world, engine, c.req.query('modelDetails') === 'true')
+    const model = modelJson(c, world, engine, details)
     model.modelTransactionRunning = world.tasks.running(engine.info.id) !== undefined
     return envelope(c, schemaUrl(c, 'model', engine.info.id), { model })
   })

@@ -7,7 +7,7 @@ import type { LineItemMeta, ListItemRecord } from '../../engine/contract.ts'
 import { MAX_VIEW_CELLS } from '../../engine/index.ts'
 import { type ModelScope, modelRoute, modelScope, param, type SimApp, type SimContext } from '../context.ts'
 import { csvLine } from '../csv.ts'
-import { envelope, HttpError, isRecord, pagedEnvelope, readJson, schemaUrl } from '../http.ts'
+import { boolQuery, envelope, HttpError, isRecord, pagedEnvelope, readJson, schemaUrl } from '../http.ts'
 import { newTaskId } from '../ids.ts'
 import type { ReadRequestRecord, SimState } from '../sim-state.ts'
 
@@ -202,7 +202,7 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
   const lineItems = async (c: SimContext, moduleId?: string): Promise<Response> => {
     const s = await scope(c)
     if (moduleId !== undefined && !s.engine.modules().some((m) => m.id === moduleId)) throw new HttpError(404)
-    const includeAll = c.req.query('includeAll') === 'true'
+    const includeAll = boolQuery(c, 'includeAll')
     const items = s.engine.lineItems(moduleId).map((li) => lineItemJson(li, includeAll))
     return envelope(c, schemaUrl(c, 'lineItem', s.modelId), { items })
   }
@@ -221,7 +221,7 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
       if (v.code) json.code = v.code
       return json
     })
-    if (c.req.query('includesubsidiaryviews') === 'true') {
+    if (boolQuery(c, 'includesubsidiaryviews')) {
       // A line item whose dimensions differ from its module's is shown through its own view.
       for (const li of s.engine.lineItems(moduleId)) {
         const moduleMeta = s.engine.viewMetadata(li.moduleId)
@@ -355,7 +355,7 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
         `The list has more than ${state.options.maxListItems.toLocaleString('en-US')} items; use a list read request.`,
       )
     }
-    const includeAll = c.req.query('includeAll') === 'true'
+    const includeAll = boolQuery(c, 'includeAll')
     if (/text\/csv/i.test(c.req.header('Accept') ?? '')) {
       return c.body(listCsv(records, includeAll), 200, { 'Content-Type': 'text/csv;charset=UTF-8' })
     }
