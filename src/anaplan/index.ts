@@ -21,6 +21,7 @@ export {
   type TokenStore,
 } from './auth/token-manager.ts'
 export { AnaplanClient, type AnaplanClientOptions, type ClientStats } from './client.ts'
+export { type EditDistanceOptions, editDistance } from './core/edit-distance.ts'
 export { closeMatches, levenshtein, normalizeName, resolveName } from './core/names.ts'
 export { collectPages } from './core/pagination.ts'
 export { isTerminal, pollTask } from './core/polling.ts'

@@ -10,7 +10,7 @@
  * indexed once when the index is built, so a call costs in proportion to the utterance, not to the
  * number of names in the model.
  */
-import { allowedTypos, editDistance, STOPWORDS, type Token, tokenize } from './text.ts'
+import { allowedTypos, Coverage, editDistance, STOPWORDS, type Token, tokenize } from './text.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 export type NameKind =
@@ -125,6 +125,8 @@ export class EntityIndex {
   /** Prefixes (3 letters or more) of the words in {@link #byWord}. */
   readonly #prefixes = new Map<string, string[]>()
   readonly #similarCache = new Map<string, string[]>()
+  /** Length of the longest word that tolerates typos: longer tokens are never expanded. */
+  #longestTypoWord = 0
 
   constructor(vocabulary: Vocabulary) {
     const add = (o: Omit<EntityOption, 'words'>, synonym: string) => {
@@ -168,26 +170,34 @@ export class EntityIndex {
   #addWord(w: string): void {
     if (this.#words.has(w)) return
     this.#words.add(w)
-    if (STOPWORDS.has(w)) return
-    for (const d of deletions(w, allowedTypos(w.length))) push(this.#deletions, d, w)
+    // Stopwords and ids (32 hex digits) match exactly only: an id with two typos is another id.
+    if (STOPWORDS.has(w) || /^[0-9a-f]{32}$/.test(w)) return
+    const allowed = allowedTypos(w.length)
+    if (!allowed) return
+    this.#longestTypoWord = Math.max(this.#longestTypoWord, w.length)
+    for (const d of deletions(w, allowed)) push(this.#deletions, d, w)
   }
 
   /**
    * Name words within typo distance of a token (the token itself when it is one). Stopwords and
-   * short words only ever match exactly: "in" is not "EMEA"'s typo.
+   * short words only ever match exactly: "in" is not "EMEA"'s typo. A token longer than the
+   * longest typo-tolerant name word + 2 is nobody's typo and is never expanded, so the work per
+   * token is bounded by the vocabulary's word length, not the token's: an utterance costs in
+   * proportion to its length.
    */
   #similar(norm: string): string[] {
     const hit = this.#similarCache.get(norm)
     if (hit) return hit
     const out = this.#words.has(norm) ? [norm] : []
-    if (!STOPWORDS.has(norm)) {
+    const allowed = allowedTypos(norm.length)
+    if (allowed > 0 && !STOPWORDS.has(norm) && norm.length <= this.#longestTypoWord + allowed) {
       const seen = new Set(out)
-      for (const d of deletions(norm, allowedTypos(norm.length))) {
+      for (const d of deletions(norm, allowed)) {
         for (const w of this.#deletions.get(d) ?? []) {
           if (seen.has(w)) continue
           seen.add(w)
-          const allowed = allowedTypos(Math.min(norm.length, w.length))
-          if (allowed > 0 && editDistance(norm, w, allowed) <= allowed) out.push(w)
+          const max = allowedTypos(Math.min(norm.length, w.length))
+          if (max > 0 && editDistance(norm, w, max) <= max) out.push(w)
         }
       }
     }
@@ -207,7 +217,8 @@ export class EntityIndex {
     exclude: { start: number; end: number }[] = [],
     options: { partial?: boolean } = {},
   ): EntityMatch[] {
-    const tokens = tokenize(text).filter((t) => !exclude.some((x) => t.start < x.end && t.end > x.start))
+    const excluded = new Coverage(text.length, exclude)
+    const tokens = tokenize(text).filter((t) => !excluded.overlaps(t))
     const candidates: Candidate[] = []
     for (let i = 0; i < tokens.length; i++) {
       for (const firstWord of this.#similar((tokens[i] as Token).norm)) {
@@ -226,8 +237,10 @@ export class EntityIndex {
     // Longest covered text first, then exactness, then kind precedence.
     candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || b.score - a.score || b.rank - a.rank)
     let chosen: Candidate[] = []
+    const bySpan = new Map<string, Candidate>()
+    const occupied = new Coverage(text.length)
     for (const c of candidates) {
-      const same = chosen.find((x) => x.start === c.start && x.end === c.end)
+      const same = bySpan.get(`${c.start}:${c.end}`)
       if (same) {
         const dup = same.value === c.value && same.kind === c.kind
         const known = same.alternatives.some((a) => a.value === c.value && a.kind === c.kind)
@@ -240,16 +253,33 @@ export class EntityIndex {
         }
         continue
       }
-      if (chosen.some((x) => c.start < x.end && c.end > x.start)) continue
+      if (occupied.overlaps(c)) continue
       chosen.push(c)
+      bySpan.set(`${c.start}:${c.end}`, c)
+      occupied.add(c)
     }
     if (options.partial) chosen = this.#anchored(text, tokens, chosen)
     return chosen.sort((a, b) => a.start - b.start).map(({ rank: _r, ...m }) => m)
   }
 
   /** Adds the parts of names next to kind words, replacing whole names of other kinds they overlap. */
-  #anchored(text: string, tokens: Token[], chosen: Candidate[]): Candidate[] {
-    const covering = (t: Token) => chosen.find((c) => t.start < c.end && t.end > c.start)
+  #anchored(text: string, tokens: Token[], found: Candidate[]): Candidate[] {
+    const chosen = [...found]
+    // Which chosen match covers each token (tokens never straddle matches: both are token runs).
+    const index = new Map(tokens.map((t, i) => [t.start, i]))
+    const at = new Map<number, Candidate>()
+    const tokensOf = (c: { start: number; end: number }) => {
+      const out: Token[] = []
+      for (let k = index.get(c.start) ?? tokens.length; k < tokens.length; k++) {
+        const t = tokens[k] as Token
+        if (t.end > c.end) break
+        out.push(t)
+      }
+      return out
+    }
+    for (const c of chosen) for (const t of tokensOf(c)) at.set(t.start, c)
+    const covering = (t: Token) => at.get(t.start)
+    const removed = new Set<Candidate>()
     for (let a = 0; a < tokens.length; a++) {
       const anchorToken = tokens[a] as Token
       const raw = anchorToken.raw.toLowerCase()
@@ -268,12 +298,17 @@ export class EntityIndex {
         this.#bestPartial(runBefore, true, kind, anchor.actionType) ??
         this.#bestPartial(runAfter, false, kind, anchor.actionType)
       if (!found) continue
-      const first = found.span[0] as Token
-      const last = found.span[found.span.length - 1] as Token
-      chosen = chosen.filter((c) => !(c.start < last.end && c.end > first.start))
-      chosen.push(partialMatch(text, found.span, found.options, kind, anchor.actionType))
+      for (const t of found.span) {
+        const c = at.get(t.start)
+        if (!c) continue
+        removed.add(c)
+        for (const u of tokensOf(c)) at.delete(u.start)
+      }
+      const match = partialMatch(text, found.span, found.options, kind, anchor.actionType)
+      chosen.push(match)
+      for (const t of found.span) at.set(t.start, match)
     }
-    return chosen
+    return chosen.filter((c) => !removed.has(c))
   }
 
   /** Up to {@link MAX_PARTIAL_WORDS} adjacent content tokens from `from` walking by `step`. */
@@ -343,8 +378,9 @@ export class EntityIndex {
     ignore: ReadonlySet<string>,
   ): PartialSpan[] {
     const all = tokenize(text)
+    const covered = new Coverage(text.length, taken)
     const free = (t: Token) =>
-      !taken.some((x) => t.start < x.end && t.end > x.start) &&
+      !covered.overlaps(t) &&
       !STOPWORDS.has(t.norm) &&
       !ignore.has(t.norm) &&
       !KIND_WORD_FORMS.has(t.raw.toLowerCase()) &&
@@ -375,12 +411,13 @@ export class EntityIndex {
       const t = all[i + step]
       return t?.norm === 'of' ? all[i + 2 * step] : t
     }
+    const position = new Map(all.map((t, i) => [t.start, i]))
     const out: PartialSpan[] = []
     for (const { span, options } of spans) {
       const first = span[0] as Token
       const last = span[span.length - 1] as Token
-      const i0 = all.findIndex((t) => t.start === first.start)
-      const i1 = all.findIndex((t) => t.start === last.start)
+      const i0 = position.get(first.start) ?? -1
+      const i1 = position.get(last.start) ?? -1
       if (foreign(neighbour(i0, -1)) || foreign(neighbour(i1, 1))) continue
       const byKind = new Map<NameKind, EntityOption[]>()
       for (const kind of [...PARTIAL_KINDS].sort((a, b) => KIND_RANK[b] - KIND_RANK[a])) {

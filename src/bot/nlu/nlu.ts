@@ -30,7 +30,7 @@ import {
   type PeriodMatch,
   periodResolver,
 } from './slots.ts'
-import { tokenize } from './text.ts'
+import { Coverage, tokenize } from './text.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 /** Below this the bot asks instead of acting. */
@@ -357,8 +357,9 @@ function analyse(
   }))
   const entities = prepared.index.find(text, periods, { partial })
   const taken = [...periods, ...entities]
+  const covered = new Coverage(text.length, taken)
   // "Budget 2024", "Q3 FY26": digits inside a name or period are not values.
-  const numbers = findNumbers(text).filter((n) => !taken.some((t) => n.start < t.end && n.end > t.start))
+  const numbers = findNumbers(text).filter((n) => !covered.overlaps(n))
   const partials = partial ? prepared.index.partials(text, [...taken, ...numbers], wordsOfIntents()) : []
   return {
     analysis: { text, entities, periods, numbers, shape: shapeOf(text, periods, entities, numbers) },
