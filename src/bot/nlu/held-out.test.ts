@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { INTENT_CATALOG, parsePhrase } from '../core/catalog.ts'
+import { INTENT_CATALOG, parsePhrase } from '../intents/index.ts'
 import { evaluate } from './evaluate.ts'
 import { HELD_OUT } from './held-out.ts'
 

@@ -8,8 +8,8 @@
  * index, the period names) is prepared once per vocabulary object.
  */
 import { createHash } from 'node:crypto'
-import { INTENT_CATALOG, intentByName, parsePhrase } from '../core/catalog.ts'
 import type { IntentMatch } from '../core/types.ts'
+import { INTENT_CATALOG, type IntentParameter, intentByName, parsePhrase } from '../intents/index.ts'
 import {
   type Classification,
   classify,
@@ -419,92 +419,77 @@ function remainder(a: Analysis, lead: RegExp): string | undefined {
   return rest || undefined
 }
 
-/** Reads the intent's parameters from the analysis. Only parameters found are present. */
+/**
+ * Reads the intent's parameters from the analysis, as its registry row describes them. Only
+ * parameters found are present.
+ */
 export function extractParameters(intent: string, a: Analysis): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  const set = (k: string, v: unknown) => {
-    if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) out[k] = v
-  }
-  const items = () => a.entities.filter((e) => e.kind === 'listItem').map((e) => e.value)
-  const pages = () => {
-    const p: Record<string, string> = {}
-    for (const e of a.entities)
-      if ((e.kind === 'listItem' || e.kind === 'version') && e.dimension) p[e.dimension] = e.value
-    return p
-  }
-  switch (intent) {
-    case 'connect_model': {
-      const id = /\b[0-9A-F]{32}\b/i.exec(a.text)?.[0]
-      set(
-        'model',
-        first(a, 'model')?.value ??
-          id ??
-          remainder(
-            a,
-            /\b(connect(?:ed)?(?: me)? to|open|use|switch to|select model|work (?:on|in)|load)\s+/i,
-          ),
-      )
-      set('workspace', first(a, 'workspace')?.value)
-      break
-    }
-    case 'show_view': {
-      set('view', first(a, 'view')?.value)
-      const p = pages()
-      if (Object.keys(p).length) out.pages = p
-      break
-    }
-    case 'set_page': {
-      const item = a.entities.find((e) => e.kind === 'listItem' || e.kind === 'version')
-      set('item', item?.value)
-      set('dimension', (first(a, 'dimension') ?? first(a, 'list'))?.value ?? item?.dimension)
-      break
-    }
-    case 'list_actions':
-      set('actionType', actionTypeOf(a.text))
-      break
-    case 'run_action': {
-      const action = first(a, 'action')
-      set('action', action?.value ?? remainder(a, /\b(run|start|execute|launch|trigger|kick off)\s+/i))
-      set('actionType', action?.actionType ?? actionTypeOf(a.text.replace(action?.text ?? '\u0000', '')))
-      break
-    }
-    case 'task_status':
-    case 'cancel_task':
-      set('action', first(a, 'action')?.value)
-      break
-    case 'read_cell':
-    case 'write_cell': {
-      set('lineItem', first(a, 'lineItem')?.value)
-      set('items', [...new Set(items())])
-      set('period', a.periods[0]?.name)
-      set('version', first(a, 'version')?.value)
-      if (intent === 'write_cell') {
-        const after = a.numbers.find((n) => /\b(to|=|as|at|be)\s*$/i.test(a.text.slice(0, n.start)))
-        set('value', (after ?? a.numbers[a.numbers.length - 1])?.value)
-      }
-      break
-    }
-    case 'list_items':
-      set('list', first(a, 'list')?.value)
-      break
-    case 'add_list_item': {
-      const list = first(a, 'list')
-      set('list', list?.value)
-      const before = list ? a.text.slice(0, list.start) : a.text
-      const m =
-        /\b(?:add|insert|put|append|create|new item|called|named)\s+(?:(?:a|an)\s+)?(?:new\s+)?(?:(?:item|product|region|channel)\s+)?(?:called\s+|named\s+)?["'“]?(.+?)["'”]?\s*(?:\b(?:to|into|in|under)\b\s*(?:the\s*)?)?$/i.exec(
-          before,
-        )
-      // "… called Thingamajigs" names the item wherever the list word sits.
-      const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]?.trim()
-      const name = called ?? m?.[1]?.trim()
-      if (name && !/^(an? )?(list )?item$/i.test(name)) set('item', name)
-      break
-    }
-    default:
-      break
+  const row = intentByName(intent)
+  for (const param of row?.parameters ?? []) {
+    const v = extractOne(param, row?.parameters ?? [], a)
+    if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) out[param.name] = v
   }
   return out
+}
+
+const HEX_ID = /\b[0-9A-F]{32}\b/i
+
+/** The first list item or version, the coordinates a page can take. */
+function pageItem(a: Analysis): EntityMatch | undefined {
+  return a.entities.find((e) => e.kind === 'listItem' || e.kind === 'version')
+}
+
+function extractOne(param: IntentParameter, all: readonly IntentParameter[], a: Analysis): unknown {
+  if (param.extract === 'pages') {
+    const pages: Record<string, string> = {}
+    for (const e of a.entities)
+      if ((e.kind === 'listItem' || e.kind === 'version') && e.dimension) pages[e.dimension] = e.value
+    return Object.keys(pages).length ? pages : undefined
+  }
+  if (param.extract === 'pageItem') return pageItem(a)?.value
+  const typed = () => (param.typedAfter ? remainder(a, param.typedAfter) : undefined)
+  switch (param.entity) {
+    case 'listItem':
+      return param.isList
+        ? [...new Set(a.entities.filter((e) => e.kind === 'listItem').map((e) => e.value))]
+        : first(a, 'listItem')?.value
+    case 'period':
+      return a.periods[0]?.name
+    case 'number': {
+      const after = a.numbers.find((n) => /\b(to|=|as|at|be)\s*$/i.test(a.text.slice(0, n.start)))
+      return (after ?? a.numbers[a.numbers.length - 1])?.value
+    }
+    case 'actionType': {
+      // The named action's own type, else a type word outside its name ("the Load Actuals import").
+      const action = all.some((p) => p.entity === 'action') ? first(a, 'action') : undefined
+      return action?.actionType ?? actionTypeOf(a.text.replace(action?.text ?? '\u0000', ''))
+    }
+    case 'dimension': {
+      const item = all.some((p) => p.extract === 'pageItem') ? pageItem(a) : undefined
+      return (first(a, 'dimension') ?? first(a, 'list'))?.value ?? item?.dimension
+    }
+    case 'model':
+      return first(a, 'model')?.value ?? HEX_ID.exec(a.text)?.[0] ?? typed()
+    case 'any':
+      return newItemName(a)
+    default:
+      return first(a, param.entity)?.value ?? typed()
+  }
+}
+
+/** The name of a new list item, as typed ("add Doohickeys to Products", "… called Thingamajigs"). */
+function newItemName(a: Analysis): string | undefined {
+  const list = first(a, 'list')
+  const before = list ? a.text.slice(0, list.start) : a.text
+  const m =
+    /\b(?:add|insert|put|append|create|new item|called|named)\s+(?:(?:a|an)\s+)?(?:new\s+)?(?:(?:item|product|region|channel)\s+)?(?:called\s+|named\s+)?["'“]?(.+?)["'”]?\s*(?:\b(?:to|into|in|under)\b\s*(?:the\s*)?)?$/i.exec(
+      before,
+    )
+  // "… called Thingamajigs" names the item wherever the list word sits.
+  const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]?.trim()
+  const name = called ?? m?.[1]?.trim()
+  return name && !/^(an? )?(list )?item$/i.test(name) ? name : undefined
 }
 
 function round(n: number): number {
