@@ -38,6 +38,13 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
   { name: 'any', dialogflow: '@sys.any', fromModel: false },
 ]
 
+/** Words around a yes or a no that change nothing ("yes please", "no thanks", "ok then"). */
+const FILLER = String.raw`please|thanks|thank you|then|now|bot|mate|sir|indeed|really|totally|for sure`
+/** A whole utterance made of these phrases (and fillers) only. */
+const only = (phrases: string) => new RegExp(String.raw`^(?:(?:${phrases}|${FILLER})(?:\s+|$))+$`)
+/** Things a task can be called ("the import", "that refresh", "it"). */
+const TASK = String.raw`(?:import|imports|export|exports|process|task|job|refresh|load|upload|action|run|zzaction|it)`
+
 const p = (
   name: string,
   entity: EntityType,
@@ -329,6 +336,12 @@ const ROWS: IntentDefinition[] = [
       'progress',
       'has {action:Load Actuals} completed',
     ],
+    cues: [
+      new RegExp(
+        String.raw`^(?=.*\b${TASK}\b)(?:is|has|did|was|are)\b(?:\s+[\w']+){0,4}?\s+(?:done|finished|complete|completed|over|through|ready)\b`,
+      ),
+      /^(?:is it |is that |)(?:still running|still going|how far along\b.*|progress(?: of \b.*)?)$/,
+    ],
     responses: ['Load Actuals is still running (40%).'],
   },
   {
@@ -346,6 +359,11 @@ const ROWS: IntentDefinition[] = [
       'halt the process',
       'stop running {action:Revenue Export}',
       'cancel that job',
+    ],
+    cues: [
+      new RegExp(
+        String.raw`^(?:please |can you |could you |)(?:abort|cancel|stop|kill|terminate|halt|interrupt)\b.*\b${TASK}\b`,
+      ),
     ],
     responses: ['Cancelled Load Actuals.'],
   },
@@ -473,6 +491,11 @@ const ROWS: IntentDefinition[] = [
       'that is right',
       'proceed',
     ],
+    cues: [
+      only(
+        String.raw`yes|yeah|yea|yep|yup|ya|yah|sure|sure thing|ok|okay|okey dokey|k|alright|all right|fine|great|perfect|absolutely|definitely|certainly|of course|correct|affirmative|confirm|confirmed|proceed|go|go ahead|go for it|do it|please do|sounds good|looks good|let's do it|let's go|make it so|that's right|that is right|ship it|yes do it|why not`,
+      ),
+    ],
     responses: ['Done.'],
   },
   {
@@ -494,6 +517,11 @@ const ROWS: IntentDefinition[] = [
       'not now',
       'stop, do not do that',
       'abort that',
+    ],
+    cues: [
+      only(
+        String.raw`no|nah|nope|naw|negative|don't|dont|do not|don't do it|don't do that|do not do that|never mind|nevermind|not now|not yet|no way|not that|hold off|hold on|wait|leave it|leave it as is|forget it|skip it|skip|scratch that|cancel that|abort that|not really|i'd rather not|rather not`,
+      ),
     ],
     responses: ['OK, nothing was changed.'],
   },

@@ -11,6 +11,7 @@
  * number of names in the model.
  */
 import { allowedTypos, Coverage, editDistance, STOPWORDS, type Token, tokenize } from './text.ts'
+import { TypoIndex } from './typos.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 export type NameKind =
@@ -82,6 +83,22 @@ const KIND_RANK: Record<NameKind, number> = {
   workspace: 2,
 }
 
+/**
+ * How planners shorten or say the usual versions ("bud", "fcst", "planned"), by the start of the
+ * version's name. A word is used only when no other version's name starts the same way.
+ */
+const VERSION_WORDS: [RegExp, string[]][] = [
+  [/^actual/i, ['act', 'actuals', 'acts', 'actl']],
+  [/^budget/i, ['bud', 'bdgt', 'budgeted', 'planned', 'budgetted']],
+  [/^forecast/i, ['fcst', 'fc', 'fcast', 'forecasted', 'projected']],
+]
+
+function versionWords(version: string, all: readonly string[]): string[] {
+  const hit = VERSION_WORDS.find(([re]) => re.test(version))
+  if (!hit || all.filter((v) => hit[0].test(v)).length > 1) return []
+  return hit[1]
+}
+
 /** Score of a name found through some of its words: below any whole name, even one with typos. */
 const PARTIAL_SCORE = 0.5
 
@@ -116,17 +133,12 @@ export class EntityIndex {
   readonly options: EntityOption[] = []
   /** Options by their first folded word. */
   readonly #byFirstWord = new Map<string, EntityOption[]>()
-  /** Every folded word of every name (the typo neighbourhoods cover these). */
-  readonly #words = new Set<string>()
-  /** Words with up to their allowed number of letters deleted → the words (symmetric deletion). */
-  readonly #deletions = new Map<string, string[]>()
+  /** Every folded word of every name, with its typo neighbourhood. */
+  readonly #typos = new TypoIndex()
   /** Options of {@link PARTIAL_KINDS} by each content word of their name. */
   readonly #byWord = new Map<string, EntityOption[]>()
   /** Prefixes (3 letters or more) of the words in {@link #byWord}. */
   readonly #prefixes = new Map<string, string[]>()
-  readonly #similarCache = new Map<string, string[]>()
-  /** Length of the longest word that tolerates typos: longer tokens are never expanded. */
-  #longestTypoWord = 0
 
   constructor(vocabulary: Vocabulary) {
     const add = (o: Omit<EntityOption, 'words'>, synonym: string) => {
@@ -135,7 +147,7 @@ export class EntityIndex {
       const opt: EntityOption = { ...o, words }
       this.options.push(opt)
       push(this.#byFirstWord, words[0] as string, opt)
-      for (const w of words) this.#addWord(w)
+      for (const w of words) this.#typos.add(w)
       if (PARTIAL_KINDS.includes(o.kind)) {
         for (const w of new Set(words)) {
           if (STOPWORDS.has(w) || w.length < 3) continue
@@ -161,50 +173,14 @@ export class EntityIndex {
       }
     }
     for (const li of vocabulary.lineItems) add({ kind: 'lineItem', value: li.name }, li.name)
-    for (const v of vocabulary.versions) add({ kind: 'version', value: v, dimension: 'Versions' }, v)
+    for (const v of vocabulary.versions) {
+      add({ kind: 'version', value: v, dimension: 'Versions' }, v)
+      for (const w of versionWords(v, vocabulary.versions))
+        add({ kind: 'version', value: v, dimension: 'Versions' }, w)
+    }
     for (const d of ['Versions', 'Version', 'Time', 'Period']) {
       add({ kind: 'dimension', value: d.startsWith('Version') ? 'Versions' : 'Time' }, d)
     }
-  }
-
-  #addWord(w: string): void {
-    if (this.#words.has(w)) return
-    this.#words.add(w)
-    // Stopwords and ids (32 hex digits) match exactly only: an id with two typos is another id.
-    if (STOPWORDS.has(w) || /^[0-9a-f]{32}$/.test(w)) return
-    const allowed = allowedTypos(w.length)
-    if (!allowed) return
-    this.#longestTypoWord = Math.max(this.#longestTypoWord, w.length)
-    for (const d of deletions(w, allowed)) push(this.#deletions, d, w)
-  }
-
-  /**
-   * Name words within typo distance of a token (the token itself when it is one). Stopwords and
-   * short words only ever match exactly: "in" is not "EMEA"'s typo. A token longer than the
-   * longest typo-tolerant name word + 2 is nobody's typo and is never expanded, so the work per
-   * token is bounded by the vocabulary's word length, not the token's: an utterance costs in
-   * proportion to its length.
-   */
-  #similar(norm: string): string[] {
-    const hit = this.#similarCache.get(norm)
-    if (hit) return hit
-    const out = this.#words.has(norm) ? [norm] : []
-    const allowed = allowedTypos(norm.length)
-    if (allowed > 0 && !STOPWORDS.has(norm) && norm.length <= this.#longestTypoWord + allowed) {
-      const seen = new Set(out)
-      for (const d of deletions(norm, allowed)) {
-        for (const w of this.#deletions.get(d) ?? []) {
-          if (seen.has(w)) continue
-          seen.add(w)
-          const max = allowedTypos(Math.min(norm.length, w.length))
-          if (max > 0 && editDistance(norm, w, max) <= max) out.push(w)
-        }
-      }
-    }
-    // Tokens repeat across calls ("show", "revenue"): remember a bounded number of lookups.
-    if (this.#similarCache.size >= 5000) this.#similarCache.clear()
-    this.#similarCache.set(norm, out)
-    return out
   }
 
   /**
@@ -221,7 +197,7 @@ export class EntityIndex {
     const tokens = tokenize(text).filter((t) => !excluded.overlaps(t))
     const candidates: Candidate[] = []
     for (let i = 0; i < tokens.length; i++) {
-      for (const firstWord of this.#similar((tokens[i] as Token).norm)) {
+      for (const firstWord of this.#typos.similar((tokens[i] as Token).norm)) {
         for (const opt of this.#byFirstWord.get(firstWord) ?? []) {
           const n = opt.words.length
           if (i + n > tokens.length) continue
@@ -355,7 +331,7 @@ export class EntityIndex {
   #containing(span: Token[]): EntityOption[] {
     let result: Set<EntityOption> | undefined
     for (const t of span) {
-      const words = new Set(this.#similar(t.norm).filter((w) => this.#byWord.has(w)))
+      const words = new Set(this.#typos.similar(t.norm).filter((w) => this.#byWord.has(w)))
       if (t.norm.length >= 3 && !STOPWORDS.has(t.norm))
         for (const w of this.#prefixes.get(t.norm) ?? []) words.add(w)
       const here = new Set<EntityOption>()
@@ -494,26 +470,6 @@ function uniqueByValue(options: EntityOption[]): EntityOption[] {
     seen.add(k)
     return true
   })
-}
-
-/** `word` with every combination of up to `max` letters deleted (itself included). */
-function deletions(word: string, max: number): Set<string> {
-  const out = new Set([word])
-  let frontier = [word]
-  for (let d = 0; d < max; d++) {
-    const next: string[] = []
-    for (const w of frontier) {
-      for (let i = 0; i < w.length; i++) {
-        const v = w.slice(0, i) + w.slice(i + 1)
-        if (!out.has(v)) {
-          out.add(v)
-          next.push(v)
-        }
-      }
-    }
-    frontier = next
-  }
-  return out
 }
 
 function adjacent(text: string, span: Token[]): boolean {

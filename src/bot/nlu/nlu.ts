@@ -21,6 +21,7 @@ import {
 import { DEMO_VOCABULARY } from './demo-vocabulary.ts'
 import { EntityIndex, type EntityMatch, type NameKind, type PartialSpan, partialMatch } from './entities.ts'
 import { LruCache } from './lru.ts'
+import { correctPhrasing, cuedIntent, spokenLike } from './phrasing.ts'
 import {
   findNumbers,
   findPeriods,
@@ -30,7 +31,7 @@ import {
   type PeriodMatch,
   periodResolver,
 } from './slots.ts'
-import { Coverage, tokenize } from './text.ts'
+import { Coverage, type Token, tokenize } from './text.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 /** Below this the bot asks instead of acting. */
@@ -189,17 +190,23 @@ export class Nlu {
     const nlp = await getClassifier(trainingSet())
     const found = analyse(text, this.#prepared, true)
     let analysis = found.analysis
+    // Misspelt command words are read as the phrase words they are typos of.
+    const read = (shape: string) => classify(nlp, correctPhrasing(shape))
+    const cue = cuedIntent(correctPhrasing(analysis.shape))
     let c: Classification
-    if (found.partials.length) {
+    if (cue) {
+      // A registry cue is a whole-utterance match of high precision: no classifier needed.
+      c = { intent: cue, score: 1, ranking: [] }
+    } else if (found.partials.length) {
       // Each reading of the words that may abbreviate names is classified, and so is the sentence
       // with them as plain words. A reading counts only when its intent takes a name of the kind
       // it gave them, and must be surer than the plain one ("refresh my memory" is no request to
       // run Monthly Refresh); of two readings about as sure, the one whose names fit more wins.
-      let best = { analysis, c: await classify(nlp, analysis.shape), rank: 0 }
+      let best = { analysis, c: await read(analysis.shape), rank: 0 }
       best.rank = best.c.score
       for (const kinds of kindVariants(found.partials)) {
         const a = withPartials(found.analysis, found.partials, kinds)
-        const ca = await classify(nlp, a.shape)
+        const ca = await read(a.shape)
         const wanted = parameterKinds(ca.intent)
         const fit = kinds.filter((k) => wanted.has(k)).length / kinds.length
         const rank = ca.score + FIT_BONUS * fit
@@ -208,7 +215,7 @@ export class Nlu {
       analysis = best.analysis
       c = best.c
     } else {
-      c = await classify(nlp, analysis.shape)
+      c = await read(analysis.shape)
     }
     let name = c.intent
     let confidence = c.score
@@ -216,6 +223,14 @@ export class Nlu {
     if (!/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) {
       name = 'fallback'
       confidence = 0
+    } else if (!cue && name !== 'fallback' && namesNothing(analysis)) {
+      // A sentence that names nothing in the model must be said in the intent's own words: the
+      // weather or a recipe classified as a request is not one.
+      const free = freeWords(name, analysis)
+      if (!spokenLike(name, correctPhrasing(analysis.shape), free)) {
+        name = 'fallback'
+        confidence = 0
+      }
     }
     const alternatives = c.ranking
       .filter((r) => r.intent !== name)
@@ -243,6 +258,23 @@ export class Nlu {
     }
     return result
   }
+}
+
+/** No name, period or number was found. */
+function namesNothing(a: Analysis): boolean {
+  return !a.entities.length && !a.periods.length && !a.numbers.length
+}
+
+/** Folded words of the values typed for parameters the model may not know (a new item's name). */
+function freeWords(intent: string, a: Analysis): Set<string> {
+  const params = extractParameters(intent, a)
+  const free = new Set<string>()
+  for (const p of intentByName(intent)?.parameters ?? []) {
+    const v = params[p.name]
+    if (typeof v === 'string' && (p.entity === 'any' || p.typedAfter))
+      for (const t of tokenize(v)) free.add(t.norm)
+  }
+  return free
 }
 
 /** Kinds of names an intent takes as parameters. */
@@ -478,18 +510,60 @@ function extractOne(param: IntentParameter, all: readonly IntentParameter[], a: 
   }
 }
 
-/** The name of a new list item, as typed ("add Doohickeys to Products", "… called Thingamajigs"). */
+/** Verbs that introduce a new item ("add Benelux", "put Oceania in"). */
+const ADD_VERB =
+  /\b(?:add|insert|put|append|create|include|register|enter|introduce|new item|new entry)\s+(.*)$/i
+/** "Nordics needs to be added to Regions" */
+const PASSIVE_ADD =
+  /^(?:please\s+)?(.+?)\s+(?:(?:needs?|has|have|is|are|ought) to |should |must |can |could |will )?be\s+(?:added|created|inserted|included|put|entered)\b/i
+const LEADING_FILLER = /^(?:(?:a|an|the|new|another|item|entry|list|called|named)\s+)+/i
+const TRAILING_FILLER =
+  /(?:\s+(?:to|into|in|under|on|as|a|an|the|new|our|my|list|item|entry|too|also|please|then))+\s*$/i
+const PRONOUN = /^(?:that|this|it|them|those|these|one|that one|this one)$/i
+
+/**
+ * The name of a new list item, as typed: "add Doohickeys to Products", "… called Thingamajigs",
+ * "put Benelux in as a new region", "Nordics needs to be added", and "we now sell Brackets, add
+ * that product" (a pronoun stands for the capitalised word the user introduced before it).
+ */
 function newItemName(a: Analysis): string | undefined {
   const list = first(a, 'list')
-  const before = list ? a.text.slice(0, list.start) : a.text
-  const m =
-    /\b(?:add|insert|put|append|create|new item|called|named)\s+(?:(?:a|an)\s+)?(?:new\s+)?(?:(?:item|product|region|channel)\s+)?(?:called\s+|named\s+)?["'“]?(.+?)["'”]?\s*(?:\b(?:to|into|in|under)\b\s*(?:the\s*)?)?$/i.exec(
-      before,
-    )
   // "… called Thingamajigs" names the item wherever the list word sits.
-  const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]?.trim()
-  const name = called ?? m?.[1]?.trim()
-  return name && !/^(an? )?(list )?item$/i.test(name) ? name : undefined
+  const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]
+  const passive = PASSIVE_ADD.exec(list ? a.text.slice(0, list.start) : a.text)?.[1]
+  const before = list ? a.text.slice(0, list.start) : a.text
+  const verb = ADD_VERB.exec(before)
+  const name = clean(called ?? passive ?? verb?.[1])
+  if (name && !PRONOUN.test(name) && !/^(an? )?(list )?item$/i.test(name)) return name
+  if (!verb && !passive) return undefined
+  return introduced(a, verb ? verb.index : a.text.length)
+}
+
+function clean(typed: string | undefined): string | undefined {
+  const name = typed
+    ?.replace(/[?.!,;:]+$/, '')
+    .replace(LEADING_FILLER, '')
+    .replace(TRAILING_FILLER, '')
+    .replace(/^["'“‘]+|["'”’]+$/g, '')
+    .trim()
+  return name || undefined
+}
+
+/** The last run of capitalised words before `end` that is no name the model knows ("Brackets"). */
+function introduced(a: Analysis, end: number): string | undefined {
+  const tokens = tokenize(a.text.slice(0, end))
+  let run: Token[] = []
+  let best: Token[] = []
+  tokens.forEach((t, i) => {
+    const known = a.entities.some((e) => t.start < e.end && t.end > e.start)
+    const fresh = i > 0 && /^\p{Lu}/u.test(t.raw) && t.raw !== 'I' && !known
+    if (fresh && run.length && /^[\s-]*$/.test(a.text.slice((run[run.length - 1] as Token).end, t.start)))
+      run.push(t)
+    else run = fresh ? [t] : []
+    if (run.length) best = run
+  })
+  if (!best.length) return undefined
+  return a.text.slice((best[0] as Token).start, (best[best.length - 1] as Token).end)
 }
 
 function round(n: number): number {
