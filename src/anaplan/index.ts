@@ -23,6 +23,7 @@ export {
 export type * from './catalog.ts'
 export { AnaplanClient, type AnaplanClientOptions, type ClientStats } from './client.ts'
 export { normalizeSummary } from './core/catalog-build.ts'
+export { type EditDistanceOptions, editDistance } from './core/edit-distance.ts'
 export { closeMatches, levenshtein, normalizeName, resolveName } from './core/names.ts'
 export { collectPages } from './core/pagination.ts'
 export { parsePeriodName } from './core/periods.ts'

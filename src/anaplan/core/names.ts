@@ -4,6 +4,7 @@
  * names, names over codes. Unknown or ambiguous input raises `NameResolutionError` with close matches.
  */
 import { NameResolutionError } from '../errors.ts'
+import { editDistance } from './edit-distance.ts'
 
 export interface Nameable {
   id: string
@@ -62,22 +63,9 @@ export function closeMatches<T extends Nameable>(items: readonly T[], query: str
     .map((s) => s.item)
 }
 
-/** Edit distance (insert, delete, substitute), two-row dynamic programme. */
+/** Edit distance (insert, delete, substitute; a swap counts two). */
 export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0
-  if (!a.length) return b.length
-  if (!b.length) return a.length
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j)
-  let cur = new Array<number>(b.length + 1).fill(0)
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost)
-    }
-    ;[prev, cur] = [cur, prev]
-  }
-  return prev[b.length]!
+  return editDistance(a, b, { swaps: false })
 }
 
 /**

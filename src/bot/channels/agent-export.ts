@@ -17,7 +17,7 @@ import {
   INTENT_CATALOG,
   type IntentDefinition,
   parsePhrase,
-} from '../core/catalog.ts'
+} from '../intents/index.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
 import { ES_FOLLOWUP_EVENT } from './dialogflow/es.ts'
 

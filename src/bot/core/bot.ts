@@ -12,32 +12,12 @@ import type { AnaplanClientProvider, BotAnaplanClient, ModelScope } from './anap
 import type { AuditEntry, AuditSink } from './audit.ts'
 import { MemoryAuditSink } from './audit.ts'
 import { intentByName } from './catalog.ts'
-import {
-  decodeChoice,
-  encodeChoice,
-  type IntentHandler,
-  type Middleware,
-  runMiddleware,
-  type TurnContext,
-} from './context.ts'
+import { decodeChoice, encodeChoice, type Middleware, runMiddleware, type TurnContext } from './context.ts'
 import { DiskDownloadStore, type DownloadStore } from './downloads.ts'
 import { errorCode, errorReply } from './error-reply.ts'
 import { BotError } from './errors.ts'
-import { cancelTask, listActions, runAction, taskStatus } from './handlers/actions.ts'
-import { readCell, writeCell } from './handlers/cells.ts'
-import {
-  connectModel,
-  disconnect,
-  fallback,
-  greeting,
-  help,
-  LABELS,
-  listModels,
-  listWorkspaces,
-  whoami,
-} from './handlers/general.ts'
-import { addListItem, listItems } from './handlers/lists.ts'
-import { listViews, setPage, showView } from './handlers/views.ts'
+import { fallback, LABELS } from './handlers/general.ts'
+import { HANDLERS, READS } from './handlers/index.ts'
 import { MetadataCache } from './metadata.ts'
 import {
   allows,
@@ -92,39 +72,6 @@ export interface CreateBotOptions {
 
 /** @default 2500 ms: inside Slack's 3 s with room for the channel's own work. */
 export const DEFAULT_REPLY_BUDGET_MS = 2500
-
-const HANDLERS: Record<string, IntentHandler> = {
-  greeting,
-  help,
-  fallback,
-  list_workspaces: listWorkspaces,
-  list_models: listModels,
-  connect_model: connectModel,
-  list_views: listViews,
-  show_view: showView,
-  set_page: setPage,
-  list_actions: listActions,
-  run_action: runAction,
-  task_status: taskStatus,
-  cancel_task: cancelTask,
-  read_cell: readCell,
-  write_cell: writeCell,
-  list_items: listItems,
-  add_list_item: addListItem,
-  whoami,
-  disconnect,
-}
-
-/** Intents that need read access to the connected model. */
-const READS = new Set([
-  'list_views',
-  'show_view',
-  'set_page',
-  'list_actions',
-  'read_cell',
-  'list_items',
-  'task_status',
-])
 
 function isProvider(a: AnaplanClientProvider | BotAnaplanClient): a is AnaplanClientProvider {
   return typeof (a as AnaplanClientProvider).clientFor === 'function'

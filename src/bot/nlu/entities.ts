@@ -10,7 +10,8 @@
  * indexed once when the index is built, so a call costs in proportion to the utterance, not to the
  * number of names in the model.
  */
-import { allowedTypos, editDistance, STOPWORDS, type Token, tokenize } from './text.ts'
+import { allowedTypos, Coverage, editDistance, STOPWORDS, type Token, tokenize } from './text.ts'
+import { TypoIndex } from './typos.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 export type NameKind =
@@ -82,6 +83,22 @@ const KIND_RANK: Record<NameKind, number> = {
   workspace: 2,
 }
 
+/**
+ * How planners shorten or say the usual versions ("bud", "fcst", "planned"), by the start of the
+ * version's name. A word is used only when no other version's name starts the same way.
+ */
+const VERSION_WORDS: [RegExp, string[]][] = [
+  [/^actual/i, ['act', 'actuals', 'acts', 'actl']],
+  [/^budget/i, ['bud', 'bdgt', 'budgeted', 'planned', 'budgetted']],
+  [/^forecast/i, ['fcst', 'fc', 'fcast', 'forecasted', 'projected']],
+]
+
+function versionWords(version: string, all: readonly string[]): string[] {
+  const hit = VERSION_WORDS.find(([re]) => re.test(version))
+  if (!hit || all.filter((v) => hit[0].test(v)).length > 1) return []
+  return hit[1]
+}
+
 /** Score of a name found through some of its words: below any whole name, even one with typos. */
 const PARTIAL_SCORE = 0.5
 
@@ -116,15 +133,12 @@ export class EntityIndex {
   readonly options: EntityOption[] = []
   /** Options by their first folded word. */
   readonly #byFirstWord = new Map<string, EntityOption[]>()
-  /** Every folded word of every name (the typo neighbourhoods cover these). */
-  readonly #words = new Set<string>()
-  /** Words with up to their allowed number of letters deleted → the words (symmetric deletion). */
-  readonly #deletions = new Map<string, string[]>()
+  /** Every folded word of every name, with its typo neighbourhood. */
+  readonly #typos = new TypoIndex()
   /** Options of {@link PARTIAL_KINDS} by each content word of their name. */
   readonly #byWord = new Map<string, EntityOption[]>()
   /** Prefixes (3 letters or more) of the words in {@link #byWord}. */
   readonly #prefixes = new Map<string, string[]>()
-  readonly #similarCache = new Map<string, string[]>()
 
   constructor(vocabulary: Vocabulary) {
     const add = (o: Omit<EntityOption, 'words'>, synonym: string) => {
@@ -133,7 +147,7 @@ export class EntityIndex {
       const opt: EntityOption = { ...o, words }
       this.options.push(opt)
       push(this.#byFirstWord, words[0] as string, opt)
-      for (const w of words) this.#addWord(w)
+      for (const w of words) this.#typos.add(w)
       if (PARTIAL_KINDS.includes(o.kind)) {
         for (const w of new Set(words)) {
           if (STOPWORDS.has(w) || w.length < 3) continue
@@ -159,42 +173,14 @@ export class EntityIndex {
       }
     }
     for (const li of vocabulary.lineItems) add({ kind: 'lineItem', value: li.name }, li.name)
-    for (const v of vocabulary.versions) add({ kind: 'version', value: v, dimension: 'Versions' }, v)
+    for (const v of vocabulary.versions) {
+      add({ kind: 'version', value: v, dimension: 'Versions' }, v)
+      for (const w of versionWords(v, vocabulary.versions))
+        add({ kind: 'version', value: v, dimension: 'Versions' }, w)
+    }
     for (const d of ['Versions', 'Version', 'Time', 'Period']) {
       add({ kind: 'dimension', value: d.startsWith('Version') ? 'Versions' : 'Time' }, d)
     }
-  }
-
-  #addWord(w: string): void {
-    if (this.#words.has(w)) return
-    this.#words.add(w)
-    if (STOPWORDS.has(w)) return
-    for (const d of deletions(w, allowedTypos(w.length))) push(this.#deletions, d, w)
-  }
-
-  /**
-   * Name words within typo distance of a token (the token itself when it is one). Stopwords and
-   * short words only ever match exactly: "in" is not "EMEA"'s typo.
-   */
-  #similar(norm: string): string[] {
-    const hit = this.#similarCache.get(norm)
-    if (hit) return hit
-    const out = this.#words.has(norm) ? [norm] : []
-    if (!STOPWORDS.has(norm)) {
-      const seen = new Set(out)
-      for (const d of deletions(norm, allowedTypos(norm.length))) {
-        for (const w of this.#deletions.get(d) ?? []) {
-          if (seen.has(w)) continue
-          seen.add(w)
-          const allowed = allowedTypos(Math.min(norm.length, w.length))
-          if (allowed > 0 && editDistance(norm, w, allowed) <= allowed) out.push(w)
-        }
-      }
-    }
-    // Tokens repeat across calls ("show", "revenue"): remember a bounded number of lookups.
-    if (this.#similarCache.size >= 5000) this.#similarCache.clear()
-    this.#similarCache.set(norm, out)
-    return out
   }
 
   /**
@@ -207,10 +193,11 @@ export class EntityIndex {
     exclude: { start: number; end: number }[] = [],
     options: { partial?: boolean } = {},
   ): EntityMatch[] {
-    const tokens = tokenize(text).filter((t) => !exclude.some((x) => t.start < x.end && t.end > x.start))
+    const excluded = new Coverage(text.length, exclude)
+    const tokens = tokenize(text).filter((t) => !excluded.overlaps(t))
     const candidates: Candidate[] = []
     for (let i = 0; i < tokens.length; i++) {
-      for (const firstWord of this.#similar((tokens[i] as Token).norm)) {
+      for (const firstWord of this.#typos.similar((tokens[i] as Token).norm)) {
         for (const opt of this.#byFirstWord.get(firstWord) ?? []) {
           const n = opt.words.length
           if (i + n > tokens.length) continue
@@ -226,8 +213,10 @@ export class EntityIndex {
     // Longest covered text first, then exactness, then kind precedence.
     candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || b.score - a.score || b.rank - a.rank)
     let chosen: Candidate[] = []
+    const bySpan = new Map<string, Candidate>()
+    const occupied = new Coverage(text.length)
     for (const c of candidates) {
-      const same = chosen.find((x) => x.start === c.start && x.end === c.end)
+      const same = bySpan.get(`${c.start}:${c.end}`)
       if (same) {
         const dup = same.value === c.value && same.kind === c.kind
         const known = same.alternatives.some((a) => a.value === c.value && a.kind === c.kind)
@@ -240,16 +229,33 @@ export class EntityIndex {
         }
         continue
       }
-      if (chosen.some((x) => c.start < x.end && c.end > x.start)) continue
+      if (occupied.overlaps(c)) continue
       chosen.push(c)
+      bySpan.set(`${c.start}:${c.end}`, c)
+      occupied.add(c)
     }
     if (options.partial) chosen = this.#anchored(text, tokens, chosen)
     return chosen.sort((a, b) => a.start - b.start).map(({ rank: _r, ...m }) => m)
   }
 
   /** Adds the parts of names next to kind words, replacing whole names of other kinds they overlap. */
-  #anchored(text: string, tokens: Token[], chosen: Candidate[]): Candidate[] {
-    const covering = (t: Token) => chosen.find((c) => t.start < c.end && t.end > c.start)
+  #anchored(text: string, tokens: Token[], found: Candidate[]): Candidate[] {
+    const chosen = [...found]
+    // Which chosen match covers each token (tokens never straddle matches: both are token runs).
+    const index = new Map(tokens.map((t, i) => [t.start, i]))
+    const at = new Map<number, Candidate>()
+    const tokensOf = (c: { start: number; end: number }) => {
+      const out: Token[] = []
+      for (let k = index.get(c.start) ?? tokens.length; k < tokens.length; k++) {
+        const t = tokens[k] as Token
+        if (t.end > c.end) break
+        out.push(t)
+      }
+      return out
+    }
+    for (const c of chosen) for (const t of tokensOf(c)) at.set(t.start, c)
+    const covering = (t: Token) => at.get(t.start)
+    const removed = new Set<Candidate>()
     for (let a = 0; a < tokens.length; a++) {
       const anchorToken = tokens[a] as Token
       const raw = anchorToken.raw.toLowerCase()
@@ -268,12 +274,17 @@ export class EntityIndex {
         this.#bestPartial(runBefore, true, kind, anchor.actionType) ??
         this.#bestPartial(runAfter, false, kind, anchor.actionType)
       if (!found) continue
-      const first = found.span[0] as Token
-      const last = found.span[found.span.length - 1] as Token
-      chosen = chosen.filter((c) => !(c.start < last.end && c.end > first.start))
-      chosen.push(partialMatch(text, found.span, found.options, kind, anchor.actionType))
+      for (const t of found.span) {
+        const c = at.get(t.start)
+        if (!c) continue
+        removed.add(c)
+        for (const u of tokensOf(c)) at.delete(u.start)
+      }
+      const match = partialMatch(text, found.span, found.options, kind, anchor.actionType)
+      chosen.push(match)
+      for (const t of found.span) at.set(t.start, match)
     }
-    return chosen
+    return chosen.filter((c) => !removed.has(c))
   }
 
   /** Up to {@link MAX_PARTIAL_WORDS} adjacent content tokens from `from` walking by `step`. */
@@ -320,7 +331,7 @@ export class EntityIndex {
   #containing(span: Token[]): EntityOption[] {
     let result: Set<EntityOption> | undefined
     for (const t of span) {
-      const words = new Set(this.#similar(t.norm).filter((w) => this.#byWord.has(w)))
+      const words = new Set(this.#typos.similar(t.norm).filter((w) => this.#byWord.has(w)))
       if (t.norm.length >= 3 && !STOPWORDS.has(t.norm))
         for (const w of this.#prefixes.get(t.norm) ?? []) words.add(w)
       const here = new Set<EntityOption>()
@@ -343,8 +354,9 @@ export class EntityIndex {
     ignore: ReadonlySet<string>,
   ): PartialSpan[] {
     const all = tokenize(text)
+    const covered = new Coverage(text.length, taken)
     const free = (t: Token) =>
-      !taken.some((x) => t.start < x.end && t.end > x.start) &&
+      !covered.overlaps(t) &&
       !STOPWORDS.has(t.norm) &&
       !ignore.has(t.norm) &&
       !KIND_WORD_FORMS.has(t.raw.toLowerCase()) &&
@@ -375,12 +387,13 @@ export class EntityIndex {
       const t = all[i + step]
       return t?.norm === 'of' ? all[i + 2 * step] : t
     }
+    const position = new Map(all.map((t, i) => [t.start, i]))
     const out: PartialSpan[] = []
     for (const { span, options } of spans) {
       const first = span[0] as Token
       const last = span[span.length - 1] as Token
-      const i0 = all.findIndex((t) => t.start === first.start)
-      const i1 = all.findIndex((t) => t.start === last.start)
+      const i0 = position.get(first.start) ?? -1
+      const i1 = position.get(last.start) ?? -1
       if (foreign(neighbour(i0, -1)) || foreign(neighbour(i1, 1))) continue
       const byKind = new Map<NameKind, EntityOption[]>()
       for (const kind of [...PARTIAL_KINDS].sort((a, b) => KIND_RANK[b] - KIND_RANK[a])) {
@@ -457,26 +470,6 @@ function uniqueByValue(options: EntityOption[]): EntityOption[] {
     seen.add(k)
     return true
   })
-}
-
-/** `word` with every combination of up to `max` letters deleted (itself included). */
-function deletions(word: string, max: number): Set<string> {
-  const out = new Set([word])
-  let frontier = [word]
-  for (let d = 0; d < max; d++) {
-    const next: string[] = []
-    for (const w of frontier) {
-      for (let i = 0; i < w.length; i++) {
-        const v = w.slice(0, i) + w.slice(i + 1)
-        if (!out.has(v)) {
-          out.add(v)
-          next.push(v)
-        }
-      }
-    }
-    frontier = next
-  }
-  return out
 }
 
 function adjacent(text: string, span: Token[]): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { INTENT_CATALOG, parsePhrase } from '../core/catalog.ts'
+import { INTENT_CATALOG, parsePhrase } from '../intents/index.ts'
 import { DEMO_VOCABULARY } from './demo-vocabulary.ts'
 import { EntityIndex } from './entities.ts'
 import { evaluate, loadLabelled } from './evaluate.ts'

@@ -8,8 +8,8 @@
  * index, the period names) is prepared once per vocabulary object.
  */
 import { createHash } from 'node:crypto'
-import { INTENT_CATALOG, intentByName, parsePhrase } from '../core/catalog.ts'
 import type { IntentMatch } from '../core/types.ts'
+import { INTENT_CATALOG, type IntentParameter, intentByName, parsePhrase } from '../intents/index.ts'
 import {
   type Classification,
   classify,
@@ -21,6 +21,7 @@ import {
 import { DEMO_VOCABULARY } from './demo-vocabulary.ts'
 import { EntityIndex, type EntityMatch, type NameKind, type PartialSpan, partialMatch } from './entities.ts'
 import { LruCache } from './lru.ts'
+import { correctPhrasing, cuedIntent, spokenLike } from './phrasing.ts'
 import {
   findNumbers,
   findPeriods,
@@ -30,7 +31,7 @@ import {
   type PeriodMatch,
   periodResolver,
 } from './slots.ts'
-import { tokenize } from './text.ts'
+import { Coverage, type Token, tokenize } from './text.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 /** Below this the bot asks instead of acting. */
@@ -189,17 +190,23 @@ export class Nlu {
     const nlp = await getClassifier(trainingSet())
     const found = analyse(text, this.#prepared, true)
     let analysis = found.analysis
+    // Misspelt command words are read as the phrase words they are typos of.
+    const read = (shape: string) => classify(nlp, correctPhrasing(shape))
+    const cue = cuedIntent(correctPhrasing(analysis.shape))
     let c: Classification
-    if (found.partials.length) {
+    if (cue) {
+      // A registry cue is a whole-utterance match of high precision: no classifier needed.
+      c = { intent: cue, score: 1, ranking: [] }
+    } else if (found.partials.length) {
       // Each reading of the words that may abbreviate names is classified, and so is the sentence
       // with them as plain words. A reading counts only when its intent takes a name of the kind
       // it gave them, and must be surer than the plain one ("refresh my memory" is no request to
       // run Monthly Refresh); of two readings about as sure, the one whose names fit more wins.
-      let best = { analysis, c: await classify(nlp, analysis.shape), rank: 0 }
+      let best = { analysis, c: await read(analysis.shape), rank: 0 }
       best.rank = best.c.score
       for (const kinds of kindVariants(found.partials)) {
         const a = withPartials(found.analysis, found.partials, kinds)
-        const ca = await classify(nlp, a.shape)
+        const ca = await read(a.shape)
         const wanted = parameterKinds(ca.intent)
         const fit = kinds.filter((k) => wanted.has(k)).length / kinds.length
         const rank = ca.score + FIT_BONUS * fit
@@ -208,7 +215,7 @@ export class Nlu {
       analysis = best.analysis
       c = best.c
     } else {
-      c = await classify(nlp, analysis.shape)
+      c = await read(analysis.shape)
     }
     let name = c.intent
     let confidence = c.score
@@ -216,6 +223,14 @@ export class Nlu {
     if (!/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) {
       name = 'fallback'
       confidence = 0
+    } else if (!cue && name !== 'fallback' && namesNothing(analysis)) {
+      // A sentence that names nothing in the model must be said in the intent's own words: the
+      // weather or a recipe classified as a request is not one.
+      const free = freeWords(name, analysis)
+      if (!spokenLike(name, correctPhrasing(analysis.shape), free)) {
+        name = 'fallback'
+        confidence = 0
+      }
     }
     const alternatives = c.ranking
       .filter((r) => r.intent !== name)
@@ -243,6 +258,23 @@ export class Nlu {
     }
     return result
   }
+}
+
+/** No name, period or number was found. */
+function namesNothing(a: Analysis): boolean {
+  return !a.entities.length && !a.periods.length && !a.numbers.length
+}
+
+/** Folded words of the values typed for parameters the model may not know (a new item's name). */
+function freeWords(intent: string, a: Analysis): Set<string> {
+  const params = extractParameters(intent, a)
+  const free = new Set<string>()
+  for (const p of intentByName(intent)?.parameters ?? []) {
+    const v = params[p.name]
+    if (typeof v === 'string' && (p.entity === 'any' || p.typedAfter))
+      for (const t of tokenize(v)) free.add(t.norm)
+  }
+  return free
 }
 
 /** Kinds of names an intent takes as parameters. */
@@ -357,8 +389,9 @@ function analyse(
   }))
   const entities = prepared.index.find(text, periods, { partial })
   const taken = [...periods, ...entities]
+  const covered = new Coverage(text.length, taken)
   // "Budget 2024", "Q3 FY26": digits inside a name or period are not values.
-  const numbers = findNumbers(text).filter((n) => !taken.some((t) => n.start < t.end && n.end > t.start))
+  const numbers = findNumbers(text).filter((n) => !covered.overlaps(n))
   const partials = partial ? prepared.index.partials(text, [...taken, ...numbers], wordsOfIntents()) : []
   return {
     analysis: { text, entities, periods, numbers, shape: shapeOf(text, periods, entities, numbers) },
@@ -418,92 +451,119 @@ function remainder(a: Analysis, lead: RegExp): string | undefined {
   return rest || undefined
 }
 
-/** Reads the intent's parameters from the analysis. Only parameters found are present. */
+/**
+ * Reads the intent's parameters from the analysis, as its registry row describes them. Only
+ * parameters found are present.
+ */
 export function extractParameters(intent: string, a: Analysis): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  const set = (k: string, v: unknown) => {
-    if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) out[k] = v
-  }
-  const items = () => a.entities.filter((e) => e.kind === 'listItem').map((e) => e.value)
-  const pages = () => {
-    const p: Record<string, string> = {}
-    for (const e of a.entities)
-      if ((e.kind === 'listItem' || e.kind === 'version') && e.dimension) p[e.dimension] = e.value
-    return p
-  }
-  switch (intent) {
-    case 'connect_model': {
-      const id = /\b[0-9A-F]{32}\b/i.exec(a.text)?.[0]
-      set(
-        'model',
-        first(a, 'model')?.value ??
-          id ??
-          remainder(
-            a,
-            /\b(connect(?:ed)?(?: me)? to|open|use|switch to|select model|work (?:on|in)|load)\s+/i,
-          ),
-      )
-      set('workspace', first(a, 'workspace')?.value)
-      break
-    }
-    case 'show_view': {
-      set('view', first(a, 'view')?.value)
-      const p = pages()
-      if (Object.keys(p).length) out.pages = p
-      break
-    }
-    case 'set_page': {
-      const item = a.entities.find((e) => e.kind === 'listItem' || e.kind === 'version')
-      set('item', item?.value)
-      set('dimension', (first(a, 'dimension') ?? first(a, 'list'))?.value ?? item?.dimension)
-      break
-    }
-    case 'list_actions':
-      set('actionType', actionTypeOf(a.text))
-      break
-    case 'run_action': {
-      const action = first(a, 'action')
-      set('action', action?.value ?? remainder(a, /\b(run|start|execute|launch|trigger|kick off)\s+/i))
-      set('actionType', action?.actionType ?? actionTypeOf(a.text.replace(action?.text ?? '\u0000', '')))
-      break
-    }
-    case 'task_status':
-    case 'cancel_task':
-      set('action', first(a, 'action')?.value)
-      break
-    case 'read_cell':
-    case 'write_cell': {
-      set('lineItem', first(a, 'lineItem')?.value)
-      set('items', [...new Set(items())])
-      set('period', a.periods[0]?.name)
-      set('version', first(a, 'version')?.value)
-      if (intent === 'write_cell') {
-        const after = a.numbers.find((n) => /\b(to|=|as|at|be)\s*$/i.test(a.text.slice(0, n.start)))
-        set('value', (after ?? a.numbers[a.numbers.length - 1])?.value)
-      }
-      break
-    }
-    case 'list_items':
-      set('list', first(a, 'list')?.value)
-      break
-    case 'add_list_item': {
-      const list = first(a, 'list')
-      set('list', list?.value)
-      const before = list ? a.text.slice(0, list.start) : a.text
-      const m =
-        /\b(?:add|insert|put|append|create|new item|called|named)\s+(?:(?:a|an)\s+)?(?:new\s+)?(?:(?:item|product|region|channel)\s+)?(?:called\s+|named\s+)?["'“]?(.+?)["'”]?\s*(?:\b(?:to|into|in|under)\b\s*(?:the\s*)?)?$/i.exec(
-          before,
-        )
-      // "… called Thingamajigs" names the item wherever the list word sits.
-      const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]?.trim()
-      const name = called ?? m?.[1]?.trim()
-      if (name && !/^(an? )?(list )?item$/i.test(name)) set('item', name)
-      break
-    }
-    default:
-      break
+  const row = intentByName(intent)
+  for (const param of row?.parameters ?? []) {
+    const v = extractOne(param, row?.parameters ?? [], a)
+    if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) out[param.name] = v
   }
   return out
+}
+
+const HEX_ID = /\b[0-9A-F]{32}\b/i
+
+/** The first list item or version, the coordinates a page can take. */
+function pageItem(a: Analysis): EntityMatch | undefined {
+  return a.entities.find((e) => e.kind === 'listItem' || e.kind === 'version')
+}
+
+function extractOne(param: IntentParameter, all: readonly IntentParameter[], a: Analysis): unknown {
+  if (param.extract === 'pages') {
+    const pages: Record<string, string> = {}
+    for (const e of a.entities)
+      if ((e.kind === 'listItem' || e.kind === 'version') && e.dimension) pages[e.dimension] = e.value
+    return Object.keys(pages).length ? pages : undefined
+  }
+  if (param.extract === 'pageItem') return pageItem(a)?.value
+  const typed = () => (param.typedAfter ? remainder(a, param.typedAfter) : undefined)
+  switch (param.entity) {
+    case 'listItem':
+      return param.isList
+        ? [...new Set(a.entities.filter((e) => e.kind === 'listItem').map((e) => e.value))]
+        : first(a, 'listItem')?.value
+    case 'period':
+      return a.periods[0]?.name
+    case 'number': {
+      const after = a.numbers.find((n) => /\b(to|=|as|at|be)\s*$/i.test(a.text.slice(0, n.start)))
+      return (after ?? a.numbers[a.numbers.length - 1])?.value
+    }
+    case 'actionType': {
+      // The named action's own type, else a type word outside its name ("the Load Actuals import").
+      const action = all.some((p) => p.entity === 'action') ? first(a, 'action') : undefined
+      return action?.actionType ?? actionTypeOf(a.text.replace(action?.text ?? '\u0000', ''))
+    }
+    case 'dimension': {
+      const item = all.some((p) => p.extract === 'pageItem') ? pageItem(a) : undefined
+      return (first(a, 'dimension') ?? first(a, 'list'))?.value ?? item?.dimension
+    }
+    case 'model':
+      return first(a, 'model')?.value ?? HEX_ID.exec(a.text)?.[0] ?? typed()
+    case 'any':
+      return newItemName(a)
+    default:
+      return first(a, param.entity)?.value ?? typed()
+  }
+}
+
+/** Verbs that introduce a new item ("add Benelux", "put Oceania in"). */
+const ADD_VERB =
+  /\b(?:add|insert|put|append|create|include|register|enter|introduce|new item|new entry)\s+(.*)$/i
+/** "Nordics needs to be added to Regions" */
+const PASSIVE_ADD =
+  /^(?:please\s+)?(.+?)\s+(?:(?:needs?|has|have|is|are|ought) to |should |must |can |could |will )?be\s+(?:added|created|inserted|included|put|entered)\b/i
+const LEADING_FILLER = /^(?:(?:a|an|the|new|another|item|entry|list|called|named)\s+)+/i
+const TRAILING_FILLER =
+  /(?:\s+(?:to|into|in|under|on|as|a|an|the|new|our|my|list|item|entry|too|also|please|then))+\s*$/i
+const PRONOUN = /^(?:that|this|it|them|those|these|one|that one|this one)$/i
+
+/**
+ * The name of a new list item, as typed: "add Doohickeys to Products", "… called Thingamajigs",
+ * "put Benelux in as a new region", "Nordics needs to be added", and "we now sell Brackets, add
+ * that product" (a pronoun stands for the capitalised word the user introduced before it).
+ */
+function newItemName(a: Analysis): string | undefined {
+  const list = first(a, 'list')
+  // "… called Thingamajigs" names the item wherever the list word sits.
+  const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]
+  const passive = PASSIVE_ADD.exec(list ? a.text.slice(0, list.start) : a.text)?.[1]
+  const before = list ? a.text.slice(0, list.start) : a.text
+  const verb = ADD_VERB.exec(before)
+  const name = clean(called ?? passive ?? verb?.[1])
+  if (name && !PRONOUN.test(name) && !/^(an? )?(list )?item$/i.test(name)) return name
+  if (!verb && !passive) return undefined
+  return introduced(a, verb ? verb.index : a.text.length)
+}
+
+function clean(typed: string | undefined): string | undefined {
+  const name = typed
+    ?.replace(/[?.!,;:]+$/, '')
+    .replace(LEADING_FILLER, '')
+    .replace(TRAILING_FILLER, '')
+    .replace(/^["'“‘]+|["'”’]+$/g, '')
+    .trim()
+  return name || undefined
+}
+
+/** The last run of capitalised words before `end` that is no name the model knows ("Brackets"). */
+function introduced(a: Analysis, end: number): string | undefined {
+  const tokens = tokenize(a.text.slice(0, end))
+  let run: Token[] = []
+  let best: Token[] = []
+  tokens.forEach((t, i) => {
+    const known = a.entities.some((e) => t.start < e.end && t.end > e.start)
+    const fresh = i > 0 && /^\p{Lu}/u.test(t.raw) && t.raw !== 'I' && !known
+    if (fresh && run.length && /^[\s-]*$/.test(a.text.slice((run[run.length - 1] as Token).end, t.start)))
+      run.push(t)
+    else run = fresh ? [t] : []
+    if (run.length) best = run
+  })
+  if (!best.length) return undefined
+  return a.text.slice((best[0] as Token).start, (best[best.length - 1] as Token).end)
 }
 
 function round(n: number): number {

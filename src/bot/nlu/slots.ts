@@ -2,6 +2,7 @@
  * Slot values the model's names do not cover: numbers to write ("500", "1.2k", "12%") and time
  * periods in the many ways people say them ("Q3", "March", "mar-26", "Q3 FY26", "FY 2026").
  */
+import { Coverage } from './text.ts'
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
 const MONTH_RE =
@@ -77,6 +78,7 @@ function withYear(key: PeriodKey, year: string | undefined): PeriodKey {
 /** Finds every period mention in text (non-overlapping, earliest pattern wins on overlap). */
 export function findPeriods(text: string): PeriodMatch[] {
   const found: PeriodMatch[] = []
+  const taken = new Coverage(text.length)
   for (const { re, make } of PATTERNS) {
     re.lastIndex = 0
     for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -93,8 +95,10 @@ export function findPeriods(text: string): PeriodMatch[] {
         matched = matched.slice(pre[0].length)
       }
       const end = start + matched.length
-      if (key && !found.some((f) => start < f.end && end > f.start))
+      if (key && !taken.overlaps({ start, end })) {
         found.push({ key, start, end, text: matched })
+        taken.add({ start, end })
+      }
     }
   }
   return found.sort((a, b) => a.start - b.start)

@@ -2,6 +2,7 @@
  * Text helpers shared by entity matching and slot extraction: tokenising with offsets, folding
  * case and plurals, and a typo distance.
  */
+import { editDistance as sharedEditDistance } from '../../anaplan/index.ts'
 
 export interface Token {
   /** As typed. */
@@ -41,32 +42,7 @@ export function fold(word: string): string {
 
 /** Optimal string alignment distance (Levenshtein plus adjacent swaps), capped at `max + 1`. */
 export function editDistance(a: string, b: string, max = 3): number {
-  if (a === b) return 0
-  if (Math.abs(a.length - b.length) > max) return max + 1
-  const rows: number[][] = []
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = new Array(b.length + 1).fill(0)
-    row[0] = i
-    rows.push(row)
-  }
-  const r0 = rows[0] as number[]
-  for (let j = 0; j <= b.length; j++) r0[j] = j
-  for (let i = 1; i <= a.length; i++) {
-    const ri = rows[i] as number[]
-    const rp = rows[i - 1] as number[]
-    let best = Number.POSITIVE_INFINITY
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let v = Math.min((rp[j] as number) + 1, (ri[j - 1] as number) + 1, (rp[j - 1] as number) + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, ((rows[i - 2] as number[])[j - 2] as number) + cost)
-      }
-      ri[j] = v
-      if (v < best) best = v
-    }
-    if (best > max) return max + 1
-  }
-  return (rows[a.length] as number[])[b.length] as number
+  return sharedEditDistance(a, b, { max })
 }
 
 /** Typos tolerated in a word of this length: none up to 3 letters, one up to 6, then two. */
@@ -82,3 +58,27 @@ export const STOPWORDS = new Set(
     ' ',
   ),
 )
+
+/**
+ * Which characters of a text are already taken by a match, so "does this span overlap one found
+ * before" costs the span's length instead of a scan of every earlier match (utterances may hold
+ * thousands of matches).
+ */
+export class Coverage {
+  readonly #taken: Uint8Array
+
+  constructor(length: number, spans: Iterable<{ start: number; end: number }> = []) {
+    this.#taken = new Uint8Array(length + 1)
+    for (const s of spans) this.add(s)
+  }
+
+  add(s: { start: number; end: number }): void {
+    this.#taken.fill(1, Math.max(0, s.start), Math.max(0, s.end))
+  }
+
+  overlaps(s: { start: number; end: number }): boolean {
+    for (let i = Math.max(0, s.start); i < s.end && i < this.#taken.length; i++)
+      if (this.#taken[i]) return true
+    return false
+  }
+}

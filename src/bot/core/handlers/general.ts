@@ -1,4 +1,5 @@
 /** Greeting, help, fallback, workspaces and models, connect, who am I, disconnect. */
+import { INTENT_CATALOG } from '../../intents/index.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
 import { BotError } from '../errors.ts'
@@ -83,23 +84,10 @@ export const fallback: IntentHandler = {
   },
 }
 
-/** Short labels for intents offered as choices ("Did you mean …?"). */
-export const LABELS: Record<string, string> = {
-  read_cell: 'Read a cell',
-  write_cell: 'Change a cell',
-  show_view: 'Show a view',
-  set_page: 'Change the page',
-  list_views: 'List views',
-  list_actions: 'List actions',
-  run_action: 'Run an action',
-  list_items: 'List items',
-  add_list_item: 'Add a list item',
-  connect_model: 'Connect to a model',
-  list_models: 'List models',
-  task_status: 'Task status',
-  cancel_task: 'Cancel the task',
-  help: 'Help',
-}
+/** Short labels for intents offered as choices ("Did you mean …?"), from the intent registry. */
+export const LABELS: Readonly<Record<string, string>> = Object.fromEntries(
+  INTENT_CATALOG.filter((i) => i.label).map((i) => [i.name, i.label as string]),
+)
 
 export const listWorkspaces: IntentHandler = {
   async run(ctx) {

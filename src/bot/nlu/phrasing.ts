@@ -1,0 +1,122 @@
+/**
+ * What the intents' own phrasing tells about an utterance, beyond the classifier: misspelt command
+ * words corrected against the words of the training phrases ("lsit the veiws" → "list the views"),
+ * the registry's high-precision cues ("yup", "abort the import"), and whether the words of a
+ * sentence that names nothing are words the chosen intent is ever said with (the weather and
+ * recipes are not). Works on the placeholder shape, where the model's names are already replaced.
+ */
+import { INTENT_CATALOG, type IntentDefinition, parsePhrase } from '../intents/index.ts'
+import { fold, STOPWORDS, type Token, tokenize } from './text.ts'
+import { TypoIndex } from './typos.ts'
+
+/**
+ * Words that say nothing about what is asked: never corrected, never counted as evidence either
+ * way ("anything I can run here" is about running).
+ */
+const FUNCTION_WORDS = new Set(
+  `${[...STOPWORDS].join(' ')} am do does did done have has had can could would will should shall must may might
+  we us our your yours they them their he she his her its there here then than so just also very really
+  some any anything something everything all every each no not yes ok up down out about over how why when
+  where who whom whose get got let let's i'm it's what's that's there's don't can't won't isn't yet still
+  again too one ones thing things like need want would like please thanks`.split(/\s+/),
+)
+
+interface Phrasing {
+  /** Every folded word of every phrase outside its annotated parts. */
+  words: TypoIndex
+  /** Those words per intent. */
+  byIntent: Map<string, Set<string>>
+}
+
+let phrasing: Phrasing | undefined
+
+function load(): Phrasing {
+  if (phrasing) return phrasing
+  const words = new TypoIndex()
+  const byIntent = new Map<string, Set<string>>()
+  for (const intent of INTENT_CATALOG) {
+    const own = new Set<string>()
+    for (const phrase of intent.phrases)
+      for (const part of parsePhrase(intent, phrase)) {
+        // Example names in the phrases ("Finance Plan") are names, not the intent's words; the
+        // fixed words of a type ("imports") are words.
+        if (part.entity && part.entity !== 'actionType') continue
+        for (const t of tokenize(part.text)) {
+          if (/\d/.test(t.norm)) continue
+          own.add(t.norm)
+          words.add(t.norm)
+        }
+      }
+    byIntent.set(intent.name, own)
+  }
+  phrasing = { words, byIntent }
+  return phrasing
+}
+
+const PLACEHOLDER = /^zz[a-z]+$/
+
+/**
+ * The shape with each word the phrases do not know replaced by the phrase word it is a typo of,
+ * when there is one ("shwo me the wrkspaces" → "show me the workspace").
+ */
+export function correctPhrasing(shape: string): string {
+  const { words } = load()
+  let out = ''
+  let pos = 0
+  for (const t of tokenize(shape)) {
+    if (!correctable(t) || words.has(t.norm)) continue
+    const fix = words.closest(t.norm)
+    if (!fix) continue
+    out += `${shape.slice(pos, t.start)}${fix}`
+    pos = t.end
+  }
+  return out + shape.slice(pos)
+}
+
+function correctable(t: Token): boolean {
+  return !PLACEHOLDER.test(t.norm) && !FUNCTION_WORDS.has(t.raw.toLowerCase()) && /^\p{L}+$/u.test(t.norm)
+}
+
+/** The shape as cues read it: lower case, plain apostrophes, no punctuation, single spaces. */
+function cueText(shape: string): string {
+  return shape
+    .toLowerCase()
+    .replace(/[’`]/g, "'")
+    .replace(/[^\p{L}\p{N}' ]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+/** The intent whose registry cue matches the whole (corrected) shape, if any. */
+export function cuedIntent(
+  shape: string,
+  intents: readonly IntentDefinition[] = INTENT_CATALOG,
+): string | undefined {
+  const text = cueText(shape)
+  return intents.find((i) => i.cues?.some((re) => re.test(text)))?.name
+}
+
+/**
+ * Whether the content words of a shape that names nothing are, for the most part, words the
+ * intent's phrases use. "will it rain in Paris tomorrow" classified as a yes has none; "what
+ * can I run here" has "run". Words in `free` (a name typed for the model to be told about) are
+ * not counted.
+ */
+export function spokenLike(intent: string, shape: string, free: ReadonlySet<string> = new Set()): boolean {
+  const own = load().byIntent.get(intent)
+  if (!own) return true
+  const content = tokenize(shape).filter(
+    (t) => correctable(t) && !free.has(t.norm) && !FUNCTION_WORDS.has(t.norm),
+  )
+  if (!content.length) return true
+  const known = content.filter((t) => own.has(t.norm) || own.has(stem(t.norm))).length
+  return known * 2 >= content.length
+}
+
+/** A light stem, so "finished" meets "finish" and "running" meets "run". */
+function stem(w: string): string {
+  const s = fold(w)
+  if (s.length > 5 && s.endsWith('ing')) return s.slice(0, -3).replace(/(.)\1$/, '$1')
+  if (s.length > 4 && s.endsWith('ed')) return s.slice(0, -2)
+  return s
+}
