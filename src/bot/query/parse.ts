@@ -31,7 +31,7 @@ export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Quest
   const strong = r.measures.length > 0 || Boolean(r.measureChoices) || shapeCue
   const unresolvedOnly = !r.named && !r.measureChoices
   // Nothing of the model named, and nothing to edit: not a question about the numbers.
-  if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking))) return { kind: 'none' }
+  if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking || c.total))) return { kind: 'none' }
   if (r.itemChoices) {
     const options = r.itemChoices.options.map((o) => {
       const list = catalog.lists.find((l) => l.id === o.listId)
@@ -50,7 +50,9 @@ export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Quest
   }
   const followUp = Boolean(focus) && (!r.measures.length || c.followUp) && !(c.explain && !focus)
   if (followUp && focus) {
-    const question = applyFollowUp(focus, r, catalog)
+    // "what is the total?" about the figures on screen: the focus itself, as one figure.
+    const question =
+      applyFollowUp(focus, r, catalog) ?? (c.total && !r.named ? { ...focus, shape: { kind: 'value' as const } } : undefined)
     if (!question) return { kind: 'none' }
     return { kind: 'question', question, followUp: true, strong: strong || coordinates || c.followUp }
   }
