@@ -9,7 +9,7 @@ import type { ModelScope } from '../core/anaplan.ts'
 import { BotError } from '../core/errors.ts'
 import { numberOf, readCells, SEP } from './cells.ts'
 import { childrenOf, leaves } from './names.ts'
-import { defaultYear, monthsOf, periodById, periodsWithin } from './periods.ts'
+import { defaultYear, monthsOf, periodById, periodsWithin, runOf } from './periods.ts'
 import type { Measure, Question, Selector } from './question.ts'
 import { TIME_ID, VERSIONS_ID } from './read.ts'
 
@@ -151,7 +151,11 @@ function slicePoints(q: Question, li: CatalogLineItem, dimId: string, catalog: M
 }
 
 function timePoints(sel: Selector, catalog: ModelCatalog): Point[] {
-  if (sel.kind === 'items') return sel.items.map((i) => ({ label: i.name, members: [i.name] }))
+  if (sel.kind === 'items')
+    return sel.items.map((i) => {
+      const run = i.id.includes('..') ? runOf(catalog, i.id) : undefined
+      return { label: i.name, members: run ? monthsOf(catalog, ...run).map((m) => m.name) : [i.name] }
+    })
   if (sel.kind === 'range') {
     const from = periodById(catalog, sel.from.id)
     const to = periodById(catalog, sel.to.id)
@@ -181,7 +185,7 @@ function periodsOf(q: Question, level: string, catalog: ModelCatalog): Point[] {
     from = periodById(catalog, sel.from.id)
     to = periodById(catalog, sel.to.id)
   } else if (sel?.kind === 'items' && sel.items.length) {
-    const ps = sel.items.map((i) => periodById(catalog, i.id)).filter((p) => p !== undefined)
+    const ps = sel.items.flatMap((i) => runOf(catalog, i.id) ?? [periodById(catalog, i.id)]).filter((p) => p !== undefined)
     from = ps.sort((a, b) => a.start.localeCompare(b.start))[0]
     to = ps.sort((a, b) => a.end.localeCompare(b.end))[ps.length - 1]
   } else if (sel?.kind === 'children') from = to = periodById(catalog, sel.of.id)

@@ -9,7 +9,8 @@ import type { DimensionRef, Measure, Question, Selector, Shape } from './questio
 import { type Reading, readText, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } from './read.ts'
 
 export type Parsed =
-  | { kind: 'none' }
+  /** Not a question about the numbers; `offTopic` when no word of it names anything in the model. */
+  | { kind: 'none'; offTopic?: boolean }
   | { kind: 'question'; question: Question; followUp: boolean; strong: boolean }
   | { kind: 'ask'; prompt: string; options: { label: string; question: Question }[]; strong: boolean }
 
@@ -31,7 +32,8 @@ export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Quest
   const strong = r.measures.length > 0 || Boolean(r.measureChoices) || shapeCue
   const unresolvedOnly = !r.named && !r.measureChoices
   // Nothing of the model named, and nothing to edit: not a question about the numbers.
-  if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking || c.total))) return { kind: 'none' }
+  if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking || c.total)))
+    return { kind: 'none', offTopic: r.unresolved.length > 0 }
   if (r.itemChoices) {
     const options = r.itemChoices.options.map((o) => {
       const list = catalog.lists.find((l) => l.id === o.listId)
@@ -55,6 +57,10 @@ export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Quest
       applyFollowUp(focus, r, catalog) ?? (c.total && !r.named ? { ...focus, shape: { kind: 'value' as const } } : undefined)
     if (!question) return { kind: 'none' }
     return { kind: 'question', question, followUp: true, strong: strong || coordinates || c.followUp }
+  }
+  if (!r.measures.length && r.unresolved.some((u) => u.expected === 'measure')) {
+    // "the gross margin for Gizmos" in a model without a margin: named back, never substituted.
+    return { kind: 'question', question: build(r, catalog, undefined).question, followUp: false, strong: true }
   }
   if (!r.measures.length) {
     if (!coordinates && !shapeCue) return r.unresolved.length && c.asking && r.named ? noMeasure(r, catalog, strong) : { kind: 'none' }

@@ -18,6 +18,8 @@ interface Atom extends Span {
   from?: CatalogPeriod
   to?: CatalogPeriod
   text: string
+  /** What to call a run ("H1 FY26"). */
+  label?: string
 }
 
 export interface PeriodReading {
@@ -138,7 +140,9 @@ export function readPeriods(text: string, catalog: ModelCatalog, options: { pair
     const n = m[1] ? Number(m[1]) : /^(first|1st)$/i.test(m[2] ?? '') ? 1 : 2
     const year = m[3] ?? m[4]
     const r = half(n, year ? Number(year) : undefined, catalog, current)
-    add({ start: m.index, end: m.index + m[0].length, text: m[0], ...r }, !r.from)
+    const fy = r.to ? yearOf(r.to, catalog) : undefined
+    const label = fy ? `H${n} ${fy.name}` : undefined
+    add({ start: m.index, end: m.index + m[0].length, text: m[0], ...r, ...(label ? { label } : {}) }, !r.from)
   }
   for (const m of text.matchAll(LOWER_MAY_RE)) {
     const start = m.index + m[0].length - 3
@@ -187,12 +191,35 @@ export function readPeriods(text: string, catalog: ModelCatalog, options: { pair
       out.selector = sameRun(a.from, a.to, catalog)
       out.points = [a.from, a.to]
       return out
-    } else out.points.push(a.from)
+    } else out.points.push(runPoint(a.from, a.to, a.label))
   }
   const seen = new Set<string>()
   const items = out.points.filter((p) => !seen.has(p.id) && seen.add(p.id))
   out.selector = { kind: 'items', items: items.map((p) => ({ id: p.id, name: p.name })) }
   return out
+}
+
+/**
+ * A run compared with another ("first half vs second half") as one point: its id is
+ * `fromId..toId`, which the executor reads as the run's months.
+ */
+function runPoint(from: CatalogPeriod, to: CatalogPeriod, label?: string): CatalogPeriod {
+  return {
+    id: `${from.id}..${to.id}`,
+    name: label ?? `${from.name} to ${to.name}`,
+    level: from.level,
+    index: from.index,
+    start: from.start,
+    end: to.end,
+  }
+}
+
+/** A run's two ends from a {@link runPoint} id. */
+export function runOf(catalog: ModelCatalog, id: string): [CatalogPeriod, CatalogPeriod] | undefined {
+  const [a, b] = id.split('..')
+  const from = a ? periodById(catalog, a) : undefined
+  const to = b ? periodById(catalog, b) : undefined
+  return from && to ? [from, to] : undefined
 }
 
 /** A run of one level: a month-to-quarter run ("Jan to Q2") is read in months. */

@@ -35,13 +35,24 @@ const NEVER = new Set([
   'whoami',
 ])
 
+/** Words without which a text is no change of a cell ("top 3 products" is not "set to 3"). */
+const WRITE_WORDS_RE =
+  /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=/i
+
+/** Read intents that stand in for "I don't know" when nothing of the model is named. */
+const READ_GUESSES = new Set(['show_view', 'list_items', 'set_page', 'read_cell', 'list_views'])
+
 /** Whether the parsed question should answer this turn instead of the classifier's intent. */
 export function questionWins(
   intent: { name: string; confidence: number },
   parameters: Record<string, unknown>,
   parsed: Parsed,
+  text = '',
+  viewOnScreen = false,
 ): boolean {
   if (parsed.kind === 'none') return false
+  if (intent.name === 'write_cell' && parsed.strong && !WRITE_WORDS_RE.test(text)) return true
+  if (intent.name === 'set_page' && !viewOnScreen) return true
   if (NEVER.has(intent.name) && intent.confidence >= MIN_CONFIDENCE) return false
   // A saved view named in the words is shown as the view ("show me Revenue by Region for Gadgets").
   if (intent.name === 'show_view' && typeof parameters.view === 'string' && intent.confidence >= MIN_CONFIDENCE)
@@ -128,12 +139,21 @@ export const questionStep: Middleware = async (ctx, next) => {
   let parsed: Parsed
   try {
     const { scope, catalog } = await connectedCatalog(ctx)
-    parsed = parseQuestion(text, catalog, await focusOf(ctx, scope, catalog))
+    const focus = await focusOf(ctx, scope, catalog)
+    // "switch the page to Budget" after a figure answer (no view on screen) changes the figure.
+    const pageItem = ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
+    parsed = parseQuestion(typeof pageItem === 'string' ? `and ${pageItem}` : text, catalog, focus)
   } catch (e) {
     ctx.services.logger.debug({ err: e }, 'question parse skipped: catalog unavailable')
     return next()
   }
-  if (!questionWins(ctx.intent, ctx.parameters, parsed)) return next()
+  if (parsed.kind === 'none' && parsed.offTopic && READ_GUESSES.has(ctx.intent.name)) {
+    // Nothing of the model is named ("a recipe for pancakes"): a read would only guess.
+    ctx.intent = { name: 'fallback', confidence: ctx.intent.confidence }
+    ctx.parameters = {}
+    return next()
+  }
+  if (!questionWins(ctx.intent, ctx.parameters, parsed, text, Boolean(ctx.session.view))) return next()
   if (parsed.kind === 'ask') {
     ctx.intent = { name: 'read_cell', confidence: 0.9 }
     const options = parsed.options.map((o) => ({ label: o.label, value: encodeChoice('read_cell', { question: o.question }) }))
@@ -157,7 +177,7 @@ export async function understandQuestion(
   parameters: Record<string, unknown>,
 ): Promise<{ question: Question; parameters: Record<string, unknown> } | undefined> {
   const parsed = parseQuestion(text, await catalogOf(scope), focus)
-  if (parsed.kind !== 'question' || !questionWins(intent, parameters, parsed)) return undefined
+  if (parsed.kind !== 'question' || !questionWins(intent, parameters, parsed, text)) return undefined
   return { question: parsed.question, parameters: parametersOf(parsed.question) }
 }
 
