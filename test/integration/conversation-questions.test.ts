@@ -17,7 +17,9 @@ let n = 0
 const session = () => `q-${++n}`
 const REGIONS = ['North America', 'EMEA', 'APAC', 'LATAM']
 const PRODUCTS = ['Widgets', 'Gadgets', 'Gizmos', 'Sprockets']
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map((m) => `${m} 26`)
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map(
+  (m) => `${m} 26`,
+)
 
 const fmt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 })
 
@@ -75,7 +77,9 @@ describe('questions over /api/chat', () => {
     const byProduct = await h.chat(s, 'break that down by product')
     const table = find(byProduct, 'table')
     for (const p of PRODUCTS)
-      expect(table?.rows.find((row) => row[0] === p)?.[1]).toBe(fmt(await rev('LATAM', p, 'Revenue', 'Q2 FY26')))
+      expect(table?.rows.find((row) => row[0] === p)?.[1]).toBe(
+        fmt(await rev('LATAM', p, 'Revenue', 'Q2 FY26')),
+      )
     const lowest = await h.chat(s, 'and which was the lowest?')
     const values = await Promise.all(PRODUCTS.map((p) => rev('LATAM', p, 'Revenue', 'Q2 FY26')))
     const min = Math.min(...values)
@@ -99,8 +103,13 @@ describe('questions over /api/chat', () => {
   it('aggregates a run of periods by the summary method: units summed, price averaged, headcount closing', async () => {
     const s = await connected()
     const units = await h.chat(s, 'units sold of gizmos from q1 to q3')
-    const quarters = await Promise.all(['Q1 FY26', 'Q2 FY26', 'Q3 FY26'].map((q) => rev('Total Regions', 'Gizmos', 'Units', q)))
-    expectFigure(units, quarters.reduce((a, b) => a + b, 0))
+    const quarters = await Promise.all(
+      ['Q1 FY26', 'Q2 FY26', 'Q3 FY26'].map((q) => rev('Total Regions', 'Gizmos', 'Units', q)),
+    )
+    expectFigure(
+      units,
+      quarters.reduce((a, b) => a + b, 0),
+    )
     const price = await h.chat(s, 'average price of gizmos in the first half')
     expect(replyText(price)).toContain('is 60.')
     const hc = await h.chat(s, 'how many people in EMEA')
@@ -129,7 +138,9 @@ describe('questions over /api/chat', () => {
     expectFigure(top, best)
 
     const order = await h.chat(s, 'order the regions by revenue for Q4 FY26')
-    const values = await Promise.all(REGIONS.map(async (r) => ({ r, v: await rev(r, 'All Products', 'Revenue', 'Q4 FY26') })))
+    const values = await Promise.all(
+      REGIONS.map(async (r) => ({ r, v: await rev(r, 'All Products', 'Revenue', 'Q4 FY26') })),
+    )
     values.sort((a, b) => b.v - a.v)
     expect(find(order, 'table')?.rows.map((row) => row[1])).toEqual(values.map((x) => x.r))
 
@@ -164,7 +175,9 @@ describe('questions over /api/chat', () => {
     expect(parts).toHaveLength(PRODUCTS.length)
     expect(parts.reduce((a, b) => a + b, 0)).toBe(q4 - q3)
     for (const p of PRODUCTS) {
-      const change = (await rev('North America', p, 'Revenue', 'Q4 FY26')) - (await rev('North America', p, 'Revenue', 'Q3 FY26'))
+      const change =
+        (await rev('North America', p, 'Revenue', 'Q4 FY26')) -
+        (await rev('North America', p, 'Revenue', 'Q3 FY26'))
       expect(table?.rows.find((row) => row[0] === p)?.[1]).toBe(`${change > 0 ? '+' : ''}${fmt(change)}`)
     }
   })
@@ -175,7 +188,9 @@ describe('questions over /api/chat', () => {
     const chart = find(r, 'chart')
     expect(chart?.kind).toBe('line')
     expect(chart?.labels).toEqual(MONTHS)
-    expect(chart?.series[0]?.values).toEqual(await Promise.all(MONTHS.map((m) => rev('Total Regions', 'Gadgets', 'Revenue', m))))
+    expect(chart?.series[0]?.values).toEqual(
+      await Promise.all(MONTHS.map((m) => rev('Total Regions', 'Gadgets', 'Revenue', m))),
+    )
   })
 
   it('unknown names are named back with what exists, and no figure is stated', async () => {
@@ -222,7 +237,10 @@ describe('questions over /api/chat', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'top 3 products by units in EMEA', sessionId: s }),
     })
-    const body = (await res.json()) as { intent: { name: string }; question?: { shape: { kind: string; limit?: number } } }
+    const body = (await res.json()) as {
+      intent: { name: string }
+      question?: { shape: { kind: string; limit?: number } }
+    }
     expect(body.intent.name).toBe('read_cell')
     expect(body.question?.shape).toMatchObject({ kind: 'ranking', limit: 3 })
   })

@@ -168,7 +168,14 @@ class ConversationBot implements Bot {
       now: this.#now,
       ...(options.metadataTtlMs ? { ttlMs: options.metadataTtlMs } : {}),
     })
-    this.#chain = [this.#understand, questionStep, this.#askBack, this.#policyCheck, this.#confirmation, this.#handle]
+    this.#chain = [
+      this.#understand,
+      questionStep,
+      this.#askBack,
+      this.#policyCheck,
+      this.#confirmation,
+      this.#handle,
+    ]
   }
 
   async warmUp(): Promise<void> {

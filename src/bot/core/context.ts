@@ -4,8 +4,8 @@
  */
 import type { Logger } from '../../shared/logger.ts'
 import type { Nlu } from '../nlu/nlu.ts'
-import type { Question } from '../query/question.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
+import type { Question } from '../query/question.ts'
 import type { BotAnaplanClient, ModelScope } from './anaplan.ts'
 import type { AuditEntry } from './audit.ts'
 import type { DownloadStore } from './downloads.ts'

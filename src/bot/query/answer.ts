@@ -43,13 +43,18 @@ function computedLine(head: string, where: readonly Where[]): string {
 function context(where: readonly Where[]): string {
   const version = where.find((w) => w.dimension === 'Versions')?.label
   const period = where.find((w) => w.dimension === 'Time')?.label
-  const items = where.filter((w) => w.dimension !== 'Versions' && w.dimension !== 'Time' && !w.total).map((w) => w.label)
+  const items = where
+    .filter((w) => w.dimension !== 'Versions' && w.dimension !== 'Time' && !w.total)
+    .map((w) => w.label)
   const parts = [items.length ? `for ${items.join(', ')}` : '', period ? `in ${period}` : ''].filter(Boolean)
   return `${parts.join(' ')}${version ? ` (${version})` : ''}`.trim()
 }
 
 function sentence(s: string): string {
-  return s.replace(/\s+/g, ' ').replace(/\s+([,.:;)])/g, '$1').trim()
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,.:;)])/g, '$1')
+    .trim()
 }
 
 function series(figures: readonly Figure[]): string {
@@ -79,9 +84,13 @@ function answerOne(q: Question, r: Result): Message[] {
       else say(`${li} ${context(where)} is ${fmt(f.value)}.`)
     } else {
       say(`${li} ${context(r.where)}: ${series(r.figures)}.`)
-      msgs.push({ type: 'table', title: li, columns: [r.by ?? '', li], rows: r.figures.map((f) => [f.label, fmt(f.value)]) })
-      if (wantChart && known.length)
-        msgs.push(chart(li, r.figures, 'bar'))
+      msgs.push({
+        type: 'table',
+        title: li,
+        columns: [r.by ?? '', li],
+        rows: r.figures.map((f) => [f.label, fmt(f.value)]),
+      })
+      if (wantChart && known.length) msgs.push(chart(li, r.figures, 'bar'))
     }
   } else if (r.kind === 'series') {
     const by = r.shape === 'trend' ? `by ${r.by}` : `by ${r.by}`
@@ -113,7 +122,9 @@ function answerOne(q: Question, r: Result): Message[] {
         `${shown.map((f) => `${f.label}'s share of ${li} is ${pct(f.share)} (${fmt(f.value)}${total})`).join('; ')} ${ctx}.`,
       )
     } else {
-      say(`${li} ${ctx} by ${r.by}: ${series(r.figures)}${r.total ? `; ${r.total.label} ${fmt(r.total.value)}` : ''}.`)
+      say(
+        `${li} ${ctx} by ${r.by}: ${series(r.figures)}${r.total ? `; ${r.total.label} ${fmt(r.total.value)}` : ''}.`,
+      )
     }
     if (r.figures.length > 1 || r.shape === 'share') {
       const rows = r.figures.map((f, i) => [
@@ -127,7 +138,12 @@ function answerOne(q: Question, r: Result): Message[] {
       msgs.push({
         type: 'table',
         title: `${li} by ${r.by}`,
-        columns: [...(r.shape === 'ranking' ? ['#'] : []), cap(r.by), li, ...(r.shape === 'share' ? ['Share'] : [])],
+        columns: [
+          ...(r.shape === 'ranking' ? ['#'] : []),
+          cap(r.by),
+          li,
+          ...(r.shape === 'share' ? ['Share'] : []),
+        ],
         rows,
       })
       if (!wantTable) msgs.push(chart(`${li} by ${r.by}`, r.figures, r.shape === 'trend' ? 'line' : 'bar'))
@@ -145,13 +161,24 @@ function answerOne(q: Question, r: Result): Message[] {
       type: 'table',
       title: `${li}: ${r.figures.map((f) => f.label).join(' vs ')}`,
       columns: [r.axis, li, 'Difference', '% change'],
-      rows: r.figures.map((f, i) => [f.label, fmt(f.value), i ? signed(f.diff) : '', i ? signedPct(f.pct) : '']),
+      rows: r.figures.map((f, i) => [
+        f.label,
+        fmt(f.value),
+        i ? signed(f.diff) : '',
+        i ? signedPct(f.pct) : '',
+      ]),
     })
     if (wantChart) msgs.push(chart(li, r.figures, 'bar'))
   } else {
-    say(computedLine(`${li} change`, [...r.where, { dimension: r.axis, label: `${r.from.label} to ${r.to.label}`, total: false }]))
+    say(
+      computedLine(`${li} change`, [
+        ...r.where,
+        { dimension: r.axis, label: `${r.from.label} to ${r.to.label}`, total: false },
+      ]),
+    )
     const ctx = context(r.where)
-    if (r.change === null) say(`${li} ${ctx} has no value in ${r.from.value === null ? r.from.label : r.to.label}.`)
+    if (r.change === null)
+      say(`${li} ${ctx} has no value in ${r.from.value === null ? r.from.label : r.to.label}.`)
     else {
       const verb = r.change < 0 ? 'fell' : r.change > 0 ? 'rose' : 'did not change'
       const p = r.from.value ? (r.change / Math.abs(r.from.value)) * 100 : null
@@ -159,8 +186,12 @@ function answerOne(q: Question, r: Result): Message[] {
         `${li} ${ctx} ${verb} from ${fmt(r.from.value)} in ${r.from.label} to ${fmt(r.to.value)} in ${r.to.label}: a change of ${signed(r.change)}${p !== null ? ` (${signedPct(p)})` : ''}.`,
       )
       for (const s of r.splits) {
-        const drivers = s.parts.filter((x) => Math.sign(x.change) === Math.sign(r.change as number) && x.change !== 0)
-        const against = s.parts.filter((x) => Math.sign(x.change) === -Math.sign(r.change as number) && x.change !== 0)
+        const drivers = s.parts.filter(
+          (x) => Math.sign(x.change) === Math.sign(r.change as number) && x.change !== 0,
+        )
+        const against = s.parts.filter(
+          (x) => Math.sign(x.change) === -Math.sign(r.change as number) && x.change !== 0,
+        )
         const show = (xs: typeof s.parts) =>
           xs
             .slice(0, 3)
@@ -180,7 +211,12 @@ function answerOne(q: Question, r: Result): Message[] {
   }
   for (const n of r.notes) say(n)
   if (noText && wantTable && !msgs.some((m) => m.type === 'table') && r.kind === 'value')
-    msgs.push({ type: 'table', title: li, columns: ['', li], rows: r.figures.map((f) => [f.label || li, fmt(f.value)]) })
+    msgs.push({
+      type: 'table',
+      title: li,
+      columns: ['', li],
+      rows: r.figures.map((f) => [f.label || li, fmt(f.value)]),
+    })
   return msgs
 }
 

@@ -197,7 +197,9 @@ async function loadPeriods(
   const counters = new Map<PeriodLevel, number>()
   const order: PeriodLevel[] = ['month', 'quarter', 'half', 'year']
   for (const level of order)
-    for (const c of candidates.filter((x) => x.level === level).sort((a, b) => a.start.localeCompare(b.start))) {
+    for (const c of candidates
+      .filter((x) => x.level === level)
+      .sort((a, b) => a.start.localeCompare(b.start))) {
       const id = idOf.get(c.name)
       if (!id) continue
       const index = counters.get(level) ?? 0

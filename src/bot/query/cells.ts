@@ -61,10 +61,14 @@ export async function readCells(
     const colOk = data.columnCoordinates.map((cc) => colDims.every((d, i) => want(d, cc[i] ?? '')))
     for (const row of data.rows) {
       if (!rowDims.every((d, i) => want(d, row.rowCoordinates[i] ?? ''))) continue
-      rowDims.forEach((d, i) => at.set(d.id, row.rowCoordinates[i] ?? ''))
+      rowDims.forEach((d, i) => {
+        at.set(d.id, row.rowCoordinates[i] ?? '')
+      })
       data.columnCoordinates.forEach((cc, j) => {
         if (!colOk[j]) return
-        colDims.forEach((d, i) => at.set(d.id, cc[i] ?? ''))
+        colDims.forEach((d, i) => {
+          at.set(d.id, cc[i] ?? '')
+        })
         const key = dims.map((d) => at.get(d) ?? '').join(SEP)
         cells.set(key, row.cells[j] ?? '')
       })

@@ -52,7 +52,11 @@ export type Result =
       total?: Figure
       order?: 'asc' | 'desc'
     })
-  | (Base & { kind: 'compare'; axis: string; figures: (Figure & { diff?: number | null; pct?: number | null })[] })
+  | (Base & {
+      kind: 'compare'
+      axis: string
+      figures: (Figure & { diff?: number | null; pct?: number | null })[]
+    })
   | (Base & {
       kind: 'explain'
       axis: string
@@ -74,7 +78,10 @@ function lineItem(catalog: ModelCatalog, m: Measure): CatalogLineItem {
 }
 
 /** Aggregates values by a summary method; `null` with a reason when the method has no total. */
-export function summarise(values: readonly (number | null)[], method: SummaryMethod): { value: number | null; reason?: string } {
+export function summarise(
+  values: readonly (number | null)[],
+  method: SummaryMethod,
+): { value: number | null; reason?: string } {
   const xs = values.filter((v): v is number => v !== null)
   if (!xs.length) return { value: null }
   switch (method) {
@@ -98,7 +105,10 @@ export function summarise(values: readonly (number | null)[], method: SummaryMet
     case 'NONE':
       return { value: null, reason: 'has no total (its summary is None)' }
     default:
-      return { value: null, reason: `is summarised by ${method.toLowerCase()} in Anaplan, which cannot be recomputed here` }
+      return {
+        value: null,
+        reason: `is summarised by ${method.toLowerCase()} in Anaplan, which cannot be recomputed here`,
+      }
   }
 }
 
@@ -107,7 +117,11 @@ function round(v: number): number {
 }
 
 function defaultVersion(catalog: ModelCatalog): { id: string; name: string } | undefined {
-  return catalog.versions.find((v) => v.isCurrent) ?? catalog.versions.find((v) => /forecast/i.test(v.name)) ?? catalog.versions[0]
+  return (
+    catalog.versions.find((v) => v.isCurrent) ??
+    catalog.versions.find((v) => /forecast/i.test(v.name)) ??
+    catalog.versions[0]
+  )
 }
 
 /** The list of the measure's dimension `dimId` a selector keyed by `key` applies to (itself or an ancestor list). */
@@ -142,9 +156,11 @@ function slicePoints(q: Question, li: CatalogLineItem, dimId: string, catalog: M
   if (!list) return []
   if (sel?.kind === 'items')
     return sel.items.map((i) => ({ label: i.name, members: [i.name], total: i.id === list.topLevelItem?.id }))
-  if (sel?.kind === 'children') return childrenOf(list, sel.of.id).map((i) => ({ label: i.name, members: [i.name] }))
+  if (sel?.kind === 'children')
+    return childrenOf(list, sel.of.id).map((i) => ({ label: i.name, members: [i.name] }))
   if (sel?.kind === 'all') return leaves(list).map((i) => ({ label: i.name, members: [i.name] }))
-  if (list.topLevelItem) return [{ label: `all ${list.name}`, members: [list.topLevelItem.name], total: true }]
+  if (list.topLevelItem)
+    return [{ label: `all ${list.name}`, members: [list.topLevelItem.name], total: true }]
   // No top-level item: the total is the aggregate of the leaves by the line item's summary.
   void li
   return [{ label: `all ${list.name}`, members: leaves(list).map((i) => i.name), total: true }]
@@ -165,7 +181,9 @@ function timePoints(sel: Selector, catalog: ModelCatalog): Point[] {
   }
   if (sel.kind === 'children') {
     const of = periodById(catalog, sel.of.id)
-    return of ? catalog.periods.filter((p) => p.parentId === of.id).map((p) => ({ label: p.name, members: [p.name] })) : []
+    return of
+      ? catalog.periods.filter((p) => p.parentId === of.id).map((p) => ({ label: p.name, members: [p.name] }))
+      : []
   }
   return monthsOf(catalog, ...yearSpan(catalog)).map((m) => ({ label: m.name, members: [m.name] }))
 }
@@ -185,7 +203,9 @@ function periodsOf(q: Question, level: string, catalog: ModelCatalog): Point[] {
     from = periodById(catalog, sel.from.id)
     to = periodById(catalog, sel.to.id)
   } else if (sel?.kind === 'items' && sel.items.length) {
-    const ps = sel.items.flatMap((i) => runOf(catalog, i.id) ?? [periodById(catalog, i.id)]).filter((p) => p !== undefined)
+    const ps = sel.items
+      .flatMap((i) => runOf(catalog, i.id) ?? [periodById(catalog, i.id)])
+      .filter((p) => p !== undefined)
     from = ps.sort((a, b) => a.start.localeCompare(b.start))[0]
     to = ps.sort((a, b) => a.end.localeCompare(b.end))[ps.length - 1]
   } else if (sel?.kind === 'children') from = to = periodById(catalog, sel.of.id)
@@ -199,12 +219,17 @@ function periodsOf(q: Question, level: string, catalog: ModelCatalog): Point[] {
   }
   if (!ps.length && lvl === 'half') {
     // No half-year totals: each half is its run of months.
-    return periodsWithin(catalog, 'quarter', from, to)
-      .reduce<CatalogPeriod[][]>((acc, p, i) => (i % 2 ? (acc[acc.length - 1]?.push(p), acc) : [...acc, [p]]), [])
-      .map((pair, i) => ({
-        label: `H${i + 1} ${(pair[0] as CatalogPeriod).name.split(' ').pop()}`,
-        members: monthsOf(catalog, pair[0] as CatalogPeriod, pair[pair.length - 1] as CatalogPeriod).map((m) => m.name),
-      }))
+    const quarters = periodsWithin(catalog, 'quarter', from, to)
+    const halves: Point[] = []
+    for (let i = 0; i + 1 < quarters.length; i += 2) {
+      const first = quarters[i] as CatalogPeriod
+      const second = quarters[i + 1] as CatalogPeriod
+      halves.push({
+        label: `H${(first.index % 4 < 2 ? 1 : 2).toString()} ${first.name.split(' ').pop()}`,
+        members: monthsOf(catalog, first, second).map((m) => m.name),
+      })
+    }
+    return halves
   }
   return ps.map((p) => ({ label: p.name, members: [p.name] }))
 }
@@ -213,16 +238,22 @@ function byPoints(q: Question, dimId: string, catalog: ModelCatalog): Point[] {
   const list = catalog.lists.find((l) => l.id === dimId)
   const sel = selectorFor(q, dimId, catalog)
   if (!list) return []
-  if (sel?.kind === 'items' && sel.items.length >= 2) return sel.items.map((i) => ({ label: i.name, members: [i.name] }))
+  if (sel?.kind === 'items' && sel.items.length >= 2)
+    return sel.items.map((i) => ({ label: i.name, members: [i.name] }))
   if (sel?.kind === 'items' && sel.items.length === 1) {
     const kids = childrenOf(list, sel.items[0]?.id ?? '')
     if (kids.length) return kids.map((i) => ({ label: i.name, members: [i.name] }))
   }
-  if (sel?.kind === 'children') return childrenOf(list, sel.of.id).map((i) => ({ label: i.name, members: [i.name] }))
+  if (sel?.kind === 'children')
+    return childrenOf(list, sel.of.id).map((i) => ({ label: i.name, members: [i.name] }))
   // "by Country" for a measure by Stores: the items of the ancestor list, as rows of Stores.
-  const asked = q.shape.kind === 'breakdown' || q.shape.kind === 'ranking' || q.shape.kind === 'share' ? q.shape.by.id : dimId
+  const asked =
+    q.shape.kind === 'breakdown' || q.shape.kind === 'ranking' || q.shape.kind === 'share'
+      ? q.shape.by.id
+      : dimId
   const askedList = catalog.lists.find((l) => l.id === asked)
-  if (askedList && askedList.id !== list.id) return leaves(askedList).map((i) => ({ label: i.name, members: [i.name] }))
+  if (askedList && askedList.id !== list.id)
+    return leaves(askedList).map((i) => ({ label: i.name, members: [i.name] }))
   return leaves(list).map((i) => ({ label: i.name, members: [i.name] }))
 }
 
@@ -277,7 +308,11 @@ class Cube {
   }
 }
 
-async function cube(scope: ModelScope, li: CatalogLineItem, axes: Map<string, Point[]>): Promise<{ cube: Cube; reads: number }> {
+async function cube(
+  scope: ModelScope,
+  li: CatalogLineItem,
+  axes: Map<string, Point[]>,
+): Promise<{ cube: Cube; reads: number }> {
   const wants = new Map<string, Set<string>>()
   for (const d of li.dimensionIds) wants.set(d, new Set((axes.get(d) ?? []).flatMap((p) => p.members)))
   const grid = await readCells(scope, li, wants)
@@ -308,7 +343,8 @@ function* combinations(axes: Map<string, Point[]>, dims: readonly string[]): Gen
 }
 
 export async function execute(q: Question, scope: ModelScope, catalog: ModelCatalog): Promise<Executed> {
-  if (q.unresolved?.length) throw new BotError('invalid_input', 'The question names things the model does not have.')
+  if (q.unresolved?.length)
+    throw new BotError('invalid_input', 'The question names things the model does not have.')
   const results: Result[] = []
   let reads = 0
   for (const m of q.measures) {
@@ -332,11 +368,17 @@ async function executeOne(
   for (const d of dims) axes.set(d, slicePoints(q, li, d, catalog))
   const shape = q.shape
   const notes: string[] = []
-  const base = (vary: readonly string[]): Omit<Base, 'notes' | 'format'> & { notes: string[]; format: string } => ({
+  const base = (
+    vary: readonly string[],
+  ): Omit<Base, 'notes' | 'format'> & { notes: string[]; format: string } => ({
     measure: m,
     where: dims
       .filter((d) => !vary.includes(d))
-      .flatMap((d) => (axes.get(d) ?? []).slice(0, 1).map((p) => ({ dimension: dimName(catalog, d), label: p.label, total: Boolean(p.total) }))),
+      .flatMap((d) =>
+        (axes.get(d) ?? [])
+          .slice(0, 1)
+          .map((p) => ({ dimension: dimName(catalog, d), label: p.label, total: Boolean(p.total) })),
+      ),
     notes,
     format: li.format,
   })
@@ -344,13 +386,28 @@ async function executeOne(
     if (reason && !notes.includes(`${li.name} ${reason}.`)) notes.push(`${li.name} ${reason}.`)
   }
 
-  if (shape.kind === 'breakdown' || shape.kind === 'ranking' || shape.kind === 'share' || shape.kind === 'trend') {
+  if (
+    shape.kind === 'breakdown' ||
+    shape.kind === 'ranking' ||
+    shape.kind === 'share' ||
+    shape.kind === 'trend'
+  ) {
     const byId = shape.kind === 'trend' ? TIME_ID : dimensionFor(li, shape.by.id, catalog)
     if (!byId)
-      throw new BotError('invalid_input', `${li.name} is not broken down by ${shape.kind === 'trend' ? 'time' : shape.by.name}.`)
-    const level = shape.kind === 'trend' ? shape.level : shape.kind !== 'share' ? (shape.level ?? 'month') : 'month'
-    const points = byId === TIME_ID ? periodsOf(q, level, catalog) : byId === VERSIONS_ID ? versionPoints(catalog) : byPoints(q, byId, catalog)
-    const totalPoint = shape.kind === 'share' || shape.kind === 'breakdown' ? totalOf(q, byId, catalog) : undefined
+      throw new BotError(
+        'invalid_input',
+        `${li.name} is not broken down by ${shape.kind === 'trend' ? 'time' : shape.by.name}.`,
+      )
+    const level =
+      shape.kind === 'trend' ? shape.level : shape.kind !== 'share' ? (shape.level ?? 'month') : 'month'
+    const points =
+      byId === TIME_ID
+        ? periodsOf(q, level, catalog)
+        : byId === VERSIONS_ID
+          ? versionPoints(catalog)
+          : byPoints(q, byId, catalog)
+    const totalPoint =
+      shape.kind === 'share' || shape.kind === 'breakdown' ? totalOf(q, byId, catalog) : undefined
     axes.set(byId, totalPoint ? [...points, totalPoint] : points)
     const { cube: c, reads } = await cube(scope, li, axes)
     const fixed = new Map([...axes].map(([d, ps]) => [d, ps[0] as Point]))
@@ -376,7 +433,8 @@ async function executeOne(
     }
     if (total) series.total = total
     if (shape.kind === 'share') {
-      if (li.summary !== 'SUM') note(`is summarised by ${li.summary.toLowerCase()}, so a share of its total means nothing`)
+      if (li.summary !== 'SUM')
+        note(`is summarised by ${li.summary.toLowerCase()}, so a share of its total means nothing`)
       const t = total?.value
       series.figures = figures.map((f) => ({
         ...f,
@@ -394,9 +452,14 @@ async function executeOne(
   }
 
   if (shape.kind === 'compare' || shape.kind === 'explain') {
-    const axisId = shape.axis.kind === 'list' ? (dimensionFor(li, shape.axis.id, catalog) ?? shape.axis.id) : shape.axis.id
+    const axisId =
+      shape.axis.kind === 'list' ? (dimensionFor(li, shape.axis.id, catalog) ?? shape.axis.id) : shape.axis.id
     const axisPoints = axes.get(axisId) ?? []
-    if (axisPoints.length < 2) throw new BotError('invalid_input', `Which two ${shape.axis.name || dimName(catalog, axisId)} should I compare?`)
+    if (axisPoints.length < 2)
+      throw new BotError(
+        'invalid_input',
+        `Which two ${shape.axis.name || dimName(catalog, axisId)} should I compare?`,
+      )
     if (shape.kind === 'compare') {
       const { cube: c, reads } = await cube(scope, li, axes)
       const fixed = new Map([...axes].map(([d, ps]) => [d, ps[0] as Point]))
@@ -435,7 +498,11 @@ async function executeOne(
       const at = axes.get(d)?.[0]
       const fixedItem = at && !at.total ? (list.items ?? []).find((i) => i.name === at.label) : undefined
       const kids = fixedItem ? childrenOf(list, fixedItem.id) : leaves(list)
-      if (kids.length > 1) splitPoints.set(d, kids.map((k) => ({ label: k.name, members: [k.name] })))
+      if (kids.length > 1)
+        splitPoints.set(
+          d,
+          kids.map((k) => ({ label: k.name, members: [k.name] })),
+        )
     }
     const wide = new Map(axes)
     for (const [d, ps] of splitPoints) wide.set(d, [...(axes.get(d) ?? []), ...ps])
@@ -467,9 +534,19 @@ async function executeOne(
         splits.push({ by: dimName(catalog, d), parts })
       }
     } else if (change !== null && splitPoints.size)
-      notes.push(`${li.name} is not summed, so its change does not split over ${[...splitPoints.keys()].map((d) => dimName(catalog, d)).join(' and ')}.`)
+      notes.push(
+        `${li.name} is not summed, so its change does not split over ${[...splitPoints.keys()].map((d) => dimName(catalog, d)).join(' and ')}.`,
+      )
     return {
-      result: { ...base([axisId]), kind: 'explain', axis: dimName(catalog, axisId), from, to, change, splits },
+      result: {
+        ...base([axisId]),
+        kind: 'explain',
+        axis: dimName(catalog, axisId),
+        from,
+        to,
+        change,
+        splits,
+      },
       reads,
     }
   }
@@ -506,9 +583,11 @@ function totalOf(q: Question, dimId: string, catalog: ModelCatalog): Point | und
   const sel = selectorFor(q, dimId, catalog)
   if (sel?.kind === 'items' && sel.items.length === 1) {
     const it = sel.items[0] as { id: string; name: string }
-    if (childrenOf(list, it.id).length || it.id === list.topLevelItem?.id) return { label: it.name, members: [it.name], total: true }
+    if (childrenOf(list, it.id).length || it.id === list.topLevelItem?.id)
+      return { label: it.name, members: [it.name], total: true }
   }
   if (sel?.kind === 'children') return { label: sel.of.name, members: [sel.of.name], total: true }
-  if (list.topLevelItem) return { label: list.topLevelItem.name, members: [list.topLevelItem.name], total: true }
+  if (list.topLevelItem)
+    return { label: list.topLevelItem.name, members: [list.topLevelItem.name], total: true }
   return { label: `all ${list.name}`, members: leaves(list).map((i) => i.name), total: true }
 }

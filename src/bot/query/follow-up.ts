@@ -43,7 +43,8 @@ export function applyFollowUp(focus: Question, r: Reading, catalog: ModelCatalog
   const timed = next.measures.some((m) => lineItem(catalog, m.lineItemId)?.timeScale)
   for (const dim of Object.keys(next.slice)) {
     if (dim === VERSIONS_ID) continue
-    if (dim === TIME_ID ? !timed : !dims.has(dim) && catalog.lists.some((l) => l.id === dim)) delete next.slice[dim]
+    if (dim === TIME_ID ? !timed : !dims.has(dim) && catalog.lists.some((l) => l.id === dim))
+      delete next.slice[dim]
   }
   const shape = newShape(focus, next, r, catalog)
   if (shape) {
@@ -63,7 +64,8 @@ export function applyFollowUp(focus: Question, r: Reading, catalog: ModelCatalog
 
 function defaultPoint(dim: string, catalog: ModelCatalog): { id: string; name: string } | undefined {
   if (dim !== VERSIONS_ID) return undefined
-  const v = catalog.versions.find((x) => x.isCurrent) ?? catalog.versions.find((x) => /forecast/i.test(x.name))
+  const v =
+    catalog.versions.find((x) => x.isCurrent) ?? catalog.versions.find((x) => /forecast/i.test(x.name))
   return v ? { id: v.id, name: v.name } : undefined
 }
 
@@ -76,13 +78,21 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
     if (c.ranking.limit) flipped.limit = c.ranking.limit
     return flipped
   }
-  if (c.ranking && (was.kind === 'breakdown' || was.kind === 'share') && !askedDim(r, next.measures, catalog)) {
+  if (
+    c.ranking &&
+    (was.kind === 'breakdown' || was.kind === 'share') &&
+    !askedDim(r, next.measures, catalog)
+  ) {
     // "which was the lowest?" after a breakdown: one item; "sort them" keeps them all.
-    const one = /\b(?:which|what)\s+(?:one\s+)?(?:was|is|had|has|did)\b|\bthe\s+\w+est\b|\bthe\s+(?:most|least)\b/.test(r.lc)
+    const one =
+      /\b(?:which|what)\s+(?:one\s+)?(?:was|is|had|has|did)\b|\bthe\s+\w+est\b|\bthe\s+(?:most|least)\b/.test(
+        r.lc,
+      )
     const limit = c.ranking.limit ?? (one && c.ranking.explicitOrder ? 1 : undefined)
     return { kind: 'ranking', by: was.by, order: c.ranking.order, ...(limit ? { limit } : {}) }
   }
-  const asked = c.explain || c.compare || c.share || c.trend || c.ranking || r.dims.length || r.periods.perLevel
+  const asked =
+    c.explain || c.compare || c.share || c.trend || c.ranking || r.dims.length || r.periods.perLevel
   if (!asked) {
     // A new coordinate on the axis of a comparison keeps comparing only if two points remain.
     if (was.kind === 'compare' || was.kind === 'explain') {
@@ -90,7 +100,11 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
       if (!axis || (axis.kind === 'items' && axis.items.length < 2)) return { kind: 'value' }
     }
     // A breakdown by a list the user now named one item of becomes that item's figure.
-    if ((was.kind === 'breakdown' || was.kind === 'share') && isSingle(next.slice[was.by.id]) && r.items.some((i) => i.listId === was.by.id))
+    if (
+      (was.kind === 'breakdown' || was.kind === 'share') &&
+      isSingle(next.slice[was.by.id]) &&
+      r.items.some((i) => i.listId === was.by.id)
+    )
       return { kind: 'value' }
     return undefined
   }
@@ -99,9 +113,14 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
   if (shape.kind === 'breakdown' || shape.kind === 'ranking' || shape.kind === 'trend') {
     const by = shape.kind === 'trend' ? TIME_ID : shape.by.id
     const sel = next.slice[by]
-    if (sel && isSingle(sel) && !r.items.some((i) => i.listId === by) && shape.kind !== 'trend') delete next.slice[by]
+    if (sel && isSingle(sel) && !r.items.some((i) => i.listId === by) && shape.kind !== 'trend')
+      delete next.slice[by]
   }
-  if (shape.kind === 'ranking' && !shape.by.id && (was.kind === 'ranking' || was.kind === 'breakdown' || was.kind === 'share'))
+  if (
+    shape.kind === 'ranking' &&
+    !shape.by.id &&
+    (was.kind === 'ranking' || was.kind === 'breakdown' || was.kind === 'share')
+  )
     return { ...shape, by: was.by }
   if (shape.kind === 'value' && !c.compare) return undefined
   return shape

@@ -45,7 +45,9 @@ export function refusal(q: Question, catalog: ModelCatalog): string | undefined 
       .flatMap((m) => catalog.lineItems.find((l) => l.id === m.lineItemId)?.dimensionIds ?? [])
       .map((id) => catalog.lists.find((l) => l.id === id))
       .filter((l) => l !== undefined)
-    const known = [...new Set(lists)].map((l) => `${l.name.toLowerCase()} are ${some(leaves(l).map((i) => i.name))}`)
+    const known = [...new Set(lists)].map(
+      (l) => `${l.name.toLowerCase()} are ${some(leaves(l).map((i) => i.name))}`,
+    )
     return `There is nothing called '${x.text}' in ${model}${known.length ? `; ${known.join('; ')}` : ''}.${near}`
   })
   return lines.join(' ')

@@ -27,21 +27,35 @@ export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Quest
   if (!trimmed || COMMAND_RE.test(trimmed)) return { kind: 'none' }
   const r = readText(trimmed, catalog)
   const c = r.cues
-  const shapeCue = c.explain || c.compare || c.share || c.trend || Boolean(c.ranking) || r.dims.some((d) => d.afterBy)
+  const shapeCue =
+    c.explain || c.compare || c.share || c.trend || Boolean(c.ranking) || r.dims.some((d) => d.afterBy)
   const coordinates = r.items.length > 0 || r.versions.length > 0 || r.periods.points.length > 0
   const strong = r.measures.length > 0 || Boolean(r.measureChoices) || shapeCue
-  const unresolvedOnly = !r.named && !r.measureChoices
+  const unresolvedOnly = !r.named && !r.measureChoices && !r.dims.length && !r.periods.perLevel
   // Nothing of the model named, and nothing to edit: not a question about the numbers.
   if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking || c.total)))
     return { kind: 'none', offTopic: r.unresolved.length > 0 }
   if (r.itemChoices) {
     const options = r.itemChoices.options.map((o) => {
       const list = catalog.lists.find((l) => l.id === o.listId)
-      const fixed: Reading = { ...r, items: r.items.map((i) => (i.start >= 0 && i.item.name === o.item.name ? { ...i, listId: o.listId, item: o.item } : i)) }
+      const fixed: Reading = {
+        ...r,
+        items: r.items.map((i) =>
+          i.start >= 0 && i.item.name === o.item.name ? { ...i, listId: o.listId, item: o.item } : i,
+        ),
+      }
       delete fixed.itemChoices
-      return { label: `${o.item.name} (${list?.name ?? ''})`, question: build(fixed, catalog, focus).question }
+      return {
+        label: `${o.item.name} (${list?.name ?? ''})`,
+        question: build(fixed, catalog, focus).question,
+      }
     })
-    return { kind: 'ask', prompt: `'${r.itemChoices.text}' is in several lists. Which did you mean?`, options, strong: true }
+    return {
+      kind: 'ask',
+      prompt: `'${r.itemChoices.text}' is in several lists. Which did you mean?`,
+      options,
+      strong: true,
+    }
   }
   if (r.measureChoices && !r.measures.length) {
     const options = r.measureChoices.map((li) => ({
@@ -54,16 +68,23 @@ export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Quest
   if (followUp && focus) {
     // "what is the total?" about the figures on screen: the focus itself, as one figure.
     const question =
-      applyFollowUp(focus, r, catalog) ?? (c.total && !r.named ? { ...focus, shape: { kind: 'value' as const } } : undefined)
+      applyFollowUp(focus, r, catalog) ??
+      (c.total && !r.named ? { ...focus, shape: { kind: 'value' as const } } : undefined)
     if (!question) return { kind: 'none' }
     return { kind: 'question', question, followUp: true, strong: strong || coordinates || c.followUp }
   }
   if (!r.measures.length && r.unresolved.some((u) => u.expected === 'measure')) {
     // "the gross margin for Gizmos" in a model without a margin: named back, never substituted.
-    return { kind: 'question', question: build(r, catalog, undefined).question, followUp: false, strong: true }
+    return {
+      kind: 'question',
+      question: build(r, catalog, undefined).question,
+      followUp: false,
+      strong: true,
+    }
   }
   if (!r.measures.length) {
-    if (!coordinates && !shapeCue) return r.unresolved.length && c.asking && r.named ? noMeasure(r, catalog, strong) : { kind: 'none' }
+    if (!coordinates && !shapeCue)
+      return r.unresolved.length && c.asking && r.named ? noMeasure(r, catalog, strong) : { kind: 'none' }
     return noMeasure(r, catalog, strong)
   }
   const built = build(r, catalog, undefined)
@@ -108,13 +129,21 @@ function pointCount(s: Selector | undefined): number {
 }
 
 /** The dimension the words ask per ("by product", "which month"), first one that the measures have. */
-export function askedDim(r: Reading, measures: readonly Measure[], catalog: ModelCatalog): Reading['dims'][number] | undefined {
+export function askedDim(
+  r: Reading,
+  measures: readonly Measure[],
+  catalog: ModelCatalog,
+): Reading['dims'][number] | undefined {
   const dimsOf = new Set(
     measures.flatMap((m) => catalog.lineItems.find((li) => li.id === m.lineItemId)?.dimensionIds ?? []),
   )
   const hasTime = measures.some((m) => catalog.lineItems.find((li) => li.id === m.lineItemId)?.timeScale)
   const usable = r.dims.filter((d) =>
-    d.ref.kind === 'time' ? hasTime : d.ref.kind === 'version' ? true : dimsOf.has(d.ref.id) || isAncestorList(catalog, d.ref.id, dimsOf),
+    d.ref.kind === 'time'
+      ? hasTime
+      : d.ref.kind === 'version'
+        ? true
+        : dimsOf.has(d.ref.id) || isAncestorList(catalog, d.ref.id, dimsOf),
   )
   return usable.find((d) => d.afterBy) ?? usable[0]
 }
@@ -148,10 +177,18 @@ export function build(
   r: Reading,
   catalog: ModelCatalog,
   _focus: Question | undefined,
-): { question: Question; ask?: { kind: 'ask'; prompt: string; options: { label: string; question: Question }[] } } {
+): {
+  question: Question
+  ask?: { kind: 'ask'; prompt: string; options: { label: string; question: Question }[] }
+} {
   const measures = r.measures.map(measureOf)
   const slice = sliceOf(r)
-  const question: Question = { modelId: catalog.modelId, measures, slice, shape: shapeOf(r, slice, measures, catalog) }
+  const question: Question = {
+    modelId: catalog.modelId,
+    measures,
+    slice,
+    shape: shapeOf(r, slice, measures, catalog),
+  }
   if (r.cues.presentation) question.presentation = r.cues.presentation
   if (r.unresolved.length) question.unresolved = r.unresolved
   const shape = question.shape
@@ -220,9 +257,14 @@ export function shapeOf(
     const axis = axisOf(slice, r)
     if (axis) return { kind: 'compare', axis: fix(axis) }
   }
-  if (dim?.ref.kind === 'time' && (dim.afterBy || c.trend || dim.plural)) return { kind: 'trend', level: dim.level ?? 'month' }
+  if (dim?.ref.kind === 'time' && (dim.afterBy || c.trend || dim.plural))
+    return { kind: 'trend', level: dim.level ?? 'month' }
   if (c.trend || r.periods.perLevel) return { kind: 'trend', level: r.periods.perLevel ?? 'month' }
-  if (dim && dim.ref.kind !== 'time' && (dim.afterBy || (c.breakdown && !c.total) || (dim.plural && !c.total)))
+  if (
+    dim &&
+    dim.ref.kind !== 'time' &&
+    (dim.afterBy || (c.breakdown && !c.total) || (dim.plural && !c.total))
+  )
     return { kind: 'breakdown', by: fix(dim.ref) }
   if (c.compare) {
     const axis = axisOf(slice, r)

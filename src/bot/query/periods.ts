@@ -49,7 +49,11 @@ function yy(p: CatalogPeriod): number {
 }
 
 /** The model's period for a key ("Q2" → "Q2 FY26"), the current period's year first when not said. */
-function resolveKey(key: PeriodKey, catalog: ModelCatalog, current?: CatalogPeriod): CatalogPeriod | undefined {
+function resolveKey(
+  key: PeriodKey,
+  catalog: ModelCatalog,
+  current?: CatalogPeriod,
+): CatalogPeriod | undefined {
   const of = catalog.periods.filter((p) => {
     const k = periodKeyOf(p.name)
     return k && k.kind === key.kind && k.n === key.n
@@ -116,7 +120,11 @@ function overlaps(a: Span, spans: readonly Span[]): boolean {
 }
 
 /** Finds and resolves the period words of `text`; `pairs` reads "X to Y" as two points, not a run. */
-export function readPeriods(text: string, catalog: ModelCatalog, options: { pairs?: boolean } = {}): PeriodReading {
+export function readPeriods(
+  text: string,
+  catalog: ModelCatalog,
+  options: { pairs?: boolean } = {},
+): PeriodReading {
   const current = currentPeriodOf(catalog)
   const atoms: Atom[] = []
   const unresolved: string[] = []
@@ -142,7 +150,10 @@ export function readPeriods(text: string, catalog: ModelCatalog, options: { pair
     const r = half(n, year ? Number(year) : undefined, catalog, current)
     const fy = r.to ? yearOf(r.to, catalog) : undefined
     const label = fy ? `H${n} ${fy.name}` : undefined
-    add({ start: m.index, end: m.index + m[0].length, text: m[0], ...r, ...(label ? { label } : {}) }, !r.from)
+    add(
+      { start: m.index, end: m.index + m[0].length, text: m[0], ...r, ...(label ? { label } : {}) },
+      !r.from,
+    )
   }
   for (const m of text.matchAll(LOWER_MAY_RE)) {
     const start = m.index + m[0].length - 3
@@ -167,7 +178,10 @@ export function readPeriods(text: string, catalog: ModelCatalog, options: { pair
           ? 'year'
           : 'month'
     : undefined
-  const resolved = atoms.filter((a) => a.from && a.to) as (Atom & { from: CatalogPeriod; to: CatalogPeriod })[]
+  const resolved = atoms.filter((a) => a.from && a.to) as (Atom & {
+    from: CatalogPeriod
+    to: CatalogPeriod
+  })[]
   const out: PeriodReading = { points: [], spans, unresolved }
   if (perLevel) out.perLevel = perLevel
   if (!resolved.length) return out
@@ -236,7 +250,11 @@ function ref(p: CatalogPeriod): { id: string; name: string } {
 }
 
 /** Leaf months of a period or run, in order. */
-export function monthsOf(catalog: ModelCatalog, from: CatalogPeriod, to: CatalogPeriod = from): CatalogPeriod[] {
+export function monthsOf(
+  catalog: ModelCatalog,
+  from: CatalogPeriod,
+  to: CatalogPeriod = from,
+): CatalogPeriod[] {
   return atLevel(catalog, 'month').filter((m) => m.start >= from.start && m.end <= to.end)
 }
 

@@ -51,7 +51,20 @@ export interface Reading {
   named: number
 }
 
-const DETERMINERS = new Set(['the', 'a', 'an', 'our', 'my', 'their', 'its', 'your', 'this', 'that', 'those', 'these'])
+const DETERMINERS = new Set([
+  'the',
+  'a',
+  'an',
+  'our',
+  'my',
+  'their',
+  'its',
+  'your',
+  'this',
+  'that',
+  'those',
+  'these',
+])
 const ITEM_PREPOSITIONS = new Set(['in', 'at', 'for', 'from', 'within', 'of', 'across', 'to'])
 
 const EXPLAIN_RE =
@@ -64,7 +77,8 @@ const TREND_RE =
   /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter)[\s-](?:by|over|on)[\s-](?:month|quarter)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b/i
 const BREAKDOWN_RE =
   /\bbreak(?:ing)?\s+(?:(?:it|that|this|them|those|these)\s+)?(?:down|out)\b|\bbroken\s+(?:down|out)\b|\bbreakdown\b|\bsplit\b|\bby\b|\bper\b|\beach\b|\bevery\b|\bitemi[sz]e/i
-const TOTAL_RE = /\btotal\b|\boverall\b|\bcombined\b|\baltogether\b|\ball\s+together\b|\bin\s+sum\b|\bgrand\b|\bsum\s+of\b/i
+const TOTAL_RE =
+  /\btotal\b|\boverall\b|\bcombined\b|\baltogether\b|\ball\s+together\b|\bin\s+sum\b|\bgrand\b|\bsum\s+of\b/i
 const DESC_RE =
   /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing)\b/i
 const ASC_RE =
@@ -166,7 +180,9 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
           ref: { id: list.id, name: list.name, kind: 'list' },
           plural: /s\b/i.test(m.text) && !/ss\b/i.test(m.text),
           start: m.start,
-          afterBy: /\b(?:by|per|each|every|across|split|down)\s+(?:the\s+|all\s+)?$/i.test(lc.slice(0, m.start)),
+          afterBy: /\b(?:by|per|each|every|across|split|down)\s+(?:the\s+|all\s+)?$/i.test(
+            lc.slice(0, m.start),
+          ),
         })
     } else if (m.kind === 'dimension' && m.value === 'Versions') {
       reading.dims.push({ ref: VERSIONS_REF, plural: true, start: m.start, afterBy: false })
@@ -250,7 +266,11 @@ function readCues(lc: string): Cues {
   if (desc || asc || order) {
     const ascOrder = order && !desc && !asc ? ASCENDING_RE.test(lc) : asc && !desc
     const limit = limitOf(rankText)
-    cues.ranking = { order: ascOrder ? 'asc' : 'desc', explicitOrder: desc || asc, ...(limit ? { limit } : {}) }
+    cues.ranking = {
+      order: ascOrder ? 'asc' : 'desc',
+      explicitOrder: desc || asc,
+      ...(limit ? { limit } : {}),
+    }
   }
   if (CHART_RE.test(lc)) cues.presentation = 'chart'
   else if (TABLE_RE.test(lc)) cues.presentation = 'table'
@@ -300,7 +320,12 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     if (itemSlot) {
       // Several unknown words in a row are one name ("New Zealand").
       let k = i
-      while (k + 1 < tokens.length && !covered(tokens[k + 1] as Token, spans) && !known(tokens[k + 1] as Token)) k++
+      while (
+        k + 1 < tokens.length &&
+        !covered(tokens[k + 1] as Token, spans) &&
+        !known(tokens[k + 1] as Token)
+      )
+        k++
       const words = tokens.slice(i, k + 1)
       const phrase = words.map((w) => w.raw).join(' ')
       const listName = nextList ?? prevList ?? soleOpenList(reading, catalog)
@@ -318,7 +343,14 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
       continue
     }
     if (!reading.measures.length && !reading.measureChoices) {
-      out.push({ text: t.raw, expected: 'measure', near: nearNames(catalog.lineItems.map((l) => l.name), t.raw) })
+      out.push({
+        text: t.raw,
+        expected: 'measure',
+        near: nearNames(
+          catalog.lineItems.map((l) => l.name),
+          t.raw,
+        ),
+      })
     }
   }
   return out

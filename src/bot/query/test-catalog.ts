@@ -12,7 +12,15 @@ function periods(): CatalogPeriod[] {
   const out: CatalogPeriod[] = []
   MONTHS.forEach((m, i) => {
     const ym = `2026-${String(i + 1).padStart(2, '0')}`
-    out.push({ id: `m${i}`, name: `${m} 26`, level: 'month', index: i, start: ym, end: ym, parentId: `q${Math.floor(i / 3)}` })
+    out.push({
+      id: `m${i}`,
+      name: `${m} 26`,
+      level: 'month',
+      index: i,
+      start: ym,
+      end: ym,
+      parentId: `q${Math.floor(i / 3)}`,
+    })
   })
   for (let q = 0; q < 4; q++)
     out.push({
@@ -36,8 +44,18 @@ function li(
   summary: SummaryMethod = 'SUM',
   timeSummary: SummaryMethod = summary,
 ): CatalogLineItem {
-  const moduleName = moduleId === 'rev' ? 'REV01 Revenue' : moduleId === 'opx' ? 'OPX01 Expenses' : 'SYS01 Settings'
-  const out: CatalogLineItem = { id, name, moduleId, moduleName, format: 'NUMBER', summary, timeSummary, dimensionIds: dims }
+  const moduleName =
+    moduleId === 'rev' ? 'REV01 Revenue' : moduleId === 'opx' ? 'OPX01 Expenses' : 'SYS01 Settings'
+  const out: CatalogLineItem = {
+    id,
+    name,
+    moduleId,
+    moduleName,
+    format: 'NUMBER',
+    summary,
+    timeSummary,
+    dimensionIds: dims,
+  }
   if (dims.includes(TIME)) out.timeScale = 'Month'
   return out
 }

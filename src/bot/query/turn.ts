@@ -39,6 +39,8 @@ const NEVER = new Set([
 const WRITE_WORDS_RE =
   /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=/i
 
+const LISTINGS = new Set(['list_items', 'show_view', 'list_views', 'help', 'greeting'])
+
 /** Read intents that stand in for "I don't know" when nothing of the model is named. */
 const READ_GUESSES = new Set(['show_view', 'list_items', 'set_page', 'read_cell', 'list_views'])
 
@@ -55,14 +57,27 @@ export function questionWins(
   if (intent.name === 'set_page' && !viewOnScreen) return true
   if (NEVER.has(intent.name) && intent.confidence >= MIN_CONFIDENCE) return false
   // A saved view named in the words is shown as the view ("show me Revenue by Region for Gadgets").
-  if (intent.name === 'show_view' && typeof parameters.view === 'string' && intent.confidence >= MIN_CONFIDENCE)
+  if (
+    intent.name === 'show_view' &&
+    typeof parameters.view === 'string' &&
+    intent.confidence >= MIN_CONFIDENCE
+  )
     return false
+  // "list the products" with a focus: a listing, unless the words name a measure or a shape.
+  if (LISTINGS.has(intent.name) && intent.confidence >= MIN_CONFIDENCE && !parsed.strong) return false
   if (parsed.kind === 'question' && parsed.followUp) return true
-  return parsed.strong || intent.name === 'read_cell' || intent.name === 'fallback' || intent.confidence < MIN_CONFIDENCE
+  return (
+    parsed.strong ||
+    intent.name === 'read_cell' ||
+    intent.name === 'fallback' ||
+    intent.confidence < MIN_CONFIDENCE
+  )
 }
 
 /** The catalog of the connected model (the client's catalog once merged; see catalog-adapter.ts). */
-export async function connectedCatalog(ctx: TurnContext): Promise<{ scope: ModelScope; catalog: ModelCatalog }> {
+export async function connectedCatalog(
+  ctx: TurnContext,
+): Promise<{ scope: ModelScope; catalog: ModelCatalog }> {
   const scope = await ctx.scope()
   const catalog = await catalogOf(scope)
   const name = ctx.session.connected?.modelName
@@ -70,7 +85,11 @@ export async function connectedCatalog(ctx: TurnContext): Promise<{ scope: Model
 }
 
 /** The focus a follow-up edits: the last question, or the view on screen read as one. */
-export async function focusOf(ctx: TurnContext, scope: ModelScope, catalog: ModelCatalog): Promise<Question | undefined> {
+export async function focusOf(
+  ctx: TurnContext,
+  scope: ModelScope,
+  catalog: ModelCatalog,
+): Promise<Question | undefined> {
   const f = ctx.session.focus
   const view = ctx.session.view
   if (f && (!view || (f.view === view.name && JSON.stringify(f.pages ?? {}) === JSON.stringify(view.pages))))
@@ -86,13 +105,18 @@ async function viewQuestion(
   catalog: ModelCatalog,
 ): Promise<Question | undefined> {
   const views = catalog.views.length ? catalog.views : await scope.listViews().catch(() => [])
-  const v = views.find((x) => x.name === view.name || x.name.endsWith(`.${view.name}`) || x.name.endsWith(`.'${view.name}'`))
+  const v = views.find(
+    (x) => x.name === view.name || x.name.endsWith(`.${view.name}`) || x.name.endsWith(`.'${view.name}'`),
+  )
   if (!v) return undefined
   const own = catalog.lineItems.filter((li) => li.moduleId === v.moduleId)
-  const named = own.filter((li) => new RegExp(`\\b${li.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(view.name))
+  const named = own.filter((li) =>
+    new RegExp(`\\b${li.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(view.name),
+  )
   const lineItemPage = Object.entries(view.pages).find(([d]) => /^line items?$/i.test(d))?.[1]
   const li =
-    (lineItemPage ? own.find((x) => x.name === lineItemPage) : undefined) ?? (named.length === 1 ? named[0] : own.length === 1 ? own[0] : undefined)
+    (lineItemPage ? own.find((x) => x.name === lineItemPage) : undefined) ??
+    (named.length === 1 ? named[0] : own.length === 1 ? own[0] : undefined)
   if (!li) return undefined
   const slice: Record<string, Selector> = {}
   for (const [dim, item] of Object.entries(view.pages)) {
@@ -105,7 +129,8 @@ async function viewQuestion(
     } else {
       const list = catalog.lists.find((l) => l.name === dim)
       const it = list && [list.topLevelItem, ...(list.items ?? [])].find((x) => x?.name === item)
-      if (list && it && it.id !== list.topLevelItem?.id) slice[list.id] = { kind: 'items', items: [{ id: it.id, name: it.name }] }
+      if (list && it && it.id !== list.topLevelItem?.id)
+        slice[list.id] = { kind: 'items', items: [{ id: it.id, name: it.name }] }
     }
   }
   return { modelId: catalog.modelId, measures: [measureOf(li)], slice, shape: { kind: 'value' } }
@@ -117,7 +142,12 @@ export function parametersOf(q: Question): Record<string, unknown> {
   if (q.measures[0]) out.lineItem = q.measures[0].lineItem
   const items: string[] = []
   for (const [dim, s] of Object.entries(q.slice)) {
-    const names = s.kind === 'items' ? s.items.map((i) => i.name) : s.kind === 'range' ? [`${s.from.name} to ${s.to.name}`] : []
+    const names =
+      s.kind === 'items'
+        ? s.items.map((i) => i.name)
+        : s.kind === 'range'
+          ? [`${s.from.name} to ${s.to.name}`]
+          : []
     if (dim === TIME_ID) {
       if (names[0]) out.period = names.length === 1 ? names[0] : names
     } else if (dim === VERSIONS_ID) {
@@ -141,7 +171,8 @@ export const questionStep: Middleware = async (ctx, next) => {
     const { scope, catalog } = await connectedCatalog(ctx)
     const focus = await focusOf(ctx, scope, catalog)
     // "switch the page to Budget" after a figure answer (no view on screen) changes the figure.
-    const pageItem = ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
+    const pageItem =
+      ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
     parsed = parseQuestion(typeof pageItem === 'string' ? `and ${pageItem}` : text, catalog, focus)
   } catch (e) {
     ctx.services.logger.debug({ err: e }, 'question parse skipped: catalog unavailable')
@@ -156,7 +187,10 @@ export const questionStep: Middleware = async (ctx, next) => {
   if (!questionWins(ctx.intent, ctx.parameters, parsed, text, Boolean(ctx.session.view))) return next()
   if (parsed.kind === 'ask') {
     ctx.intent = { name: 'read_cell', confidence: 0.9 }
-    const options = parsed.options.map((o) => ({ label: o.label, value: encodeChoice('read_cell', { question: o.question }) }))
+    const options = parsed.options.map((o) => ({
+      label: o.label,
+      value: encodeChoice('read_cell', { question: o.question }),
+    }))
     ctx.messages.push({ type: 'choices', prompt: parsed.prompt, options })
     ctx.session.question = { intent: 'read_cell', parameters: {}, slot: 'question', options }
     return
@@ -184,7 +218,8 @@ export async function understandQuestion(
 /** Guards, executes and answers the turn's question; it becomes the session's focus. */
 export async function answerQuestion(ctx: TurnContext, q: Question): Promise<void> {
   const { scope, catalog } = await connectedCatalog(ctx)
-  if (q.modelId !== catalog.modelId) throw new BotError('invalid_input', 'That question was about another model.')
+  if (q.modelId !== catalog.modelId)
+    throw new BotError('invalid_input', 'That question was about another model.')
   ctx.question = q
   ctx.parameters = { ...ctx.parameters, ...parametersOf(q) }
   const refused = refusal(q, catalog)

@@ -29,8 +29,14 @@ export const MEASURE_SYNONYMS: readonly { words: string[]; names: string[] }[] =
     words: ['costs', 'cost', 'spend', 'spending', 'expenses', 'expense', 'opex', 'expenditure'],
     names: ['Total Expenses', 'Total Costs', 'Expenses', 'Costs', 'Total Cost'],
   },
-  { words: ['prices', 'pricing', 'asp', 'unit price', 'selling price'], names: ['Price', 'Unit Price', 'Average Price'] },
-  { words: ['margin', 'margins', 'profitability'], names: ['Margin', 'Margin %', 'Gross Margin', 'Gross Margin %'] },
+  {
+    words: ['prices', 'pricing', 'asp', 'unit price', 'selling price'],
+    names: ['Price', 'Unit Price', 'Average Price'],
+  },
+  {
+    words: ['margin', 'margins', 'profitability'],
+    names: ['Margin', 'Margin %', 'Gross Margin', 'Gross Margin %'],
+  },
   { words: ['salary', 'wages', 'payroll', 'pay'], names: ['Salaries', 'Salary', 'Average Salary'] },
   { words: ['travelling', 'traveling', 'trips'], names: ['Travel'] },
 ]
@@ -38,11 +44,28 @@ export const MEASURE_SYNONYMS: readonly { words: string[]; names: string[] }[] =
 /** Version words and abbreviations → version names they stand for, best first. */
 export const VERSION_SYNONYMS: readonly { words: string[]; names: string[] }[] = [
   {
-    words: ['forecast', 'forecasts', 'forecasted', 'fcst', 'fcast', 'fc', 'fct', 'projected', 'projection', 'outlook'],
+    words: [
+      'forecast',
+      'forecasts',
+      'forecasted',
+      'fcst',
+      'fcast',
+      'fc',
+      'fct',
+      'projected',
+      'projection',
+      'outlook',
+    ],
     names: ['Forecast'],
   },
-  { words: ['budget', 'budgets', 'budgeted', 'bud', 'bdgt', 'plan', 'planned', 'target', 'targets'], names: ['Budget', 'Plan'] },
-  { words: ['actual', 'actuals', 'act', 'acts', 'actually', 'real', 'realised', 'realized'], names: ['Actual', 'Actuals'] },
+  {
+    words: ['budget', 'budgets', 'budgeted', 'bud', 'bdgt', 'plan', 'planned', 'target', 'targets'],
+    names: ['Budget', 'Plan'],
+  },
+  {
+    words: ['actual', 'actuals', 'act', 'acts', 'actually', 'real', 'realised', 'realized'],
+    names: ['Actual', 'Actuals'],
+  },
 ]
 
 /**

@@ -5,12 +5,12 @@
  */
 import { periodKeyOf } from '../../nlu/slots.ts'
 import type { Vocabulary } from '../../nlu/vocabulary.ts'
+import type { Question } from '../../query/question.ts'
+import { answerQuestion } from '../../query/turn.ts'
 import type { CellWrite, ModelScope, NamedObject, ViewData, ViewMetadata } from '../anaplan.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
 import { BotError } from '../errors.ts'
-import type { Question } from '../../query/question.ts'
-import { answerQuestion } from '../../query/turn.ts'
 import { connected, formatValue, joinWords, pick, str, strList } from './util.ts'
 
 const LINE_ITEMS_RE = /^line items?$/i
