@@ -8,6 +8,8 @@ import { type Logger, silentLogger } from '../../shared/logger.ts'
 import { MIN_CONFIDENCE, Nlu, TIE_MARGIN } from '../nlu/nlu.ts'
 import { fold } from '../nlu/text.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
+import type { Question } from '../query/question.ts'
+import { questionStep, understandQuestion } from '../query/turn.ts'
 import type { AnaplanClientProvider, BotAnaplanClient, ModelScope } from './anaplan.ts'
 import type { AuditEntry, AuditSink } from './audit.ts'
 import { MemoryAuditSink } from './audit.ts'
@@ -113,7 +115,14 @@ class ConversationBot implements Bot {
       now: this.#now,
       ...(options.metadataTtlMs ? { ttlMs: options.metadataTtlMs } : {}),
     })
-    this.#chain = [this.#understand, this.#askBack, this.#policyCheck, this.#confirmation, this.#handle]
+    this.#chain = [
+      this.#understand,
+      questionStep,
+      this.#askBack,
+      this.#policyCheck,
+      this.#confirmation,
+      this.#handle,
+    ]
   }
 
   async warmUp(): Promise<void> {
@@ -138,7 +147,11 @@ class ConversationBot implements Bot {
   async understand(
     text: string,
     sessionId?: string,
-  ): Promise<{ intent: { name: string; confidence: number }; parameters: Record<string, unknown> }> {
+  ): Promise<{
+    intent: { name: string; confidence: number }
+    parameters: Record<string, unknown>
+    question?: Question
+  }> {
     const session = sessionId ? (await this.#store.get(sessionId))?.value : undefined
     // Identity is unknown here: the default client reads the metadata (names only, no changes).
     const identity: Identity = { channel: 'api', userId: 'nlu' }
@@ -148,6 +161,16 @@ class ConversationBot implements Bot {
       ? await this.#nluFor(client, session, identity)
       : this.#nluOf(await this.#metadata.accessible(this.#profileKey(identity), client))
     const r = await nlu.understand(text)
+    const c = session?.connected
+    if (c) {
+      try {
+        const scope = await client.model({ workspace: c.workspaceId, model: c.modelId })
+        const q = await understandQuestion(scope, text, session?.focus?.question, r.intent, r.parameters)
+        if (q) return { intent: { name: 'read_cell', confidence: Math.max(r.intent.confidence, 0.9) }, ...q }
+      } catch (e) {
+        this.#logger.debug({ err: e }, 'question understanding skipped')
+      }
+    }
     return { intent: r.intent, parameters: r.parameters }
   }
 
@@ -391,6 +414,7 @@ class ConversationBot implements Bot {
       sessionId: turn.sessionId,
       intent: ctx.intent,
       parameters: ctx.parameters,
+      ...(ctx.question ? { question: ctx.question } : {}),
       messages: [...carried, ...ctx.messages],
     }
   }
@@ -635,7 +659,7 @@ class ConversationBot implements Bot {
   }
 }
 
-const MERGED_KEYS = ['connected', 'view', 'pending', 'question'] as const
+const MERGED_KEYS = ['connected', 'view', 'pending', 'question', 'focus'] as const
 
 /** What a turn started from, as JSON per merged key and per task: all a merge compares against. */
 interface SessionSnapshot {

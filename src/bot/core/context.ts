@@ -5,6 +5,7 @@
 import type { Logger } from '../../shared/logger.ts'
 import type { Nlu } from '../nlu/nlu.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
+import type { Question } from '../query/question.ts'
 import type { BotAnaplanClient, ModelScope } from './anaplan.ts'
 import type { AuditEntry } from './audit.ts'
 import type { DownloadStore } from './downloads.ts'
@@ -23,6 +24,8 @@ export interface TurnContext {
   /** Alternatives and ambiguities from the NLU, for asking back. */
   alternatives: IntentMatch[]
   ambiguity?: { text: string; options: { kind: string; value: string; dimension?: string }[] }
+  /** The typed question the turn asks about the numbers (set by the question engine). */
+  question?: Question
   /** True when the user already confirmed this change (the confirm intent replays it). */
   confirmed: boolean
   readonly messages: Message[]

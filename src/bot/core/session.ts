@@ -4,6 +4,7 @@
  * Updates are optimistic: every stored value has a version, and `set` with `ifVersion` fails when
  * another instance wrote in between, so a pending confirmation is never silently lost.
  */
+import type { Question } from '../query/question.ts'
 import type { Message } from './types.ts'
 
 /** A write, action or list change waiting for the user's yes or no. */
@@ -41,12 +42,24 @@ export interface TrackedTask {
   state: 'running' | 'done' | 'failed' | 'cancelled'
 }
 
+/**
+ * The last question answered: what a follow-up ("and Q2?", "break that down by product") edits.
+ * `view`/`pages` say which view was on screen then; a different view on screen is the newer focus.
+ */
+export interface Focus {
+  question: Question
+  at: number
+  view?: string
+  pages?: Record<string, string>
+}
+
 /** Everything the bot remembers about one conversation. Plain JSON: it is stored as such. */
 export interface SessionState {
   connected?: { workspaceId: string; workspaceName: string; modelId: string; modelName: string }
   view?: { name: string; pages: Record<string, string> }
   pending?: PendingConfirmation
   question?: PendingQuestion
+  focus?: Focus
   tasks: TrackedTask[]
   /** Follow-up messages no push channel delivered yet (drained by `drainPending` or the next reply). */
   outbox: Message[]

@@ -34,13 +34,16 @@ export type Selector =
   /** Every leaf item of the dimension (a breakdown or ranking "by SKU"). */
   | { kind: 'all' }
 
+/** The level of periods a shape over Time uses (`by` Time in a breakdown or ranking: months unless said). */
+export type TimeLevel = 'month' | 'quarter' | 'half' | 'year'
+
 export type Shape =
   /** One figure per measure (and per selected item when a selector names several: then a table). */
   | { kind: 'value' }
   /** The measure broken down by the items of `by` within the slice. */
-  | { kind: 'breakdown'; by: DimensionRef }
+  | { kind: 'breakdown'; by: DimensionRef; level?: TimeLevel }
   /** Items of `by` ordered by the first measure; `limit` absent means all of them ("order the regions"). */
-  | { kind: 'ranking'; by: DimensionRef; order: 'desc' | 'asc'; limit?: number }
+  | { kind: 'ranking'; by: DimensionRef; order: 'desc' | 'asc'; limit?: number; level?: TimeLevel }
   /**
    * Two or more points on one axis (versions, periods or items, named in the slice of `axis`),
    * with difference and % change of each against the first.
@@ -49,7 +52,7 @@ export type Shape =
   /** Each item of `by` as a share of its parent total (or of the slice's total). */
   | { kind: 'share'; by: DimensionRef }
   /** The measure over periods of `level` (months unless said). */
-  | { kind: 'trend'; level: 'month' | 'quarter' | 'half' | 'year' }
+  | { kind: 'trend'; level: TimeLevel }
   /**
    * Why a figure changed between two points of `axis` (periods or versions, the first two items
    * of its selector): the difference split over the children of `over` (every other list
@@ -70,5 +73,12 @@ export interface Question {
   /** How the user asked to see it; the answer picks text/table/chart by shape when absent. */
   presentation?: 'text' | 'table' | 'chart'
   /** Words that name something the catalog does not have; a question with any is never executed. */
-  unresolved?: { text: string; expected: 'measure' | 'item' | 'period' | 'version' | 'dimension' }[]
+  unresolved?: {
+    text: string
+    expected: 'measure' | 'item' | 'period' | 'version' | 'dimension'
+    /** The list an unknown item was expected in, when the words say or only one list fits. */
+    dimension?: string
+    /** Catalog names close to the text, for "did you mean". */
+    near?: string[]
+  }[]
 }

@@ -5,6 +5,8 @@
  */
 import { periodKeyOf } from '../../nlu/slots.ts'
 import type { Vocabulary } from '../../nlu/vocabulary.ts'
+import type { Question } from '../../query/question.ts'
+import { answerQuestion } from '../../query/turn.ts'
 import type { CellWrite, ModelScope, NamedObject, ViewData, ViewMetadata } from '../anaplan.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
@@ -200,6 +202,13 @@ function describe(t: Target): string {
 
 export const readCell: IntentHandler = {
   async run(ctx) {
+    // A typed question (parsed from the words, or a choice that carries one) goes to the engine.
+    const q = ctx.question ?? (ctx.parameters.question as Question | undefined)
+    if (q && typeof q === 'object' && Array.isArray(q.measures)) {
+      connected(ctx)
+      delete ctx.parameters.question
+      return answerQuestion(ctx, q)
+    }
     const { target: t, scope } = await target(ctx, false)
     const values = await readValues(scope, t, [t.lineItem])
     const raw = values[t.lineItem]

@@ -1,0 +1,131 @@
+/**
+ * A follow-up edits the focus (the last question) instead of starting over: a coordinate replaced
+ * ("how about LATAM?", "and Q2?", "for Actual instead"), the measure changed ("what about price?"),
+ * a breakdown added ("break that down by product", "by month"), a ranking flipped ("and the
+ * lowest?"), the presentation changed ("as a graph"). Words that refer back ("that region", "the
+ * same period") leave the focus as it is.
+ */
+import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
+import { askedDim, measureOf, shapeOf, sliceOf } from './parse.ts'
+import type { Question, Selector, Shape } from './question.ts'
+import { type Reading, TIME_ID, VERSIONS_ID } from './read.ts'
+
+function lineItem(catalog: ModelCatalog, id: string): CatalogLineItem | undefined {
+  return catalog.lineItems.find((li) => li.id === id)
+}
+
+/** The focus changed by the words of `r`; undefined when the words change nothing. */
+export function applyFollowUp(focus: Question, r: Reading, catalog: ModelCatalog): Question | undefined {
+  const next: Question = structuredClone(focus)
+  let changed = false
+  if (r.measures.length) {
+    next.measures = r.measures.map(measureOf)
+    changed = true
+  }
+  const words = sliceOf(r)
+  const shapeWords = r.cues.compare || r.cues.explain
+  for (const [dim, sel] of Object.entries(words)) {
+    const had = next.slice[dim]
+    // "compare with budget" after a Forecast figure: both versions, the focus's first.
+    if (shapeWords && sel.kind === 'items' && sel.items.length === 1) {
+      const first = had?.kind === 'items' ? had.items[0] : defaultPoint(dim, catalog)
+      if (first && first.id !== sel.items[0]?.id) {
+        next.slice[dim] = { kind: 'items', items: [first, ...sel.items] }
+        changed = true
+        continue
+      }
+    }
+    next.slice[dim] = sel
+    changed = true
+  }
+  // A measure without a dimension the focus sliced (Headcount has no Products): that slice goes.
+  const dims = new Set(next.measures.flatMap((m) => lineItem(catalog, m.lineItemId)?.dimensionIds ?? []))
+  const timed = next.measures.some((m) => lineItem(catalog, m.lineItemId)?.timeScale)
+  for (const dim of Object.keys(next.slice)) {
+    if (dim === VERSIONS_ID) continue
+    if (dim === TIME_ID ? !timed : !dims.has(dim) && catalog.lists.some((l) => l.id === dim))
+      delete next.slice[dim]
+  }
+  const shape = newShape(focus, next, r, catalog)
+  if (shape) {
+    next.shape = shape
+    changed = true
+  }
+  if (r.cues.presentation) {
+    next.presentation = r.cues.presentation
+    changed = true
+  }
+  if (r.unresolved.length) {
+    next.unresolved = r.unresolved
+    changed = true
+  } else delete next.unresolved
+  return changed ? next : undefined
+}
+
+function defaultPoint(dim: string, catalog: ModelCatalog): { id: string; name: string } | undefined {
+  if (dim !== VERSIONS_ID) return undefined
+  const v =
+    catalog.versions.find((x) => x.isCurrent) ?? catalog.versions.find((x) => /forecast/i.test(x.name))
+  return v ? { id: v.id, name: v.name } : undefined
+}
+
+function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCatalog): Shape | undefined {
+  const c = r.cues
+  const was = focus.shape
+  // "and which was the lowest?": the same ranking, the other way.
+  if (c.ranking && was.kind === 'ranking' && !askedDim(r, next.measures, catalog)) {
+    const flipped: Shape = { ...was, order: c.ranking.explicitOrder ? c.ranking.order : was.order }
+    if (c.ranking.limit) flipped.limit = c.ranking.limit
+    return flipped
+  }
+  if (
+    c.ranking &&
+    (was.kind === 'breakdown' || was.kind === 'share') &&
+    !askedDim(r, next.measures, catalog)
+  ) {
+    // "which was the lowest?" after a breakdown: one item; "sort them" keeps them all.
+    const one =
+      /\b(?:which|what)\s+(?:one\s+)?(?:was|is|had|has|did)\b|\bthe\s+\w+est\b|\bthe\s+(?:most|least)\b/.test(
+        r.lc,
+      )
+    const limit = c.ranking.limit ?? (one && c.ranking.explicitOrder ? 1 : undefined)
+    return { kind: 'ranking', by: was.by, order: c.ranking.order, ...(limit ? { limit } : {}) }
+  }
+  const asked =
+    c.explain || c.compare || c.share || c.trend || c.ranking || r.dims.length || r.periods.perLevel
+  if (!asked) {
+    // A new coordinate on the axis of a comparison keeps comparing only if two points remain.
+    if (was.kind === 'compare' || was.kind === 'explain') {
+      const axis = next.slice[was.axis.id]
+      if (!axis || (axis.kind === 'items' && axis.items.length < 2)) return { kind: 'value' }
+    }
+    // A breakdown by a list the user now named one item of becomes that item's figure.
+    if (
+      (was.kind === 'breakdown' || was.kind === 'share') &&
+      isSingle(next.slice[was.by.id]) &&
+      r.items.some((i) => i.listId === was.by.id)
+    )
+      return { kind: 'value' }
+    return undefined
+  }
+  const shape = shapeOf(r, next.slice, next.measures, catalog)
+  // "break that down by product" after a single figure of Widgets: the product slice goes.
+  if (shape.kind === 'breakdown' || shape.kind === 'ranking' || shape.kind === 'trend') {
+    const by = shape.kind === 'trend' ? TIME_ID : shape.by.id
+    const sel = next.slice[by]
+    if (sel && isSingle(sel) && !r.items.some((i) => i.listId === by) && shape.kind !== 'trend')
+      delete next.slice[by]
+  }
+  if (
+    shape.kind === 'ranking' &&
+    !shape.by.id &&
+    (was.kind === 'ranking' || was.kind === 'breakdown' || was.kind === 'share')
+  )
+    return { ...shape, by: was.by }
+  if (shape.kind === 'value' && !c.compare) return undefined
+  return shape
+}
+
+function isSingle(s: Selector | undefined): boolean {
+  return s?.kind === 'items' && s.items.length === 1
+}

@@ -1,0 +1,54 @@
+/**
+ * The precision guard: a question with any word the catalog did not match is never executed; the
+ * reply names the word back with what the model does have ("There is no region 'Narnia' in Sales
+ * Forecast; regions are North America, EMEA, APAC, LATAM"). Never a substitute, never a dropped word.
+ */
+import type { ModelCatalog } from '../../anaplan/catalog.ts'
+import { joinWords } from '../core/handlers/util.ts'
+import { leaves, listByName, singular } from './names.ts'
+import type { Question } from './question.ts'
+
+const SHOWN = 8
+
+function some(names: readonly string[]): string {
+  return names.length > SHOWN ? `for example ${joinWords(names.slice(0, SHOWN))}` : joinWords([...names])
+}
+
+function orWords(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`
+}
+
+/** The refusal for a question with unresolved words, or undefined when every word was matched. */
+export function refusal(q: Question, catalog: ModelCatalog): string | undefined {
+  const u = q.unresolved ?? []
+  if (!u.length) return undefined
+  const model = catalog.modelName ?? 'this model'
+  const lines = u.map((x) => {
+    const near = x.near?.length ? ` Did you mean ${orWords(x.near.map((n) => `'${n}'`))}?` : ''
+    if (x.expected === 'measure') {
+      const names = catalog.lineItems.filter((l) => l.format.toUpperCase() === 'NUMBER').map((l) => l.name)
+      return `There is no measure '${x.text}' in ${model}; its line items are ${some(names)}.${near}`
+    }
+    if (x.expected === 'period') {
+      const months = catalog.periods.filter((p) => p.level === 'month')
+      const span = months.length ? `; it covers ${months[0]?.name} to ${months[months.length - 1]?.name}` : ''
+      return `There is no period '${x.text}' in ${model}${span}.${near}`
+    }
+    if (x.expected === 'version')
+      return `There is no version '${x.text}' in ${model}; versions are ${joinWords(catalog.versions.map((v) => v.name))}.${near}`
+    const list = x.dimension ? listByName(catalog, x.dimension) : undefined
+    if (list) {
+      const names = leaves(list).map((i) => i.name)
+      return `There is no ${singular(list.name)} '${x.text}' in ${model}; ${list.name.toLowerCase()} are ${some(names)}.${near}`
+    }
+    const lists = q.measures
+      .flatMap((m) => catalog.lineItems.find((l) => l.id === m.lineItemId)?.dimensionIds ?? [])
+      .map((id) => catalog.lists.find((l) => l.id === id))
+      .filter((l) => l !== undefined)
+    const known = [...new Set(lists)].map(
+      (l) => `${l.name.toLowerCase()} are ${some(leaves(l).map((i) => i.name))}`,
+    )
+    return `There is nothing called '${x.text}' in ${model}${known.length ? `; ${known.join('; ')}` : ''}.${near}`
+  })
+  return lines.join(' ')
+}

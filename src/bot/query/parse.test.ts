@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest'
+import { type Parsed, parseQuestion } from './parse.ts'
+import type { Question, Selector } from './question.ts'
+import { TIME_ID, VERSIONS_ID } from './read.ts'
+import { salesCatalog } from './test-catalog.ts'
+
+const catalog = salesCatalog()
+
+function q(text: string, focus?: Question): Question {
+  const p = parseQuestion(text, catalog, focus)
+  if (p.kind !== 'question') throw new Error(`not a question: ${text} → ${JSON.stringify(p)}`)
+  return p.question
+}
+
+function names(s: Selector | undefined): string[] {
+  if (!s) return []
+  if (s.kind === 'items') return s.items.map((i) => i.name)
+  if (s.kind === 'range') return [`${s.from.name}..${s.to.name}`]
+  return [s.kind]
+}
+
+describe('parseQuestion: measures', () => {
+  it('reads line items by name, in lower case and with a typo', () => {
+    expect(q('revenue for emea').measures.map((m) => m.lineItem)).toEqual(['Revenue'])
+    expect(q('whats the reveneu in apac').measures.map((m) => m.lineItem)).toEqual(['Revenue'])
+  })
+  it('maps everyday words to the names the catalog has', () => {
+    expect(q('how much did we sell in latam').measures[0]?.lineItem).toBe('Units')
+    expect(q('sales for gizmos in q1').measures[0]?.lineItem).toBe('Revenue')
+    expect(q('staff in north america').measures[0]?.lineItem).toBe('Headcount')
+    expect(q('what did we spend in emea in june').measures[0]?.lineItem).toBe('Total Expenses')
+  })
+})
+
+describe('parseQuestion: slice', () => {
+  it('items by name and code, parents, versions and their abbreviations', () => {
+    const x = q('units for WID in Total Regions, bud')
+    expect(names(x.slice.products)).toEqual(['Widgets'])
+    expect(names(x.slice.regions)).toEqual(['Total Regions'])
+    expect(names(x.slice[VERSIONS_ID])).toEqual(['Budget'])
+    expect(names(q('revenue act vs fcst for gadgets').slice[VERSIONS_ID])).toEqual(['Actual', 'Forecast'])
+  })
+  it('periods in everyday forms, runs and relative periods', () => {
+    expect(names(q('revenue in q2 fy26').slice[TIME_ID])).toEqual(['Q2 FY26'])
+    expect(names(q('revenue for june').slice[TIME_ID])).toEqual(['Jun 26'])
+    expect(names(q('revenue in the first quarter').slice[TIME_ID])).toEqual(['Q1 FY26'])
+    expect(names(q('units from Q1 to Q3').slice[TIME_ID])).toEqual(['Q1 FY26..Q3 FY26'])
+    expect(names(q('units in H1').slice[TIME_ID])).toEqual(['Q1 FY26..Q2 FY26'])
+    // The model's current period is Jun 26.
+    expect(names(q('revenue last month').slice[TIME_ID])).toEqual(['May 26'])
+    expect(names(q('revenue ytd').slice[TIME_ID])).toEqual(['Jan 26..Jun 26'])
+    expect(names(q('units for widgets in may').slice[TIME_ID])).toEqual(['May 26'])
+  })
+})
+
+describe('parseQuestion: shapes', () => {
+  it('breakdown, ranking with order and limit, comparison, share, trend, explain', () => {
+    expect(q('revenue per region in q3').shape).toMatchObject({ kind: 'breakdown', by: { name: 'Regions' } })
+    expect(q('top 3 products by units').shape).toMatchObject({ kind: 'ranking', order: 'desc', limit: 3 })
+    expect(q('rank the regions by revenue').shape).toMatchObject({ kind: 'ranking', order: 'desc' })
+    expect(q('rank the regions by revenue').shape).not.toHaveProperty('limit')
+    expect(q('worst region for units in march').shape).toMatchObject({
+      kind: 'ranking',
+      order: 'asc',
+      limit: 1,
+    })
+    expect(q('which month had the highest revenue').shape).toMatchObject({
+      kind: 'ranking',
+      by: { kind: 'time' },
+      level: 'month',
+    })
+    expect(q('revenue forecast versus budget').shape).toMatchObject({
+      kind: 'compare',
+      axis: { kind: 'version' },
+    })
+    expect(q('difference between emea and apac units').shape).toMatchObject({
+      kind: 'compare',
+      axis: { id: 'regions' },
+    })
+    expect(q("what percentage of revenue is EMEA's").shape).toMatchObject({
+      kind: 'share',
+      by: { id: 'regions' },
+    })
+    expect(q('units over time for gizmos').shape).toMatchObject({ kind: 'trend', level: 'month' })
+    expect(q('revenue quarter by quarter').shape).toMatchObject({ kind: 'trend', level: 'quarter' })
+    const why = q('why did APAC units drop from May to June?')
+    expect(why.shape).toMatchObject({ kind: 'explain', axis: { kind: 'time' } })
+    expect(names(why.slice[TIME_ID])).toEqual(['May 26', 'Jun 26'])
+  })
+})
+
+describe('parseQuestion: follow-ups edit the focus', () => {
+  const focus = q('Revenue for North America in Q1 FY26')
+  it('replaces a coordinate, the measure, the version', () => {
+    expect(names(q('how about LATAM?', focus).slice.regions)).toEqual(['LATAM'])
+    expect(names(q('and Q2?', focus).slice[TIME_ID])).toEqual(['Q2 FY26'])
+    expect(names(q('and Q2?', focus).slice.regions)).toEqual(['North America'])
+    expect(q('what about price?', focus).measures[0]?.lineItem).toBe('Price')
+    expect(names(q('for actuals instead', focus).slice[VERSIONS_ID])).toEqual(['Actual'])
+  })
+  it('adds a breakdown, flips a ranking, changes the presentation', () => {
+    const by = q('break that down by product', focus)
+    expect(by.shape).toMatchObject({ kind: 'breakdown', by: { id: 'products' } })
+    expect(names(by.slice.regions)).toEqual(['North America'])
+    expect(q('by month', focus).shape).toMatchObject({ kind: 'trend', level: 'month' })
+    const top = q('top 2 regions by revenue')
+    expect(q('and the bottom ones?', top).shape).toMatchObject({ kind: 'ranking', order: 'asc', limit: 2 })
+    expect(q('show it as a graph', focus).presentation).toBe('chart')
+  })
+  it('a measure without a sliced dimension drops that slice', () => {
+    const units = q('units for widgets in emea')
+    const hc = q('what about headcount?', units)
+    expect(hc.slice.products).toBeUndefined()
+    expect(names(hc.slice.regions)).toEqual(['EMEA'])
+  })
+})
+
+describe('parseQuestion: unknown names, ask-back, not a question', () => {
+  it('names an unknown item back with the list it was expected in', () => {
+    const x = q("what's Units for Widgets in Narnia?")
+    expect(x.unresolved).toEqual([
+      expect.objectContaining({ text: 'Narnia', expected: 'item', dimension: 'Regions' }),
+    ])
+  })
+  it('names an unknown measure back instead of substituting one', () => {
+    expect(q('what is the margin for gizmos').unresolved?.[0]).toMatchObject({
+      text: 'margin',
+      expected: 'measure',
+    })
+  })
+  it('asks which measure when only coordinates are given', () => {
+    const p = parseQuestion('what about EMEA in Q2?', catalog)
+    expect(p.kind).toBe('ask')
+    expect((p as Extract<Parsed, { kind: 'ask' }>).options.map((o) => o.label)).toContain('Revenue')
+  })
+  it('leaves commands and off-topic text to the classifier', () => {
+    expect(parseQuestion('set Units for Widgets in EMEA Jan 26 to 500', catalog).kind).toBe('none')
+    expect(parseQuestion('disconnect', catalog).kind).toBe('none')
+    expect(parseQuestion('how do I bake sourdough bread', catalog)).toEqual({ kind: 'none', offTopic: true })
+    expect(parseQuestion('hello there', catalog).kind).toBe('none')
+  })
+})

@@ -1,0 +1,287 @@
+/**
+ * Text + catalog (+ the session's focus) → a typed `Question`, an ask-back with choices, or "not a
+ * question" for the classifier. Deterministic; no figure is computed here. Unknown names are kept
+ * in `unresolved` for the guard to name back.
+ */
+import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
+import { applyFollowUp } from './follow-up.ts'
+import type { DimensionRef, Measure, Question, Selector, Shape } from './question.ts'
+import { type Reading, readText, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } from './read.ts'
+
+export type Parsed =
+  /** Not a question about the numbers; `offTopic` when no word of it names anything in the model. */
+  | { kind: 'none'; offTopic?: boolean }
+  | { kind: 'question'; question: Question; followUp: boolean; strong: boolean }
+  | { kind: 'ask'; prompt: string; options: { label: string; question: Question }[]; strong: boolean }
+
+/** Commands that change or navigate: never read as a question. */
+const COMMAND_RE =
+  /^(?:please\s+)?(?:set|change|update|put|write|enter|make\s+\w+\s+(?:=|equal)|increase|decrease|raise|lower|add|insert|create|delete|remove|run|execute|start|launch|trigger|cancel|abort|stop|connect|disconnect|log\s*(?:out|off)|sign\s*(?:out|off)|open|switch|export|import|upload|download)\b/i
+
+export function measureOf(li: CatalogLineItem): Measure {
+  return { lineItemId: li.id, lineItem: li.name, moduleId: li.moduleId, module: li.moduleName }
+}
+
+export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Question): Parsed {
+  const trimmed = text.trim()
+  if (!trimmed || COMMAND_RE.test(trimmed)) return { kind: 'none' }
+  const r = readText(trimmed, catalog)
+  const c = r.cues
+  const shapeCue =
+    c.explain || c.compare || c.share || c.trend || Boolean(c.ranking) || r.dims.some((d) => d.afterBy)
+  const coordinates = r.items.length > 0 || r.versions.length > 0 || r.periods.points.length > 0
+  const strong = r.measures.length > 0 || Boolean(r.measureChoices) || shapeCue
+  const unresolvedOnly = !r.named && !r.measureChoices && !r.dims.length && !r.periods.perLevel
+  // Nothing of the model named, and nothing to edit: not a question about the numbers.
+  if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking || c.total)))
+    return { kind: 'none', offTopic: r.unresolved.length > 0 }
+  if (r.itemChoices) {
+    const options = r.itemChoices.options.map((o) => {
+      const list = catalog.lists.find((l) => l.id === o.listId)
+      const fixed: Reading = {
+        ...r,
+        items: r.items.map((i) =>
+          i.start >= 0 && i.item.name === o.item.name ? { ...i, listId: o.listId, item: o.item } : i,
+        ),
+      }
+      delete fixed.itemChoices
+      return {
+        label: `${o.item.name} (${list?.name ?? ''})`,
+        question: build(fixed, catalog, focus).question,
+      }
+    })
+    return {
+      kind: 'ask',
+      prompt: `'${r.itemChoices.text}' is in several lists. Which did you mean?`,
+      options,
+      strong: true,
+    }
+  }
+  if (r.measureChoices && !r.measures.length) {
+    const options = r.measureChoices.map((li) => ({
+      label: li.name,
+      question: build({ ...r, measures: [li] }, catalog, focus).question,
+    }))
+    return { kind: 'ask', prompt: 'Which measure did you mean?', options, strong: true }
+  }
+  const followUp = Boolean(focus) && (!r.measures.length || c.followUp) && !(c.explain && !focus)
+  if (followUp && focus) {
+    // "what is the total?" about the figures on screen: the focus itself, as one figure.
+    const question =
+      applyFollowUp(focus, r, catalog) ??
+      (c.total && !r.named ? { ...focus, shape: { kind: 'value' as const } } : undefined)
+    if (!question) return { kind: 'none' }
+    return { kind: 'question', question, followUp: true, strong: strong || coordinates || c.followUp }
+  }
+  if (!r.measures.length && r.unresolved.some((u) => u.expected === 'measure')) {
+    // "the gross margin for Gizmos" in a model without a margin: named back, never substituted.
+    return {
+      kind: 'question',
+      question: build(r, catalog, undefined).question,
+      followUp: false,
+      strong: true,
+    }
+  }
+  if (!r.measures.length) {
+    if (!coordinates && !shapeCue)
+      return r.unresolved.length && c.asking && r.named ? noMeasure(r, catalog, strong) : { kind: 'none' }
+    return noMeasure(r, catalog, strong)
+  }
+  const built = build(r, catalog, undefined)
+  if (built.ask) return { ...built.ask, strong }
+  return { kind: 'question', question: built.question, followUp: false, strong }
+}
+
+/** Names were given but no measure: ask which, among measures that have those dimensions. */
+function noMeasure(r: Reading, catalog: ModelCatalog, strong: boolean): Parsed {
+  const lists = new Set(r.items.map((i) => i.listId))
+  const fits = catalog.lineItems.filter(
+    (li) => li.format.toUpperCase() === 'NUMBER' && [...lists].every((l) => li.dimensionIds.includes(l)),
+  )
+  if (!fits.length || !r.cues.asking) return { kind: 'none' }
+  const options = fits.slice(0, 8).map((li) => ({
+    label: li.name,
+    question: build({ ...r, measures: [li] }, catalog, undefined).question,
+  }))
+  return { kind: 'ask', prompt: 'Which measure do you mean?', options, strong }
+}
+
+function ref(x: { id: string; name: string }): { id: string; name: string } {
+  return { id: x.id, name: x.name }
+}
+
+/** The slice the words give: items per list, versions, periods. */
+export function sliceOf(r: Reading): Record<string, Selector> {
+  const slice: Record<string, Selector> = {}
+  for (const { listId, item } of r.items) {
+    const s = slice[listId]
+    if (s?.kind === 'items') {
+      if (!s.items.some((x) => x.id === item.id)) s.items.push(ref(item))
+    } else slice[listId] = { kind: 'items', items: [ref(item)] }
+  }
+  if (r.versions.length) slice[VERSIONS_ID] = { kind: 'items', items: r.versions.map(ref) }
+  if (r.periods.selector) slice[TIME_ID] = r.periods.selector
+  return slice
+}
+
+function pointCount(s: Selector | undefined): number {
+  return s?.kind === 'items' ? s.items.length : s?.kind === 'range' ? 1 : 0
+}
+
+/** The dimension the words ask per ("by product", "which month"), first one that the measures have. */
+export function askedDim(
+  r: Reading,
+  measures: readonly Measure[],
+  catalog: ModelCatalog,
+): Reading['dims'][number] | undefined {
+  const dimsOf = new Set(
+    measures.flatMap((m) => catalog.lineItems.find((li) => li.id === m.lineItemId)?.dimensionIds ?? []),
+  )
+  const hasTime = measures.some((m) => catalog.lineItems.find((li) => li.id === m.lineItemId)?.timeScale)
+  const usable = r.dims.filter((d) =>
+    d.ref.kind === 'time'
+      ? hasTime
+      : d.ref.kind === 'version'
+        ? true
+        : dimsOf.has(d.ref.id) || isAncestorList(catalog, d.ref.id, dimsOf),
+  )
+  return usable.find((d) => d.afterBy) ?? usable[0]
+}
+
+/** A list above one of the dimensions in a composite hierarchy (Country above Stores). */
+export function isAncestorList(catalog: ModelCatalog, listId: string, dims: ReadonlySet<string>): boolean {
+  for (const d of dims) {
+    let l = catalog.lists.find((x) => x.id === d)
+    for (let depth = 0; l?.parentListId && depth < 8; depth++) {
+      if (l.parentListId === listId) return true
+      l = catalog.lists.find((x) => x.id === l?.parentListId)
+    }
+  }
+  return false
+}
+
+/** The axis of a comparison or explanation: the dimension with two or more points named. */
+function axisOf(slice: Record<string, Selector>, r: Reading): DimensionRef | undefined {
+  if (pointCount(slice[VERSIONS_ID]) >= 2) return VERSIONS_REF
+  if (pointCount(slice[TIME_ID]) >= 2) return TIME_REF
+  for (const [id, s] of Object.entries(slice)) {
+    if (id === TIME_ID || id === VERSIONS_ID || pointCount(s) < 2) continue
+    const dim = r.items.find((i) => i.listId === id)
+    if (dim) return { id, name: '', kind: 'list' }
+  }
+  return undefined
+}
+
+/** Builds the question the words ask (no focus: a new question). */
+export function build(
+  r: Reading,
+  catalog: ModelCatalog,
+  _focus: Question | undefined,
+): {
+  question: Question
+  ask?: { kind: 'ask'; prompt: string; options: { label: string; question: Question }[] }
+} {
+  const measures = r.measures.map(measureOf)
+  const slice = sliceOf(r)
+  const question: Question = {
+    modelId: catalog.modelId,
+    measures,
+    slice,
+    shape: shapeOf(r, slice, measures, catalog),
+  }
+  if (r.cues.presentation) question.presentation = r.cues.presentation
+  if (r.unresolved.length) question.unresolved = r.unresolved
+  const shape = question.shape
+  if ((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id) {
+    // A ranking without saying of what: ask, offering the measure's list dimensions and months.
+    const dims = dimensionChoices(measures, catalog)
+    return {
+      question,
+      ask: {
+        kind: 'ask',
+        prompt: shape.kind === 'ranking' ? 'Rank which?' : 'Break it down by what?',
+        options: dims.map((d) => ({ label: d.name, question: { ...question, shape: { ...shape, by: d } } })),
+      },
+    }
+  }
+  return { question }
+}
+
+export function dimensionChoices(measures: readonly Measure[], catalog: ModelCatalog): DimensionRef[] {
+  const li = catalog.lineItems.find((x) => x.id === measures[0]?.lineItemId)
+  const out: DimensionRef[] = []
+  for (const id of li?.dimensionIds ?? []) {
+    const list = catalog.lists.find((l) => l.id === id)
+    if (list) out.push({ id: list.id, name: list.name, kind: 'list' })
+  }
+  if (li?.timeScale) out.push({ ...TIME_REF, name: 'Months' })
+  return out
+}
+
+function listRef(catalog: ModelCatalog, id: string): DimensionRef {
+  const l = catalog.lists.find((x) => x.id === id)
+  return { id, name: l?.name ?? id, kind: 'list' }
+}
+
+export function shapeOf(
+  r: Reading,
+  slice: Record<string, Selector>,
+  measures: readonly Measure[],
+  catalog: ModelCatalog,
+): Shape {
+  const c = r.cues
+  const dim = askedDim(r, measures, catalog)
+  const fix = (d: DimensionRef): DimensionRef => (d.kind === 'list' ? listRef(catalog, d.id) : d)
+  if (c.explain) {
+    const axis = axisOf(slice, r) ?? (pointCount(slice[TIME_ID]) === 1 ? TIME_REF : undefined)
+    if (axis) return { kind: 'explain', axis: fix(axis) }
+  }
+  if (c.ranking) {
+    const by = dim?.ref ?? rankedItems(slice, catalog)
+    const shape: Shape = {
+      kind: 'ranking',
+      by: by ? fix(by) : { id: '', name: '', kind: 'list' },
+      order: c.ranking.order,
+    }
+    // "which region had the most", "our top-selling product": one; "order the regions": all.
+    const limit = c.ranking.limit ?? (dim && !dim.plural && c.ranking.explicitOrder ? 1 : undefined)
+    if (limit) shape.limit = limit
+    if (dim?.level && by?.kind === 'time') shape.level = dim.level
+    return shape
+  }
+  if (c.share) {
+    const by = dim?.ref ?? firstSlicedList(slice)
+    if (by) return { kind: 'share', by: fix(by) }
+  }
+  if (c.compare) {
+    const axis = axisOf(slice, r)
+    if (axis) return { kind: 'compare', axis: fix(axis) }
+  }
+  if (dim?.ref.kind === 'time' && (dim.afterBy || c.trend || dim.plural))
+    return { kind: 'trend', level: dim.level ?? 'month' }
+  if (c.trend || r.periods.perLevel) return { kind: 'trend', level: r.periods.perLevel ?? 'month' }
+  if (
+    dim &&
+    dim.ref.kind !== 'time' &&
+    (dim.afterBy || (c.breakdown && !c.total) || (dim.plural && !c.total))
+  )
+    return { kind: 'breakdown', by: fix(dim.ref) }
+  if (c.compare) {
+    const axis = axisOf(slice, r)
+    if (axis) return { kind: 'compare', axis: fix(axis) }
+  }
+  return { kind: 'value' }
+}
+
+/** "which is higher, EMEA or APAC": the dimension with several named items. */
+function rankedItems(slice: Record<string, Selector>, _catalog: ModelCatalog): DimensionRef | undefined {
+  for (const [id, s] of Object.entries(slice))
+    if (s.kind === 'items' && s.items.length >= 2)
+      return id === TIME_ID ? TIME_REF : id === VERSIONS_ID ? VERSIONS_REF : { id, name: '', kind: 'list' }
+  return undefined
+}
+
+function firstSlicedList(slice: Record<string, Selector>): DimensionRef | undefined {
+  const id = Object.keys(slice).find((k) => k !== TIME_ID && k !== VERSIONS_ID)
+  return id ? { id, name: '', kind: 'list' } : undefined
+}

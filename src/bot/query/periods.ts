@@ -1,0 +1,279 @@
+/**
+ * Periods in a question, resolved against the model's calendar: months, quarters, halves and years
+ * in everyday forms ("Q2", "q2 fy26", "June", "Jun 26", "H1", "first half", "the first quarter"),
+ * runs ("Q1 to Q3"), pairs ("between Q3 and Q4") and periods relative to the model's current period
+ * ("last month", "this quarter", "YTD"). A period the calendar does not have is reported, not dropped.
+ */
+import type { CatalogPeriod, ModelCatalog } from '../../anaplan/catalog.ts'
+import { findPeriods, type PeriodKey, periodKeyOf } from '../nlu/slots.ts'
+import type { Selector } from './question.ts'
+
+export interface Span {
+  start: number
+  end: number
+}
+
+interface Atom extends Span {
+  /** Resolved periods: one, or a run (`from`..`to`) for halves without their own total and YTD. */
+  from?: CatalogPeriod
+  to?: CatalogPeriod
+  text: string
+  /** What to call a run ("H1 FY26"). */
+  label?: string
+}
+
+export interface PeriodReading {
+  /** The time selector, when the text names periods. */
+  selector?: Selector
+  /** The named points in order (for comparisons and explanations: the first two). */
+  points: CatalogPeriod[]
+  /** Text covered by period words (so names are not looked for there). */
+  spans: Span[]
+  /** Period words the calendar has no period for ("Q3 FY31"). */
+  unresolved: string[]
+  /** Periods of a level the question asks per ("by month", "each quarter"). */
+  perLevel?: 'month' | 'quarter' | 'half' | 'year'
+}
+
+const RELATIVE_RE = /\b(last|previous|prior|this|current|next|past)\s+(month|quarter|year)\b(?!\s+of\b)/gi
+const YTD_RE = /\b(ytd|year[\s-]to[\s-]date|so far this year)\b/gi
+const HALF_RE =
+  /\b(?:h([12])|(first|1st|second|2nd)\s+half)(?:\s*(?:of\s+)?(?:fy\s?'?(?:20)?(\d{2})|(?:20)(\d{2})))?\b/gi
+const LOWER_MAY_RE =
+  /\b(in|for|of|from|to|and|between|vs|until|through|since|than|during|with|about|on|by)\s+(may)\b(?!\s+(?:i|we|you|be|have|not)\b)/gi
+const PER_LEVEL_RE =
+  /\b(?:by|per|each|every|for\s+each|for\s+every|month\s+by|quarter\s+by)\s+(month|quarter|half|year)s?\b|\b(monthly|quarterly|yearly|annually)\b|\bmonth[\s-](?:by|over|on)[\s-]month\b|\bquarter[\s-](?:by|over|on)[\s-]quarter\b/i
+
+function yy(p: CatalogPeriod): number {
+  return Number(p.end.slice(2, 4))
+}
+
+/** The model's period for a key ("Q2" → "Q2 FY26"), the current period's year first when not said. */
+function resolveKey(
+  key: PeriodKey,
+  catalog: ModelCatalog,
+  current?: CatalogPeriod,
+): CatalogPeriod | undefined {
+  const of = catalog.periods.filter((p) => {
+    const k = periodKeyOf(p.name)
+    return k && k.kind === key.kind && k.n === key.n
+  })
+  if (key.year !== undefined) return of.find((p) => periodKeyOf(p.name)?.year === key.year)
+  if (current) {
+    const year = yearOf(current, catalog)
+    const inYear = of.find((p) => year && p.start >= year.start && p.end <= year.end)
+    if (inYear) return inYear
+  }
+  return of[0]
+}
+
+function yearOf(p: CatalogPeriod, catalog: ModelCatalog): CatalogPeriod | undefined {
+  return catalog.periods.find((y) => y.level === 'year' && y.start <= p.start && y.end >= p.end)
+}
+
+function atLevel(catalog: ModelCatalog, level: CatalogPeriod['level']): CatalogPeriod[] {
+  return catalog.periods.filter((p) => p.level === level).sort((a, b) => a.start.localeCompare(b.start))
+}
+
+/** The model's current period (a month) from the catalog's `currentPeriod` name. */
+export function currentPeriodOf(catalog: ModelCatalog): CatalogPeriod | undefined {
+  const name = catalog.currentPeriod
+  return name ? catalog.periods.find((p) => p.name.toLowerCase() === name.toLowerCase()) : undefined
+}
+
+function relative(
+  which: string,
+  level: 'month' | 'quarter' | 'year',
+  catalog: ModelCatalog,
+  current: CatalogPeriod | undefined,
+): CatalogPeriod | undefined {
+  if (!current) return undefined
+  const all = atLevel(catalog, level)
+  const here = all.findIndex((p) => p.start <= current.start && p.end >= current.end)
+  if (here < 0) return undefined
+  const w = which.toLowerCase()
+  const step = w === 'next' ? 1 : w === 'this' || w === 'current' ? 0 : -1
+  return all[here + step]
+}
+
+function half(
+  n: number,
+  year: number | undefined,
+  catalog: ModelCatalog,
+  current?: CatalogPeriod,
+): { from?: CatalogPeriod; to?: CatalogPeriod } {
+  const years = atLevel(catalog, 'year')
+  const fy =
+    (year !== undefined ? years.find((y) => yy(y) === year) : undefined) ??
+    (year === undefined ? ((current ? yearOf(current, catalog) : undefined) ?? years[0]) : undefined)
+  if (!fy) return {}
+  const own = atLevel(catalog, 'half').filter((h) => h.start >= fy.start && h.end <= fy.end)[n - 1]
+  if (own) return { from: own, to: own }
+  const qs = atLevel(catalog, 'quarter').filter((q) => q.start >= fy.start && q.end <= fy.end)
+  const from = qs[(n - 1) * 2]
+  const to = qs[(n - 1) * 2 + 1]
+  return from && to ? { from, to } : {}
+}
+
+function overlaps(a: Span, spans: readonly Span[]): boolean {
+  return spans.some((s) => a.start < s.end && a.end > s.start)
+}
+
+/** Finds and resolves the period words of `text`; `pairs` reads "X to Y" as two points, not a run. */
+export function readPeriods(
+  text: string,
+  catalog: ModelCatalog,
+  options: { pairs?: boolean } = {},
+): PeriodReading {
+  const current = currentPeriodOf(catalog)
+  const atoms: Atom[] = []
+  const unresolved: string[] = []
+  const add = (a: Atom, missing: boolean) => {
+    if (overlaps(a, atoms)) return
+    if (missing) unresolved.push(a.text)
+    atoms.push(a)
+  }
+  for (const m of text.matchAll(YTD_RE)) {
+    const span = { start: m.index, end: m.index + m[0].length, text: m[0] }
+    const fy = current ? yearOf(current, catalog) : undefined
+    const first = fy ? atLevel(catalog, 'month').find((p) => p.start === fy.start) : undefined
+    add({ ...span, ...(first && current ? { from: first, to: current } : {}) }, !(first && current))
+  }
+  for (const m of text.matchAll(RELATIVE_RE)) {
+    const level = (m[2] ?? 'month').toLowerCase() as 'month' | 'quarter' | 'year'
+    const p = relative(m[1] ?? '', level, catalog, current)
+    add({ start: m.index, end: m.index + m[0].length, text: m[0], ...(p ? { from: p, to: p } : {}) }, !p)
+  }
+  for (const m of text.matchAll(HALF_RE)) {
+    const n = m[1] ? Number(m[1]) : /^(first|1st)$/i.test(m[2] ?? '') ? 1 : 2
+    const year = m[3] ?? m[4]
+    const r = half(n, year ? Number(year) : undefined, catalog, current)
+    const fy = r.to ? yearOf(r.to, catalog) : undefined
+    const label = fy ? `H${n} ${fy.name}` : undefined
+    add(
+      { start: m.index, end: m.index + m[0].length, text: m[0], ...r, ...(label ? { label } : {}) },
+      !r.from,
+    )
+  }
+  for (const m of text.matchAll(LOWER_MAY_RE)) {
+    const start = m.index + m[0].length - 3
+    const p = resolveKey({ kind: 'month', n: 5 }, catalog, current)
+    add({ start, end: start + 3, text: 'may', ...(p ? { from: p, to: p } : {}) }, !p)
+  }
+  for (const f of findPeriods(text)) {
+    // "the last quarter of the year" is Q4; a bare "last quarter" was read as relative above.
+    const p = resolveKey(f.key, catalog, current)
+    add({ start: f.start, end: f.end, text: f.text, ...(p ? { from: p, to: p } : {}) }, !p)
+  }
+  atoms.sort((a, b) => a.start - b.start)
+  const spans: Span[] = atoms.map((a) => ({ start: a.start, end: a.end }))
+  const perMatch = PER_LEVEL_RE.exec(text)
+  const perWord = (perMatch?.[1] ?? perMatch?.[2] ?? perMatch?.[0] ?? '').toLowerCase()
+  const perLevel = perMatch
+    ? perWord.startsWith('quarter')
+      ? 'quarter'
+      : perWord.startsWith('half')
+        ? 'half'
+        : perWord.startsWith('year') || perWord.startsWith('annual')
+          ? 'year'
+          : 'month'
+    : undefined
+  const resolved = atoms.filter((a) => a.from && a.to) as (Atom & {
+    from: CatalogPeriod
+    to: CatalogPeriod
+  })[]
+  const out: PeriodReading = { points: [], spans, unresolved }
+  if (perLevel) out.perLevel = perLevel
+  if (!resolved.length) return out
+  // Two periods joined by "to"/"through"/"-" (not "and", unless after "between" for a run) form a run.
+  if (resolved.length === 2 && !options.pairs) {
+    const [a, b] = resolved as [(typeof resolved)[number], (typeof resolved)[number]]
+    const between = text.slice(a.end, b.start)
+    if (/^\s*(to|through|thru|till|until|up to|-|–)\s*(the\s+end\s+of\s+)?$/i.test(between)) {
+      const from = a.from
+      const to = b.to
+      if (from.start <= to.end) {
+        out.selector = sameRun(from, to, catalog)
+        out.points = [from, to]
+        return out
+      }
+    }
+  }
+  for (const a of resolved) {
+    if (a.from.id === a.to.id) out.points.push(a.from)
+    else if (!options.pairs || resolved.length === 1) {
+      out.selector = sameRun(a.from, a.to, catalog)
+      out.points = [a.from, a.to]
+      return out
+    } else out.points.push(runPoint(a.from, a.to, a.label))
+  }
+  const seen = new Set<string>()
+  const items = out.points.filter((p) => !seen.has(p.id) && seen.add(p.id))
+  out.selector = { kind: 'items', items: items.map((p) => ({ id: p.id, name: p.name })) }
+  return out
+}
+
+/**
+ * A run compared with another ("first half vs second half") as one point: its id is
+ * `fromId..toId`, which the executor reads as the run's months.
+ */
+function runPoint(from: CatalogPeriod, to: CatalogPeriod, label?: string): CatalogPeriod {
+  return {
+    id: `${from.id}..${to.id}`,
+    name: label ?? `${from.name} to ${to.name}`,
+    level: from.level,
+    index: from.index,
+    start: from.start,
+    end: to.end,
+  }
+}
+
+/** A run's two ends from a {@link runPoint} id. */
+export function runOf(catalog: ModelCatalog, id: string): [CatalogPeriod, CatalogPeriod] | undefined {
+  const [a, b] = id.split('..')
+  const from = a ? periodById(catalog, a) : undefined
+  const to = b ? periodById(catalog, b) : undefined
+  return from && to ? [from, to] : undefined
+}
+
+/** A run of one level: a month-to-quarter run ("Jan to Q2") is read in months. */
+function sameRun(from: CatalogPeriod, to: CatalogPeriod, catalog: ModelCatalog): Selector {
+  if (from.level === to.level) return { kind: 'range', from: ref(from), to: ref(to) }
+  const months = atLevel(catalog, 'month')
+  const a = months.find((m) => m.start === from.start) ?? from
+  const b = [...months].reverse().find((m) => m.end === to.end) ?? to
+  return { kind: 'range', from: ref(a), to: ref(b) }
+}
+
+function ref(p: CatalogPeriod): { id: string; name: string } {
+  return { id: p.id, name: p.name }
+}
+
+/** Leaf months of a period or run, in order. */
+export function monthsOf(
+  catalog: ModelCatalog,
+  from: CatalogPeriod,
+  to: CatalogPeriod = from,
+): CatalogPeriod[] {
+  return atLevel(catalog, 'month').filter((m) => m.start >= from.start && m.end <= to.end)
+}
+
+/** Periods of `level` inside a period or run. */
+export function periodsWithin(
+  catalog: ModelCatalog,
+  level: CatalogPeriod['level'],
+  from: CatalogPeriod,
+  to: CatalogPeriod = from,
+): CatalogPeriod[] {
+  return atLevel(catalog, level).filter((m) => m.start >= from.start && m.end <= to.end)
+}
+
+export function periodById(catalog: ModelCatalog, id: string): CatalogPeriod | undefined {
+  return catalog.periods.find((p) => p.id === id)
+}
+
+/** The year the question means when it names no period: the current period's, else the first. */
+export function defaultYear(catalog: ModelCatalog): CatalogPeriod | undefined {
+  const current = currentPeriodOf(catalog)
+  return (current ? yearOf(current, catalog) : undefined) ?? atLevel(catalog, 'year')[0]
+}

@@ -1,0 +1,364 @@
+/**
+ * Reads a question's words against the catalog: which measures, items, versions and periods it
+ * names, which dimensions it asks per, which shape words it uses, and which words name something
+ * the catalog does not have. No decision about the plan is taken here (see `parse.ts`).
+ */
+import type { CatalogLineItem, CatalogListItem, CatalogVersion, ModelCatalog } from '../../anaplan/catalog.ts'
+import { STOPWORDS, type Token, tokenize } from '../nlu/text.ts'
+import { entityIndex, itemOf, lineItemByName, listByName, nearNames, singular } from './names.ts'
+import { type PeriodReading, readPeriods, type Span } from './periods.ts'
+import type { DimensionRef, Question, TimeLevel } from './question.ts'
+import { FILLER, MEASURE_SYNONYMS, NUMBER_WORDS, VERSION_SYNONYMS } from './words.ts'
+
+export const TIME_ID = '20000000003'
+export const VERSIONS_ID = '20000000020'
+export const TIME_REF: DimensionRef = { id: TIME_ID, name: 'Time', kind: 'time' }
+export const VERSIONS_REF: DimensionRef = { id: VERSIONS_ID, name: 'Versions', kind: 'version' }
+
+export type Unresolved = NonNullable<Question['unresolved']>[number]
+
+export interface Cues {
+  explain: boolean
+  compare: boolean
+  share: boolean
+  trend: boolean
+  /** "by/per/each/split by/break down" seen (with or without a dimension after it). */
+  breakdown: boolean
+  total: boolean
+  ranking?: { order: 'asc' | 'desc'; limit?: number; explicitOrder: boolean }
+  presentation?: 'text' | 'table' | 'chart'
+  followUp: boolean
+  /** Sounds like a question or a request for figures ("what", "how much", "show", "?"). */
+  asking: boolean
+}
+
+export interface Reading {
+  /** The text, lower-cased. */
+  lc: string
+  measures: CatalogLineItem[]
+  /** One synonym that fits several line items ("sales" with Revenue and Net Sales). */
+  measureChoices?: CatalogLineItem[]
+  items: { listId: string; item: CatalogListItem; start: number }[]
+  /** The same words name items of two lists: ask. */
+  itemChoices?: { text: string; options: { listId: string; item: CatalogListItem }[] }
+  versions: CatalogVersion[]
+  periods: PeriodReading
+  /** Dimensions the words ask per or rank ("by product", "which region", "months"), in order. */
+  dims: { ref: DimensionRef; plural: boolean; start: number; level?: TimeLevel; afterBy: boolean }[]
+  cues: Cues
+  unresolved: Unresolved[]
+  /** Words that name something of the catalog (anything at all). */
+  named: number
+}
+
+const DETERMINERS = new Set([
+  'the',
+  'a',
+  'an',
+  'our',
+  'my',
+  'their',
+  'its',
+  'your',
+  'this',
+  'that',
+  'those',
+  'these',
+])
+const ITEM_PREPOSITIONS = new Set(['in', 'at', 'for', 'from', 'within', 'of', 'across', 'to'])
+
+const EXPLAIN_RE =
+  /\bwhy\b|\bwhat\s+(?:drove|drives|caused|causes|explains|happened)\b|\bwhat'?s?\s+(?:behind|driving)\b|\bwhat\s+is\s+(?:behind|driving)\b|\bdrivers?\s+of\b|\bexplain\b|\baccount(?:s|ed)?\s+for\s+the\s+(?:change|drop|fall|increase|decline|rise)\b/i
+const COMPARE_RE =
+  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bhigher\s+than\b|\blower\s+than\b/i
+const SHARE_RE =
+  /\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
+const TREND_RE =
+  /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter)[\s-](?:by|over|on)[\s-](?:month|quarter)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b/i
+const BREAKDOWN_RE =
+  /\bbreak(?:ing)?\s+(?:(?:it|that|this|them|those|these)\s+)?(?:down|out)\b|\bbroken\s+(?:down|out)\b|\bbreakdown\b|\bsplit\b|\bby\b|\bper\b|\beach\b|\bevery\b|\bitemi[sz]e/i
+const TOTAL_RE =
+  /\btotal\b|\boverall\b|\bcombined\b|\baltogether\b|\ball\s+together\b|\bin\s+sum\b|\bgrand\b|\bsum\s+of\b/i
+const DESC_RE =
+  /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing)\b/i
+const ASC_RE =
+  /\b(?:bottom|worst|lowest|least|weakest|smallest|fewest|minimum|min|poorest|slowest|worst[\s-]selling|worst[\s-]performing|underperform\w*)\b/i
+const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
+const ASCENDING_RE =
+  /\bascending\b|\b(?:lowest|smallest|worst|least)\s+(?:first|to\s+(?:highest|largest|best|most))\b|\bbottom\s+up\b/i
+const NOT_RANKING_RE = /\bat\s+(?:least|most)\b|\bmost\s+recent\b|\btop\s+line\b/gi
+const CHART_RE =
+  /\b(?:as|in|on|into)\s+(?:a\s+)?(?:line\s+|bar\s+)?(?:graph|chart|plot|visual)\b|\b(?:graph|chart|plot|visuali[sz]e|draw)\s+(?:it|that|this|them)\b|\bgraphically\b/i
+const TABLE_RE = /\b(?:as|in|into)\s+(?:a\s+)?table\b|\btabular\b|\btabulate\b/i
+const TEXT_RE = /\b(?:as|in)\s+(?:text|words|a\s+sentence)\b|\bjust\s+the\s+number\b/i
+const FOLLOW_UP_RE =
+  /^(?:and|what\s+about|how\s+about|now|ok|okay|also|then|same|but|what\s+if|and\s+what\s+about|for)\b|\binstead\b|\bsame\b|\bthat\s+(?:one|region|product|period|month|quarter|version|figure|number|list|item)\b|\bthose\b|\b(?:break|split)\s+(?:that|it|this|them)\b|\b(?:show|make|turn|put|give)\s+(?:it|that|this|them)\b|\bthe\s+other\s+way\b|\bflip\b|\breverse\b/i
+const ASKING_RE =
+  /\?|^(?:what|whats|what's|which|who|how|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
+const LEVEL_WORD_RE = /\b(months?|monthly|quarters?|quarterly|halves|half|years?|yearly|weeks?)\b/gi
+
+function levelOf(word: string): TimeLevel {
+  const w = word.toLowerCase()
+  if (w.startsWith('quarter')) return 'quarter'
+  if (w.startsWith('hal')) return 'half'
+  if (w.startsWith('year')) return 'year'
+  return 'month'
+}
+
+function covered(t: Span, spans: readonly Span[]): boolean {
+  return spans.some((s) => t.start < s.end && t.end > s.start)
+}
+
+function limitOf(lc: string): number | undefined {
+  const num = '(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)'
+  const m =
+    new RegExp(
+      `\\b(?:top|bottom|best|worst|highest|lowest|biggest|smallest|largest|weakest|strongest|first|last)\\s+${num}\\b`,
+      'i',
+    ).exec(lc) ??
+    new RegExp(
+      `\\b${num}\\s+(?:best|worst|top|bottom|highest|lowest|biggest|smallest|largest|weakest|strongest|leading|most|least)\\b`,
+      'i',
+    ).exec(lc)
+  if (!m?.[1]) return undefined
+  const n = /^\d+$/.test(m[1]) ? Number(m[1]) : NUMBER_WORDS[m[1].toLowerCase()]
+  return n && n > 0 ? n : undefined
+}
+
+export function readText(text: string, catalog: ModelCatalog): Reading {
+  const lc = text.toLowerCase()
+  const cues = readCues(lc)
+  const periods = readPeriods(text, catalog, { pairs: cues.explain || cues.compare })
+  const spans: Span[] = [...periods.spans]
+  const tokens = tokenize(text)
+  const reading: Reading = {
+    lc,
+    measures: [],
+    items: [],
+    versions: [],
+    periods,
+    dims: [],
+    cues,
+    unresolved: periods.unresolved.map((p) => ({ text: p, expected: 'period' as const })),
+    named: periods.points.length,
+  }
+  const addMeasure = (li: CatalogLineItem) => {
+    if (!reading.measures.some((m) => m.id === li.id)) reading.measures.push(li)
+  }
+  const addVersion = (v: CatalogVersion) => {
+    if (!reading.versions.some((x) => x.id === v.id)) reading.versions.push(v)
+  }
+  for (const m of entityIndex(catalog).find(text, periods.spans)) {
+    const words = lc.slice(m.start, m.end)
+    // A typo reading of an everyday word ("most" for a line item "Cost") is no name.
+    if (m.score < 1 && words.split(/\s+/).every((w) => FILLER.has(w) || STOPWORDS.has(w))) continue
+    if (m.kind === 'lineItem') {
+      const li = lineItemByName(catalog, m.value)
+      if (li) addMeasure(li)
+    } else if (m.kind === 'listItem' && m.dimension) {
+      const list = listByName(catalog, m.dimension)
+      const item = list ? itemOf(list, m.value) : undefined
+      if (!list || !item) continue
+      const others = m.alternatives
+        .filter((a) => a.kind === 'listItem' && a.dimension && a.dimension !== m.dimension)
+        .map((a) => {
+          const l = listByName(catalog, a.dimension as string)
+          const i = l ? itemOf(l, a.value) : undefined
+          return l && i ? { listId: l.id, item: i } : undefined
+        })
+        .filter((x) => x !== undefined)
+      if (others.length && !reading.itemChoices)
+        reading.itemChoices = { text: m.text, options: [{ listId: list.id, item }, ...others] }
+      reading.items.push({ listId: list.id, item, start: m.start })
+    } else if (m.kind === 'version') {
+      const v = catalog.versions.find((x) => x.name === m.value)
+      if (v) addVersion(v)
+    } else if (m.kind === 'list') {
+      const list = listByName(catalog, m.value)
+      if (list)
+        reading.dims.push({
+          ref: { id: list.id, name: list.name, kind: 'list' },
+          plural: /s\b/i.test(m.text) && !/ss\b/i.test(m.text),
+          start: m.start,
+          afterBy: /\b(?:by|per|each|every|across|split|down)\s+(?:the\s+|all\s+)?$/i.test(
+            lc.slice(0, m.start),
+          ),
+        })
+    } else if (m.kind === 'dimension' && m.value === 'Versions') {
+      reading.dims.push({ ref: VERSIONS_REF, plural: true, start: m.start, afterBy: false })
+    } else continue
+    spans.push({ start: m.start, end: m.end })
+    reading.named++
+  }
+  // Everyday words for measures and versions, for what the names did not cover.
+  const free = tokens.filter((t) => !covered(t, spans))
+  for (const t of free) {
+    const parts = t.raw.toLowerCase().split('-')
+    const next = free.find((x) => x.start > t.end && lc.slice(t.end, x.start).trim() === '')
+    const bigram = next ? `${parts.at(-1)} ${next.raw.toLowerCase()}` : ''
+    const group = MEASURE_SYNONYMS.find((g) => g.words.includes(bigram))
+    const single = MEASURE_SYNONYMS.find((g) => parts.some((p) => g.words.includes(p)))
+    const hit = group ?? single
+    if (hit) {
+      const fits = hit.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined)
+      const unique = [...new Map(fits.map((f) => [f.id, f])).values()]
+      if (unique.length === 1) addMeasure(unique[0] as CatalogLineItem)
+      else if (unique.length > 1 && !reading.measures.length) reading.measureChoices = unique
+      else if (!unique.length && !parts.some((p) => FILLER.has(p)))
+        reading.unresolved.push({
+          text: t.raw,
+          expected: 'measure',
+          near: nearNames(
+            catalog.lineItems.map((l) => l.name),
+            t.raw,
+          ),
+        })
+      spans.push({ start: t.start, end: group && next ? next.end : t.end })
+      if (unique.length) reading.named++
+      continue
+    }
+    const vg = VERSION_SYNONYMS.find((g) => g.words.includes(t.norm) || g.words.includes(t.raw.toLowerCase()))
+    if (vg) {
+      const v = vg.names
+        .map((n) => catalog.versions.find((x) => x.name.toLowerCase() === n.toLowerCase()))
+        .find((x) => x !== undefined)
+      if (v) {
+        addVersion(v)
+        spans.push({ start: t.start, end: t.end })
+        reading.named++
+      }
+    }
+  }
+  for (const m of text.matchAll(LEVEL_WORD_RE)) {
+    const span = { start: m.index, end: m.index + m[0].length }
+    if (covered(span, periods.spans)) continue
+    const word = m[1] ?? ''
+    if (/^weeks?$/i.test(word)) continue
+    reading.dims.push({
+      ref: TIME_REF,
+      plural: /s$/i.test(word) || /ly$/i.test(word),
+      start: span.start,
+      level: levelOf(word),
+      afterBy: /\b(?:by|per|each|every|across|split|down)\s+(?:the\s+)?$/i.test(lc.slice(0, span.start)),
+    })
+    spans.push(span)
+  }
+  reading.dims.sort((a, b) => a.start - b.start)
+  reading.unresolved.push(...leftovers(tokens, spans, reading, catalog))
+  return reading
+}
+
+function readCues(lc: string): Cues {
+  const rankText = lc.replace(NOT_RANKING_RE, ' ')
+  const desc = DESC_RE.test(rankText)
+  const asc = ASC_RE.test(rankText)
+  const order = ORDER_RE.test(rankText)
+  const cues: Cues = {
+    explain: EXPLAIN_RE.test(lc),
+    compare: COMPARE_RE.test(lc),
+    share: SHARE_RE.test(lc),
+    trend: TREND_RE.test(lc),
+    breakdown: BREAKDOWN_RE.test(lc),
+    total: TOTAL_RE.test(lc),
+    followUp: FOLLOW_UP_RE.test(lc.trim()),
+    asking: ASKING_RE.test(lc.trim()),
+  }
+  if (desc || asc || order) {
+    const ascOrder = order && !desc && !asc ? ASCENDING_RE.test(lc) : asc && !desc
+    const limit = limitOf(rankText)
+    cues.ranking = {
+      order: ascOrder ? 'asc' : 'desc',
+      explicitOrder: desc || asc,
+      ...(limit ? { limit } : {}),
+    }
+  }
+  if (CHART_RE.test(lc)) cues.presentation = 'chart'
+  else if (TABLE_RE.test(lc)) cues.presentation = 'table'
+  else if (TEXT_RE.test(lc)) cues.presentation = 'text'
+  return cues
+}
+
+/**
+ * Words no name, period, synonym or everyday word accounts for, where a name would stand: after
+ * "in/for/at…", next to a list's word ("the Narnia region"), or capitalised mid-sentence.
+ */
+function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: ModelCatalog): Unresolved[] {
+  const out: Unresolved[] = []
+  const listWords = new Map<string, string>()
+  for (const l of catalog.lists) {
+    listWords.set(l.name.toLowerCase(), l.name)
+    listWords.set(singular(l.name), l.name)
+  }
+  const known = (t: Token) => {
+    const w = t.raw.toLowerCase().replace(/'s$/, '')
+    return (
+      FILLER.has(w) ||
+      FILLER.has(t.norm) ||
+      STOPWORDS.has(w) ||
+      listWords.has(w) ||
+      listWords.has(t.norm) ||
+      /^[\d.,%$€£k]+$/.test(w) ||
+      w.length < 2
+    )
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token
+    if (covered(t, spans) || known(t)) continue
+    if (/^(?:q\d|h\d|fy\s?\d{2,4})$/i.test(t.raw)) {
+      out.push({ text: t.raw, expected: 'period' })
+      continue
+    }
+    let j = i - 1
+    while (j >= 0 && DETERMINERS.has((tokens[j] as Token).raw.toLowerCase())) j--
+    const prev = j >= 0 ? (tokens[j] as Token).raw.toLowerCase() : ''
+    const prevList = listWords.get(prev)
+    const nextRaw = (tokens[i + 1]?.raw ?? '').toLowerCase()
+    const nextList = listWords.get(nextRaw)
+    const capitalised = i > 0 && /^\p{Lu}/u.test(t.raw) && t.raw !== t.raw.toUpperCase()
+    const acronym = i > 0 && t.raw.length >= 2 && t.raw === t.raw.toUpperCase() && /\p{L}/u.test(t.raw)
+    const itemSlot = ITEM_PREPOSITIONS.has(prev) || prevList || nextList || capitalised || acronym
+    if (itemSlot) {
+      // Several unknown words in a row are one name ("New Zealand").
+      let k = i
+      while (
+        k + 1 < tokens.length &&
+        !covered(tokens[k + 1] as Token, spans) &&
+        !known(tokens[k + 1] as Token)
+      )
+        k++
+      const words = tokens.slice(i, k + 1)
+      const phrase = words.map((w) => w.raw).join(' ')
+      const listName = nextList ?? prevList ?? soleOpenList(reading, catalog)
+      const list = listName ? listByName(catalog, listName) : undefined
+      const pool = list
+        ? [...(list.items ?? []).map((x) => x.name)]
+        : catalog.lists.flatMap((l) => (l.items ?? []).map((x) => x.name))
+      out.push({
+        text: phrase,
+        expected: 'item',
+        ...(list ? { dimension: list.name } : {}),
+        near: nearNames(pool, phrase),
+      })
+      i = k
+      continue
+    }
+    if (!reading.measures.length && !reading.measureChoices) {
+      out.push({
+        text: t.raw,
+        expected: 'measure',
+        near: nearNames(
+          catalog.lineItems.map((l) => l.name),
+          t.raw,
+        ),
+      })
+    }
+  }
+  return out
+}
+
+/** The one list of the named measures' dimensions the words give no item of, when there is one. */
+function soleOpenList(reading: Reading, catalog: ModelCatalog): string | undefined {
+  const dims = new Set(reading.measures.flatMap((m) => m.dimensionIds))
+  const open = catalog.lists.filter((l) => dims.has(l.id) && !reading.items.some((i) => i.listId === l.id))
+  return open.length === 1 ? open[0]?.name : undefined
+}

@@ -1,0 +1,238 @@
+/**
+ * The question engine in the conversation: a middleware that decides, with the classifier, whether
+ * a text turn is a question about the numbers (then intent `read_cell` with the typed question),
+ * and the handler that guards, executes and answers it and keeps it as the session's focus.
+ */
+import type { ModelCatalog } from '../../anaplan/catalog.ts'
+import type { ModelScope } from '../core/anaplan.ts'
+import { encodeChoice, type Middleware, type TurnContext } from '../core/context.ts'
+import { BotError } from '../core/errors.ts'
+import type { Focus } from '../core/session.ts'
+import { MIN_CONFIDENCE } from '../nlu/nlu.ts'
+import { answerMessages } from './answer.ts'
+import { catalogOf } from './catalog-adapter.ts'
+import { execute } from './execute.ts'
+import { refusal } from './guard.ts'
+import { measureOf, type Parsed, parseQuestion } from './parse.ts'
+import type { Question, Selector } from './question.ts'
+import { TIME_ID, VERSIONS_ID } from './read.ts'
+
+/** Intents a question never overrides: changes, connections, and answers to a confirmation. */
+const NEVER = new Set([
+  'write_cell',
+  'add_list_item',
+  'run_action',
+  'cancel_task',
+  'connect_model',
+  'disconnect',
+  'confirm',
+  'deny',
+  'task_status',
+  'list_actions',
+  'list_views',
+  'list_models',
+  'list_workspaces',
+  'whoami',
+])
+
+/** Words without which a text is no change of a cell ("top 3 products" is not "set to 3"). */
+const WRITE_WORDS_RE =
+  /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=/i
+
+const LISTINGS = new Set(['list_items', 'show_view', 'list_views', 'help', 'greeting'])
+
+/** Read intents that stand in for "I don't know" when nothing of the model is named. */
+const READ_GUESSES = new Set(['show_view', 'list_items', 'set_page', 'read_cell', 'list_views'])
+
+/** Whether the parsed question should answer this turn instead of the classifier's intent. */
+export function questionWins(
+  intent: { name: string; confidence: number },
+  parameters: Record<string, unknown>,
+  parsed: Parsed,
+  text = '',
+  viewOnScreen = false,
+): boolean {
+  if (parsed.kind === 'none') return false
+  if (intent.name === 'write_cell' && parsed.strong && !WRITE_WORDS_RE.test(text)) return true
+  if (intent.name === 'set_page' && !viewOnScreen) return true
+  if (NEVER.has(intent.name) && intent.confidence >= MIN_CONFIDENCE) return false
+  // A saved view named in the words is shown as the view ("show me Revenue by Region for Gadgets").
+  if (
+    intent.name === 'show_view' &&
+    typeof parameters.view === 'string' &&
+    intent.confidence >= MIN_CONFIDENCE
+  )
+    return false
+  // "list the products" with a focus: a listing, unless the words name a measure or a shape.
+  if (LISTINGS.has(intent.name) && intent.confidence >= MIN_CONFIDENCE && !parsed.strong) return false
+  if (parsed.kind === 'question' && parsed.followUp) return true
+  return (
+    parsed.strong ||
+    intent.name === 'read_cell' ||
+    intent.name === 'fallback' ||
+    intent.confidence < MIN_CONFIDENCE
+  )
+}
+
+/** The catalog of the connected model (the client's catalog once merged; see catalog-adapter.ts). */
+export async function connectedCatalog(
+  ctx: TurnContext,
+): Promise<{ scope: ModelScope; catalog: ModelCatalog }> {
+  const scope = await ctx.scope()
+  const catalog = await catalogOf(scope)
+  const name = ctx.session.connected?.modelName
+  return { scope, catalog: name && !catalog.modelName ? { ...catalog, modelName: name } : catalog }
+}
+
+/** The focus a follow-up edits: the last question, or the view on screen read as one. */
+export async function focusOf(
+  ctx: TurnContext,
+  scope: ModelScope,
+  catalog: ModelCatalog,
+): Promise<Question | undefined> {
+  const f = ctx.session.focus
+  const view = ctx.session.view
+  if (f && (!view || (f.view === view.name && JSON.stringify(f.pages ?? {}) === JSON.stringify(view.pages))))
+    return f.question.modelId === catalog.modelId ? f.question : undefined
+  if (!view) return f?.question.modelId === catalog.modelId ? f.question : undefined
+  return (await viewQuestion(view, scope, catalog)) ?? f?.question
+}
+
+/** The view on screen as a question: its line item (named in the view) at its pages. */
+async function viewQuestion(
+  view: { name: string; pages: Record<string, string> },
+  scope: ModelScope,
+  catalog: ModelCatalog,
+): Promise<Question | undefined> {
+  const views = catalog.views.length ? catalog.views : await scope.listViews().catch(() => [])
+  const v = views.find(
+    (x) => x.name === view.name || x.name.endsWith(`.${view.name}`) || x.name.endsWith(`.'${view.name}'`),
+  )
+  if (!v) return undefined
+  const own = catalog.lineItems.filter((li) => li.moduleId === v.moduleId)
+  const named = own.filter((li) =>
+    new RegExp(`\\b${li.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(view.name),
+  )
+  const lineItemPage = Object.entries(view.pages).find(([d]) => /^line items?$/i.test(d))?.[1]
+  const li =
+    (lineItemPage ? own.find((x) => x.name === lineItemPage) : undefined) ??
+    (named.length === 1 ? named[0] : own.length === 1 ? own[0] : undefined)
+  if (!li) return undefined
+  const slice: Record<string, Selector> = {}
+  for (const [dim, item] of Object.entries(view.pages)) {
+    if (/^versions?$/i.test(dim)) {
+      const ver = catalog.versions.find((x) => x.name === item)
+      if (ver) slice[VERSIONS_ID] = { kind: 'items', items: [{ id: ver.id, name: ver.name }] }
+    } else if (/^time$/i.test(dim)) {
+      const p = catalog.periods.find((x) => x.name === item)
+      if (p) slice[TIME_ID] = { kind: 'items', items: [{ id: p.id, name: p.name }] }
+    } else {
+      const list = catalog.lists.find((l) => l.name === dim)
+      const it = list && [list.topLevelItem, ...(list.items ?? [])].find((x) => x?.name === item)
+      if (list && it && it.id !== list.topLevelItem?.id)
+        slice[list.id] = { kind: 'items', items: [{ id: it.id, name: it.name }] }
+    }
+  }
+  return { modelId: catalog.modelId, measures: [measureOf(li)], slice, shape: { kind: 'value' } }
+}
+
+/** The classifier's parameters, filled from the question (the public `read_cell` parameters). */
+export function parametersOf(q: Question): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (q.measures[0]) out.lineItem = q.measures[0].lineItem
+  const items: string[] = []
+  for (const [dim, s] of Object.entries(q.slice)) {
+    const names =
+      s.kind === 'items'
+        ? s.items.map((i) => i.name)
+        : s.kind === 'range'
+          ? [`${s.from.name} to ${s.to.name}`]
+          : []
+    if (dim === TIME_ID) {
+      if (names[0]) out.period = names.length === 1 ? names[0] : names
+    } else if (dim === VERSIONS_ID) {
+      if (names[0]) out.version = names.length === 1 ? names[0] : names
+    } else items.push(...names)
+  }
+  if (items.length) out.items = items
+  return out
+}
+
+/**
+ * After the classifier: a text turn on a connected model is parsed as a question, and the parsed
+ * question answers when it wins (see {@link questionWins}).
+ */
+export const questionStep: Middleware = async (ctx, next) => {
+  const text = (ctx.turn.text ?? '').trim()
+  if (!text || ctx.turn.choice || !ctx.session.connected || ctx.parameters.question) return next()
+  if (ctx.turn.recognized && ctx.intent.name !== 'read_cell') return next()
+  let parsed: Parsed
+  try {
+    const { scope, catalog } = await connectedCatalog(ctx)
+    const focus = await focusOf(ctx, scope, catalog)
+    // "switch the page to Budget" after a figure answer (no view on screen) changes the figure.
+    const pageItem =
+      ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
+    parsed = parseQuestion(typeof pageItem === 'string' ? `and ${pageItem}` : text, catalog, focus)
+  } catch (e) {
+    ctx.services.logger.debug({ err: e }, 'question parse skipped: catalog unavailable')
+    return next()
+  }
+  if (parsed.kind === 'none' && parsed.offTopic && READ_GUESSES.has(ctx.intent.name)) {
+    // Nothing of the model is named ("a recipe for pancakes"): a read would only guess.
+    ctx.intent = { name: 'fallback', confidence: ctx.intent.confidence }
+    ctx.parameters = {}
+    return next()
+  }
+  if (!questionWins(ctx.intent, ctx.parameters, parsed, text, Boolean(ctx.session.view))) return next()
+  if (parsed.kind === 'ask') {
+    ctx.intent = { name: 'read_cell', confidence: 0.9 }
+    const options = parsed.options.map((o) => ({
+      label: o.label,
+      value: encodeChoice('read_cell', { question: o.question }),
+    }))
+    ctx.messages.push({ type: 'choices', prompt: parsed.prompt, options })
+    ctx.session.question = { intent: 'read_cell', parameters: {}, slot: 'question', options }
+    return
+  }
+  if (parsed.kind !== 'question') return next()
+  ctx.intent = { name: 'read_cell', confidence: Math.max(ctx.intent.confidence, 0.9) }
+  ctx.parameters = { ...parametersOf(parsed.question) }
+  ctx.question = parsed.question
+  return next()
+}
+
+/** Understanding only (for `/api/nlu`): the question the text asks, with no side effects. */
+export async function understandQuestion(
+  scope: ModelScope,
+  text: string,
+  focus: Question | undefined,
+  intent: { name: string; confidence: number },
+  parameters: Record<string, unknown>,
+): Promise<{ question: Question; parameters: Record<string, unknown> } | undefined> {
+  const parsed = parseQuestion(text, await catalogOf(scope), focus)
+  if (parsed.kind !== 'question' || !questionWins(intent, parameters, parsed, text)) return undefined
+  return { question: parsed.question, parameters: parametersOf(parsed.question) }
+}
+
+/** Guards, executes and answers the turn's question; it becomes the session's focus. */
+export async function answerQuestion(ctx: TurnContext, q: Question): Promise<void> {
+  const { scope, catalog } = await connectedCatalog(ctx)
+  if (q.modelId !== catalog.modelId)
+    throw new BotError('invalid_input', 'That question was about another model.')
+  ctx.question = q
+  ctx.parameters = { ...ctx.parameters, ...parametersOf(q) }
+  const refused = refusal(q, catalog)
+  if (refused) {
+    ctx.say(refused)
+    return
+  }
+  const { results } = await execute(q, scope, catalog)
+  ctx.messages.push(...answerMessages(q, results))
+  const focus: Focus = { question: q, at: ctx.now() }
+  if (ctx.session.view) {
+    focus.view = ctx.session.view.name
+    focus.pages = ctx.session.view.pages
+  }
+  ctx.session.focus = focus
+}

@@ -1,0 +1,247 @@
+/**
+ * Questions about the numbers through `POST /api/chat` against the simulator, one test per
+ * category: lookup, follow-up, aggregate, breakdown, ranking, comparison, explain, trend, unknown
+ * names, off-topic, ambiguous. Expected figures are read from the simulator with plain view reads
+ * of the module (the engine's code path is not used to compute them).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ModelScope } from '../../src/anaplan/index.ts'
+import { allowAllPolicy } from '../../src/bot/core/index.ts'
+import type { BotReply } from '../../src/bot/core/types.ts'
+import { replyText } from '../support/api-chat.ts'
+import { find, type Harness, startHarness } from './conversation-helpers.ts'
+
+let h: Harness
+let model: ModelScope
+let n = 0
+const session = () => `q-${++n}`
+const REGIONS = ['North America', 'EMEA', 'APAC', 'LATAM']
+const PRODUCTS = ['Widgets', 'Gadgets', 'Gizmos', 'Sprockets']
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].map(
+  (m) => `${m} 26`,
+)
+
+const fmt = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 })
+
+/** Grids of a module's default view by version, read once: rows are region × product × line item. */
+const grids = new Map<string, Awaited<ReturnType<ModelScope['readView']>>>()
+async function cell(module: string, version: string, row: string[], column: string): Promise<number> {
+  const key = `${module}|${version}`
+  if (!grids.has(key)) grids.set(key, await model.readView(module, { Versions: version }))
+  const g = grids.get(key) as Awaited<ReturnType<ModelScope['readView']>>
+  const r = g.rows.find((x) => x.rowCoordinates.join('|') === row.join('|'))
+  const j = g.columnCoordinates.findIndex((c) => c[0] === column)
+  const raw = r?.cells[j]
+  if (raw === undefined) throw new Error(`no cell ${row.join('|')} ${column}`)
+  return Number(raw)
+}
+const rev = (region: string, product: string, li: string, period: string, version = 'Forecast') =>
+  cell('REV01 Revenue', version, [region, product, li], period)
+
+async function connected(): Promise<string> {
+  const s = session()
+  await h.chat(s, 'connect to Sales Forecast')
+  return s
+}
+
+function expectFigure(reply: BotReply, value: number): void {
+  expect(replyText(reply)).toContain(fmt(value))
+}
+
+beforeAll(async () => {
+  h = await startHarness({ policy: allowAllPolicy() })
+  model = await h.client().model({ model: 'Sales Forecast' })
+})
+afterAll(async () => {
+  await h.close()
+})
+
+describe('questions over /api/chat', () => {
+  it('lookup: one figure, reported as read_cell with the typed question and what was computed', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'Revenue for North America in Q1 FY26')
+    expect(r.intent.name).toBe('read_cell')
+    expect(r.parameters).toMatchObject({ lineItem: 'Revenue', period: 'Q1 FY26', items: ['North America'] })
+    expect(r.question?.shape.kind).toBe('value')
+    expect(replyText(r)).toContain('Revenue · North America · Q1 FY26 · Forecast, all Products')
+    expectFigure(r, await rev('North America', 'All Products', 'Revenue', 'Q1 FY26'))
+  })
+
+  it('follow-ups edit the last question: another region, another period, a breakdown, the lowest', async () => {
+    const s = await connected()
+    await h.chat(s, 'revenue for north america in q1')
+    const latam = await h.chat(s, 'how about LATAM?')
+    expectFigure(latam, await rev('LATAM', 'All Products', 'Revenue', 'Q1 FY26'))
+    const q2 = await h.chat(s, 'and Q2?')
+    expectFigure(q2, await rev('LATAM', 'All Products', 'Revenue', 'Q2 FY26'))
+    const byProduct = await h.chat(s, 'break that down by product')
+    const table = find(byProduct, 'table')
+    for (const p of PRODUCTS)
+      expect(table?.rows.find((row) => row[0] === p)?.[1]).toBe(
+        fmt(await rev('LATAM', p, 'Revenue', 'Q2 FY26')),
+      )
+    const lowest = await h.chat(s, 'and which was the lowest?')
+    const values = await Promise.all(PRODUCTS.map((p) => rev('LATAM', p, 'Revenue', 'Q2 FY26')))
+    const min = Math.min(...values)
+    expect(replyText(lowest)).toContain(`${PRODUCTS[values.indexOf(min)]} has the lowest Revenue`)
+    expectFigure(lowest, min)
+    const price = await h.chat(s, 'what about price?')
+    expect(price.question?.measures[0]?.lineItem).toBe('Price')
+  })
+
+  it('a follow-up works after a view is on screen, and "the total" is the view\'s line item', async () => {
+    const s = await connected()
+    await h.chat(s, 'show me Revenue by Region for Gadgets')
+    await h.chat(s, 'Forecast')
+    const total = await h.chat(s, 'what is the total?')
+    expect(total.question?.measures[0]?.lineItem).toBe('Revenue')
+    expectFigure(total, await rev('Total Regions', 'Gadgets', 'Revenue', 'FY26'))
+    const latam = await h.chat(s, 'how about LATAM?')
+    expectFigure(latam, await rev('LATAM', 'Gadgets', 'Revenue', 'FY26'))
+  })
+
+  it('aggregates a run of periods by the summary method: units summed, price averaged, headcount closing', async () => {
+    const s = await connected()
+    const units = await h.chat(s, 'units sold of gizmos from q1 to q3')
+    const quarters = await Promise.all(
+      ['Q1 FY26', 'Q2 FY26', 'Q3 FY26'].map((q) => rev('Total Regions', 'Gizmos', 'Units', q)),
+    )
+    expectFigure(
+      units,
+      quarters.reduce((a, b) => a + b, 0),
+    )
+    const price = await h.chat(s, 'average price of gizmos in the first half')
+    expect(replyText(price)).toContain('is 60.')
+    const hc = await h.chat(s, 'how many people in EMEA')
+    expect(hc.question?.measures[0]?.lineItem).toBe('Headcount')
+    expectFigure(hc, await cell('OPX01 Expenses', 'Forecast', ['EMEA', 'Headcount'], 'Dec 26'))
+  })
+
+  it('breakdown: every region of a quarter, with the total Anaplan has', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'split revenue in q2 by region')
+    expect(r.question?.shape).toMatchObject({ kind: 'breakdown', by: { name: 'Regions' } })
+    const table = find(r, 'table')
+    for (const region of [...REGIONS, 'Total Regions'])
+      expect(table?.rows.find((row) => row[0] === region)?.[1]).toBe(
+        fmt(await rev(region, 'All Products', 'Revenue', 'Q2 FY26')),
+      )
+    expect(find(r, 'chart')?.kind).toBe('bar')
+  })
+
+  it('ranking: top-selling product, regions in order, the weakest month', async () => {
+    const s = await connected()
+    const top = await h.chat(s, "what's our top-selling product in LATAM for Q2?")
+    const units = await Promise.all(PRODUCTS.map((p) => rev('LATAM', p, 'Units', 'Q2 FY26')))
+    const best = Math.max(...units)
+    expect(replyText(top)).toContain(`${PRODUCTS[units.indexOf(best)]} has the highest Units`)
+    expectFigure(top, best)
+
+    const order = await h.chat(s, 'order the regions by revenue for Q4 FY26')
+    const values = await Promise.all(
+      REGIONS.map(async (r) => ({ r, v: await rev(r, 'All Products', 'Revenue', 'Q4 FY26') })),
+    )
+    values.sort((a, b) => b.v - a.v)
+    expect(find(order, 'table')?.rows.map((row) => row[1])).toEqual(values.map((x) => x.r))
+
+    const weakest = await h.chat(s, 'which month had the weakest revenue for Gizmos?')
+    const months = await Promise.all(MONTHS.map((m) => rev('Total Regions', 'Gizmos', 'Revenue', m)))
+    const min = Math.min(...months)
+    expect(replyText(weakest)).toContain(`${MONTHS[months.indexOf(min)]} has the lowest Revenue`)
+  })
+
+  it('comparison: forecast against budget, with the difference and % change', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'Gadgets revenue in APAC for June, forecast against budget')
+    expect(r.question?.shape.kind).toBe('compare')
+    const f = await rev('APAC', 'Gadgets', 'Revenue', 'Jun 26', 'Forecast')
+    const b = await rev('APAC', 'Gadgets', 'Revenue', 'Jun 26', 'Budget')
+    expectFigure(r, f)
+    expectFigure(r, b)
+    expect(replyText(r)).toContain(`difference ${b - f > 0 ? '+' : ''}${fmt(b - f)}`)
+    expect(replyText(r)).toContain(`${(((b - f) / Math.abs(f)) * 100).toFixed(1)}%`)
+  })
+
+  it('explain: the change between two quarters, split over products, the split summing to the change', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'why did revenue fall between Q3 and Q4 in NA?')
+    expect(r.question?.shape.kind).toBe('explain')
+    const q3 = await rev('North America', 'All Products', 'Revenue', 'Q3 FY26')
+    const q4 = await rev('North America', 'All Products', 'Revenue', 'Q4 FY26')
+    expectFigure(r, q3)
+    expectFigure(r, q4)
+    const table = find(r, 'table')
+    const parts = table?.rows.map((row) => Number((row[1] ?? '').replace(/[+,]/g, ''))) ?? []
+    expect(parts).toHaveLength(PRODUCTS.length)
+    expect(parts.reduce((a, b) => a + b, 0)).toBe(q4 - q3)
+    for (const p of PRODUCTS) {
+      const change =
+        (await rev('North America', p, 'Revenue', 'Q4 FY26')) -
+        (await rev('North America', p, 'Revenue', 'Q3 FY26'))
+      expect(table?.rows.find((row) => row[0] === p)?.[1]).toBe(`${change > 0 ? '+' : ''}${fmt(change)}`)
+    }
+  })
+
+  it('trend: the months of the year as a line chart', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'how has revenue for gadgets trended month by month?')
+    const chart = find(r, 'chart')
+    expect(chart?.kind).toBe('line')
+    expect(chart?.labels).toEqual(MONTHS)
+    expect(chart?.series[0]?.values).toEqual(
+      await Promise.all(MONTHS.map((m) => rev('Total Regions', 'Gadgets', 'Revenue', m))),
+    )
+  })
+
+  it('unknown names are named back with what exists, and no figure is stated', async () => {
+    const s = await connected()
+    const r = await h.chat(s, "what's Units for Widgets in Narnia?")
+    expect(replyText(r)).toContain("There is no region 'Narnia' in Sales Forecast")
+    expect(replyText(r)).toContain('North America, EMEA, APAC and LATAM')
+    expect(replyText(r)).not.toMatch(/\d/)
+    const m = await h.chat(s, 'what is the gross margin for gizmos in q1?')
+    expect(replyText(m)).toMatch(/There is no measure '(gross|margin)'/)
+    expect(replyText(m)).not.toMatch(/\d{2,}/)
+  })
+
+  it('off-topic text gets the fallback, with no figures and no question about models', async () => {
+    const s = await connected()
+    for (const text of ["what's the weather like in Paris tomorrow?", 'give me a recipe for pancakes']) {
+      const r = await h.chat(s, text)
+      expect(r.intent.name).toBe('fallback')
+      expect(r.question).toBeUndefined()
+      expect(replyText(r)).not.toMatch(/\d|which model/i)
+    }
+  })
+
+  it('ambiguous: items without a measure ask which measure, and the choice answers', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'what about EMEA in Q2?')
+    const choices = find(r, 'choices')
+    expect(choices?.prompt).toMatch(/Which measure/)
+    const units = choices?.options.find((o) => o.label === 'Units')
+    expect(units).toBeDefined()
+    const answer = await h.chat(s, { choice: units?.value as string })
+    expect(answer.intent.name).toBe('read_cell')
+    expectFigure(answer, await rev('EMEA', 'All Products', 'Units', 'Q2 FY26'))
+  })
+
+  it('writes stay writes and /api/nlu returns the question without side effects', async () => {
+    const s = await connected()
+    const w = await h.chat(s, 'set Units for Widgets in EMEA Jan 26 to 500')
+    expect(w.intent.name).toBe('write_cell')
+    expect(w.question).toBeUndefined()
+    await h.chat(s, 'no')
+    const res = await h.app.request('/api/nlu', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'top 3 products by units in EMEA', sessionId: s }),
+    })
+    const body = (await res.json()) as {
+      intent: { name: string }
+      question?: { shape: { kind: string; limit?: number } }
+    }
+    expect(body.intent.name).toBe('read_cell')
+    expect(body.question?.shape).toMatchObject({ kind: 'ranking', limit: 3 })
+  })
+})
