@@ -19,6 +19,7 @@ export {
   AuthenticationError,
   ConflictError,
   ConnectionError,
+  isAmbiguousFailure,
   ModelArchivedError,
   ModelLockedError,
   NameResolutionError,

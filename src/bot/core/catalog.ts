@@ -363,6 +363,7 @@ export const INTENT_CATALOG: readonly IntentDefinition[] = [
       'cancel that job',
     ],
     responses: ['Cancelled Load Actuals.'],
+    changes: 'run',
   },
   {
     name: 'read_cell',

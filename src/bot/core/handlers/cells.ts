@@ -6,9 +6,11 @@
 import { periodKeyOf } from '../../nlu/slots.ts'
 import type { Vocabulary } from '../../nlu/vocabulary.ts'
 import type { CellWrite, ModelScope, NamedObject, ViewData, ViewMetadata } from '../anaplan.ts'
+import { isAmbiguousFailure } from '../anaplan.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
 import { BotError } from '../errors.ts'
+import { settleLostAnswer } from './lost-answer.ts'
 import { connected, formatValue, joinWords, pick, str, strList } from './util.ts'
 
 const LINE_ITEMS_RE = /^line items?$/i
@@ -198,6 +200,15 @@ function describe(t: Target): string {
   return parts.join(' · ')
 }
 
+/** A cell as Anaplan returns it (text) holds the value written (a number or text). */
+function sameValue(raw: string | undefined, value: string | number): boolean | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (typeof value === 'number' || (value.trim() !== '' && Number.isFinite(Number(value))))
+    return raw.trim() !== '' && Number.isFinite(n) && n === Number(value)
+  return raw === value
+}
+
 export const readCell: IntentHandler = {
   async run(ctx) {
     const { target: t, scope } = await target(ctx, false)
@@ -232,7 +243,10 @@ export const writeCell: IntentHandler = {
   async run(ctx) {
     const c = connected(ctx)
     const { target: t, scope, v } = await target(ctx, true)
-    const value = ctx.parameters.value as string | number
+    const value = ctx.parameters.value
+    // Choice payloads and platform parameters are client data: only a number or text is a value.
+    if (typeof value !== 'number' && typeof value !== 'string')
+      throw new BotError('invalid_input', 'What value should I write? It must be a number or text.')
     const siblings = v.lineItems.filter((l) => l.moduleName === t.moduleName).map((l) => l.name)
     const before = await readValues(scope, t, siblings)
     const write: CellWrite = {
@@ -247,7 +261,7 @@ export const writeCell: IntentHandler = {
       to: value,
     }
     try {
-      const result = await scope.writeCells(t.module, [write])
+      const result = await scope.writeCells(t.module, [write], ctx.requestOptions)
       if (result.failures?.length || result.numberOfCellsChanged === 0) {
         const why = result.failures?.[0]?.failureMessageDetails ?? 'Anaplan did not change the cell'
         await ctx.audit({ model: c.modelName, action: 'write_cell', details, result: 'failed', error: why })
@@ -257,6 +271,19 @@ export const writeCell: IntentHandler = {
         )
       }
     } catch (e) {
+      if (isAmbiguousFailure(e)) {
+        const where = `${t.lineItem} for ${describe(t)}`
+        return settleLostAnswer(ctx, {
+          entry: { model: c.modelName, action: 'write_cell', details },
+          error: e,
+          check: async () => sameValue((await readValues(scope, t, [t.lineItem]))[t.lineItem], value),
+          said: {
+            applied: `Anaplan's answer was lost, but reading the cell back shows the change was applied: ${where} is now ${formatValue(String(value))}.`,
+            notApplied: `Anaplan's answer was lost, and reading the cell back shows it was not applied: ${where} is still ${formatValue(before[t.lineItem])}. Nothing was re-sent; ask again to retry.`,
+            unknown: `Anaplan's answer was lost and I couldn't read the cell back, so I don't know whether ${where} changed. Ask "what is ${t.lineItem} for ${describe(t)}?" to check before trying again.`,
+          },
+        })
+      }
       if (!(e instanceof BotError))
         await ctx.audit({
           model: c.modelName,
