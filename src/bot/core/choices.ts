@@ -62,7 +62,8 @@ export function decodeChoice(value: string): ParsedChoice | undefined {
 
 /**
  * The parameters as plain data, or undefined when their shape is not one the bot makes: an
- * object of strings, finite numbers, booleans, lists of strings, or a flat map of strings (pages).
+ * object of strings, finite numbers, booleans, lists of strings, and a flat map of strings for
+ * `pages` only (so an object never reaches Anaplan as a cell value).
  */
 export function cleanParameters(
   raw: unknown,
@@ -72,7 +73,7 @@ export function cleanParameters(
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(raw)) {
     if (v === null || v === undefined) continue
-    const clean = FORBIDDEN_KEYS.has(k) ? undefined : cleanValue(v)
+    const clean = FORBIDDEN_KEYS.has(k) ? undefined : cleanValue(v, MAP_KEYS.has(k))
     // A platform's own extra shapes (Dialogflow's unit objects) are dropped; ours must all be valid.
     if (clean === undefined) {
       if (options.lenient) continue
@@ -87,7 +88,10 @@ function cleanString(v: unknown): string | undefined {
   return typeof v === 'string' && v.length <= MAX_TEXT_LENGTH ? v : undefined
 }
 
-function cleanValue(v: unknown): unknown {
+/** The only parameters whose value is a map (dimension → item); everywhere else an object is refused. */
+const MAP_KEYS = new Set(['pages'])
+
+function cleanValue(v: unknown, mayBeMap: boolean): unknown {
   if (typeof v === 'string') return cleanString(v)
   if (typeof v === 'boolean') return v
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined
@@ -95,7 +99,7 @@ function cleanValue(v: unknown): unknown {
     const list = v.map(cleanString)
     return list.every((x) => x !== undefined) ? list : undefined
   }
-  if (isPlainObject(v)) {
+  if (mayBeMap && isPlainObject(v)) {
     const flat: Record<string, string> = {}
     for (const [k2, v2] of Object.entries(v)) {
       const s = cleanString(v2)

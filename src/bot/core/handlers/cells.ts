@@ -232,7 +232,11 @@ export const readCell: IntentHandler = {
 export const writeCell: IntentHandler = {
   async summarize(ctx) {
     const value = ctx.parameters.value
-    if (value === undefined || value === '' || (typeof value === 'number' && !Number.isFinite(value))) {
+    if (
+      (typeof value !== 'string' && typeof value !== 'number') ||
+      value === '' ||
+      (typeof value === 'number' && !Number.isFinite(value))
+    ) {
       throw new BotError('invalid_input', 'What value should I write?')
     }
     const { target: t, scope } = await target(ctx, true)
