@@ -29,6 +29,7 @@ export {
   ServerError,
   TaskFailedError,
   TimeoutError,
+  ValidationError,
 } from '../../anaplan/index.ts'
 
 /**
