@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import type { ErrorReport } from './exit-codes.ts'
-import { formatCsv, formatGrid, formatTable, gridToObjects, Output, viewToGrid } from './output.ts'
+import {
+  csvCell,
+  formatCsv,
+  formatGrid,
+  formatTable,
+  gridToObjects,
+  isControl,
+  Output,
+  printable,
+  viewToGrid,
+} from './output.ts'
 
 function sink(isTTY = false) {
   const chunks: string[] = []
@@ -128,5 +138,53 @@ describe('Output', () => {
     const stdout = sink()
     new Output({ json: false, quiet: false, stdout, stderr: sink() }).grid({ columns: ['id'], rows: [] })
     expect(stdout.text()).toBe('(none)\n')
+  })
+})
+
+describe('names from Anaplan are printed safely', () => {
+  it('CSV neutralises cells a spreadsheet would run as formulas, and keeps numbers', () => {
+    const csv = formatCsv({
+      columns: ['Name', 'Value'],
+      rows: [
+        ['=HYPERLINK("http://evil.example","x")', '-5'],
+        ['+cmd|calc', '1,234.5'],
+        ['-2+3', '+7'],
+        ['@SUM(A1)', '-1.5e3'],
+        ['\tTabbed', ''],
+        ['\rReturn', '12%'],
+        ['Widgets', '='],
+      ],
+    })
+    const lines = csv.trim().split('\n')
+    expect(lines[1]).toBe(`"'=HYPERLINK(""http://evil.example"",""x"")",-5`)
+    expect(lines[2]).toBe(`'+cmd|calc,"1,234.5"`)
+    expect(lines[3]).toBe(`'-2+3,+7`)
+    expect(lines[4]).toBe(`'@SUM(A1),-1.5e3`)
+    expect(lines[5]).toBe(`'\tTabbed,`)
+    expect(csv).toContain(`"'\rReturn",12%`)
+    expect(csv).toContain(`Widgets,'=`)
+    expect(csvCell('Gadgets')).toBe('Gadgets')
+  })
+
+  it('tables and notes drop terminal escape sequences and control characters', () => {
+    const evil = 'Wid\u001b[2J\u001b[31mgets\u001b]0;pwned\u0007\u0008\u009b'
+    expect(printable(evil)).toBe('Widgets')
+    expect(printable('two\nlines\tand tab')).toBe('two\nlines\tand tab')
+    const table = formatTable({ columns: ['Name'], rows: [[evil]] })
+    expect([...table].some((ch) => isControl(ch.charCodeAt(0)))).toBe(false)
+    expect(table).toContain('Widgets')
+    const out: string[] = []
+    const err: string[] = []
+    const o = new Output({
+      json: false,
+      quiet: false,
+      stdout: { write: (c) => out.push(String(c)) > 0 },
+      stderr: { write: (c) => err.push(String(c)) > 0 },
+    })
+    o.result({}, () => `Connected to ${evil}`)
+    o.note(`Model ${evil}`)
+    o.error({ code: 'not_found', message: `No model ${evil}\nsecond line`, exitCode: 4 } as ErrorReport)
+    expect(out.join('')).toBe('Connected to Widgets\n')
+    expect(err.join('')).toBe('Model Widgets\nanaplan: No model Widgets second line\n')
   })
 })

@@ -42,9 +42,67 @@ export function formatTable(grid: Grid): string {
   return `${out.join('\n')}\n`
 }
 
-/** Renders RFC 4180 CSV with a header row. */
+/**
+ * Renders RFC 4180 CSV with a header row. A cell that a spreadsheet would run as a formula (it
+ * starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a number) gets a leading
+ * `'`, as OWASP advises against CSV injection: a list item named `=HYPERLINK(…)` stays text.
+ */
 export function formatCsv(grid: Grid): string {
-  return stringify([grid.columns, ...grid.rows.map((r) => pad(r, grid.columns.length))])
+  const rows = [grid.columns, ...grid.rows.map((r) => pad(r, grid.columns.length))]
+  return stringify(rows.map((r) => r.map(csvCell)))
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/
+const PLAIN_NUMBER = /^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?%?$/
+
+/** One CSV cell, neutralised when a spreadsheet would evaluate it (numbers such as `-5` stay numbers). */
+export function csvCell(cell: string): string {
+  return FORMULA_START.test(cell) && !(PLAIN_NUMBER.test(cell) && /\d/.test(cell)) ? `'${cell}` : cell
+}
+
+/**
+ * Text safe to print on a terminal: escape sequences (CSI, OSC and the rest) and other control
+ * characters in names that came from Anaplan are removed, so a name cannot move the cursor,
+ * retitle the window or hide what follows. Newlines and tabs stay.
+ */
+export function printable(text: string): string {
+  let out = ''
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x1b) i = escapeEnd(text, i)
+    else if (c === 0x9b) i = csiEnd(text, i + 1)
+    else if (!isControl(c)) out += text[i]
+  }
+  return out
+}
+
+/** C0 and C1 control characters other than newline and tab. */
+export function isControl(code: number): boolean {
+  return (code < 0x20 && code !== 0x0a && code !== 0x09) || (code >= 0x7f && code <= 0x9f)
+}
+
+/** Index of the last character of the escape sequence starting with ESC at `i`. */
+function escapeEnd(text: string, i: number): number {
+  const next = text[i + 1]
+  if (next === '[') return csiEnd(text, i + 2)
+  if (next === ']') {
+    // OSC (window title, hyperlinks) runs to BEL or ESC \.
+    for (let j = i + 2; j < text.length; j++) {
+      if (text.charCodeAt(j) === 0x07) return j
+      if (text.charCodeAt(j) === 0x1b && text[j + 1] === '\\') return j + 1
+    }
+    return text.length - 1
+  }
+  return next !== undefined && next >= '@' && next <= '_' ? i + 1 : i
+}
+
+/** Index of a CSI sequence's final byte: parameters and intermediates are 0x20–0x3f. */
+function csiEnd(text: string, j: number): number {
+  let k = j
+  while (k < text.length && text.charCodeAt(k) >= 0x20 && text.charCodeAt(k) <= 0x3f) k++
+  const final = text.charCodeAt(k)
+  // A sequence cut short (no final byte) ends before the character that is not part of it.
+  return final >= 0x40 && final <= 0x7e ? k : k - 1
 }
 
 /** Turns a grid into an array of objects keyed by column name (for `--json`). */
@@ -105,7 +163,7 @@ export class Output {
   result(value: unknown, human: () => string): void {
     if (this.json) this.stdout.write(formatJson(value))
     else {
-      const text = human()
+      const text = printable(human())
       if (text) this.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
     }
   }
@@ -117,19 +175,22 @@ export class Output {
 
   /** A note for people on stderr; silent with `--quiet` or `--json`. */
   note(text: string): void {
-    if (!this.json && !this.quiet) this.stderr.write(text.endsWith('\n') ? text : `${text}\n`)
+    if (!this.json && !this.quiet) {
+      const safe = printable(text)
+      this.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`)
+    }
   }
 
   /** A warning on stderr; silent only in `--json` mode. */
   warn(text: string): void {
-    if (!this.json) this.stderr.write(`anaplan: warning: ${text}\n`)
+    if (!this.json) this.stderr.write(`anaplan: warning: ${printable(text)}\n`)
   }
 
   /** The final error: one line on stderr (`anaplan: …`), or `{error:{code,message}}` in `--json` mode. */
   error(report: ErrorReport): void {
     if (this.json) {
       this.stderr.write(`${JSON.stringify({ error: { code: report.code, message: report.message } })}\n`)
-    } else this.stderr.write(`anaplan: ${report.message}\n`)
+    } else this.stderr.write(`anaplan: ${printable(report.message).replace(/[\r\n]+/g, ' ')}\n`)
   }
 }
 
@@ -140,5 +201,5 @@ function pad(r: string[], width: number): string[] {
 
 function clean(s: string): string {
   // A newline or tab inside a cell would break the alignment of every following row.
-  return s.replace(/[\r\n\t]+/g, ' ')
+  return printable(s.replace(/[\r\n\t]+/g, ' '))
 }

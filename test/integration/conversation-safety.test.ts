@@ -87,7 +87,7 @@ describe('policy over /api/chat', () => {
 
 describe('long tasks', () => {
   it('answers in time, then delivers the result as a notification and in the outbox', async () => {
-    h = await startHarness({ policy: POLICY, taskMs: 1200, replyBudgetMs: 300 })
+    h = await startHarness({ policy: POLICY, taskMs: 3000, replyBudgetMs: 1500 })
     const s = 'long-1'
     await h.chat(s, 'connect to Sales Forecast', 'planner-ann')
     await h.chat(s, 'run Load Actuals', 'planner-ann')
@@ -108,7 +108,7 @@ describe('long tasks', () => {
   })
 
   it('does not queue a follow-up that a listener delivered itself', async () => {
-    h = await startHarness({ policy: POLICY, taskMs: 600, replyBudgetMs: 200 })
+    h = await startHarness({ policy: POLICY, taskMs: 2500, replyBudgetMs: 1500 })
     const pushed: string[] = []
     h.bot.subscribe((n) => {
       pushed.push(n.sessionId)
@@ -126,14 +126,17 @@ describe('long tasks', () => {
   })
 
   it('cancels the running task on "stop it"', async () => {
-    h = await startHarness({ policy: POLICY, taskMs: 5000, replyBudgetMs: 200 })
+    h = await startHarness({ policy: POLICY, taskMs: 8000, replyBudgetMs: 1500 })
     const s = 'long-2'
     await h.chat(s, 'connect to Sales Forecast', 'planner-ann')
     await h.chat(s, 'run Load Actuals', 'planner-ann')
     expect(replyText(await h.chat(s, 'yes', 'planner-ann'))).toContain('Started Load Actuals')
     const stop = await h.chat(s, 'stop it', 'planner-ann')
     expect(stop.intent.name).toBe('cancel_task')
-    expect(replyText(stop)).toContain('Cancelled Load Actuals')
+    // A cancel rolls back work: it is confirmed like any change (issue 11, finding 7).
+    expect(replyText(stop)).toContain('Cancel Load Actuals in Sales Forecast?')
+    const yes = await h.chat(s, 'yes', 'planner-ann')
+    expect(replyText(yes)).toContain('Cancelled Load Actuals')
     expect(h.audit.entries.some((e) => e.action === 'cancel_task' && e.result === 'ok')).toBe(true)
   })
 

@@ -19,6 +19,7 @@ export {
   AuthenticationError,
   ConflictError,
   ConnectionError,
+  isAmbiguousFailure,
   ModelArchivedError,
   ModelLockedError,
   NameResolutionError,
@@ -28,6 +29,7 @@ export {
   ServerError,
   TaskFailedError,
   TimeoutError,
+  ValidationError,
 } from '../../anaplan/index.ts'
 
 /**

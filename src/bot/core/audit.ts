@@ -1,6 +1,11 @@
 /**
  * The audit trail: one record per change (write, action, list change) and per refusal. Records
  * hold names and values the user typed, never credentials.
+ *
+ * A change whose answer was lost (Anaplan may or may not have applied it) is recorded `unknown`,
+ * never `failed`; once the bot learns the outcome (it reads the cell back, looks the task up, or
+ * finds a task finished after a restart) it records a second entry with `reconciled: true` and
+ * the real result.
  */
 import { appendFile, mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -16,10 +21,14 @@ export interface AuditEntry {
   /** What was attempted: `write_cell`, `run_action`, `add_list_item`, `read_cell`... */
   action: string
   details: Record<string, unknown>
-  result: 'ok' | 'refused' | 'failed' | 'cancelled'
-  /** Error code or class name and a short text, for `failed` and `refused`. */
+  result: AuditResult
+  /** Error code or class name and a short text, for `failed`, `refused` and `unknown`. */
   error?: string
+  /** This entry settles an earlier `unknown` (or unwatched) entry of the same change. */
+  reconciled?: true
 }
+
+export type AuditResult = 'ok' | 'refused' | 'failed' | 'cancelled' | 'unknown'
 
 export interface AuditSink {
   write(entry: AuditEntry): Promise<void>

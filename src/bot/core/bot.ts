@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto'
 import { type Logger, silentLogger } from '../../shared/logger.ts'
 import { MIN_CONFIDENCE, Nlu, TIE_MARGIN } from '../nlu/nlu.ts'
-import { fold } from '../nlu/text.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
 import type { Question } from '../query/question.ts'
 import { questionStep, understandQuestion } from '../query/turn.ts'
@@ -14,12 +13,23 @@ import type { AnaplanClientProvider, BotAnaplanClient, ModelScope } from './anap
 import type { AuditEntry, AuditSink } from './audit.ts'
 import { MemoryAuditSink } from './audit.ts'
 import { intentByName } from './catalog.ts'
-import { decodeChoice, encodeChoice, type Middleware, runMiddleware, type TurnContext } from './context.ts'
+import {
+  cleanParameters,
+  confirmationOptions,
+  encodeChoice,
+  matchOffered,
+  ownEntry,
+  parseChoice,
+  rememberOffered,
+} from './choices.ts'
+import { type Middleware, runMiddleware, type TurnContext } from './context.ts'
 import { DiskDownloadStore, type DownloadStore } from './downloads.ts'
 import { errorCode, errorReply } from './error-reply.ts'
 import { BotError } from './errors.ts'
+import { watchTask } from './handlers/actions.ts'
 import { fallback, LABELS } from './handlers/general.ts'
 import { HANDLERS, READS } from './handlers/index.ts'
+import { checkTextLength, inputRefusal } from './limits.ts'
 import { MetadataCache } from './metadata.ts'
 import {
   allows,
@@ -31,12 +41,13 @@ import {
   refusalText,
 } from './policy.ts'
 import {
-  DEFAULT_SESSION_TTL_MS,
   emptySession,
   MemorySessionStore,
+  type PendingConfirmation,
   type SessionState,
   type SessionStore,
 } from './session.ts'
+import { SessionRepository, snapshot } from './session-repository.ts'
 import type { Bot, BotReply, Identity, Message, Notification, Turn } from './types.ts'
 
 export interface CreateBotOptions {
@@ -70,10 +81,25 @@ export interface CreateBotOptions {
    * @default true
    */
   warmUp?: boolean
+  /**
+   * Look up the tasks the store still lists as running (started before a restart) when the bot
+   * starts, record their end in the audit trail and tell their sessions. Needs a store that can
+   * list its sessions (`SessionStore.entries`).
+   * @default true
+   */
+  reconcileOnStart?: boolean
 }
 
 /** @default 2500 ms: inside Slack's 3 s with room for the channel's own work. */
 export const DEFAULT_REPLY_BUDGET_MS = 2500
+/** The core answers this long before a turn's deadline, leaving the channel time to send it. */
+export const REPLY_MARGIN_MS = 100
+
+/** What a turn answers when its deadline passes; the real answer follows through the outbox. */
+export const STILL_WORKING_TEXT =
+  "Still working on it… Anaplan is taking a moment; I'll send the answer as soon as it's ready."
+
+const CONFIRM_INTENTS = new Set(['confirm', 'deny'])
 
 function isProvider(a: AnaplanClientProvider | BotAnaplanClient): a is AnaplanClientProvider {
   return typeof (a as AnaplanClientProvider).clientFor === 'function'
@@ -83,6 +109,7 @@ function isProvider(a: AnaplanClientProvider | BotAnaplanClient): a is AnaplanCl
 export async function createBot(options: CreateBotOptions): Promise<Bot> {
   const bot = new ConversationBot(options)
   if (options.warmUp ?? true) await bot.warmUp()
+  if (options.reconcileOnStart ?? true) bot.reconcileInBackground()
   return bot
 }
 
@@ -90,13 +117,13 @@ class ConversationBot implements Bot {
   readonly #opts: CreateBotOptions
   readonly #now: () => number
   readonly #store: SessionStore
+  readonly #sessions: SessionRepository
   readonly #audit: AuditSink
   readonly #policy: BotPolicy
   readonly #downloads: DownloadStore
   readonly #logger: Logger
   readonly #metadata: MetadataCache
   readonly #listeners = new Set<(n: Notification) => void | boolean | Promise<void | boolean>>()
-  readonly #locks = new Map<string, Promise<void>>()
   readonly #background = new Set<Promise<void>>()
   readonly #abort = new AbortController()
   readonly #chain: Middleware[]
@@ -108,6 +135,10 @@ class ConversationBot implements Bot {
     this.#logger = options.logger ?? silentLogger
     this.#store =
       options.store ?? new MemorySessionStore({ now: this.#now, warn: (m) => this.#logger.warn(m) })
+    this.#sessions = new SessionRepository(this.#store, {
+      now: this.#now,
+      ...(options.sessionTtlMs ? { ttlMs: options.sessionTtlMs } : {}),
+    })
     this.#audit = options.audit ?? new MemoryAuditSink()
     this.#policy = options.policy ?? DEFAULT_POLICY
     this.#downloads = options.downloads ?? new DiskDownloadStore({ now: this.#now })
@@ -141,7 +172,58 @@ class ConversationBot implements Bot {
   // ------------------------------------------------------------------ public API
 
   async process(turn: Turn): Promise<BotReply> {
-    return this.#withLock(turn.sessionId, () => this.#processLocked(turn))
+    // Before the lock, the store and the NLU: an oversized message costs nothing but this answer.
+    const refusal = inputRefusal(turn)
+    if (refusal) return this.#reply(turn, [{ type: 'text', text: refusal }])
+    const deadline = turn.deadline ?? this.#now() + (this.#opts.replyBudgetMs ?? DEFAULT_REPLY_BUDGET_MS)
+    const work = this.#sessions.withLock(turn.sessionId, () => this.#processLocked(turn, deadline))
+    return this.#within(turn, deadline, work)
+  }
+
+  /**
+   * The turn's reply by its deadline: the real one when it is ready, else "still working", and
+   * the real one follows through the listeners and the outbox once it is (the one path for every
+   * channel's late answers).
+   */
+  async #within(turn: Turn, deadline: number, work: Promise<BotReply>): Promise<BotReply> {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - REPLY_MARGIN_MS - this.#now()), undefined)
+      timer.unref?.()
+    })
+    const ready = await Promise.race([work, late]).finally(() => clearTimeout(timer))
+    if (ready) return ready
+    this.#logger.info({ session: turn.sessionId }, 'turn past its deadline: answering later')
+    this.#track(
+      work.then(
+        (reply) => this.#notify(turn.sessionId, turn.identity, reply.messages),
+        (err: unknown) => {
+          this.#logger.error({ err, session: turn.sessionId }, 'late turn failed')
+          return this.#notify(turn.sessionId, turn.identity, [
+            { type: 'text', text: 'Sorry, that request failed on my side. Please try again.' },
+          ])
+        },
+      ),
+    )
+    return { ...this.#reply(turn, [{ type: 'text', text: STILL_WORKING_TEXT }]), stillWorking: true }
+  }
+
+  #reply(turn: Turn, messages: Message[]): BotReply {
+    return {
+      sessionId: turn.sessionId,
+      intent: { name: turn.recognized?.intent ?? 'fallback', confidence: 0 },
+      parameters: {},
+      messages,
+    }
+  }
+
+  #track(p: Promise<unknown>): void {
+    const tracked = p.then(
+      () => undefined,
+      (e: unknown) => this.#logger.error({ err: e }, 'background work failed'),
+    )
+    this.#background.add(tracked)
+    void tracked.finally(() => this.#background.delete(tracked))
   }
 
   async understand(
@@ -152,7 +234,8 @@ class ConversationBot implements Bot {
     parameters: Record<string, unknown>
     question?: Question
   }> {
-    const session = sessionId ? (await this.#store.get(sessionId))?.value : undefined
+    checkTextLength(text)
+    const session = sessionId ? (await this.#sessions.load(sessionId))?.value : undefined
     // Identity is unknown here: the default client reads the metadata (names only, no changes).
     const identity: Identity = { channel: 'api', userId: 'nlu' }
     const client = this.#clientFor(identity)
@@ -181,13 +264,50 @@ class ConversationBot implements Bot {
 
   async drainPending(sessionId: string): Promise<Message[]> {
     let drained: Message[] = []
-    await this.#withLock(sessionId, () =>
-      this.#update(sessionId, (s) => {
+    await this.#sessions.withLock(sessionId, () =>
+      this.#sessions.update(sessionId, (s) => {
         drained = s.outbox
         s.outbox = []
       }),
     )
     return drained
+  }
+
+  /** Starts {@link reconcile} without waiting for it; `close()` waits. */
+  reconcileInBackground(): void {
+    this.#track(this.reconcile())
+  }
+
+  /**
+   * Looks up every task the store lists as running (its watcher died with an earlier process or
+   * lost track of it): a task that ended gets its audit line and a message to its session; one
+   * still running is watched again. Returns how many tasks were looked at.
+   */
+  async reconcile(): Promise<number> {
+    const entries = this.#store.entries?.()
+    if (!entries) return 0
+    let n = 0
+    for await (const [sessionId, { value }] of entries) {
+      for (const t of value.tasks) {
+        if (t.state !== 'running') continue
+        n++
+        const identity = t.identity ?? { channel: 'api', userId: 'reconcile' }
+        this.#track(
+          watchTask(
+            {
+              client: this.#clientFor(identity),
+              pollIntervalMs: this.#opts.pollIntervalMs ?? 500,
+              signal: this.#abort.signal,
+              audit: (e) =>
+                this.#writeAudit({ ...e, ts: new Date(this.#now()).toISOString(), identity, sessionId }),
+              notify: (messages, update) => this.#notify(sessionId, identity, messages, update),
+            },
+            t,
+          ),
+        )
+      }
+    }
+    return n
   }
 
   async prefetch(identity: Identity = { channel: 'api', userId: 'prefetch' }): Promise<void> {
@@ -250,61 +370,6 @@ class ConversationBot implements Bot {
     return this.#metadata.model(key, client, scope)
   }
 
-  /** Serialises work on one session inside this process (turns and background updates). */
-  async #withLock<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
-    const prev = this.#locks.get(sessionId) ?? Promise.resolve()
-    let release!: () => void
-    const mine = new Promise<void>((r) => {
-      release = r
-    })
-    const chained = prev.then(() => mine)
-    this.#locks.set(sessionId, chained)
-    await prev
-    try {
-      return await work()
-    } finally {
-      release()
-      if (this.#locks.get(sessionId) === chained) this.#locks.delete(sessionId)
-    }
-  }
-
-  /**
-   * Read-modify-write with the store's version check; another instance writing in between makes
-   * it re-read and re-apply, so neither side's change is lost.
-   */
-  async #update(sessionId: string, mutate: (s: SessionState) => void): Promise<SessionState> {
-    for (let attempt = 0; attempt < 8; attempt++) {
-      const cur = await this.#store.get(sessionId)
-      const state = cur?.value ?? emptySession(this.#now())
-      mutate(state)
-      state.updatedAt = this.#now()
-      const ok = await this.#store.set(sessionId, state, {
-        ifVersion: cur?.version ?? 0,
-        ttlMs: this.#opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS,
-      })
-      if (ok !== false) return state
-    }
-    throw new BotError('internal', 'The session changed too often while saving; please try again.')
-  }
-
-  /**
-   * Stores a turn's session. Usually nobody wrote since the turn loaded it, and the turn's state is
-   * written as it is; when another instance did (the version moved), its state is re-read and only
-   * what this turn changed is applied onto it.
-   */
-  async #save(
-    sessionId: string,
-    loadedVersion: number,
-    before: SessionSnapshot,
-    after: SessionState,
-    drained: number,
-  ): Promise<void> {
-    after.updatedAt = this.#now()
-    const ttlMs = this.#opts.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS
-    if ((await this.#store.set(sessionId, after, { ifVersion: loadedVersion, ttlMs })) !== false) return
-    await this.#update(sessionId, (latest) => mergeSession(latest, before, after, drained))
-  }
-
   async #notify(
     sessionId: string,
     identity: Identity,
@@ -312,7 +377,7 @@ class ConversationBot implements Bot {
     update?: (s: SessionState) => void,
   ): Promise<void> {
     let delivered = false
-    for (const l of this.#listeners) {
+    for (const l of messages.length ? this.#listeners : []) {
       try {
         if ((await l({ sessionId, identity, messages })) === true) delivered = true
       } catch (e) {
@@ -320,18 +385,17 @@ class ConversationBot implements Bot {
       }
     }
     // Messages no listener delivered wait in the outbox, so a pull channel (Dialogflow) still gets them.
-    await this.#withLock(sessionId, () =>
-      this.#update(sessionId, (s) => {
+    await this.#sessions.withLock(sessionId, () =>
+      this.#sessions.update(sessionId, (s) => {
         update?.(s)
         if (!delivered) s.outbox.push(...messages)
       }),
     )
   }
 
-  async #processLocked(turn: Turn): Promise<BotReply> {
+  async #processLocked(turn: Turn, deadline: number): Promise<BotReply> {
     const started = this.#now()
-    const deadline = turn.deadline ?? started + (this.#opts.replyBudgetMs ?? DEFAULT_REPLY_BUDGET_MS)
-    const loaded = await this.#store.get(turn.sessionId)
+    const loaded = await this.#sessions.load(turn.sessionId)
     // The store hands out its own copy (see SessionStore.get), so the turn changes it in place; a
     // snapshot of what it started from is enough to merge with a concurrent writer's state.
     const session = loaded?.value ?? emptySession(started)
@@ -339,6 +403,9 @@ class ConversationBot implements Bot {
     // Follow-ups nobody pushed are shown first.
     const carried = session.outbox
     session.outbox = []
+    // A confirmation is answerable on the next turn only: any other turn abandons it (below).
+    const pendingAtStart = session.pending?.id
+    const signal = turn.signal ? AbortSignal.any([turn.signal, this.#abort.signal]) : this.#abort.signal
     const client = this.#clientFor(turn.identity)
     let scope: Promise<ModelScope> | undefined
     let scopeFor: string | undefined
@@ -354,6 +421,7 @@ class ConversationBot implements Bot {
       confirmed: false,
       messages: [],
       client,
+      requestOptions: { signal },
       services: {
         policy: this.#policy,
         downloads: this.#downloads,
@@ -371,7 +439,7 @@ class ConversationBot implements Bot {
             ),
           )
         if (!scope || scopeFor !== c.modelId) {
-          scope = client.model({ workspace: c.workspaceId, model: c.modelId })
+          scope = client.model({ workspace: c.workspaceId, model: c.modelId }, { signal })
           scopeFor = c.modelId
         }
         return scope
@@ -394,13 +462,7 @@ class ConversationBot implements Bot {
       say: (text) => {
         ctx.messages.push({ type: 'text', text })
       },
-      background: (work) => {
-        const p = work(this.#abort.signal).catch((e) =>
-          this.#logger.error({ err: e }, 'background work failed'),
-        )
-        this.#background.add(p)
-        void p.finally(() => this.#background.delete(p))
-      },
+      background: (work) => this.#track(work(this.#abort.signal)),
       notify: (messages, update) => this.#notify(turn.sessionId, turn.identity, messages, update),
     }
     try {
@@ -409,7 +471,10 @@ class ConversationBot implements Bot {
       this.#logger.warn({ err: e, intent: ctx.intent.name, code: errorCode(e) }, 'turn failed')
       ctx.messages.push(...errorReply(e, { ...this.#errorContext(ctx) }))
     }
-    await this.#save(turn.sessionId, loaded?.version ?? 0, before, ctx.session, carried.length)
+    if (!CONFIRM_INTENTS.has(ctx.intent.name) && ctx.session.pending?.id === pendingAtStart)
+      delete ctx.session.pending
+    rememberOffered(ctx.session, ctx.messages)
+    await this.#sessions.save(turn.sessionId, loaded?.version ?? 0, before, ctx.session, carried.length)
     return {
       sessionId: turn.sessionId,
       intent: ctx.intent,
@@ -455,11 +520,21 @@ class ConversationBot implements Bot {
     const { turn } = ctx
     const question = ctx.session.question
     delete ctx.session.question
-    const choice = turn.choice ? decodeChoice(turn.choice) : undefined
-    if (choice && (HANDLERS[choice.intent] || choice.intent === 'confirm' || choice.intent === 'deny')) {
+    const offered = ctx.session.offered ?? question?.options ?? []
+    delete ctx.session.offered
+    const choice = turn.choice ? parseChoice(turn.choice) : undefined
+    if (choice && 'invalid' in choice) {
+      ctx.say("I can't use that choice: it is not one I offered. Please pick again from my latest message.")
+      return
+    }
+    if (choice && (ownEntry(HANDLERS, choice.intent) || CONFIRM_INTENTS.has(choice.intent))) {
       ctx.intent = { name: choice.intent, confidence: 1 }
       ctx.parameters = choice.parameters
       return next()
+    }
+    if (choice && turn.choice?.includes('?p=')) {
+      ctx.say("I can't use that choice: it is not one I offered. Please pick again from my latest message.")
+      return
     }
     const text = (turn.text ?? turn.choice ?? '').trim()
     if (turn.recognized) {
@@ -467,10 +542,10 @@ class ConversationBot implements Bot {
       ctx.parameters = await this.#resolveRecognized(ctx, turn.recognized.parameters, text)
       return next()
     }
-    if (question && text) {
-      const hit = matchOption(text, question.options)
-      const decoded = hit ? decodeChoice(hit) : undefined
-      if (decoded) {
+    if (offered.length && text) {
+      const hit = matchOffered(text, offered)
+      const decoded = hit ? parseChoice(hit) : undefined
+      if (decoded && 'intent' in decoded) {
         ctx.intent = { name: decoded.intent, confidence: 1 }
         ctx.parameters = decoded.parameters
         return next()
@@ -503,8 +578,8 @@ class ConversationBot implements Bot {
     text: string,
   ): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(params)) {
-      if (v === '' || v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue
+    for (const [k, v] of Object.entries(cleanParameters(params, { lenient: true }) ?? {})) {
+      if (v === '' || (Array.isArray(v) && v.length === 0)) continue
       out[k] = v
     }
     // A parameterless intent (a greeting, a yes) has nothing to resolve: no metadata fetch for it.
@@ -568,9 +643,9 @@ class ConversationBot implements Bot {
     capability: Capability,
     perm: ReturnType<typeof permissionFor>,
     actionName?: string,
+    modelName?: string,
   ): Promise<void> {
-    const c = ctx.session.connected
-    const model = c?.modelName ?? 'the model'
+    const model = modelName ?? ctx.session.connected?.modelName ?? 'the model'
     await ctx.audit({
       model,
       action: ctx.intent.name,
@@ -581,13 +656,21 @@ class ConversationBot implements Bot {
     ctx.say(refusalText(perm, capability, model, actionName))
   }
 
-  /** Changes are summarised and wait for a yes; confirm and deny settle the pending change. */
+  /**
+   * Changes are summarised and wait for a yes; confirm and deny settle the pending change. A
+   * button names the change it answers (`confirm?p={"change":id}`): one for another change is
+   * refused, and the change still waiting keeps waiting. A typed "yes" answers the change asked in
+   * the previous turn only, because every other turn abandons it.
+   */
   #confirmation: Middleware = async (ctx, next) => {
     const name = ctx.intent.name
-    if (name === 'confirm' || name === 'deny') {
+    if (CONFIRM_INTENTS.has(name)) {
       const pending = ctx.session.pending
+      const answers = typeof ctx.parameters.change === 'string' ? ctx.parameters.change : undefined
+      const live = pending && pending.expiresAt > this.#now() ? pending : undefined
+      if (answers !== undefined && answers !== pending?.id) return this.#refuseStale(ctx, live)
       delete ctx.session.pending
-      if (!pending || pending.expiresAt <= this.#now()) {
+      if (!live) {
         ctx.say(
           pending
             ? 'That request expired; please ask again.'
@@ -599,16 +682,17 @@ class ConversationBot implements Bot {
       }
       if (name === 'deny') {
         await ctx.audit({
-          model: pending.model,
-          action: pending.intent,
-          details: pending.parameters,
+          model: live.model,
+          action: live.intent,
+          details: live.parameters,
           result: 'cancelled',
         })
         ctx.say('OK, nothing was changed.')
         return
       }
-      ctx.intent = { name: pending.intent, confidence: 1 }
-      ctx.parameters = pending.parameters
+      ctx.intent = { name: live.intent, confidence: 1 }
+      ctx.parameters = live.parameters
+      if (live.modelId) ctx.target = { name: live.model, id: live.modelId }
       ctx.confirmed = true
       // The policy may have changed since the question: check again.
       if (!(await this.#allowedChange(ctx))) return
@@ -617,96 +701,69 @@ class ConversationBot implements Bot {
     // A new request abandons an unanswered confirmation, so a late "yes" cannot fire it.
     delete ctx.session.pending
     const def = intentByName(name)
-    const handler = HANDLERS[name]
+    const handler = ownEntry(HANDLERS, name)
     if (!def?.changes || !handler?.summarize) return next()
     const summary = await handler.summarize(ctx)
     if (!(await this.#allowedChange(ctx))) return
-    const c = ctx.session.connected
+    const model = ctx.target ?? (ctx.session.connected ? this.#connectedModel(ctx) : undefined)
     ctx.session.pending = {
       id: randomUUID(),
       intent: name,
       parameters: ctx.parameters,
       summary,
-      model: c?.modelName ?? '',
+      model: model?.name ?? '',
+      ...(model?.id ? { modelId: model.id } : {}),
       createdAt: this.#now(),
       expiresAt: this.#now() + (this.#opts.confirmationTtlMs ?? 5 * 60_000),
     }
     ctx.messages.push({
       type: 'choices',
       prompt: summary,
-      options: [
-        { label: 'Yes', value: 'confirm' },
-        { label: 'No', value: 'deny' },
-      ],
+      options: confirmationOptions(ctx.session.pending.id),
     })
+  }
+
+  /** A yes or no for a change other than the one waiting: nothing happens, and the user is told. */
+  async #refuseStale(ctx: TurnContext, live: PendingConfirmation | undefined): Promise<void> {
+    await ctx.audit({
+      ...(live ? { model: live.model } : {}),
+      action: ctx.intent.name,
+      details: { change: ctx.parameters.change },
+      result: 'refused',
+      error: 'stale_confirmation',
+    })
+    if (!live) {
+      delete ctx.session.pending
+      ctx.say(
+        'That confirmation was for an earlier change that is no longer waiting; nothing was changed. Please ask again.',
+      )
+      return
+    }
+    ctx.say(
+      `That confirmation was for an earlier change; nothing was changed. Still waiting: ${live.summary}`,
+    )
+    ctx.messages.push({ type: 'choices', prompt: live.summary, options: confirmationOptions(live.id) })
+  }
+
+  #connectedModel(ctx: TurnContext): { name: string; id: string } | undefined {
+    const c = ctx.session.connected
+    return c ? { name: c.modelName, id: c.modelId } : undefined
   }
 
   /** Checks the change against the policy with resolved names (the action's own name for runs). */
   async #allowedChange(ctx: TurnContext): Promise<boolean> {
     const def = intentByName(ctx.intent.name)
-    const c = ctx.session.connected
-    if (!def?.changes || !c) return true
-    const perm = ctx.permission({ name: c.modelName, id: c.modelId })
+    const model = ctx.target ?? this.#connectedModel(ctx)
+    if (!def?.changes || !model) return true
+    const perm = ctx.permission(model)
     const actionName = typeof ctx.parameters.action === 'string' ? ctx.parameters.action : undefined
     if (allows(perm, def.changes, actionName)) return true
-    await this.#refuse(ctx, def.changes, perm, actionName)
+    await this.#refuse(ctx, def.changes, perm, actionName, model.name)
     return false
   }
 
   #handle: Middleware = async (ctx) => {
-    const handler = HANDLERS[ctx.intent.name] ?? fallback
+    const handler = ownEntry(HANDLERS, ctx.intent.name) ?? fallback
     await handler.run(ctx)
   }
-}
-
-const MERGED_KEYS = ['connected', 'view', 'pending', 'question', 'focus'] as const
-
-/** What a turn started from, as JSON per merged key and per task: all a merge compares against. */
-interface SessionSnapshot {
-  keys: Partial<Record<(typeof MERGED_KEYS)[number], string>>
-  tasks: Map<string, string>
-}
-
-function snapshot(s: SessionState): SessionSnapshot {
-  const keys: SessionSnapshot['keys'] = {}
-  for (const key of MERGED_KEYS) if (s[key] !== undefined) keys[key] = JSON.stringify(s[key])
-  return { keys, tasks: new Map(s.tasks.map((t) => [t.taskId, JSON.stringify(t)])) }
-}
-
-/** Applies this turn's changes onto the latest stored state (which another instance may have changed). */
-function mergeSession(
-  latest: SessionState,
-  before: SessionSnapshot,
-  after: SessionState,
-  drained: number,
-): void {
-  for (const key of MERGED_KEYS) {
-    if (before.keys[key] !== (after[key] === undefined ? undefined : JSON.stringify(after[key]))) {
-      if (after[key] === undefined) delete latest[key]
-      else (latest as unknown as Record<string, unknown>)[key] = after[key]
-    }
-  }
-  const byId = new Map(latest.tasks.map((t) => [t.taskId, t]))
-  for (const t of after.tasks) {
-    if (before.tasks.get(t.taskId) !== JSON.stringify(t)) byId.set(t.taskId, t)
-  }
-  // Tasks this turn dropped (trimmed history) are dropped unless someone else just added them.
-  const kept = new Set(after.tasks.map((t) => t.taskId))
-  for (const id of before.tasks.keys()) if (!kept.has(id)) byId.delete(id)
-  latest.tasks = [...byId.values()]
-  latest.outbox = latest.outbox.slice(drained)
-}
-
-function matchOption(text: string, options: { label: string; value: string }[]): string | undefined {
-  const t = text.trim()
-  if (/^\d{1,2}$/.test(t)) return options[Number(t) - 1]?.value
-  const k = (s: string) =>
-    s
-      .toLowerCase()
-      .split(/\s+/)
-      .map(fold)
-      .join(' ')
-      .replace(/[^\p{L}\p{N} ]/gu, '')
-  const want = k(t)
-  return options.find((o) => k(o.label) === want)?.value
 }

@@ -28,6 +28,11 @@ export interface TurnContext {
   question?: Question
   /** True when the user already confirmed this change (the confirm intent replays it). */
   confirmed: boolean
+  /**
+   * The model a change targets when it is not the connected one (a task started in another
+   * model): set by a handler's `summarize`, checked against the policy instead of the connection.
+   */
+  target?: { name: string; id: string }
   readonly messages: Message[]
   readonly client: BotAnaplanClient
   readonly services: BotServices
@@ -39,6 +44,8 @@ export interface TurnContext {
   permission(model: { name: string; id?: string }): Permission
   audit(entry: Omit<AuditEntry, 'ts' | 'identity' | 'sessionId'>): Promise<void>
   say(text: string): void
+  /** Request options for Anaplan calls of this turn: the turn's signal (and the bot's on close). */
+  readonly requestOptions: { signal: AbortSignal }
   /** Work that continues after the reply (long tasks); tracked so `close()` can stop it. */
   background(work: (signal: AbortSignal) => Promise<void>): void
   /** Sends follow-up messages (listeners and the session outbox); `update` also changes the session. */
@@ -77,23 +84,4 @@ export interface IntentHandler {
   summarize?(ctx: TurnContext): Promise<string>
 }
 
-/** A choice value that replays an intent with parameters (`show_view?p={...}`). */
-export function encodeChoice(intent: string, parameters: Record<string, unknown> = {}): string {
-  return Object.keys(parameters).length
-    ? `${intent}?p=${encodeURIComponent(JSON.stringify(parameters))}`
-    : intent
-}
-
-/** Reads a value made by {@link encodeChoice}; undefined for anything else. */
-export function decodeChoice(
-  value: string,
-): { intent: string; parameters: Record<string, unknown> } | undefined {
-  const m = /^([a-z_]+)(?:\?p=(.*))?$/.exec(value.trim())
-  if (!m) return undefined
-  try {
-    const parameters = m[2] ? (JSON.parse(decodeURIComponent(m[2])) as Record<string, unknown>) : {}
-    return { intent: m[1] as string, parameters }
-  } catch {
-    return undefined
-  }
-}
+export { decodeChoice, encodeChoice } from './choices.ts'

@@ -21,7 +21,7 @@ describe('errorReply', () => {
     expect(text(errorReply(e, { model: 'Sales Forecast' }))).toBe(
       'Sales Forecast is busy running another action. Try again in a minute.',
     )
-    expect(errorCode(e)).toBe('model_busy')
+    expect(errorCode(e)).toBe('conflict')
   })
 
   it('offers the close matches of an unknown name as choices that replay the intent', () => {
@@ -64,5 +64,26 @@ describe('errorReply', () => {
     expect(text(errorReply(down))).not.toContain('10.0.0.1')
     expect(text(errorReply(new Error('secret stack')))).not.toContain('secret')
     expect(text(errorReply(new BotError('not_connected', 'Connect first.')))).toBe('Connect first.')
+  })
+})
+
+describe('one error vocabulary', () => {
+  it("maps the client's errors onto the client's code names, and every code has words", () => {
+    const api = (status: number) => [status, new Headers(), {}, req] as const
+    expect(errorCode(new RateLimitError(...api(429)))).toBe('rate_limited')
+    expect(errorCode(new ConflictError(...api(409)))).toBe('conflict')
+    expect(errorCode(new ConnectionError('reset', req, 'response'))).toBe('unavailable')
+    expect(errorCode(new NameResolutionError('view', 'x', 'ambiguous', ['a', 'b']))).toBe('ambiguous')
+    expect(errorCode(new Error('boom'))).toBe('internal')
+    // A code the client sets itself is taken as is, when it is one of the shared names.
+    const coded = Object.assign(new ConnectionError('slow', req, 'response'), { code: 'timeout' })
+    expect(errorCode(coded)).toBe('timeout')
+    const foreign = Object.assign(new ConnectionError('x', req, 'response'), { code: 'ECONNRESET' })
+    expect(errorCode(foreign)).toBe('unavailable')
+    for (const code of ['not_permitted', 'not_connected', 'timeout', 'aborted', 'locked'] as const) {
+      const words = text(errorReply(new BotError(code, '')))
+      expect(words.length).toBeGreaterThan(5)
+      expect(words).not.toMatch(/undefined|Error/)
+    }
   })
 })

@@ -3,17 +3,24 @@
  * API, logs) where `instanceof` does not, after bolt's `CodedError`.
  */
 export type BotErrorCode =
-  | 'anaplan_unavailable'
-  | 'confirmation_required'
+  // Shared with the client's errors and the CLI's `--json` codes (one vocabulary, R5).
+  | 'rate_limited'
+  | 'not_found'
+  | 'no_access'
+  | 'auth_failed'
+  | 'unavailable'
+  | 'timeout'
+  | 'invalid_input'
+  | 'task_failed'
+  | 'conflict'
+  | 'locked'
+  | 'archived'
+  | 'aborted'
+  | 'ambiguous'
+  // The bot's own.
   | 'not_permitted'
   | 'not_connected'
-  | 'not_found'
-  | 'ambiguous'
-  | 'model_busy'
-  | 'rate_limited'
-  | 'task_failed'
-  | 'no_access'
-  | 'invalid_input'
+  | 'confirmation_required'
   | 'internal'
 
 /** An error the bot turns into words; `code` is stable, `message` is for logs. */

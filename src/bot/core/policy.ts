@@ -90,6 +90,16 @@ export function permissionFor(
   return (key ? table[key] : table['*']) ?? NOTHING
 }
 
+/**
+ * True when the identity may change something somewhere, or acts with its own credentials profile:
+ * only then is the Anaplan user it acts as its business (`whoami`).
+ */
+export function actsInAnaplan(policy: BotPolicy, identity: Identity): boolean {
+  const rule = matchRule(policy, identity)
+  if (rule?.anaplanUser) return true
+  return Object.values(rule?.models ?? policy.defaults).some((p) => p.write || p.lists || p.run.length > 0)
+}
+
 /** True when the permission allows the capability (for `run`, on that action). */
 export function allows(p: Permission, capability: Capability, actionName?: string): boolean {
   if (capability !== 'run') return p[capability]

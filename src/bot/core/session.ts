@@ -5,7 +5,8 @@
  * another instance wrote in between, so a pending confirmation is never silently lost.
  */
 import type { Question } from '../query/question.ts'
-import type { Message } from './types.ts'
+import type { ChoiceOption } from './choices.ts'
+import type { Identity, Message } from './types.ts'
 
 /** A write, action or list change waiting for the user's yes or no. */
 export interface PendingConfirmation {
@@ -16,6 +17,8 @@ export interface PendingConfirmation {
   summary: string
   /** Model the change targets (name). */
   model: string
+  /** Its id, when known: the policy is checked again against it when the yes arrives. */
+  modelId?: string
   createdAt: number
   expiresAt: number
 }
@@ -39,7 +42,10 @@ export interface TrackedTask {
   modelId: string
   modelName: string
   startedAt: number
+  /** `running` until the bot has seen the task end (and recorded that end in the audit trail). */
   state: 'running' | 'done' | 'failed' | 'cancelled'
+  /** Who started it: the end is audited for them, and reconciled with their Anaplan client. */
+  identity?: Identity
 }
 
 /**
@@ -60,6 +66,8 @@ export interface SessionState {
   pending?: PendingConfirmation
   question?: PendingQuestion
   focus?: Focus
+  /** The options of the last reply's choices, so a typed label or number answers them. */
+  offered?: ChoiceOption[]
   tasks: TrackedTask[]
   /** Follow-up messages no push channel delivered yet (drained by `drainPending` or the next reply). */
   outbox: Message[]
@@ -93,6 +101,11 @@ export interface SessionStore {
   /** Returns the new version, or `false` when `ifVersion` did not match. */
   set(sessionId: string, value: SessionState, options?: SessionSetOptions): Promise<number | false>
   delete(sessionId: string): Promise<void>
+  /**
+   * Every live session (for reconciling open tasks when the bot starts). Optional: a store that
+   * cannot list its sessions just skips that reconciliation.
+   */
+  entries?(): AsyncIterable<[string, Versioned<SessionState>]>
   close?(): Promise<void>
 }
 
@@ -101,18 +114,34 @@ export const DEFAULT_SESSION_TTL_MS = 24 * 60 * 60_000
 
 let warned = false
 
+/** @default 60 s: how often the memory store drops expired sessions (on the next write). */
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000
+
 /**
  * In-process store: fine for one instance and tests. Several instances behind a load balancer each
- * get their own memory, so it warns once; use `RedisSessionStore` there.
+ * get their own memory, so it warns once; use `RedisSessionStore` there. Expired sessions are
+ * swept on writes at most once per `sweepIntervalMs`, so memory stays bounded by the sessions
+ * alive within one TTL, however many session ids clients invent.
  */
 export class MemorySessionStore implements SessionStore {
   readonly #map = new Map<string, { json: string; version: number; expiresAt: number }>()
   readonly #now: () => number
   readonly #ttlMs: number
+  readonly #sweepIntervalMs: number
+  #lastSweep: number
 
-  constructor(options: { now?: () => number; ttlMs?: number; warn?: (msg: string) => void } = {}) {
+  constructor(
+    options: {
+      now?: () => number
+      ttlMs?: number
+      sweepIntervalMs?: number
+      warn?: (msg: string) => void
+    } = {},
+  ) {
     this.#now = options.now ?? Date.now
     this.#ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS
+    this.#lastSweep = this.#now()
     if (!warned && options.warn) {
       warned = true
       options.warn(
@@ -132,6 +161,7 @@ export class MemorySessionStore implements SessionStore {
     value: SessionState,
     options: SessionSetOptions = {},
   ): Promise<number | false> {
+    this.#sweep()
     const cur = this.#live(sessionId)
     const curVersion = cur?.version ?? 0
     if (options.ifVersion !== undefined && options.ifVersion !== curVersion) return false
@@ -146,6 +176,25 @@ export class MemorySessionStore implements SessionStore {
 
   async delete(sessionId: string): Promise<void> {
     this.#map.delete(sessionId)
+  }
+
+  async *entries(): AsyncIterable<[string, Versioned<SessionState>]> {
+    for (const id of [...this.#map.keys()]) {
+      const e = this.#live(id)
+      if (e) yield [id, { value: JSON.parse(e.json) as SessionState, version: e.version }]
+    }
+  }
+
+  /** Sessions held, expired ones included until the next sweep (for tests and metrics). */
+  get size(): number {
+    return this.#map.size
+  }
+
+  #sweep(): void {
+    const now = this.#now()
+    if (now - this.#lastSweep < this.#sweepIntervalMs) return
+    this.#lastSweep = now
+    for (const [id, e] of this.#map) if (e.expiresAt <= now) this.#map.delete(id)
   }
 
   #live(sessionId: string) {

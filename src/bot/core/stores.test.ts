@@ -28,6 +28,26 @@ describe('MemorySessionStore', () => {
   })
 })
 
+describe('MemorySessionStore sweeping', () => {
+  it('drops expired sessions on a later write, so invented session ids cannot grow memory', async () => {
+    let now = 0
+    const store = new MemorySessionStore({ now: () => now, ttlMs: 1000, sweepIntervalMs: 500 })
+    for (let i = 0; i < 100; i++) await store.set(`junk-${i}`, emptySession(now))
+    expect(store.size).toBe(100)
+    now = 600
+    await store.set('live', emptySession(now))
+    // Not expired yet: a sweep ran but kept them.
+    expect(store.size).toBe(101)
+    now = 1700
+    await store.set('live', emptySession(now), { ttlMs: 1000 })
+    expect(store.size).toBe(1)
+    expect(await store.get('live')).toBeDefined()
+    const seen: string[] = []
+    for await (const [id] of store.entries()) seen.push(id)
+    expect(seen).toEqual(['live'])
+  })
+})
+
 describe('audit sinks', () => {
   it('appends one JSON line per entry', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'audit-'))

@@ -61,6 +61,11 @@ export interface BotReply {
   /** The typed question the reply answered, when the turn was a question about the numbers. */
   question?: Question
   messages: Message[]
+  /**
+   * The turn's deadline passed before the answer was ready: `messages` say so, and the answer
+   * follows through {@link Bot.subscribe} listeners or the session outbox.
+   */
+  stillWorking?: true
 }
 
 /** The `/api/nlu` response body: understanding only, no side effects. */
@@ -98,6 +103,11 @@ export interface Bot {
    * request arrives. Never rejects: a failure is left to the turn that needs the data.
    */
   prefetch?(identity?: Identity): Promise<void>
+  /**
+   * Looks up tasks the session store still lists as running (after a restart or an outage),
+   * records their end in the audit trail and tells their sessions. Returns how many were found.
+   */
+  reconcile?(): Promise<number>
   /** Stops timers and background pollers; logs out Anaplan sessions. */
   close(): Promise<void>
 }

@@ -366,6 +366,7 @@ const ROWS: IntentDefinition[] = [
       ),
     ],
     responses: ['Cancelled Load Actuals.'],
+    changes: 'run',
   },
   {
     name: 'read_cell',

@@ -82,6 +82,18 @@ export class RedisSessionStore implements SessionStore {
     await c.del(this.#prefix + sessionId)
   }
 
+  async *entries(): AsyncIterable<[string, Versioned<SessionState>]> {
+    const c = await this.#conn()
+    for await (const keys of c.scanIterator({ MATCH: `${this.#prefix}*`, COUNT: 200 })) {
+      // node-redis 5 yields batches of keys; 4 yielded one key at a time.
+      for (const key of Array.isArray(keys) ? keys : [keys]) {
+        const id = String(key).slice(this.#prefix.length)
+        const got = await this.get(id)
+        if (got) yield [id, got]
+      }
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#owned && this.#client.isOpen) await this.#client.quit()
   }

@@ -1,12 +1,17 @@
-/** list_actions, run_action (answering within the deadline, finishing in the background), task_status, cancel_task. */
-import type { ActionType, ModelScope, Task } from '../anaplan.ts'
-import { TimeoutError } from '../anaplan.ts'
+/**
+ * list_actions, run_action (answering within the deadline, finishing in the background),
+ * task_status, cancel_task (confirmed, run permission), and watching a task to its end, which
+ * also serves the reconciliation of tasks left running by an earlier process.
+ */
+import type { ActionType, BotAnaplanClient, ModelScope, Task } from '../anaplan.ts'
+import { isAmbiguousFailure, TimeoutError } from '../anaplan.ts'
+import type { AuditEntry } from '../audit.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
 import { downloadUrl } from '../downloads.ts'
 import { dumpInWords } from '../dump.ts'
 import { BotError } from '../errors.ts'
-import type { TrackedTask } from '../session.ts'
+import type { SessionState, TrackedTask } from '../session.ts'
 import type { Message } from '../types.ts'
 import { ask, connected, optionsFor, pick, str } from './util.ts'
 
@@ -92,16 +97,23 @@ export const runAction: IntentHandler = {
     const scope = await ctx.scope()
     let task: Task
     try {
-      task = await scope.startTask(a.type, a.id)
+      task = await scope.startTask(a.type, a.id, ctx.requestOptions)
     } catch (e) {
+      // The client already looked for a task this start may have created; none found does not
+      // prove none runs (Anaplan may list it late), so the outcome is unknown, not failed.
+      const unknown = isAmbiguousFailure(e)
       await ctx.audit({
         model: c.modelName,
         action: 'run_action',
         details: { action: a.name, type: a.type },
-        result: 'failed',
+        result: unknown ? 'unknown' : 'failed',
         error: (e as Error).name,
       })
-      throw e
+      if (!unknown) throw e
+      ctx.say(
+        `I asked Anaplan to run ${a.name} but its answer was lost, so I don't know whether it started. Check the task list in Anaplan before running it again.`,
+      )
+      return
     }
     const tracked: TrackedTask = {
       taskId: task.taskId,
@@ -113,6 +125,7 @@ export const runAction: IntentHandler = {
       modelName: c.modelName,
       startedAt: ctx.now(),
       state: 'running',
+      identity: ctx.turn.identity,
     }
     ctx.session.tasks = [...ctx.session.tasks.filter((t) => t.state === 'running').slice(-9), tracked]
     const poll = {
@@ -127,45 +140,117 @@ export const runAction: IntentHandler = {
       if (!(e instanceof TimeoutError)) throw e
     }
     if (done) {
-      const { messages, ok } = await outcome(ctx, scope, tracked, done)
-      tracked.state = done.taskState === 'CANCELLED' ? 'cancelled' : ok ? 'done' : 'failed'
-      await ctx.audit({
-        model: c.modelName,
-        action: 'run_action',
-        details: { action: a.name, type: a.type, taskId: task.taskId },
-        result: ok ? 'ok' : 'failed',
-      })
+      const { messages } = await outcome(ctx, scope, tracked, done)
+      tracked.state = endState(done)
+      await ctx.audit(endEntry(tracked, done, false))
       ctx.messages.push(...messages)
       return
     }
     ctx.say(`Started ${a.name}. I'll tell you when it finishes.`)
-    ctx.background(async (signal) => {
-      let final: Task
-      try {
-        final = await scope.waitForTask(a.type, a.id, task.taskId, { ...poll, signal })
-      } catch (e) {
-        if (signal.aborted) return
-        await ctx.notify([
-          {
-            type: 'text',
-            text: `I lost track of ${a.name}: ${(e as Error).message.split(':')[0]}. Ask "is it done?" to check.`,
-          },
-        ])
-        return
-      }
-      const { messages, ok } = await outcome(ctx, scope, tracked, final)
-      await ctx.audit({
-        model: c.modelName,
-        action: 'run_action',
-        details: { action: a.name, type: a.type, taskId: task.taskId },
-        result: final.taskState === 'CANCELLED' ? 'cancelled' : ok ? 'ok' : 'failed',
-      })
-      await ctx.notify(messages, (s) => {
-        const t = s.tasks.find((x) => x.taskId === task.taskId)
-        if (t) t.state = final.taskState === 'CANCELLED' ? 'cancelled' : ok ? 'done' : 'failed'
-      })
-    })
+    ctx.background((signal) =>
+      watchTask(
+        {
+          client: ctx.client,
+          pollIntervalMs: ctx.services.pollIntervalMs,
+          signal,
+          audit: ctx.audit,
+          notify: ctx.notify,
+          scope,
+          report: (final) => outcome(ctx, scope, tracked, final),
+        },
+        tracked,
+      ),
+    )
   },
+}
+
+/** What watching a task to its end needs, inside a turn or without one (reconciliation at start). */
+export interface TaskWatch {
+  client: BotAnaplanClient
+  pollIntervalMs: number
+  signal: AbortSignal
+  audit(entry: Omit<AuditEntry, 'ts' | 'identity' | 'sessionId'>): Promise<void>
+  /** Sends messages to the task's session; `update` changes its stored state under its lock. */
+  notify(messages: Message[], update?: (s: SessionState) => void): Promise<void>
+  /** The model's scope, when the caller has it. */
+  scope?: ModelScope
+  /** The messages reporting the end (with downloads); a short sentence when absent. */
+  report?(final: Task): Promise<{ messages: Message[] }>
+}
+
+function endState(task: Task): 'done' | 'failed' | 'cancelled' {
+  if (task.taskState === 'CANCELLED') return 'cancelled'
+  return task.result?.successful === false ? 'failed' : 'done'
+}
+
+function endEntry(
+  t: TrackedTask,
+  task: Task,
+  reconciled: boolean,
+): Omit<AuditEntry, 'ts' | 'identity' | 'sessionId'> {
+  const state = endState(task)
+  return {
+    model: t.modelName,
+    action: 'run_action',
+    details: { action: t.actionName, type: t.actionType, taskId: t.taskId },
+    result: state === 'done' ? 'ok' : state,
+    ...(reconciled ? { reconciled: true as const } : {}),
+  }
+}
+
+/**
+ * Waits for a tracked task to end, then records the end once: only the watcher that moves the
+ * stored task out of `running` audits it and tells the session (a "is it done?" turn may have
+ * seen the end first). A watcher that loses the task records `unknown` and leaves it running, so
+ * a status question or the next start reconciles it.
+ */
+export async function watchTask(w: TaskWatch, t: TrackedTask): Promise<void> {
+  const poll = { intervalMs: w.pollIntervalMs, maxIntervalMs: Math.max(w.pollIntervalMs, 2000) }
+  const reconciled = !w.report
+  let final: Task
+  try {
+    const scope = w.scope ?? (await w.client.model({ workspace: t.workspaceId, model: t.modelId }))
+    final = await scope.waitForTask(t.actionType, t.actionId, t.taskId, { ...poll, signal: w.signal })
+  } catch (e) {
+    if (w.signal.aborted) return
+    await w.audit({
+      model: t.modelName,
+      action: 'run_action',
+      details: { action: t.actionName, type: t.actionType, taskId: t.taskId },
+      result: 'unknown',
+      error: `lost_track: ${(e as Error).name}`,
+    })
+    await w.notify([
+      {
+        type: 'text',
+        text: `I lost track of ${t.actionName}, so I don't know yet how it ended. Ask "is ${t.actionName} done?" to check.`,
+      },
+    ])
+    return
+  }
+  let moved = false
+  const state = endState(final)
+  await w.notify([], (s) => {
+    const x = s.tasks.find((y) => y.taskId === t.taskId)
+    moved = x?.state === 'running'
+    if (x && moved) x.state = state
+  })
+  if (!moved) return
+  await w.audit(endEntry(t, final, reconciled))
+  const messages = w.report
+    ? (await w.report(final)).messages
+    : [{ type: 'text' as const, text: endSentence(t, final) }]
+  await w.notify(messages)
+}
+
+/** The end of a task the bot had lost sight of (an earlier process started it), in one sentence. */
+function endSentence(t: TrackedTask, task: Task): string {
+  const state = endState(task)
+  const detail = task.result?.details?.[0]?.localMessageText
+  const how = state === 'cancelled' ? 'was cancelled' : state === 'failed' ? 'failed' : 'finished'
+  const more =
+    state === 'done' && t.actionType === 'export' ? ` Ask "is ${t.actionName} done?" to get its file.` : ''
+  return `${t.actionName} ${how} while I was not watching${detail ? `: ${detail}` : '.'}${more}`
 }
 
 /** The messages that report a finished task: details, failed rows in words, export downloads. */
@@ -234,10 +319,13 @@ async function outcome(
 
 function findTracked(ctx: TurnContext): TrackedTask {
   const name = str(ctx.parameters.action)?.toLowerCase()
+  const taskId = str(ctx.parameters.taskId)
   const tasks = [...ctx.session.tasks].reverse()
-  const t = name
-    ? tasks.find((x) => x.actionName.toLowerCase() === name)
-    : (tasks.find((x) => x.state === 'running') ?? tasks[0])
+  const t = taskId
+    ? tasks.find((x) => x.taskId === taskId)
+    : name
+      ? tasks.find((x) => x.actionName.toLowerCase() === name)
+      : (tasks.find((x) => x.state === 'running') ?? tasks[0])
   if (!t)
     throw new BotError(
       'not_found',
@@ -251,11 +339,13 @@ function findTracked(ctx: TurnContext): TrackedTask {
 export const taskStatus: IntentHandler = {
   async run(ctx) {
     const t = findTracked(ctx)
-    const scope = await ctx.client.model({ workspace: t.workspaceId, model: t.modelId })
-    const task = await scope.getTask(t.actionType, t.actionId, t.taskId)
+    const scope = await ctx.client.model({ workspace: t.workspaceId, model: t.modelId }, ctx.requestOptions)
+    const task = await scope.getTask(t.actionType, t.actionId, t.taskId, ctx.requestOptions)
     if (task.taskState === 'COMPLETE' || task.taskState === 'CANCELLED') {
-      const { messages, ok } = await outcome(ctx, scope, t, task)
-      t.state = task.taskState === 'CANCELLED' ? 'cancelled' : ok ? 'done' : 'failed'
+      const { messages } = await outcome(ctx, scope, t, task)
+      // The first to see the end of a task nobody watched (lost, or from before a restart) records it.
+      if (t.state === 'running') await ctx.audit(endEntry(t, task, true))
+      t.state = endState(task)
       ctx.messages.push(...messages)
       return
     }
@@ -272,15 +362,58 @@ export const taskStatus: IntentHandler = {
 }
 
 export const cancelTask: IntentHandler = {
+  async summarize(ctx) {
+    const t = findTracked(ctx)
+    if (t.state !== 'running')
+      throw new BotError('invalid_input', `${t.actionName} has already finished; there is nothing to cancel.`)
+    // The run right is checked on the task's own model, which may not be the one connected now.
+    ctx.parameters = { action: t.actionName, taskId: t.taskId }
+    ctx.target = { name: t.modelName, id: t.modelId }
+    return `Cancel ${t.actionName} in ${t.modelName}? Anaplan stops it and rolls back what it changed.`
+  },
   async run(ctx) {
     const t = findTracked(ctx)
     if (t.state !== 'running')
       return ctx.say(`${t.actionName} has already finished; there is nothing to cancel.`)
-    const scope = await ctx.client.model({ workspace: t.workspaceId, model: t.modelId })
-    const task = await scope.cancelTask(t.actionType, t.actionId, t.taskId)
+    const scope = await ctx.client.model({ workspace: t.workspaceId, model: t.modelId }, ctx.requestOptions)
     const details = { action: t.actionName, taskId: t.taskId }
+    let task: Task
+    try {
+      task = await scope.cancelTask(t.actionType, t.actionId, t.taskId, ctx.requestOptions)
+    } catch (e) {
+      if (!isAmbiguousFailure(e)) {
+        await ctx.audit({
+          model: t.modelName,
+          action: 'cancel_task',
+          details,
+          result: 'failed',
+          error: (e as Error).name,
+        })
+        throw e
+      }
+      await ctx.audit({
+        model: t.modelName,
+        action: 'cancel_task',
+        details,
+        result: 'unknown',
+        error: (e as Error).name,
+      })
+      // Its answer was lost: the task itself says whether the cancel took.
+      task = await scope.getTask(t.actionType, t.actionId, t.taskId, ctx.requestOptions)
+      const took = task.taskState === 'CANCELLING' || task.taskState === 'CANCELLED'
+      await ctx.audit({
+        model: t.modelName,
+        action: 'cancel_task',
+        details,
+        result: took ? 'ok' : 'failed',
+        reconciled: true,
+      })
+      if (!took)
+        return ctx.say(
+          `I couldn't tell whether Anaplan got the cancel: ${t.actionName} is still ${task.taskState === 'COMPLETE' ? 'done' : 'running'}.`,
+        )
+    }
     if (task.taskState === 'COMPLETE') {
-      t.state = 'done'
       await ctx.audit({
         model: t.modelName,
         action: 'cancel_task',
@@ -290,7 +423,6 @@ export const cancelTask: IntentHandler = {
       })
       return ctx.say(`${t.actionName} had already finished before I could cancel it.`)
     }
-    t.state = 'cancelled'
     await ctx.audit({ model: t.modelName, action: 'cancel_task', details, result: 'ok' })
     ctx.say(
       `Cancelled ${t.actionName}${task.taskState === 'CANCELLING' ? ' (Anaplan is rolling it back)' : ''}.`,

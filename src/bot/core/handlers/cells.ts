@@ -8,9 +8,11 @@ import type { Vocabulary } from '../../nlu/vocabulary.ts'
 import type { Question } from '../../query/question.ts'
 import { answerQuestion } from '../../query/turn.ts'
 import type { CellWrite, ModelScope, NamedObject, ViewData, ViewMetadata } from '../anaplan.ts'
+import { isAmbiguousFailure } from '../anaplan.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
 import { BotError } from '../errors.ts'
+import { settleLostAnswer } from './lost-answer.ts'
 import { connected, formatValue, joinWords, pick, str, strList } from './util.ts'
 
 const LINE_ITEMS_RE = /^line items?$/i
@@ -200,6 +202,15 @@ function describe(t: Target): string {
   return parts.join(' · ')
 }
 
+/** A cell as Anaplan returns it (text) holds the value written (a number or text). */
+function sameValue(raw: string | undefined, value: string | number): boolean | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (typeof value === 'number' || (value.trim() !== '' && Number.isFinite(Number(value))))
+    return raw.trim() !== '' && Number.isFinite(n) && n === Number(value)
+  return raw === value
+}
+
 export const readCell: IntentHandler = {
   async run(ctx) {
     // A typed question (parsed from the words, or a choice that carries one) goes to the engine.
@@ -230,7 +241,11 @@ export const readCell: IntentHandler = {
 export const writeCell: IntentHandler = {
   async summarize(ctx) {
     const value = ctx.parameters.value
-    if (value === undefined || value === '' || (typeof value === 'number' && !Number.isFinite(value))) {
+    if (
+      (typeof value !== 'string' && typeof value !== 'number') ||
+      value === '' ||
+      (typeof value === 'number' && !Number.isFinite(value))
+    ) {
       throw new BotError('invalid_input', 'What value should I write?')
     }
     const { target: t, scope } = await target(ctx, true)
@@ -241,7 +256,10 @@ export const writeCell: IntentHandler = {
   async run(ctx) {
     const c = connected(ctx)
     const { target: t, scope, v } = await target(ctx, true)
-    const value = ctx.parameters.value as string | number
+    const value = ctx.parameters.value
+    // Choice payloads and platform parameters are client data: only a number or text is a value.
+    if (typeof value !== 'number' && typeof value !== 'string')
+      throw new BotError('invalid_input', 'What value should I write? It must be a number or text.')
     const siblings = v.lineItems.filter((l) => l.moduleName === t.moduleName).map((l) => l.name)
     const before = await readValues(scope, t, siblings)
     const write: CellWrite = {
@@ -256,7 +274,7 @@ export const writeCell: IntentHandler = {
       to: value,
     }
     try {
-      const result = await scope.writeCells(t.module, [write])
+      const result = await scope.writeCells(t.module, [write], ctx.requestOptions)
       if (result.failures?.length || result.numberOfCellsChanged === 0) {
         const why = result.failures?.[0]?.failureMessageDetails ?? 'Anaplan did not change the cell'
         await ctx.audit({ model: c.modelName, action: 'write_cell', details, result: 'failed', error: why })
@@ -266,6 +284,19 @@ export const writeCell: IntentHandler = {
         )
       }
     } catch (e) {
+      if (isAmbiguousFailure(e)) {
+        const where = `${t.lineItem} for ${describe(t)}`
+        return settleLostAnswer(ctx, {
+          entry: { model: c.modelName, action: 'write_cell', details },
+          error: e,
+          check: async () => sameValue((await readValues(scope, t, [t.lineItem]))[t.lineItem], value),
+          said: {
+            applied: `Anaplan's answer was lost, but reading the cell back shows the change was applied: ${where} is now ${formatValue(String(value))}.`,
+            notApplied: `Anaplan's answer was lost, and reading the cell back shows it was not applied: ${where} is still ${formatValue(before[t.lineItem])}. Nothing was re-sent; ask again to retry.`,
+            unknown: `Anaplan's answer was lost and I couldn't read the cell back, so I don't know whether ${where} changed. Ask "what is ${t.lineItem} for ${describe(t)}?" to check before trying again.`,
+          },
+        })
+      }
       if (!(e instanceof BotError))
         await ctx.audit({
           model: c.modelName,

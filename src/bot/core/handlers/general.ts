@@ -3,11 +3,17 @@ import { INTENT_CATALOG } from '../../intents/index.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
 import { BotError } from '../errors.ts'
+import { actsInAnaplan } from '../policy.ts'
 import { ask, connected, joinWords, optionsFor, pick, str } from './util.ts'
+
+/** The models the bot policy lets this identity read: the others are not even named to it. */
+function readable<T extends { name: string; id: string }>(ctx: TurnContext, models: readonly T[]): T[] {
+  return models.filter((m) => ctx.permission({ name: m.name, id: m.id }).read)
+}
 
 async function suggestModels(ctx: TurnContext, prompt: string): Promise<void> {
   const v = await ctx.vocabulary()
-  const models = v.models.slice(0, 8)
+  const models = readable(ctx, v.models).slice(0, 8)
   if (models.length)
     ask(
       ctx,
@@ -91,7 +97,7 @@ export const LABELS: Readonly<Record<string, string>> = Object.fromEntries(
 
 export const listWorkspaces: IntentHandler = {
   async run(ctx) {
-    const ws = await ctx.client.workspaces.list()
+    const ws = await ctx.client.workspaces.list(ctx.requestOptions)
     if (!ws.length) return ctx.say("You don't see any workspace with this Anaplan user.")
     ctx.messages.push({
       type: 'table',
@@ -104,8 +110,8 @@ export const listWorkspaces: IntentHandler = {
 
 export const listModels: IntentHandler = {
   async run(ctx) {
-    const models = await ctx.client.models.list()
-    if (!models.length) return ctx.say("This Anaplan user can't see any model.")
+    const models = readable(ctx, await ctx.client.models.list({}, ctx.requestOptions))
+    if (!models.length) return ctx.say("You can't use any model through this bot.")
     ctx.messages.push({
       type: 'table',
       title: 'Models',
@@ -217,12 +223,15 @@ function tryPick<T extends { name: string; id: string }>(items: T[], q: string):
 export const whoami: IntentHandler = {
   async run(ctx) {
     const id = ctx.turn.identity
-    const me = await ctx.client.users.me()
     const chat = `${id.displayName ?? id.userId} on ${id.channel}${id.teamId ? ` (team ${id.teamId})` : ''}`
     const c = ctx.session.connected
-    ctx.say(
-      `You are ${chat}, acting in Anaplan as ${me.email}${c ? `, connected to ${c.modelName}` : ', not connected to a model'}.`,
-    )
+    const where = c ? `, connected to ${c.modelName}` : ', not connected to a model'
+    // The technical user's login is for those who act with it (or with their own profile); a
+    // read-only or anonymous identity learns only that a shared user reads for it.
+    if (!actsInAnaplan(ctx.services.policy, id))
+      return ctx.say(`You are ${chat}, reading Anaplan through the bot's shared user${where}.`)
+    const me = await ctx.client.users.me(ctx.requestOptions)
+    ctx.say(`You are ${chat}, acting in Anaplan as ${me.email}${where}.`)
   },
 }
 

@@ -1,6 +1,9 @@
 /** list_items and add_list_item. */
+
+import { isAmbiguousFailure } from '../anaplan.ts'
 import type { IntentHandler } from '../context.ts'
 import { BotError } from '../errors.ts'
+import { settleLostAnswer } from './lost-answer.ts'
 import { ask, connected, optionsFor, pick, str } from './util.ts'
 
 export const listItems: IntentHandler = {
@@ -26,7 +29,7 @@ export const listItems: IntentHandler = {
     }
     const list = v.lists.length ? pick('list', v.lists, name) : { id: name, name }
     const scope = await ctx.scope()
-    const items = await scope.listItems(list.id)
+    const items = await scope.listItems(list.id, ctx.requestOptions)
     ctx.parameters = { ...ctx.parameters, list: list.name }
     if (!items.length) return ctx.say(`${list.name} is empty.`)
     ctx.messages.push({
@@ -69,8 +72,24 @@ export const addListItem: IntentHandler = {
     const details = { list: list.name, item }
     let result: Awaited<ReturnType<typeof scope.addListItems>>
     try {
-      result = await scope.addListItems(list.id, [{ name: item }])
+      result = await scope.addListItems(list.id, [{ name: item }], ctx.requestOptions)
     } catch (e) {
+      if (isAmbiguousFailure(e)) {
+        ctx.services.invalidate?.(c.modelId)
+        return settleLostAnswer(ctx, {
+          entry: { model: c.modelName, action: 'add_list_item', details },
+          error: e,
+          check: async () =>
+            (await scope.listItems(list.id, ctx.requestOptions)).some(
+              (i) => i.name.toLowerCase() === item.toLowerCase(),
+            ),
+          said: {
+            applied: `Anaplan's answer was lost, but ${list.name} now has '${item}': it was added.`,
+            notApplied: `Anaplan's answer was lost, and ${list.name} has no '${item}': it was not added. Nothing was re-sent; ask again to retry.`,
+            unknown: `Anaplan's answer was lost and I couldn't read ${list.name} back, so I don't know whether '${item}' was added. Ask "list ${list.name}" to check before trying again.`,
+          },
+        })
+      }
       await ctx.audit({
         model: c.modelName,
         action: 'add_list_item',

@@ -1,0 +1,169 @@
+/**
+ * Choices the core offered and what comes back for them. A choice value replays an intent with
+ * parameters (`show_view?p={...}`); it arrives from a client, so it is validated like any input:
+ * plain data only, no prototype keys, no objects where Anaplan expects a value. The options of the
+ * last reply are remembered in the session, so a typed label or number answers them on every
+ * channel (buttons, Dialogflow chips, a terminal) the same way.
+ */
+import { fold } from '../nlu/text.ts'
+import { MAX_TEXT_LENGTH } from './limits.ts'
+import type { SessionState } from './session.ts'
+import type { Message } from './types.ts'
+
+export interface ChoiceOption {
+  label: string
+  value: string
+}
+
+/** A decoded choice: the intent to replay and its parameters. */
+export interface ParsedChoice {
+  intent: string
+  parameters: Record<string, unknown>
+}
+
+/** Keys that would reach an object's prototype chain if copied carelessly. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+const INTENT_RE = /^[a-z][a-z_]{0,39}$/
+const ENCODED_RE = /^([a-z_]+)(?:\?p=(.*))?$/s
+
+/** A choice value that replays an intent with parameters (`show_view?p={...}`). */
+export function encodeChoice(intent: string, parameters: Record<string, unknown> = {}): string {
+  return Object.keys(parameters).length
+    ? `${intent}?p=${encodeURIComponent(JSON.stringify(parameters))}`
+    : intent
+}
+
+/**
+ * Reads a value made by {@link encodeChoice}: the choice, `{ invalid }` when it has the shape of
+ * one but a payload no option of ours carries, or undefined when it is not an encoded choice at
+ * all (a plain label, which is then understood as text).
+ */
+export function parseChoice(value: string): ParsedChoice | { invalid: string } | undefined {
+  const m = ENCODED_RE.exec(value.trim())
+  if (!m) return undefined
+  const intent = m[1] as string
+  if (!INTENT_RE.test(intent) || FORBIDDEN_KEYS.has(intent)) return { invalid: 'unknown action' }
+  if (m[2] === undefined) return { intent, parameters: {} }
+  let raw: unknown
+  try {
+    raw = JSON.parse(decodeURIComponent(m[2]))
+  } catch {
+    return { invalid: 'unreadable parameters' }
+  }
+  const parameters = cleanParameters(raw)
+  return parameters ? { intent, parameters } : { invalid: 'parameters of the wrong shape' }
+}
+
+/** Reads a value made by {@link encodeChoice}; undefined for anything else or anything invalid. */
+export function decodeChoice(value: string): ParsedChoice | undefined {
+  const c = parseChoice(value)
+  return c && 'intent' in c ? c : undefined
+}
+
+/**
+ * The parameters as plain data, or undefined when their shape is not one the bot makes: an
+ * object of strings, finite numbers, booleans, lists of strings, and a flat map of strings for
+ * `pages` only (so an object never reaches Anaplan as a cell value).
+ */
+export function cleanParameters(
+  raw: unknown,
+  options: { lenient?: boolean } = {},
+): Record<string, unknown> | undefined {
+  if (!isPlainObject(raw)) return undefined
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === null || v === undefined) continue
+    const clean = FORBIDDEN_KEYS.has(k) ? undefined : cleanValue(v, MAP_KEYS.has(k))
+    // A platform's own extra shapes (Dialogflow's unit objects) are dropped; ours must all be valid.
+    if (clean === undefined) {
+      if (options.lenient) continue
+      return undefined
+    }
+    out[k] = clean
+  }
+  return out
+}
+
+function cleanString(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length <= MAX_TEXT_LENGTH ? v : undefined
+}
+
+/** The only parameters whose value is a map (dimension → item); everywhere else an object is refused. */
+const MAP_KEYS = new Set(['pages'])
+
+function cleanValue(v: unknown, mayBeMap: boolean): unknown {
+  if (typeof v === 'string') return cleanString(v)
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined
+  if (Array.isArray(v)) {
+    const list = v.map(cleanString)
+    return list.every((x) => x !== undefined) ? list : undefined
+  }
+  if (mayBeMap && isPlainObject(v)) {
+    const flat: Record<string, string> = {}
+    for (const [k2, v2] of Object.entries(v)) {
+      const s = cleanString(v2)
+      if (FORBIDDEN_KEYS.has(k2) || s === undefined) return undefined
+      flat[k2] = s
+    }
+    return flat
+  }
+  return undefined
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
+
+/** True when `name` is an own key of `table` (never `constructor` or `__proto__` from the prototype). */
+export function ownEntry<T>(table: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined
+}
+
+/** The Yes / No options of a confirmation, naming the pending change they answer. */
+export function confirmationOptions(changeId: string): ChoiceOption[] {
+  return [
+    { label: 'Yes', value: encodeChoice('confirm', { change: changeId }) },
+    { label: 'No', value: encodeChoice('deny', { change: changeId }) },
+  ]
+}
+
+/** Remembers the options of the reply's last choices message, for a typed answer next turn. */
+export function rememberOffered(session: SessionState, messages: readonly Message[]): void {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]
+    if (m?.type === 'choices') {
+      session.offered = m.options.map((o) => ({ label: o.label, value: o.value }))
+      return
+    }
+  }
+  delete session.offered
+}
+
+function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .split(/\s+/)
+    .map(fold)
+    .join(' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+}
+
+/**
+ * The chosen option's value when `text` is its 1-based number or its label; a label cut short (as
+ * Dialogflow cuts quick replies to 20 characters) counts when it names one option only.
+ */
+export function matchOffered(text: string, options: readonly ChoiceOption[]): string | undefined {
+  const trimmed = text.trim()
+  if (/^\d{1,2}$/.test(trimmed)) return options[Number(trimmed) - 1]?.value
+  const wanted = normalise(trimmed)
+  if (wanted === '') return undefined
+  const hit = options.find((o) => normalise(o.label) === wanted)
+  if (hit) return hit.value
+  if (wanted.length < 8) return undefined
+  const prefixed = options.filter((o) => normalise(o.label).startsWith(wanted))
+  return prefixed.length === 1 ? prefixed[0]?.value : undefined
+}
