@@ -131,10 +131,14 @@ function webAuth(env: BotEnv): WebAuthSettings {
 
 /**
  * Reads and checks the bot's settings.
- * @param realAnaplan true when the bot talks to real Anaplan (not the embedded simulator)
+ * @param options.realAnaplan true when the bot talks to real Anaplan (not the embedded simulator)
+ * @param options.servesWeb false for processes without the web chat (the channel functions)
  * @throws {ConfigError} one sentence naming the variable, for bad values and unsafe combinations
  */
-export function readBotSettings(env: Env, options: { realAnaplan: boolean }): BotSettings {
+export function readBotSettings(
+  env: Env,
+  options: { realAnaplan: boolean; servesWeb?: boolean },
+): BotSettings {
   const values = readEnvTable(BOT_ENV, env)
   if (values.legacyUserHeader) {
     throw new ConfigError(
@@ -142,11 +146,12 @@ export function readBotSettings(env: Env, options: { realAnaplan: boolean }): Bo
     )
   }
   const web = webAuth(values)
-  if (web.mode !== 'local-demo' && !values.sessionSecret) {
+  const servesWeb = options.servesWeb ?? true
+  if (servesWeb && web.mode !== 'local-demo' && !values.sessionSecret) {
     // Instances must read each other's session cookies, and a restart must not sign everyone out.
     throw new ConfigError(`WEB_AUTH=${web.mode} needs WEB_SESSION_SECRET (the key of the session cookies)`)
   }
-  if (web.mode === 'local-demo' && options.realAnaplan && !values.allowLocalDemo) {
+  if (servesWeb && web.mode === 'local-demo' && options.realAnaplan && !values.allowLocalDemo) {
     throw new ConfigError(
       'The web chat has no sign-in (local demo mode) and Anaplan is real: set OIDC_ISSUER or IAP_AUDIENCE, or WEB_ALLOW_LOCAL_DEMO=true to run it anyway',
     )
