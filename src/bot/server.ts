@@ -275,7 +275,13 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
   auth.routes?.(app, cookies)
   app.get('/api/session', (c) => guard.describe(c))
 
+  // A body declared too large is refused before anything else reads the request.
+  const declaredTooLarge = (c: Context) => Number(c.req.header('content-length') ?? 0) > limit
+  const tooLarge = (c: Context) =>
+    jsonError(c, 413, 'payload_too_large', `Request body exceeds ${limit} bytes.`)
+
   app.post('/api/chat', async (c) => {
+    if (declaredTooLarge(c)) return tooLarge(c)
     const guarded = await guard.writer(c)
     if (!guarded.ok) return guarded.response
     const parsed = chatSchema.safeParse(await readJson(await readBodyText(c, limit)))
@@ -297,6 +303,7 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
   })
 
   app.post('/api/nlu', async (c) => {
+    if (declaredTooLarge(c)) return tooLarge(c)
     const guarded = await guard.writer(c)
     if (!guarded.ok) return guarded.response
     const parsed = nluSchema.safeParse(await readJson(await readBodyText(c, limit)))
