@@ -253,7 +253,14 @@ export function buildPlan(options: DeployOptions): DeployPlan {
         kmsWrapped: false,
       })
     }
-    const env: Record<string, string> = { GOOGLE_CLOUD_PROJECT: project, LOG_LEVEL: 'info', ...fn.env }
+    const env: Record<string, string> = {
+      GOOGLE_CLOUD_PROJECT: project,
+      LOG_LEVEL: 'info',
+      // Deployed --no-allow-unauthenticated: Cloud Run IAM checks every caller, which the function
+      // must be told before it serves tokens or data without a shared key.
+      ...(isPublic ? {} : { FUNCTION_INVOKER_AUTH: 'platform' }),
+      ...fn.env,
+    }
     if (bucket && fn.exportBucket) {
       env.EXPORT_BUCKET = bucket
       for (const role of EXPORT_BUCKET_ROLES) {

@@ -210,12 +210,19 @@ export function cxRequest(
   }
 }
 
-/** POSTs JSON through an app. */
+/** The Dialogflow caller credentials {@link startStack} configures and {@link postJson} sends. */
+export const TEST_WEBHOOK_AUTH = {
+  type: 'header',
+  name: 'x-webhook-key',
+  value: 'test-webhook-key-5d1e0c',
+} as const
+
+/** POSTs JSON through an app (with {@link TEST_WEBHOOK_AUTH}, which only the webhooks read). */
 export function postJson(app: Hono, path: string, body: unknown): Promise<Response> {
   return Promise.resolve(
     app.request(path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [TEST_WEBHOOK_AUTH.name]: TEST_WEBHOOK_AUTH.value },
       body: JSON.stringify(body),
     }),
   )

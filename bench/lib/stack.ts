@@ -24,7 +24,8 @@ import {
   type StartSimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.ts'
-import { apiChat } from '../../test/support/api-chat.ts'
+import { apiChat, testUserAuthenticator } from '../../test/support/api-chat.ts'
+import { TEST_WEBHOOK_AUTH } from './channels.ts'
 
 export const ANALYST = { username: 'analyst@example.com', password: 'demo-password' } as const
 export const VIEWER = { username: 'viewer@example.com', password: 'viewer-password' } as const
@@ -191,7 +192,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   })
   const app = createBotServer(bot, {
     downloads,
+    // Webhooks are served only with caller auth; the stack's callers send it (see postJson).
+    dialogflowEs: { auth: TEST_WEBHOOK_AUTH },
+    dialogflowCx: { auth: TEST_WEBHOOK_AUTH },
     ...options.server,
+    // Turns name their user (see apiChat); the test sign-in reads it from a header.
+    web: { auth: testUserAuthenticator(), ...options.server?.web },
     ...(options.logger ? { logger: options.logger } : {}),
   })
 

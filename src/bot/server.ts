@@ -3,6 +3,8 @@
  * Slack events, export downloads and a health check, all in one Hono app so it runs the same on
  * `@hono/node-server`, in tests through `app.request()`, and inside a Cloud Function.
  */
+
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -14,6 +16,7 @@ import { type SSEStreamingApi, streamSSE } from 'hono/streaming'
 import { z } from 'zod'
 import type { Logger } from '../shared/logger.ts'
 import { silentLogger } from '../shared/logger.ts'
+import type { WebhookAuth } from './channels/dialogflow/common.ts'
 import { type DialogflowCxOptions, dialogflowCxApp } from './channels/dialogflow/cx.ts'
 import { type DialogflowEsOptions, dialogflowEsApp } from './channels/dialogflow/es.ts'
 import type { DownloadHandle, DownloadSource } from './channels/download-source.ts'
@@ -28,16 +31,28 @@ import {
   readJson,
 } from './channels/http.ts'
 import { type SlackChannelOptions, slackApp } from './channels/slack/app.ts'
-import type { Bot, Identity, Message, Notification } from './core/types.ts'
+import { WebGuard } from './channels/web/guard.ts'
+import {
+  localDemoAuthenticator,
+  type WebAuthenticator,
+  type WebPrincipal,
+  webIdentity,
+  webSessionKey,
+} from './channels/web/principal.ts'
+import { SessionCookies } from './channels/web/session-cookie.ts'
+import type { Bot, Message, Notification } from './core/types.ts'
 
 export type { DownloadHandle, DownloadSource } from './channels/download-source.ts'
 
 export interface BotServerOptions {
   /** Serves `GET /downloads/:id`; without it that route answers 404. */
   downloads?: DownloadSource
-  /** Dialogflow ES webhook options; `false` disables `/dialogflow/es`. @default {} (enabled, no caller auth) */
+  /**
+   * Dialogflow ES webhook options; the route is served only when they carry caller `auth`
+   * (fail closed: an unauthenticated webhook would let anyone speak for any user).
+   */
   dialogflowEs?: DialogflowEsOptions | false
-  /** Dialogflow CX webhook options; `false` disables `/dialogflow/cx`. @default {} */
+  /** Dialogflow CX webhook options; served only with caller `auth`, as for ES. */
   dialogflowCx?: DialogflowCxOptions | false
   /** Slack options; without them `/slack/events` answers 503 (not configured). */
   slack?: SlackChannelOptions
@@ -52,13 +67,17 @@ export interface BotServerOptions {
 
 export interface WebChatOptions {
   /**
-   * A header set by a trusted proxy in front of the server (for example Google IAP's
-   * `X-Goog-Authenticated-User-Email`). When set, the web identity comes only from it and a
-   * request without it is refused with 401; the `user` field of the body is ignored.
+   * How web users sign in: `oidcAuthenticator`, `iapAuthenticator`, or the zero-setup local demo
+   * mode (everyone is "local demo user"; the configuration refuses it against real Anaplan).
+   * @default localDemoAuthenticator()
    */
-  userHeader?: string
-  /** Identity of web users who give no `user`. @default 'web-guest' */
-  defaultUser?: string
+  auth?: WebAuthenticator
+  /** Key material of the session cookies; instances that share sessions share it. @default random per process */
+  sessionSecret?: string
+  /** The page's public URL (`https://bot.example.com`): the only `Origin` allowed to post. @default the request's host */
+  publicUrl?: string
+  /** `Secure` on the session cookies. @default true, except in local demo mode over plain http */
+  secureCookies?: boolean
   /** Time the core gets to answer a web turn before it must hand work to the background. @default 10000 */
   replyBudgetMs?: number
   /** Interval of SSE keep-alive comments. @default 15000 */
@@ -71,11 +90,6 @@ const sessionIdSchema = z
   .min(1, 'must not be empty')
   .max(128, 'must be at most 128 characters')
   .regex(SAFE_ID, 'may only contain letters, digits and . _ : @ -')
-const userSchema = z
-  .string({ error: 'must be a string' })
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters')
-  .regex(/^[\p{L}\p{N}._:@+ -]+$/u, 'contains characters that are not allowed')
 
 const chatSchema = z
   .strictObject({
@@ -90,7 +104,6 @@ const chatSchema = z
       .min(1, 'must not be empty')
       .max(2000, 'must be at most 2000 characters')
       .optional(),
-    user: userSchema.optional(),
   })
   .refine((b) => (b.text === undefined) !== (b.choice === undefined), {
     message: 'give exactly one of "text" or "choice"',
@@ -152,6 +165,42 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
 }
 
+function hasCallerAuth(auth: WebhookAuth | undefined): boolean {
+  return !!auth && auth.type !== 'none'
+}
+
+function notConfigured(c: Context, what: string, variables: string): Response {
+  return jsonError(c, 503, 'not_configured', `${what} is not configured on this server (${variables}).`)
+}
+
+/**
+ * Downloads handed to a web user through their replies or events are theirs: another signed-in
+ * user with the link gets a 404. Links delivered elsewhere (Slack, Dialogflow) stay capability
+ * links, still behind the web sign-in. In memory: on another instance only the capability holds.
+ */
+class DownloadOwners {
+  readonly #owner = new Map<string, { key: string; at: number }>()
+  readonly #now: () => number
+
+  constructor(now: () => number) {
+    this.#now = now
+  }
+
+  claim(p: WebPrincipal, messages: readonly Message[]): void {
+    const t = this.#now()
+    for (const [id, o] of this.#owner) if (t - o.at > 2 * 3600_000) this.#owner.delete(id)
+    for (const m of messages) {
+      const id = m.type === 'file' ? /^\/downloads\/([A-Za-z0-9_-]+)$/.exec(m.url)?.[1] : undefined
+      if (id && !this.#owner.has(id)) this.#owner.set(id, { key: webSessionKey(p, ''), at: t })
+    }
+  }
+
+  allows(p: WebPrincipal, id: string): boolean {
+    const o = this.#owner.get(id)
+    return !o || o.key === webSessionKey(p, '')
+  }
+}
+
 /**
  * Builds the bot's HTTP app. Routes: `GET /` (web chat), `POST /api/chat`, `GET /api/events`
  * (Server-Sent Events with follow-ups), `POST /api/nlu`, `POST /dialogflow/es`,
@@ -170,8 +219,16 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
   const assets = cachedAssets
 
   const app = new Hono()
+  const auth = web.auth ?? localDemoAuthenticator()
+  const cookies = new SessionCookies({
+    secret: web.sessionSecret ?? randomBytes(32).toString('base64url'),
+    secure: (c) =>
+      web.secureCookies ?? (auth.mode !== 'local-demo' || new URL(c.req.url).protocol === 'https:'),
+  })
+  const guard = new WebGuard({ auth, cookies, ...(web.publicUrl ? { publicUrl: web.publicUrl } : {}) })
+  const owners = new DownloadOwners(now)
 
-  // Follow-ups for web sessions go to every page open on that session.
+  // Follow-ups for web sessions go to every page open on that session (keyed by the bot session).
   const listeners = new Map<string, Set<(messages: Message[]) => void>>()
   bot.subscribe(async (n: Notification) => {
     const set = listeners.get(n.sessionId)
@@ -215,64 +272,81 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
 
-  function webIdentity(c: Context, user: string | undefined): Identity | undefined {
-    if (web.userHeader) {
-      const fromProxy = c.req.header(web.userHeader)
-      if (!fromProxy) return undefined
-      // IAP prefixes the address with its namespace ("accounts.google.com:alice@example.com").
-      const userId = fromProxy.includes(':') ? fromProxy.slice(fromProxy.lastIndexOf(':') + 1) : fromProxy
-      return { channel: 'web', userId }
-    }
-    return { channel: 'web', userId: user ?? web.defaultUser ?? 'web-guest' }
-  }
+  auth.routes?.(app, cookies)
+  app.get('/api/session', (c) => guard.describe(c))
+
+  // A body declared too large is refused before anything else reads the request.
+  const declaredTooLarge = (c: Context) => Number(c.req.header('content-length') ?? 0) > limit
+  const tooLarge = (c: Context) =>
+    jsonError(c, 413, 'payload_too_large', `Request body exceeds ${limit} bytes.`)
 
   app.post('/api/chat', async (c) => {
+    if (declaredTooLarge(c)) return tooLarge(c)
+    const guarded = await guard.writer(c)
+    if (!guarded.ok) return guarded.response
     const parsed = chatSchema.safeParse(await readJson(await readBodyText(c, limit)))
     if (!parsed.success) return jsonError(c, 400, 'invalid_request', describeIssues(parsed.error))
     const body = parsed.data
-    const identity = webIdentity(c, body.user)
-    if (!identity) return jsonError(c, 401, 'unauthenticated', `Missing ${web.userHeader} header.`)
+    const principal = guarded.session.principal
     const reply = await bot.process({
-      sessionId: body.sessionId,
-      identity,
+      sessionId: webSessionKey(principal, body.sessionId),
+      identity: webIdentity(principal),
       ...(body.text !== undefined ? { text: body.text.trim() } : {}),
       ...(body.choice !== undefined ? { choice: body.choice } : {}),
       deadline: now() + (web.replyBudgetMs ?? 10_000),
       // No `signal`: the core does not observe one yet, and reading `c.req.raw.signal` makes the
       // Node adapter build a web Request per turn (see readBodyText).
     })
-    return c.json(reply)
+    owners.claim(principal, reply.messages)
+    // The client knows its conversation by its own id; the server's key stays on the server.
+    return c.json({ ...reply, sessionId: body.sessionId })
   })
 
   app.post('/api/nlu', async (c) => {
+    if (declaredTooLarge(c)) return tooLarge(c)
+    const guarded = await guard.writer(c)
+    if (!guarded.ok) return guarded.response
     const parsed = nluSchema.safeParse(await readJson(await readBodyText(c, limit)))
     if (!parsed.success) return jsonError(c, 400, 'invalid_request', describeIssues(parsed.error))
-    return c.json(await bot.understand(parsed.data.text.trim(), parsed.data.sessionId))
+    const principal = guarded.session.principal
+    const { text, sessionId } = parsed.data
+    return c.json(
+      await bot.understand(
+        text.trim(),
+        sessionId === undefined ? undefined : webSessionKey(principal, sessionId),
+        webIdentity(principal),
+      ),
+    )
   })
 
-  app.get('/api/events', (c) => {
+  app.get('/api/events', async (c) => {
+    const guarded = await guard.reader(c)
+    if (!guarded.ok) return guarded.response
     const parsed = sessionIdSchema.safeParse(c.req.query('sessionId'))
     if (!parsed.success) {
       return jsonError(c, 400, 'invalid_request', `sessionId: ${describeIssues(parsed.error)}`)
     }
     const sessionId = parsed.data
+    const principal = guarded.session.principal
+    const key = webSessionKey(principal, sessionId)
     return streamSSE(c, async (stream: SSEStreamingApi) => {
       let queue = Promise.resolve()
       const send = (messages: Message[]) => {
+        owners.claim(principal, messages)
         queue = queue
           .then(() => stream.writeSSE({ event: 'messages', data: JSON.stringify({ sessionId, messages }) }))
           .catch(() => {})
       }
-      let set = listeners.get(sessionId)
+      let set = listeners.get(key)
       if (!set) {
         set = new Set()
-        listeners.set(sessionId, set)
+        listeners.set(key, set)
       }
       set.add(send)
       const done = new Promise<void>((resolve) => stream.onAbort(resolve))
       try {
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ sessionId }) })
-        const pending = await bot.drainPending(sessionId)
+        const pending = await bot.drainPending(key)
         if (pending.length > 0) send(pending)
         const heartbeat = setInterval(() => {
           queue = queue
@@ -286,14 +360,21 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
         clearInterval(heartbeat)
       } finally {
         set.delete(send)
-        if (set.size === 0) listeners.delete(sessionId)
+        if (set.size === 0) listeners.delete(key)
       }
     })
   })
 
   app.get('/downloads/:id', async (c) => {
+    const guarded = await guard.reader(c)
+    if (!guarded.ok) {
+      // A link clicked in a browser that is not signed in yet: sign in, then come back.
+      if (auth.loginPath) return c.redirect(`${auth.loginPath}?next=${encodeURIComponent(c.req.path)}`, 302)
+      return guarded.response
+    }
     const id = c.req.param('id')
-    const handle = SAFE_ID.test(id) ? await options.downloads?.open(id) : undefined
+    const mine = owners.allows(guarded.session.principal, id)
+    const handle = mine && SAFE_ID.test(id) ? await options.downloads?.open(id) : undefined
     if (!handle) return jsonError(c, 404, 'not_found', 'This download does not exist or has expired.')
     const headers: Record<string, string> = {
       'Content-Type': contentTypeFor(handle.name),
@@ -305,21 +386,24 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
     return new Response(toWebStream(handle.stream), { status: 200, headers })
   })
 
-  if (options.dialogflowEs !== false) {
+  // Fail closed: a webhook without caller authentication is not served at all.
+  if (options.dialogflowEs && hasCallerAuth(options.dialogflowEs.auth)) {
     const es = dialogflowEsApp(bot, { logger, now, bodyLimitBytes: limit, ...options.dialogflowEs })
     app.post('/dialogflow/es', (c) => es.fetch(c.req.raw))
+  } else {
+    app.post('/dialogflow/es', (c) => notConfigured(c, 'Dialogflow ES', 'DIALOGFLOW_ES_USERNAME/PASSWORD'))
   }
-  if (options.dialogflowCx !== false) {
+  if (options.dialogflowCx && hasCallerAuth(options.dialogflowCx.auth)) {
     const cx = dialogflowCxApp(bot, { logger, now, bodyLimitBytes: limit, ...options.dialogflowCx })
     app.post('/dialogflow/cx', (c) => cx.fetch(c.req.raw))
+  } else {
+    app.post('/dialogflow/cx', (c) => notConfigured(c, 'Dialogflow CX', 'DIALOGFLOW_CX_HEADER_NAME/VALUE'))
   }
   if (options.slack) {
     const slack = slackApp(bot, { logger, now, bodyLimitBytes: limit, ...options.slack })
     app.post('/slack/events', (c) => slack.fetch(c.req.raw))
   } else {
-    app.post('/slack/events', (c) =>
-      jsonError(c, 503, 'not_configured', 'Slack is not configured on this server (SLACK_SIGNING_SECRET).'),
-    )
+    app.post('/slack/events', (c) => notConfigured(c, 'Slack', 'SLACK_SIGNING_SECRET'))
   }
 
   return app

@@ -16,13 +16,12 @@
  * `BOT_AUDIT_FILE`.
  */
 import type { Hono } from 'hono'
-import { webhookAuthFromEnv } from '../bot/channels/dialogflow/common.ts'
+import { readBotSettings } from '../bot/channels/settings.ts'
 // The core's modules one by one, not its index: the index also brings the policy-file reader
 // (YAML, zod), which only an instance with BOT_POLICY_FILE needs.
 import { type AuditSink, JsonlFileAuditSink, MemoryAuditSink } from '../bot/core/audit.ts'
 import { type CreateBotOptions, createBot } from '../bot/core/bot.ts'
 import type { Bot } from '../bot/core/types.ts'
-import { registerSecret } from '../shared/logger.ts'
 import type { Env } from './common/config.ts'
 import { createFunctionApp, type FunctionApp } from './common/function-app.ts'
 import { FunctionError } from './common/http-error.ts'
@@ -77,50 +76,50 @@ async function channelApp(
   runtime: FunctionRuntime,
   env: Env,
 ): Promise<Hono> {
-  const publicUrl = env.BOT_PUBLIC_URL?.replace(/\/+$/, '')
+  // The same table and checks as `anaplan-bot serve`; these functions serve no web chat.
+  const settings = readBotSettings(env, { realAnaplan: true, servesWeb: false })
+  const publicUrl = settings.env.publicUrl
   const common = { logger: runtime.logger, ...(publicUrl ? { publicUrl } : {}) }
   if (name === 'slackEvents') {
-    const signingSecret = env.SLACK_SIGNING_SECRET
-    const botToken = env.SLACK_BOT_TOKEN
-    if (!signingSecret || !botToken) {
+    if (!settings.slack) {
       throw new FunctionError(
         500,
         'configuration_error',
         'slackEvents needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN',
       )
     }
-    registerSecret(signingSecret)
-    registerSecret(botToken)
     const { slackApp } = await import('../bot/channels/slack/app.ts')
+    const { slackApiUrl, slackBotUserId, slackBotId } = settings.env
     return slackApp(bot, {
       ...common,
-      signingSecret,
-      botToken,
-      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-      ...(env.SLACK_BOT_USER_ID ? { botUserId: env.SLACK_BOT_USER_ID } : {}),
-      ...(env.SLACK_BOT_ID ? { botId: env.SLACK_BOT_ID } : {}),
+      ...settings.slack,
+      ...(slackApiUrl ? { apiUrl: slackApiUrl } : {}),
+      ...(slackBotUserId ? { botUserId: slackBotUserId } : {}),
+      ...(slackBotId ? { botId: slackBotId } : {}),
     })
   }
-  const prefix = name === 'dialogflowWebhook' ? 'DIALOGFLOW_ES' : 'DIALOGFLOW_CX'
-  const auth = webhookAuthFromEnv(env as NodeJS.ProcessEnv, prefix)
-  if (auth?.type === 'basic') registerSecret(auth.password)
-  if (auth?.type === 'header') registerSecret(auth.value)
-  if (!auth)
-    runtime.logger.warn(
-      { function: name },
-      `${name} has no caller authentication: set ${prefix}_USERNAME/PASSWORD`,
+  const es = name === 'dialogflowWebhook'
+  const auth = es ? settings.dialogflowEs : settings.dialogflowCx
+  if (!auth) {
+    // Fail closed: without caller credentials anyone could speak to the bot as the agent.
+    const prefix = es ? 'DIALOGFLOW_ES' : 'DIALOGFLOW_CX'
+    throw new FunctionError(
+      503,
+      'not_configured',
+      `${name} has no caller authentication: set ${prefix}_USERNAME/PASSWORD or ${prefix}_HEADER_NAME/VALUE`,
     )
-  if (name === 'dialogflowWebhook') {
+  }
+  if (es) {
     const { dialogflowEsApp } = await import('../bot/channels/dialogflow/es.ts')
-    return dialogflowEsApp(bot, { ...common, ...(auth ? { auth } : {}) })
+    return dialogflowEsApp(bot, {
+      ...common,
+      auth,
+      ...(settings.env.esFollowupEvents ? { followupEvents: true } : {}),
+    })
   }
   const { dialogflowCxApp } = await import('../bot/channels/dialogflow/cx.ts')
-  const timeoutMs = Number(env.DIALOGFLOW_CX_TIMEOUT_MS)
-  return dialogflowCxApp(bot, {
-    ...common,
-    ...(auth ? { auth } : {}),
-    ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { timeoutMs } : {}),
-  })
+  const timeoutMs = settings.env.cxTimeoutMs
+  return dialogflowCxApp(bot, { ...common, auth, ...(timeoutMs ? { timeoutMs } : {}) })
 }
 
 /** A bot function's app, which can build its bot and channel ahead of the first request. */

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { botSessionId } from '../../src/bot/channels/dialogflow/common.ts'
 import { dialogflowCxApp, dialogflowEsApp } from '../../src/bot/channels/index.ts'
 import { createBotServer } from '../../src/bot/server.ts'
 import { ScriptedBot } from './channel-helpers.ts'
+
+/** Caller auth of the webhooks under test (they are not served without one); postJson sends it. */
+const AUTH = { type: 'header', name: 'x-test-webhook', value: 'df-test-key-0d9c' } as const
+const withAuth = { dialogflowEs: { auth: AUTH }, dialogflowCx: { auth: AUTH } }
 
 const SESSION = 'projects/anaplan-demo/agent/sessions/3f1c2a9e-7b1d-4c55-a0d2-6d1e2f3a4b5c'
 
@@ -49,7 +54,7 @@ function postJson(
 ) {
   return app.request(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', [AUTH.name]: AUTH.value, ...headers },
     body: JSON.stringify(body),
   })
 }
@@ -57,12 +62,12 @@ function postJson(
 describe('Dialogflow ES webhook', () => {
   it('maps the matched intent and parameters onto the catalog and answers a WebhookResponse', async () => {
     const bot = new ScriptedBot()
-    const app = createBotServer(bot)
+    const app = createBotServer(bot, withAuth)
     const res = await postJson(app, '/dialogflow/es', esRequest())
     expect(res.status).toBe(200)
     const body = await res.json()
     const turn = bot.turns[0]!
-    expect(turn.sessionId).toBe('es:3f1c2a9e-7b1d-4c55-a0d2-6d1e2f3a4b5c')
+    expect(turn.sessionId).toBe(botSessionId('es', SESSION))
     expect(turn.identity.channel).toBe('dialogflow-es')
     expect(turn.recognized).toEqual({
       intent: 'connect_model',
@@ -82,7 +87,7 @@ describe('Dialogflow ES webhook', () => {
 
   it('accepts dotted intent names and leaves fallbacks to the core NLU', async () => {
     const bot = new ScriptedBot()
-    const app = dialogflowEsApp(bot)
+    const app = dialogflowEsApp(bot, { auth: AUTH })
     await postJson(app, '/', esRequest({ displayName: 'connect.model' }))
     await postJson(
       app,
@@ -100,9 +105,9 @@ describe('Dialogflow ES webhook', () => {
     expect(bot.turns[2]?.recognized?.intent).toBe('greeting')
   })
 
-  it('takes the identity from the integration payload or the session user', async () => {
+  it('takes the policy identity from the agent, showing the user the integration names', async () => {
     const bot = new ScriptedBot()
-    const app = dialogflowEsApp(bot)
+    const app = dialogflowEsApp(bot, { auth: AUTH })
     await postJson(
       app,
       '/',
@@ -113,14 +118,28 @@ describe('Dialogflow ES webhook', () => {
       '/',
       esRequest({ session: 'projects/p/agent/environments/draft/users/alice-42/sessions/s-1' }),
     )
-    expect(bot.turns[0]?.identity).toEqual({ channel: 'dialogflow-es', userId: 'slack:U123', teamId: 'T9' })
-    expect(bot.turns[1]?.identity).toEqual({ channel: 'dialogflow-es', userId: 'alice-42' })
-    expect(bot.turns[1]?.sessionId).toBe('es:s-1')
+    const verified = { verified: true, verifiedBy: 'dialogflow-webhook', issuer: 'dialogflow' }
+    expect(bot.turns[0]?.identity).toEqual({
+      channel: 'dialogflow-es',
+      userId: 'projects/anaplan-demo/agent',
+      subject: 'projects/anaplan-demo/agent',
+      displayName: 'slack:U123',
+      teamId: 'T9',
+      ...verified,
+    })
+    expect(bot.turns[1]?.identity).toEqual({
+      channel: 'dialogflow-es',
+      userId: 'projects/p/agent/environments/draft',
+      subject: 'projects/p/agent/environments/draft',
+      displayName: 'alice-42',
+      ...verified,
+    })
+    expect(bot.turns[1]?.sessionId).toMatch(/^es:[\w-]{12}:s-1$/)
   })
 
   it('renders tables, choices and files as rich content and remembers the choices in the context', async () => {
     const bot = new ScriptedBot()
-    const app = dialogflowEsApp(bot, { publicUrl: 'https://bot.example.com' })
+    const app = dialogflowEsApp(bot, { auth: AUTH, publicUrl: 'https://bot.example.com' })
     const tableRes = await (
       await postJson(
         app,
@@ -190,7 +209,7 @@ describe('Dialogflow ES webhook', () => {
 
   it('keeps the response under 64 KiB by cutting big tables', async () => {
     const res = await postJson(
-      dialogflowEsApp(new ScriptedBot()),
+      dialogflowEsApp(new ScriptedBot(), { auth: AUTH }),
       '/',
       esRequest({ queryText: 'big list', displayName: 'show_view' }),
     )
@@ -202,7 +221,7 @@ describe('Dialogflow ES webhook', () => {
   it('buys time with follow-up events when the core is slow, then answers', async () => {
     const bot = new ScriptedBot()
     bot.delayMs = 1200
-    const app = dialogflowEsApp(bot, { timeoutMs: 1000, followupEvents: true })
+    const app = dialogflowEsApp(bot, { auth: AUTH, timeoutMs: 1000, followupEvents: true })
     const first = await (await postJson(app, '/', esRequest({ queryText: 'slow one' }))).json()
     expect(first).toEqual({
       followupEventInput: { name: 'ANAPLAN_TASK_UPDATE', languageCode: 'en', parameters: { wait: 1 } },
@@ -223,7 +242,7 @@ describe('Dialogflow ES webhook', () => {
   it('by default, says it is still working and delivers the late reply on the next turn', async () => {
     const bot = new ScriptedBot()
     bot.delayMs = 1000
-    const app = dialogflowEsApp(bot, { timeoutMs: 1000 })
+    const app = dialogflowEsApp(bot, { auth: AUTH, timeoutMs: 1000 })
     const first = await (await postJson(app, '/', esRequest({ queryText: 'slow one' }))).json()
     expect(first.fulfillmentText).toContain('still working on it')
     await new Promise((r) => setTimeout(r, 800))
@@ -240,12 +259,12 @@ describe('Dialogflow ES webhook', () => {
 
   it('prepends follow-ups queued by the core (long task finished)', async () => {
     const bot = new ScriptedBot()
-    bot.pending.set('es:3f1c2a9e-7b1d-4c55-a0d2-6d1e2f3a4b5c', [
+    bot.pending.set(botSessionId('es', SESSION), [
       { type: 'text', text: 'Load Actuals finished: 120 rows loaded.' },
     ])
     const body = await (
       await postJson(
-        dialogflowEsApp(bot),
+        dialogflowEsApp(bot, { auth: AUTH }),
         '/',
         esRequest({ queryText: 'is the import done?', displayName: 'task_status', parameters: {} }),
       )
@@ -285,14 +304,14 @@ describe('Dialogflow ES webhook', () => {
   })
 
   it('rejects bodies that are not a WebhookRequest', async () => {
-    const app = dialogflowEsApp(new ScriptedBot())
+    const app = dialogflowEsApp(new ScriptedBot(), { auth: AUTH })
     const res = await postJson(app, '/', { queryResult: {} })
     expect(res.status).toBe(400)
     expect((await res.json()).error.message).toContain('session')
     const bad = await app.request('/', {
       method: 'POST',
       body: 'not json',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', [AUTH.name]: AUTH.value },
     })
     expect(bad.status).toBe(400)
   })
@@ -335,13 +354,20 @@ function cxRequest(
 describe('Dialogflow CX webhook', () => {
   it('routes on fulfillmentInfo.tag and merges intent and session parameters', async () => {
     const bot = new ScriptedBot()
-    const app = createBotServer(bot)
+    const app = createBotServer(bot, withAuth)
     const res = await postJson(app, '/dialogflow/cx', cxRequest())
     expect(res.status).toBe(200)
     const body = await res.json()
     const turn = bot.turns[0]!
-    expect(turn.sessionId).toBe('cx:cx-session-7')
-    expect(turn.identity).toEqual({ channel: 'dialogflow-cx', userId: 'cx-session-7' })
+    expect(turn.sessionId).toBe(botSessionId('cx', CX_SESSION))
+    expect(turn.sessionId).toMatch(/^cx:[\w-]{12}:cx-session-7$/)
+    // The policy sees the agent the webhook credentials prove, not a session the caller picked.
+    expect(turn.identity).toMatchObject({
+      channel: 'dialogflow-cx',
+      userId: 'projects/anaplan-demo/locations/global/agents/5b1f6c4e-1111-2222-3333-444455556666',
+      verified: true,
+      verifiedBy: 'dialogflow-webhook',
+    })
     expect(turn.recognized).toEqual({
       intent: 'read_cell',
       parameters: { lineItem: 'Revenue', items: ['EMEA'], period: 'Q3 FY26' },
@@ -351,7 +377,7 @@ describe('Dialogflow CX webhook', () => {
       text: { text: ['echo: what is revenue for EMEA in Q3 FY26?'] },
     })
     expect(body.sessionInfo.parameters).toEqual({
-      anaplan_session: 'cx:cx-session-7',
+      anaplan_session: botSessionId('cx', CX_SESSION),
       anaplan_last_intent: 'read_cell',
       anaplan_choices: null,
     })
@@ -359,7 +385,7 @@ describe('Dialogflow CX webhook', () => {
 
   it('carries choices in session parameters and maps the answer back', async () => {
     const bot = new ScriptedBot()
-    const app = dialogflowCxApp(bot)
+    const app = dialogflowCxApp(bot, { auth: AUTH })
     const first = await (
       await postJson(app, '/', cxRequest({ tag: 'list_views', text: 'choose a view', intentParameters: {} }))
     ).json()

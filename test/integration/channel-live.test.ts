@@ -12,11 +12,12 @@ import { type RunningSimulator, startSimulator } from '../../src/simulator/index
 import { FakeSlackApi, slackRequestInit } from './channel-helpers.ts'
 
 const SECRET = 'live-signing-secret-123'
+const WEBHOOK = { type: 'header', name: 'x-webhook-key', value: 'live-webhook-key-77' } as const
 const POLICY = `
 rules:
   - match: { channel: slack, userId: U_ADMIN }
     models: { "*": { read: true, write: true, lists: true, run: true } }
-  - match: { channel: dialogflow-es, userId: planner-1 }
+  - match: { channel: dialogflow-es, userId: projects/planner-1/agent }
     models: { "Sales Forecast": { read: true, run: [Monthly Refresh, Revenue Export] } }
 `
 
@@ -38,7 +39,8 @@ beforeAll(async () => {
   bot = await createBot({ anaplan: client, audit, policy: loadPolicy(POLICY) })
   app = createBotServer(bot, {
     slack: { signingSecret: SECRET, botToken: 'xoxb-live-token-1', apiUrl: api.url },
-    dialogflowEs: { timeoutMs: 2000 },
+    dialogflowEs: { timeoutMs: 2000, auth: WEBHOOK },
+    dialogflowCx: { auth: WEBHOOK },
   })
 })
 
@@ -60,10 +62,11 @@ function es(
 ) {
   return app.request('/dialogflow/es', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', [WEBHOOK.name]: WEBHOOK.value },
     body: JSON.stringify({
       responseId: `r-${Math.random()}`,
-      session: `projects/demo/agent/environments/draft/users/${session.split(':')[0]}/sessions/${session.split(':')[1]}`,
+      // "<project>:<session>": the policy identity is the agent, one per project here.
+      session: `projects/${session.split(':')[0]}/agent/sessions/${session.split(':')[1]}`,
       queryResult: {
         queryText,
         parameters,
@@ -104,7 +107,7 @@ describe('Dialogflow ES with the real core', () => {
     expect(text).toMatch(/\d/)
   })
 
-  it('explains a refusal by policy to an unknown identity (read-only) and audits it', async () => {
+  it('explains a refusal by policy to an agent it does not name (read-only) and audits it', async () => {
     const s = 'stranger-7:sess-refuse'
     await esText(es(s, 'connect_model', 'connect to Sales Forecast', { model: 'Sales Forecast' }))
     const text = await esText(
@@ -116,7 +119,9 @@ describe('Dialogflow ES with the real core', () => {
       }),
     )
     expect(text.toLowerCase()).toMatch(/you can read sales forecast but not change it/)
-    expect(audit.entries.some((e) => e.result === 'refused' && e.identity.userId === 'stranger-7')).toBe(true)
+    expect(
+      audit.entries.some((e) => e.result === 'refused' && e.identity.userId === 'projects/stranger-7/agent'),
+    ).toBe(true)
   })
 
   it('answers within the deadline when a process runs long, and delivers the result on the next turn', async () => {
@@ -142,7 +147,7 @@ describe('Dialogflow CX with the real core', () => {
     const cx = (tag: string, text: string, parameters: Record<string, unknown>) =>
       app.request('/dialogflow/cx', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', [WEBHOOK.name]: WEBHOOK.value },
         body: JSON.stringify({
           detectIntentResponseId: 'x',
           text,

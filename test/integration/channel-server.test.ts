@@ -1,19 +1,31 @@
 import { describe, expect, it } from 'vitest'
+import { LOCAL_DEMO_PRINCIPAL, webSessionKey } from '../../src/bot/channels/web/principal.ts'
 import { createBotServer } from '../../src/bot/server.ts'
+import { type WebClient, webClient } from '../support/api-chat.ts'
 import { ScriptedBot } from './channel-helpers.ts'
 
-function post(
-  app: ReturnType<typeof createBotServer>,
-  path: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
+type App = ReturnType<typeof createBotServer>
+const clients = new WeakMap<App, WebClient>()
+
+/** The page's own session (local demo mode): cookie, Origin and CSRF token. */
+function signedIn(app: App): Promise<Record<string, string>> {
+  let client = clients.get(app)
+  if (!client) {
+    client = webClient(app)
+    clients.set(app, client)
+  }
+  return client.headers()
+}
+
+async function post(app: App, path: string, body: unknown) {
   return app.request(path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...(await signedIn(app)) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   })
 }
+
+const demoKey = (id: string) => webSessionKey(LOCAL_DEMO_PRINCIPAL, id)
 
 async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle: string): Promise<string> {
   const decoder = new TextDecoder()
@@ -70,18 +82,18 @@ describe('bot server: page and health', () => {
 })
 
 describe('POST /api/chat', () => {
-  it('passes a text turn to the bot with the web identity and returns its reply', async () => {
+  it('passes a text turn to the bot with the signed-in identity and returns its reply', async () => {
     const bot = new ScriptedBot()
     const app = createBotServer(bot)
-    const res = await post(app, '/api/chat', { sessionId: 'web-1', text: '  show table ', user: 'alice' })
+    const res = await post(app, '/api/chat', { sessionId: 'web-1', text: '  show table ' })
     expect(res.status).toBe(200)
     const reply = await res.json()
     expect(reply.sessionId).toBe('web-1')
     expect(reply.messages[0]).toMatchObject({ type: 'table', columns: ['Region', 'Jan 26', 'Feb 26'] })
     expect(bot.turns[0]).toMatchObject({
-      sessionId: 'web-1',
+      sessionId: demoKey('web-1'),
       text: 'show table',
-      identity: { channel: 'web', userId: 'alice' },
+      identity: { channel: 'web', userId: 'local-demo', verified: true, verifiedBy: 'local-demo' },
     })
     expect(bot.turns[0]?.deadline).toBeGreaterThan(Date.now())
   })
@@ -90,7 +102,7 @@ describe('POST /api/chat', () => {
     const bot = new ScriptedBot()
     const res = await post(createBotServer(bot), '/api/chat', { sessionId: 'web-1', choice: 'view:Units' })
     expect((await res.json()).messages[0].text).toBe('You chose view:Units.')
-    expect(bot.turns[0]).toMatchObject({ choice: 'view:Units', identity: { userId: 'web-guest' } })
+    expect(bot.turns[0]).toMatchObject({ choice: 'view:Units', identity: { userId: 'local-demo' } })
     expect(bot.turns[0]?.text).toBeUndefined()
   })
 
@@ -157,7 +169,7 @@ describe('POST /api/chat', () => {
     })
     const chunked = await app.request('/api/chat', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await signedIn(app)) },
       body: stream,
       // @ts-expect-error Node's fetch needs duplex for a streamed body
       duplex: 'half',
@@ -166,20 +178,12 @@ describe('POST /api/chat', () => {
     expect(bot.turns).toHaveLength(0)
   })
 
-  it('takes the identity only from a trusted proxy header when configured', async () => {
+  it('refuses a body that names a user', async () => {
     const bot = new ScriptedBot()
-    const app = createBotServer(bot, { web: { userHeader: 'x-goog-authenticated-user-email' } })
-    const denied = await post(app, '/api/chat', { sessionId: 's', text: 'hi', user: 'admin' })
-    expect(denied.status).toBe(401)
-    const ok = await post(
-      app,
-      '/api/chat',
-      { sessionId: 's', text: 'hi', user: 'admin' },
-      { 'x-goog-authenticated-user-email': 'accounts.google.com:alice@example.com' },
-    )
-    expect(ok.status).toBe(200)
-    expect(bot.turns).toHaveLength(1)
-    expect(bot.turns[0]?.identity).toEqual({ channel: 'web', userId: 'alice@example.com' })
+    const res = await post(createBotServer(bot), '/api/chat', { sessionId: 's', text: 'hi', user: 'admin' })
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.message).toContain('user')
+    expect(bot.turns).toHaveLength(0)
   })
 })
 
@@ -204,10 +208,13 @@ describe('POST /api/nlu', () => {
 describe('GET /api/events (Server-Sent Events)', () => {
   it('delivers pending messages on connect and follow-ups for the session as they arrive', async () => {
     const bot = new ScriptedBot()
-    bot.pending.set('web-sse', [{ type: 'text', text: 'queued earlier' }])
+    bot.pending.set(demoKey('web-sse'), [{ type: 'text', text: 'queued earlier' }])
     const app = createBotServer(bot)
     const controller = new AbortController()
-    const res = await app.request('/api/events?sessionId=web-sse', { signal: controller.signal })
+    const res = await app.request('/api/events?sessionId=web-sse', {
+      signal: controller.signal,
+      headers: await signedIn(app),
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/event-stream')
     const reader = res.body!.getReader()
@@ -221,7 +228,7 @@ describe('GET /api/events (Server-Sent Events)', () => {
       messages: [{ type: 'text', text: 'not for you' }],
     })
     const toPage = await bot.notify({
-      sessionId: 'web-sse',
+      sessionId: demoKey('web-sse'),
       identity: { channel: 'web', userId: 'x' },
       messages: [{ type: 'text', text: 'Load Actuals finished' }],
     })
@@ -236,7 +243,8 @@ describe('GET /api/events (Server-Sent Events)', () => {
   })
 
   it('requires a valid sessionId', async () => {
-    const res = await createBotServer(new ScriptedBot()).request('/api/events?sessionId=a%20b')
+    const app = createBotServer(new ScriptedBot())
+    const res = await app.request('/api/events?sessionId=a%20b', { headers: await signedIn(app) })
     expect(res.status).toBe(400)
     expect((await res.json()).error.message).toContain('sessionId')
   })
@@ -260,7 +268,7 @@ describe('GET /downloads/:id', () => {
   })
 
   it('streams a download as an attachment', async () => {
-    const res = await app.request('/downloads/abc123')
+    const res = await app.request('/downloads/abc123', { headers: await signedIn(app) })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/csv')
     expect(res.headers.get('content-disposition')).toContain('filename="Revenue Export.csv"')
@@ -269,7 +277,7 @@ describe('GET /downloads/:id', () => {
   })
 
   it('answers 404 for unknown or expired ids', async () => {
-    const res = await app.request('/downloads/nope')
+    const res = await app.request('/downloads/nope', { headers: await signedIn(app) })
     expect(res.status).toBe(404)
     expect((await res.json()).error.code).toBe('not_found')
   })

@@ -9,7 +9,7 @@ import { type BotPolicy, createBot, DiskDownloadStore, MemoryAuditSink } from '.
 import type { Bot, BotReply, Identity, Message, Notification } from '../../src/bot/core/types.ts'
 import { createBotServer } from '../../src/bot/server.ts'
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts'
-import { apiChat } from '../support/api-chat.ts'
+import { apiChat, testUserAuthenticator } from '../support/api-chat.ts'
 
 export const ANALYST = { username: 'analyst@example.com', password: 'demo-password' }
 export const VIEWER = { username: 'viewer@example.com', password: 'viewer-password' }
@@ -66,7 +66,10 @@ export async function startHarness(
   bot.subscribe((n) => {
     notifications.push(n)
   })
-  const app = createBotServer(bot, { downloads, web: { replyBudgetMs: options.replyBudgetMs ?? 5000 } })
+  const app = createBotServer(bot, {
+    downloads,
+    web: { replyBudgetMs: options.replyBudgetMs ?? 5000, auth: testUserAuthenticator() },
+  })
   const chat = apiChat(app)
   return {
     sim,

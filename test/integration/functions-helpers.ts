@@ -56,6 +56,8 @@ export function simEnv(sim: RunningSimulator, extra: Record<string, string> = {}
     ANAPLAN_API_URL: sim.apiUrl,
     ANAPLAN_USERNAME: ANALYST.username,
     ANAPLAN_PASSWORD: ANALYST.password,
+    // As deployed: Cloud Run IAM authenticates the callers of the private functions.
+    FUNCTION_INVOKER_AUTH: 'platform',
     ...extra,
   }
 }

@@ -1,82 +1,81 @@
 /**
- * Channel settings from the environment, for the server and for serverless functions that wrap a
- * single channel. Secret values are registered so they never reach a log line.
- *
- * - `SLACK_SIGNING_SECRET` + `SLACK_BOT_TOKEN` enable Slack (`SLACK_API_URL` overrides the Web API base);
- * - `DIALOGFLOW_ES_USERNAME`/`_PASSWORD` or `DIALOGFLOW_ES_HEADER_NAME`/`_HEADER_VALUE` (and the same
- *   with `DIALOGFLOW_CX_`) set webhook caller auth; `DIALOGFLOW_CX_TIMEOUT_MS` the CX timeout;
- * - `DIALOGFLOW_ES_FOLLOWUP_EVENTS=true` lets the ES webhook buy time with follow-up events (needs the
- *   exported agent, whose `task_status` intent handles `ANAPLAN_TASK_UPDATE`);
- * - `BOT_PUBLIC_URL` makes download links absolute for Slack and Dialogflow;
- * - `WEB_USER_HEADER` takes the web identity from a trusted proxy header.
+ * Channel settings for the server, from the bot's configuration table (`settings.ts`): web sign-in
+ * (OIDC, IAP or the local demo mode), Dialogflow caller auth, Slack, the public URL. A Dialogflow
+ * webhook without caller auth is not served, and the start-up log says so in one line.
  */
+
+import type { Env } from '../../shared/env-table.ts'
 import type { Logger } from '../../shared/logger.ts'
-import { registerSecret, silentLogger } from '../../shared/logger.ts'
+import { silentLogger } from '../../shared/logger.ts'
 import type { WebChatOptions } from '../server.ts'
-import { webhookAuthFromEnv } from './dialogflow/common.ts'
 import type { DialogflowCxOptions } from './dialogflow/cx.ts'
 import type { DialogflowEsOptions } from './dialogflow/es.ts'
+import { type BotSettings, readBotSettings, type WebAuthSettings } from './settings.ts'
 import type { SlackChannelOptions } from './slack/app.ts'
+import { iapAuthenticator } from './web/iap.ts'
+import { oidcAuthenticator } from './web/oidc.ts'
+import { localDemoAuthenticator, type WebAuthenticator } from './web/principal.ts'
 
 export interface ChannelEnvOptions {
-  dialogflowEs: DialogflowEsOptions
-  dialogflowCx: DialogflowCxOptions
-  /** Present when Slack is configured. */
+  /** `false` when no caller auth is configured: the webhook is not served. */
+  dialogflowEs: DialogflowEsOptions | false
+  dialogflowCx: DialogflowCxOptions | false
+  /** Present when Slack (HTTP mode) is configured. */
   slack?: SlackChannelOptions
-  web?: WebChatOptions
+  web: WebChatOptions
+}
+
+/** The authenticator for the configured web sign-in. */
+export function webAuthenticator(web: WebAuthSettings): WebAuthenticator {
+  if (web.mode === 'oidc') return oidcAuthenticator(web)
+  if (web.mode === 'iap') return iapAuthenticator(web)
+  return localDemoAuthenticator()
+}
+
+/** Channel options from settings already read (see {@link readBotSettings}). */
+export function channelOptions(settings: BotSettings, logger: Logger = silentLogger): ChannelEnvOptions {
+  const { env } = settings
+  const publicUrl = env.publicUrl
+  const url = publicUrl ? { publicUrl } : {}
+  for (const [name, auth, vars] of [
+    ['Dialogflow ES', settings.dialogflowEs, 'DIALOGFLOW_ES_USERNAME/PASSWORD or _HEADER_NAME/_HEADER_VALUE'],
+    ['Dialogflow CX', settings.dialogflowCx, 'DIALOGFLOW_CX_HEADER_NAME/_HEADER_VALUE or _USERNAME/PASSWORD'],
+  ] as const) {
+    if (!auth) logger.info(`${name} webhook not served: no caller authentication (set ${vars})`)
+  }
+  const out: ChannelEnvOptions = {
+    dialogflowEs: settings.dialogflowEs
+      ? { auth: settings.dialogflowEs, ...url, ...(env.esFollowupEvents ? { followupEvents: true } : {}) }
+      : false,
+    dialogflowCx: settings.dialogflowCx
+      ? { auth: settings.dialogflowCx, ...url, ...(env.cxTimeoutMs ? { timeoutMs: env.cxTimeoutMs } : {}) }
+      : false,
+    web: {
+      auth: webAuthenticator(settings.web),
+      ...url,
+      ...(env.sessionSecret ? { sessionSecret: env.sessionSecret } : {}),
+    },
+  }
+  if (settings.slack) {
+    out.slack = {
+      ...settings.slack,
+      ...(env.slackApiUrl ? { apiUrl: env.slackApiUrl } : {}),
+      ...(env.slackBotUserId ? { botUserId: env.slackBotUserId } : {}),
+      ...(env.slackBotId ? { botId: env.slackBotId } : {}),
+      ...url,
+    }
+  }
+  return out
 }
 
 /**
  * Reads the channel settings from `env`.
- * @throws {Error} When `DIALOGFLOW_CX_TIMEOUT_MS` is not an integer from 1000 to 30000.
+ * @throws {ConfigError} On bad values and unsafe combinations (see {@link readBotSettings}).
  */
 export function channelOptionsFromEnv(
-  env: NodeJS.ProcessEnv,
+  env: Env,
   logger: Logger = silentLogger,
+  options: { realAnaplan?: boolean } = {},
 ): ChannelEnvOptions {
-  const publicUrl = env.BOT_PUBLIC_URL?.trim().replace(/\/+$/, '') || undefined
-  const esAuth = webhookAuthFromEnv(env, 'DIALOGFLOW_ES')
-  const cxAuth = webhookAuthFromEnv(env, 'DIALOGFLOW_CX')
-  for (const auth of [esAuth, cxAuth]) {
-    if (auth?.type === 'basic') registerSecret(auth.password)
-    if (auth?.type === 'header') registerSecret(auth.value)
-  }
-  let cxTimeout: number | undefined
-  if (env.DIALOGFLOW_CX_TIMEOUT_MS) {
-    cxTimeout = Number(env.DIALOGFLOW_CX_TIMEOUT_MS)
-    if (!Number.isInteger(cxTimeout) || cxTimeout < 1000 || cxTimeout > 30_000) {
-      throw new Error(
-        'DIALOGFLOW_CX_TIMEOUT_MS must be an integer from 1000 to 30000 (the CX webhook timeout).',
-      )
-    }
-  }
-  if (!esAuth) {
-    logger.warn('Dialogflow ES webhook has no caller authentication (set DIALOGFLOW_ES_USERNAME/PASSWORD)')
-  }
-  const out: ChannelEnvOptions = {
-    dialogflowEs: {
-      ...(esAuth ? { auth: esAuth } : {}),
-      ...(publicUrl ? { publicUrl } : {}),
-      ...(env.DIALOGFLOW_ES_FOLLOWUP_EVENTS === 'true' ? { followupEvents: true } : {}),
-    },
-    dialogflowCx: {
-      ...(cxAuth ? { auth: cxAuth } : {}),
-      ...(publicUrl ? { publicUrl } : {}),
-      ...(cxTimeout ? { timeoutMs: cxTimeout } : {}),
-    },
-    ...(env.WEB_USER_HEADER ? { web: { userHeader: env.WEB_USER_HEADER } } : {}),
-  }
-  const signingSecret = env.SLACK_SIGNING_SECRET
-  const botToken = env.SLACK_BOT_TOKEN
-  if (signingSecret && botToken) {
-    registerSecret(signingSecret)
-    registerSecret(botToken)
-    out.slack = {
-      signingSecret,
-      botToken,
-      ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}),
-      ...(publicUrl ? { publicUrl } : {}),
-    }
-  }
-  return out
+  return channelOptions(readBotSettings(env, { realAnaplan: options.realAnaplan ?? false }), logger)
 }

@@ -7,12 +7,12 @@
  */
 
 export type { WebhookAuth } from './dialogflow/common.ts'
-export { webhookAuthFromEnv } from './dialogflow/common.ts'
 export type { DialogflowCxOptions } from './dialogflow/cx.ts'
 export { dialogflowCxApp } from './dialogflow/cx.ts'
 export type { DialogflowEsOptions } from './dialogflow/es.ts'
 export { dialogflowEsApp, ES_FOLLOWUP_EVENT, ES_STATE_CONTEXT } from './dialogflow/es.ts'
 export { type ChannelEnvOptions, channelOptionsFromEnv } from './env.ts'
+export { BOT_ENV, type BotSettings, readBotSettings } from './settings.ts'
 export type { SlackChannelOptions, SlackSocketModeOptions } from './slack/app.ts'
 export { slackApp, startSlackSocketMode } from './slack/app.ts'
 export { signSlackRequest, verifySlackRequest } from './slack/verify.ts'

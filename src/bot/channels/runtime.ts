@@ -26,7 +26,8 @@ import {
 import type { Bot } from '../core/types.ts'
 import { type BotServerOptions, createBotServer } from '../server.ts'
 import { RedisSessionStore } from '../stores/redis.ts'
-import { channelOptionsFromEnv } from './env.ts'
+import { channelOptions } from './env.ts'
+import { type BotSettings, readBotSettings } from './settings.ts'
 import { startSlackSocketMode } from './slack/app.ts'
 
 /** The simulator's demo user the bot acts as when no Anaplan credentials are configured. */
@@ -158,13 +159,17 @@ export async function startBotRuntime(options: BotRuntimeOptions = {}): Promise<
   }
 }
 
-/** Server options from the environment ({@link channelOptionsFromEnv}) plus the runtime's downloads. */
+/**
+ * Server options from the environment plus the runtime's downloads.
+ * @throws {ConfigError} On bad settings or unsafe combinations (see {@link readBotSettings}).
+ */
 export function serverOptionsFromEnv(
   env: NodeJS.ProcessEnv,
-  runtime: Pick<BotRuntime, 'downloads'>,
+  runtime: Pick<BotRuntime, 'downloads' | 'simulator'>,
   logger: Logger = silentLogger,
+  settings: BotSettings = readBotSettings(env, { realAnaplan: !runtime.simulator }),
 ): BotServerOptions {
-  return { ...channelOptionsFromEnv(env, logger), downloads: runtime.downloads, logger }
+  return { ...channelOptions(settings, logger), downloads: runtime.downloads, logger }
 }
 
 export interface BotServiceOptions extends BotRuntimeOptions {
@@ -188,8 +193,12 @@ export interface BotService {
 export async function startBotService(options: BotServiceOptions = {}): Promise<BotService> {
   const env = options.env ?? process.env
   const logger = options.logger ?? silentLogger
+  // Checked before anything starts: an unsafe combination is one start-up error, not a warning.
+  const settings = readBotSettings(env, {
+    realAnaplan: !options.forceSimulator && hasAnaplanCredentials(env),
+  })
   const runtime = await startBotRuntime(options)
-  const app = createBotServer(runtime.bot, serverOptionsFromEnv(env, runtime, logger))
+  const app = createBotServer(runtime.bot, serverOptionsFromEnv(env, runtime, logger, settings))
   const host = options.host ?? '127.0.0.1'
   let server: ReturnType<typeof serve>
   try {
@@ -205,14 +214,13 @@ export async function startBotService(options: BotServiceOptions = {}): Promise<
   const loopbackOrAny = ['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(host)
   const shownHost = loopbackOrAny ? 'localhost' : host.includes(':') ? `[${host}]` : host
   let stopSocketMode: (() => Promise<void>) | undefined
-  if (env.SLACK_APP_TOKEN && env.SLACK_BOT_TOKEN) {
-    registerSecret(env.SLACK_APP_TOKEN)
-    registerSecret(env.SLACK_BOT_TOKEN)
+  const { slackAppToken, slackBotToken, publicUrl } = settings.env
+  if (slackAppToken && slackBotToken) {
     stopSocketMode = await startSlackSocketMode(runtime.bot, {
-      appToken: env.SLACK_APP_TOKEN,
-      botToken: env.SLACK_BOT_TOKEN,
+      appToken: slackAppToken,
+      botToken: slackBotToken,
       logger,
-      ...(env.BOT_PUBLIC_URL ? { publicUrl: env.BOT_PUBLIC_URL } : {}),
+      ...(publicUrl ? { publicUrl } : {}),
     })
   }
   let closing: Promise<void> | undefined

@@ -229,6 +229,7 @@ class ConversationBot implements Bot {
   async understand(
     text: string,
     sessionId?: string,
+    caller?: Identity,
   ): Promise<{
     intent: { name: string; confidence: number }
     parameters: Record<string, unknown>
@@ -236,8 +237,8 @@ class ConversationBot implements Bot {
   }> {
     checkTextLength(text)
     const session = sessionId ? (await this.#sessions.load(sessionId))?.value : undefined
-    // Identity is unknown here: the default client reads the metadata (names only, no changes).
-    const identity: Identity = { channel: 'api', userId: 'nlu' }
+    // Names come through the caller's own Anaplan profile; without a caller, the default client's.
+    const identity: Identity = caller ?? { channel: 'api', userId: 'nlu' }
     const client = this.#clientFor(identity)
     // No connected model: the names of every model the default identity can open.
     const nlu = session?.connected

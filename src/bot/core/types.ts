@@ -17,7 +17,28 @@ export interface Identity {
   /** Slack team / workspace id, when the channel has one. */
   teamId?: string
   displayName?: string
+  /**
+   * Set by the channel once it has checked who is speaking (a verified ID token or IAP assertion,
+   * a Slack signature, webhook credentials); the policy trusts only identities that carry it.
+   * Absent on identities a caller made up (tests, the terminal's local user).
+   */
+  verified?: true
+  /** How the identity was verified. */
+  verifiedBy?: IdentityProof
+  /** Issuer of the verified identity (the OpenID provider, `https://cloud.google.com/iap`, `slack`). */
+  issuer?: string
+  /** The issuer's stable subject id (OIDC `sub`), the base for acting as the user in Anaplan later. */
+  subject?: string
 }
+
+/** How a channel verified an {@link Identity}. */
+export type IdentityProof =
+  | 'oidc'
+  | 'iap'
+  | 'local-demo'
+  | 'slack-signature'
+  | 'dialogflow-webhook'
+  | 'function-key'
 
 /** One user turn. `text` for free text, `choice` for a clicked option (its `value`). */
 export interface Turn {
@@ -85,7 +106,8 @@ export interface Notification {
 
 export interface Bot {
   process(turn: Turn): Promise<BotReply>
-  understand(text: string, sessionId?: string): Promise<Understanding>
+  /** Understands `text` against the names `identity` may see (its session's model when connected). */
+  understand(text: string, sessionId?: string, identity?: Identity): Promise<Understanding>
   /**
    * Registers a listener for follow-up messages; returns an unsubscribe function. A listener that
    * delivered the messages itself (a live web page, a Slack post) returns `true`; when none does,

@@ -10,6 +10,35 @@
   const typing = document.getElementById('typing')
   const status = document.getElementById('status')
   const newSession = document.getElementById('new-session')
+  const who = document.getElementById('who')
+  const logout = document.getElementById('logout')
+
+  // Sign-in: the server says who we are and hands out the session's CSRF token, which every POST
+  // carries in a header (a hostile page can make the browser send the cookie, never the header).
+  let csrfToken = ''
+  async function startSession() {
+    const res = await fetch('/api/session', { headers: { Accept: 'application/json' } }).catch(
+      () => undefined,
+    )
+    const data = res ? await res.json().catch(() => ({})) : {}
+    if (res?.status === 401 && typeof data?.error?.login === 'string') {
+      location.assign(`${data.error.login}?next=${encodeURIComponent(location.pathname)}`)
+      return false
+    }
+    if (!res?.ok || typeof data.csrfToken !== 'string') {
+      status.textContent = 'Not signed in'
+      return false
+    }
+    csrfToken = data.csrfToken
+    const name = data.user?.mode === 'local-demo' ? 'local demo user' : String(data.user?.name ?? '')
+    who.textContent = data.user?.mode === 'local-demo' ? name : `Signed in as ${name}`
+    who.hidden = false
+    if (typeof data.logout === 'string') {
+      logout.href = data.logout
+      logout.hidden = false
+    }
+    return true
+  }
 
   function makeSessionId() {
     const bytes = new Uint8Array(12)
@@ -192,12 +221,19 @@
     addUser(shownAs)
     setBusy(true)
     try {
-      const res = await fetch('/api/chat', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ sessionId, ...body }),
-      })
-      const data = await res.json().catch(() => ({}))
+      const post = () =>
+        fetch('/api/chat', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken },
+          body: JSON.stringify({ sessionId, ...body }),
+        })
+      let res = await post()
+      let data = await res.json().catch(() => ({}))
+      // A session that ended (expired, signed in elsewhere) is started again once.
+      if ((res.status === 401 || data?.error?.code === 'csrf') && (await startSession())) {
+        res = await post()
+        data = await res.json().catch(() => ({}))
+      }
       if (!res.ok) {
         addBotText(data?.error?.message || `The server answered ${res.status}.`, 'error')
       } else {
@@ -257,6 +293,8 @@
     if (typeof entry.user === 'string') addUser(entry.user, true)
     else if (Array.isArray(entry.bot)) render(entry.bot, true)
   }
-  listen()
+  void startSession().then((ok) => {
+    if (ok) listen()
+  })
   input.focus()
 })()

@@ -1,11 +1,40 @@
 /**
  * The functions' settings, read from the environment once at the edge (the client never reads
- * `process.env`). Credentials are not here: they are loaded lazily, once per instance, by the
- * runtime (see `runtime.ts`).
+ * `process.env`) through one table (see `src/shared/env-table.ts`). Credentials are not here: they
+ * are loaded lazily, once per instance, by the runtime (see `runtime.ts`).
  */
+import { type EnvValues, parse, readEnvTable } from '../../shared/env-table.ts'
 
 /** Environment as a plain map, so tests pass their own. */
-export type Env = Readonly<Record<string, string | undefined>>
+export type { Env } from '../../shared/env-table.ts'
+
+import type { Env } from '../../shared/env-table.ts'
+
+export const FUNCTIONS_ENV = {
+  authUrl: { name: 'ANAPLAN_AUTH_URL', parse: parse.url, doc: 'Anaplan authentication service' },
+  apiUrl: { name: 'ANAPLAN_API_URL', parse: parse.url, doc: 'Anaplan API base' },
+  sharedKey: {
+    name: 'FUNCTION_SHARED_KEY',
+    parse: parse.text,
+    secret: true,
+    doc: 'key callers present as x-api-key (or Bearer)',
+  },
+  invokerAuth: {
+    name: 'FUNCTION_INVOKER_AUTH',
+    parse: parse.oneOf('platform'),
+    doc: 'platform: the platform (Cloud Run IAM, a Lambda authorizer) authenticates every caller',
+  },
+  project: { name: 'GOOGLE_CLOUD_PROJECT', parse: parse.text, doc: 'project id for trace ids' },
+  gcloudProject: { name: 'GCLOUD_PROJECT', parse: parse.text, doc: 'project id (older runtimes)' },
+  gcpProject: { name: 'GCP_PROJECT', parse: parse.text, doc: 'project id (older runtimes)' },
+  cloudRunTimeout: {
+    name: 'CLOUD_RUN_TIMEOUT_SECONDS',
+    parse: parse.positive,
+    doc: 'request timeout (Cloud Run functions)',
+  },
+  gen1Timeout: { name: 'FUNCTION_TIMEOUT_SEC', parse: parse.positive, doc: 'request timeout (gen1)' },
+  uploadChunkBytes: { name: 'UPLOAD_CHUNK_BYTES', parse: parse.positive, doc: 'import upload chunk size' },
+} as const
 
 export interface FunctionsConfig {
   /** @default 'https://auth.anaplan.com' */
@@ -14,6 +43,11 @@ export interface FunctionsConfig {
   apiUrl: string
   /** `FUNCTION_SHARED_KEY`: required from callers when set. */
   sharedKey: string | undefined
+  /**
+   * `FUNCTION_INVOKER_AUTH=platform`: the deployment asserts that the platform authenticates every
+   * caller. Without it or a shared key, functions that hand out tokens or data refuse to serve.
+   */
+  platformInvokerAuth?: boolean
   /** For trace ids in logs: `GOOGLE_CLOUD_PROJECT`, `GCLOUD_PROJECT` or `GCP_PROJECT`. */
   projectId: string | undefined
   /**
@@ -25,20 +59,19 @@ export interface FunctionsConfig {
   uploadChunkBytes: number | undefined
 }
 
-/** Reads {@link FunctionsConfig} from `env`. */
+/**
+ * Reads {@link FunctionsConfig} from `env`.
+ * @throws {ConfigError} naming a variable whose value does not parse.
+ */
 export function readFunctionsConfig(env: Env): FunctionsConfig {
+  const v: EnvValues<typeof FUNCTIONS_ENV> = readEnvTable(FUNCTIONS_ENV, env)
   return {
-    authUrl: env.ANAPLAN_AUTH_URL || 'https://auth.anaplan.com',
-    apiUrl: env.ANAPLAN_API_URL || 'https://api.anaplan.com/2/0',
-    sharedKey: env.FUNCTION_SHARED_KEY || undefined,
-    projectId: env.GOOGLE_CLOUD_PROJECT || env.GCLOUD_PROJECT || env.GCP_PROJECT || undefined,
-    timeoutSeconds: positive(env.CLOUD_RUN_TIMEOUT_SECONDS) ?? positive(env.FUNCTION_TIMEOUT_SEC),
-    uploadChunkBytes: positive(env.UPLOAD_CHUNK_BYTES),
+    authUrl: v.authUrl ?? 'https://auth.anaplan.com',
+    apiUrl: v.apiUrl ?? 'https://api.anaplan.com/2/0',
+    sharedKey: v.sharedKey,
+    platformInvokerAuth: v.invokerAuth === 'platform',
+    projectId: v.project ?? v.gcloudProject ?? v.gcpProject,
+    timeoutSeconds: v.cloudRunTimeout ?? v.gen1Timeout,
+    uploadChunkBytes: v.uploadChunkBytes,
   }
-}
-
-function positive(v: string | undefined): number | undefined {
-  if (v === undefined || v === '') return undefined
-  const n = Number(v)
-  return Number.isFinite(n) && n > 0 ? n : undefined
 }

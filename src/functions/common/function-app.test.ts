@@ -122,6 +122,9 @@ describe('createFunctionApp', () => {
     )
     expect((await app.request('/healthz')).status).toBe(200)
     expect((await app.request('/fn/healthz')).status).toBe(200)
+    // Only the exact health paths are open: a route that merely ends in /healthz needs the key.
+    expect((await app.request('/files/healthz')).status).toBe(401)
+    expect((await app.request('/fn/files/healthz')).status).toBe(401)
     const res = await app.request('/', {
       headers: { 'x-cloud-trace-context': '105445aa7843bc8bf206b12000100000/2;o=1' },
     })
@@ -137,7 +140,7 @@ describe('createFunctionApp', () => {
   it('turns a secret failure into a 500 naming the secret, not the payload, and retries later', async () => {
     let calls = 0
     const payload = 'analyst@example.com:super-secret-pw'
-    const { app, lines } = build({}, async () => {
+    const { app, lines } = build({ FUNCTION_INVOKER_AUTH: 'platform' }, async () => {
       calls++
       JSON.parse(payload)
       throw new Error('unreachable')
@@ -153,8 +156,22 @@ describe('createFunctionApp', () => {
     expect(JSON.stringify(lines)).not.toContain('super-secret-pw')
   })
 
+  it('refuses to serve, health aside, with neither a key nor platform auth asserted', async () => {
+    let calls = 0
+    const { app, lines } = build({}, async () => {
+      calls++
+      throw new Error('x')
+    })
+    expect((await app.request('/healthz')).status).toBe(200)
+    const res = await app.request('/')
+    expect(res.status).toBe(503)
+    expect((await res.json()).error.code).toBe('not_protected')
+    expect(calls).toBe(0)
+    expect(JSON.stringify(lines)).toContain('fn will not serve: set FUNCTION_SHARED_KEY')
+  })
+
   it('answers unknown routes with a JSON 404', async () => {
-    const { app } = build({}, async () => {
+    const { app } = build({ FUNCTION_INVOKER_AUTH: 'platform' }, async () => {
       throw new Error('x')
     })
     const res = await app.request('/nope')

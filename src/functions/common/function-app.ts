@@ -40,6 +40,20 @@ export interface FunctionAppOptions {
   verifiesOwnCallers?: boolean
 }
 
+/**
+ * Fails closed: a function that hands out tokens or data serves only with a shared key, or when the
+ * deployment asserts that the platform authenticates callers (`FUNCTION_INVOKER_AUTH=platform`).
+ * @throws {FunctionError} 503 `not_protected` otherwise.
+ */
+function requireInvokerAuth(name: string, runtime: FunctionRuntime): void {
+  if (runtime.config.sharedKey || runtime.config.platformInvokerAuth) return
+  throw new FunctionError(
+    503,
+    'not_protected',
+    `${name} is not protected, so it does not serve: set FUNCTION_SHARED_KEY, or FUNCTION_INVOKER_AUTH=platform when Cloud Run IAM or a Lambda authorizer checks every caller`,
+  )
+}
+
 /** Time kept back from the platform timeout so the function still answers before it is cut off. */
 export const TIMEOUT_MARGIN_MS = 3000
 
@@ -58,9 +72,12 @@ export function createFunctionApp(
     c.json({ status: 'ok', function: name, credentialSource: runtime.credentialSource }),
   )
   if (!options.verifiesOwnCallers) {
+    const healthPaths = new Set(['/healthz', `/${name}/healthz`])
     inner.use('*', async (c, next) => {
-      // Both mounts' middleware sees every path; health stays open (it reveals nothing).
-      if (c.req.method === 'GET' && new URL(c.req.url).pathname.endsWith('/healthz')) return next()
+      // Both mounts' middleware sees every path; the health check alone stays open (it reveals
+      // nothing), and only at its exact paths: `/files/healthz` is a data route like any other.
+      if (c.req.method === 'GET' && healthPaths.has(new URL(c.req.url).pathname)) return next()
+      requireInvokerAuth(name, runtime)
       checkInvokerKey(c.req.raw.headers, runtime.config.sharedKey)
       await next()
     })

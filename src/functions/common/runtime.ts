@@ -114,13 +114,13 @@ export class FunctionRuntime {
     return this.#client
   }
 
-  /** Logs, once, that no shared key protects the functions (fine behind IAM, risky elsewhere). */
+  /** Says once, at start, when a function will refuse to serve for want of caller authentication. */
   warnIfUnprotected(functionName: string): void {
-    if (this.config.sharedKey || this.#warned) return
+    if (this.config.sharedKey || this.config.platformInvokerAuth || this.#warned) return
     this.#warned = true
-    this.logger.warn(
+    this.logger.error(
       { function: functionName },
-      'FUNCTION_SHARED_KEY is not set: only the platform (Cloud Run IAM, Lambda auth) protects this function',
+      `${functionName} will not serve: set FUNCTION_SHARED_KEY, or FUNCTION_INVOKER_AUTH=platform behind Cloud Run IAM or a Lambda authorizer`,
     )
   }
 

@@ -20,7 +20,8 @@ describe('isAuthorized', () => {
     const header = { type: 'header', name: 'x-key', value: 'k1-secret' } as const
     expect(isAuthorized(req({ 'x-key': 'k1-secret' }), header)).toBe(true)
     expect(isAuthorized(req({ 'x-key': 'k1-secreT' }), header)).toBe(false)
-    expect(isAuthorized(req({}), undefined)).toBe(true)
+    expect(isAuthorized(req({}), undefined)).toBe(false)
+    expect(isAuthorized(req({ authorization: basic('a', 'b') }), { type: 'none' })).toBe(false)
   })
 })
 
@@ -40,20 +41,29 @@ describe('mapping helpers', () => {
       n: 0,
     })
   })
-  it('makes safe bounded session ids', () => {
-    expect(botSessionId('es', 'projects/p/agent/sessions/a b/c')).toBe('es:c')
+  it('makes safe bounded session ids that keep project, agent and environment apart', () => {
+    expect(botSessionId('es', 'projects/p/agent/sessions/a b/c')).toMatch(/^es:[\w-]{12}:c$/)
     expect(botSessionId('es', `projects/p/agent/sessions/${'x'.repeat(300)}`)).toHaveLength(128)
-    expect(botSessionId('es', 'projects/p/agent/sessions/ä+1')).toBe('es:__1')
+    expect(botSessionId('es', 'projects/p/agent/sessions/ä+1')).toMatch(/^es:[\w-]{12}:__1$/)
+    const ids = [
+      'projects/p/agent/sessions/s1',
+      'projects/q/agent/sessions/s1',
+      'projects/p/agent/environments/prod/users/u1/sessions/s1',
+      'projects/p/agent/environments/prod/users/u2/sessions/s1',
+    ].map((path) => botSessionId('es', path))
+    expect(new Set(ids).size).toBe(4)
   })
 })
+
+const KEY = { type: 'header', name: 'x-key', value: 'k1-secret-webhook' } as const
 
 describe('webhook request validation', () => {
   it('words the problems of a malformed ES request by path', async () => {
     // The body is refused before any turn: a bot that is never called is enough.
     const bot = {} as Bot
-    const res = await dialogflowEsApp(bot).request('/', {
+    const res = await dialogflowEsApp(bot, { auth: KEY }).request('/', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-key': KEY.value },
       body: JSON.stringify({ session: '', queryResult: { queryText: 5, outputContexts: [{}] } }),
     })
     expect(res.status).toBe(400)
@@ -67,9 +77,9 @@ describe('webhook request validation', () => {
   it('words a missing CX session and a body that is not an object', async () => {
     const bot = {} as Bot
     const post = (body: unknown) =>
-      dialogflowCxApp(bot).request('/', {
+      dialogflowCxApp(bot, { auth: KEY }).request('/', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-key': KEY.value },
         body: JSON.stringify(body),
       })
     const missing = (await (await post({ text: 'hi' })).json()) as { error: { message: string } }

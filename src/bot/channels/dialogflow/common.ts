@@ -2,7 +2,8 @@
  * Pieces shared by the Dialogflow ES and CX webhooks: caller authentication, session ids, mapping
  * Dialogflow parameters onto the catalog, rich content, and the deadline race.
  */
-import type { Bot, BotReply, Message, Turn } from '../../core/types.ts'
+import { createHash } from 'node:crypto'
+import type { Bot, BotReply, Identity, Message, Turn } from '../../core/types.ts'
 import { safeEqual } from '../http.ts'
 import { renderMessage } from '../render-text.ts'
 
@@ -45,9 +46,12 @@ export type WebhookAuth =
   | { type: 'header'; name: string; value: string }
   | { type: 'none' }
 
-/** True when the request carries the configured credentials (compared in constant time). */
+/**
+ * True when the request carries the configured credentials (compared in constant time). Fails
+ * closed: without configured credentials nobody is authorized.
+ */
 export function isAuthorized(req: Request, auth: WebhookAuth | undefined): boolean {
-  if (!auth || auth.type === 'none') return true
+  if (!auth || auth.type === 'none') return false
   if (auth.type === 'header') return safeEqual(req.headers.get(auth.name) ?? '', auth.value)
   const header = req.headers.get('authorization') ?? ''
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)
@@ -61,21 +65,47 @@ export function isAuthorized(req: Request, auth: WebhookAuth | undefined): boole
   return userOk && passOk
 }
 
-/** Reads webhook auth from the environment: `<PREFIX>_USERNAME`/`_PASSWORD` or `_HEADER_NAME`/`_HEADER_VALUE`. */
-export function webhookAuthFromEnv(env: NodeJS.ProcessEnv, prefix: string): WebhookAuth | undefined {
-  const username = env[`${prefix}_USERNAME`]
-  const password = env[`${prefix}_PASSWORD`]
-  if (username && password) return { type: 'basic', username, password }
-  const name = env[`${prefix}_HEADER_NAME`]
-  const value = env[`${prefix}_HEADER_VALUE`]
-  if (name && value) return { type: 'header', name, value }
-  return undefined
+/** The part of a session path before `/sessions/`: project, location, agent, environment, user. */
+export function sessionScope(dialogflowSession: string): string {
+  const i = dialogflowSession.lastIndexOf('/sessions/')
+  return i >= 0 ? dialogflowSession.slice(0, i) : ''
 }
 
-/** Makes a bot session id (≤128 chars of `[A-Za-z0-9._:@-]`) from a Dialogflow session path. */
+/**
+ * Makes a bot session id (≤128 chars of `[A-Za-z0-9._:@-]`) from a Dialogflow session path. It
+ * keys on the whole path (project, agent, environment, user and session), so two agents or two
+ * environments never share a bot session because their session ids look alike.
+ */
 export function botSessionId(prefix: string, dialogflowSession: string): string {
+  const scope = createHash('sha256').update(sessionScope(dialogflowSession)).digest('base64url').slice(0, 12)
   const last = dialogflowSession.split('/').filter(Boolean).pop() ?? 'unknown'
-  return `${prefix}:${last.replace(/[^A-Za-z0-9._@-]/g, '_')}`.slice(0, 128)
+  return `${prefix}:${scope}:${last.replace(/[^A-Za-z0-9._@-]/g, '_')}`.slice(0, 128)
+}
+
+/**
+ * The identity of a Dialogflow turn for the policy: the agent, which is what the webhook
+ * credentials prove. The end user an integration names (a payload or session field that any
+ * client of the agent can set) is kept as `displayName` for the audit trail, never matched by the
+ * policy.
+ */
+export function agentIdentity(
+  channel: 'dialogflow-es' | 'dialogflow-cx',
+  dialogflowSession: string,
+  claimedUser: string | undefined,
+  teamId?: string,
+): Identity {
+  // The agent without the per-user part of ES session paths.
+  const agent = sessionScope(dialogflowSession).replace(/\/users\/[^/]+$/, '') || 'unknown-agent'
+  return {
+    channel,
+    userId: agent,
+    ...(claimedUser ? { displayName: claimedUser } : {}),
+    ...(teamId ? { teamId } : {}),
+    verified: true,
+    verifiedBy: 'dialogflow-webhook',
+    issuer: 'dialogflow',
+    subject: agent,
+  }
 }
 
 /** The `users/<U>` segment of an ES session path (`…/environments/E/users/U/sessions/S`), if any. */

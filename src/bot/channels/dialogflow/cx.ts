@@ -20,6 +20,7 @@ import {
 } from '../http.ts'
 import { renderMessages } from '../render-text.ts'
 import {
+  agentIdentity,
   botSessionId,
   catalogIntent,
   cleanParameters,
@@ -81,14 +82,14 @@ const requestSchema = z.looseObject({
 
 export type CxWebhookRequest = z.infer<typeof requestSchema>
 
-/** The end user of a CX request: `payload.userId` when the integration sends one, else the session. */
+/** The identity of a CX request: the agent, with the integration's `payload.userId` as display name. */
 export function cxIdentity(req: CxWebhookRequest): Identity {
-  const fromPayload = req.payload?.userId
-  const userId =
-    typeof fromPayload === 'string' && fromPayload
-      ? fromPayload
-      : botSessionId('cx', req.sessionInfo.session).slice('cx:'.length)
-  return { channel: 'dialogflow-cx', userId }
+  const claimed = req.payload?.userId
+  return agentIdentity(
+    'dialogflow-cx',
+    req.sessionInfo.session,
+    typeof claimed === 'string' && claimed ? claimed.slice(0, 128) : undefined,
+  )
 }
 
 /** Translates a CX request into a bot turn (without deadline). */

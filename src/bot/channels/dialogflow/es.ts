@@ -21,6 +21,7 @@ import {
 } from '../http.ts'
 import { renderMessages } from '../render-text.ts'
 import {
+  agentIdentity,
   botSessionId,
   catalogIntent,
   cleanParameters,
@@ -107,13 +108,14 @@ function get(obj: unknown, ...path: string[]): unknown {
 }
 
 /**
- * The end user behind an ES request: the integration's user id when the platform sends one
- * (Actions on Google, Slack, Messenger, Telegram, a custom `payload.userId`), else the session path.
+ * The identity of an ES request: the agent (see {@link agentIdentity}), with the end user the
+ * integration names (Actions on Google, Slack, Messenger, Telegram, a custom `payload.userId`, the
+ * session's `users/<U>`) as its display name.
  */
 export function esIdentity(req: EsWebhookRequest): Identity {
   const payload = req.originalDetectIntentRequest?.payload
   const source = req.originalDetectIntentRequest?.source
-  const userId =
+  const claimed =
     str(get(payload, 'userId')) ??
     str(get(payload, 'user', 'userId')) ??
     str(get(payload, 'user', 'id')) ??
@@ -121,14 +123,10 @@ export function esIdentity(req: EsWebhookRequest): Identity {
     str(get(payload, 'data', 'user')) ??
     str(get(payload, 'data', 'sender', 'id')) ??
     str(get(payload, 'data', 'from', 'id')) ??
-    userFromSession(req.session) ??
-    botSessionId('session', req.session).slice('session:'.length)
+    userFromSession(req.session)
   const teamId = str(get(payload, 'data', 'event', 'team')) ?? str(get(payload, 'data', 'team_id'))
-  return {
-    channel: 'dialogflow-es',
-    userId: source && source !== 'DIALOGFLOW_CONSOLE' ? `${source}:${userId}` : userId,
-    ...(teamId ? { teamId } : {}),
-  }
+  const shown = claimed && source && source !== 'DIALOGFLOW_CONSOLE' ? `${source}:${claimed}` : claimed
+  return agentIdentity('dialogflow-es', req.session, shown?.slice(0, 128), teamId)
 }
 
 /** Translates an ES request into a bot turn (without deadline). */
