@@ -22,7 +22,7 @@ import {
 } from './context.ts'
 import { DiskDownloadStore, type DownloadStore } from './downloads.ts'
 import { errorCode, errorReply } from './error-reply.ts'
-import { BotError } from './errors.ts'
+import { BotError, type BotErrorCode } from './errors.ts'
 import { cancelTask, listActions, runAction, taskStatus } from './handlers/actions.ts'
 import { readCell, writeCell } from './handlers/cells.ts'
 import {
@@ -92,6 +92,17 @@ export interface CreateBotOptions {
 
 /** @default 2500 ms: inside Slack's 3 s with room for the channel's own work. */
 export const DEFAULT_REPLY_BUDGET_MS = 2500
+
+/** Error codes that are the bot explaining itself to the user, logged without a warning or stack. */
+const USER_OUTCOMES = new Set<BotErrorCode>([
+  'confirmation_required',
+  'not_permitted',
+  'not_connected',
+  'not_found',
+  'ambiguous',
+  'no_access',
+  'invalid_input',
+])
 
 const HANDLERS: Record<string, IntentHandler> = {
   greeting,
@@ -436,7 +447,10 @@ class ConversationBot implements Bot {
     try {
       await runMiddleware(this.#chain, ctx)
     } catch (e) {
-      this.#logger.warn({ err: e, intent: ctx.intent.name, code: errorCode(e) }, 'turn failed')
+      const code = errorCode(e)
+      // "Which item?", "no such view", "not allowed": answers to the user, not faults to look into.
+      if (USER_OUTCOMES.has(code)) this.#logger.debug({ intent: ctx.intent.name, code }, 'turn explained')
+      else this.#logger.warn({ err: e, intent: ctx.intent.name, code }, 'turn failed')
       ctx.messages.push(...errorReply(e, { ...this.#errorContext(ctx) }))
     }
     await this.#save(turn.sessionId, loaded?.version ?? 0, before, ctx.session, carried.length)
