@@ -137,6 +137,10 @@ program
       sessionId: `terminal:${flags.user.replace(/[^A-Za-z0-9._@-]/g, '_')}:${process.pid}`,
       downloads: runtime.downloads,
       prompt: tty,
+      // A TTY's width is read at each reply; through a pipe, COLUMNS says how wide the reader is.
+      ...(!process.stdout.isTTY && Number(process.env.COLUMNS) > 0
+        ? { columns: Number(process.env.COLUMNS) }
+        : {}),
       banner: `Anaplan bot (${runtime.simulator ? 'demo simulator' : runtime.anaplanUrl}). Type "help", or "exit" to quit.`,
     })
     await runtime.close()

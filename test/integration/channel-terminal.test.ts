@@ -43,7 +43,7 @@ describe('anaplan-bot chat (spawned, piped stdin, embedded simulator)', () => {
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ANAPLAN_')) env[k] = v
     child = spawn(process.execPath, [join(process.cwd(), 'bin/anaplan-bot.js'), 'chat', '--user', 'tester'], {
       cwd: dir,
-      env: { ...env, LOG_LEVEL: 'error' },
+      env: { ...env, LOG_LEVEL: 'error', COLUMNS: '80' },
     })
     child.stderr.on('data', (c) => {
       stderr += String(c)
@@ -83,6 +83,11 @@ describe('anaplan-bot chat (spawned, piped stdin, embedded simulator)', () => {
     const janEnd = header.indexOf('Jan 26') + 'Jan 26'.length
     expect(emea.slice(0, janEnd)).toMatch(/\d$/)
     expect(emea[janEnd]).toBe(' ')
+    // The label and 17 period columns do not fit 80 characters: they come in groups, each line fitting.
+    const tableText = table.slice(table.indexOf('(columns'), table.indexOf('[line chart'))
+    expect(tableText).toMatch(/^\(columns 2–\d+ of 18\)/)
+    for (const l of tableText.split('\n')) expect(l.length, l).toBeLessThanOrEqual(80)
+    expect(tableText.match(/^EMEA/gm)?.length).toBeGreaterThan(1)
 
     mark = out.text.length
     child.stdin.write('run Revenue Export\n')
