@@ -97,12 +97,15 @@ export function renderMessage(message: Message, options: TextRenderOptions = {})
       return message.text
     case 'table': {
       const table = renderTable(message.columns, message.rows, options)
-      return message.title ? `${message.title}\n${table}` : table
+      const pages = message.pages?.length
+        ? `Pages: ${message.pages.map((p) => `${p.dimension} ${p.selected}`).join(', ')} (say "switch the page to …")\n`
+        : ''
+      return `${message.title ? `${message.title}\n` : ''}${pages}${table}`
     }
     case 'chart': {
       const first = message.labels[0] ?? ''
       const last = message.labels[message.labels.length - 1] ?? ''
-      const names = message.series.map((s) => s.name).join(', ')
+      const names = message.series.map((s) => (s.total ? `${s.name} (bars, right axis)` : s.name)).join(', ')
       const span = message.labels.length > 1 ? `${first} to ${last}` : first
       return `[${message.kind} chart${message.title ? `: ${message.title}` : ''}: ${names}, ${span}]`
     }

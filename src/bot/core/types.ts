@@ -37,16 +37,42 @@ export interface Turn {
 
 export type Message =
   | { type: 'text'; text: string }
-  | { type: 'table'; title?: string; columns: string[]; rows: string[][] }
+  | {
+      type: 'table'
+      title?: string
+      columns: string[]
+      rows: string[][]
+      /** A view's page selectors: what each shows and the choices that switch it. */
+      pages?: PageControl[]
+      /** Per column, the period level when the columns are time ("month", "quarter", "year"). */
+      columnPeriods?: (PeriodLevel | null)[]
+    }
   | {
       type: 'chart'
       title?: string
       kind: 'line' | 'bar'
       labels: string[]
-      series: { name: string; values: (number | null)[] }[]
+      series: {
+        name: string
+        values: (number | null)[]
+        /** `right`: a second value axis, for a series of another scale such as a total. */
+        axis?: 'left' | 'right'
+        /** The sum of the other series (drawn as bars, apart from its parts). */
+        total?: boolean
+      }[]
     }
   | { type: 'choices'; prompt?: string; options: { label: string; value: string }[] }
   | { type: 'file'; name: string; url: string; size?: number }
+
+export type PeriodLevel = 'month' | 'quarter' | 'year'
+
+/** One page selector of a view shown as a table. */
+export interface PageControl {
+  dimension: string
+  selected: string
+  /** Each option's `value` is a choice that shows the view with that item on this page. */
+  options: { label: string; value: string }[]
+}
 
 export interface IntentMatch {
   name: string
