@@ -271,7 +271,11 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
       set.add(send)
       const done = new Promise<void>((resolve) => stream.onAbort(resolve))
       try {
-        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ sessionId }) })
+        // The page learns on every (re)connect whether the session survived, and whom it shows.
+        const identity = webIdentity(c, undefined)
+        const info = identity ? await bot.sessionInfo?.(sessionId, identity) : undefined
+        const user = identity ? (identity.displayName ?? identity.userId) : undefined
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ sessionId, ...info, user }) })
         const pending = await bot.drainPending(sessionId)
         if (pending.length > 0) send(pending)
         const heartbeat = setInterval(() => {

@@ -55,7 +55,8 @@ import {
   type SessionState,
   type SessionStore,
 } from './session.ts'
-import type { Bot, BotReply, Identity, Message, Notification, Turn } from './types.ts'
+import { suggestQuestions } from './suggestions.ts'
+import type { Bot, BotReply, Identity, Message, Notification, SessionInfo, Turn } from './types.ts'
 
 export interface CreateBotOptions {
   /** One client for everyone, or a provider that picks a client per identity and credentials profile. */
@@ -236,6 +237,24 @@ class ConversationBot implements Bot {
       await this.#metadata.tenant(this.#profileKey(identity), this.#clientFor(identity))
     } catch (e) {
       this.#logger.debug({ err: e }, 'metadata prefetch failed; the first turn loads it')
+    }
+  }
+
+  async sessionInfo(sessionId: string, identity: Identity): Promise<SessionInfo> {
+    const session = (await this.#store.get(sessionId))?.value
+    const c = session?.connected
+    let suggestions: string[] = []
+    try {
+      const v = await this.#vocabularyFor(this.#clientFor(identity), session, identity)
+      suggestions = suggestQuestions(v, c?.modelName)
+    } catch (e) {
+      // Suggestions are a convenience: the page works without them.
+      this.#logger.debug({ err: e }, 'no suggestions')
+    }
+    return {
+      known: session !== undefined,
+      ...(c ? { model: c.modelName, workspace: c.workspaceName } : {}),
+      suggestions,
     }
   }
 

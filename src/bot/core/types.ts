@@ -64,6 +64,14 @@ export type Message =
   | { type: 'choices'; prompt?: string; options: { label: string; value: string }[] }
   | { type: 'file'; name: string; url: string; size?: number }
 
+export interface SessionInfo {
+  known: boolean
+  /** The connected model's name. */
+  model?: string
+  workspace?: string
+  suggestions: string[]
+}
+
 export type PeriodLevel = 'month' | 'quarter' | 'year'
 
 /** One page selector of a view shown as a table. */
@@ -124,6 +132,12 @@ export interface Bot {
    * request arrives. Never rejects: a failure is left to the turn that needs the data.
    */
   prefetch?(identity?: Identity): Promise<void>
+  /**
+   * What a page opening on `sessionId` should know: whether this bot still holds the session (a
+   * restart with in-memory sessions forgets it), the model it is connected to, and questions to
+   * suggest from that model's names.
+   */
+  sessionInfo?(sessionId: string, identity: Identity): Promise<SessionInfo>
   /** Stops timers and background pollers; logs out Anaplan sessions. */
   close(): Promise<void>
 }
