@@ -21,6 +21,7 @@ import {
 } from './channels/runtime.ts'
 import { runTerminalChat } from './channels/terminal.ts'
 import { MetadataCache } from './core/metadata.ts'
+import { auditFileFor, listenFailureLine, startBanner } from './start-info.ts'
 
 function port(raw: string): number {
   const n = Number(raw)
@@ -70,21 +71,40 @@ program
   .addOption(new Option('--port <port>', 'TCP port').argParser(port).default(8080).env('PORT'))
   .addOption(new Option('--host <host>', 'interface to listen on').default('127.0.0.1').env('HOST'))
   .option('--policy <file>', 'bot policy file (YAML/JSON); env BOT_POLICY_FILE')
-  .option('--audit <file>', 'append the audit trail to this JSONL file; env BOT_AUDIT_FILE')
+  .option(
+    '--audit <file>',
+    'append the audit trail to this JSONL file; env BOT_AUDIT_FILE, else data/audit.jsonl',
+  )
   .option('--downloads-dir <dir>', 'where export downloads are kept; env BOT_DOWNLOADS_DIR')
   .option('--simulator', 'use the embedded simulator even if ANAPLAN_* credentials are set')
   .action(async (flags: CommonFlags & { port: number; host: string }) => {
     const logger = createLogger({ name: 'anaplan-bot' })
-    const service = await startBotService({
-      ...runtimeOptions(flags),
-      port: flags.port,
-      host: flags.host,
-      logger,
-    })
-    const sim = service.runtime.simulator
+    const auditFile = auditFileFor(flags.audit, process.env, process.cwd())
+    let service: Awaited<ReturnType<typeof startBotService>>
+    try {
+      service = await startBotService({
+        ...runtimeOptions(flags),
+        auditFile,
+        port: flags.port,
+        host: flags.host,
+        logger,
+      })
+    } catch (err) {
+      const line = listenFailureLine(err, flags.port, 'choose another with --port or PORT')
+      if (!line) throw err
+      process.stderr.write(`error: ${line}\n`)
+      process.exit(1)
+    }
     process.stdout.write(
-      `${sim ? `Anaplan simulator (demo model) on ${sim.url}\n` : `Anaplan: ${service.runtime.anaplanUrl}\n`}` +
-        `Anaplan bot listening on ${service.url}\n`,
+      startBanner({
+        webUrl: service.url,
+        ...(service.runtime.simulator ? { simulatorUrl: service.runtime.simulator.url } : {}),
+        anaplanUrl: service.runtime.anaplanUrl,
+        auditFile,
+        sharedSessions: Boolean(process.env.REDIS_URL),
+        cwd: process.cwd(),
+        portHint: '--port or PORT to change',
+      }),
     )
     onSignals(() => service.close())
   })
@@ -94,12 +114,20 @@ program
   .description('chat with the bot in this terminal')
   .option('--user <name>', 'your identity for the bot policy', userInfo().username)
   .option('--policy <file>', 'bot policy file (YAML/JSON); env BOT_POLICY_FILE')
-  .option('--audit <file>', 'append the audit trail to this JSONL file')
+  .option(
+    '--audit <file>',
+    'append the audit trail to this JSONL file; env BOT_AUDIT_FILE, else data/audit.jsonl',
+  )
   .option('--simulator', 'use the embedded simulator even if ANAPLAN_* credentials are set')
   .action(async (flags: CommonFlags & { user: string }) => {
     // Log lines would interleave with the conversation: only errors, unless LOG_LEVEL says otherwise.
     const logger = createLogger({ name: 'anaplan-bot', level: process.env.LOG_LEVEL ?? 'error' })
-    const runtime = await startBotRuntime({ ...runtimeOptions(flags), logger, simulatorTaskMs: 1500 })
+    const runtime = await startBotRuntime({
+      ...runtimeOptions(flags),
+      auditFile: auditFileFor(flags.audit, process.env, process.cwd()),
+      logger,
+      simulatorTaskMs: 1500,
+    })
     onSignals(() => runtime.close())
     const tty = Boolean(process.stdin.isTTY)
     await runTerminalChat(runtime.bot, {
@@ -109,6 +137,10 @@ program
       sessionId: `terminal:${flags.user.replace(/[^A-Za-z0-9._@-]/g, '_')}:${process.pid}`,
       downloads: runtime.downloads,
       prompt: tty,
+      // A TTY's width is read at each reply; through a pipe, COLUMNS says how wide the reader is.
+      ...(!process.stdout.isTTY && Number(process.env.COLUMNS) > 0
+        ? { columns: Number(process.env.COLUMNS) }
+        : {}),
       banner: `Anaplan bot (${runtime.simulator ? 'demo simulator' : runtime.anaplanUrl}). Type "help", or "exit" to quit.`,
     })
     await runtime.close()

@@ -345,7 +345,9 @@ export function createBotServer(bot: Bot, options: BotServerOptions = {}): Hono 
       set.add(send)
       const done = new Promise<void>((resolve) => stream.onAbort(resolve))
       try {
-        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ sessionId }) })
+        // The page learns on every (re)connect whether the session survived, and what to suggest.
+        const info = await bot.sessionInfo?.(key, webIdentity(principal))
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ sessionId, ...info }) })
         const pending = await bot.drainPending(key)
         if (pending.length > 0) send(pending)
         const heartbeat = setInterval(() => {

@@ -8,6 +8,7 @@ import {
   AuthenticationError,
   ConfigError,
   ConnectionError,
+  ModelArchivedError,
   NameResolutionError,
   NotFoundError,
   PermissionDeniedError,
@@ -43,7 +44,8 @@ export const EXIT_CODES_HELP = `Exit codes:
   1    a task completed unsuccessfully, or a write partially failed
   2    usage or validation error (bad arguments, missing --yes when not on a terminal)
   3    authentication failed
-  4    not found, no access, or a name that matched nothing (close matches are printed)
+  4    not found, no access, an archived model, no export output yet, or a name that matched
+       nothing (close matches are printed)
   5    Anaplan unavailable or rate limited after retries, or another API error
   130  interrupted (Ctrl-C cancels a running task first)`
 
@@ -78,8 +80,16 @@ export interface ErrorReport {
 /**
  * Maps any error to an exit code, a code and a single-line message without secrets.
  */
-export function classifyError(error: unknown): ErrorReport {
+export function classifyError(error: unknown, context: { model?: string } = {}): ErrorReport {
   const [exitCode, code] = classify(error)
+  if (error instanceof ModelArchivedError) {
+    const model = context.model ? `The model "${context.model}"` : 'The model'
+    return {
+      exitCode,
+      code,
+      message: `${model} is archived: Anaplan serves no data from an archived model. Restore it in Anaplan, or choose another with --model.`,
+    }
+  }
   const raw = error instanceof Error ? error.message : String(error)
   return { exitCode, code, message: oneLine(redactSecrets(raw)) || 'unknown error' }
 }
@@ -93,6 +103,7 @@ function classify(e: unknown): [ExitCodeValue, string] {
   if (e instanceof NameResolutionError) return [ExitCode.NOT_FOUND, 'name_not_resolved']
   if (e instanceof NotFoundError) return [ExitCode.NOT_FOUND, 'not_found']
   if (e instanceof PermissionDeniedError) return [ExitCode.NOT_FOUND, 'no_access']
+  if (e instanceof ModelArchivedError) return [ExitCode.NOT_FOUND, 'model_archived']
   if (e instanceof RateLimitError) return [ExitCode.UNAVAILABLE, 'rate_limited']
   if (e instanceof ConnectionError || e instanceof ServerError) return [ExitCode.UNAVAILABLE, 'unavailable']
   // Any other API or protocol error: 409 busy, 422 archived, 423 locked, 400 rejected...

@@ -121,7 +121,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       })
       return ExitCode.USAGE
     }
-    const report = classifyError(error)
+    const model = state.ctx?.settings.model
+    const report = classifyError(error, model ? { model } : {})
     out.error(report)
     if (io.env.DEBUG?.split(',').includes('anaplan') && error instanceof Error && error.stack) {
       io.stderr.write(`${error.stack}\n`)

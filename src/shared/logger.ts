@@ -83,6 +83,31 @@ function redactDeep(value: unknown, depth = 0): unknown {
   return out
 }
 
+/**
+ * A destination that prints each line as `HH:MM:SS SEVERITY message key=value…` for a person at a
+ * terminal (a laptop demo), instead of the JSON that log collectors read.
+ */
+export function textDestination(out: { write(text: string): unknown } = process.stdout): DestinationStream {
+  return {
+    write(line: string) {
+      let rec: Record<string, unknown>
+      try {
+        rec = JSON.parse(line) as Record<string, unknown>
+      } catch {
+        out.write(line)
+        return
+      }
+      const { time, severity, message, component: _c, err, ...rest } = rec
+      const clock = typeof time === 'string' ? time.slice(11, 19) : ''
+      const fields = Object.entries(rest)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ')
+      const error = err && typeof err === 'object' ? ` (${(err as { message?: string }).message ?? ''})` : ''
+      out.write(`${[clock, severity, `${message ?? ''}${error}`, fields].filter(Boolean).join(' ')}\n`)
+    },
+  }
+}
+
 export interface CreateLoggerOptions {
   /** Component name, written as `component` on each line. */
   name?: string

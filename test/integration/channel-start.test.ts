@@ -1,44 +1,88 @@
 import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const TSX = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs')
+const MAIN = join(process.cwd(), 'src', 'main.ts')
+const cwd = mkdtempSync(join(tmpdir(), 'npm-start-'))
+afterAll(() => rmSync(cwd, { recursive: true, force: true }))
+
+function start(extra: NodeJS.ProcessEnv) {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^(ANAPLAN_|SLACK_|BOT_|REDIS_URL|LOG_)/.test(k)) env[k] = v
+  const child = spawn(process.execPath, [TSX, MAIN], {
+    cwd,
+    env: { ...env, ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const out = { stdout: '', stderr: '' }
+  child.stdout.on('data', (c) => {
+    out.stdout += String(c)
+  })
+  child.stderr.on('data', (c) => {
+    out.stderr += String(c)
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, out, exited }
+}
+
+async function chat(base: string, text: string): Promise<string> {
+  const reply = await fetch(`${base}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sessionId: 'start-test', text }),
+  })
+  return JSON.stringify(await reply.json())
+}
 
 describe('npm start (src/main.ts)', () => {
-  it('starts the simulator and the bot server, serves the web chat, and stops cleanly on SIGTERM', async () => {
-    const env: NodeJS.ProcessEnv = {}
-    for (const [k, v] of Object.entries(process.env))
-      if (!k.startsWith('ANAPLAN_') && !k.startsWith('SLACK_')) env[k] = v
-    const tsx = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs')
-    const child = spawn(process.execPath, [tsx, 'src/main.ts'], {
-      env: { ...env, PORT: '0', LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stderr.on('data', (c) => {
-      stderr += String(c)
-    })
+  it('prints one readable banner, keeps the audit trail in data/audit.jsonl, logs no warnings for user outcomes, stops on SIGTERM', async () => {
+    const { child, out, exited } = start({ PORT: '0' })
     const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (c) => {
-        stdout += String(c)
-        const m = /Web chat: (http:\/\/localhost:\d+)/.exec(stdout)
-        if (m?.[1]) resolve(m[1])
+      child.stdout.on('data', () => {
+        const m = /Web chat: +(http:\/\/localhost:\d+)/.exec(out.stdout)
+        if (m?.[1] && out.stdout.includes('Ctrl-C')) resolve(m[1])
       })
-      child.on('exit', (code) => reject(new Error(`exited early (${code}): ${stdout}${stderr}`)))
+      void exited.then((code) => reject(new Error(`exited early (${code}): ${out.stdout}${out.stderr}`)))
     })
-    expect(stdout).toMatch(/Anaplan simulator \(demo model\) running on http:\/\/127\.0\.0\.1:\d+/)
+    expect(out.stdout).toMatch(/^Anaplan Chat Bot is running\.\n/)
+    expect(out.stdout).toMatch(/Anaplan: +demo simulator at http:\/\/127\.0\.0\.1:\d+/)
+    expect(out.stdout).toMatch(/Audit trail: +data\/audit\.jsonl/)
+    expect(out.stdout).toMatch(/PORT to change/)
     const base = url.replace('localhost', '127.0.0.1')
     const page = await fetch(`${base}/`)
-    expect(page.status).toBe(200)
     expect(await page.text()).toContain('Anaplan Chat Bot')
-    const reply = await fetch(`${base}/api/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sessionId: 'start-test', text: 'connect to Sales Forecast' }),
-    })
-    expect(JSON.stringify(await reply.json())).toContain('Connected to Sales Forecast')
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    expect(await chat(base, 'connect to Sales Forecast')).toContain('Connected to Sales Forecast')
+    // An everyday outcome: the bot asks back, and nothing is logged as a warning.
+    expect(await chat(base, 'switch the page to Budget')).toContain('no view on screen')
+    expect(await chat(base, 'set Units for Widgets in APAC for Mar 26 Forecast to 500')).toContain('Yes')
+    expect(await chat(base, 'yes')).toContain('500')
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
-    expect(stderr).toBe('')
+    expect(out.stderr).toBe('')
+    expect(out.stdout).not.toMatch(/WARN|"severity"|stack/)
+    const audit = readFileSync(join(cwd, 'data', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+    expect(audit.map((l) => JSON.parse(l).action)).toContain('write_cell')
+  })
+
+  it('says in one line that the port is taken and how to change it, and exits 1', async () => {
+    const blocker = createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      const { out, exited } = start({ PORT: String(port) })
+      expect(await exited).toBe(1)
+      expect(out.stderr).toBe(
+        `error: port ${port} is already in use; set PORT to use another one, e.g. PORT=8081 npm start.\n`,
+      )
+    } finally {
+      blocker.close()
+    }
   })
 })

@@ -43,7 +43,7 @@ describe('anaplan-bot chat (spawned, piped stdin, embedded simulator)', () => {
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ANAPLAN_')) env[k] = v
     child = spawn(process.execPath, [join(process.cwd(), 'bin/anaplan-bot.js'), 'chat', '--user', 'tester'], {
       cwd: dir,
-      env: { ...env, LOG_LEVEL: 'error' },
+      env: { ...env, LOG_LEVEL: 'error', COLUMNS: '80' },
     })
     child.stderr.on('data', (c) => {
       stderr += String(c)
@@ -62,19 +62,16 @@ describe('anaplan-bot chat (spawned, piped stdin, embedded simulator)', () => {
     child.stdin.write('connect to Sales Forecast\n')
     await out.waitFor(/Connected to Sales Forecast[\s\S]*type a number to choose/, mark)
 
+    // The view opens in one turn on its saved pages; the pages are named, not asked for.
     mark = out.text.length
     child.stdin.write('show Revenue by Region\n')
-    const products = await out.waitFor(/type a number to choose/, mark)
-    expect(products).toMatch(/ {2}2\. Gadgets/)
+    await out.waitFor(/Total Regions/, mark)
+    expect(out.text.slice(mark)).toContain('Pages: Products Widgets, Versions Actual')
 
     mark = out.text.length
-    child.stdin.write('2\n')
-    const versions = await out.waitFor(/type a number to choose/, mark)
-    expect(versions).toMatch(/ {2}2\. Forecast/)
-
-    mark = out.text.length
-    child.stdin.write('2\n')
+    child.stdin.write('switch the page to Forecast\n')
     const table = await out.waitFor(/Total Regions/, mark)
+    expect(table).toContain('Revenue by Region (Widgets, Forecast)')
     const lines = table.split('\n')
     const header = lines.find((l) => l.startsWith('Regions'))!
     const emea = lines.find((l) => l.startsWith('EMEA'))!
@@ -83,6 +80,11 @@ describe('anaplan-bot chat (spawned, piped stdin, embedded simulator)', () => {
     const janEnd = header.indexOf('Jan 26') + 'Jan 26'.length
     expect(emea.slice(0, janEnd)).toMatch(/\d$/)
     expect(emea[janEnd]).toBe(' ')
+    // The label and 17 period columns do not fit 80 characters: they come in groups, each line fitting.
+    const tableText = table.slice(table.indexOf('(columns'), table.indexOf('[line chart'))
+    expect(tableText).toMatch(/^\(columns 2–\d+ of 18\)/)
+    for (const l of tableText.split('\n')) expect(l.length, l).toBeLessThanOrEqual(80)
+    expect(tableText.match(/^EMEA/gm)?.length).toBeGreaterThan(1)
 
     mark = out.text.length
     child.stdin.write('run Revenue Export\n')

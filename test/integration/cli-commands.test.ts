@@ -221,6 +221,35 @@ describe('anaplan: errors and exit codes', () => {
     expect(JSON.parse(wrongJson.stderr).error.code).toBe('auth_failed')
   })
 
+  it('download before the export ran, upload with its arguments swapped, an archived model: each says what is wrong', async () => {
+    const out = join(dir, 'never.csv')
+    const early = await cli(['download', 'Revenue Export', '--out', out])
+    expect(early.code).toBe(4)
+    expect(early.stderr).toBe(
+      'anaplan: "Revenue Export" has not produced a file yet: run the export first, e.g. anaplan run export "Revenue Export" --out out.csv\n',
+    )
+    await expect(readFile(out)).rejects.toThrow(/ENOENT/)
+    const toStdout = await cli(['download', '116000000000', '--json'])
+    expect(toStdout.code).toBe(4)
+    expect(JSON.parse(toStdout.stderr).error.code).toBe('no_content')
+
+    const local = join(dir, 'my-actuals.csv')
+    await writeFile(local, GOOD_ACTUALS)
+    const swapped = await cli(['upload', local, 'actuals.csv'])
+    expect(swapped.code).toBe(2)
+    expect(swapped.stderr).toContain('The order is: anaplan upload <anaplan-file> <local-path>')
+    expect(swapped.stderr).toContain(`anaplan upload "actuals.csv" "${local}"`)
+    const neither = await cli(['upload', 'actuals.csv', join(dir, 'missing.csv')])
+    expect(neither.stderr).not.toContain('The order is')
+    expect(neither.code).toBe(2)
+
+    const archived = await cli(['imports', '--workspace', 'FP&A Demo', '--model', 'Budget 2024'])
+    expect(archived.code).toBe(4)
+    expect(archived.stderr).toBe(
+      'anaplan: The model "Budget 2024" is archived: Anaplan serves no data from an archived model. Restore it in Anaplan, or choose another with --model.\n',
+    )
+  })
+
   it('rate limited after retries exits 5', async () => {
     await fetch(`${sim.url}/__sim/faults`, {
       method: 'POST',

@@ -69,7 +69,7 @@ describe('conversation over /api/chat', () => {
     expect(replyText(unknown)).toMatch(/couldn't find a model called 'Galaxy Planner'/)
   })
 
-  it('asks which view and which page, renders a table and a chart, and changes pages', async () => {
+  it('asks which view, opens it in one turn with its pages as controls, and changes pages', async () => {
     const s = session()
     await h.chat(s, 'connect to Sales Forecast')
     const views = await h.chat(s, 'which views are there?')
@@ -81,15 +81,20 @@ describe('conversation over /api/chat', () => {
     const viewChoice = find(which, 'choices')?.options.find((o) => o.label === 'Revenue by Region')
     expect(viewChoice).toBeDefined()
 
-    const page = await h.chat(s, { choice: viewChoice?.value ?? '' })
-    expect(replyText(page)).toContain('page selector for Products')
-    const gadgets = find(page, 'choices')?.options.find((o) => o.label === 'Gadgets')
-    expect(find(page, 'choices')?.options.map((o) => o.label)).toContain('Use defaults')
-
-    const versions = await h.chat(s, { choice: gadgets?.value ?? '' })
-    expect(replyText(versions)).toContain('page selector for Versions')
-    // A typed answer to the question works like a click.
-    const shown = await h.chat(s, 'Budget')
+    // One turn: the view opens on its saved pages, which come back as controls on the table.
+    const opened = find(await h.chat(s, { choice: viewChoice?.value ?? '' }), 'table')
+    expect(opened?.title).toBe('Revenue by Region (Widgets, Actual)')
+    expect(opened?.pages?.map((p) => [p.dimension, p.selected])).toEqual([
+      ['Products', 'Widgets'],
+      ['Versions', 'Actual'],
+    ])
+    expect(opened?.columnPeriods?.slice(0, 5)).toEqual([null, 'month', 'month', 'month', 'quarter'])
+    const gadgets = opened?.pages?.[0]?.options.find((o) => o.label === 'Gadgets')
+    const onGadgets = find(await h.chat(s, { choice: gadgets?.value ?? '' }), 'table')
+    expect(onGadgets?.title).toBe('Revenue by Region (Gadgets, Actual)')
+    // The other page keeps its item when one page changes.
+    const budget = onGadgets?.pages?.[1]?.options.find((o) => o.label === 'Budget')
+    const shown = await h.chat(s, { choice: budget?.value ?? '' })
     const table = find(shown, 'table')
     expect(table?.title).toBe('Revenue by Region (Gadgets, Budget)')
     expect(table?.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['EMEA', 'APAC']))
@@ -247,7 +252,7 @@ describe('conversation over /api/chat', () => {
     const opt = find(r, 'choices')?.options.find((o) => o.label === 'Revenue by Region')
     expect(opt).toBeDefined()
     const shown = await h.chat(s, { choice: opt?.value ?? '' })
-    expect(replyText(shown)).toContain('page selector for Products')
+    expect(find(shown, 'table')?.title).toBe('Revenue by Region (Widgets, Actual)')
   })
 
   it('answers /api/nlu without side effects', async () => {

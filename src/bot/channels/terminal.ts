@@ -1,7 +1,8 @@
 /**
- * `anaplan-bot chat`: the same conversation in a terminal. Tables print with aligned columns,
- * choices are numbered (type the number), follow-ups print as they arrive, downloads are saved to a
- * folder. `exit`, `quit`, Ctrl-C or the end of input ends the chat.
+ * `anaplan-bot chat`: the same conversation in a terminal. Tables print with aligned columns, in
+ * column groups that fit the terminal's width; choices are numbered (type the number), follow-ups
+ * print as they arrive, downloads are saved to a folder. `exit`, `quit`, Ctrl-C or the end of input
+ * ends the chat.
  */
 import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
@@ -26,6 +27,11 @@ export interface TerminalChatOptions {
   prompt?: boolean
   /** Printed once at the start. */
   banner?: string
+  /**
+   * Characters per line tables must fit. @default the output's `columns` (a TTY's width, read at
+   * each reply so a resized window is honoured); none when the output is not a terminal
+   */
+  columns?: number
 }
 
 function uniquePath(dir: string, name: string): string {
@@ -73,7 +79,9 @@ export async function runTerminalChat(bot: Bot, options: TerminalChatOptions): P
     if (next.length > 0) choices = next
     // One write per reply, so a reader never sees half of it.
     const hint = next.length > 0 ? '(type a number to choose)\n' : ''
-    if (printable.length > 0 || hint) write(`${prefix}${renderMessages(printable)}\n${hint}`)
+    const width = options.columns ?? (out as { columns?: number }).columns
+    const text = renderMessages(printable, width ? { width } : {})
+    if (printable.length > 0 || hint) write(`${prefix}${text}\n${hint}`)
   }
 
   const unsubscribe = bot.subscribe(async (n) => {

@@ -25,7 +25,7 @@ import {
 import { type Middleware, runMiddleware, type TurnContext } from './context.ts'
 import { DiskDownloadStore, type DownloadStore } from './downloads.ts'
 import { errorCode, errorReply } from './error-reply.ts'
-import { BotError } from './errors.ts'
+import { BotError, type BotErrorCode } from './errors.ts'
 import { watchTask } from './handlers/actions.ts'
 import { fallback, LABELS } from './handlers/general.ts'
 import { HANDLERS, READS } from './handlers/index.ts'
@@ -48,7 +48,8 @@ import {
   type SessionStore,
 } from './session.ts'
 import { SessionRepository, snapshot } from './session-repository.ts'
-import type { Bot, BotReply, Identity, Message, Notification, Turn } from './types.ts'
+import { suggestQuestions } from './suggestions.ts'
+import type { Bot, BotReply, Identity, Message, Notification, SessionInfo, Turn } from './types.ts'
 
 export interface CreateBotOptions {
   /** One client for everyone, or a provider that picks a client per identity and credentials profile. */
@@ -98,6 +99,17 @@ export const REPLY_MARGIN_MS = 100
 /** What a turn answers when its deadline passes; the real answer follows through the outbox. */
 export const STILL_WORKING_TEXT =
   "Still working on it… Anaplan is taking a moment; I'll send the answer as soon as it's ready."
+
+/** Error codes that are the bot explaining itself to the user, logged without a warning or stack. */
+const USER_OUTCOMES = new Set<BotErrorCode>([
+  'confirmation_required',
+  'not_permitted',
+  'not_connected',
+  'not_found',
+  'ambiguous',
+  'no_access',
+  'invalid_input',
+])
 
 const CONFIRM_INTENTS = new Set(['confirm', 'deny'])
 
@@ -319,6 +331,24 @@ class ConversationBot implements Bot {
     }
   }
 
+  async sessionInfo(sessionId: string, identity: Identity): Promise<SessionInfo> {
+    const session = (await this.#store.get(sessionId))?.value
+    const c = session?.connected
+    let suggestions: string[] = []
+    try {
+      const v = await this.#vocabularyFor(this.#clientFor(identity), session, identity)
+      suggestions = suggestQuestions(v, c?.modelName)
+    } catch (e) {
+      // Suggestions are a convenience: the page works without them.
+      this.#logger.debug({ err: e }, 'no suggestions')
+    }
+    return {
+      known: session !== undefined,
+      ...(c ? { model: c.modelName, workspace: c.workspaceName } : {}),
+      suggestions,
+    }
+  }
+
   async close(): Promise<void> {
     this.#abort.abort()
     await Promise.allSettled([...this.#background])
@@ -469,7 +499,10 @@ class ConversationBot implements Bot {
     try {
       await runMiddleware(this.#chain, ctx)
     } catch (e) {
-      this.#logger.warn({ err: e, intent: ctx.intent.name, code: errorCode(e) }, 'turn failed')
+      const code = errorCode(e)
+      // "Which item?", "no such view", "not allowed": answers to the user, not faults to look into.
+      if (USER_OUTCOMES.has(code)) this.#logger.debug({ intent: ctx.intent.name, code }, 'turn explained')
+      else this.#logger.warn({ err: e, intent: ctx.intent.name, code }, 'turn failed')
       ctx.messages.push(...errorReply(e, { ...this.#errorContext(ctx) }))
     }
     if (!CONFIRM_INTENTS.has(ctx.intent.name) && ctx.session.pending?.id === pendingAtStart)

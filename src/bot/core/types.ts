@@ -58,16 +58,50 @@ export interface Turn {
 
 export type Message =
   | { type: 'text'; text: string }
-  | { type: 'table'; title?: string; columns: string[]; rows: string[][] }
+  | {
+      type: 'table'
+      title?: string
+      columns: string[]
+      rows: string[][]
+      /** A view's page selectors: what each shows and the choices that switch it. */
+      pages?: PageControl[]
+      /** Per column, the period level when the columns are time ("month", "quarter", "year"). */
+      columnPeriods?: (PeriodLevel | null)[]
+    }
   | {
       type: 'chart'
       title?: string
       kind: 'line' | 'bar'
       labels: string[]
-      series: { name: string; values: (number | null)[] }[]
+      series: {
+        name: string
+        values: (number | null)[]
+        /** `right`: a second value axis, for a series of another scale such as a total. */
+        axis?: 'left' | 'right'
+        /** The sum of the other series (drawn as bars, apart from its parts). */
+        total?: boolean
+      }[]
     }
   | { type: 'choices'; prompt?: string; options: { label: string; value: string }[] }
   | { type: 'file'; name: string; url: string; size?: number }
+
+export interface SessionInfo {
+  known: boolean
+  /** The connected model's name. */
+  model?: string
+  workspace?: string
+  suggestions: string[]
+}
+
+export type PeriodLevel = 'month' | 'quarter' | 'year'
+
+/** One page selector of a view shown as a table. */
+export interface PageControl {
+  dimension: string
+  selected: string
+  /** Each option's `value` is a choice that shows the view with that item on this page. */
+  options: { label: string; value: string }[]
+}
 
 export interface IntentMatch {
   name: string
@@ -130,6 +164,12 @@ export interface Bot {
    * records their end in the audit trail and tells their sessions. Returns how many were found.
    */
   reconcile?(): Promise<number>
+  /**
+   * What a page opening on `sessionId` should know: whether this bot still holds the session (a
+   * restart with in-memory sessions forgets it), the model it is connected to, and questions to
+   * suggest from that model's names.
+   */
+  sessionInfo?(sessionId: string, identity: Identity): Promise<SessionInfo>
   /** Stops timers and background pollers; logs out Anaplan sessions. */
   close(): Promise<void>
 }

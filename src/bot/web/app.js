@@ -77,11 +77,75 @@
     }
   }
 
+  // --- status: what the page knows, said plainly ----------------------------------------------
+
+  const MODEL_KEY = 'anaplan-bot.model'
+  const userBadge = document.getElementById('who')
+  const suggestionsBar = document.getElementById('suggestions')
+  let online = false
+  let model = localStorage.getItem(MODEL_KEY) || ''
+  const running = new Set()
   let pending = 0
+  let busySince = 0
+  let busyTimer
+
+  function showStatus() {
+    let text
+    if (pending > 0) {
+      const s = Math.round((Date.now() - busySince) / 1000)
+      text = s >= 2 ? `Working on it… ${s} s` : 'Working on it…'
+    } else if (!online) text = 'Reconnecting…'
+    else if (running.size > 0) text = `Running: ${[...running].join(', ')}`
+    else text = model ? `Connected to ${model}` : 'Online · no model yet'
+    status.textContent = text
+    status.classList.toggle('live', online && pending === 0)
+    status.classList.toggle('busy', pending > 0 || running.size > 0)
+  }
+
+  function setModel(name) {
+    model = name || ''
+    if (model) localStorage.setItem(MODEL_KEY, model)
+    else localStorage.removeItem(MODEL_KEY)
+    showStatus()
+  }
+
   function setBusy(busy) {
     pending += busy ? 1 : -1
     typing.hidden = pending <= 0
     sendButton.disabled = pending > 0
+    clearInterval(busyTimer)
+    if (pending > 0) {
+      busySince = busySince || Date.now()
+      busyTimer = setInterval(showStatus, 1000)
+    } else busySince = 0
+    showStatus()
+  }
+
+  // Long tasks answer "Started X. I'll tell you when it finishes" and report back later.
+  function trackTasks(messages) {
+    for (const m of messages) {
+      if (m.type !== 'text') continue
+      const started = /^Started (.+?)\. I'll tell you when it finishes/.exec(m.text)
+      if (started) running.add(started[1])
+      for (const name of [...running]) {
+        if (m.text.startsWith(`${name} `) && !m.text.startsWith(`${name} is still`)) running.delete(name)
+      }
+    }
+    showStatus()
+  }
+
+  function showSuggestions(questions) {
+    suggestionsBar.replaceChildren()
+    suggestionsBar.hidden = !questions || questions.length === 0
+    for (const q of questions || []) {
+      const chip = el('button', 'suggestion', q)
+      chip.type = 'button'
+      chip.addEventListener('click', () => {
+        suggestionsBar.hidden = true
+        void send({ text: q }, q)
+      })
+      suggestionsBar.append(chip)
+    }
   }
 
   function scrollDown() {
@@ -109,7 +173,7 @@
 
   const NUMERIC = /^-?[\d,.]+%?$/
 
-  function renderTable(m) {
+  function renderTable(m, stale) {
     const card = el('figure', 'card table-card')
     if (m.title) card.append(el('h2', '', m.title))
     const wrap = el('div', 'table-wrap')
@@ -119,17 +183,17 @@
     const table = el('table')
     const thead = el('thead')
     const headRow = el('tr')
-    for (const c of m.columns) {
-      const th = el('th', '', c)
+    m.columns.forEach((c, i) => {
+      const th = el('th', i === 0 ? 'label' : '', c)
       th.scope = 'col'
       headRow.append(th)
-    }
+    })
     thead.append(headRow)
     const tbody = el('tbody')
     for (const row of m.rows) {
       const tr = el('tr')
       row.forEach((cell, i) => {
-        const td = el(i === 0 ? 'th' : 'td', NUMERIC.test(cell) ? 'num' : '', cell)
+        const td = el(i === 0 ? 'th' : 'td', i === 0 ? 'label' : NUMERIC.test(cell) ? 'num' : '', cell)
         if (i === 0) td.scope = 'row'
         tr.append(td)
       })
@@ -137,8 +201,124 @@
     }
     table.append(thead, tbody)
     wrap.append(table)
-    card.append(wrap)
+    card.append(tableToolbar(m, table, stale), wrap)
     log.append(card)
+  }
+
+  // --- table toolbar: page selectors, period level, copy and CSV -----------------------------
+
+  function tableToolbar(m, table, stale) {
+    const bar = el('div', 'table-tools')
+    for (const page of m.pages || []) bar.append(pageSelect(page, stale))
+    const levels = periodLevels(m.columnPeriods)
+    if (levels.length > 1) bar.append(levelSwitch(m.columnPeriods, levels, table))
+    const spacer = el('span', 'spacer')
+    const copy = el('button', 'tool', 'Copy')
+    copy.type = 'button'
+    copy.title = 'Copy the table (paste into a spreadsheet)'
+    copy.addEventListener('click', () => {
+      const text = visibleRows(m, table)
+        .map((r) => r.join('\t'))
+        .join('\n')
+      navigator.clipboard?.writeText(text).then(
+        () => flash(copy, 'Copied'),
+        () => flash(copy, 'Copy failed'),
+      )
+    })
+    const csv = el('button', 'tool', 'CSV')
+    csv.type = 'button'
+    csv.title = 'Download the table as CSV'
+    csv.addEventListener('click', () => downloadCsv(m, table))
+    bar.append(spacer, copy, csv)
+    return bar
+  }
+
+  function pageSelect(page, stale) {
+    const label = el('label', 'page-select')
+    label.append(el('span', '', page.dimension))
+    const select = el('select')
+    // A table from an earlier visit shows its pages; switching them belongs to a fresh table.
+    select.disabled = Boolean(stale)
+    select.setAttribute('aria-label', `Page: ${page.dimension}`)
+    for (const o of page.options) {
+      const option = el('option', '', o.label)
+      option.value = o.value
+      if (o.label === page.selected) option.selected = true
+      select.append(option)
+    }
+    select.addEventListener('change', () => {
+      const o = page.options.find((x) => x.value === select.value)
+      if (o) void send({ choice: o.value }, `${page.dimension}: ${o.label}`)
+    })
+    label.append(select)
+    return label
+  }
+
+  const LEVEL_NAMES = { month: 'Months', quarter: 'Quarters', year: 'Years' }
+
+  function periodLevels(columnPeriods) {
+    if (!Array.isArray(columnPeriods)) return []
+    return ['month', 'quarter', 'year'].filter((l) => columnPeriods.includes(l))
+  }
+
+  // Quarter and year columns are Anaplan's own totals: collapsing only hides the finer columns.
+  function levelSwitch(columnPeriods, levels, table) {
+    const group = el('div', 'levels')
+    group.setAttribute('role', 'group')
+    group.setAttribute('aria-label', 'Show periods as')
+    const buttons = levels.map((level) => {
+      const b = el('button', 'tool', LEVEL_NAMES[level])
+      b.type = 'button'
+      b.dataset.level = level
+      b.addEventListener('click', () => {
+        for (const x of buttons) x.setAttribute('aria-pressed', String(x === b))
+        showLevel(table, columnPeriods, level, levels[0])
+      })
+      b.setAttribute('aria-pressed', String(level === levels[0]))
+      return b
+    })
+    group.append(...buttons)
+    return group
+  }
+
+  function showLevel(table, columnPeriods, level, finest) {
+    for (const tr of table.rows) {
+      Array.from(tr.cells).forEach((cell, i) => {
+        const kind = columnPeriods[i]
+        cell.hidden = kind !== null && kind !== undefined && level !== finest && kind !== level
+      })
+    }
+  }
+
+  function visibleRows(m, table) {
+    const shown = Array.from(table.rows[0]?.cells || []).map((c) => !c.hidden)
+    return [m.columns, ...m.rows].map((r) => r.filter((_, i) => shown[i] !== false))
+  }
+
+  function csvCell(v) {
+    return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v
+  }
+
+  function downloadCsv(m, table) {
+    const text = visibleRows(m, table)
+      .map((r) => r.map(csvCell).join(','))
+      .join('\r\n')
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }))
+    const a = el('a')
+    a.href = url
+    a.download = `${(m.title || 'table').replace(/[\\/:*?"<>|]/g, '_')}.csv`
+    document.body.append(a)
+    a.click()
+    a.remove()
+    setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  }
+
+  function flash(button, text) {
+    const before = button.textContent
+    button.textContent = text
+    setTimeout(() => {
+      button.textContent = before
+    }, 1500)
   }
 
   const PALETTE = ['#0b63ce', '#e8590c', '#2f9e44', '#ae3ec9', '#f59f00', '#1098ad', '#d6336c', '#5c7cfa']
@@ -160,21 +340,51 @@
       card.append(el('p', '', 'Charts are unavailable (chart library failed to load).'))
       return
     }
-    new window.Chart(canvas, {
-      type: m.kind === 'bar' ? 'bar' : 'line',
-      data: {
-        labels: m.labels,
-        datasets: m.series.map((s, i) => ({
-          label: s.name,
-          data: s.values,
-          borderColor: PALETTE[i % PALETTE.length],
-          backgroundColor: `${PALETTE[i % PALETTE.length]}55`,
-          tension: 0.2,
-          spanGaps: true,
-        })),
-      },
-      options: { responsive: true, maintainAspectRatio: false, animation: false },
+    new window.Chart(canvas, chartConfig(m))
+  }
+
+  // Parts share the left axis; a total is drawn as bars on its own right axis, so its size does
+  // not flatten the parts. The legend sits below and stays small on a phone.
+  function chartConfig(m) {
+    const narrow = window.matchMedia('(max-width: 600px)').matches
+    const right = m.series.some((s) => s.axis === 'right')
+    const datasets = m.series.map((s, i) => {
+      const color = PALETTE[i % PALETTE.length]
+      return {
+        label: s.axis === 'right' ? `${s.name} (right axis)` : s.name,
+        data: s.values,
+        type: s.total ? 'bar' : m.kind === 'bar' ? 'bar' : 'line',
+        yAxisID: s.axis === 'right' ? 'y1' : 'y',
+        borderColor: color,
+        backgroundColor: s.total ? `${color}33` : `${color}55`,
+        tension: 0.2,
+        spanGaps: true,
+        order: s.total ? 2 : 1,
+      }
     })
+    const scales = { y: { position: 'left', ticks: { maxTicksLimit: 6 } } }
+    if (right)
+      scales.y1 = { position: 'right', grid: { drawOnChartArea: false }, ticks: { maxTicksLimit: 6 } }
+    return {
+      type: m.kind === 'bar' ? 'bar' : 'line',
+      data: { labels: m.labels, datasets },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales,
+        plugins: {
+          legend: {
+            position: 'bottom',
+            labels: {
+              boxWidth: narrow ? 10 : 14,
+              font: { size: narrow ? 10 : 12 },
+              padding: narrow ? 6 : 10,
+            },
+          },
+        },
+      },
+    }
   }
 
   function renderChoices(m, stale) {
@@ -209,7 +419,7 @@
     if (!replaying && messages.length > 0) remember({ bot: messages })
     for (const m of messages) {
       if (m.type === 'text') addBotText(m.text)
-      else if (m.type === 'table') renderTable(m)
+      else if (m.type === 'table') renderTable(m, replaying)
       else if (m.type === 'chart') renderChart(m)
       else if (m.type === 'choices') renderChoices(m, replaying)
       else if (m.type === 'file') renderFile(m)
@@ -217,8 +427,10 @@
     scrollDown()
   }
 
+  /** Sends a turn; `shownAs` is the user's bubble (none for a turn the page makes itself). */
   async function send(body, shownAs) {
-    addUser(shownAs)
+    if (shownAs !== undefined) addUser(shownAs)
+    suggestionsBar.hidden = true
     setBusy(true)
     try {
       const post = () =>
@@ -237,7 +449,10 @@
       if (!res.ok) {
         addBotText(data?.error?.message || `The server answered ${res.status}.`, 'error')
       } else {
-        render(data.messages || [])
+        const messages = data.messages || []
+        render(messages)
+        trackTasks(messages)
+        followModel(data, messages)
       }
     } catch {
       addBotText('The bot cannot be reached. Check your connection and try again.', 'error')
@@ -256,25 +471,75 @@
     void send({ text }, text)
   })
 
+  // The model the conversation is on, as the replies say it.
+  function followModel(data, messages) {
+    const said = messages.some((m) => m.type === 'text' && /^Connected to /.test(m.text))
+    if (data.intent?.name === 'connect_model' && said && typeof data.parameters?.model === 'string') {
+      setModel(data.parameters.model)
+      listen() // fresh suggestions, from the model just opened
+    } else if (data.intent?.name === 'disconnect') setModel('')
+  }
+
+  // --- the server's view of this session, on every (re)connect of the event stream ------------
+
   let events
   function listen() {
     if (events) events.close()
     events = new EventSource(`/api/events?sessionId=${encodeURIComponent(sessionId)}`)
-    events.addEventListener('ready', () => {
-      status.textContent = 'Connected'
-      status.classList.add('live')
+    events.addEventListener('ready', (event) => {
+      let info = {}
+      try {
+        info = JSON.parse(event.data)
+      } catch {
+        // An old server sends no details; the page still works.
+      }
+      online = true
+      if (typeof info.user === 'string') {
+        userBadge.textContent = info.user
+        userBadge.title = `Signed in as ${info.user}`
+        userBadge.hidden = false
+      }
+      if (info.known === false && (history.length > 0 || model)) recoverSession()
+      else {
+        if (typeof info.model === 'string') setModel(info.model)
+        if (!history.some((e) => typeof e.user === 'string') || info.model) showSuggestions(info.suggestions)
+      }
+      showStatus()
     })
     events.addEventListener('messages', (event) => {
       try {
-        render(JSON.parse(event.data).messages || [])
+        const messages = JSON.parse(event.data).messages || []
+        render(messages)
+        trackTasks(messages)
       } catch {
         // A malformed event is dropped; the next one may be fine.
       }
     })
     events.onerror = () => {
-      status.textContent = 'Reconnecting…'
-      status.classList.remove('live')
+      online = false
+      showStatus()
     }
+  }
+
+  // The server no longer has this conversation (a restart with in-memory sessions): say so, start
+  // a new session, and reopen the model the user was on. Nothing is re-run but the connection.
+  function recoverSession() {
+    const lostModel = model
+    sessionId = makeSessionId()
+    localStorage.setItem(SESSION_KEY, sessionId)
+    history = []
+    localStorage.removeItem(HISTORY_KEY)
+    running.clear()
+    for (const b of log.querySelectorAll('button, select')) b.disabled = true
+    addBotText(
+      lostModel
+        ? `The bot was restarted and lost this conversation. Reconnecting you to ${lostModel}; the messages above are from before.`
+        : 'The bot was restarted and lost this conversation; the messages above are from before.',
+      'notice',
+    )
+    setModel('')
+    listen()
+    if (lostModel) void send({ text: `connect to ${lostModel}` })
   }
 
   newSession.addEventListener('click', () => {
@@ -283,6 +548,8 @@
     history = []
     localStorage.removeItem(HISTORY_KEY)
     log.replaceChildren()
+    setModel('')
+    running.clear()
     listen()
     addBotText('New conversation started. Say "help" to see what I can do.')
     input.focus()

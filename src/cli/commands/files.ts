@@ -7,7 +7,7 @@ import type { Command } from 'commander'
 import type { ModelScope } from '../../anaplan/index.ts'
 import { parseChunkSizeMb } from '../args.ts'
 import type { CliContext } from '../context.ts'
-import { UsageError } from '../exit-codes.ts'
+import { CliError, ExitCode, UsageError } from '../exit-codes.ts'
 import type { Act } from '../program.ts'
 
 /** Registers `upload` and `download`. */
@@ -23,13 +23,15 @@ export function registerFileCommands(program: Command, act: Act): void {
       act(async (ctx, [file, path], opts) => {
         const o = opts as { chunkSize?: string; gzip?: boolean }
         const chunkSize = o.chunkSize !== undefined ? parseChunkSizeMb(o.chunkSize) : undefined
-        let size: number
-        try {
-          const s = await stat(path as string)
-          if (!s.isFile()) throw new Error('not a file')
-          size = s.size
-        } catch {
-          throw new UsageError(`${path}: no such file`)
+        const size = await localFileSize(path as string)
+        if (size === undefined) {
+          // `upload actuals.csv ./data.csv` is the order; the swapped call names a local file first.
+          const swapped = (await localFileSize(file as string)) !== undefined
+          throw new UsageError(
+            swapped
+              ? `${path}: no such local file, but ${file} is one. The order is: anaplan upload <anaplan-file> <local-path>, e.g. anaplan upload "${path}" "${file}"`
+              : `${path}: no such local file (anaplan upload <anaplan-file> <local-path>)`,
+          )
         }
         const scope = await ctx.scope()
         const bar = ctx.progress.bytes(`upload ${path}`, size)
@@ -66,6 +68,7 @@ export function registerFileCommands(program: Command, act: Act): void {
       act(async (ctx, [file], opts) => {
         const out = (opts as { out?: string }).out
         const scope = await ctx.scope()
+        await assertHasContent(ctx, scope, file as string)
         const bytes = await writeDownload(ctx, scope, file as string, out ?? '-', `download ${file}`)
         if (out && out !== '-') {
           ctx.out.result({ file, path: out, bytes }, () => `Saved ${bytes} bytes to ${out}`)
@@ -73,6 +76,39 @@ export function registerFileCommands(program: Command, act: Act): void {
         return undefined
       }),
     )
+}
+
+async function localFileSize(path: string): Promise<number | undefined> {
+  try {
+    const s = await stat(path)
+    return s.isFile() ? s.size : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Anaplan lists an export's output file before the export has ever run, with no chunks: downloading
+ * it would save an empty file and report success. Say so instead. A name the listing does not hold
+ * is left to the download, whose resolver names close matches.
+ */
+async function assertHasContent(ctx: CliContext, scope: ModelScope, nameOrId: string): Promise<void> {
+  const files = await scope.listFiles(ctx.request)
+  const lower = nameOrId.toLowerCase()
+  const file =
+    files.find((f) => f.id === nameOrId) ??
+    files.find((f) => f.name === nameOrId) ??
+    files.find((f) => f.name.toLowerCase() === lower)
+  if (file?.chunkCount !== 0) return
+  // An export's output file carries the export's id (116…).
+  const isExport = file.id.startsWith('116')
+  throw new CliError(
+    isExport
+      ? `"${file.name}" has not produced a file yet: run the export first, e.g. anaplan run export "${file.name}" --out out.csv`
+      : `"${file.name}" has no content yet: nothing has been uploaded to it`,
+    ExitCode.NOT_FOUND,
+    'no_content',
+  )
 }
 
 /**

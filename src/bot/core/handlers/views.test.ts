@@ -7,7 +7,7 @@ describe('viewMessages', () => {
     columnCoordinates: [['Jan 26'], ['Feb 26'], ['Q1 FY26']],
     rows: [
       { rowCoordinates: ['North'], cells: ['1000', '2500.5', ''] },
-      { rowCoordinates: ['South'], cells: ['-3', 'n/a', '7'] },
+      { rowCoordinates: ['South'], cells: ['-300', 'n/a', '7'] },
     ],
   }
 
@@ -21,15 +21,16 @@ describe('viewMessages', () => {
         columns: ['Regions', 'Jan 26', 'Feb 26', 'Q1 FY26'],
         rows: [
           ['North', '1,000', '2,500.5', 'empty'],
-          ['South', '-3', 'n/a', '7'],
+          ['South', '-300', 'n/a', '7'],
         ],
+        columnPeriods: [null, 'month', 'month', 'quarter'],
       })
       expect(chart).toMatchObject({
         type: 'chart',
         labels: ['Jan 26', 'Feb 26'],
         series: [
           { name: 'North', values: [1000, 2500.5] },
-          { name: 'South', values: [-3, null] },
+          { name: 'South', values: [-300, null] },
         ],
       })
     }

@@ -1,11 +1,12 @@
-/** list_views, show_view (asking for the view and page items), set_page. */
+/** list_views, show_view (in one turn, its page selectors returned as controls), set_page. */
 import { type PeriodKey, periodKeyOf } from '../../nlu/slots.ts'
 import type { NamedObject, ViewData } from '../anaplan.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
 import { BotError } from '../errors.ts'
-import type { Message } from '../types.ts'
+import type { Message, PageControl } from '../types.ts'
 import { ask, connected, formatValue, listOfItem, optionsFor, pick, str } from './util.ts'
+import { readableCharts } from './view-charts.ts'
 
 /** More rows than this are cut from tables (a chat is not a spreadsheet). */
 const MAX_ROWS = 50
@@ -85,25 +86,10 @@ export const showView: IntentHandler = {
     const pageDims = meta.pages ?? []
     const givenRaw = (ctx.parameters.pages ?? {}) as Record<string, string>
     const given = await normalisePages(ctx, pageDims, givenRaw)
-    // Same view again: keep the pages chosen before unless the user changed them.
+    // Same view again: keep the pages chosen before unless the user changed them. Pages nobody
+    // chose show what the saved view shows, and come back as controls on the table.
     const previous = ctx.session.view?.name === view.name ? ctx.session.view.pages : {}
     const pages = { ...previous, ...given }
-    if (!ctx.parameters.useDefaults) {
-      const missing = pageDims.find((d) => !(d.name in pages))
-      if (missing) {
-        const items = await itemsOf(ctx, missing)
-        const base = { ...ctx.parameters, view: view.name, pages }
-        ctx.say(`${view.name} has a page selector for ${missing.name}. Which one?`)
-        ask(ctx, `${missing.name}:`, 'show_view', 'pages', [
-          ...items.slice(0, 12).map((i) => ({
-            label: i,
-            value: encodeChoice('show_view', { ...base, pages: { ...pages, [missing.name]: i } }),
-          })),
-          { label: 'Use defaults', value: encodeChoice('show_view', { ...base, useDefaults: true }) },
-        ])
-        return
-      }
-    }
     ctx.parameters = { ...ctx.parameters, view: view.name, pages }
     await render(ctx, view.name, pages)
   },
@@ -147,6 +133,9 @@ export const setPage: IntentHandler = {
   },
 }
 
+/** Most items offered in one page selector; the others are reached by name ("switch to …"). */
+const MAX_PAGE_OPTIONS = 50
+
 /** Reads the view with the pages and renders a table, plus a chart when columns are periods. */
 async function render(ctx: TurnContext, viewName: string, pages: Record<string, string>): Promise<void> {
   const scope = await ctx.scope()
@@ -154,8 +143,31 @@ async function render(ctx: TurnContext, viewName: string, pages: Record<string, 
   const view = v.views.find((x) => x.name === viewName)
   const meta = await scope.viewMetadata(view?.id ?? viewName)
   const data = await scope.readView(view?.id ?? viewName, pages)
+  const pageDims = meta.pages ?? []
+  // What each page shows: the user's choice, else the item the view opened on.
+  const shown: Record<string, string> = {}
+  pageDims.forEach((d, i) => {
+    const item = pages[d.name] ?? data.pages?.[i]
+    if (item !== undefined) shown[d.name] = item
+  })
   ctx.session.view = { name: viewName, pages }
-  ctx.messages.push(...viewMessages(viewName, meta.rows ?? [], data, v.periods))
+  const controls: PageControl[] = []
+  for (const d of pageDims) {
+    const selected = shown[d.name]
+    if (selected === undefined) continue
+    const items = await itemsOf(ctx, d)
+    const offered = items.slice(0, MAX_PAGE_OPTIONS)
+    if (!offered.includes(selected)) offered.unshift(selected)
+    controls.push({
+      dimension: d.name,
+      selected,
+      options: offered.map((item) => ({
+        label: item,
+        value: encodeChoice('show_view', { view: viewName, pages: { ...shown, [d.name]: item } }),
+      })),
+    })
+  }
+  ctx.messages.push(...viewMessages(viewName, meta.rows ?? [], data, v.periods, controls))
 }
 
 // A model's column labels are few and repeat on every read of its views: parse each once.
@@ -187,6 +199,7 @@ export function viewMessages(
   rowDims: NamedObject[],
   data: ViewData,
   periods: readonly string[],
+  pageControls: PageControl[] = [],
 ): Message[] {
   const title = data.pages?.length ? `${viewName} (${data.pages.join(', ')})` : viewName
   const colLabels = data.columnCoordinates.map((c) => c.join(' / '))
@@ -194,30 +207,33 @@ export function viewMessages(
   const rows = data.rows
     .slice(0, MAX_ROWS)
     .map((r) => [r.rowCoordinates.join(' / '), ...r.cells.map((c) => formatValue(c))])
-  const out: Message[] = [{ type: 'table', title, columns: [rowHeader, ...colLabels], rows }]
-  if (data.rows.length > MAX_ROWS)
-    out.push({ type: 'text', text: `Showing the first ${MAX_ROWS} of ${data.rows.length} rows.` })
   const periodSet = periodSetOf(periods)
   const isTime =
     colLabels.length > 1 &&
     colLabels.every((l) => periodSet.has(l.toLowerCase()) || labelPeriod(l) !== undefined)
+  const table: Extract<Message, { type: 'table' }> = {
+    type: 'table',
+    title,
+    columns: [rowHeader, ...colLabels],
+    rows,
+  }
+  if (pageControls.length) table.pages = pageControls
+  if (isTime) table.columnPeriods = [null, ...colLabels.map((l) => labelPeriod(l)?.kind ?? null)]
+  const out: Message[] = [table]
+  if (data.rows.length > MAX_ROWS)
+    out.push({ type: 'text', text: `Showing the first ${MAX_ROWS} of ${data.rows.length} rows.` })
   if (isTime) {
     // Months only when there are months: mixing months and quarter totals distorts a line.
     const leafIdx = colLabels.map((l, i) => ({ l, i })).filter(({ l }) => labelPeriod(l)?.kind === 'month')
     const idx = leafIdx.length >= 2 ? leafIdx : colLabels.map((l, i) => ({ l, i }))
-    out.push({
-      type: 'chart',
-      title,
-      kind: 'line',
-      labels: idx.map((x) => x.l),
-      series: data.rows.slice(0, MAX_SERIES).map((r) => ({
-        name: r.rowCoordinates.join(' / '),
-        values: idx.map(({ i }) => {
-          const n = Number(r.cells[i])
-          return r.cells[i] === undefined || r.cells[i] === '' || !Number.isFinite(n) ? null : n
-        }),
-      })),
-    })
+    const series = data.rows.slice(0, MAX_SERIES).map((r) => ({
+      name: r.rowCoordinates.join(' / '),
+      values: idx.map(({ i }) => {
+        const n = Number(r.cells[i])
+        return r.cells[i] === undefined || r.cells[i] === '' || !Number.isFinite(n) ? null : n
+      }),
+    }))
+    out.push(...readableCharts({ type: 'chart', title, kind: 'line', labels: idx.map((x) => x.l) }, series))
   }
   return out
 }
