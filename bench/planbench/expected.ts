@@ -32,7 +32,8 @@ export type ExpectedAnswer =
 /** Every module dimension of the line item pinned: spec keys mapped, the rest at their defaults. */
 export function complete(source: CellSource, lineItem: string, at: Coordinates = {}): Record<string, string> {
   const full: Record<string, string> = {}
-  for (const [key, item] of Object.entries(at)) full[source.dimensionFor(lineItem, key)] = item
+  for (const [key, item] of Object.entries(at))
+    full[source.dimensionFor(lineItem, key)] = source.canonical(item)
   for (const d of source.dimensions(lineItem)) full[d] ??= source.topItem(d)
   return full
 }
@@ -59,7 +60,10 @@ async function valuesOf(
   items: string[],
 ): Promise<{ item: string; value: number }[]> {
   return Promise.all(
-    items.map(async (item) => ({ item, value: await source.value(lineItem, { ...base, [dim]: item }) })),
+    items.map(async (item) => ({
+      item,
+      value: await source.value(lineItem, { ...base, [dim]: item }, [dim]),
+    })),
   )
 }
 
@@ -123,7 +127,9 @@ export async function expectedAnswer(source: CellSource, expect: Expect): Promis
           [fig(one.value, describe(lineItem, { ...at, [dim]: one.item })), totalFig],
         )
       }
-      const sorted = [...items].sort((x, y) => (expect.order === 'desc' ? y.value - x.value : x.value - y.value))
+      const sorted = [...items].sort((x, y) =>
+        expect.order === 'desc' ? y.value - x.value : x.value - y.value,
+      )
       const top = sorted.slice(0, expect.limit)
       return figures(
         top.map((i) => fig(i.value, describe(lineItem, { ...at, [dim]: i.item }))),
@@ -154,12 +160,13 @@ export async function expectedAnswer(source: CellSource, expect: Expect): Promis
       const over = source.dimensionFor(lineItem, expect.over)
       const from = { ...at, [axis]: expect.from }
       const to = { ...at, [axis]: expect.to }
-      const [a, b] = [await source.value(lineItem, from), await source.value(lineItem, to)]
+      const vary = [axis, over]
+      const [a, b] = [await source.value(lineItem, from, vary), await source.value(lineItem, to, vary)]
       const items = members(source, over, at[over] as string, expect.level)
       const parts = await Promise.all(
         items.map(async (item) => {
-          const x = await source.value(lineItem, { ...from, [over]: item })
-          const y = await source.value(lineItem, { ...to, [over]: item })
+          const x = await source.value(lineItem, { ...from, [over]: item }, vary)
+          const y = await source.value(lineItem, { ...to, [over]: item }, vary)
           return { item, from: x, to: y, change: y - x }
         }),
       )
@@ -170,7 +177,10 @@ export async function expectedAnswer(source: CellSource, expect: Expect): Promis
       const label = `${expect.from} → ${expect.to}`
       const pct = pctChange(a, b)
       return figures(
-        [fig(Math.abs(diff), `change · ${describe(lineItem, at)} · ${label}`), fig(Math.abs(top.change), `change · ${top.item}`)],
+        [
+          fig(Math.abs(diff), `change · ${describe(lineItem, at)} · ${label}`),
+          fig(Math.abs(top.change), `change · ${top.item}`),
+        ],
         [
           fig(a, describe(lineItem, from)),
           fig(b, describe(lineItem, to)),

@@ -114,7 +114,8 @@ export function replyFigures(reply: Reply): { figures: Shown[]; text: string } {
       texts.push((m.labels ?? []).join(' | '))
       for (const s of m.series ?? [])
         for (const v of s.values)
-          if (typeof v === 'number') figures.push({ value: v, percent: false, tolerance: 0.005, text: String(v) })
+          if (typeof v === 'number')
+            figures.push({ value: v, percent: false, tolerance: 0.005, text: String(v) })
     } else if (m.type === 'choices') {
       texts.push(m.prompt ?? '', ...(m.options ?? []).map((o) => o.label))
     }

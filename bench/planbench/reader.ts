@@ -12,6 +12,8 @@ export interface CellSource {
   currentVersion(): string
   /** The only year of the model's calendar, or undefined when it has several. */
   onlyYear(): string | undefined
+  /** A spec's item name or code as the model names it. */
+  canonical(item: string): string
   /** The module dimension (a list name, `Time` or `Versions`) that a spec's key selects. */
   dimensionFor(lineItem: string, key: string): string
   /** The module dimensions of a line item's module (without Line Items). */
@@ -22,9 +24,18 @@ export interface CellSource {
   children(dimension: string, item: string): string[]
   /** Items of list `level` (or Time level `month`/`quarter`) anywhere below `item`. */
   descendants(dimension: string, item: string, level: string): string[]
-  /** One cell; `at` names an item of every module dimension. */
-  value(lineItem: string, at: Record<string, string>): Promise<number>
+  /**
+   * One cell; `at` names an item (by name or code) of every module dimension. `vary` names the
+   * dimensions a batch of calls varies, so the read picks a view with those off its pages.
+   */
+  value(lineItem: string, at: Record<string, string>, vary?: string[]): Promise<number>
 }
+
+/**
+ * Saved views that show one line item (so their data has no Line Items axis), by model: where a
+ * module is too large for a plain read, cells are read through them with page selectors.
+ */
+export type SavedViews = Record<string, Record<string, string>>
 
 interface Named {
   id: string
@@ -66,6 +77,12 @@ export function timeHierarchy(columns: string[]): Map<string, string[]> {
 
 export class ReaderError extends Error {
   override readonly name = 'ReaderError'
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message)
+  }
 }
 
 /** Authenticates once and reads models over the Integration API. */
@@ -78,6 +95,7 @@ export class ApiReader {
     private readonly apiUrl: string,
     private readonly username: string,
     private readonly password: string,
+    readonly savedViews: SavedViews = {},
   ) {}
 
   async #authenticate(): Promise<string> {
@@ -99,7 +117,8 @@ export class ApiReader {
       headers: { authorization: `AnaplanAuthToken ${await this.#token}`, accept: 'application/json' },
     })
     const text = await res.text()
-    if (res.status !== 200) throw new ReaderError(`GET ${path} answered ${res.status}: ${text.slice(0, 200)}`)
+    if (res.status !== 200)
+      throw new ReaderError(`GET ${path} answered ${res.status}: ${text.slice(0, 200)}`, res.status)
     return JSON.parse(text) as T
   }
 
@@ -114,18 +133,34 @@ export class ApiReader {
   }
 }
 
-interface ModuleInfo {
+interface ViewInfo {
   id: string
-  /** Module dimensions in view order (rows, columns, pages), without Line Items. */
-  dims: Named[]
+  name: string
   rows: string[]
   columns: string[]
   pages: string[]
+  /** Dimension ids by name, for page selectors. */
+  dimIds: Map<string, string>
+  /** The one line item of a saved view without a Line Items axis. */
+  lineItem?: string
+  /** Set once a plain read answered 400 (more cells than a plain read may return). */
+  tooLarge?: boolean
+}
+
+interface ModuleInfo {
+  id: string
+  /** Module dimensions (without Line Items), in the module view's order. */
+  dims: string[]
+  /** The module's own view first, then the saved views that show one of its line items. */
+  views: ViewInfo[]
 }
 
 interface ListItem {
+  id: string
   name: string
+  code?: string
   parent?: string
+  parentId?: string
   listName: string
 }
 
@@ -141,6 +176,8 @@ const LINE_ITEMS = 'Line Items'
 export class ModelReader implements CellSource {
   readonly #lineItemModule = new Map<string, ModuleInfo>()
   readonly #items = new Map<string, ListItem>()
+  readonly #codes = new Map<string, string>()
+  readonly #ids = new Map<string, string>()
   readonly #listParent = new Map<string, string>()
   readonly #children = new Map<string, string[]>()
   readonly #time = new Map<string, string[]>()
@@ -178,7 +215,15 @@ export class ModelReader implements CellSource {
         `/lists/${list.id}/items?includeAll=true`,
       )
       for (const item of listItems) {
-        this.#items.set(item.name, { name: item.name, listName: list.name, ...(item.parent ? { parent: item.parent } : {}) })
+        this.#items.set(item.name, {
+          id: item.id,
+          name: item.name,
+          listName: list.name,
+          ...(item.parent ? { parent: item.parent } : {}),
+        })
+        if (item.code) this.#codes.set(item.code.toLowerCase(), item.name)
+        this.#ids.set(item.name, item.id)
+        if (item.parent && item.parentId) this.#ids.set(item.parent, item.parentId)
         if (item.parent) {
           const siblings = this.#children.get(item.parent) ?? []
           siblings.push(item.name)
@@ -192,24 +237,45 @@ export class ModelReader implements CellSource {
       if (parent && parent.listName !== item.listName) this.#listParent.set(item.listName, parent.listName)
     }
     const { modules = [] } = await get<{ modules?: Named[] }>('/modules')
-    for (const mod of modules) {
-      const meta = await get<{ rows?: Named[]; columns?: Named[]; pages?: Named[] }>(`/views/${mod.id}`)
+    const { views = [] } = await get<{ views?: (Named & { moduleId: string })[] }>('/views')
+    const saved = this.reader.savedViews[this.model] ?? {}
+    const viewInfo = async (v: Named, lineItem?: string): Promise<ViewInfo> => {
+      const meta = await get<{ rows?: Named[]; columns?: Named[]; pages?: Named[] }>(`/views/${v.id}`)
+      const all = [...(meta.rows ?? []), ...(meta.columns ?? []), ...(meta.pages ?? [])]
       const axis = (a?: Named[]) => (a ?? []).map((d) => d.name)
-      const info: ModuleInfo = {
-        id: mod.id,
-        dims: [...(meta.rows ?? []), ...(meta.columns ?? []), ...(meta.pages ?? [])].filter(
-          (d) => d.name !== LINE_ITEMS,
-        ),
+      return {
+        id: v.id,
+        name: v.name,
         rows: axis(meta.rows),
         columns: axis(meta.columns),
         pages: axis(meta.pages),
+        dimIds: new Map(all.map((d) => [d.name, d.id])),
+        ...(lineItem ? { lineItem } : {}),
+      }
+    }
+    for (const mod of modules) {
+      const own = await viewInfo(mod)
+      const info: ModuleInfo = {
+        id: mod.id,
+        dims: [...own.rows, ...own.columns, ...own.pages].filter((d) => d !== LINE_ITEMS),
+        views: [own],
+      }
+      for (const v of views) {
+        const shown = saved[v.name.slice(v.name.indexOf('.') + 1)] ?? saved[v.name]
+        if (v.moduleId === mod.id && v.id !== mod.id && shown) info.views.push(await viewInfo(v, shown))
       }
       const { items = [] } = await get<{ items?: Named[] }>(`/modules/${mod.id}/lineItems`)
       for (const li of items) if (!this.#lineItemModule.has(li.name)) this.#lineItemModule.set(li.name, info)
     }
-    // The calendar as a module shows it: the first read of a module with Time fills #time.
-    const timed = [...this.#lineItemModule.values()].find((m) => m.columns.includes('Time'))
-    if (timed) await this.#read(timed, this.#current)
+    // The calendar as a module shows it: the first plain read of a view with Time in its columns.
+    for (const mod of new Set(this.#lineItemModule.values())) {
+      for (const view of mod.views) {
+        if (this.#time.size > 0 || !view.columns.includes('Time')) continue
+        await this.#read(mod, view, {}).catch((e: unknown) => {
+          if (!(e instanceof ReaderError && e.status === 400)) throw e
+        })
+      }
+    }
   }
 
   #module(lineItem: string): ModuleInfo {
@@ -228,7 +294,7 @@ export class ModelReader implements CellSource {
   }
 
   dimensions(lineItem: string): string[] {
-    return this.#module(lineItem).dims.map((d) => d.name)
+    return this.#module(lineItem).dims
   }
 
   dimensionFor(lineItem: string, key: string): string {
@@ -274,61 +340,94 @@ export class ModelReader implements CellSource {
     return out
   }
 
-  async value(lineItem: string, at: Record<string, string>): Promise<number> {
-    const mod = this.#module(lineItem)
-    const version = at.Versions ?? this.#current
-    const cells = await this.#read(mod, version)
-    const key = cellKey(
-      lineItem,
-      mod.dims.filter((d) => d.name !== 'Versions').map((d) => at[d.name] ?? ''),
-    )
-    const text = cells.get(key)
-    if (text === undefined)
-      throw new ReaderError(`no cell ${lineItem} at ${JSON.stringify(at)} in ${this.model}`)
-    const n = Number(text)
-    if (!Number.isFinite(n)) throw new ReaderError(`${lineItem} at ${JSON.stringify(at)} is not a number`)
-    return n
+  canonical(item: string): string {
+    return this.#name(item)
   }
 
-  /** Every cell of a module for one version (one read, kept for the run). */
-  #read(mod: ModuleInfo, version: string): Promise<Map<string, string>> {
-    const k = `${mod.id}|${version}`
+  #name(item: string): string {
+    return this.#items.has(item) ? item : (this.#codes.get(item.toLowerCase()) ?? item)
+  }
+
+  async value(lineItem: string, at: Record<string, string>, vary: string[] = []): Promise<number> {
+    const mod = this.#module(lineItem)
+    const named: Record<string, string> = {}
+    for (const d of mod.dims) named[d] = this.#name(at[d] ?? this.topItem(d))
+    const paged = (v: ViewInfo) => vary.filter((d) => v.pages.includes(d)).length
+    const views = mod.views
+      .filter((v) => !v.tooLarge && (v.lineItem === undefined || v.lineItem === lineItem))
+      .sort((a, b) => paged(a) - paged(b))
+    for (const view of views) {
+      let cells: Map<string, string>
+      try {
+        cells = await this.#read(mod, view, named)
+      } catch (e) {
+        if (e instanceof ReaderError && e.status === 400) {
+          view.tooLarge = true
+          continue
+        }
+        throw e
+      }
+      const text = cells.get(
+        cellKey(
+          lineItem,
+          mod.dims.map((d) => named[d] ?? ''),
+        ),
+      )
+      if (text === undefined) throw new ReaderError(`no cell ${lineItem} at ${JSON.stringify(named)}`)
+      const n = Number(text === '' ? 0 : text)
+      if (!Number.isFinite(n))
+        throw new ReaderError(`${lineItem} at ${JSON.stringify(named)} is not a number`)
+      return n
+    }
+    throw new ReaderError(`no view of ${this.model} can be read for ${lineItem}`)
+  }
+
+  /** One plain read of a view with its pages set from `at` (kept for the run). */
+  #read(mod: ModuleInfo, view: ViewInfo, at: Record<string, string>): Promise<Map<string, string>> {
+    const selectors = view.pages.flatMap((d) => {
+      const item = at[d]
+      if (!item) return []
+      const id = d === 'Versions' ? this.#versions.get(item) : this.#ids.get(item)
+      return id ? [`${view.dimIds.get(d)}:${id}`] : []
+    })
+    const k = `${view.id}|${selectors.join(',')}`
     let cells = this.#cells.get(k)
     if (!cells) {
-      cells = this.#fetchCells(mod, version)
+      cells = this.#fetchCells(mod, view, selectors)
       this.#cells.set(k, cells)
+      cells.catch(() => this.#cells.delete(k))
     }
     return cells
   }
 
-  async #fetchCells(mod: ModuleInfo, version: string): Promise<Map<string, string>> {
-    const versionDim = mod.dims.find((d) => d.name === 'Versions')
-    const versionId = this.#versions.get(version)
-    if (versionDim && !versionId) throw new ReaderError(`no version ${version} in ${this.model}`)
-    const pages = versionDim && mod.pages.includes('Versions') ? `&pages=${versionDim.id}:${versionId}` : ''
-    const data = await this.reader.get<ViewData>(`${this.base}/views/${mod.id}/data?format=v1${pages}`)
+  async #fetchCells(mod: ModuleInfo, view: ViewInfo, selectors: string[]): Promise<Map<string, string>> {
+    const pages = selectors.length > 0 ? `&pages=${selectors.join(',')}` : ''
+    const data = await this.reader.get<ViewData>(`${this.base}/views/${view.id}/data?format=v1${pages}`)
     const columns = data.columnCoordinates
-    if (mod.columns.includes('Time') && this.#time.size === 0) {
-      const t = mod.columns.indexOf('Time')
+    if (view.columns.includes('Time') && this.#time.size === 0) {
+      const t = view.columns.indexOf('Time')
       for (const [p, c] of timeHierarchy(columns.map((c) => c[t] ?? ''))) this.#time.set(p, c)
     }
-    const order = mod.dims.filter((d) => d.name !== 'Versions').map((d) => d.name)
+    const pageItems: Record<string, string> = {}
+    view.pages.forEach((d, i) => {
+      pageItems[d] = data.pages?.[i] ?? ''
+    })
     const cells = new Map<string, string>()
     for (const row of data.rows) {
       row.cells.forEach((cell, ci) => {
-        const coords: Record<string, string> = {}
-        let lineItem = ''
+        const coords: Record<string, string> = { ...pageItems }
+        let lineItem = view.lineItem ?? ''
         const place = (axis: string[], values: string[]) =>
           axis.forEach((dim, i) => {
             if (dim === LINE_ITEMS) lineItem = values[i] ?? ''
             else coords[dim] = values[i] ?? ''
           })
-        place(mod.rows, row.rowCoordinates)
-        place(mod.columns, columns[ci] ?? [])
+        place(view.rows, row.rowCoordinates)
+        place(view.columns, columns[ci] ?? [])
         cells.set(
           cellKey(
             lineItem,
-            order.map((d) => coords[d] ?? ''),
+            mod.dims.map((d) => coords[d] ?? ''),
           ),
           cell,
         )

@@ -48,7 +48,10 @@ export function scoreTurn(reply: Reply, expected: ExpectedAnswer): TurnScore {
     case 'unknown':
       return noFigureRule(mentions(text, expected.name) >= 0, `does not name "${expected.name}" back`)
     case 'fallback':
-      return noFigureRule(reply.intent?.name === 'fallback', `intent ${reply.intent?.name ?? '?'}, not fallback`)
+      return noFigureRule(
+        reply.intent?.name === 'fallback',
+        `intent ${reply.intent?.name ?? '?'}, not fallback`,
+      )
     case 'askBack': {
       const choices = reply.messages.find((m) => m.type === 'choices')?.options?.length ?? 0
       const asks = choices >= 2 || text.includes('?')
