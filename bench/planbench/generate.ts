@@ -8,7 +8,14 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
-import { CONVERSATIONS_DIR, type Category, type Conversation, type Coordinates, type Expect, type Turn } from './spec.ts'
+import {
+  type Category,
+  CONVERSATIONS_DIR,
+  type Conversation,
+  type Coordinates,
+  type Expect,
+  type Turn,
+} from './spec.ts'
 
 /** mulberry32: small, seeded, the same sequence on every machine. */
 function rng(seed: number) {
@@ -60,34 +67,72 @@ interface ModelDef {
   ambiguous: { say: string; choices: string[] }[]
 }
 
-const t = (name: string, ...says: string[]): Term => ({ name, says: says.length ? says : [name.toLowerCase()] })
+const t = (name: string, ...says: string[]): Term => ({
+  name,
+  says: says.length ? says : [name.toLowerCase()],
+})
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
-const LONG_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december']
+const LONG_MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+]
 const ORDINAL = ['first', 'second', 'third', 'fourth']
 
 function months(yy: string, short: boolean): Term[] {
   return MONTH_NAMES.map((m, i) => {
     const name = `${m[0]?.toUpperCase()}${m.slice(1)} ${yy}`
-    return t(name, ...(short ? [m, LONG_MONTHS[i] as string, name, `${m} ${yy}`] : [name, `${m} ${yy}`, `${LONG_MONTHS[i]} 20${yy}`]))
+    return t(
+      name,
+      ...(short
+        ? [m, LONG_MONTHS[i] as string, name, `${m} ${yy}`]
+        : [name, `${m} ${yy}`, `${LONG_MONTHS[i]} 20${yy}`]),
+    )
   })
 }
 function quarters(yy: string, short: boolean): Term[] {
   return [1, 2, 3, 4].map((q) => {
     const name = `Q${q} FY${yy}`
-    return t(name, ...(short ? [`q${q}`, name, `Q${q}`, `the ${ORDINAL[q - 1]} quarter`] : [name, `q${q} fy${yy}`, `Q${q} FY${yy}`]))
+    return t(
+      name,
+      ...(short
+        ? [`q${q}`, name, `Q${q}`, `the ${ORDINAL[q - 1]} quarter`]
+        : [name, `q${q} fy${yy}`, `Q${q} FY${yy}`]),
+    )
   })
 }
 
 const SF: ModelDef = {
   model: 'Sales Forecast',
   measures: [
-    { ...t('Revenue', 'revenue', 'rev', 'revenue', 'revnue', 'revenues'), lists: ['Regions', 'Products'], additive: true },
-    { ...t('Units', 'units', 'units', 'unit volume', 'unts', 'units sold'), lists: ['Regions', 'Products'], additive: true },
+    {
+      ...t('Revenue', 'revenue', 'rev', 'revenue', 'revnue', 'revenues'),
+      lists: ['Regions', 'Products'],
+      additive: true,
+    },
+    {
+      ...t('Units', 'units', 'units', 'unit volume', 'unts', 'units sold'),
+      lists: ['Regions', 'Products'],
+      additive: true,
+    },
     { ...t('Price', 'price', 'avg price', 'the price'), lists: ['Regions', 'Products'], additive: false },
     { ...t('Travel', 'travel', 'travel spend', 'travel costs'), lists: ['Regions'], additive: true },
     { ...t('Salaries', 'salaries', 'salary costs', 'salries'), lists: ['Regions'], additive: true },
     { ...t('Headcount', 'headcount', 'head count', 'headcount'), lists: ['Regions'], additive: true },
-    { ...t('Total Expenses', 'total expenses', 'expenses', 'total expense'), lists: ['Regions'], additive: true },
+    {
+      ...t('Total Expenses', 'total expenses', 'expenses', 'total expense'),
+      lists: ['Regions'],
+      additive: true,
+    },
   ],
   lists: {
     Regions: {
@@ -146,16 +191,31 @@ const SF: ModelDef = {
     { say: 'travel for the middle earth region', name: 'middle earth' },
   ],
   ambiguous: [
-    { say: "what's the total?", choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Headcount', 'Total Expenses'] },
+    {
+      say: "what's the total?",
+      choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Headcount', 'Total Expenses'],
+    },
     { say: 'how many in apac in q2', choices: ['Units', 'Headcount'] },
-    { say: 'how much for emea', choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Total Expenses'] },
+    {
+      say: 'how much for emea',
+      choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Total Expenses'],
+    },
     { say: 'show me the numbers for widgets', choices: ['Revenue', 'Units', 'Price'] },
-    { say: "what's the figure for latam in march", choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Headcount', 'Total Expenses'] },
-    { say: 'how are we doing in north america', choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Headcount', 'Total Expenses'] },
+    {
+      say: "what's the figure for latam in march",
+      choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Headcount', 'Total Expenses'],
+    },
+    {
+      say: 'how are we doing in north america',
+      choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Headcount', 'Total Expenses'],
+    },
     { say: 'gizmos q3?', choices: ['Revenue', 'Units', 'Price'] },
     { say: 'how many did we have in emea', choices: ['Units', 'Headcount'] },
     { say: 'costs for apac', choices: ['Travel', 'Salaries', 'Total Expenses'] },
-    { say: 'total for q4 please', choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Headcount', 'Total Expenses'] },
+    {
+      say: 'total for q4 please',
+      choices: ['Revenue', 'Units', 'Price', 'Travel', 'Salaries', 'Headcount', 'Total Expenses'],
+    },
   ],
 }
 
@@ -163,8 +223,16 @@ const WP: ModelDef = {
   model: 'Workforce Plan',
   measures: [
     { ...t('Headcount', 'headcount', 'head count', 'people', 'hc'), lists: ['Departments'], additive: true },
-    { ...t('Average Salary', 'average salary', 'avg salary', 'average salry'), lists: ['Departments'], additive: false },
-    { ...t('Salary Cost', 'salary cost', 'salary costs', 'salary cost'), lists: ['Departments'], additive: true },
+    {
+      ...t('Average Salary', 'average salary', 'avg salary', 'average salry'),
+      lists: ['Departments'],
+      additive: false,
+    },
+    {
+      ...t('Salary Cost', 'salary cost', 'salary costs', 'salary cost'),
+      lists: ['Departments'],
+      additive: true,
+    },
   ],
   lists: {
     Departments: {
@@ -208,7 +276,13 @@ const WP: ModelDef = {
 
 const RD: ModelDef = {
   model: 'Retail Demand',
-  measures: [{ ...t('Net Sales', 'net sales', 'sales', 'net sales', 'nett sales', 'net sales value'), lists: ['Store', 'SKU'], additive: true }],
+  measures: [
+    {
+      ...t('Net Sales', 'net sales', 'sales', 'net sales', 'nett sales', 'net sales value'),
+      lists: ['Store', 'SKU'],
+      additive: true,
+    },
+  ],
   lists: {
     Region: {
       key: 'Region',
@@ -217,7 +291,12 @@ const RD: ModelDef = {
       plural: 'regions',
       by: 'Store',
       level: 'Region',
-      items: [t('North', 'the north', 'North', 'north region'), t('South', 'the south', 'South'), t('East', 'East', 'the east region'), t('West', 'West', 'the west')],
+      items: [
+        t('North', 'the north', 'North', 'north region'),
+        t('South', 'the south', 'South'),
+        t('East', 'East', 'the east region'),
+        t('West', 'West', 'the west'),
+      ],
     },
     Country: {
       key: 'Country',
@@ -226,7 +305,20 @@ const RD: ModelDef = {
       plural: 'countries',
       by: 'Store',
       level: 'Country',
-      items: ['Norway', 'Sweden', 'Denmark', 'Spain', 'Italy', 'Portugal', 'Poland', 'Austria', 'Czechia', 'France', 'Belgium', 'Netherlands'].map((c) => t(c, c.toLowerCase(), c)),
+      items: [
+        'Norway',
+        'Sweden',
+        'Denmark',
+        'Spain',
+        'Italy',
+        'Portugal',
+        'Poland',
+        'Austria',
+        'Czechia',
+        'France',
+        'Belgium',
+        'Netherlands',
+      ].map((c) => t(c, c.toLowerCase(), c)),
     },
     Store: {
       key: 'Store',
@@ -247,7 +339,9 @@ const RD: ModelDef = {
       plural: 'categories',
       by: 'SKU',
       level: 'Category',
-      items: ['Footwear', 'Apparel', 'Equipment', 'Accessories', 'Nutrition', 'Electronics'].map((c) => t(c, c.toLowerCase(), c)),
+      items: ['Footwear', 'Apparel', 'Equipment', 'Accessories', 'Nutrition', 'Electronics'].map((c) =>
+        t(c, c.toLowerCase(), c),
+      ),
     },
     Subcategory: {
       key: 'Subcategory',
@@ -256,9 +350,18 @@ const RD: ModelDef = {
       plural: 'subcategories',
       by: 'SKU',
       level: 'Subcategory',
-      items: ['Running Shoes', 'Hiking Boots', 'Jackets', 'Tents', 'Backpacks', 'Bikes', 'Energy Bars', 'Watches', 'Headphones', 'Socks'].map((c) =>
-        t(c, c.toLowerCase(), c),
-      ),
+      items: [
+        'Running Shoes',
+        'Hiking Boots',
+        'Jackets',
+        'Tents',
+        'Backpacks',
+        'Bikes',
+        'Energy Bars',
+        'Watches',
+        'Headphones',
+        'Socks',
+      ].map((c) => t(c, c.toLowerCase(), c)),
     },
     SKU: {
       key: 'SKU',
@@ -276,7 +379,11 @@ const RD: ModelDef = {
   months: [...months('25', false), ...months('26', false)],
   quarters: [...quarters('25', false), ...quarters('26', false)],
   years: [t('FY25', 'fy25', 'FY25', 'fy 25'), t('FY26', 'fy26', 'FY26')],
-  versions: [t('Actual', 'actual', 'actuals', 'act'), t('Forecast', 'forecast', 'fcst'), t('Budget', 'budget', 'bud')],
+  versions: [
+    t('Actual', 'actual', 'actuals', 'act'),
+    t('Forecast', 'forecast', 'fcst'),
+    t('Budget', 'budget', 'bud'),
+  ],
   current: 'Forecast',
   needsPeriod: true,
   unknown: [
@@ -295,9 +402,15 @@ const RD: ModelDef = {
     { say: 'margin for S0042 in FY26', choices: ['Gross Margin', 'Margin %'] },
     { say: "what's the margin in the north for q1 fy26", choices: ['Gross Margin', 'Margin %'] },
     { say: 'margin of footwear in FY25', choices: ['Gross Margin', 'Margin %'] },
-    { say: 'how did we do in spain in FY26', choices: ['Units', 'Net Sales', 'Gross Margin', 'Margin %', 'Price'] },
+    {
+      say: 'how did we do in spain in FY26',
+      choices: ['Units', 'Net Sales', 'Gross Margin', 'Margin %', 'Price'],
+    },
     { say: 'margins by category for FY26', choices: ['Gross Margin', 'Margin %'] },
-    { say: 'what were the numbers for SKU00042 in FY25', choices: ['Units', 'Net Sales', 'Gross Margin', 'Margin %', 'Price'] },
+    {
+      say: 'what were the numbers for SKU00042 in FY25',
+      choices: ['Units', 'Net Sales', 'Gross Margin', 'Margin %', 'Price'],
+    },
   ],
 }
 
@@ -348,7 +461,11 @@ class Writer {
   ) {}
   add(turns: Turn[]) {
     this.#n++
-    this.conversations.push({ id: `${this.prefix}-${String(this.#n).padStart(3, '0')}`, model: this.m.model, turns })
+    this.conversations.push({
+      id: `${this.prefix}-${String(this.#n).padStart(3, '0')}`,
+      model: this.m.model,
+      turns,
+    })
   }
   turnCount() {
     return this.conversations.reduce((n, c) => n + c.turns.length, 0)
@@ -372,7 +489,11 @@ function listsOf(w: Writer, m: MeasureDef): ListDef[] {
   return Object.values(w.m.lists).filter((l) => m.lists.includes(l.by))
 }
 
-function drawSlice(w: Writer, m: MeasureDef, opts: { items?: number; period?: 'month' | 'quarter' | 'year' | 'any'; version?: boolean } = {}): Slice {
+function drawSlice(
+  w: Writer,
+  m: MeasureDef,
+  opts: { items?: number; period?: 'month' | 'quarter' | 'year' | 'any'; version?: boolean } = {},
+): Slice {
   const { r } = w
   const lists = listsOf(w, m)
   const byDim = new Map<string, ListDef[]>()
@@ -384,10 +505,23 @@ function drawSlice(w: Writer, m: MeasureDef, opts: { items?: number; period?: 'm
     const list = r.pick(ls)
     return { list, item: r.pick(list.items) }
   })
-  const level = opts.period ?? (w.m.needsPeriod ? r.pick(['month', 'quarter', 'year'] as const) : r.pick(['month', 'quarter', 'year', 'any'] as const))
+  const level =
+    opts.period ??
+    (w.m.needsPeriod
+      ? r.pick(['month', 'quarter', 'year'] as const)
+      : r.pick(['month', 'quarter', 'year', 'any'] as const))
   const period =
-    level === 'month' ? r.pick(w.m.months) : level === 'quarter' ? r.pick(w.m.quarters) : level === 'year' ? r.pick(w.m.years) : w.m.needsPeriod ? r.pick(w.m.years) : undefined
-  const version = opts.version === false ? undefined : opts.version || r.chance(0.35) ? r.pick(w.m.versions) : undefined
+    level === 'month'
+      ? r.pick(w.m.months)
+      : level === 'quarter'
+        ? r.pick(w.m.quarters)
+        : level === 'year'
+          ? r.pick(w.m.years)
+          : w.m.needsPeriod
+            ? r.pick(w.m.years)
+            : undefined
+  const version =
+    opts.version === false ? undefined : opts.version || r.chance(0.35) ? r.pick(w.m.versions) : undefined
   return { measure: m, items, ...(period ? { period } : {}), ...(version ? { version } : {}) }
 }
 
@@ -409,14 +543,17 @@ const THINGS = new Set(['Products', 'Category', 'Subcategory', 'SKU'])
 function wherePhrase(r: Rng, s: Slice): string {
   const ordered = [...s.items].sort((a, b) => Number(THINGS.has(b.list.key)) - Number(THINGS.has(a.list.key)))
   const parts = ordered.map(({ item }) => say(r, item))
-  if (parts.length === 2) return r.pick([`${parts[0]} in ${parts[1]}`, `${parts[1]} ${parts[0]}`, `${parts[0]}, ${parts[1]}`])
+  if (parts.length === 2)
+    return r.pick([`${parts[0]} in ${parts[1]}`, `${parts[1]} ${parts[0]}`, `${parts[0]}, ${parts[1]}`])
   return parts[0] ?? ''
 }
 
 function whenPhrase(r: Rng, s: Slice): string {
   if (!s.period) return ''
   const p = say(r, s.period)
-  return p.startsWith('the ') || p.startsWith('this ') ? r.pick([`for ${p}`, p]) : r.pick([`in ${p}`, `for ${p}`, p])
+  return p.startsWith('the ') || p.startsWith('this ')
+    ? r.pick([`for ${p}`, p])
+    : r.pick([`in ${p}`, `for ${p}`, p])
 }
 
 function versionPhrase(r: Rng, s: Slice, leading = false): string {
@@ -425,7 +562,13 @@ function versionPhrase(r: Rng, s: Slice, leading = false): string {
   return leading ? v : r.pick([v, `(${v})`, `in ${v}`, `${v} version`])
 }
 
-const words = (...xs: string[]) => xs.filter(Boolean).join(' ').replace(/\s+/g, ' ').replace(/\s+([?,)])/g, '$1').trim()
+const words = (...xs: string[]) =>
+  xs
+    .filter(Boolean)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([?,)])/g, '$1')
+    .trim()
 
 function lookupSay(r: Rng, s: Slice): string {
   const m = say(r, s.measure)
@@ -433,12 +576,12 @@ function lookupSay(r: Rng, s: Slice): string {
   const when = whenPhrase(r, s)
   const forWhere = where ? r.pick([`for ${where}`, `in ${where}`, `of ${where}`]) : ''
   const forms = [
-    () => words(`what's ${m}`, forWhere, when, versionPhrase(r, s)) + '?',
+    () => `${words(`what's ${m}`, forWhere, when, versionPhrase(r, s))}?`,
     () => words(m, where, when, versionPhrase(r, s)),
     () => words(versionPhrase(r, s, true), m, forWhere, when),
     () => words(`how much ${m}`, forWhere, when, versionPhrase(r, s)),
     () => words(`can you tell me ${m}`, forWhere, when, versionPhrase(r, s)),
-    () => words(`${where}`, m, when, versionPhrase(r, s)) + '?',
+    () => `${words(`${where}`, m, when, versionPhrase(r, s))}?`,
     () => words(`quick q - ${m}`, forWhere, when, versionPhrase(r, s)),
     () => words(`what was ${m}`, forWhere, when, versionPhrase(r, s)),
     () => words(`pls give me ${m}`, forWhere, when, versionPhrase(r, s)),
@@ -454,9 +597,10 @@ function aggregateSay(r: Rng, s: Slice): string {
   const forWhere = where ? `for ${where}` : ''
   const forms = [
     () => words(`total ${m}`, forWhere, when, v),
-    () => words(`what's the total ${m}`, forWhere, when, v) + '?',
+    () => `${words(`what's the total ${m}`, forWhere, when, v)}?`,
     () => words(`overall ${m}`, forWhere, when, v),
-    () => words(`${m} across all`, where ? `${pluralOtherThan(s)} for ${where}` : pluralOtherThan(s), when, v),
+    () =>
+      words(`${m} across all`, where ? `${pluralOtherThan(s)} for ${where}` : pluralOtherThan(s), when, v),
     () => words(`sum of ${m}`, forWhere, when, v),
     () => words(`grand total ${m}`, forWhere, when, v),
     () => words(`how much ${m} in total`, forWhere, when, v),
@@ -476,23 +620,23 @@ function compareSay(r: Rng, s: Slice, axis: 'Versions' | 'Time' | 'item', a: str
   const v = versionPhrase(r, s)
   if (axis === 'Versions')
     return r.pick([
-      () => words(where, m, when + ',', `${a} against ${b}`),
+      () => words(where, m, `${when},`, `${a} against ${b}`),
       () => words(`${a} vs ${b}`, m, where ? `for ${where}` : '', when),
       () => words(`compare ${a} and ${b} ${m}`, where ? `for ${where}` : '', when),
-      () => words(`how does ${a} compare to ${b} on ${m}`, where ? `in ${where}` : '', when) + '?',
+      () => `${words(`how does ${a} compare to ${b} on ${m}`, where ? `in ${where}` : '', when)}?`,
       () => words(m, where ? `for ${where}` : '', when, `${a} v ${b}`),
     ])()
   if (axis === 'Time')
     return r.pick([
       () => words(m, where ? `for ${where}` : '', `${a} vs ${b}`, v),
       () => words(`compare ${m}`, where ? `for ${where}` : '', `between ${a} and ${b}`, v),
-      () => words(`how did ${b} compare with ${a} for ${m}`, where ? `in ${where}` : '', v) + '?',
+      () => `${words(`how did ${b} compare with ${a} for ${m}`, where ? `in ${where}` : '', v)}?`,
       () => words(`${a} versus ${b}`, m, where ? `in ${where}` : '', v),
     ])()
   return r.pick([
     () => words(`${a} vs ${b}`, m, where ? `in ${where}` : '', when, v),
     () => words(`compare ${m} for ${a} and ${b}`, where ? `in ${where}` : '', when, v),
-    () => words(`how does ${a} compare to ${b} on ${m}`, where ? `in ${where}` : '', when, v) + '?',
+    () => `${words(`how does ${a} compare to ${b} on ${m}`, where ? `in ${where}` : '', when, v)}?`,
     () => words(m, `${a} versus ${b}`, where ? `in ${where}` : '', when, v),
   ])()
 }
@@ -514,7 +658,14 @@ function breakdownSay(r: Rng, s: Slice, list: ListDef | 'quarter' | 'month'): st
   ])()
 }
 
-function rankingSay(r: Rng, s: Slice, list: ListDef | 'month' | 'quarter', order: 'desc' | 'asc', limit: number, all: boolean): string {
+function rankingSay(
+  r: Rng,
+  s: Slice,
+  list: ListDef | 'month' | 'quarter',
+  order: 'desc' | 'asc',
+  limit: number,
+  all: boolean,
+): string {
   const m = say(r, s.measure)
   const where = wherePhrase(r, s)
   const when = whenPhrase(r, s)
@@ -531,17 +682,19 @@ function rankingSay(r: Rng, s: Slice, list: ListDef | 'month' | 'quarter', order
   const high = order === 'desc'
   if (limit === 1)
     return r.pick([
-      () => words(`which ${one} had the ${high ? 'highest' : 'lowest'} ${m}`, inWhere, when, v) + '?',
+      () => `${words(`which ${one} had the ${high ? 'highest' : 'lowest'} ${m}`, inWhere, when, v)}?`,
       () => words(`${high ? 'top' : 'worst'} ${one} by ${m}`, inWhere, when, v),
       () => words(`what was our ${high ? 'best' : 'weakest'} ${one} for ${m}`, inWhere, when, v),
       () => words(`${high ? 'biggest' : 'smallest'} ${one} for ${m}`, inWhere, when, v),
-      () => words(`which ${one} ${high ? 'did best' : 'did worst'} on ${m}`, inWhere, when, v) + '?',
+      () => `${words(`which ${one} ${high ? 'did best' : 'did worst'} on ${m}`, inWhere, when, v)}?`,
     ])()
-  return r.pick([
-    () => words(`top ${limit} ${many} by ${m}`, inWhere, when, v),
-    () => words(`bottom ${limit} ${many} by ${m}`, inWhere, when, v),
-    () => words(`${high ? 'best' : 'worst'} ${limit} ${many} for ${m}`, inWhere, when, v),
-  ])().replace(/^(top|bottom)/, high ? 'top' : 'bottom')
+  return r
+    .pick([
+      () => words(`top ${limit} ${many} by ${m}`, inWhere, when, v),
+      () => words(`bottom ${limit} ${many} by ${m}`, inWhere, when, v),
+      () => words(`${high ? 'best' : 'worst'} ${limit} ${many} for ${m}`, inWhere, when, v),
+    ])()
+    .replace(/^(top|bottom)/, high ? 'top' : 'bottom')
 }
 
 function trendSay(r: Rng, s: Slice, level: 'month' | 'quarter'): string {
@@ -562,7 +715,7 @@ function trendSay(r: Rng, s: Slice, level: 'month' | 'quarter'): string {
     () => words(`show me the ${m} trend`, forWhere, when, v),
     () => words(`${m} over time`, forWhere, when, v),
     () => words(`${m} month by month`, forWhere, when, v),
-    () => words(`is ${m} going up or down`, forWhere, when, v) + '?',
+    () => `${words(`is ${m} going up or down`, forWhere, when, v)}?`,
     () => words(`chart ${m}`, forWhere, `by month`, when, v),
   ])()
 }
@@ -576,13 +729,13 @@ function explainSay(r: Rng, s: Slice, a: string, b: string, versions: boolean): 
     return r.pick([
       () => words(`why is ${m}`, inWhere, 'different from', b, 'in', a, s.period ? whenPhrase(r, s) : ''),
       () => words(`explain the gap between ${a} and ${b} for ${m}`, inWhere, whenPhrase(r, s)),
-      () => words(`what's driving the ${a} vs ${b} variance in ${m}`, inWhere, whenPhrase(r, s)) + '?',
+      () => `${words(`what's driving the ${a} vs ${b} variance in ${m}`, inWhere, whenPhrase(r, s))}?`,
     ])()
   return r.pick([
-    () => words(`why did ${m} change from ${a} to ${b}`, inWhere, v) + '?',
+    () => `${words(`why did ${m} change from ${a} to ${b}`, inWhere, v)}?`,
     () => words(`what drove the change in ${m} between ${a} and ${b}`, inWhere, v),
     () => words(`explain the ${m} movement ${a} to ${b}`, inWhere, v),
-    () => words(`whats behind the change in ${m}`, inWhere, `from ${a} to ${b}`, v) + '?',
+    () => `${words(`whats behind the change in ${m}`, inWhere, `from ${a} to ${b}`, v)}?`,
     () => words(`why is ${m}`, inWhere, `different in ${b} than in ${a}`, v),
     () => words(`who contributed most to the ${m} change from ${a} to ${b}`, inWhere, v),
   ])()
@@ -619,7 +772,7 @@ function lineExpect(s: Slice): { lineItem: string; at: Coordinates } {
   return { lineItem: s.measure.name, at: at(s) }
 }
 
-function sf(w: Writer, expect: Expect, say: string, category: Category): Turn {
+function sf(_w: Writer, expect: Expect, say: string, category: Category): Turn {
   return { say, category, expect }
 }
 
@@ -628,13 +781,23 @@ function opening(w: Writer, category: Category): { turn: Turn; state?: State['ex
   const { r, m } = w
   switch (category) {
     case 'lookup': {
-      const s = drawSlice(w, measureFor(w), { items: r.chance(0.8) ? Object.keys(m.lists).length : 1, period: r.pick(['month', 'quarter', 'month', 'year'] as const) })
-      if (s.items.length === 0 && s.measure.lists.length > 0) s.items.push({ list: r.pick(listsOf(w, s.measure)), item: r.pick(r.pick(listsOf(w, s.measure)).items) })
+      const s = drawSlice(w, measureFor(w), {
+        items: r.chance(0.8) ? Object.keys(m.lists).length : 1,
+        period: r.pick(['month', 'quarter', 'month', 'year'] as const),
+      })
+      if (s.items.length === 0 && s.measure.lists.length > 0)
+        s.items.push({
+          list: r.pick(listsOf(w, s.measure)),
+          item: r.pick(r.pick(listsOf(w, s.measure)).items),
+        })
       const expect: Expect = { shape: 'value', ...lineExpect(s) }
       return { turn: sf(w, expect, lookupSay(r, s), 'lookup'), state: expect, slice: s }
     }
     case 'aggregate': {
-      const s = drawSlice(w, measureFor(w), { items: r.chance(0.5) ? 1 : 0, period: r.pick(['quarter', 'year', 'year'] as const) })
+      const s = drawSlice(w, measureFor(w), {
+        items: r.chance(0.5) ? 1 : 0,
+        period: r.pick(['quarter', 'year', 'year'] as const),
+      })
       if (!w.m.needsPeriod && r.chance(0.3)) delete s.period
       const expect: Expect = { shape: 'value', ...lineExpect(s) }
       return { turn: sf(w, expect, aggregateSay(r, s), 'aggregate'), state: expect, slice: s }
@@ -643,12 +806,10 @@ function opening(w: Writer, category: Category): { turn: Turn; state?: State['ex
       for (;;) {
         const s = drawSlice(w, measureFor(w), { items: r.chance(0.5) ? 1 : 0 })
         if (r.chance(0.25)) {
-          const level = s.period && s.period.name.startsWith('Q') ? 'month' : 'quarter'
           if (!s.period || s.period.name.startsWith('Q') || s.period.name.startsWith('FY')) {
             s.period ??= w.m.years[0] as Term
             const by = s.period.name.startsWith('Q') ? 'month' : 'quarter'
             const expect: Expect = { shape: 'breakdown', ...lineExpect(s), by: 'Time' }
-            void level
             return { turn: sf(w, expect, breakdownSay(r, s, by), 'breakdown'), state: expect, slice: s }
           }
         }
@@ -657,18 +818,46 @@ function opening(w: Writer, category: Category): { turn: Turn; state?: State['ex
         const list = r.pick(targets)
         if (r.chance(0.2) && s.measure.additive) {
           const item = r.pick(list.items)
-          const expect: Expect = { shape: 'share', ...lineExpect(s), by: list.key === list.by ? list.by : list.key, item: item.name }
+          const expect: Expect = {
+            shape: 'share',
+            ...lineExpect(s),
+            by: list.key === list.by ? list.by : list.key,
+            item: item.name,
+          }
           const mm = say(r, s.measure)
           const where = wherePhrase(r, s)
           const text = r.pick([
-            () => words(`what share of ${mm} comes from ${say(r, item)}`, where ? `in ${where}` : '', whenPhrase(r, s), versionPhrase(r, s)),
-            () => words(`${say(r, item)}'s share of ${mm}`, where ? `in ${where}` : '', whenPhrase(r, s), versionPhrase(r, s)),
-            () => words(`what % of ${mm} is ${say(r, item)}`, where ? `for ${where}` : '', whenPhrase(r, s), versionPhrase(r, s)) + '?',
+            () =>
+              words(
+                `what share of ${mm} comes from ${say(r, item)}`,
+                where ? `in ${where}` : '',
+                whenPhrase(r, s),
+                versionPhrase(r, s),
+              ),
+            () =>
+              words(
+                `${say(r, item)}'s share of ${mm}`,
+                where ? `in ${where}` : '',
+                whenPhrase(r, s),
+                versionPhrase(r, s),
+              ),
+            () =>
+              `${words(
+                `what % of ${mm} is ${say(r, item)}`,
+                where ? `for ${where}` : '',
+                whenPhrase(r, s),
+                versionPhrase(r, s),
+              )}?`,
           ])()
           fixShare(expect, list)
           return { turn: sf(w, expect, text, 'breakdown'), state: expect, slice: s }
         }
-        const expect: Expect = { shape: 'breakdown', ...lineExpect(s), by: list.by, ...(list.level ? { level: list.level } : {}) }
+        const expect: Expect = {
+          shape: 'breakdown',
+          ...lineExpect(s),
+          by: list.by,
+          ...(list.level ? { level: list.level } : {}),
+        }
         return { turn: sf(w, expect, breakdownSay(r, s, list), 'breakdown'), state: expect, slice: s }
       }
     }
@@ -679,27 +868,72 @@ function opening(w: Writer, category: Category): { turn: Turn; state?: State['ex
         if (r.chance(0.2)) {
           s.period = w.m.needsPeriod ? r.pick(w.m.years) : (w.m.years[0] as Term)
           const level = r.chance(0.6) ? 'month' : 'quarter'
-          const expect: Expect = { shape: 'ranking', ...lineExpect(s), by: 'Time', ...(level === 'month' ? { level: 'month' } : {}), order, limit: 1 }
+          const expect: Expect = {
+            shape: 'ranking',
+            ...lineExpect(s),
+            by: 'Time',
+            ...(level === 'month' ? { level: 'month' } : {}),
+            order,
+            limit: 1,
+          }
           if (!w.m.needsPeriod && r.chance(0.5)) delete (expect.at as Coordinates).Time
-          return { turn: sf(w, expect, rankingSay(r, withoutPeriod(s, expect), level, order, 1, false), 'ranking'), state: expect, slice: s }
+          return {
+            turn: sf(w, expect, rankingSay(r, withoutPeriod(s, expect), level, order, 1, false), 'ranking'),
+            state: expect,
+            slice: s,
+          }
         }
-        const targets = [...breakdownTargets(w, s), ...freeLists(w, s).filter((l) => l.level === 'Store' || l.level === 'SKU' || l.level === 'Country')]
+        const targets = [
+          ...breakdownTargets(w, s),
+          ...freeLists(w, s).filter((l) => l.level === 'Store' || l.level === 'SKU' || l.level === 'Country'),
+        ]
         if (targets.length === 0) continue
         const list = r.pick(targets)
         const all = r.chance(0.2) && list.items.length <= 6
-        const limit = all ? list.items.length : r.pick([1, 1, 2, 3, 5].filter((n) => n <= Math.max(1, list.items.length - 1) || (list.level && ['Store', 'SKU'].includes(list.level))))
-        const expect: Expect = { shape: 'ranking', ...lineExpect(s), by: list.by, ...(list.level ? { level: list.level } : {}), order, limit }
-        return { turn: sf(w, expect, rankingSay(r, s, list, order, limit, all), 'ranking'), state: expect, slice: s }
+        const limit = all
+          ? list.items.length
+          : r.pick(
+              [1, 1, 2, 3, 5].filter(
+                (n) =>
+                  n <= Math.max(1, list.items.length - 1) ||
+                  (list.level && ['Store', 'SKU'].includes(list.level)),
+              ),
+            )
+        const expect: Expect = {
+          shape: 'ranking',
+          ...lineExpect(s),
+          by: list.by,
+          ...(list.level ? { level: list.level } : {}),
+          order,
+          limit,
+        }
+        return {
+          turn: sf(w, expect, rankingSay(r, s, list, order, limit, all), 'ranking'),
+          state: expect,
+          slice: s,
+        }
       }
     }
     case 'comparison': {
       const s = drawSlice(w, measureFor(w), { items: r.chance(0.6) ? 1 : 0, version: false })
       const comparable = freeLists(w, s).filter((l) => l.items.length >= 2)
-      const kind = comparable.length === 0 ? r.pick(['Versions', 'Time'] as const) : r.pick(['Versions', 'Versions', 'Time', 'item'] as const)
+      const kind =
+        comparable.length === 0
+          ? r.pick(['Versions', 'Time'] as const)
+          : r.pick(['Versions', 'Versions', 'Time', 'item'] as const)
       if (kind === 'Versions') {
         const [a, b] = [...m.versions].sort(() => r.next() - 0.5) as [Term, Term]
-        const expect: Expect = { shape: 'compare', ...lineExpect(s), axis: 'Versions', items: [a.name, b.name] }
-        return { turn: sf(w, expect, compareSay(r, s, 'Versions', say(r, a), say(r, b)), 'comparison'), state: expect, slice: s }
+        const expect: Expect = {
+          shape: 'compare',
+          ...lineExpect(s),
+          axis: 'Versions',
+          items: [a.name, b.name],
+        }
+        return {
+          turn: sf(w, expect, compareSay(r, s, 'Versions', say(r, a), say(r, b)), 'comparison'),
+          state: expect,
+          slice: s,
+        }
       }
       if (kind === 'Time') {
         const pool = r.chance(0.5) ? m.quarters : m.months
@@ -708,12 +942,20 @@ function opening(w: Writer, category: Category): { turn: Turn; state?: State['ex
         delete s.period
         if (r.chance(0.3)) s.version = r.pick(m.versions)
         const expect: Expect = { shape: 'compare', ...lineExpect(s), axis: 'Time', items: [a.name, b.name] }
-        return { turn: sf(w, expect, compareSay(r, s, 'Time', say(r, a), say(r, b)), 'comparison'), state: expect, slice: s }
+        return {
+          turn: sf(w, expect, compareSay(r, s, 'Time', say(r, a), say(r, b)), 'comparison'),
+          state: expect,
+          slice: s,
+        }
       }
       const list = r.pick(comparable)
       const [a, b] = [...list.items].sort(() => r.next() - 0.5) as [Term, Term]
       const expect: Expect = { shape: 'compare', ...lineExpect(s), axis: list.key, items: [a.name, b.name] }
-      return { turn: sf(w, expect, compareSay(r, s, 'item', say(r, a), say(r, b)), 'comparison'), state: expect, slice: s }
+      return {
+        turn: sf(w, expect, compareSay(r, s, 'item', say(r, a), say(r, b)), 'comparison'),
+        state: expect,
+        slice: s,
+      }
     }
     case 'variance': {
       for (;;) {
@@ -723,16 +965,40 @@ function opening(w: Writer, category: Category): { turn: Turn; state?: State['ex
         const list = r.pick(over)
         if (r.chance(0.3)) {
           const [a, b] = [...m.versions].sort(() => r.next() - 0.5) as [Term, Term]
-          const expect: Expect = { shape: 'explain', ...lineExpect(s), axis: 'Versions', from: b.name, to: a.name, over: list.by, ...(list.level ? { level: list.level } : {}) }
-          return { turn: sf(w, expect, explainSay(r, s, say(r, a), say(r, b), true), 'variance'), state: expect, slice: s }
+          const expect: Expect = {
+            shape: 'explain',
+            ...lineExpect(s),
+            axis: 'Versions',
+            from: b.name,
+            to: a.name,
+            over: list.by,
+            ...(list.level ? { level: list.level } : {}),
+          }
+          return {
+            turn: sf(w, expect, explainSay(r, s, say(r, a), say(r, b), true), 'variance'),
+            state: expect,
+            slice: s,
+          }
         }
         const pool = r.chance(0.5) ? m.quarters : m.months
         const i = Math.floor(r.next() * (pool.length - 1))
         const [a, b] = [pool[i] as Term, pool[i + 1] as Term]
         delete s.period
         if (r.chance(0.3)) s.version = r.pick(m.versions)
-        const expect: Expect = { shape: 'explain', ...lineExpect(s), axis: 'Time', from: a.name, to: b.name, over: list.by, ...(list.level ? { level: list.level } : {}) }
-        return { turn: sf(w, expect, explainSay(r, s, say(r, a), say(r, b), false), 'variance'), state: expect, slice: s }
+        const expect: Expect = {
+          shape: 'explain',
+          ...lineExpect(s),
+          axis: 'Time',
+          from: a.name,
+          to: b.name,
+          over: list.by,
+          ...(list.level ? { level: list.level } : {}),
+        }
+        return {
+          turn: sf(w, expect, explainSay(r, s, say(r, a), say(r, b), false), 'variance'),
+          state: expect,
+          slice: s,
+        }
       }
     }
     case 'trend': {
@@ -772,7 +1038,11 @@ function fixShare(expect: Expect, list: ListDef): void {
 }
 
 /** A follow-up that edits the last question; undefined when none fits the state. */
-function followUp(w: Writer, slice: Slice, state: State['expect']): { turn: Turn; state: State['expect']; slice: Slice } | undefined {
+function followUp(
+  w: Writer,
+  slice: Slice,
+  state: State['expect'],
+): { turn: Turn; state: State['expect']; slice: Slice } | undefined {
   const { r, m } = w
   const base = { ...state, at: { ...(state.at ?? {}) } } as State['expect']
   const atOf = (e: State['expect']) => e.at as Coordinates
@@ -789,20 +1059,54 @@ function followUp(w: Writer, slice: Slice, state: State['expect']): { turn: Turn
       const next = { ...base, at: { ...atOf(base), [key]: item.name } } as State['expect']
       if (!validFollow(next)) continue
       const it = say(r, item)
-      const text = r.pick([`how about ${it}?`, `and ${it}?`, `what about ${it}`, `same for ${it}`, `${it}?`, `now ${it}`, `ok and for ${it}`])
-      return { turn: { say: text, category: 'follow-up', expect: next }, state: next, slice: { ...slice, items: slice.items.map((x) => (x.list.key === key ? { list, item } : x)) } }
+      const text = r.pick([
+        `how about ${it}?`,
+        `and ${it}?`,
+        `what about ${it}`,
+        `same for ${it}`,
+        `${it}?`,
+        `now ${it}`,
+        `ok and for ${it}`,
+      ])
+      return {
+        turn: { say: text, category: 'follow-up', expect: next },
+        state: next,
+        slice: { ...slice, items: slice.items.map((x) => (x.list.key === key ? { list, item } : x)) },
+      }
     }
     if (kind === 'period') {
-      if (base.shape === 'trend' || (base.shape === 'compare' && base.axis === 'Time') || (base.shape === 'explain' && base.axis === 'Time')) continue
+      if (
+        base.shape === 'trend' ||
+        (base.shape === 'compare' && base.axis === 'Time') ||
+        (base.shape === 'explain' && base.axis === 'Time')
+      )
+        continue
       if (base.shape === 'ranking' && base.by === 'Time') continue
       if (base.shape === 'breakdown' && base.by === 'Time') continue
       const cur = atOf(base).Time
-      const pool = cur?.startsWith('Q') ? m.quarters : cur && /^[A-Z][a-z]{2} /.test(cur) ? m.months : r.chance(0.5) ? m.quarters : m.months
+      const pool = cur?.startsWith('Q')
+        ? m.quarters
+        : cur && /^[A-Z][a-z]{2} /.test(cur)
+          ? m.months
+          : r.chance(0.5)
+            ? m.quarters
+            : m.months
       const p = r.pick(pool.filter((x) => x.name !== cur))
       const next = { ...base, at: { ...atOf(base), Time: p.name } } as State['expect']
       const ps = say(r, p)
-      const text = r.pick([`and ${ps}?`, `what about ${ps}`, `now ${ps}`, `for ${ps} instead`, `same for ${ps}`, `${ps}?`])
-      return { turn: { say: text, category: 'follow-up', expect: next }, state: next, slice: { ...slice, period: p } }
+      const text = r.pick([
+        `and ${ps}?`,
+        `what about ${ps}`,
+        `now ${ps}`,
+        `for ${ps} instead`,
+        `same for ${ps}`,
+        `${ps}?`,
+      ])
+      return {
+        turn: { say: text, category: 'follow-up', expect: next },
+        state: next,
+        slice: { ...slice, period: p },
+      }
     }
     if (kind === 'version') {
       if ((base.shape === 'compare' || base.shape === 'explain') && base.axis === 'Versions') continue
@@ -810,8 +1114,19 @@ function followUp(w: Writer, slice: Slice, state: State['expect']): { turn: Turn
       const v = r.pick(m.versions.filter((x) => x.name !== cur))
       const next = { ...base, at: { ...atOf(base), Versions: v.name } } as State['expect']
       const vs = say(r, v)
-      const text = r.pick([`for ${vs} instead`, `what about ${vs}?`, `and in ${vs}?`, `${vs} please`, `same in ${vs}`, `switch to ${vs}`])
-      return { turn: { say: text, category: 'follow-up', expect: next }, state: next, slice: { ...slice, version: v } }
+      const text = r.pick([
+        `for ${vs} instead`,
+        `what about ${vs}?`,
+        `and in ${vs}?`,
+        `${vs} please`,
+        `same in ${vs}`,
+        `switch to ${vs}`,
+      ])
+      return {
+        turn: { say: text, category: 'follow-up', expect: next },
+        state: next,
+        slice: { ...slice, version: v },
+      }
     }
     if (kind === 'measure') {
       const keys = Object.keys(atOf(base)).filter((k) => m.lists[k])
@@ -822,22 +1137,47 @@ function followUp(w: Writer, slice: Slice, state: State['expect']): { turn: Turn
           (base.shape !== 'explain' || x.additive) &&
           (!('by' in base) || base.by === 'Time' || x.lists.includes(base.by)) &&
           (!('over' in base) || x.lists.includes(base.over)) &&
-          (base.shape !== 'compare' || base.axis === 'Time' || base.axis === 'Versions' || keysAxis(m, base.axis, x)),
+          (base.shape !== 'compare' ||
+            base.axis === 'Time' ||
+            base.axis === 'Versions' ||
+            keysAxis(m, base.axis, x)),
       )
       if (others.length === 0) continue
       const x = r.pick(others)
       const next = { ...base, lineItem: x.name } as State['expect']
       const ms = say(r, x)
-      const text = r.pick([`what about ${ms}?`, `and ${ms}?`, `same but ${ms}`, `show ${ms} instead`, `how about ${ms}`])
-      return { turn: { say: text, category: 'follow-up', expect: next }, state: next, slice: { ...slice, measure: x } }
+      const text = r.pick([
+        `what about ${ms}?`,
+        `and ${ms}?`,
+        `same but ${ms}`,
+        `show ${ms} instead`,
+        `how about ${ms}`,
+      ])
+      return {
+        turn: { say: text, category: 'follow-up', expect: next },
+        state: next,
+        slice: { ...slice, measure: x },
+      }
     }
     if (kind === 'breakdown') {
       if (base.shape !== 'value') continue
       const targets = breakdownTargets(w, slice)
       if (targets.length === 0) continue
       const list = r.pick(targets)
-      const next: State['expect'] = { shape: 'breakdown', lineItem: base.lineItem, at: atOf(base), by: list.by, ...(list.level ? { level: list.level } : {}) }
-      const text = r.pick([`break that down by ${list.singular}`, `by ${list.singular}?`, `split it by ${list.singular}`, `per ${list.singular} please`, `can you break it down by ${list.singular}`])
+      const next: State['expect'] = {
+        shape: 'breakdown',
+        lineItem: base.lineItem,
+        at: atOf(base),
+        by: list.by,
+        ...(list.level ? { level: list.level } : {}),
+      }
+      const text = r.pick([
+        `break that down by ${list.singular}`,
+        `by ${list.singular}?`,
+        `split it by ${list.singular}`,
+        `per ${list.singular} please`,
+        `can you break it down by ${list.singular}`,
+      ])
       return { turn: { say: text, category: 'follow-up', expect: next }, state: next, slice }
     }
     if (kind === 'flip') {
@@ -845,8 +1185,18 @@ function followUp(w: Writer, slice: Slice, state: State['expect']): { turn: Turn
       const asc = base.order === 'desc'
       const next = { ...base, order: asc ? 'asc' : 'desc' } as State['expect']
       const text = asc
-        ? r.pick(['and which was the lowest?', 'and the worst?', 'what about the bottom one', 'and the weakest?'])
-        : r.pick(['and which was the highest?', 'and the best?', 'what about the top one', 'and the strongest?'])
+        ? r.pick([
+            'and which was the lowest?',
+            'and the worst?',
+            'what about the bottom one',
+            'and the weakest?',
+          ])
+        : r.pick([
+            'and which was the highest?',
+            'and the best?',
+            'what about the top one',
+            'and the strongest?',
+          ])
       return { turn: { say: text, category: 'follow-up', expect: next }, state: next, slice }
     }
   }
@@ -866,7 +1216,12 @@ function validFollow(e: State['expect']): boolean {
   return true
 }
 
-function build(m: ModelDef, seed: number, prefix: string, plan: { singles: Partial<Record<Category, number>>; chains: number; mixed: number }): Conversation[] {
+function build(
+  m: ModelDef,
+  seed: number,
+  prefix: string,
+  plan: { singles: Partial<Record<Category, number>>; chains: number; mixed: number },
+): Conversation[] {
   const w = new Writer(m, rng(seed), prefix)
   const { r } = w
   for (const [category, count] of Object.entries(plan.singles) as [Category, number][]) {
@@ -889,7 +1244,10 @@ function build(m: ModelDef, seed: number, prefix: string, plan: { singles: Parti
   }
   // Longer conversations: an opening and up to five follow-ups.
   for (let i = 0; i < plan.chains; i++) {
-    const first = opening(w, r.pick(['lookup', 'lookup', 'aggregate', 'ranking', 'breakdown', 'comparison', 'trend'] as const))
+    const first = opening(
+      w,
+      r.pick(['lookup', 'lookup', 'aggregate', 'ranking', 'breakdown', 'comparison', 'trend'] as const),
+    )
     const turns = [first.turn]
     let state = first.state
     let slice = first.slice
@@ -908,7 +1266,17 @@ function build(m: ModelDef, seed: number, prefix: string, plan: { singles: Parti
     const turns: Turn[] = []
     const length = 2 + Math.floor(r.next() * 4)
     while (turns.length < length) {
-      const c = r.pick(['lookup', 'aggregate', 'ranking', 'unknown', 'off-topic', 'ambiguous', 'comparison', 'trend', 'variance'] as const)
+      const c = r.pick([
+        'lookup',
+        'aggregate',
+        'ranking',
+        'unknown',
+        'off-topic',
+        'ambiguous',
+        'comparison',
+        'trend',
+        'variance',
+      ] as const)
       turns.push(opening(w, c).turn)
     }
     w.add(turns)
@@ -920,7 +1288,18 @@ const files: [string, Conversation[]][] = [
   [
     'sales-forecast.yaml',
     build(SF, 2026, 'sf', {
-      singles: { lookup: 30, aggregate: 22, breakdown: 22, ranking: 22, comparison: 22, variance: 18, trend: 16, unknown: 14, 'off-topic': 14, ambiguous: 10 },
+      singles: {
+        lookup: 30,
+        aggregate: 22,
+        breakdown: 22,
+        ranking: 22,
+        comparison: 22,
+        variance: 18,
+        trend: 16,
+        unknown: 14,
+        'off-topic': 14,
+        ambiguous: 10,
+      },
       chains: 22,
       mixed: 12,
     }),
@@ -928,7 +1307,18 @@ const files: [string, Conversation[]][] = [
   [
     'workforce-plan.yaml',
     build(WP, 7, 'wp', {
-      singles: { lookup: 12, aggregate: 8, breakdown: 8, ranking: 8, comparison: 8, variance: 6, trend: 6, unknown: 6, 'off-topic': 5, ambiguous: 5 },
+      singles: {
+        lookup: 12,
+        aggregate: 8,
+        breakdown: 8,
+        ranking: 8,
+        comparison: 8,
+        variance: 6,
+        trend: 6,
+        unknown: 6,
+        'off-topic': 5,
+        ambiguous: 5,
+      },
       chains: 8,
       mixed: 5,
     }),
@@ -936,7 +1326,18 @@ const files: [string, Conversation[]][] = [
   [
     'retail-demand.yaml',
     build(RD, 2510, 'rd', {
-      singles: { lookup: 16, aggregate: 10, breakdown: 12, ranking: 14, comparison: 12, variance: 10, trend: 8, unknown: 8, 'off-topic': 5, ambiguous: 6 },
+      singles: {
+        lookup: 16,
+        aggregate: 10,
+        breakdown: 12,
+        ranking: 14,
+        comparison: 12,
+        variance: 10,
+        trend: 8,
+        unknown: 8,
+        'off-topic': 5,
+        ambiguous: 6,
+      },
       chains: 10,
       mixed: 5,
     }),
