@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- <name>...] [--size 1GiB] [--quick]`: runs the benchmarks (all, or the named
  * ones), writes `bench/results/<name>.json` and prints a summary table. Names: token-reuse,
- * turn-latency, large-files, cold-start, understanding. `--quick` scales everything down for a
+ * turn-latency, large-files, cold-start, understanding, planbench,
+ * turn-cpu, analytics, long-messages. `--quick` scales everything down for a
  * smoke run (its results go to bench/results/quick/ so they never replace a full run's).
  */
 import { join } from 'node:path'
@@ -9,7 +10,9 @@ import { parseArgs } from 'node:util'
 import { coldStart } from './cold-start-bench.ts'
 import { largeFiles } from './large-files.ts'
 import { type BenchResult, RESULTS_DIR, summaryTable, writeResult } from './lib/report.ts'
+import { planbench } from './planbench.ts'
 import { tokenReuse } from './token-reuse.ts'
+import { turnCpu } from './turn-cpu.ts'
 import { turnLatency } from './turn-latency.ts'
 import { understanding } from './understanding.ts'
 
@@ -41,6 +44,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'large-files': () => largeFiles({ sizeBytes: size }),
   'cold-start': () => coldStart(quick ? { runs: 2 } : {}),
   understanding: () => understanding(quick ? { passes: 2 } : {}),
+  planbench: () => planbench(quick ? { perModel: 15 } : {}),
+  'turn-cpu': () => turnCpu(quick ? { requests: 200 } : {}),
 }
 
 const names = positionals.length > 0 ? positionals : Object.keys(BENCHES)

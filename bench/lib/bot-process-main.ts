@@ -1,13 +1,17 @@
 /**
  * Child-process entry of {@link startBotProcess}: the bot stack (client as the demo analyst, core,
- * HTTP server on a random loopback port) against the simulator URL given as the first argument.
+ * HTTP server on a random loopback port) against the simulator URL given as the first argument,
+ * with the server options given as JSON in the second, if any.
  * It records the view-data URLs its client requests (from the client's debug lines), so the parent can replay the very same read
  * as the floor, and stops on SIGTERM.
  */
+import type { BotServerOptions } from '../../src/bot/server.ts'
 import type { BotProcessMessage } from './processes.ts'
 import { startStack } from './stack.ts'
 
 const simulatorUrl = process.argv[2]
+/** Server options as JSON (Slack, Dialogflow caller auth), for the channel benchmarks. */
+const serverOptions = process.argv[3] ? (JSON.parse(process.argv[3]) as BotServerOptions) : undefined
 const send = (m: BotProcessMessage) => process.send?.(m)
 
 try {
@@ -26,7 +30,12 @@ try {
     error: noop,
     isLevelEnabled: (level: string) => level !== 'debug' || viewReads.length < 10,
   }
-  const stack = await startStack({ listen: true, simulatorUrl, client: { logger: recording } })
+  const stack = await startStack({
+    listen: true,
+    simulatorUrl,
+    client: { logger: recording },
+    ...(serverOptions ? { server: serverOptions } : {}),
+  })
   process.on('message', (m: { type?: string }) => {
     if (m.type === 'view-reads') send({ type: 'view-reads', urls: [...viewReads] })
     if (m.type === 'cpu') send({ type: 'cpu', usage: process.cpuUsage() })

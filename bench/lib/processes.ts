@@ -146,6 +146,8 @@ export type BotProcessMessage =
 export interface BotProcess {
   /** The bot server's base URL (`http://127.0.0.1:PORT`). */
   url: string
+  /** The child's process id (for its memory in `/proc`). */
+  pid: number | undefined
   /** The last view-data URLs the bot's client requested (up to 10), to replay as the floor. */
   viewReads(): Promise<string[]>
   /** The bot process's `process.cpuUsage()` (µs of user and system CPU since it started). */
@@ -158,16 +160,15 @@ export interface BotProcessOptions {
   simulatorUrl: string
   /** Extra Node options of the child (`--cpu-prof`…). */
   execArgv?: string[]
+  /** Server options that survive JSON (Slack, Dialogflow caller auth), for channel benchmarks. */
+  server?: Record<string, unknown>
 }
 
-/**
- * Starts the bot (core, client as the demo analyst, HTTP server) in a child process against
- * `simulatorUrl`, listening on a random loopback port.
- */
-export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
-  const child = fork(join(BENCH_DIR, 'lib/bot-process-main.ts'), [options.simulatorUrl], {
+/** A forked server child that speaks {@link BotProcessMessage} over IPC. */
+async function forkServer(script: string, args: string[], execArgv: string[] = []) {
+  const child = fork(join(BENCH_DIR, script), args, {
     cwd: ROOT,
-    execArgv: [...(options.execArgv ?? []), '--import', 'tsx'],
+    execArgv: [...execArgv, '--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   })
   killOnExit(child)
@@ -175,11 +176,11 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
   const next = <T extends BotProcessMessage['type']>(type: T) =>
     new Promise<Extract<BotProcessMessage, { type: T }>>((resolve, reject) => {
       const onMessage = (m: BotProcessMessage) => {
-        if (m.type === 'failed') return finish(new ChildProcessError(`bot process: ${m.message}`))
+        if (m.type === 'failed') return finish(new ChildProcessError(`${script}: ${m.message}`))
         if (m.type === type) finish(undefined, m as Extract<BotProcessMessage, { type: T }>)
       }
       const onExit = (code: number | null) =>
-        finish(new ChildProcessError(`bot process exited with ${code}: ${stderr()}`))
+        finish(new ChildProcessError(`${script} exited with ${code}: ${stderr()}`))
       const finish = (err?: Error, m?: Extract<BotProcessMessage, { type: T }>) => {
         child.off('message', onMessage)
         child.off('exit', onExit)
@@ -192,16 +193,70 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
   const ready = await next('ready')
   return {
     url: ready.url,
-    async viewReads() {
-      const answer = next('view-reads')
-      child.send({ type: 'view-reads' })
-      return (await answer).urls
-    },
+    pid: child.pid,
+    next,
+    send: (m: { type: string }) => child.send(m),
     async cpuUsage() {
       const answer = next('cpu')
       child.send({ type: 'cpu' })
       return (await answer).usage
     },
     close: () => stop(child),
+  }
+}
+
+/**
+ * Starts the bot (core, client as the demo analyst, HTTP server) in a child process against
+ * `simulatorUrl`, listening on a random loopback port.
+ */
+export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
+  const child = await forkServer(
+    'lib/bot-process-main.ts',
+    [options.simulatorUrl, ...(options.server ? [JSON.stringify(options.server)] : [])],
+    options.execArgv,
+  )
+  return {
+    url: child.url,
+    pid: child.pid,
+    async viewReads() {
+      const answer = child.next('view-reads')
+      child.send({ type: 'view-reads' })
+      return (await answer).urls
+    },
+    cpuUsage: child.cpuUsage,
+    close: child.close,
+  }
+}
+
+/** A minimal proxy (`proxy-main.ts`) that answers every request with one read of `dataUrl`. */
+export interface ProxyProcess {
+  url: string
+  cpuUsage(): Promise<NodeJS.CpuUsage>
+  close(): Promise<void>
+}
+
+export async function startProxyProcess(options: {
+  authUrl: string
+  dataUrl: string
+  username: string
+  password: string
+}): Promise<ProxyProcess> {
+  const child = await forkServer('lib/proxy-main.ts', [
+    options.authUrl,
+    options.dataUrl,
+    options.username,
+    options.password,
+  ])
+  return { url: child.url, cpuUsage: child.cpuUsage, close: child.close }
+}
+
+/** Peak resident memory (VmHWM) of a process in MiB, from Linux's `/proc`; `undefined` elsewhere. */
+export function peakRssMiB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  try {
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : undefined
+  } catch {
+    return undefined
   }
 }

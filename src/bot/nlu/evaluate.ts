@@ -23,6 +23,8 @@ export interface NluReport {
   intentAccuracy: number
   /** Over utterances whose intent was right and that expect parameters. */
   parameterAccuracy: number
+  /** Over all utterances: the intent right and every expected parameter equal. */
+  intentAndParameterAccuracy: number
   perIntent: Record<string, { total: number; correct: number; accuracy: number }>
   /** Intent accuracy connected to Sales Forecast and with no model connected. */
   perVocabulary: Record<'connected' | 'pooled', { total: number; correct: number; accuracy: number }>
@@ -36,7 +38,16 @@ export interface NluReport {
   }[]
 }
 
-export function loadLabelled(path = new URL('./labelled.yaml', import.meta.url)): LabelledUtterance[] {
+/**
+ * The labelled sets, kept apart: the project's own, and the everyday set written independently of
+ * the training phrases by someone who had not read them (`labelled-everyday.yaml`).
+ */
+export const LABELLED_SETS = {
+  labelled: new URL('./labelled.yaml', import.meta.url),
+  'labelled-everyday': new URL('./labelled-everyday.yaml', import.meta.url),
+} as const
+
+export function loadLabelled(path: URL = LABELLED_SETS.labelled): LabelledUtterance[] {
   return parse(readFileSync(path, 'utf8')) as LabelledUtterance[]
 }
 
@@ -106,6 +117,7 @@ export async function evaluate(set: LabelledUtterance[] = loadLabelled()): Promi
     utterances: set.length,
     intentAccuracy: round(correct / set.length),
     parameterAccuracy: round(paramTotal ? paramCorrect / paramTotal : 1),
+    intentAndParameterAccuracy: round((set.length - errors.length) / set.length),
     perIntent,
     perVocabulary,
     errors,

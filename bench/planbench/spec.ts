@@ -1,0 +1,105 @@
+/**
+ * PlanBench's data: conversations over the demo models, each turn labelled with its category and
+ * an expected-answer specification (what is measured, on which slice, in which shape), never a
+ * figure. The figures are computed at run time from the simulator's cells (`expected.ts`).
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+export const CATEGORIES = [
+  'lookup',
+  'follow-up',
+  'aggregate',
+  'breakdown',
+  'ranking',
+  'comparison',
+  'variance',
+  'trend',
+  'unknown',
+  'off-topic',
+  'ambiguous',
+] as const
+export type Category = (typeof CATEGORIES)[number]
+
+/** Dimension name → item name ("Regions: EMEA", "Time: Q3 FY26", "Versions: Budget"). */
+export type Coordinates = Record<string, string>
+
+/**
+ * What a turn must answer. `at` pins dimensions; a list dimension left out is its top-level
+ * total, Versions left out is the model's current version, Time left out is the model's only year
+ * (a model with several years names its period). `by` breaks a dimension down: the items directly
+ * below the slice's item of that dimension, or with `level` the items of that list below it.
+ */
+export type Expect =
+  | { shape: 'value'; lineItem: string; at?: Coordinates }
+  | { shape: 'compare'; lineItem: string; at?: Coordinates; axis: string; items: [string, string] }
+  | { shape: 'breakdown'; lineItem: string; at?: Coordinates; by: string; level?: string }
+  | {
+      shape: 'ranking'
+      lineItem: string
+      at?: Coordinates
+      by: string
+      level?: string
+      order: 'desc' | 'asc'
+      limit: number
+    }
+  | { shape: 'share'; lineItem: string; at?: Coordinates; by: string; item: string }
+  | { shape: 'trend'; lineItem: string; at?: Coordinates; level: 'month' | 'quarter' }
+  | {
+      shape: 'explain'
+      lineItem: string
+      at?: Coordinates
+      axis: string
+      from: string
+      to: string
+      over: string
+      level?: string
+    }
+  /** A name the model does not have: it must be named back and no figure stated. */
+  | { shape: 'unknown'; name: string }
+  /** Not about the model: the fallback, with no figures. */
+  | { shape: 'fallback' }
+  /** Two readings are plausible: a question back offering choices (at least two of `choices`). */
+  | { shape: 'askBack'; choices?: string[] }
+
+export interface Turn {
+  say: string
+  category: Category
+  expect: Expect
+}
+
+export interface Conversation {
+  id: string
+  model: string
+  turns: Turn[]
+}
+
+export const CONVERSATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'conversations')
+
+/** Every conversation file under `conversations/`, in file order. */
+export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => {
+      const list = parse(readFileSync(join(dir, f), 'utf8')) as Conversation[]
+      for (const c of list) checkConversation(c, f)
+      return list
+    })
+}
+
+/** Refuses a malformed entry by name, so a typo in the data cannot silently score as a miss. */
+function checkConversation(c: Conversation, file: string): void {
+  const where = `${file}: ${c?.id ?? '(no id)'}`
+  if (!c?.id || !c.model || !Array.isArray(c.turns) || c.turns.length === 0 || c.turns.length > 6)
+    throw new Error(`${where}: a conversation needs an id, a model and 1-6 turns`)
+  for (const t of c.turns) {
+    if (typeof t.say !== 'string' || !t.say) throw new Error(`${where}: a turn without text`)
+    if (!CATEGORIES.includes(t.category)) throw new Error(`${where}: unknown category ${t.category}`)
+    const shapes = ['value', 'compare', 'breakdown', 'ranking', 'share', 'trend', 'explain', 'unknown']
+    if (!t.expect || ![...shapes, 'fallback', 'askBack'].includes(t.expect.shape))
+      throw new Error(`${where}: "${t.say}" has no valid expect.shape`)
+  }
+}

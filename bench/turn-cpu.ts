@@ -1,0 +1,104 @@
+/**
+ * Turn CPU: the bot's own CPU per `/api/chat` turn (from the bot process) against a minimal proxy
+ * that makes the same Anaplan read and returns it as JSON, in the same run, on the same simulator.
+ * CPU rather than latency: on shared cores a latency ratio measures the machine, while the CPU a
+ * process spends per request is what it costs wherever it runs.
+ */
+import {
+  type BotProcess,
+  type ProxyProcess,
+  startBotProcess,
+  startProxyProcess,
+  startSimulatorProcess,
+} from './lib/processes.ts'
+import { type BenchResult, goal, machine, round, runConcurrently } from './lib/report.ts'
+import { ANALYST } from './lib/stack.ts'
+
+export interface TurnCpuOptions {
+  /** Measured requests on each side per round (after up to 200 warm-up requests). @default 500 */
+  requests?: number
+  /** Requests in flight. @default 4 */
+  concurrency?: number
+}
+
+const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1000
+
+export async function turnCpu(options: TurnCpuOptions = {}): Promise<BenchResult> {
+  const requests = options.requests ?? 500
+  const concurrency = options.concurrency ?? 4
+  const text = 'show me Revenue by Region for Widgets and Forecast'
+  const started = performance.now()
+  const sim = await startSimulatorProcess({ latencyMs: 0 })
+  let bot: BotProcess | undefined
+  let proxy: ProxyProcess | undefined
+  try {
+    bot = await startBotProcess({ simulatorUrl: sim.url })
+    const botUrl = bot.url
+    const post = async (
+      url: string,
+      body: unknown,
+      check: (b: { messages?: { type: string }[] }) => boolean,
+    ) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      const answer = (await res.json()) as { messages?: { type: string }[] }
+      if (res.status !== 200 || !check(answer)) throw new Error(`${url} answered ${res.status}`)
+    }
+    await runConcurrently(concurrency, concurrency, (i) =>
+      post(`${botUrl}/api/chat`, { sessionId: `cpu-${i}`, text: 'connect to Sales Forecast' }, () => true),
+    )
+    const turn = (i: number) =>
+      post(`${botUrl}/api/chat`, { sessionId: `cpu-${i % concurrency}`, text }, (b) =>
+        Boolean(b.messages?.some((m) => m.type === 'table')),
+      )
+    await turn(0)
+    const dataUrl = (await bot.viewReads()).at(-1)
+    if (!dataUrl) throw new Error('the bot made no view read')
+    proxy = await startProxyProcess({ authUrl: sim.authUrl, dataUrl, ...ANALYST })
+    const proxyUrl = proxy.url
+    const proxied = (i: number) => post(proxyUrl, { sessionId: `cpu-${i % concurrency}`, text }, () => true)
+
+    const measure = async (p: BotProcess | ProxyProcess, task: (i: number) => Promise<void>) => {
+      await runConcurrently(Math.min(200, requests), concurrency, task) // JIT, caches, sockets
+      const before = await p.cpuUsage()
+      const t0 = performance.now()
+      await runConcurrently(requests, concurrency, task)
+      const wall = performance.now() - t0
+      return {
+        cpuMsPerRequest: cpuMs(before, await p.cpuUsage()) / requests,
+        perSecond: requests / (wall / 1000),
+      }
+    }
+    // Alternate the two sides so a change in the machine's load hits both alike.
+    const botRuns: number[] = []
+    const proxyRuns: number[] = []
+    for (let round_ = 0; round_ < 2; round_++) {
+      botRuns.push((await measure(bot, turn)).cpuMsPerRequest)
+      proxyRuns.push((await measure(proxy, proxied)).cpuMsPerRequest)
+    }
+    const botCpu = Math.min(...botRuns)
+    const proxyCpu = Math.min(...proxyRuns)
+    return {
+      name: 'turn-cpu',
+      description:
+        "the bot's own CPU per view-reading /api/chat turn vs a minimal proxy making the same Anaplan read",
+      machine: machine(),
+      parameters: { requests, concurrency, text, rounds: 2 },
+      project: { botCpuMsPerTurn: round(botCpu, 3), runs: botRuns.map((x) => round(x, 3)) },
+      baseline: { proxyCpuMsPerRequest: round(proxyCpu, 3), runs: proxyRuns.map((x) => round(x, 3)) },
+      goals: [goal('bot CPU per turn / proxy CPU per request', botCpu / proxyCpu, '<=', 1.5)],
+      notes: [
+        `The proxy (bench/lib/proxy-main.ts) takes the same POST, makes the read the bot made for the turn (${dataUrl.replace(sim.apiUrl, '/2/0')}, with a token fetched once) and returns the data as JSON. Both are Node processes on loopback against one simulator process.`,
+        'CPU is process.cpuUsage() (user + system, all threads) of each process over the measured requests, warm-up excluded; two alternating rounds, the lower of each side kept (the machine is shared).',
+      ],
+      durationMs: Math.round(performance.now() - started),
+    }
+  } finally {
+    await proxy?.close()
+    await bot?.close()
+    await sim.close()
+  }
+}
