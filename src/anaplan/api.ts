@@ -8,6 +8,14 @@
  */
 
 import type { CatalogOptions, ModelCatalog } from './catalog.ts'
+import type { ActionsResource } from './resources/model/actions.ts'
+import type { CalendarResource } from './resources/model/calendar.ts'
+import type { CellsResource } from './resources/model/cells.ts'
+import type { DimensionsResource } from './resources/model/dimensions.ts'
+import type { FilesResource } from './resources/model/files.ts'
+import type { ListsResource } from './resources/model/lists.ts'
+import type { ModulesResource } from './resources/model/modules.ts'
+import type { ViewsResource } from './resources/model/views.ts'
 
 /** Per-call options accepted by every client method. */
 export interface RequestOptions {
@@ -460,6 +468,19 @@ export interface ModelScope {
   readonly modelId: string
   readonly workspaceName?: string
   readonly modelName?: string
+
+  // resources (one file each under resources/model/); the flat methods below delegate to them
+  readonly modules: ModulesResource
+  readonly dimensions: DimensionsResource
+  readonly views: ViewsResource
+  readonly cells: CellsResource
+  readonly lists: ListsResource
+  readonly files: FilesResource
+  readonly imports: ActionsResource<ImportDefinition>
+  readonly exports: ActionsResource<ExportDefinition>
+  readonly processes: ActionsResource
+  readonly actions: ActionsResource<ActionDefinition>
+  readonly calendar: CalendarResource
 
   /**
    * The model's names (modules, line items, lists and items, Time periods, versions, views, actions,

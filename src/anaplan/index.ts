@@ -65,6 +65,15 @@ export {
 export { path } from './internal/path.ts'
 export { redactHeaders, redactUrl } from './internal/redact.ts'
 export { MAX_CHUNK, MIN_CHUNK } from './resources/files.ts'
+export type { ActionsResource, RunParams } from './resources/model/actions.ts'
+export type { CalendarResource } from './resources/model/calendar.ts'
+export type { CellsResource } from './resources/model/cells.ts'
+export type { DimensionsResource } from './resources/model/dimensions.ts'
+export type { FilesResource } from './resources/model/files.ts'
+export type { ListsResource } from './resources/model/lists.ts'
+export type { ModulesResource } from './resources/model/modules.ts'
+export type { StartParams, TasksResource } from './resources/model/tasks.ts'
+export type { ViewsResource } from './resources/model/views.ts'
 export {
   CELL_BATCH,
   CELL_BATCH_BYTES,

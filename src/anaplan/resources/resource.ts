@@ -8,6 +8,8 @@ import type { ClientLogger } from '../auth/token-manager.ts'
 import type { TtlCache } from '../core/names.ts'
 import type { Transport } from '../core/transport.ts'
 import { path } from '../internal/path.ts'
+import { sleep as defaultSleep } from '../internal/sleep.ts'
+import type { CatalogResource } from './catalog.ts'
 
 /** What a model's resources need from their client. */
 export interface ScopeHost extends Transport {
@@ -35,11 +37,29 @@ export class ModelAddress {
   }
 }
 
+/** What every model resource is made with: the client, the model, and the model's catalog. */
+export interface ModelContext {
+  host: ScopeHost
+  model: ModelAddress
+  catalog: CatalogResource
+}
+
 export abstract class ModelResource {
-  constructor(
-    protected readonly _host: ScopeHost,
-    protected readonly _model: ModelAddress,
-  ) {}
+  protected readonly _host: ScopeHost
+  protected readonly _model: ModelAddress
+  /** Name resolution for every selector: the cached listings of the model catalog. */
+  protected readonly _catalog: CatalogResource
+
+  constructor(context: ModelContext) {
+    this._host = context.host
+    this._model = context.model
+    this._catalog = context.catalog
+  }
+
+  /** The client's sleep (tests pass one that advances a fake clock). */
+  protected _sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return (this._host.options.sleep ?? defaultSleep)(ms, signal)
+  }
 }
 
 /** Only the fields of {@link RequestOptions}: resource-specific options never reach the transport. */

@@ -2,7 +2,7 @@
 
 import { editDistance, fold } from '../../nlu/text.ts'
 import type { Vocabulary } from '../../nlu/vocabulary.ts'
-import { NameResolutionError } from '../anaplan.ts'
+import { type ModelCatalog, NameResolutionError } from '../anaplan.ts'
 import type { TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
 import { BotError } from '../errors.ts'
@@ -66,6 +66,56 @@ export function pick<T extends { name: string; id?: string; code?: string }>(
     exact.length > 1 || scored.length > 1 ? 'ambiguous' : 'not_found',
     [...new Set(candidates)].slice(0, 5),
   )
+}
+
+/** What {@link pickIn} resolves in a model catalog. */
+export type CatalogKind = 'module' | 'lineItem' | 'list' | 'item' | 'view' | 'version' | 'period' | 'action'
+
+/**
+ * The catalog's entries of one kind, as `pick` takes them: views by the short name people use, the
+ * items of `list` (name or id) with its top-level item, every period of every level.
+ */
+export function catalogEntries(
+  catalog: ModelCatalog,
+  kind: CatalogKind,
+  list?: string,
+): { id: string; name: string; code?: string }[] {
+  switch (kind) {
+    case 'module':
+      return catalog.modules
+    case 'lineItem':
+      return catalog.lineItems
+    case 'list':
+      return catalog.lists
+    case 'item': {
+      const l = list === undefined ? undefined : pick('list', catalog.lists, list)
+      const lists = l ? [l] : catalog.lists
+      return lists.flatMap((x) => [...(x.items ?? []), ...(x.topLevelItem ? [x.topLevelItem] : [])])
+    }
+    case 'view':
+      return catalog.views.filter((v) => !v.isDefault).map((v) => ({ ...v, name: v.shortName ?? v.name }))
+    case 'version':
+      return catalog.versions
+    case 'period':
+      return catalog.periods
+    case 'action':
+      return catalog.actions
+  }
+}
+
+/**
+ * Resolves a name against the model catalog, as {@link pick} does against a list (ids, names,
+ * codes, then small typos); an unknown or ambiguous name throws `NameResolutionError` with close
+ * matches, so it is named back, never dropped.
+ * @example pickIn(catalog, 'item', 'emea', 'Regions') // → { id, name: 'EMEA', code: 'EMEA', … }
+ */
+export function pickIn(
+  catalog: ModelCatalog,
+  kind: CatalogKind,
+  query: string,
+  list?: string,
+): { id: string; name: string; code?: string } {
+  return pick(kind === 'item' && list ? `${list} item` : kind, catalogEntries(catalog, kind, list), query)
 }
 
 function closeByPrefix<T extends { name: string }>(items: readonly T[], q: string): T[] {
