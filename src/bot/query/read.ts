@@ -314,6 +314,18 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     const prevList = listWords.get(prev)
     const nextRaw = (tokens[i + 1]?.raw ?? '').toLowerCase()
     const nextList = listWords.get(nextRaw)
+    if (['by', 'per', 'each', 'every'].includes(prev) && !reading.periods.perLevel) {
+      // "by department" in a model without Departments: a dimension it does not have.
+      out.push({
+        text: t.raw,
+        expected: 'dimension',
+        near: nearNames(
+          catalog.lists.map((l) => l.name),
+          t.raw,
+        ),
+      })
+      continue
+    }
     const capitalised = i > 0 && /^\p{Lu}/u.test(t.raw) && t.raw !== t.raw.toUpperCase()
     const acronym = i > 0 && t.raw.length >= 2 && t.raw === t.raw.toUpperCase() && /\p{L}/u.test(t.raw)
     const itemSlot = ITEM_PREPOSITIONS.has(prev) || prevList || nextList || capitalised || acronym

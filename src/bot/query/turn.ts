@@ -11,6 +11,7 @@ import type { Focus } from '../core/session.ts'
 import { MIN_CONFIDENCE } from '../nlu/nlu.ts'
 import { answerMessages } from './answer.ts'
 import { catalogOf } from './catalog-adapter.ts'
+import { connectForQuestion } from './connect.ts'
 import { execute } from './execute.ts'
 import { refusal } from './guard.ts'
 import { measureOf, type Parsed, parseQuestion } from './parse.ts'
@@ -38,6 +39,18 @@ const NEVER = new Set([
 /** Words without which a text is no change of a cell ("top 3 products" is not "set to 3"). */
 const WRITE_WORDS_RE =
   /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=/i
+
+/** Intents that are commands even before a model is connected. */
+const UNCONNECTED_COMMANDS = new Set([
+  'connect_model',
+  'disconnect',
+  'add_list_item',
+  'run_action',
+  'cancel_task',
+  'list_models',
+  'list_workspaces',
+  'task_status',
+])
 
 const LISTINGS = new Set(['list_items', 'show_view', 'list_views', 'help', 'greeting'])
 
@@ -164,7 +177,29 @@ export function parametersOf(q: Question): Record<string, unknown> {
  */
 export const questionStep: Middleware = async (ctx, next) => {
   const text = (ctx.turn.text ?? '').trim()
-  if (!text || ctx.turn.choice || !ctx.session.connected || ctx.parameters.question) return next()
+  if (!text || ctx.turn.choice || ctx.parameters.question) return next()
+  if (!ctx.session.connected) {
+    // Without a model the classifier knows no measure names: any intent but a command may be a question.
+    const name = ctx.intent.name
+    const command =
+      UNCONNECTED_COMMANDS.has(name) ||
+      ((name === 'confirm' || name === 'deny') && ctx.session.pending) ||
+      (name === 'write_cell' && WRITE_WORDS_RE.test(text))
+    if (ctx.turn.recognized || command || text.split(/\s+/).length < 2) return next()
+    const asked = ctx.messages.length
+    const q = await connectForQuestion(ctx, text).catch(() => undefined)
+    if (q) {
+      ctx.intent = { name: 'read_cell', confidence: Math.max(ctx.intent.confidence, 0.9) }
+      ctx.parameters = parametersOf(q)
+      ctx.question = q
+      return next()
+    }
+    if (ctx.messages.length > asked && ctx.messages.at(-1)?.type === 'choices') {
+      ctx.intent = { name: 'connect_model', confidence: 0.9 }
+      return
+    }
+    return next()
+  }
   if (ctx.turn.recognized && ctx.intent.name !== 'read_cell') return next()
   let parsed: Parsed
   try {
