@@ -7,6 +7,8 @@
  * Every method's last argument is an optional {@link RequestOptions}.
  */
 
+import type { CatalogOptions, ModelCatalog } from './catalog.ts'
+
 /** Per-call options accepted by every client method. */
 export interface RequestOptions {
   /** Caller cancellation; aborting rejects with `AbortError` and never retries. */
@@ -121,6 +123,12 @@ export interface ModelStatus {
   peakMemoryUsageEstimate: number | null
   peakMemoryUsageTime: number | null
 }
+
+/**
+ * What a method's selector takes: a name, a code or an id (resolved against the model catalog), or
+ * an entry of the catalog or of a listing, which is used as it is without resolving.
+ */
+export type Selector = string | { readonly id: string; readonly name: string }
 
 /** A named object with an id (modules, lists, processes, actions, dimension items...). */
 export interface NamedObject {
@@ -453,6 +461,15 @@ export interface ModelScope {
   readonly workspaceName?: string
   readonly modelName?: string
 
+  /**
+   * The model's names (modules, line items, lists and items, Time periods, versions, views, actions,
+   * files) in one object, read once per TTL (the client's `nameCacheTtlMs`) and shared by every scope
+   * of the client and by the scope's own name resolution. Concurrent callers share one fetch.
+   */
+  catalog(options?: CatalogOptions & RequestOptions): Promise<ModelCatalog>
+  /** Forgets the cached catalog (after a change made outside this client). */
+  invalidateCatalog(): void
+
   // bulk
   listActions(type: ActionType, options?: RequestOptions): Promise<NamedObject[]>
   listImports(options?: RequestOptions): Promise<ImportDefinition[]>
@@ -461,14 +478,14 @@ export interface ModelScope {
   listOtherActions(options?: RequestOptions): Promise<ActionDefinition[]>
   /** Resolves an action by name or id, across all four types when `type` is not given. */
   findAction(
-    nameOrId: string,
+    nameOrId: Selector,
     type?: ActionType,
     options?: RequestOptions,
   ): Promise<{ type: ActionType; action: NamedObject }>
   /** Metadata of an import, export or process (`importMetadata`, `exportMetadata`, `processMetadata`). */
   actionMetadata(
     type: Exclude<ActionType, 'action'>,
-    nameOrId: string,
+    nameOrId: Selector,
     options?: RequestOptions,
   ): Promise<Record<string, unknown>>
   /** Starts a task; safe against ambiguous failures (reconciles instead of re-posting). */
@@ -487,7 +504,7 @@ export interface ModelScope {
     options?: PollOptions & { throwOnFailure?: boolean },
   ): Promise<Task>
   /** Upload (imports), start, poll, fetch dumps. */
-  run(type: ActionType, nameOrId: string, options?: RunOptions): Promise<RunResult>
+  run(type: ActionType, nameOrId: Selector, options?: RunOptions): Promise<RunResult>
   /** Import dump CSV (whole text); nestedObjectId for a process's nested import. */
   getDump(
     type: 'import' | 'process',
@@ -499,75 +516,75 @@ export interface ModelScope {
 
   // files
   listFiles(options?: RequestOptions): Promise<AnaplanFile[]>
-  upload(fileNameOrId: string, source: UploadSource, options?: UploadOptions): Promise<AnaplanFile>
+  upload(fileNameOrId: Selector, source: UploadSource, options?: UploadOptions): Promise<AnaplanFile>
   /**
    * Streams a file (e.g. an export output, file id == export id) as its bytes arrive, chunk after
    * chunk; pieces are socket-sized, and a chunk that fails midway resumes without repeating bytes.
    */
-  download(fileNameOrId: string, options?: DownloadOptions): AsyncIterable<Uint8Array>
+  download(fileNameOrId: Selector, options?: DownloadOptions): AsyncIterable<Uint8Array>
   /** Downloads to a path with bounded memory; returns bytes written. */
-  downloadToFile(fileNameOrId: string, path: string, options?: DownloadOptions): Promise<number>
-  deleteFile(fileNameOrId: string, options?: RequestOptions): Promise<void>
+  downloadToFile(fileNameOrId: Selector, path: string, options?: DownloadOptions): Promise<number>
+  deleteFile(fileNameOrId: Selector, options?: RequestOptions): Promise<void>
 
   // transactional
   listModules(options?: RequestOptions): Promise<Module[]>
   listLineItems(
-    moduleNameOrId?: string,
+    moduleNameOrId?: Selector,
     options?: RequestOptions & { includeAll?: boolean },
   ): Promise<LineItem[]>
-  lineItemDimensions(lineItemNameOrId: string, options?: RequestOptions): Promise<NamedObject[]>
+  lineItemDimensions(lineItemNameOrId: Selector, options?: RequestOptions): Promise<NamedObject[]>
   listViews(options?: RequestOptions): Promise<View[]>
-  viewMetadata(viewNameOrId: string, options?: RequestOptions): Promise<ViewMetadata>
+  viewMetadata(viewNameOrId: Selector, options?: RequestOptions): Promise<ViewMetadata>
   /** Page selectors take dimension and item names, codes or ids. */
-  readView(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<ViewData>
-  readViewCsv(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<string>
+  readView(viewNameOrId: Selector, pages?: PageSelection, options?: RequestOptions): Promise<ViewData>
+  readViewCsv(viewNameOrId: Selector, pages?: PageSelection, options?: RequestOptions): Promise<string>
   /**
    * Reads a view of any size through a read request: yields the CSV pages as they become available
    * (every page of the view; read requests take no page selector), and deletes the request at the
    * end, also on error, abort, or when the consumer stops early.
    */
-  readViewLarge(viewNameOrId: string, options?: ViewReadLargeOptions): AsyncIterable<string>
+  readViewLarge(viewNameOrId: Selector, options?: ViewReadLargeOptions): AsyncIterable<string>
   /** Reads every item of a list of any size through a list read request, as CSV pages. */
-  readListLarge(listNameOrId: string, options?: LargeReadOptions): AsyncIterable<string>
+  readListLarge(listNameOrId: Selector, options?: LargeReadOptions): AsyncIterable<string>
   /**
    * Reads one cell through the module's default view. `coordinates` maps every other dimension of
    * the line item (name or id) to an item (name, code or id); page dimensions may be left out (the
    * view's current page is used).
    */
   readCell(
-    moduleNameOrId: string,
-    lineItemNameOrId: string,
+    moduleNameOrId: Selector,
+    lineItemNameOrId: Selector,
     coordinates: PageSelection,
     options?: RequestOptions,
   ): Promise<CellValue>
   /** Items of a dimension (list, Time, Versions...) by name or id. */
-  dimensionItems(dimensionNameOrId: string, options?: RequestOptions): Promise<NamedObject[]>
+  dimensionItems(dimensionNameOrId: Selector, options?: RequestOptions): Promise<NamedObject[]>
   /** Looks up items by name or code (`POST …/dimensions/{id}/items`). */
   lookupDimensionItems(
-    dimensionId: string,
+    dimension: Selector,
     query: { names?: string[]; codes?: string[] },
     options?: RequestOptions,
   ): Promise<NamedObject[]>
   listLists(options?: RequestOptions): Promise<NamedObject[]>
-  listItems(listNameOrId: string, options?: RequestOptions & { includeAll?: boolean }): Promise<ListItem[]>
+  listItems(listNameOrId: Selector, options?: RequestOptions & { includeAll?: boolean }): Promise<ListItem[]>
   /** Batches at 100,000 items per call. Not idempotent: never blindly retried. */
   addListItems(
-    listNameOrId: string,
+    listNameOrId: Selector,
     items: ListItemInput[],
     options?: RequestOptions,
   ): Promise<ListWriteResult>
   updateListItems(
-    listNameOrId: string,
+    listNameOrId: Selector,
     items: ListItemInput[],
     options?: RequestOptions,
   ): Promise<ListWriteResult>
   deleteListItems(
-    listNameOrId: string,
+    listNameOrId: Selector,
     items: ListItemInput[],
     options?: RequestOptions,
   ): Promise<ListWriteResult>
   /** Batches within 100,000 cells / 15 MB. Not idempotent: never blindly retried. */
-  writeCells(moduleNameOrId: string, cells: CellWrite[], options?: RequestOptions): Promise<CellWriteResult>
+  writeCells(moduleNameOrId: Selector, cells: CellWrite[], options?: RequestOptions): Promise<CellWriteResult>
   versions(options?: RequestOptions): Promise<Version[]>
   currentPeriod(options?: RequestOptions): Promise<CurrentPeriod>
   /** The model's calendar: type, fiscal year, current period, past/future years, totals. */

@@ -114,7 +114,28 @@ export interface CatalogView {
   name: string
   moduleId: string
   moduleName: string
+  /** The name people use: a saved view's name without its `Module.` prefix. */
+  shortName?: string
+  /** True for a module's default view (its id is the module's). */
+  isDefault?: boolean
 }
+
+/** A file of the model (import data sources, export outputs). */
+export interface CatalogFile {
+  id: string
+  name: string
+}
+
+/** A catalog section the user may not read (Anaplan answered 403 or 404 for its listing). */
+export type CatalogSection =
+  | 'modules'
+  | 'lineItems'
+  | 'lists'
+  | 'time'
+  | 'versions'
+  | 'views'
+  | 'actions'
+  | 'files'
 
 export interface CatalogAction {
   id: string
@@ -139,4 +160,21 @@ export interface ModelCatalog {
   versions: CatalogVersion[]
   views: CatalogView[]
   actions: CatalogAction[]
+  /** Files of the model, when the catalog was asked for them. */
+  files?: CatalogFile[]
+  /** The model calendar's current period, when it is set and listed. */
+  currentPeriodId?: string
+  /** Sections left empty because the user may not read their listings. */
+  unavailable?: CatalogSection[]
+}
+
+/** Options of `ModelScope.catalog()`. */
+export interface CatalogOptions {
+  /**
+   * Lists with more items than this keep `items` absent; resolve their items through
+   * `lookupDimensionItems`. @default 5000
+   */
+  maxIndexedItems?: number
+  /** Read the listings again even when the cached ones are younger than the TTL. @default false */
+  refresh?: boolean
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import type {
   AnaplanCredentials,
   AuthTokenInfo,
+  Model,
   ModelRef,
   ModelScope,
   ModelsApi,
@@ -16,7 +17,7 @@ import type {
 } from './api.ts'
 import { AuthApi } from './auth/auth-api.ts'
 import { type ClientLogger, noopLogger, TokenManager, type TokenStore } from './auth/token-manager.ts'
-import { resolveName, TtlCache } from './core/names.ts'
+import { normalizeName, resolveName, TtlCache } from './core/names.ts'
 import {
   type AttemptOutcome,
   backoff,
@@ -297,6 +298,8 @@ export class AnaplanClient implements Transport {
    */
   async model(ref: ModelRef, options?: RequestOptions): Promise<ModelScope> {
     if (ref.workspace) {
+      const known = await this.#fromTenantListing(ref.workspace, ref.model)
+      if (known) return known
       const workspaces = await this.cache.get('workspaces', () => this.workspaces.list(options))
       const ws = resolveName('workspace', workspaces, ref.workspace)
       const models = await this.cache.get(`models:${ws.id}`, () =>
@@ -307,6 +310,31 @@ export class AnaplanClient implements Transport {
     }
     const models = await this.cache.get('models:*', () => this.models.list({}, options))
     const m = resolveName('model', models, ref.model)
+    return new ModelScopeImpl(this, m.currentWorkspaceId, m.id, {
+      workspaceName: m.currentWorkspaceName,
+      modelName: m.name,
+    })
+  }
+
+  /**
+   * The model from the tenant-wide model listing when it is cached (each model names its workspace),
+   * so a chat that listed the models connects without listing the workspace's models again.
+   */
+  async #fromTenantListing(workspace: string, model: string): Promise<ModelScope | undefined> {
+    const cached = this.cache.peek<Model[]>('models:*')
+    if (!cached) return undefined
+    const ws = normalizeName(workspace)
+    const inWorkspace = (await cached.catch(() => [])).filter(
+      (m) => m.currentWorkspaceId === workspace.trim() || normalizeName(m.currentWorkspaceName ?? '') === ws,
+    )
+    // Two workspaces of one name, or a model not listed: the full lookup decides.
+    if (new Set(inWorkspace.map((m) => m.currentWorkspaceId)).size !== 1) return undefined
+    let m: Model
+    try {
+      m = resolveName('model', inWorkspace, model)
+    } catch {
+      return undefined
+    }
     return new ModelScopeImpl(this, m.currentWorkspaceId, m.id, {
       workspaceName: m.currentWorkspaceName,
       modelName: m.name,

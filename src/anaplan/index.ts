@@ -20,9 +20,12 @@ export {
   type TokenManagerOptions,
   type TokenStore,
 } from './auth/token-manager.ts'
+export type * from './catalog.ts'
 export { AnaplanClient, type AnaplanClientOptions, type ClientStats } from './client.ts'
+export { normalizeSummary } from './core/catalog-build.ts'
 export { closeMatches, levenshtein, normalizeName, resolveName } from './core/names.ts'
 export { collectPages } from './core/pagination.ts'
+export { parsePeriodName } from './core/periods.ts'
 export { isTerminal, pollTask } from './core/polling.ts'
 export {
   type AttemptOutcome,
@@ -66,6 +69,7 @@ export {
   CELL_BATCH_BYTES,
   cellBatches,
   isAmbiguousFailure,
+  LINE_ITEMS_DIMENSION_ID,
   LIST_BATCH,
   TIME_DIMENSION_ID,
   VERSIONS_DIMENSION_ID,

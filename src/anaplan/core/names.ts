@@ -103,6 +103,17 @@ export class TtlCache {
     return value
   }
 
+  /** The fresh entry of `key`, if any, without loading it. */
+  peek<T>(key: string): Promise<T> | undefined {
+    const hit = this.#entries.get(key)
+    return hit && hit.expires > this.now() ? (hit.value as Promise<T>) : undefined
+  }
+
+  /** Stores a value just read elsewhere (a fresh listing), so the next `get` needs no request. */
+  set<T>(key: string, value: T): void {
+    this.#entries.set(key, { expires: this.now() + this.ttlMs, value: Promise.resolve(value) })
+  }
+
   /** Drops entries whose key starts with `prefix` (all when omitted), e.g. after a list write. */
   invalidate(prefix = ''): void {
     for (const k of [...this.#entries.keys()]) if (k.startsWith(prefix)) this.#entries.delete(k)

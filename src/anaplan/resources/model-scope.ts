@@ -34,6 +34,7 @@ import type {
   RequestOptions,
   RunOptions,
   RunResult,
+  Selector,
   StartTaskOptions,
   Task,
   TaskResult,
@@ -45,17 +46,15 @@ import type {
   ViewMetadata,
   ViewReadLargeOptions,
 } from '../api.ts'
-import type { ClientLogger } from '../auth/token-manager.ts'
-import { type Nameable, normalizeName, resolveName, type TtlCache } from '../core/names.ts'
+import type { CatalogOptions, ModelCatalog } from '../catalog.ts'
+import { LINE_ITEMS_DIMENSION_ID } from '../core/catalog-build.ts'
+import { type Nameable, normalizeName, resolveName } from '../core/names.ts'
 import { pollTask } from '../core/polling.ts'
-import type { Transport } from '../core/transport.ts'
 import {
   AnaplanError,
-  BadRequestError,
   ConnectionError,
   NameResolutionError,
   ProtocolError,
-  ReadLimitError,
   ReadRequestFailedError,
   ServerError,
   TaskFailedError,
@@ -64,18 +63,19 @@ import {
 } from '../errors.ts'
 import { path } from '../internal/path.ts'
 import { sleep as defaultSleep } from '../internal/sleep.ts'
+import { CatalogResource } from './catalog.ts'
 import { arrayOf, listAll, objectOf, taskOf } from './envelope.ts'
 import { downloadFile, uploadFile } from './files.ts'
+import { rethrowReadLimit } from './read-limit.ts'
+import { ModelAddress, requestOptions as reqOpts, type ScopeHost } from './resource.ts'
 
-/** What a scope needs from its client. */
-export interface ScopeHost extends Transport {
-  readonly cache: TtlCache
-  readonly options: {
-    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
-    readonly logger?: ClientLogger
-    readonly reconcileSkewMs?: number
-  }
-}
+export {
+  LINE_ITEMS_DIMENSION_ID,
+  shortViewName,
+  TIME_DIMENSION_ID,
+  VERSIONS_DIMENSION_ID,
+} from '../core/catalog-build.ts'
+export type { ScopeHost } from './resource.ts'
 
 const PLURAL: Record<ActionType, string> = {
   import: 'imports',
@@ -83,7 +83,7 @@ const PLURAL: Record<ActionType, string> = {
   process: 'processes',
   action: 'actions',
 }
-const ACTION_TYPES: ActionType[] = ['import', 'export', 'process', 'action']
+
 /** Bytes `downloadToFile` queues for the disk before it waits for a drain. */
 const WRITE_BUFFER = 1024 * 1024
 
@@ -91,12 +91,6 @@ const WRITE_BUFFER = 1024 * 1024
 export const LIST_BATCH = 100_000
 export const CELL_BATCH = 100_000
 export const CELL_BATCH_BYTES = 15 * 1024 * 1024
-
-/** Ids of the built-in dimensions. */
-export const TIME_DIMENSION_ID = '20000000003'
-export const VERSIONS_DIMENSION_ID = '20000000020'
-/** The "Line Items" pseudo-dimension of a module view (Anaplan's own examples label it so). */
-export const LINE_ITEMS_DIMENSION_ID = '101999999999'
 
 /**
  * True when a failed non-idempotent request may have been acted on by the server: our timeout, a
@@ -106,17 +100,6 @@ export function isAmbiguousFailure(e: unknown): boolean {
   if (e instanceof TimeoutError) return e.phase === 'response'
   if (e instanceof ConnectionError) return e.phase === 'response'
   return e instanceof ServerError
-}
-
-function reqOpts(o: RequestOptions | undefined): RequestOptions {
-  if (!o) return {}
-  const out: RequestOptions = {}
-  if (o.signal) out.signal = o.signal
-  if (o.timeoutMs !== undefined) out.timeoutMs = o.timeoutMs
-  if (o.maxRetries !== undefined) out.maxRetries = o.maxRetries
-  if (o.deadline !== undefined) out.deadline = o.deadline
-  if (o.headers) out.headers = o.headers
-  return out
 }
 
 export class ModelScopeImpl implements ModelScope {
@@ -133,14 +116,53 @@ export class ModelScopeImpl implements ModelScope {
     readonly modelId: string,
     names: { workspaceName?: string; modelName?: string },
   ) {
-    this.#ws = path`/workspaces/${workspaceId}/models/${modelId}`
-    this.#m = path`/models/${modelId}`
+    const address = new ModelAddress(workspaceId, modelId, names.modelName)
+    this.#ws = address.ws
+    this.#m = address.m
     if (names.workspaceName !== undefined) this.workspaceName = names.workspaceName
     if (names.modelName !== undefined) this.modelName = names.modelName
+    this.#catalog = new CatalogResource(host, address, {
+      modules: (o) => this.listModules(o),
+      lineItems: (o) => this.listLineItems(undefined, { ...o, includeAll: true }),
+      lists: (o) => this.listLists(o),
+      listMetadata: async (id, o) => {
+        const res = await this.host.request({ method: 'GET', path: `${this.#ws}${path`/lists/${id}`}` }, o)
+        return objectOf<Record<string, unknown>>(res.data, 'metadata', 'list metadata')
+      },
+      listItems: (id, o) => this.#listItemsById(id, o),
+      views: (o) => this.listViews(o),
+      viewMetadata: (id, o) => this.#fetchViewMetadata(id, o),
+      lineItemDimensionItems: async (lineItemId, dimensionId, o) => {
+        const res = await this.host.request(
+          {
+            method: 'GET',
+            path: `${this.#m}${path`/lineItems/${lineItemId}/dimensions/${dimensionId}/items`}`,
+          },
+          o,
+        )
+        return arrayOf<NamedObject>(res.data, 'items')
+      },
+      versions: (o) => this.versions(o),
+      calendar: (o) => this.modelCalendar(o),
+      actions: (type, o) => this.listActions(type, o),
+      files: (o) => this.listFiles(o),
+    })
   }
 
-  #cached<T>(kind: string, load: () => Promise<T>): Promise<T> {
-    return this.host.cache.get(`${this.modelId}:${kind}`, load)
+  readonly #catalog: CatalogResource
+
+  /**
+   * The model's names in one object, read once per TTL and shared by every scope of this client
+   * (and the scope's own name resolution). Concurrent callers share one fetch; failures are not kept.
+   * @example const { lineItems, lists, periods } = await model.catalog()
+   */
+  catalog(options?: CatalogOptions & RequestOptions): Promise<ModelCatalog> {
+    return this.#catalog.get(options)
+  }
+
+  /** Forgets the cached catalog, e.g. after the model's structure changed outside this client. */
+  invalidateCatalog(): void {
+    this.#catalog.invalidate()
   }
 
   #sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -173,15 +195,11 @@ export class ModelScopeImpl implements ModelScope {
     return this.listActions('action', options) as Promise<ActionDefinition[]>
   }
 
-  #actions(type: ActionType, options?: RequestOptions): Promise<NamedObject[]> {
-    return this.#cached(`actions:${type}`, () => this.listActions(type, options))
-  }
-
   /**
    * Metadata of one action (`importMetadata`, `exportMetadata`, `processMetadata`...).
    * @example const meta = await model.actionMetadata('process', 'Monthly Refresh')
    */
-  async actionMetadata(type: Exclude<ActionType, 'action'>, nameOrId: string, options?: RequestOptions) {
+  async actionMetadata(type: Exclude<ActionType, 'action'>, nameOrId: Selector, options?: RequestOptions) {
     const { action } = await this.findAction(nameOrId, type, options)
     const res = await this.host.request(
       { method: 'GET', path: `${this.#m}/${PLURAL[type]}${path`/${action.id}`}` },
@@ -195,21 +213,12 @@ export class ModelScopeImpl implements ModelScope {
    * @throws {NameResolutionError} When unknown, or when the name exists in several types.
    * @example const { type, action } = await model.findAction('Monthly Refresh')
    */
-  async findAction(
-    nameOrId: string,
+  findAction(
+    nameOrId: Selector,
     type?: ActionType,
     options?: RequestOptions,
   ): Promise<{ type: ActionType; action: NamedObject }> {
-    if (type) {
-      const action = resolveName(type, await this.#actions(type, options), nameOrId)
-      return { type, action }
-    }
-    const lists = await Promise.all(ACTION_TYPES.map((t) => this.#actions(t, options)))
-    const tagged = lists.flatMap((items, i) =>
-      items.map((a) => ({ ...a, actionType: ACTION_TYPES[i] as ActionType, original: a })),
-    )
-    const hit = resolveName('action', tagged, nameOrId)
-    return { type: hit.actionType, action: hit.original }
+    return this.#catalog.action(nameOrId, type, reqOpts(options))
   }
 
   #tasksPath(type: ActionType, actionId: string): string {
@@ -332,7 +341,7 @@ export class ModelScopeImpl implements ModelScope {
    * @throws {TaskFailedError} When the task completes unsuccessfully (unless `throwOnFailure: false`).
    * @example const r = await model.run('import', 'Load Actuals', { file: csvText })
    */
-  async run(type: ActionType, nameOrId: string, options: RunOptions = {}): Promise<RunResult> {
+  async run(type: ActionType, nameOrId: Selector, options: RunOptions = {}): Promise<RunResult> {
     const { type: t, action } = await this.findAction(nameOrId, type, options)
     const ro = reqOpts(options)
     if (options.file !== undefined) {
@@ -372,7 +381,7 @@ export class ModelScopeImpl implements ModelScope {
   /** The file an import reads, or the first uploaded file read by a process's imports. */
   async #dataSourceFor(type: ActionType, actionId: string, ro: RequestOptions): Promise<string> {
     if (type === 'import') {
-      const imp = (await this.#actions('import', ro)).find((a) => a.id === actionId) as
+      const imp = (await this.#catalog.actions('import', ro)).find((a) => a.id === actionId) as
         | ImportDefinition
         | undefined
       if (imp?.importDataSourceId) return imp.importDataSourceId
@@ -454,14 +463,16 @@ export class ModelScopeImpl implements ModelScope {
     return listAll<AnaplanFile>(this.host, { path: `${this.#ws}/files` }, 'files', reqOpts(options))
   }
 
-  async #fileId(nameOrId: string, options?: RequestOptions): Promise<string> {
-    const files = await this.#cached('files', () => this.listFiles(options))
+  async #fileId(selector: Selector, options?: RequestOptions): Promise<string> {
+    if (typeof selector !== 'string') return selector.id
+    const nameOrId = selector
+    const files = await this.#catalog.files(reqOpts(options))
     try {
       return resolveName('file', files, nameOrId).id
     } catch (error) {
       // An export's output file has the export's id; it may not be listed before the first run.
       if (!(error instanceof NameResolutionError) || error.reason !== 'not_found') throw error
-      const exports = await this.#actions('export', options)
+      const exports = await this.#catalog.actions('export', reqOpts(options))
       const hit = exports.find(
         (e) => e.id === nameOrId.trim() || e.name.toLowerCase() === nameOrId.trim().toLowerCase(),
       )
@@ -476,13 +487,13 @@ export class ModelScopeImpl implements ModelScope {
    * @example await model.upload('actuals.csv', { path: './actuals.csv' })
    */
   async upload(
-    fileNameOrId: string,
+    fileNameOrId: Selector,
     source: UploadSource,
     options: UploadOptions = {},
   ): Promise<AnaplanFile> {
     const id = await this.#fileId(fileNameOrId, options)
     const file = await uploadFile(this.host, this.#ws, id, source, options)
-    this.host.cache.invalidate(`${this.modelId}:files`)
+    this.#catalog.invalidateFiles()
     return file
   }
 
@@ -492,7 +503,7 @@ export class ModelScopeImpl implements ModelScope {
    * and resumed where it stopped, so no byte is yielded twice.
    * @example for await (const bytes of model.download('Revenue Export')) out.write(bytes)
    */
-  async *download(fileNameOrId: string, options: DownloadOptions = {}): AsyncIterable<Uint8Array> {
+  async *download(fileNameOrId: Selector, options: DownloadOptions = {}): AsyncIterable<Uint8Array> {
     const id = await this.#fileId(fileNameOrId, options)
     yield* downloadFile(this.host, this.#ws, id, options)
   }
@@ -504,7 +515,7 @@ export class ModelScopeImpl implements ModelScope {
    * @example const n = await model.downloadToFile('Revenue Export', '/tmp/revenue.csv')
    */
   async downloadToFile(
-    fileNameOrId: string,
+    fileNameOrId: Selector,
     filePath: string,
     options: DownloadOptions = {},
   ): Promise<number> {
@@ -531,13 +542,13 @@ export class ModelScopeImpl implements ModelScope {
   }
 
   /** Removes the user's uploaded content of a file. @example await model.deleteFile('actuals.csv') */
-  async deleteFile(fileNameOrId: string, options?: RequestOptions): Promise<void> {
+  async deleteFile(fileNameOrId: Selector, options?: RequestOptions): Promise<void> {
     const id = await this.#fileId(fileNameOrId, options)
     await this.host.request(
       { method: 'DELETE', path: `${this.#ws}${path`/files/${id}`}`, parse: 'none' },
       reqOpts(options),
     )
-    this.host.cache.invalidate(`${this.modelId}:files`)
+    this.#catalog.invalidateFiles()
   }
 
   // ------------------------------------------------------------------ transactional: structure
@@ -547,8 +558,8 @@ export class ModelScopeImpl implements ModelScope {
     return listAll<Module>(this.host, { path: `${this.#m}/modules` }, 'modules', reqOpts(options))
   }
 
-  async #module(nameOrId: string, options?: RequestOptions): Promise<Module> {
-    return resolveName('module', await this.#cached('modules', () => this.listModules(options)), nameOrId)
+  #module(nameOrId: Selector, options?: RequestOptions): Promise<Module> {
+    return this.#catalog.module(nameOrId, reqOpts(options))
   }
 
   /**
@@ -556,7 +567,7 @@ export class ModelScopeImpl implements ModelScope {
    * @example const items = await model.listLineItems('REV01 Revenue')
    */
   async listLineItems(
-    moduleNameOrId?: string,
+    moduleNameOrId?: Selector,
     options?: RequestOptions & { includeAll?: boolean },
   ): Promise<LineItem[]> {
     const q = options?.includeAll ? { query: { includeAll: true } } : {}
@@ -575,24 +586,12 @@ export class ModelScopeImpl implements ModelScope {
   /**
    * Resolves a line item; `"Module.Line item"` picks one when a name exists in several modules.
    */
-  async #lineItem(nameOrId: string, options?: RequestOptions): Promise<LineItem> {
-    const all = await this.#cached('lineItems', () => this.listLineItems(undefined, options))
-    const nameable = all.map((li) => ({ ...li, qualified: `${li.moduleName}.${li.name}` }))
-    try {
-      return resolveName('line item', nameable, nameOrId)
-    } catch (error) {
-      if (!(error instanceof NameResolutionError)) throw error
-      const byQualified = nameable.map((li) => ({ ...li, name: li.qualified }))
-      try {
-        return resolveName('line item', byQualified, nameOrId)
-      } catch {
-        throw error
-      }
-    }
+  #lineItem(nameOrId: Selector, options?: RequestOptions): Promise<LineItem> {
+    return this.#catalog.lineItem(nameOrId, reqOpts(options))
   }
 
   /** Dimensions a line item applies to (Time and Versions included). @example await model.lineItemDimensions('Units') */
-  async lineItemDimensions(lineItemNameOrId: string, options?: RequestOptions): Promise<NamedObject[]> {
+  async lineItemDimensions(lineItemNameOrId: Selector, options?: RequestOptions): Promise<NamedObject[]> {
     const li = await this.#lineItem(lineItemNameOrId, options)
     const res = await this.host.request(
       { method: 'GET', path: `${this.#m}${path`/lineItems/${li.id}/dimensions`}` },
@@ -606,42 +605,31 @@ export class ModelScopeImpl implements ModelScope {
     return listAll<View>(this.host, { path: `${this.#m}/views` }, 'views', reqOpts(options))
   }
 
-  async #view(nameOrId: string, options?: RequestOptions): Promise<View> {
-    const views = await this.#cached('views', () => this.listViews(options))
-    try {
-      return resolveName('view', views, nameOrId)
-    } catch (error) {
-      if (!(error instanceof NameResolutionError) || error.reason !== 'not_found') throw error
-      // Saved views are named "Module.View" (quoted when special): people say just "View".
-      const short = views.map((v) => ({ ...v, name: shortViewName(v.name), original: v }))
-      try {
-        return resolveName('view', short, nameOrId).original
-      } catch (inner) {
-        if (inner instanceof NameResolutionError && inner.reason === 'ambiguous') throw inner
-        throw error
-      }
-    }
+  #view(nameOrId: Selector, options?: RequestOptions): Promise<{ id: string; name: string }> {
+    return this.#catalog.view(nameOrId, reqOpts(options))
   }
 
   /** Rows, columns and pages of a view. @example const meta = await model.viewMetadata('Revenue by Region') */
-  async viewMetadata(viewNameOrId: string, options?: RequestOptions): Promise<ViewMetadata> {
+  async viewMetadata(viewNameOrId: Selector, options?: RequestOptions): Promise<ViewMetadata> {
     const view = await this.#view(viewNameOrId, options)
     return this.#viewMetadataById(view.id, options)
   }
 
   #viewMetadataById(viewId: string, options?: RequestOptions): Promise<ViewMetadata> {
-    return this.#cached(`viewMeta:${viewId}`, async () => {
-      const res = await this.host.request(
-        { method: 'GET', path: `${this.#m}${path`/views/${viewId}`}` },
-        reqOpts(options),
-      )
-      const b = (res.data ?? {}) as ViewMetadata & { meta?: unknown; status?: unknown }
-      const out: ViewMetadata = { viewId: String(b.viewId ?? viewId), viewName: b.viewName ?? '' }
-      if (b.rows) out.rows = b.rows
-      if (b.columns) out.columns = b.columns
-      if (b.pages) out.pages = b.pages
-      return out
-    })
+    return this.#catalog.viewMetadata(viewId, reqOpts(options))
+  }
+
+  async #fetchViewMetadata(viewId: string, options: RequestOptions): Promise<ViewMetadata> {
+    const res = await this.host.request(
+      { method: 'GET', path: `${this.#m}${path`/views/${viewId}`}` },
+      options,
+    )
+    const b = (res.data ?? {}) as ViewMetadata & { meta?: unknown; status?: unknown }
+    const out: ViewMetadata = { viewId: String(b.viewId ?? viewId), viewName: b.viewName ?? '' }
+    if (b.rows) out.rows = b.rows
+    if (b.columns) out.columns = b.columns
+    if (b.pages) out.pages = b.pages
+    return out
   }
 
   /**
@@ -677,7 +665,7 @@ export class ModelScopeImpl implements ModelScope {
    * Cell data of a view as JSON (`format=v1`); cells are strings as Anaplan sends them.
    * @example const data = await model.readView('Revenue by Region', { Products: 'Gadgets', Versions: 'Actual' })
    */
-  async readView(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<ViewData> {
+  async readView(viewNameOrId: Selector, pages?: PageSelection, options?: RequestOptions): Promise<ViewData> {
     const view = await this.#view(viewNameOrId, options)
     const selector = await this.#pageSelector(view.id, pages, options)
     const res = await this.host
@@ -699,7 +687,11 @@ export class ModelScopeImpl implements ModelScope {
   }
 
   /** Cell data of a view as CSV text. @example const csv = await model.readViewCsv('Units by Product') */
-  async readViewCsv(viewNameOrId: string, pages?: PageSelection, options?: RequestOptions): Promise<string> {
+  async readViewCsv(
+    viewNameOrId: Selector,
+    pages?: PageSelection,
+    options?: RequestOptions,
+  ): Promise<string> {
     const view = await this.#view(viewNameOrId, options)
     const selector = await this.#pageSelector(view.id, pages, options)
     const res = await this.host
@@ -725,7 +717,7 @@ export class ModelScopeImpl implements ModelScope {
    * @throws {TimeoutError} When `deadline` passes before the last page.
    * @example for await (const page of model.readViewLarge('Revenue by Region')) out.write(page)
    */
-  async *readViewLarge(viewNameOrId: string, options: ViewReadLargeOptions = {}): AsyncIterable<string> {
+  async *readViewLarge(viewNameOrId: Selector, options: ViewReadLargeOptions = {}): AsyncIterable<string> {
     const view = await this.#view(viewNameOrId, options)
     const exportType = options.exportType ?? 'TABULAR_MULTI_COLUMN'
     yield* this.#readLarge(
@@ -745,7 +737,7 @@ export class ModelScopeImpl implements ModelScope {
    * @throws {ReadRequestFailedError} When Anaplan reports the read failed or cancelled it.
    * @example for await (const page of model.readListLarge('Employees')) out.write(page)
    */
-  async *readListLarge(listNameOrId: string, options: LargeReadOptions = {}): AsyncIterable<string> {
+  async *readListLarge(listNameOrId: Selector, options: LargeReadOptions = {}): AsyncIterable<string> {
     const list = await this.#list(listNameOrId, options)
     yield* this.#readLarge(
       `${this.#ws}${path`/lists/${list.id}/readRequests`}`,
@@ -859,7 +851,7 @@ export class ModelScopeImpl implements ModelScope {
     dimensionId: string,
     options?: RequestOptions,
   ): Promise<NamedObject[]> {
-    return this.#cached(`viewDimItems:${viewId}:${dimensionId}`, async () => {
+    return this.host.cache.get(`${this.modelId}:viewDimItems:${viewId}:${dimensionId}`, async () => {
       const res = await this.host.request(
         { method: 'GET', path: `${this.#m}${path`/views/${viewId}/dimensions/${dimensionId}/items`}` },
         reqOpts(options),
@@ -875,14 +867,18 @@ export class ModelScopeImpl implements ModelScope {
    * @example const c = await model.readCell('REV01 Revenue', 'Revenue', { Regions: 'EMEA', Products: 'WID', Time: 'Q3 FY26', Versions: 'Actual' })
    */
   async readCell(
-    moduleNameOrId: string,
-    lineItemNameOrId: string,
+    moduleNameOrId: Selector,
+    lineItemNameOrId: Selector,
     coordinates: PageSelection,
     options?: RequestOptions,
   ): Promise<CellValue> {
     const mod = await this.#module(moduleNameOrId, options)
-    const lineItems = await this.#cached(`lineItems:${mod.id}`, () => this.listLineItems(mod.id, options))
-    const lineItem = resolveName('line item', lineItems, lineItemNameOrId)
+    const lineItems = (await this.#catalog.lineItems(reqOpts(options))).filter((li) => li.moduleId === mod.id)
+    const lineItem =
+      typeof lineItemNameOrId === 'string'
+        ? resolveName('line item', lineItems, lineItemNameOrId)
+        : (lineItems.find((li) => li.id === lineItemNameOrId.id) ??
+          resolveName('line item', lineItems, lineItemNameOrId.id))
     const meta = await this.#viewMetadataById(mod.id, options)
     const isLineItems = (d: NamedObject) =>
       d.id === LINE_ITEMS_DIMENSION_ID || normalizeName(d.name) === 'line items'
@@ -941,23 +937,12 @@ export class ModelScopeImpl implements ModelScope {
     return { value, moduleId: mod.id, lineItemName: lineItem.name, coordinates: Object.fromEntries(wanted) }
   }
 
-  /** Lists plus the built-in Time and Versions, for resolving a dimension by name. */
-  async #dimensions(options?: RequestOptions): Promise<NamedObject[]> {
-    const lists = await this.#cached('lists', () => this.listLists(options))
-    return [
-      ...lists,
-      { id: TIME_DIMENSION_ID, name: 'Time' },
-      { id: VERSIONS_DIMENSION_ID, name: 'Versions' },
-    ]
-  }
-
-  async #dimensionId(nameOrId: string, options?: RequestOptions): Promise<string> {
-    if (/^\d+$/.test(nameOrId.trim())) return nameOrId.trim()
-    return resolveName('dimension', await this.#dimensions(options), nameOrId).id
+  #dimensionId(nameOrId: Selector, options?: RequestOptions): Promise<string> {
+    return this.#catalog.dimensionId(nameOrId, reqOpts(options))
   }
 
   /** Items of a list or other dimension, by name or id. @example await model.dimensionItems('Regions') */
-  async dimensionItems(dimensionNameOrId: string, options?: RequestOptions): Promise<NamedObject[]> {
+  async dimensionItems(dimensionNameOrId: Selector, options?: RequestOptions): Promise<NamedObject[]> {
     const id = await this.#dimensionId(dimensionNameOrId, options)
     const res = await this.host.request(
       { method: 'GET', path: `${this.#m}${path`/dimensions/${id}/items`}` },
@@ -971,11 +956,11 @@ export class ModelScopeImpl implements ModelScope {
    * @example await model.lookupDimensionItems('Products', { codes: ['WID'] })
    */
   async lookupDimensionItems(
-    dimensionId: string,
+    dimension: Selector,
     query: { names?: string[]; codes?: string[] },
     options?: RequestOptions,
   ): Promise<NamedObject[]> {
-    const id = await this.#dimensionId(dimensionId, options)
+    const id = await this.#dimensionId(dimension, options)
     const body: { names?: string[]; codes?: string[] } = {}
     if (query.names?.length) body.names = query.names
     if (query.codes?.length) body.codes = query.codes
@@ -995,30 +980,34 @@ export class ModelScopeImpl implements ModelScope {
     return listAll<NamedObject>(this.host, { path: `${this.#ws}/lists` }, 'lists', reqOpts(options))
   }
 
-  async #list(nameOrId: string, options?: RequestOptions): Promise<NamedObject> {
-    return resolveName('list', await this.#cached('lists', () => this.listLists(options)), nameOrId)
+  #list(nameOrId: Selector, options?: RequestOptions): Promise<NamedObject> {
+    return this.#catalog.list(nameOrId, reqOpts(options))
   }
 
   /** Items of a list (all pages). @example await model.listItems('Products', { includeAll: true }) */
   async listItems(
-    listNameOrId: string,
+    listNameOrId: Selector,
     options?: RequestOptions & { includeAll?: boolean },
   ): Promise<ListItem[]> {
     const list = await this.#list(listNameOrId, options)
+    return this.#listItemsById(list.id, reqOpts(options), options?.includeAll === true)
+  }
+
+  #listItemsById(listId: string, options: RequestOptions, includeAll = false): Promise<ListItem[]> {
     return listAll<ListItem>(
       this.host,
       {
-        path: `${this.#ws}${path`/lists/${list.id}/items`}`,
-        ...(options?.includeAll ? { query: { includeAll: true } } : {}),
+        path: `${this.#ws}${path`/lists/${listId}/items`}`,
+        ...(includeAll ? { query: { includeAll: true } } : {}),
       },
       'listItems',
-      reqOpts(options),
+      options,
     ).catch(rethrowReadLimit('readListLarge'))
   }
 
   async #listWrite(
     op: 'add' | 'update' | 'delete',
-    listNameOrId: string,
+    listNameOrId: Selector,
     items: ListItemInput[],
     options?: RequestOptions,
   ): Promise<ListWriteResult> {
@@ -1042,7 +1031,7 @@ export class ModelScopeImpl implements ModelScope {
       for (const f of r.failures ?? []) failures.push({ ...f, requestIndex: f.requestIndex + start })
     }
     if (failures.length) total.failures = failures
-    this.host.cache.invalidate(`${this.modelId}:viewDimItems:`)
+    this.#catalog.invalidateList(list.id)
     return total
   }
 
@@ -1052,7 +1041,7 @@ export class ModelScopeImpl implements ModelScope {
    * @example const r = await model.addListItems('Products', [{ name: 'Doohickeys', code: 'DOO' }])
    */
   addListItems(
-    listNameOrId: string,
+    listNameOrId: Selector,
     items: ListItemInput[],
     options?: RequestOptions,
   ): Promise<ListWriteResult> {
@@ -1061,7 +1050,7 @@ export class ModelScopeImpl implements ModelScope {
 
   /** Updates items (identified by id, code or name) in batches of 100,000. @example await model.updateListItems('Products', [{ code: 'DOO', properties: { Colour: 'Red' } }]) */
   updateListItems(
-    listNameOrId: string,
+    listNameOrId: Selector,
     items: ListItemInput[],
     options?: RequestOptions,
   ): Promise<ListWriteResult> {
@@ -1070,7 +1059,7 @@ export class ModelScopeImpl implements ModelScope {
 
   /** Deletes items in batches of 100,000. Not idempotent. @example await model.deleteListItems('Products', [{ code: 'DOO' }]) */
   deleteListItems(
-    listNameOrId: string,
+    listNameOrId: Selector,
     items: ListItemInput[],
     options?: RequestOptions,
   ): Promise<ListWriteResult> {
@@ -1085,7 +1074,7 @@ export class ModelScopeImpl implements ModelScope {
    * @example await model.writeCells('REV01 Revenue', [{ lineItemName: 'Units', dimensions: [...], value: 500 }])
    */
   async writeCells(
-    moduleNameOrId: string,
+    moduleNameOrId: Selector,
     cells: CellWrite[],
     options?: RequestOptions,
   ): Promise<CellWriteResult> {
@@ -1151,27 +1140,6 @@ function firstLine(text: string): string {
   return (end < 0 ? text : text.slice(0, end)).replace(/\r$/, '')
 }
 
-/**
- * Anaplan refuses reads over 1,000,000 cells (views) or items (lists) with a plain 400. Its wording
- * is not documented, so this matches the limit's number or the words around it.
- */
-const READ_LIMIT_MESSAGE =
-  /1,?000,?000|million|too (many|large)|more than \d[\d,]* (cells|items)|read request/i
-
-/** Turns the over-the-limit 400 into a {@link ReadLimitError} that names the paged method. */
-function rethrowReadLimit(useInstead: 'readViewLarge' | 'readListLarge') {
-  return (error: unknown): never => {
-    if (
-      error instanceof BadRequestError &&
-      error.statusMessage !== undefined &&
-      READ_LIMIT_MESSAGE.test(error.statusMessage)
-    ) {
-      throw new ReadLimitError(error, useInstead)
-    }
-    throw error
-  }
-}
-
 /** `YYYY-MM-DD` from a string (checked) or a Date (its UTC day); `''` stays `''` (clears). */
 function isoDate(date: string | Date): string {
   if (date instanceof Date) {
@@ -1209,14 +1177,6 @@ export function* cellBatches(
     bytes += size
   }
   if (batch.length) yield [start, batch]
-}
-
-/** `REV01 Revenue.Revenue by Region` → `Revenue by Region`; `'A.B'.'C'` → `C`. */
-export function shortViewName(name: string): string {
-  const m = /^(?:'[^']*'|[^.']*)\.(.+)$/.exec(name)
-  if (!m) return name
-  const rest = m[1]!
-  return rest.startsWith("'") && rest.endsWith("'") ? rest.slice(1, -1) : rest
 }
 
 function failureMessage(type: ActionType, task: Task, name?: string): string {

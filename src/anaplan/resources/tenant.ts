@@ -9,6 +9,7 @@ import type {
   Workspace,
   WorkspacesApi,
 } from '../api.ts'
+import type { TtlCache } from '../core/names.ts'
 import type { Transport } from '../core/transport.ts'
 import { path } from '../internal/path.ts'
 import { listAll, objectOf } from './envelope.ts'
@@ -26,15 +27,23 @@ export class UsersResource implements UsersApi {
   }
 }
 
+/** A client's transport and its name cache, which fresh tenant listings refresh. */
+export interface TenantHost extends Transport {
+  readonly cache: TtlCache
+}
+
 export class WorkspacesResource implements WorkspacesApi {
-  constructor(private readonly t: Transport) {}
+  constructor(private readonly t: TenantHost) {}
 
   /**
-   * Workspaces the user belongs to (all pages).
+   * Workspaces the user belongs to (all pages). The fresh listing also refreshes the client's
+   * cache, so resolving a workspace name right after needs no second request.
    * @example const list = await client.workspaces.list()
    */
-  list(options?: RequestOptions): Promise<Workspace[]> {
-    return listAll<Workspace>(this.t, { path: '/workspaces' }, 'workspaces', options)
+  async list(options?: RequestOptions): Promise<Workspace[]> {
+    const all = await listAll<Workspace>(this.t, { path: '/workspaces' }, 'workspaces', options)
+    this.t.cache.set('workspaces', all)
+    return all
   }
 
   /** One workspace (404 for users who are not its admin). */
@@ -45,23 +54,26 @@ export class WorkspacesResource implements WorkspacesApi {
 }
 
 export class ModelsResource implements ModelsApi {
-  constructor(private readonly t: Transport) {}
+  constructor(private readonly t: TenantHost) {}
 
   /**
-   * Models the user sees, tenant-wide or in one workspace (all pages).
+   * Models the user sees, tenant-wide or in one workspace (all pages); refreshes the client's cache
+   * of the same listing.
    * @example const models = await client.models.list({ workspaceId })
    */
-  list(
+  async list(
     query: { workspaceId?: string; modelDetails?: boolean } = {},
     options?: RequestOptions,
   ): Promise<Model[]> {
     const p = query.workspaceId ? path`/workspaces/${query.workspaceId}/models` : '/models'
-    return listAll<Model>(
+    const all = await listAll<Model>(
       this.t,
       { path: p, ...(query.modelDetails ? { query: { modelDetails: true } } : {}) },
       'models',
       options,
     )
+    this.t.cache.set(query.workspaceId ? `models:${query.workspaceId}` : 'models:*', all)
+    return all
   }
 
   /** One model (`GET /models/{id}`; the workspace form answers 405). */

@@ -3,12 +3,26 @@
  * the right shape: the bot depends on the interface, not on a module).
  */
 import { describe, expect, it } from 'vitest'
-import type { BotAnaplanClient, ListItemInput, ModelScope } from './anaplan.ts'
+import type { BotAnaplanClient, ListItemInput, ModelCatalog, ModelScope } from './anaplan.ts'
 import { MemoryAuditSink } from './audit.ts'
 import { createBot } from './bot.ts'
 import { allowAllPolicy } from './policy.ts'
 import { emptySession, MemorySessionStore, type SessionSetOptions, type SessionState } from './session.ts'
 import type { Message } from './types.ts'
+
+const emptyCatalog: ModelCatalog = {
+  workspaceId: 'W1',
+  modelId: 'M1',
+  fetchedAt: 0,
+  dimensions: [],
+  modules: [],
+  lineItems: [],
+  lists: [],
+  periods: [],
+  versions: [],
+  views: [],
+  actions: [],
+}
 
 function fakeClient(added: ListItemInput[][]): BotAnaplanClient {
   const overrides: Partial<ModelScope> = {
@@ -18,6 +32,10 @@ function fakeClient(added: ListItemInput[][]): BotAnaplanClient {
     modelName: 'Plan',
     listLists: async () => [{ id: 'L1', name: 'Products' }],
     listItems: async () => [{ id: 'i1', name: 'Widgets' }],
+    catalog: async () => ({
+      ...emptyCatalog,
+      lists: [{ id: 'L1', name: 'Products', itemCount: 1, items: [{ id: 'i1', name: 'Widgets' }] }],
+    }),
     addListItems: async (_list, items) => {
       added.push(items)
       return { added: items.length, ignored: 0, total: items.length }

@@ -1,24 +1,19 @@
 /**
  * Loads the vocabulary the NLU needs from Anaplan: the models and workspaces a user sees and,
- * for a connected model, its views, actions, lists and items, line items, versions and periods.
+ * for a connected model, the names of its catalog (`scope.catalog()`).
  * Cached per (credentials profile, model) for a short time: names change rarely, turns are many.
  */
 
-import { findPeriods } from '../nlu/slots.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
 import { emptyVocabulary, mergeVocabularies } from '../nlu/vocabulary.ts'
-import type { ActionType, BotAnaplanClient, ModelScope } from './anaplan.ts'
+import type { BotAnaplanClient, ModelScope } from './anaplan.ts'
 
-/** Anaplan's fixed id of the Time dimension. */
-const TIME_DIMENSION_ID = '20000000003'
 /** @default 60 s */
 export const DEFAULT_METADATA_TTL_MS = 60_000
 /** Lists bigger than this are not indexed item by item (names are still resolved by Anaplan). */
 const MAX_LIST_ITEMS = 2000
 /** Models whose names {@link MetadataCache.accessible} pools (the first ones the user sees). */
 export const MAX_POOLED_MODELS = 10
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
 export class MetadataCache {
   readonly #ttlMs: number
@@ -96,71 +91,35 @@ async function loadTenant(client: BotAnaplanClient): Promise<Vocabulary> {
   return v
 }
 
+/**
+ * The model's names from its catalog: the client reads each listing once per TTL and shares it with
+ * its own name resolution and the question engine, so the vocabulary costs no listing of its own.
+ * A catalog that cannot be read gives no model names (the next turn tries again).
+ */
 async function loadModel(scope: ModelScope): Promise<Vocabulary> {
   const v = emptyVocabulary()
-  const actionLists = await Promise.all(
-    (['import', 'export', 'process', 'action'] as ActionType[]).map(async (type) =>
-      (await scope.listActions(type).catch(() => [])).map((a) => ({ id: a.id, name: a.name, type })),
-    ),
-  )
-  v.actions = actionLists.flat()
-  const [views, lineItems, lists, versions, periods] = await Promise.all([
-    scope.listViews().catch(() => []),
-    scope.listLineItems().catch(() => []),
-    scope.listLists().catch(() => []),
-    scope.versions().catch(() => []),
-    loadPeriods(scope),
-  ])
-  v.views = savedViews(views)
-  v.lineItems = lineItems.map((li) => ({
+  const catalog = await scope.catalog()
+  v.actions = catalog.actions.map((a) => ({ id: a.id, name: a.name, type: a.type }))
+  v.views = savedViews(catalog.views)
+  v.lineItems = catalog.lineItems.map((li) => ({
     id: li.id,
     name: li.name,
     moduleName: li.moduleName,
     moduleId: li.moduleId,
   }))
-  v.versions = versions.map((x) => x.name)
-  v.periods = periods
-  v.lists = await Promise.all(
-    lists.map(async (l) => {
-      const items = await scope.listItems(l.id).catch(() => [])
-      return {
-        id: l.id,
-        name: l.name,
-        items: items
-          .slice(0, MAX_LIST_ITEMS)
-          .map((i) => ({ id: i.id, name: i.name, ...(i.code ? { code: i.code } : {}) })),
-      }
-    }),
-  )
+  v.versions = catalog.versions.map((x) => x.name)
+  // Months, quarters and years, as before; halves and totals are the question engine's to use.
+  v.periods = catalog.periods
+    .filter((p) => p.level === 'month' || p.level === 'quarter' || p.level === 'year')
+    .map((p) => p.name)
+  v.lists = catalog.lists.map((l) => ({
+    id: l.id,
+    name: l.name,
+    items: (l.items ?? [])
+      .slice(0, MAX_LIST_ITEMS)
+      .map((i) => ({ id: i.id, name: i.name, ...(i.code ? { code: i.code } : {}) })),
+  }))
   return v
-}
-
-/**
- * Time items cannot be listed at model level (Anaplan answers 400), but they can be looked up by
- * name: candidate names around the current period are generated and the model keeps its own.
- */
-async function loadPeriods(scope: ModelScope): Promise<string[]> {
-  let year = new Date().getUTCFullYear() % 100
-  try {
-    const cur = await scope.currentPeriod()
-    const found =
-      findPeriods(cur.periodText)[0]?.key.year ??
-      Number(/(\d{4})/.exec(cur.lastDay ?? '')?.[1] ?? Number.NaN) % 100
-    if (Number.isFinite(found)) year = found
-  } catch {
-    // no current period: keep this calendar year
-  }
-  const names: string[] = []
-  for (const y of [year - 1, year, year + 1]) {
-    const yy = String((y + 100) % 100).padStart(2, '0')
-    names.push(...MONTHS.map((m) => `${m} ${yy}`), ...[1, 2, 3, 4].map((q) => `Q${q} FY${yy}`), `FY${yy}`)
-  }
-  try {
-    const items = await scope.lookupDimensionItems(TIME_DIMENSION_ID, { names })
-    return items.map((i) => i.name)
-  } catch {
-    return names.filter((n) => n.endsWith(String(year).padStart(2, '0')))
-  }
 }
 
 /**
