@@ -5,7 +5,6 @@
  */
 import type { ModelCatalog } from '../../anaplan/catalog.ts'
 import { encodeChoice, type TurnContext } from '../core/context.ts'
-import { catalogOf } from './catalog-adapter.ts'
 import { parseQuestion } from './parse.ts'
 import type { Question } from './question.ts'
 
@@ -30,7 +29,7 @@ export async function connectForQuestion(ctx: TurnContext, text: string): Promis
         const scope = await ctx.client.model(
           m.workspaceId ? { workspace: m.workspaceId, model: m.id } : { model: m.id },
         )
-        const catalog = await catalogOf(scope)
+        const catalog = await scope.catalog()
         const p = parseQuestion(text, catalog)
         if (p.kind === 'question' && p.strong && !p.question.unresolved?.length && p.question.measures.length)
           fits.push({ model: m, workspaceId: scope.workspaceId, question: p.question, catalog })

@@ -10,7 +10,6 @@ import { BotError } from '../core/errors.ts'
 import type { Focus } from '../core/session.ts'
 import { MIN_CONFIDENCE } from '../nlu/nlu.ts'
 import { answerMessages } from './answer.ts'
-import { catalogOf } from './catalog-adapter.ts'
 import { connectForQuestion } from './connect.ts'
 import { execute } from './execute.ts'
 import { refusal } from './guard.ts'
@@ -92,7 +91,7 @@ export async function connectedCatalog(
   ctx: TurnContext,
 ): Promise<{ scope: ModelScope; catalog: ModelCatalog }> {
   const scope = await ctx.scope()
-  const catalog = await catalogOf(scope)
+  const catalog = await scope.catalog()
   const name = ctx.session.connected?.modelName
   return { scope, catalog: name && !catalog.modelName ? { ...catalog, modelName: name } : catalog }
 }
@@ -245,7 +244,7 @@ export async function understandQuestion(
   intent: { name: string; confidence: number },
   parameters: Record<string, unknown>,
 ): Promise<{ question: Question; parameters: Record<string, unknown> } | undefined> {
-  const parsed = parseQuestion(text, await catalogOf(scope), focus)
+  const parsed = parseQuestion(text, await scope.catalog(), focus)
   if (parsed.kind !== 'question' || !questionWins(intent, parameters, parsed, text)) return undefined
   return { question: parsed.question, parameters: parametersOf(parsed.question) }
 }
