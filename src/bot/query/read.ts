@@ -180,9 +180,7 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
           ref: { id: list.id, name: list.name, kind: 'list' },
           plural: /s\b/i.test(m.text) && !/ss\b/i.test(m.text),
           start: m.start,
-          afterBy: /\b(?:by|per|each|every|across|split|down)\s+(?:the\s+|all\s+)?$/i.test(
-            lc.slice(0, m.start),
-          ),
+          afterBy: /\b(?:by|per|each|every|split|down)\s+(?:the\s+)?$/i.test(lc.slice(0, m.start)),
         })
     } else if (m.kind === 'dimension' && m.value === 'Versions') {
       reading.dims.push({ ref: VERSIONS_REF, plural: true, start: m.start, afterBy: false })

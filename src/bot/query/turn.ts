@@ -205,9 +205,11 @@ export const questionStep: Middleware = async (ctx, next) => {
     const { scope, catalog } = await connectedCatalog(ctx)
     const focus = await focusOf(ctx, scope, catalog)
     // "switch the page to Budget" after a figure answer (no view on screen) changes the figure.
+    parsed = parseQuestion(text, catalog, focus)
     const pageItem =
       ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
-    parsed = parseQuestion(typeof pageItem === 'string' ? `and ${pageItem}` : text, catalog, focus)
+    if (parsed.kind !== 'question' && typeof pageItem === 'string')
+      parsed = parseQuestion(`and ${pageItem}`, catalog, focus)
   } catch (e) {
     ctx.services.logger.debug({ err: e }, 'question parse skipped: catalog unavailable')
     return next()
