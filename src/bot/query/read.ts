@@ -200,7 +200,11 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     if (hit) {
       const fits = hit.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined)
       const unique = [...new Map(fits.map((f) => [f.id, f])).values()]
-      if (unique.length === 1) addMeasure(unique[0] as CatalogLineItem)
+      // A line item named outright wins: "spend on travel" is Travel, not Total Expenses too.
+      const direct = reading.measures.length > 0
+      if (direct) {
+        // the everyday word only describes the named measure
+      } else if (unique.length === 1) addMeasure(unique[0] as CatalogLineItem)
       else if (unique.length > 1 && !reading.measures.length) reading.measureChoices = unique
       else if (!unique.length && !parts.some((p) => FILLER.has(p)))
         reading.unresolved.push({
