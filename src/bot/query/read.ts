@@ -83,6 +83,7 @@ const DESC_RE =
   /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing)\b/i
 const ASC_RE =
   /\b(?:bottom|worst|lowest|least|weakest|smallest|fewest|minimum|min|poorest|slowest|worst[\s-]selling|worst[\s-]performing|underperform\w*)\b/i
+const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most|least)$/
 const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
 const ASCENDING_RE =
   /\bascending\b|\b(?:lowest|smallest|worst|least)\s+(?:first|to\s+(?:highest|largest|best|most))\b|\bbottom\s+up\b/i
@@ -152,6 +153,8 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     const words = lc.slice(m.start, m.end)
     // A typo reading of an everyday word ("most" for a line item "Cost") is no name.
     if (m.score < 1 && words.split(/\s+/).every((w) => FILLER.has(w) || STOPWORDS.has(w))) continue
+    // "top 3 stores": neither "top" (a list item "Tops") nor "3" (an item "#3") names an item.
+    if (m.kind === 'listItem' && (/^\d+$/.test(words) || (cues.ranking && RANK_WORD_RE.test(words)))) continue
     if (m.kind === 'lineItem') {
       const li = lineItemByName(catalog, m.value)
       if (li) addMeasure(li)
