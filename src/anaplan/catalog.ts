@@ -149,8 +149,6 @@ export interface ModelCatalog {
   modelName?: string
   /** Epoch ms when the listings were read. */
   fetchedAt: number
-  /** The model's current period as Anaplan names it (`Jun 26`), for "last month" and "YTD". */
-  currentPeriod?: string
   dimensions: CatalogDimension[]
   modules: CatalogModule[]
   lineItems: CatalogLineItem[]

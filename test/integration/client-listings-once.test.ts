@@ -26,7 +26,9 @@ describe('a conversation over Sales Forecast', () => {
     const view = await h.chat('listings', 'show me Revenue by Region for Gadgets in Actual')
     expect(find(view, 'table')?.rows.map((r) => r[0])).toContain('EMEA')
     const cell = await h.chat('listings', 'what is Units for Widgets in EMEA in Q1 FY26')
-    expect(find(cell, 'text')?.text).toMatch(/Units for .*Widgets.* is [\d,]+/)
+    expect(cell.messages.map((m) => (m.type === 'text' ? m.text : '')).join('\n')).toMatch(
+      /Units for .*Widgets.* is [\d,]+/,
+    )
     await h.chat('listings', 'what is the price of gadgets in APAC in Jan 26')
     const after = await routes()
     const listings = [

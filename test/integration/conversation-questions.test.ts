@@ -226,6 +226,17 @@ describe('questions over /api/chat', () => {
     expectFigure(answer, await rev('EMEA', 'All Products', 'Units', 'Q2 FY26'))
   })
 
+  it('before connecting: names in one model connect to it and say so; names in several ask which', async () => {
+    const one = session()
+    const r = await h.chat(one, 'what was revenue for gizmos in q3?')
+    expect(replyText(r)).toContain('Connected to Sales Forecast.')
+    expectFigure(r, await rev('Total Regions', 'Gizmos', 'Revenue', 'Q3 FY26'))
+    const two = await h.chat(session(), 'what is the headcount?')
+    expect(find(two, 'choices')?.options.map((o) => o.label)).toEqual(['Sales Forecast', 'Workforce Plan'])
+    const none = await h.chat(session(), 'tell me a joke about accountants')
+    expect(replyText(none)).not.toMatch(/which model/i)
+  })
+
   it('writes stay writes and /api/nlu returns the question without side effects', async () => {
     const s = await connected()
     const w = await h.chat(s, 'set Units for Widgets in EMEA Jan 26 to 500')

@@ -119,7 +119,7 @@ function answerOne(q: Question, r: Result): Message[] {
       const shown = named.length ? r.figures.filter((f) => named.includes(f.label)) : r.figures
       const total = r.total ? ` of ${fmt(r.total.value)} (${r.total.label})` : ''
       say(
-        `${shown.map((f) => `${f.label}'s share of ${li} is ${pct(f.share)} (${fmt(f.value)}${total})`).join('; ')} ${ctx}.`,
+        `${shown.map((f) => `${possessive(f.label)} share of ${li} is ${pct(f.share)} (${fmt(f.value)}${total})`).join('; ')} ${ctx}.`,
       )
     } else {
       say(
@@ -225,6 +225,10 @@ function namedItems(q: Question, r: Result & { kind: 'series' }): string[] {
   return Object.values(q.slice)
     .flatMap((s) => (s.kind === 'items' ? s.items.map((i) => i.name) : []))
     .filter((n) => names.includes(n))
+}
+
+function possessive(name: string): string {
+  return /s$/i.test(name) ? `${name}'` : `${name}'s`
 }
 
 function cap(s: string): string {

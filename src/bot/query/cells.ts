@@ -4,6 +4,7 @@
  * read. Several items of a page dimension mean one read per item.
  */
 import type { CatalogLineItem } from '../../anaplan/catalog.ts'
+import { ReadLimitError } from '../../anaplan/index.ts'
 import type { ModelScope, NamedObject, PageSelection } from '../core/anaplan.ts'
 import { BotError } from '../core/errors.ts'
 
@@ -53,7 +54,17 @@ export async function readCells(
     const w = wants.get(dim.id)
     return !w || w.has(name)
   }
-  const grids = await Promise.all(selections.map((pageSel) => scope.readView(li.moduleId, pageSel)))
+  const grids = await Promise.all(selections.map((pageSel) => scope.readView(li.moduleId, pageSel))).catch(
+    (e: unknown) => {
+      // Large read requests are not used for questions yet: say so instead of failing vaguely.
+      if (e instanceof ReadLimitError)
+        throw new BotError(
+          'invalid_input',
+          `Answering that needs more than the 1,000,000 cells Anaplan returns in one read of ${li.moduleName}; please name fewer items (one version, a region, a product group).`,
+        )
+      throw e
+    },
+  )
   grids.forEach((data, k) => {
     const pageSel = selections[k] as PageSelection
     const at = new Map<string, string>()

@@ -23,12 +23,15 @@ export function applyFollowUp(focus: Question, r: Reading, catalog: ModelCatalog
     changed = true
   }
   const words = sliceOf(r)
-  const shapeWords = r.cues.compare || r.cues.explain
+  // The words name both points of a comparison on some dimension: nothing to add from the focus.
+  const pairInWords = Object.values(words).some((w) => w.kind === 'items' && w.items.length >= 2)
+  const shapeWords = (r.cues.compare || r.cues.explain) && !pairInWords
   for (const [dim, sel] of Object.entries(words)) {
     const had = next.slice[dim]
     // "compare with budget" after a Forecast figure: both versions, the focus's first.
     if (shapeWords && sel.kind === 'items' && sel.items.length === 1) {
-      const first = had?.kind === 'items' ? had.items[0] : defaultPoint(dim, catalog)
+      const first =
+        had?.kind === 'items' && had.items.length === 1 ? had.items[0] : defaultPoint(dim, catalog)
       if (first && first.id !== sel.items[0]?.id) {
         next.slice[dim] = { kind: 'items', items: [first, ...sel.items] }
         changed = true

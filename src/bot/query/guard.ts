@@ -34,6 +34,15 @@ export function refusal(q: Question, catalog: ModelCatalog): string | undefined 
       const span = months.length ? `; it covers ${months[0]?.name} to ${months[months.length - 1]?.name}` : ''
       return `There is no period '${x.text}' in ${model}${span}.${near}`
     }
+    if (x.expected === 'dimension') {
+      const li = catalog.lineItems.find((l) => l.id === q.measures[0]?.lineItemId)
+      const dims = (li?.dimensionIds ?? [])
+        .map(
+          (id) => catalog.lists.find((l) => l.id === id)?.name ?? (id === '20000000003' ? 'Time' : undefined),
+        )
+        .filter((d): d is string => d !== undefined)
+      return `${li ? li.name : 'Nothing'} in ${model} is not broken down by '${x.text}'${dims.length ? `; it is by ${joinWords(dims)}` : ''}.${near}`
+    }
     if (x.expected === 'version')
       return `There is no version '${x.text}' in ${model}; versions are ${joinWords(catalog.versions.map((v) => v.name))}.${near}`
     const list = x.dimension ? listByName(catalog, x.dimension) : undefined

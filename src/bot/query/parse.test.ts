@@ -128,6 +128,10 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
       expected: 'measure',
     })
   })
+  it('names a dimension the measure lacks, and keeps a named line item over a synonym', () => {
+    expect(q('revenue by channel').unresolved?.[0]).toMatchObject({ text: 'Channels', expected: 'dimension' })
+    expect(q('how much did emea spend on travel').measures.map((m) => m.lineItem)).toEqual(['Travel'])
+  })
   it('asks which measure when only coordinates are given', () => {
     const p = parseQuestion('what about EMEA in Q2?', catalog)
     expect(p.kind).toBe('ask')

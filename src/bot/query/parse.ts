@@ -148,6 +148,17 @@ export function askedDim(
   return usable.find((d) => d.afterBy) ?? usable[0]
 }
 
+function askedDimUsable(
+  d: Reading['dims'][number],
+  measures: readonly Measure[],
+  catalog: ModelCatalog,
+): boolean {
+  const dims = new Set(
+    measures.flatMap((m) => catalog.lineItems.find((li) => li.id === m.lineItemId)?.dimensionIds ?? []),
+  )
+  return dims.has(d.ref.id) || isAncestorList(catalog, d.ref.id, dims)
+}
+
 /** A list above one of the dimensions in a composite hierarchy (Country above Stores). */
 export function isAncestorList(catalog: ModelCatalog, listId: string, dims: ReadonlySet<string>): boolean {
   for (const d of dims) {
@@ -183,6 +194,11 @@ export function build(
 } {
   const measures = r.measures.map(measureOf)
   const slice = sliceOf(r)
+  for (const d of r.dims) {
+    // "revenue by channel" where Revenue has no Channels: named back, not dropped.
+    if (d.afterBy && d.ref.kind === 'list' && measures.length && !askedDimUsable(d, measures, catalog))
+      r.unresolved.push({ text: d.ref.name, expected: 'dimension' })
+  }
   const question: Question = {
     modelId: catalog.modelId,
     measures,

@@ -75,10 +75,10 @@ function atLevel(catalog: ModelCatalog, level: CatalogPeriod['level']): CatalogP
   return catalog.periods.filter((p) => p.level === level).sort((a, b) => a.start.localeCompare(b.start))
 }
 
-/** The model's current period (a month) from the catalog's `currentPeriod` name. */
+/** The model's current period (the reference of "last month", "YTD"). */
 export function currentPeriodOf(catalog: ModelCatalog): CatalogPeriod | undefined {
-  const name = catalog.currentPeriod
-  return name ? catalog.periods.find((p) => p.name.toLowerCase() === name.toLowerCase()) : undefined
+  const id = catalog.currentPeriodId
+  return id ? catalog.periods.find((p) => p.id === id) : undefined
 }
 
 function relative(

@@ -83,6 +83,7 @@ const DESC_RE =
   /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing)\b/i
 const ASC_RE =
   /\b(?:bottom|worst|lowest|least|weakest|smallest|fewest|minimum|min|poorest|slowest|worst[\s-]selling|worst[\s-]performing|underperform\w*)\b/i
+const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most|least)$/
 const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
 const ASCENDING_RE =
   /\bascending\b|\b(?:lowest|smallest|worst|least)\s+(?:first|to\s+(?:highest|largest|best|most))\b|\bbottom\s+up\b/i
@@ -152,6 +153,8 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     const words = lc.slice(m.start, m.end)
     // A typo reading of an everyday word ("most" for a line item "Cost") is no name.
     if (m.score < 1 && words.split(/\s+/).every((w) => FILLER.has(w) || STOPWORDS.has(w))) continue
+    // "top 3 stores": neither "top" (a list item "Tops") nor "3" (an item "#3") names an item.
+    if (m.kind === 'listItem' && (/^\d+$/.test(words) || (cues.ranking && RANK_WORD_RE.test(words)))) continue
     if (m.kind === 'lineItem') {
       const li = lineItemByName(catalog, m.value)
       if (li) addMeasure(li)
@@ -180,9 +183,7 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
           ref: { id: list.id, name: list.name, kind: 'list' },
           plural: /s\b/i.test(m.text) && !/ss\b/i.test(m.text),
           start: m.start,
-          afterBy: /\b(?:by|per|each|every|across|split|down)\s+(?:the\s+|all\s+)?$/i.test(
-            lc.slice(0, m.start),
-          ),
+          afterBy: /\b(?:by|per|each|every|split|down)\s+(?:the\s+)?$/i.test(lc.slice(0, m.start)),
         })
     } else if (m.kind === 'dimension' && m.value === 'Versions') {
       reading.dims.push({ ref: VERSIONS_REF, plural: true, start: m.start, afterBy: false })
@@ -202,7 +203,11 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     if (hit) {
       const fits = hit.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined)
       const unique = [...new Map(fits.map((f) => [f.id, f])).values()]
-      if (unique.length === 1) addMeasure(unique[0] as CatalogLineItem)
+      // A line item named outright wins: "spend on travel" is Travel, not Total Expenses too.
+      const direct = reading.measures.length > 0
+      if (direct) {
+        // the everyday word only describes the named measure
+      } else if (unique.length === 1) addMeasure(unique[0] as CatalogLineItem)
       else if (unique.length > 1 && !reading.measures.length) reading.measureChoices = unique
       else if (!unique.length && !parts.some((p) => FILLER.has(p)))
         reading.unresolved.push({
@@ -314,6 +319,18 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     const prevList = listWords.get(prev)
     const nextRaw = (tokens[i + 1]?.raw ?? '').toLowerCase()
     const nextList = listWords.get(nextRaw)
+    if (['by', 'per', 'each', 'every'].includes(prev) && !reading.periods.perLevel) {
+      // "by department" in a model without Departments: a dimension it does not have.
+      out.push({
+        text: t.raw,
+        expected: 'dimension',
+        near: nearNames(
+          catalog.lists.map((l) => l.name),
+          t.raw,
+        ),
+      })
+      continue
+    }
     const capitalised = i > 0 && /^\p{Lu}/u.test(t.raw) && t.raw !== t.raw.toUpperCase()
     const acronym = i > 0 && t.raw.length >= 2 && t.raw === t.raw.toUpperCase() && /\p{L}/u.test(t.raw)
     const itemSlot = ITEM_PREPOSITIONS.has(prev) || prevList || nextList || capitalised || acronym

@@ -68,7 +68,7 @@ export function salesCatalog(): ModelCatalog {
     modelId: 'sales',
     modelName: 'Sales Forecast',
     fetchedAt: 0,
-    currentPeriod: 'Jun 26',
+    currentPeriodId: 'm5',
     dimensions: [
       { id: 'regions', name: 'Regions', kind: 'list' },
       { id: 'products', name: 'Products', kind: 'list' },

@@ -10,7 +10,7 @@ import { BotError } from '../core/errors.ts'
 import type { Focus } from '../core/session.ts'
 import { MIN_CONFIDENCE } from '../nlu/nlu.ts'
 import { answerMessages } from './answer.ts'
-import { catalogOf } from './catalog-adapter.ts'
+import { connectForQuestion } from './connect.ts'
 import { execute } from './execute.ts'
 import { refusal } from './guard.ts'
 import { measureOf, type Parsed, parseQuestion } from './parse.ts'
@@ -38,6 +38,18 @@ const NEVER = new Set([
 /** Words without which a text is no change of a cell ("top 3 products" is not "set to 3"). */
 const WRITE_WORDS_RE =
   /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=/i
+
+/** Intents that are commands even before a model is connected. */
+const UNCONNECTED_COMMANDS = new Set([
+  'connect_model',
+  'disconnect',
+  'add_list_item',
+  'run_action',
+  'cancel_task',
+  'list_models',
+  'list_workspaces',
+  'task_status',
+])
 
 const LISTINGS = new Set(['list_items', 'show_view', 'list_views', 'help', 'greeting'])
 
@@ -79,7 +91,7 @@ export async function connectedCatalog(
   ctx: TurnContext,
 ): Promise<{ scope: ModelScope; catalog: ModelCatalog }> {
   const scope = await ctx.scope()
-  const catalog = await catalogOf(scope)
+  const catalog = await scope.catalog()
   const name = ctx.session.connected?.modelName
   return { scope, catalog: name && !catalog.modelName ? { ...catalog, modelName: name } : catalog }
 }
@@ -164,16 +176,40 @@ export function parametersOf(q: Question): Record<string, unknown> {
  */
 export const questionStep: Middleware = async (ctx, next) => {
   const text = (ctx.turn.text ?? '').trim()
-  if (!text || ctx.turn.choice || !ctx.session.connected || ctx.parameters.question) return next()
+  if (!text || ctx.turn.choice || ctx.parameters.question) return next()
+  if (!ctx.session.connected) {
+    // Without a model the classifier knows no measure names: any intent but a command may be a question.
+    const name = ctx.intent.name
+    const command =
+      UNCONNECTED_COMMANDS.has(name) ||
+      ((name === 'confirm' || name === 'deny') && ctx.session.pending) ||
+      (name === 'write_cell' && WRITE_WORDS_RE.test(text))
+    if (ctx.turn.recognized || command || text.split(/\s+/).length < 2) return next()
+    const asked = ctx.messages.length
+    const q = await connectForQuestion(ctx, text).catch(() => undefined)
+    if (q) {
+      ctx.intent = { name: 'read_cell', confidence: Math.max(ctx.intent.confidence, 0.9) }
+      ctx.parameters = parametersOf(q)
+      ctx.question = q
+      return next()
+    }
+    if (ctx.messages.length > asked && ctx.messages.at(-1)?.type === 'choices') {
+      ctx.intent = { name: 'connect_model', confidence: 0.9 }
+      return
+    }
+    return next()
+  }
   if (ctx.turn.recognized && ctx.intent.name !== 'read_cell') return next()
   let parsed: Parsed
   try {
     const { scope, catalog } = await connectedCatalog(ctx)
     const focus = await focusOf(ctx, scope, catalog)
     // "switch the page to Budget" after a figure answer (no view on screen) changes the figure.
+    parsed = parseQuestion(text, catalog, focus)
     const pageItem =
       ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
-    parsed = parseQuestion(typeof pageItem === 'string' ? `and ${pageItem}` : text, catalog, focus)
+    if (parsed.kind !== 'question' && typeof pageItem === 'string')
+      parsed = parseQuestion(`and ${pageItem}`, catalog, focus)
   } catch (e) {
     ctx.services.logger.debug({ err: e }, 'question parse skipped: catalog unavailable')
     return next()
@@ -210,7 +246,7 @@ export async function understandQuestion(
   intent: { name: string; confidence: number },
   parameters: Record<string, unknown>,
 ): Promise<{ question: Question; parameters: Record<string, unknown> } | undefined> {
-  const parsed = parseQuestion(text, await catalogOf(scope), focus)
+  const parsed = parseQuestion(text, await scope.catalog(), focus)
   if (parsed.kind !== 'question' || !questionWins(intent, parameters, parsed, text)) return undefined
   return { question: parsed.question, parameters: parametersOf(parsed.question) }
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { parseQuestion } from './parse.ts'
+import { salesCatalog } from './test-catalog.ts'
+import { parametersOf, questionWins } from './turn.ts'
+
+const catalog = salesCatalog()
+const strong = parseQuestion('top 3 products by units in EMEA', catalog)
+const intent = (name: string, confidence = 0.9) => ({ name, confidence })
+
+describe('questionWins', () => {
+  it('a question beats the fallback and reads, never changes, connections or yes/no', () => {
+    expect(questionWins(intent('fallback', 0.2), {}, strong)).toBe(true)
+    expect(questionWins(intent('read_cell'), {}, strong)).toBe(true)
+    expect(questionWins(intent('list_items'), {}, strong)).toBe(true)
+    for (const name of [
+      'add_list_item',
+      'run_action',
+      'cancel_task',
+      'connect_model',
+      'disconnect',
+      'confirm',
+      'deny',
+    ])
+      expect(questionWins(intent(name), {}, strong, 'top 3 products by units in EMEA')).toBe(false)
+  })
+  it('a write needs a verb: "top 3" is no write of 3, "set … to 500" stays a write', () => {
+    expect(questionWins(intent('write_cell'), {}, strong, 'top 3 products by units in EMEA')).toBe(true)
+    expect(questionWins(intent('write_cell'), {}, strong, 'set units for widgets to 3')).toBe(false)
+  })
+  it('a saved view named in the words is shown as the view', () => {
+    expect(questionWins(intent('show_view'), { view: 'Revenue by Region' }, strong)).toBe(false)
+  })
+  it('fills the public read_cell parameters from the question', () => {
+    const p = parseQuestion('revenue for emea and apac in q2, budget', catalog)
+    if (p.kind !== 'question') throw new Error('expected a question')
+    expect(parametersOf(p.question)).toEqual({
+      lineItem: 'Revenue',
+      items: ['EMEA', 'APAC'],
+      period: 'Q2 FY26',
+      version: 'Budget',
+    })
+  })
+})
