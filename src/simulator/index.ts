@@ -5,6 +5,8 @@
  * `service/` the HTTP behaviour. Imports nothing from `src/anaplan/` (an independent implementation
  * is an independent check of the client).
  */
+
+export { demoCertificate } from './engine/index.ts'
 export type { SimulatorOptions } from './service/sim-state.ts'
 export {
   createSimulatorApp,

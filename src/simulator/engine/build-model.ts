@@ -12,7 +12,6 @@ import { coerceValue, Model, type ModelParts } from './model.ts'
 import type { ModelSpec, ModuleSpec, SummaryMethod } from './model-file.ts'
 import { hash32 } from './sparse.ts'
 import {
-  type ActionInternal,
   type AxisDim,
   type ExportInternal,
   type ImportInternal,
@@ -88,6 +87,15 @@ export function buildModel(spec: ModelSpec, info: SimModelInfo, at: Path, issue:
       properties: ls.properties.map((x) => ({ name: x.name, format: x.format })),
       subsets: ls.subsets.map((s) => ({ id: id12(109, subsetSeq++), name: s })),
     }
+    if (ls.productionData) list.productionData = true
+    if (ls.numbered) {
+      list.numbered = { nextIndex: 1 }
+      if (ls.displayName !== undefined) {
+        const def = list.properties.find((x) => x.name.toLowerCase() === ls.displayName!.toLowerCase())
+        if (!def) issue([...p, 'displayName'], `${ls.name} has no property ${ls.displayName}`)
+        else list.numbered.displayName = def.name
+      }
+    } else if (ls.displayName !== undefined) issue([...p, 'displayName'], 'displayName needs numbered: true')
     if (ls.parentList !== undefined) {
       const parentList = parts.lists.find((x) => x.dim.name.toLowerCase() === ls.parentList!.toLowerCase())
       if (!parentList)
@@ -103,14 +111,21 @@ export function buildModel(spec: ModelSpec, info: SimModelInfo, at: Path, issue:
       const top = dim.add({ id: String(parts.nextItemId++), name: ls.topLevelItem, topLevel: true })
       list.topLevelItemId = top.id
     }
-    const specs: { item: (typeof ls.items)[number]; path: Path }[] = ls.items.map((item, ii) => ({
-      item,
-      path: [...p, 'items', ii],
-    }))
+    type ItemSpec = (typeof ls.items)[number] & { name: string }
+    const specs: { item: ItemSpec; path: Path }[] = []
+    ls.items.forEach((item, ii) => {
+      const path = [...p, 'items', ii]
+      if (list.numbered) {
+        if (item.name !== undefined)
+          issue([...path, 'name'], 'items of a numbered list have no name: Anaplan numbers them')
+        specs.push({ item: { ...item, name: `#${list.numbered.nextIndex++}` }, path })
+      } else if (item.name === undefined) issue(path, 'an item needs a name (or make the list numbered)')
+      else specs.push({ item: { ...item, name: item.name }, path })
+    })
     if (ls.generate) {
       for (const item of generatedItems(ls.generate)) specs.push({ item, path: [...p, 'generate'] })
     }
-    const created = new Map<(typeof ls.items)[number], DimItem>()
+    const created = new Map<ItemSpec, DimItem>()
     for (const { item: it, path: ip } of specs) {
       if (dim.findByName(it.name)) {
         issue([...ip, 'name'], `duplicate item ${it.name} in ${ls.name}`)
@@ -429,6 +444,7 @@ function buildActions(spec: ModelSpec, parts: ModelParts, at: Path, issue: Repor
       fileName: is.file,
       content: is.content,
       columns: is.columns,
+      headerRow: is.headerRow,
     }
     const imp = (is.code ? { ...base, code: is.code } : base) as Omit<ImportInternal, 'target'>
     if (is.module !== undefined) {
@@ -439,6 +455,8 @@ function buildActions(spec: ModelSpec, parts: ModelParts, at: Path, issue: Repor
       }
       const covered = new Set<number>()
       for (const [col, target] of Object.entries(is.columns)) {
+        if (is.headerRow === 0 && !/^[1-9]\d*$/.test(col))
+          issue([...p, 'columns', col], 'a file without a header row maps column numbers (1, 2, …)')
         const t = target.toLowerCase()
         const k = m.dims.findIndex(
           (d) => d.name.toLowerCase() === t || (d.kind === 'versions' && t === 'version'),
@@ -562,29 +580,32 @@ function buildActions(spec: ModelSpec, parts: ModelParts, at: Path, issue: Repor
 
   spec.actions.forEach((as, i) => {
     const p = [...at, 'actions', i]
-    const list = listByName(as.deleteFrom)
+    const base = { id: id12(117, i), name: as.name, ...(as.code ? { code: as.code } : {}) }
+    if (as.optimizer) {
+      const { status, objective, log } = as.optimizer
+      parts.actions.push({ kind: 'optimizer', ...base, status, objective, ...(log ? { log } : {}) })
+      return
+    }
+    const where = as.where!
+    const list = listByName(as.deleteFrom!)
     if (!list) {
       issue([...p, 'deleteFrom'], `unknown list ${as.deleteFrom}`)
       return
     }
-    if ('property' in as.where) {
-      const prop = list.properties.find(
-        (x) => x.name.toLowerCase() === (as.where as { property: string }).property.toLowerCase(),
-      )
+    if ('property' in where) {
+      const prop = list.properties.find((x) => x.name.toLowerCase() === where.property.toLowerCase())
       if (prop?.format !== 'BOOLEAN') {
-        issue([...p, 'where', 'property'], `${list.dim.name} has no BOOLEAN property ${as.where.property}`)
+        issue([...p, 'where', 'property'], `${list.dim.name} has no BOOLEAN property ${where.property}`)
         return
       }
-      parts.actions.push(action(id12(117, i), as.name, as.code, list, { property: prop.name }))
+      parts.actions.push({ kind: 'delete', ...base, list, where: { property: prop.name } })
     } else {
-      const subset = list.subsets.find(
-        (x) => x.name.toLowerCase() === (as.where as { subset: string }).subset.toLowerCase(),
-      )
+      const subset = list.subsets.find((x) => x.name.toLowerCase() === where.subset.toLowerCase())
       if (!subset) {
-        issue([...p, 'where', 'subset'], `${list.dim.name} has no subset ${as.where.subset}`)
+        issue([...p, 'where', 'subset'], `${list.dim.name} has no subset ${where.subset}`)
         return
       }
-      parts.actions.push(action(id12(117, i), as.name, as.code, list, { subset: subset.name }))
+      parts.actions.push({ kind: 'delete', ...base, list, where: { subset: subset.name } })
     }
   })
 
@@ -603,18 +624,6 @@ function buildActions(spec: ModelSpec, parts: ModelParts, at: Path, issue: Repor
     if (ps.code) proc.code = ps.code
     parts.processes.push(proc)
   })
-}
-
-function action(
-  id: string,
-  name: string,
-  code: string | undefined,
-  list: ListDef,
-  where: ActionInternal['where'],
-): ActionInternal {
-  const a: ActionInternal = { id, name, list, where }
-  if (code) a.code = code
-  return a
 }
 
 /** Anaplan's usual default pivot: lists and line items on rows, time on columns, versions on pages. */

@@ -30,6 +30,8 @@ export interface SimUser {
   customerId: string
   /** PEM certificates registered for CA-certificate authentication. */
   certificates: string[]
+  /** (Engine addition) PEM CA certificates: any certificate they issue for the user's e-mail signs in. */
+  caCertificates?: string[]
   /** Role per model id; models not listed are 'none'. Workspace admins see every model of it. */
   modelRoles: Record<string, ModelRole>
   /** Workspace ids the user is a member of. */
@@ -161,7 +163,7 @@ export interface ActionDef {
   id: string
   name: string
   code?: string
-  actionType: 'DELETE_BY_SELECTION'
+  actionType: 'DELETE_BY_SELECTION' | 'OPTIMIZER'
 }
 
 /** A file known to the model: import data sources (113…) with their default content. */
@@ -186,6 +188,8 @@ export interface ActionOutcome {
   details: { type: string; localMessageText?: string; occurrences: number; values: string[] }[]
   /** Import failure dump: CSV text with `_Status_`, source columns, `_Line_`, `_Error_1_`. */
   dump?: string
+  /** Optimizer actions: the solver log (`…/optimizeActions/{id}/tasks/{taskId}/solutionLogs`). */
+  solutionLog?: string
 }
 
 /** A view's tabular layout, one line at a time. */
@@ -232,6 +236,12 @@ export interface ModelEngine {
     total: number
     failures: ItemFailure[]
   }
+  /** Resets a list's item index; SimError 400 when the list has items or may not be reset. */
+  resetListIndex(listId: string): void
+  /** Sets the current fiscal year (`FY26`); SimError 400 when out of the timescale. */
+  setFiscalYear(year: string): { year: string; startDate: string; endDate: string }
+  /** Sets (or, with '', clears) a version's switchover date; SimError 400 when not allowed. */
+  setSwitchover(versionId: string, date: string): { periodText: string; date: string; calendarType: string }
   deleteListItems(
     listId: string,
     items: Record<string, unknown>[],

@@ -90,14 +90,15 @@ export async function runImport(
       info: { lines: number }
     }>) {
       if (!header) {
-        header = record.map((h) => h.trim())
+        // A file without a header row: columns are numbered 1, 2, … and this row is data.
+        header = imp.headerRow === 0 ? record.map((_, i) => String(i + 1)) : record.map((h) => h.trim())
         const plan =
           imp.target.kind === 'module'
             ? moduleHandler(model, imp.target.module, imp.columns, fixed, runtime, header)
             : listHandler(model, imp, imp.target.list, header)
         if (typeof plan === 'string') return failedOutcome(imp, plan)
         handle = plan
-        continue
+        if (imp.headerRow !== 0) continue
       }
       const result = handle!(record)
       if (result.error) {
@@ -158,7 +159,8 @@ export async function runImport(
       occurrences: failed,
       values: ['failedCount', String(failed)],
     })
-    outcome.dump = stringify([['_Status_', ...header, '_Line_', '_Error_1_'], ...dumpRows], {
+    const names = imp.headerRow === 0 ? header.map((h) => `Column ${h}`) : header
+    outcome.dump = stringify([['_Status_', ...names, '_Line_', '_Error_1_'], ...dumpRows], {
       quoted: true,
       quoted_empty: true,
       record_delimiter: '\n',

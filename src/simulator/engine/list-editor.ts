@@ -39,7 +39,16 @@ export class ListEditor {
   add(list: ListDef, items: Record<string, unknown>[]) {
     let added = 0
     const failures = eachItem(items, (raw, fail) => {
-      const name = typeof raw.name === 'string' ? raw.name.trim() : ''
+      if (list.numbered && raw.name !== undefined) {
+        fail('INCORRECT_FORMAT', `${list.dim.name} is a numbered list: its items get numbers, not names`)
+        return
+      }
+      // A numbered list names its items after their index; the index is used only on success.
+      const name = list.numbered
+        ? `#${list.numbered.nextIndex}`
+        : typeof raw.name === 'string'
+          ? raw.name.trim()
+          : ''
       if (!name) {
         fail('INCOMPLETE_DATA', 'The item has no name')
         return
@@ -74,6 +83,7 @@ export class ListEditor {
         properties: props ?? {},
       })
       for (const [s, member] of Object.entries(subsets ?? {})) if (member) item.subsets.add(s)
+      if (list.numbered) list.numbered.nextIndex++
       added++
     })
     if (added > 0) this.model.changed()

@@ -54,6 +54,8 @@ const userSchema = z.strictObject({
   roles: z.record(z.string(), z.enum(ROLES)).default({}),
   /** PEM certificates accepted for CA-certificate authentication. */
   certificates: z.array(z.string()).default([]),
+  /** PEM CA certificates: a certificate one of them issued that names the user's e-mail signs in. */
+  caCertificates: z.array(z.string()).default([]),
 })
 
 const workspaceSchema = named({
@@ -83,12 +85,17 @@ const versionSchema = named({
 })
 
 const PROPERTY_FORMATS = ['TEXT', 'NUMBER', 'BOOLEAN', 'DATE', 'LIST', 'TIME PERIOD'] as const
-const listItemSchema = named({
-  code: z.string().optional(),
-  parent: z.string().optional(),
-  properties: z.record(z.string(), cellValue).optional(),
-  subsets: z.array(z.string()).optional(),
-})
+// A numbered list's items have no name in the file (Anaplan numbers them: #1, #2, …).
+const listItemSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { name: v } : v),
+  z.strictObject({
+    name: name.optional(),
+    code: z.string().optional(),
+    parent: z.string().optional(),
+    properties: z.record(z.string(), cellValue).optional(),
+    subsets: z.array(z.string()).optional(),
+  }),
+)
 /**
  * Many items from templates, for large models: `{n}` is the item's number (1-based, zero-padded to
  * `digits`), `{word}` cycles through the words of the item's parent in `parents` (or `words`).
@@ -110,6 +117,11 @@ const listSchema = z.strictObject({
   /** Composite hierarchy: items' parents are items of this (earlier) list, e.g. Store → Country. */
   parentList: z.string().optional(),
   generate: generateSchema.optional(),
+  /** Items are numbered (#1, #2, …) rather than named; `displayName` is the property people see. */
+  numbered: z.boolean().default(false),
+  displayName: z.string().optional(),
+  /** An ALM production list: its items may change (and its index be reset) in a deployed model. */
+  productionData: z.boolean().default(false),
   properties: z.array(named({ format: z.enum(PROPERTY_FORMATS).default('TEXT') })).default([]),
   subsets: z.array(name).default([]),
   items: z.array(listItemSchema).default([]),
@@ -196,6 +208,8 @@ const importSchema = z
     fixed: z.record(z.string(), z.string()).default({}),
     /** Default file content (CSV with a header row) until a user uploads their own. */
     content: z.string().default(''),
+    /** 0 for a file without a header row: `columns` then maps column numbers (1, 2, …). */
+    headerRow: z.union([z.literal(0), z.literal(1)]).default(1),
   })
   .refine((v) => (v.module === undefined) !== (v.list === undefined), {
     message: 'an import needs exactly one of `module` or `list`',
@@ -231,14 +245,29 @@ const processSchema = z.strictObject({
   actions: z.array(name).min(1, 'a process needs at least one action'),
 })
 
-const actionSchema = z.strictObject({
-  name,
-  code: z.string().optional(),
-  /** The list to delete items from. */
-  deleteFrom: name,
-  /** Which items: those whose boolean property is true, or the members of a subset. */
-  where: z.union([z.strictObject({ property: name }), z.strictObject({ subset: name })]),
-})
+const actionSchema = z
+  .strictObject({
+    name,
+    code: z.string().optional(),
+    /** A delete action: the list to delete items from… */
+    deleteFrom: name.optional(),
+    /** …and which items: those whose boolean property is true, or the members of a subset. */
+    where: z.union([z.strictObject({ property: name }), z.strictObject({ subset: name })]).optional(),
+    /**
+     * An optimizer action. The simulator does not solve: a run ends with this status and objective,
+     * and leaves a solver log for `…/optimizeActions/{id}/tasks/{taskId}/solutionLogs`.
+     */
+    optimizer: z
+      .strictObject({
+        status: z.enum(['OPTIMAL', 'INFEASIBLE']).default('OPTIMAL'),
+        objective: z.number().default(0),
+        log: z.string().optional(),
+      })
+      .optional(),
+  })
+  .refine((v) => (v.optimizer !== undefined) !== (v.deleteFrom !== undefined && v.where !== undefined), {
+    message: 'an action needs either `deleteFrom` with `where`, or `optimizer`',
+  })
 
 const MODEL_STATES = ['UNLOCKED', 'PRODUCTION', 'ARCHIVED', 'LOCKED', 'MAINTENANCE'] as const
 const modelSchema = z.strictObject({

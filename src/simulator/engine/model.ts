@@ -68,6 +68,8 @@ export interface ModelParts {
   actions: ActionInternal[]
   /** The next list item id number (model-wide counter, never reused). */
   nextItemId: number
+  /** The current fiscal year set by `PUT …/modelCalendar/fiscalYear` (else the current period's). */
+  fiscalYear?: string
 }
 
 interface AxisItem {
@@ -236,11 +238,12 @@ export class Model implements ModelEngine {
       })),
       hasSelectiveAccess: false,
       managedBy: '',
-      numberedList: false,
+      numberedList: list.numbered !== undefined,
+      ...(list.numbered ? { nextItemIndex: list.numbered.nextIndex } : {}),
       useTopLevelAsPageDefault: false,
       itemCount: this.listEditor.records(list).length,
       workflowEnabled: false,
-      productionData: false,
+      productionData: list.productionData === true,
       permittedItems: MAX_DIMENSION_ITEMS - list.dim.items.size,
     }
     if (list.subsets.length > 0) meta.subsets = list.subsets.map((s) => ({ id: s.id, name: s.name }))
@@ -635,7 +638,10 @@ export class Model implements ModelEngine {
   }
 
   actions(): ActionDef[] {
-    return this.parts.actions.map((a) => ({ ...named(a), actionType: 'DELETE_BY_SELECTION' as const }))
+    return this.parts.actions.map((a) => ({
+      ...named(a),
+      actionType: a.kind === 'optimizer' ? ('OPTIMIZER' as const) : ('DELETE_BY_SELECTION' as const),
+    }))
   }
 
   importDef(importId: string): ImportInternal {
@@ -660,10 +666,10 @@ export class Model implements ModelEngine {
         textEncoding: 'UTF-8',
         columnSeparator: ',',
         textDelimiter: '"',
-        headerRow: 1,
-        firstDataRow: 2,
+        headerRow: i.headerRow,
+        firstDataRow: i.headerRow + 1,
         decimalSeparator: '.',
-        headerNames,
+        headerNames: i.headerRow === 0 ? headerNames.map((n) => `Column ${n}`) : headerNames,
         columnCount: headerNames.length,
       },
     }
@@ -701,7 +707,11 @@ export class Model implements ModelEngine {
           }
         }
         const act = this.parts.actions.find((x) => x.id === id)
-        return { id, name: act?.name ?? id, actionType: 'DELETE_BY_SELECTION' }
+        return {
+          id,
+          name: act?.name ?? id,
+          actionType: act?.kind === 'optimizer' ? 'OPTIMIZER' : 'DELETE_BY_SELECTION',
+        }
       }),
     }
   }
@@ -715,8 +725,8 @@ export class Model implements ModelEngine {
       out.push({
         id: i.fileId,
         name: i.fileName,
-        firstDataRow: 2,
-        headerRow: 1,
+        firstDataRow: i.headerRow + 1,
+        headerRow: i.headerRow,
         separator: ',',
         delimiter: '"',
         encoding: 'UTF-8',
@@ -742,6 +752,7 @@ export class Model implements ModelEngine {
   runAction(actionId: string): ActionOutcome {
     const a = this.parts.actions.find((x) => x.id === actionId)
     if (!a) throw new SimError(404, `Action not found: ${actionId}`)
+    if (a.kind === 'optimizer') return runOptimizer(a)
     const selected = this.listEditor
       .records(a.list)
       .filter((r) =>
@@ -778,6 +789,27 @@ export class Model implements ModelEngine {
     }
   }
 
+  /**
+   * `POST …/lists/{id}/resetIndex`: only an empty list (top-level item aside), and in a deployed
+   * model only a production list (Anaplan's two 400 messages, from the OpenAPI description).
+   */
+  resetListIndex(listId: string): void {
+    const list = this.list(listId)
+    if (this.listEditor.records(list).length > 0) {
+      throw new SimError(
+        400,
+        "We can't reset the list item index of a list that contains data. Select an empty list that doesn't contain any list items.",
+      )
+    }
+    if (this.info.activeState === 'PRODUCTION' && !list.productionData) {
+      throw new SimError(
+        400,
+        'We cannot reset a list if the list is not production data and the model is in deployed mode.',
+      )
+    }
+    if (list.numbered) list.numbered.nextIndex = 1
+  }
+
   // ---- versions and calendar ---------------------------------------------------------------
 
   versions(): Record<string, unknown>[] {
@@ -793,6 +825,8 @@ export class Model implements ModelEngine {
         isCurrent: v.current,
       }
       if (v.code) out.code = v.code
+      const switchover = v.switchoverId ? cal?.dimension.get(v.switchoverId) : undefined
+      if (switchover) out.switchover = { periodText: switchover.name, date: switchover.firstDay }
       if (first && last) {
         out.editFrom = { periodText: first.name, date: first.firstDay }
         out.editTo = { periodText: last.name, date: last.lastDay }
@@ -818,25 +852,70 @@ export class Model implements ModelEngine {
       return this.currentPeriod()
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new SimError(400, `Invalid date: ${date}`)
-    const months = this.parts.calendar?.dimension.leaves() ?? []
-    const month = months.find((m) => m.firstDay! <= date && date <= m.lastDay!)
-    if (!month) {
-      // Anaplan's wording (OpenAPI description of PUT currentPeriod, 400 case 2).
-      const range = months.length ? ` ${months[0]!.firstDay} - ${months.at(-1)!.lastDay}` : ''
-      throw new SimError(400, `Specified date '${date}' is out of timescale range${range}`)
-    }
+    const month = this.monthOf(date)
     this.parts.currentPeriodId = month.id
     return this.currentPeriod()
+  }
+
+  /** The month of the timescale holding `date` (YYYY-MM-DD), or Anaplan's out-of-range 400. */
+  private monthOf(date: string) {
+    const months = this.parts.calendar?.dimension.leaves() ?? []
+    const month = months.find((m) => m.firstDay! <= date && date <= m.lastDay!)
+    if (month) return month
+    // Anaplan's wording (OpenAPI description of PUT currentPeriod, 400 case 2).
+    const range = months.length ? ` ${months[0]!.firstDay} - ${months.at(-1)!.lastDay}` : ''
+    throw new SimError(400, `Specified date '${date}' is out of timescale range${range}`)
+  }
+
+  setFiscalYear(year: string): { year: string; startDate: string; endDate: string } {
+    const m = /^FY(\d{2})$/i.exec(year.trim())
+    if (!m) throw new SimError(400, `Invalid fiscal year '${year}': expected a year such as FY26`)
+    const fy = this.parts.calendar?.years.find((y) => y.name.toLowerCase() === year.trim().toLowerCase())
+    // Anaplan names the calendar year in its message (reference §5.7).
+    if (!fy) throw new SimError(400, `Specified year is out of range: ${2000 + Number(m[1])}`)
+    this.parts.fiscalYear = fy.name
+    return { year: fy.name, startDate: fy.startDate, endDate: fy.endDate }
+  }
+
+  setSwitchover(versionId: string, date: string): { periodText: string; date: string; calendarType: string } {
+    const v = this.parts.versions.find((x) => x.id === versionId)
+    if (!v) throw new SimError(404, `Version not found: ${versionId}`)
+    if (v.actual) {
+      throw new SimError(
+        400,
+        `${v.name} is the actual version: a switchover needs a forecast or variance version`,
+      )
+    }
+    if (date === '') {
+      delete v.switchoverId
+      return { periodText: '', date: '', calendarType: CALENDAR_TYPE }
+    }
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
+      throw new SimError(400, `Invalid ISO date format '${date}'. Date should match format YYYY-MM-DD`)
+    }
+    const month = this.monthOf(date)
+    const current = v.switchoverId ? this.parts.calendar?.dimension.get(v.switchoverId) : undefined
+    if (current && month.firstDay! < current.firstDay!) {
+      throw new SimError(
+        400,
+        `The switchover date ${date} is earlier than the current switchover date ${current.firstDay}`,
+      )
+    }
+    v.switchoverId = month.id
+    return { periodText: month.name, date: month.firstDay!, calendarType: CALENDAR_TYPE }
   }
 
   modelCalendar(): Record<string, unknown> {
     const cal = this.parts.calendar
     if (!cal) return {}
     const current = this.currentPeriod()
+    const chosen = cal.years.find((y) => y.name === this.parts.fiscalYear)
     const fy =
+      chosen ??
       cal.years.find(
         (y) => current.lastDay !== '' && y.startDate <= current.lastDay && current.lastDay <= y.endDate,
-      ) ?? cal.years[0]!
+      ) ??
+      cal.years[0]!
     return {
       calendarType: CALENDAR_TYPE,
       currentPeriod: { periodText: current.periodText, lastDay: current.lastDay },
@@ -856,6 +935,37 @@ export class Model implements ModelEngine {
 }
 
 // ---- helpers --------------------------------------------------------------------------------
+
+/** An optimizer run: the simulator does not solve; the outcome and log come from the model file. */
+function runOptimizer(a: Extract<ActionInternal, { kind: 'optimizer' }>): ActionOutcome {
+  const optimal = a.status === 'OPTIMAL'
+  const objective = formatCell(a.objective)
+  const log =
+    a.log ??
+    [
+      `Optimizer action: ${a.name}`,
+      'Solver: Anaplan simulator (no model is solved; the result is set in the model file)',
+      optimal ? 'Optimal solution found' : 'Model is infeasible',
+      optimal ? `Best objective ${objective}` : 'No solution',
+      '',
+    ].join('\n')
+  return {
+    successful: optimal,
+    objectId: a.id,
+    objectName: a.name,
+    details: [
+      {
+        type: optimal ? 'optimizerSolved' : 'optimizerInfeasible',
+        localMessageText: optimal
+          ? `${a.name}: optimal solution found, objective ${objective}`
+          : `${a.name}: the model is infeasible`,
+        occurrences: 0,
+        values: ['status', a.status, ...(optimal ? ['objective', objective] : [])],
+      },
+    ],
+    solutionLog: log,
+  }
+}
 
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }

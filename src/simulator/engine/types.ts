@@ -17,6 +17,9 @@ export interface ListDef {
   topLevelItemId?: string
   /** Composite hierarchy: the list whose items are this list's parents. */
   parentList?: ListDef
+  /** Numbered list: items are named `#<index>`; the index restarts at 1 after resetIndex. */
+  numbered?: { nextIndex: number; displayName?: string }
+  productionData?: boolean
 }
 
 /** A seed computed when a cell is read (sparse modules): see `sparse.ts`. */
@@ -101,6 +104,8 @@ export interface ImportInternal {
   /** Source column header → target name, as written in the model file. */
   columns: Record<string, string>
   target: { kind: 'module'; module: Module; fixed: Map<number, string> } | { kind: 'list'; list: ListDef }
+  /** 0: the file has no header row and `columns` maps column numbers. */
+  headerRow: 0 | 1
 }
 
 export interface ExportInternal {
@@ -121,13 +126,24 @@ export interface ProcessInternal {
   actionIds: string[]
 }
 
-export interface ActionInternal {
-  id: string
-  name: string
-  code?: string
-  list: ListDef
-  where: { property: string } | { subset: string }
-}
+export type ActionInternal =
+  | {
+      kind: 'delete'
+      id: string
+      name: string
+      code?: string
+      list: ListDef
+      where: { property: string } | { subset: string }
+    }
+  | {
+      kind: 'optimizer'
+      id: string
+      name: string
+      code?: string
+      status: 'OPTIMAL' | 'INFEASIBLE'
+      objective: number
+      log?: string
+    }
 
 export interface VersionInfo {
   id: string
@@ -135,4 +151,6 @@ export interface VersionInfo {
   code?: string
   actual: boolean
   current: boolean
+  /** The switchover month (its id in Time), set by `PUT …/versions/{id}/switchover`. */
+  switchoverId?: string
 }

@@ -94,7 +94,13 @@ export function createExecutor(world: World): TaskExecutor {
       await world.files.writeGenerated({ ...fileKey, fileId: objectId }, content)
       return toResult(outcome, false)
     }
-    if (kind === 'actions') return toResult(engine.runAction(objectId), false)
+    if (kind === 'actions') {
+      const outcome = engine.runAction(objectId)
+      if (outcome.solutionLog !== undefined) {
+        world.solutionLogs.set(`${engine.info.id}|${objectId}|${task.taskId}`, outcome.solutionLog)
+      }
+      return toResult(outcome, false)
+    }
     return failure(objectId, objectId, 'nestedProcess', 'A process cannot run another process')
   }
 

@@ -37,6 +37,16 @@ export function sameCertificate(a: X509Certificate, b: X509Certificate): boolean
   return a.fingerprint256 === b.fingerprint256
 }
 
+/** True when `ca` issued and signed `cert`, and `cert` names `email` (CN, emailAddress or SAN). */
+export function issuedFor(cert: X509Certificate, ca: X509Certificate, email: string): boolean {
+  try {
+    if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return false
+  } catch {
+    return false
+  }
+  return cert.checkEmail(email, { subject: 'always' }) !== undefined
+}
+
 /** Parses the request body fields of a certificate login. */
 export function parseCertBody(body: unknown): {
   data: Buffer

@@ -87,6 +87,8 @@ export class World {
   readonly tasks: TaskQueue
   readonly dumps = new Map<string, DumpRecord>()
   readonly readRequests = new Map<string, ReadRequestRecord>()
+  /** Optimizer solver logs by `modelId|actionId|taskId` (the task that ran the action). */
+  readonly solutionLogs = new Map<string, string>()
   readonly stats: SimStats = emptyStats()
   /** Models closed by `POST …/close`; any later data access opens them again. */
   readonly closedModels = new Set<string>()

@@ -8,6 +8,7 @@ import type { Context } from 'hono'
 import type { SimUser } from '../../engine/contract.ts'
 import {
   CertAuthError,
+  issuedFor,
   parseCertBody,
   parseCertificateHeader,
   sameCertificate,
@@ -47,13 +48,28 @@ function parseAuthorization(header: string | undefined): { scheme: string; value
   return { scheme: match[1]!.toLowerCase(), value: match[2]! }
 }
 
+/**
+ * A user's own certificate, or one issued by one of the user's CA certificates that names the
+ * user's e-mail (subject or subject alternative name), as a tenant's uploaded CA works.
+ */
 function certMatches(user: SimUser, cert: X509Certificate): boolean {
-  return user.certificates.some((pem) => {
+  const parse = (pem: string): X509Certificate | undefined => {
     try {
-      return sameCertificate(new X509Certificate(pem), cert)
+      return new X509Certificate(pem)
     } catch {
-      return false
+      return undefined
     }
+  }
+  if (
+    user.certificates.some((pem) => {
+      const own = parse(pem)
+      return own !== undefined && sameCertificate(own, cert)
+    })
+  )
+    return true
+  return (user.caCertificates ?? []).some((pem) => {
+    const ca = parse(pem)
+    return ca !== undefined && issuedFor(cert, ca, user.email)
   })
 }
 

@@ -229,6 +229,19 @@ function actionDef(
 export function registerBulkRoutes(app: SimApp, state: SimState): void {
   const exempt = { busyExempt: true }
 
+  // The solver log of an optimizer action run by a task (its own, or a process's: `correlationId`).
+  // Only the workspace form exists; below workspace admin is 403 before any id is looked at.
+  app.get(
+    '/2/0/workspaces/:workspaceId/models/:modelId/optimizeActions/:actionId/tasks/:correlationId/solutionLogs',
+    async (c) => {
+      const s = await modelScope(state, c, { ...exempt, admin: true })
+      const log = s.world.solutionLogs.get(
+        `${s.modelId}|${param(c, 'actionId')}|${param(c, 'correlationId')}`,
+      )
+      if (log === undefined) throw new HttpError(404)
+      return c.body(log, 200, { 'Content-Type': 'text/plain;charset=UTF-8' })
+    },
+  )
   modelRoute(app, 'get', '/imports', async (c) => {
     const s = await modelScope(state, c, exempt)
     return pagedEnvelope(c, schemaUrl(c, 'import', s.modelId), 'imports', s.engine.imports())

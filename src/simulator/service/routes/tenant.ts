@@ -4,7 +4,7 @@
  */
 import type { ModelEngine, SimUser } from '../../engine/contract.ts'
 import { modelScope, param, roleOf, type SimApp, type SimContext } from '../context.ts'
-import { boolQuery, envelope, HttpError, pagedEnvelope, schemaUrl } from '../http.ts'
+import { boolQuery, envelope, HttpError, isRecord, pagedEnvelope, readJson, schemaUrl } from '../http.ts'
 import type { SimState, World } from '../sim-state.ts'
 
 /** Anaplan writes timestamps with a numeric zone, `+0000`, not `Z`. */
@@ -53,6 +53,11 @@ function modelJson(
     model.lastModified = START
   }
   return model
+}
+
+/** Open unless closed by `POST …/close` or archived (an archived model is offline). */
+function isOpen(world: World, engine: ModelEngine): boolean {
+  return !world.closedModels.has(engine.info.id) && engine.info.activeState !== 'ARCHIVED'
 }
 
 function isWorkspaceAdmin(world: World, user: SimUser, workspaceId: string): boolean {
@@ -184,6 +189,44 @@ export function registerTenantRoutes(app: SimApp, state: SimState): void {
   }
   app.get('/2/0/models', (c) => listModels(c))
   app.get('/2/0/workspaces/:workspaceId/models', (c) => listModels(c, param(c, 'workspaceId')))
+
+  // Deletes closed models of the workspace; per-model failures with Anaplan's messages (OpenAPI).
+  app.post('/2/0/workspaces/:workspaceId/bulkDeleteModels', async (c) => {
+    const world = c.get('world')
+    const user = c.get('user')
+    const workspaceId = param(c, 'workspaceId')
+    if (
+      !world.tenant.workspaces.some((w) => w.id === workspaceId) ||
+      !user.workspaces.includes(workspaceId)
+    ) {
+      throw new HttpError(404)
+    }
+    const body = await readJson(c)
+    const ids = isRecord(body) ? body.modelIdsToDelete : undefined
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
+      throw new HttpError(400, "Expected mandatory field 'modelIdsToDelete': an array of model ids")
+    }
+    // Deleting models is for workspace administrators (our choice; the description says Standard User).
+    if (!isWorkspaceAdmin(world, user, workspaceId)) throw new HttpError(403, 'Forbidden')
+    const failures: { modelId: string; message: string }[] = []
+    let deleted = 0
+    for (const modelId of ids as string[]) {
+      const i = world.tenant.models.findIndex(
+        (m) => m.info.id === modelId.toUpperCase() && m.info.workspaceId === workspaceId,
+      )
+      if (i < 0) failures.push({ modelId, message: 'Model ID does not exist.' })
+      else if (isOpen(world, world.tenant.models[i]!)) {
+        failures.push({ modelId, message: 'Model is open. Please close the model before trying again.' })
+      } else {
+        world.tenant.models.splice(i, 1)
+        deleted++
+      }
+    }
+    return envelope(c, schemaUrl(c, 'bulkDeleteModels'), {
+      modelsDeleted: deleted,
+      bulkDeleteModelsFailures: failures,
+    })
+  })
 
   app.get('/2/0/models/:modelId', (c) => {
     const world = c.get('world')

@@ -462,6 +462,34 @@ export function registerTransactionalRoutes(app: SimApp, state: SimState): void 
       currentPeriod: s.engine.setCurrentPeriod(date),
     })
   })
+  // Calendar and version writes need the workspace-admin role (OpenAPI x-anaplan-min-role).
+  modelRoute(app, 'put', '/modelCalendar/fiscalYear', async (c) => {
+    const s = await modelScope(state, c, { admin: true })
+    const body = await readJson(c)
+    if (!isRecord(body) || typeof body.year !== 'string') {
+      throw new HttpError(400, 'Expected mandatory field \'year\', e.g. {"year": "FY26"}')
+    }
+    return envelope(c, schemaUrl(c, 'modelCalendar', s.modelId), {
+      modelCalendar: { fiscalYear: s.engine.setFiscalYear(body.year) },
+    })
+  })
+  modelRoute(app, 'put', '/versions/:versionId/switchover', async (c) => {
+    const s = await modelScope(state, c, { admin: true })
+    const body = await readJson(c)
+    if (!isRecord(body) || typeof body.date !== 'string') {
+      throw new HttpError(400, 'Expected mandatory field \'date\': YYYY-MM-DD, or "" to reset')
+    }
+    return envelope(c, schemaUrl(c, 'switchover', s.modelId), {
+      versionSwitchover: s.engine.setSwitchover(param(c, 'versionId'), body.date.trim()),
+    })
+  })
+  // No body either way: Anaplan answers 200 with Content-Length 0.
+  modelRoute(app, 'post', '/lists/:listId/resetIndex', async (c) => {
+    const s = await modelScope(state, c, { admin: true })
+    s.engine.resetListIndex(param(c, 'listId'))
+    s.world.stats.mutations.listWrites++
+    return new Response(null, { status: 200 })
+  })
   modelRoute(app, 'get', '/modelCalendar', async (c) => {
     const s = await scope(c)
     return envelope(c, schemaUrl(c, 'modelCalendar', s.modelId), { modelCalendar: s.engine.modelCalendar() })
