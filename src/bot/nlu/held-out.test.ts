@@ -36,6 +36,7 @@ describe('held-out check', () => {
         )
         .join('\n')}`,
     )
-    expect(r.intentAccuracy).toBeGreaterThanOrEqual(0.7)
+    expect(r.intentAccuracy).toBeGreaterThanOrEqual(0.93)
+    expect(r.parameterAccuracy).toBeGreaterThanOrEqual(0.95)
   })
 })

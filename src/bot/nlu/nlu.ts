@@ -83,6 +83,11 @@ const MAX_SHAPE_VARIANTS = 8
 /** Weight of "the names fit the intent" against the classifier's confidence, between readings. */
 const FIT_BONUS = 0.05
 
+/** A sentence asking for something ("what are …", "how much …"). */
+const QUESTION = /^(?:what|what's|whats|how|which|tell me|give me)\b/i
+/** Smaller than {@link FIT_BONUS}: it only breaks ties between readings that fit alike. */
+const QUESTION_BONUS = 0.01
+
 /** What an NLU needs from a vocabulary, computed once per vocabulary object. */
 interface Prepared {
   /** Distinguishes vocabularies in the result cache. */
@@ -195,8 +200,12 @@ export class Nlu {
     const cue = cuedIntent(correctPhrasing(analysis.shape))
     let c: Classification
     if (cue) {
-      // A registry cue is a whole-utterance match of high precision: no classifier needed.
+      // A registry cue is a whole-utterance match of high precision: no classifier needed. Words
+      // that may abbreviate names take the kind the cued intent asks for ("is the refresh done").
       c = { intent: cue, score: 1, ranking: [] }
+      const wanted = parameterKinds(cue)
+      const kinds = found.partials.map((p) => [...p.byKind.keys()].find((k) => wanted.has(k)))
+      if (kinds.some(Boolean)) analysis = withPartials(analysis, found.partials, kinds)
     } else if (found.partials.length) {
       // Each reading of the words that may abbreviate names is classified, and so is the sentence
       // with them as plain words. A reading counts only when its intent takes a name of the kind
@@ -207,9 +216,13 @@ export class Nlu {
       for (const kinds of kindVariants(found.partials)) {
         const a = withPartials(found.analysis, found.partials, kinds)
         const ca = await read(a.shape)
+        // Taking words for a name must leave a sentence in the intent's own words.
+        if (!spokenLike(ca.intent, correctPhrasing(a.shape), freeWords(ca.intent, a), true)) continue
         const wanted = parameterKinds(ca.intent)
         const fit = kinds.filter((k) => wanted.has(k)).length / kinds.length
-        const rank = ca.score + FIT_BONUS * fit
+        // Between readings about as sure, a question reads figures ("what are the expenses …").
+        const question = ca.intent === 'read_cell' && QUESTION.test(text) ? QUESTION_BONUS : 0
+        const rank = ca.score + FIT_BONUS * fit + question
         if (fit > 0 && rank > best.rank) best = { analysis: a, c: ca, rank }
       }
       analysis = best.analysis

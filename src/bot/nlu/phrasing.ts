@@ -49,6 +49,8 @@ function load(): Phrasing {
       }
     byIntent.set(intent.name, own)
   }
+  // Misspelt small words are corrected too ("wich" → "which"), though they never count as evidence.
+  for (const w of FUNCTION_WORDS) if (!STOPWORDS.has(w)) words.add(w)
   phrasing = { words, byIntent }
   return phrasing
 }
@@ -66,11 +68,22 @@ export function correctPhrasing(shape: string): string {
   for (const t of tokenize(shape)) {
     if (!correctable(t) || words.has(t.norm)) continue
     const fix = words.closest(t.norm)
-    if (!fix) continue
+    // A short word one letter off another is often a word of its own ("fire", "fine"): only
+    // swapped, missing or doubled letters are corrected there.
+    if (!fix || (t.norm.length < 6 && substitution(t.norm, fix))) continue
     out += `${shape.slice(pos, t.start)}${fix}`
     pos = t.end
   }
   return out + shape.slice(pos)
+}
+
+/** Same length and not one adjacent swap apart: a letter replaced. */
+function substitution(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  const diff: number[] = []
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff.push(i)
+  const [i, j] = diff
+  return !(diff.length === 2 && j === (i as number) + 1 && a[i as number] === b[j] && a[j] === b[i as number])
 }
 
 function correctable(t: Token): boolean {
@@ -97,20 +110,27 @@ export function cuedIntent(
 }
 
 /**
- * Whether the content words of a shape that names nothing are, for the most part, words the
- * intent's phrases use. "will it rain in Paris tomorrow" classified as a yes has none; "what
- * can I run here" has "run". Words in `free` (a name typed for the model to be told about) are
- * not counted.
+ * Whether the content words of a shape that names nothing are words the intent's phrases use:
+ * "will it rain in Paris tomorrow" classified as a yes has three words no yes is said with;
+ * "what can I run here" has "run". Words in `free` (a name typed for the model to be told about) are
+ * not counted. `strict` allows no stray word: for a reading that took words for names.
  */
-export function spokenLike(intent: string, shape: string, free: ReadonlySet<string> = new Set()): boolean {
+export function spokenLike(
+  intent: string,
+  shape: string,
+  free: ReadonlySet<string> = new Set(),
+  strict = false,
+): boolean {
   const own = load().byIntent.get(intent)
   if (!own) return true
   const content = tokenize(shape).filter(
     (t) => correctable(t) && !free.has(t.norm) && !FUNCTION_WORDS.has(t.norm),
   )
-  if (!content.length) return true
   const known = content.filter((t) => own.has(t.norm) || own.has(stem(t.norm))).length
-  return known * 2 >= content.length
+  const unknown = content.length - known
+  // One stray word is everyday phrasing ("who are you acting as"); several, outnumbering the
+  // intent's own words, are another subject.
+  return known >= unknown || (!strict && unknown < 2)
 }
 
 /** A light stem, so "finished" meets "finish" and "running" meets "run". */
