@@ -29,6 +29,7 @@ function secretEnv(extra: Record<string, string> = {}): Record<string, string> {
     ANAPLAN_AUTH_URL: sim.authUrl,
     ANAPLAN_API_URL: sim.apiUrl,
     ANAPLAN_CREDENTIALS_SECRET: SECRET,
+    FUNCTION_INVOKER_AUTH: 'platform',
     ...extra,
   }
 }
