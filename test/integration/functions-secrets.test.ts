@@ -138,7 +138,7 @@ describe('credentials from a secret manager', () => {
   it('answers 500 when no credentials are configured at all', async () => {
     const { server } = serve(
       'tokenNoCredentials',
-      { ANAPLAN_AUTH_URL: sim.authUrl, ANAPLAN_API_URL: sim.apiUrl },
+      { ANAPLAN_AUTH_URL: sim.authUrl, ANAPLAN_API_URL: sim.apiUrl, FUNCTION_INVOKER_AUTH: 'platform' },
       {},
     )
     const res = await request(server).get('/')
