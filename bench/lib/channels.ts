@@ -102,6 +102,13 @@ export function slackRequest(
   )
 }
 
+let eventSeq = 0
+
+/** A fresh trigger id, as Slack gives each command and click (the channel drops repeats as replays). */
+function triggerId(): string {
+  return `${process.pid}.${++eventSeq}.${Date.now()}`
+}
+
 /** The form body of a `/anaplan <text>` slash command; point `responseUrl` at a loopback fake. */
 export function slashCommand(
   text: string,
@@ -121,11 +128,9 @@ export function slashCommand(
     text,
     api_app_id: 'A1',
     response_url: responseUrl,
-    trigger_id: '1.2.3',
+    trigger_id: triggerId(),
   }).toString()
 }
-
-let eventSeq = 0
 
 /** The JSON body of an Events API `app_mention` (or a direct message when `im`). */
 export function slackEvent(
@@ -158,7 +163,7 @@ export function slackClick(value: string, user = 'U42', channel = 'C7'): string 
     channel: { id: channel },
     container: { channel_id: channel },
     actions: [{ action_id: 'anaplan_choice:0', value, type: 'button' }],
-    trigger_id: '1.2.3',
+    trigger_id: triggerId(),
     api_app_id: 'A1',
   }
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString()

@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { webClient } from '../support/api-chat.ts'
 
 const TSX = join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs')
 const MAIN = join(process.cwd(), 'src', 'main.ts')
@@ -31,9 +32,11 @@ function start(extra: NodeJS.ProcessEnv) {
 }
 
 async function chat(base: string, text: string): Promise<string> {
+  // The local demo sign-in: the page's session cookie and CSRF token, from its own origin.
+  const signedIn = await webClient({ request: (p, init) => fetch(`${base}${p}`, init) }, base).headers()
   const reply = await fetch(`${base}/api/chat`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...signedIn },
     body: JSON.stringify({ sessionId: 'start-test', text }),
   })
   return JSON.stringify(await reply.json())

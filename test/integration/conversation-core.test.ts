@@ -150,7 +150,7 @@ describe('conversation over /api/chat', () => {
       action: 'write_cell',
       result: 'ok',
       model: 'Sales Forecast',
-      sessionId: s,
+      sessionId: h.key(s),
     })
 
     await h.chat(s, 'set Units for Widgets in APAC for Mar 26 to 7')
@@ -206,7 +206,7 @@ describe('conversation over /api/chat', () => {
     expect(replyText(done)).toContain('Revenue Export finished')
     const file = find(done, 'file')
     expect(file?.url).toMatch(/^\/downloads\/[A-Za-z0-9_-]{32}$/)
-    const res = await h.app.request(file?.url ?? '')
+    const res = await h.app.request(file?.url ?? '', { headers: await h.headers() })
     expect(res.status).toBe(200)
     expect((await res.text()).split('\n').length).toBeGreaterThan(2)
   })
@@ -261,7 +261,7 @@ describe('conversation over /api/chat', () => {
     const before = await stats()
     const res = await h.app.request('/api/nlu', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await h.headers()) },
       body: JSON.stringify({ text: 'set Units for Widgets in APAC for Mar 26 to 500', sessionId: s }),
     })
     const body = (await res.json()) as { intent: { name: string }; parameters: Record<string, unknown> }

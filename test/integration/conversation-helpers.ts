@@ -5,11 +5,12 @@
 
 import type { Hono } from 'hono'
 import { AnaplanClient, type AnaplanClientOptions } from '../../src/anaplan/index.ts'
+import { webSessionKey } from '../../src/bot/channels/web/principal.ts'
 import { type BotPolicy, createBot, DiskDownloadStore, MemoryAuditSink } from '../../src/bot/core/index.ts'
 import type { Bot, BotReply, Identity, Message, Notification } from '../../src/bot/core/types.ts'
 import { createBotServer } from '../../src/bot/server.ts'
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts'
-import { apiChat, testUserAuthenticator } from '../support/api-chat.ts'
+import { apiChat, testPrincipal, testUserAuthenticator, webClient } from '../support/api-chat.ts'
 
 export const ANALYST = { username: 'analyst@example.com', password: 'demo-password' }
 export const VIEWER = { username: 'viewer@example.com', password: 'viewer-password' }
@@ -24,6 +25,10 @@ export interface Harness {
     who?: { username: string; password: string },
     extra?: Partial<AnaplanClientOptions>,
   ) => AnaplanClient
+  /** The server's session key of a page's conversation (what the core and the audit see). */
+  key: (sessionId: string, user?: string) => string
+  /** A signed-in page's headers (cookie, Origin, CSRF token) for `user`. */
+  headers: (user?: string) => Promise<Record<string, string>>
   /** Sends text (or a choice) through `/api/chat` and returns the reply. */
   chat: (sessionId: string, input: string | { choice: string }, user?: string) => Promise<BotReply>
   close: () => Promise<void>
@@ -70,7 +75,8 @@ export async function startHarness(
     downloads,
     web: { replyBudgetMs: options.replyBudgetMs ?? 5000, auth: testUserAuthenticator() },
   })
-  const chat = apiChat(app)
+  const page = webClient(app)
+  const chat = apiChat(app, page)
   return {
     sim,
     bot,
@@ -79,6 +85,8 @@ export async function startHarness(
     notifications,
     client,
     chat,
+    key: (sessionId, user) => webSessionKey(testPrincipal(user), sessionId),
+    headers: (user) => page.headers(user),
     close: async () => {
       await bot.close()
       await sim.close()

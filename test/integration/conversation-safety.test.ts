@@ -97,13 +97,14 @@ describe('long tasks', () => {
     expect(status.intent.name).toBe('task_status')
     expect(replyText(status)).toMatch(/Load Actuals (is still running|is queued)/)
     const harness = h
-    await eventually(() => harness.notifications.some((n) => n.sessionId === s))
-    const note = h.notifications.find((n) => n.sessionId === s)
+    const key = h.key(s, 'planner-ann')
+    await eventually(() => harness.notifications.some((n) => n.sessionId === key))
+    const note = h.notifications.find((n) => n.sessionId === key)
     expect(replyText(note?.messages ?? [])).toContain('Load Actuals finished')
     expect(note?.identity.userId).toBe('planner-ann')
-    const pending = await h.bot.drainPending(s)
+    const pending = await h.bot.drainPending(key)
     expect(replyText(pending)).toContain('Load Actuals finished')
-    expect(await h.bot.drainPending(s)).toEqual([])
+    expect(await h.bot.drainPending(key)).toEqual([])
     expect(h.audit.entries.at(-1)).toMatchObject({ action: 'run_action', result: 'ok' })
   })
 
@@ -118,10 +119,11 @@ describe('long tasks', () => {
     await h.chat(s, 'connect to Sales Forecast', 'planner-ann')
     await h.chat(s, 'run Load Actuals', 'planner-ann')
     expect(replyText(await h.chat(s, 'yes', 'planner-ann'))).toContain('Started Load Actuals')
-    await eventually(() => pushed.includes(s))
+    const key = h.key(s, 'planner-ann')
+    await eventually(() => pushed.includes(key))
     const harness = h
     await eventually(() => harness.audit.entries.some((e) => e.action === 'run_action' && e.result === 'ok'))
-    expect(await h.bot.drainPending(s)).toEqual([])
+    expect(await h.bot.drainPending(key)).toEqual([])
     expect(replyText(await h.chat(s, 'who am i', 'planner-ann'))).not.toContain('Load Actuals finished')
   })
 

@@ -29,6 +29,7 @@ function secretEnv(extra: Record<string, string> = {}): Record<string, string> {
     ANAPLAN_AUTH_URL: sim.authUrl,
     ANAPLAN_API_URL: sim.apiUrl,
     ANAPLAN_CREDENTIALS_SECRET: SECRET,
+    FUNCTION_INVOKER_AUTH: 'platform',
     ...extra,
   }
 }
@@ -137,7 +138,7 @@ describe('credentials from a secret manager', () => {
   it('answers 500 when no credentials are configured at all', async () => {
     const { server } = serve(
       'tokenNoCredentials',
-      { ANAPLAN_AUTH_URL: sim.authUrl, ANAPLAN_API_URL: sim.apiUrl },
+      { ANAPLAN_AUTH_URL: sim.authUrl, ANAPLAN_API_URL: sim.apiUrl, FUNCTION_INVOKER_AUTH: 'platform' },
       {},
     )
     const res = await request(server).get('/')

@@ -20,10 +20,12 @@ import { AnaplanClient, AuthenticationError } from '../../src/anaplan/index.ts'
 import { generateTestCertificate, type TestCertificate } from '../../src/anaplan/testing/certificate.ts'
 import { ANAPLAN_FUNCTIONS, createAnaplanFunction, runtimeFromEnv } from '../../src/functions/registry.ts'
 import { createLogger } from '../../src/shared/logger.ts'
+import { webClient } from '../support/api-chat.ts'
 
 const SIGNING_SECRET = 'slack-signing-secret-4f9e2d71c0'
 const SLACK_BOT_TOKEN = 'xoxb-1111-2222-secretbottoken'
 const WEBHOOK_PASSWORD = 'dialogflow-webhook-pass-93ab'
+const SESSION_SECRET = 'web-session-cookie-key-7c21e0'
 
 const lines: string[] = []
 const logger = createLogger({ level: 'trace', destination: { write: (l: string) => void lines.push(l) } })
@@ -80,6 +82,7 @@ function secrets(): string[] {
     SIGNING_SECRET,
     SLACK_BOT_TOKEN,
     WEBHOOK_PASSWORD,
+    SESSION_SECRET,
     cert.privateKeyPem,
     keyBody,
     // Any 64-character line of the key is enough to reconstruct it, so each one counts alone.
@@ -306,6 +309,9 @@ describe('spawned commands', () => {
       SLACK_API_URL: slack.url,
       DIALOGFLOW_ES_USERNAME: 'dialogflow',
       DIALOGFLOW_ES_PASSWORD: WEBHOOK_PASSWORD,
+      // Real (proxied) Anaplan: the sign-in-less local demo mode must be allowed explicitly.
+      WEB_ALLOW_LOCAL_DEMO: 'true',
+      WEB_SESSION_SECRET: SESSION_SECRET,
     })
     const cli = [
       spawnBin('anaplan.js', ['whoami', '--json'], env),
@@ -320,10 +326,12 @@ describe('spawned commands', () => {
         if (!url) await new Promise((r) => setTimeout(r, 100))
       }
       expect(url, server.output()).toBeDefined()
+      const base = url as string
+      const signedIn = await webClient({ request: (p, init) => fetch(`${base}${p}`, init) }, base).headers()
       const chat = (text: string) =>
         fetch(`${url}/api/chat`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...signedIn },
           body: JSON.stringify({ sessionId: 'spawned', text }),
         }).then((r) => r.text())
       await chat('connect to Sales Forecast')

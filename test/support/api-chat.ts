@@ -4,7 +4,7 @@
  * CSRF token back. Shared by the conversation tests and the benchmark stack.
  */
 
-import type { WebAuthenticator } from '../../src/bot/channels/web/principal.ts'
+import type { WebAuthenticator, WebPrincipal } from '../../src/bot/channels/web/principal.ts'
 import type { BotReply, Message } from '../../src/bot/core/types.ts'
 
 export interface RequestableApp {
@@ -21,11 +21,13 @@ export const TEST_USER_HEADER = 'x-test-user'
 export function testUserAuthenticator(): WebAuthenticator {
   return {
     mode: 'custom',
-    async fromRequest(req: Request) {
-      const user = req.headers.get(TEST_USER_HEADER) ?? 'web-guest'
-      return { issuer: 'test', subject: user, userId: user, displayName: user, via: 'local-demo' }
-    },
+    fromRequest: async (req: Request) => testPrincipal(req.headers.get(TEST_USER_HEADER) ?? undefined),
   }
+}
+
+/** The principal {@link testUserAuthenticator} makes of `user`. */
+export function testPrincipal(user = 'web-guest'): WebPrincipal {
+  return { issuer: 'test', subject: user, userId: user, displayName: user, via: 'local-demo' }
 }
 
 export interface WebClient {
@@ -57,8 +59,7 @@ export function webClient(app: RequestableApp, origin = 'http://localhost'): Web
 }
 
 /** Returns `chat(sessionId, text | {choice}, user?)`, which throws unless the server answers 200. */
-export function apiChat(app: RequestableApp) {
-  const client = webClient(app)
+export function apiChat(app: RequestableApp, client: WebClient = webClient(app)) {
   return async (sessionId: string, input: string | { choice: string }, user?: string): Promise<BotReply> => {
     const body = { sessionId, ...(typeof input === 'string' ? { text: input } : input) }
     const res = await app.request('/api/chat', {

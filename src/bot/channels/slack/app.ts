@@ -23,6 +23,7 @@ import type { Bot, Identity, Message, Turn } from '../../core/types.ts'
 import { claimFollowUp } from '../follow-ups.ts'
 import { BadRequestError, DEFAULT_BODY_LIMIT_BYTES, jsonError, limitBody, notFound } from '../http.ts'
 import { CHOICE_ACTION_PREFIX, toSlackMessage } from './blocks.ts'
+import { deliveryId, ReplayWindow } from './replay.ts'
 import { verifySlackRequest } from './verify.ts'
 
 export interface SlackChannelOptions {
@@ -391,8 +392,9 @@ export function slackApp(bot: Bot, options: SlackChannelOptions): Hono {
     logger,
   )
 
-  // Slack retries an event it thinks we missed; a retry of an event already handled is dropped.
-  const seenEvents = new Map<string, number>()
+  // Slack retries an event it thinks we missed, and a signed request can be replayed inside the
+  // window: a delivery already handled is acknowledged and not run again.
+  const deliveries = new ReplayWindow()
 
   const hono = new Hono()
   hono.onError((err, c) => {
@@ -425,12 +427,10 @@ export function slackApp(bot: Bot, options: SlackChannelOptions): Hono {
     // Payloads the bot has no listener for (rate-limit notices, other interactions) are acknowledged.
     if (kind === 'ignored') return c.body(null, 200)
 
-    const eventId = typeof body.event_id === 'string' ? body.event_id : undefined
-    if (eventId) {
-      const t = now()
-      for (const [id, at] of seenEvents) if (t - at > 10 * 60_000) seenEvents.delete(id)
-      if (seenEvents.has(eventId)) return c.body(null, 200)
-      seenEvents.set(eventId, t)
+    const delivery = deliveryId(body)
+    if (delivery && deliveries.seenBefore(delivery, now())) {
+      logger.info({ delivery: delivery.split(':')[0] }, 'slack delivery seen before: not run again')
+      return c.body(null, 200)
     }
 
     let ackBody: unknown
