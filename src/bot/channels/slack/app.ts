@@ -198,18 +198,38 @@ function registerListeners(app: BoltApp, deps: Deps): void {
     })
   })
 
-  app.action(new RegExp(`^${CHOICE_ACTION_PREFIX}`), async ({ action, ack, body, client }) => {
+  app.action(new RegExp(`^${CHOICE_ACTION_PREFIX}`), async ({ action, ack, body, client, respond }) => {
     await ack()
-    const a = action as { value?: string; selected_option?: { value: string } }
+    const a = action as {
+      value?: string
+      text?: { text?: string }
+      selected_option?: { value: string; text?: { text?: string } }
+    }
     const choice = a.value ?? a.selected_option?.value
     const b = body as {
       user: { id: string; team_id?: string }
       team?: { id: string } | null
       channel?: { id: string }
-      container?: { channel_id?: string }
+      container?: { channel_id?: string; message_ts?: string; is_ephemeral?: boolean }
+      message?: { text?: string; blocks?: { type: string }[] }
     }
     const channel = b.channel?.id ?? b.container?.channel_id
     if (!choice || !channel) return
+    // The answered message keeps its words and loses its buttons, so it cannot be answered twice.
+    const label = a.text?.text ?? a.selected_option?.text?.text ?? choice
+    const retired = {
+      text: b.message?.text ?? label,
+      blocks: [
+        ...(b.message?.blocks ?? []).filter((x) => x.type !== 'actions'),
+        { type: 'context', elements: [{ type: 'plain_text', text: `Answered: ${label}`.slice(0, 150) }] },
+      ],
+    }
+    const ts = b.container?.message_ts
+    void (
+      b.container?.is_ephemeral || !ts
+        ? respond({ ...retired, replace_original: true })
+        : client.chat.update({ channel, ts, ...retired })
+    ).catch((err: unknown) => logger.warn({ err }, 'slack: could not retire the answered buttons'))
     const teamId = b.team?.id ?? b.user.team_id
     const turn: Turn = {
       sessionId: slackSessionId(teamId ?? 'T', channel, b.user.id),
