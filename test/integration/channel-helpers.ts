@@ -17,8 +17,32 @@ export class ScriptedBot implements Bot {
   /** Extra time `process` takes, for deadline tests. */
   delayMs = 0
 
+  /**
+   * Like the core: answers by the turn's deadline, with "still working" when `delayMs` would miss
+   * it, and delivers the real reply later (the turn's `deliverLate`, the listeners, else pending).
+   */
   async process(turn: Turn): Promise<BotReply> {
     this.turns.push(turn)
+    const work = this.#compute(turn)
+    const left = turn.deadline === undefined ? Number.POSITIVE_INFINITY : turn.deadline - 100 - Date.now()
+    if (this.delayMs === 0 || this.delayMs <= left) return work
+    await new Promise((r) => setTimeout(r, Math.max(0, left)))
+    void work.then(async (reply) => {
+      if (await turn.deliverLate?.(reply.messages)) return
+      if (await this.notify({ sessionId: turn.sessionId, identity: turn.identity, messages: reply.messages }))
+        return
+      this.pending.set(turn.sessionId, [...(this.pending.get(turn.sessionId) ?? []), ...reply.messages])
+    })
+    return {
+      sessionId: turn.sessionId,
+      intent: { name: 'fallback', confidence: 0 },
+      parameters: {},
+      messages: [{ type: 'text', text: 'Still working on it…' }],
+      stillWorking: true,
+    }
+  }
+
+  async #compute(turn: Turn): Promise<BotReply> {
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs))
     const text = turn.text ?? ''
     const intent = turn.recognized?.intent ?? (turn.choice ? 'choice' : text.split(' ')[0] || 'fallback')

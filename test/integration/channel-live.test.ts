@@ -194,7 +194,7 @@ describe('Slack with the real core', () => {
     const buttons = (
       ask!.args.blocks as { type: string; elements?: { value: string; action_id: string }[] }[]
     ).find((b) => b.type === 'actions')?.elements
-    const yes = buttons?.find((b) => b.value === 'confirm')
+    const yes = buttons?.find((b) => b.value.startsWith('confirm'))
     expect(yes).toBeDefined()
     const payload = {
       type: 'block_actions',

@@ -263,6 +263,12 @@ describe('Slack events', () => {
     const posts = await api.waitForPosts(2)
     expect(bot.turns[1]).toMatchObject({ sessionId: 'slack:T1:D1:U42', choice: 'confirm' })
     expect(posts[1]?.args.text).toBe('You chose confirm.')
+    // The answered message loses its buttons (issue 11, finding 6): it cannot be clicked again.
+    await expect.poll(() => api.calls.find((c) => c.method === 'chat.update')).toBeDefined()
+    const update = api.calls.find((c) => c.method === 'chat.update')
+    expect(update?.args).toMatchObject({ channel: 'D1', ts: '4.2', text: 'Set Units to 500?' })
+    expect(JSON.stringify(update?.args.blocks)).not.toContain('"actions"')
+    expect(JSON.stringify(update?.args.blocks)).toContain('Answered: Yes, do it')
   })
 
   it('answers the slash command in the HTTP response', async () => {

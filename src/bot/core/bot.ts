@@ -94,7 +94,7 @@ export interface CreateBotOptions {
 /** @default 2500 ms: inside Slack's 3 s with room for the channel's own work. */
 export const DEFAULT_REPLY_BUDGET_MS = 2500
 /** The core answers this long before a turn's deadline, leaving the channel time to send it. */
-export const REPLY_MARGIN_MS = 100
+export const REPLY_MARGIN_MS = 25
 
 /** What a turn answers when its deadline passes; the real answer follows through the outbox. */
 export const STILL_WORKING_TEXT =
@@ -137,6 +137,8 @@ class ConversationBot implements Bot {
   readonly #metadata: MetadataCache
   readonly #listeners = new Set<(n: Notification) => void | boolean | Promise<void | boolean>>()
   readonly #background = new Set<Promise<void>>()
+  /** Per session, the delivery of an answer that missed its turn's deadline (see `process`). */
+  readonly #late = new Map<string, Promise<void>>()
   readonly #abort = new AbortController()
   readonly #chain: Middleware[]
   readonly #nlus = new WeakMap<Vocabulary, Nlu>()
@@ -188,7 +190,11 @@ class ConversationBot implements Bot {
     const refusal = inputRefusal(turn)
     if (refusal) return this.#reply(turn, [{ type: 'text', text: refusal }])
     const deadline = turn.deadline ?? this.#now() + (this.#opts.replyBudgetMs ?? DEFAULT_REPLY_BUDGET_MS)
-    const work = this.#sessions.withLock(turn.sessionId, () => this.#processLocked(turn, deadline))
+    // A late answer of this session still on its way goes first: this turn's reply carries it.
+    const before = this.#late.get(turn.sessionId) ?? Promise.resolve()
+    const work = before.then(() =>
+      this.#sessions.withLock(turn.sessionId, () => this.#processLocked(turn, deadline)),
+    )
     return this.#within(turn, deadline, work)
   }
 
@@ -206,17 +212,21 @@ class ConversationBot implements Bot {
     const ready = await Promise.race([work, late]).finally(() => clearTimeout(timer))
     if (ready) return ready
     this.#logger.info({ session: turn.sessionId }, 'turn past its deadline: answering later')
-    this.#track(
-      work.then(
-        (reply) => this.#notify(turn.sessionId, turn.identity, reply.messages),
-        (err: unknown) => {
-          this.#logger.error({ err, session: turn.sessionId }, 'late turn failed')
-          return this.#notify(turn.sessionId, turn.identity, [
-            { type: 'text', text: 'Sorry, that request failed on my side. Please try again.' },
-          ])
-        },
-      ),
+    const deliver = (messages: Message[]) =>
+      this.#notify(turn.sessionId, turn.identity, messages, undefined, turn.deliverLate)
+    const delivered = work.then(
+      (reply) => deliver(reply.messages),
+      (err: unknown) => {
+        this.#logger.error({ err, session: turn.sessionId }, 'late turn failed')
+        return deliver([{ type: 'text', text: 'Sorry, that request failed on my side. Please try again.' }])
+      },
     )
+    const settled = delivered.catch(() => undefined)
+    this.#late.set(turn.sessionId, settled)
+    void settled.then(() => {
+      if (this.#late.get(turn.sessionId) === settled) this.#late.delete(turn.sessionId)
+    })
+    this.#track(delivered)
     return { ...this.#reply(turn, [{ type: 'text', text: STILL_WORKING_TEXT }]), stillWorking: true }
   }
 
@@ -406,9 +416,17 @@ class ConversationBot implements Bot {
     identity: Identity,
     messages: Message[],
     update?: (s: SessionState) => void,
+    first?: (messages: Message[]) => Promise<boolean>,
   ): Promise<void> {
     let delivered = false
-    for (const l of messages.length ? this.#listeners : []) {
+    if (first && messages.length) {
+      try {
+        delivered = await first(messages)
+      } catch (e) {
+        this.#logger.warn({ err: e }, 'late reply could not be delivered where the turn asked')
+      }
+    }
+    for (const l of messages.length && !delivered ? this.#listeners : []) {
       try {
         if ((await l({ sessionId, identity, messages })) === true) delivered = true
       } catch (e) {

@@ -51,9 +51,19 @@ export interface Turn {
    * for intent detection but still resolves parameters against the model.
    */
   recognized?: { intent: string; parameters: Record<string, unknown>; confidence?: number }
-  /** Epoch ms by which the reply must be returned (Slack 3 s, Dialogflow 5 s...). */
+  /**
+   * Epoch ms by which the reply must be returned (Slack 3 s, Dialogflow 5 s...). The core answers
+   * by then, with "still working" (`BotReply.stillWorking`) when the real answer is not ready.
+   */
   deadline?: number
+  /** Aborts the turn's Anaplan calls (the caller went away, the bot is closing). */
   signal?: AbortSignal
+  /**
+   * Where the answer goes when it misses the deadline, tried before the `subscribe` listeners
+   * (a slash command's response_url, the thread a mention came from). Resolves `true` when it
+   * delivered; otherwise the listeners and the session outbox take the answer as usual.
+   */
+  deliverLate?: (messages: Message[]) => Promise<boolean>
 }
 
 export type Message =

@@ -388,6 +388,8 @@
   }
 
   function renderChoices(m, stale) {
+    // A newer question supersedes the older ones (the bot refuses a stale confirmation anyway).
+    for (const b of log.querySelectorAll('.choices button')) b.disabled = true
     const group = el('div', 'choices')
     group.setAttribute('role', 'group')
     group.setAttribute('aria-label', m.prompt || 'Choices')

@@ -203,46 +203,44 @@ export function fitResponse<T>(messages: Message[], build: (messages: Message[])
 }
 
 /**
- * Replies that miss the webhook deadline are kept here and delivered on the session's next turn,
- * so a slow Anaplan call never loses its answer (single instance; the core's own outbox covers
- * follow-ups across instances). A turn may also wait for a reply still being computed.
+ * The late answer of a session's turn, for the webhook call a follow-up event makes: the core
+ * answers every turn by its deadline and sends a late answer through its listeners, so this
+ * listener claims it for a call that is waiting (no waiter: the core keeps it in the session's
+ * outbox for the next turn).
  */
-export class LateReplies {
-  readonly #ready = new Map<string, Message[]>()
-  readonly #inflight = new Map<string, Promise<void>>()
+export class LateArrivals {
+  readonly #bot: Bot
+  readonly #waiting = new Map<string, (messages: Message[]) => void>()
+  #subscribed = false
 
-  /** Keeps the eventual reply of `work` for the session. */
-  park(sessionId: string, work: Promise<BotReply>): void {
-    const done = work.then(
-      (r) => r.messages,
-      (): Message[] => [{ type: 'text', text: 'Sorry, that request failed.' }],
-    )
-    const settled = done.then((messages) => {
-      if (this.#inflight.get(sessionId) === settled) this.#inflight.delete(sessionId)
-      this.#ready.set(sessionId, [...(this.#ready.get(sessionId) ?? []), ...messages])
-    })
-    this.#inflight.set(sessionId, settled)
+  constructor(bot: Bot) {
+    this.#bot = bot
   }
 
-  /** True while a parked reply is still being computed. */
-  isWaiting(sessionId: string): boolean {
-    return this.#inflight.has(sessionId)
-  }
-
-  /** Waits up to `ms` for a parked reply still being computed. */
-  async wait(sessionId: string, ms: number): Promise<void> {
-    const inflight = this.#inflight.get(sessionId)
-    if (!inflight) return
+  /** What arrived for the session: queued already, or arriving within `ms`. */
+  async collect(sessionId: string, ms: number): Promise<Message[]> {
+    // Subscribed on first use: until a follow-up event waits, late answers simply stay queued.
+    if (!this.#subscribed) {
+      this.#subscribed = true
+      this.#bot.subscribe((n) => {
+        const waiter = this.#waiting.get(n.sessionId)
+        if (!waiter) return false
+        this.#waiting.delete(n.sessionId)
+        waiter(n.messages)
+        return true
+      })
+    }
+    const queued = await this.#bot.drainPending(sessionId)
+    if (queued.length > 0) return queued
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([inflight, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, ms))))])
+    const arrived = await new Promise<Message[] | undefined>((resolve) => {
+      this.#waiting.set(sessionId, resolve)
+      timer = setTimeout(() => resolve(undefined), Math.max(0, ms))
+    })
     clearTimeout(timer)
-  }
-
-  /** Takes the replies that are ready (drains them). */
-  take(sessionId: string): Message[] {
-    const list = this.#ready.get(sessionId) ?? []
-    this.#ready.delete(sessionId)
-    return list
+    this.#waiting.delete(sessionId)
+    // Something may have reached the outbox between the first look and the wait.
+    return arrived ?? (await this.#bot.drainPending(sessionId))
   }
 }
 
@@ -251,35 +249,12 @@ export const STILL_WORKING =
   'Anaplan is taking a moment. I am still working on it: ask me "any news?" shortly.'
 
 /**
- * Runs the turn, but answers by `deadline` whatever happens: when the core is late, the reply is
- * parked in `late` and the result says so (`late: true`) with a "still working" message.
+ * Runs the turn; the core answers by the turn's deadline. When it is still working the result
+ * says so (`late: true`) in this channel's words, since a Dialogflow user has to ask again: the
+ * real answer waits in the core's outbox for the session's next turn (or a follow-up event).
  */
-export async function processWithin(
-  bot: Bot,
-  turn: Turn,
-  late: LateReplies,
-  now: () => number,
-): Promise<{ reply: BotReply; late: boolean }> {
-  const work = bot.process(turn)
-  const wait = Math.max(0, (turn.deadline ?? now() + 4000) - now())
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), wait)
-  })
-  try {
-    const reply = await Promise.race([work, timeout])
-    if (reply) return { reply, late: false }
-  } finally {
-    clearTimeout(timer)
-  }
-  late.park(turn.sessionId, work)
-  return {
-    late: true,
-    reply: {
-      sessionId: turn.sessionId,
-      intent: { name: turn.recognized?.intent ?? 'fallback', confidence: 0 },
-      parameters: {},
-      messages: [{ type: 'text', text: STILL_WORKING }],
-    },
-  }
+export async function processWithin(bot: Bot, turn: Turn): Promise<{ reply: BotReply; late: boolean }> {
+  const reply = await bot.process(turn)
+  if (!reply.stillWorking) return { reply, late: false }
+  return { late: true, reply: { ...reply, messages: [{ type: 'text', text: STILL_WORKING }] } }
 }

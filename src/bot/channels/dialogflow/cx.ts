@@ -27,7 +27,6 @@ import {
   describeIssues,
   fitResponse,
   isAuthorized,
-  LateReplies,
   processWithin,
   richContent,
   type WebhookAuth,
@@ -155,7 +154,6 @@ export function cxResponse(
 export function dialogflowCxApp(bot: Bot, options: DialogflowCxOptions = {}): Hono {
   const logger = options.logger ?? silentLogger
   const now = options.now ?? Date.now
-  const late = new LateReplies()
   const timeoutMs = Math.min(30_000, Math.max(1000, options.timeoutMs ?? 5000))
   const budget = timeoutMs - 800
   const app = new Hono()
@@ -180,15 +178,15 @@ export function dialogflowCxApp(bot: Bot, options: DialogflowCxOptions = {}): Ho
     const nothingToProcess = !turn.text && !turn.choice && !turn.recognized
     let reply: { intent: { name: string }; messages: Message[] }
     if (nothingToProcess) {
-      const news = [...late.take(turn.sessionId), ...(await bot.drainPending(turn.sessionId))]
+      const news = await bot.drainPending(turn.sessionId)
       reply = {
         intent: { name: 'task_status' },
         messages: news.length > 0 ? news : [{ type: 'text', text: 'Nothing new yet.' }],
       }
     } else {
-      const result = (await processWithin(bot, turn, late, now)).reply
-      // The core puts its own queued follow-ups first; replies that came in late precede them.
-      reply = { intent: result.intent, messages: [...late.take(turn.sessionId), ...result.messages] }
+      // The core answers by the deadline; its queued follow-ups (late answers included) come first.
+      const result = (await processWithin(bot, turn)).reply
+      reply = { intent: result.intent, messages: result.messages }
     }
     logger.info({ session: turn.sessionId, intent: reply.intent.name }, 'dialogflow cx turn')
     return c.json(

@@ -28,7 +28,7 @@ import {
   describeIssues,
   fitResponse,
   isAuthorized,
-  LateReplies,
+  LateArrivals,
   processWithin,
   richContent,
   STILL_WORKING,
@@ -206,7 +206,7 @@ export function esResponse(
 export function dialogflowEsApp(bot: Bot, options: DialogflowEsOptions = {}): Hono {
   const logger = options.logger ?? silentLogger
   const now = options.now ?? Date.now
-  const late = new LateReplies()
+  const late = new LateArrivals(bot)
   const chains = new Map<string, number>()
   const useEvents = options.followupEvents ?? false
   // Dialogflow counts its timeout from when it sends; leave room for the network both ways.
@@ -265,26 +265,27 @@ export function dialogflowEsApp(bot: Bot, options: DialogflowEsOptions = {}): Ho
     }
 
     const isEvent = !turn.choice && (!turn.text || turn.text === ES_FOLLOWUP_EVENT)
-    if (isEvent && late.isWaiting(sessionId)) {
-      await late.wait(sessionId, turn.deadline - now())
-      if (late.isWaiting(sessionId)) {
+    if (isEvent && chains.has(sessionId)) {
+      // A follow-up event we asked for: wait (one more deadline) for the late answer.
+      const news = await late.collect(sessionId, turn.deadline - now())
+      if (news.length === 0) {
         return buyTime() ?? respond('task_status', [{ type: 'text', text: STILL_WORKING }])
       }
       chains.delete(sessionId)
-      return respond('task_status', late.take(sessionId))
+      return respond('task_status', news)
     }
     if (!turn.text && !turn.choice && !turn.recognized) {
       // An event with no text and no catalog intent only collects what arrived in the meantime.
-      const news = [...late.take(sessionId), ...(await bot.drainPending(sessionId))]
+      const news = await bot.drainPending(sessionId)
       return respond('task_status', news.length > 0 ? news : [{ type: 'text', text: 'Nothing new yet.' }])
     }
-    const result = await processWithin(bot, turn, late, now)
+    const result = await processWithin(bot, turn)
     if (result.late) {
       const chained = buyTime()
       if (chained) return chained
     }
-    // The core puts its own queued follow-ups first in the reply; replies that came in late precede them.
-    return respond(result.reply.intent.name, [...late.take(sessionId), ...result.reply.messages])
+    // The core puts its queued follow-ups (late answers included) first in the reply.
+    return respond(result.reply.intent.name, result.reply.messages)
   })
   return app
 }

@@ -93,42 +93,37 @@ function registerListeners(app: BoltApp, deps: Deps): void {
   ]
 
   /**
-   * Runs a turn within Slack's 3 s: the reply is posted with `onTime` when it is ready by the
-   * deadline; otherwise `onLate` acknowledges now and `later` posts the reply when it comes, so Slack
-   * never times out (and retries) while Anaplan is slow.
+   * Runs a turn within Slack's 3 s. The core answers by the turn's deadline: the reply is posted
+   * with `onTime` when it is ready; when the core says it is still working, `onLate` acknowledges
+   * now and the core hands the real answer to `later` (or `onTime`) when it comes, so Slack never
+   * times out (and retries) while Anaplan is slow.
    */
   async function runTurn(
     turn: Turn,
     onTime: (messages: Message[]) => Promise<unknown>,
     late: { onLate?: () => Promise<unknown>; later?: (messages: Message[]) => Promise<unknown> } = {},
   ): Promise<void> {
-    const work = bot.process(turn).then(
-      (r) => r.messages,
-      (err: unknown) => {
-        logger.error({ err, session: turn.sessionId }, 'slack turn failed')
-        return SORRY
-      },
-    )
-    const wait = Math.max(0, (turn.deadline ?? now() + budget) - now())
-    let timer: NodeJS.Timeout | undefined
-    const ready = await Promise.race([
-      work,
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), wait)
-      }),
-    ])
-    clearTimeout(timer)
     const deliver = async (post: (m: Message[]) => Promise<unknown>, messages: Message[]) => {
       try {
         await post(messages)
+        return true
       } catch (err) {
         logger.error({ err, session: turn.sessionId }, 'slack reply could not be posted')
+        return false
       }
     }
-    if (ready) return deliver(onTime, ready)
+    const reply = await bot
+      .process({ ...turn, deliverLate: (messages) => deliver(late.later ?? onTime, messages) })
+      .catch((err: unknown) => {
+        logger.error({ err, session: turn.sessionId }, 'slack turn failed')
+        return { messages: SORRY, stillWorking: undefined }
+      })
+    if (!reply.stillWorking) {
+      await deliver(onTime, reply.messages)
+      return
+    }
     logger.info({ session: turn.sessionId }, 'slack turn past its deadline: answering later')
     if (late.onLate) await deliver(late.onLate, [])
-    void work.then((messages) => deliver(late.later ?? onTime, messages))
   }
 
   const poster =
@@ -204,18 +199,38 @@ function registerListeners(app: BoltApp, deps: Deps): void {
     })
   })
 
-  app.action(new RegExp(`^${CHOICE_ACTION_PREFIX}`), async ({ action, ack, body, client }) => {
+  app.action(new RegExp(`^${CHOICE_ACTION_PREFIX}`), async ({ action, ack, body, client, respond }) => {
     await ack()
-    const a = action as { value?: string; selected_option?: { value: string } }
+    const a = action as {
+      value?: string
+      text?: { text?: string }
+      selected_option?: { value: string; text?: { text?: string } }
+    }
     const choice = a.value ?? a.selected_option?.value
     const b = body as {
       user: { id: string; team_id?: string }
       team?: { id: string } | null
       channel?: { id: string }
-      container?: { channel_id?: string }
+      container?: { channel_id?: string; message_ts?: string; is_ephemeral?: boolean }
+      message?: { text?: string; blocks?: { type: string }[] }
     }
     const channel = b.channel?.id ?? b.container?.channel_id
     if (!choice || !channel) return
+    // The answered message keeps its words and loses its buttons, so it cannot be answered twice.
+    const label = a.text?.text ?? a.selected_option?.text?.text ?? choice
+    const retired = {
+      text: b.message?.text ?? label,
+      blocks: [
+        ...(b.message?.blocks ?? []).filter((x) => x.type !== 'actions'),
+        { type: 'context', elements: [{ type: 'plain_text', text: `Answered: ${label}`.slice(0, 150) }] },
+      ],
+    }
+    const ts = b.container?.message_ts
+    void (
+      b.container?.is_ephemeral || !ts
+        ? respond({ ...retired, replace_original: true })
+        : client.chat.update({ channel, ts, ...retired })
+    ).catch((err: unknown) => logger.warn({ err }, 'slack: could not retire the answered buttons'))
     const teamId = b.team?.id ?? b.user.team_id
     const turn: Turn = {
       sessionId: slackSessionId(teamId ?? 'T', channel, b.user.id),
