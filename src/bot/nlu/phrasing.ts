@@ -32,7 +32,7 @@ let phrasing: Phrasing | undefined
 
 function load(): Phrasing {
   if (phrasing) return phrasing
-  const words = new TypoIndex()
+  const words = new TypoIndex({ stopwordsExact: false })
   const byIntent = new Map<string, Set<string>>()
   for (const intent of INTENT_CATALOG) {
     const own = new Set<string>()
@@ -50,7 +50,7 @@ function load(): Phrasing {
     byIntent.set(intent.name, own)
   }
   // Misspelt small words are corrected too ("wich" → "which"), though they never count as evidence.
-  for (const w of FUNCTION_WORDS) if (!STOPWORDS.has(w)) words.add(w)
+  for (const w of FUNCTION_WORDS) words.add(w)
   phrasing = { words, byIntent }
   return phrasing
 }

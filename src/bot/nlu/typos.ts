@@ -14,13 +14,22 @@ export class TypoIndex {
   readonly #cache = new Map<string, string[]>()
   /** Length of the longest word that tolerates typos: longer tokens are never expanded. */
   #longest = 0
+  readonly #stopwordsExact: boolean
 
-  /** Indexes a folded word. Stopwords and ids (32 hex digits) match exactly only. */
+  /**
+   * @param options.stopwordsExact Stopwords are found only as typed (a name's "in" is nobody's
+   *   typo); a phrase's "show" may be misspelt "shwo". @default true
+   */
+  constructor(options: { stopwordsExact?: boolean } = {}) {
+    this.#stopwordsExact = options.stopwordsExact ?? true
+  }
+
+  /** Indexes a folded word. Ids (32 hex digits), and stopwords unless told, match exactly only. */
   add(w: string): void {
     if (this.#words.has(w)) return
     this.#words.add(w)
     this.#cache.clear()
-    if (STOPWORDS.has(w) || /^[0-9a-f]{32}$/.test(w)) return
+    if ((this.#stopwordsExact && STOPWORDS.has(w)) || /^[0-9a-f]{32}$/.test(w)) return
     const allowed = allowedTypos(w.length)
     if (!allowed) return
     this.#longest = Math.max(this.#longest, w.length)
