@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allowAllPolicy } from '../../src/bot/core/index.ts'
 import { MetadataCache } from '../../src/bot/core/metadata.ts'
 import { POOLED_DEMO_VOCABULARY } from '../../src/bot/nlu/demo-vocabulary.ts'
-import { replyText } from '../support/api-chat.ts'
+import { mergeVocabularies } from '../../src/bot/nlu/vocabulary.ts'
+import { replyText, webClient } from '../support/api-chat.ts'
 import { type Harness, startHarness } from './conversation-helpers.ts'
 
 let h: Harness
@@ -22,7 +23,7 @@ afterAll(async () => {
 async function nlu(body: { text: string; sessionId?: string }) {
   const res = await h.app.request('/api/nlu', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await webClient(h.app).headers()) },
     body: JSON.stringify(body),
   })
   expect(res.status).toBe(200)
@@ -73,19 +74,23 @@ describe('/api/nlu without a session', () => {
   })
 
   it('pools what the live metadata has (the labelled set relies on the same names)', async () => {
-    const live = await new MetadataCache().accessible('t', h.client())
-    const names = (xs: { name: string }[]) => xs.map((x) => x.name).sort()
-    expect(names(live.views)).toEqual(names(POOLED_DEMO_VOCABULARY.views))
-    expect(names(live.actions)).toEqual(names(POOLED_DEMO_VOCABULARY.actions))
-    expect(names(live.lineItems)).toEqual(names(POOLED_DEMO_VOCABULARY.lineItems))
-    expect(names(live.lists)).toEqual(names(POOLED_DEMO_VOCABULARY.lists))
+    const cache = new MetadataCache()
+    const live = await cache.accessible('t', h.client())
+    // The generated Retail Demand model is pooled too; the labelled sets rely on the other two.
+    const retail = await cache.model('t', h.client(), await h.client().model({ model: 'Retail Demand' }))
+    const want = mergeVocabularies([POOLED_DEMO_VOCABULARY, retail])
+    const names = (xs: { name: string }[]) => [...new Set(xs.map((x) => x.name))].sort()
+    expect(names(live.views)).toEqual(names(want.views))
+    expect(names(live.actions)).toEqual(names(want.actions))
+    expect(names(live.lineItems)).toEqual(names(want.lineItems))
+    expect(names(live.lists)).toEqual(names(want.lists))
     for (const list of POOLED_DEMO_VOCABULARY.lists) {
       const liveItems = names(live.lists.find((l) => l.name === list.name)?.items ?? [])
       // The demo vocabulary also names the top-level totals people ask for.
       expect(liveItems).toEqual(names(list.items.filter((i) => !/^(all|total) /i.test(i.name))))
     }
-    expect([...live.versions].sort()).toEqual([...POOLED_DEMO_VOCABULARY.versions].sort())
-    expect([...live.periods].sort()).toEqual([...POOLED_DEMO_VOCABULARY.periods].sort())
+    expect([...live.versions].sort()).toEqual([...want.versions].sort())
+    expect([...live.periods].sort()).toEqual([...want.periods].sort())
   })
 
   it('creates no session for an unknown sessionId and uses a connected session’s model', async () => {

@@ -322,7 +322,7 @@ describe('spawned commands', () => {
       const end = Date.now() + 30_000
       let url: string | undefined
       while (!url && Date.now() < end && server.child.exitCode === null) {
-        url = /listening on (http:\/\/\S+)/.exec(server.output())?.[1]
+        url = /(?:listening on|Web chat:) +(http:\/\/\S+)/.exec(server.output())?.[1]
         if (!url) await new Promise((r) => setTimeout(r, 100))
       }
       expect(url, server.output()).toBeDefined()

@@ -14,6 +14,8 @@ export const DEMO_VOCABULARY: Vocabulary = {
     { id: '75A40874E6B64FA3AE0404A2A1FCA4E4', name: 'Sales Forecast', workspaceName: 'FP&A Demo' },
     { id: '8C2F1E0B9D3A4C5E8F7A6B5C4D3E2F1A', name: 'Workforce Plan', workspaceName: 'FP&A Demo' },
     { id: 'A1B2C3D4E5F60718293A4B5C6D7E8F90', name: 'Budget 2024', workspaceName: 'FP&A Demo' },
+    // The large generated model; its names are pooled live (see conversation-nlu-pooled.test.ts).
+    { id: 'RETAIL', name: 'Retail Demand', workspaceName: 'FP&A Demo' },
   ],
   workspaces: [{ id: 'WS', name: 'FP&A Demo' }],
   views: [
