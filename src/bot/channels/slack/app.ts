@@ -226,11 +226,13 @@ function registerListeners(app: BoltApp, deps: Deps): void {
       ],
     }
     const ts = b.container?.message_ts
-    void (
-      b.container?.is_ephemeral || !ts
-        ? respond({ ...retired, replace_original: true })
-        : client.chat.update({ channel, ts, ...retired })
-    ).catch((err: unknown) => logger.warn({ err }, 'slack: could not retire the answered buttons'))
+    const retire = async () => {
+      if (ts && !b.container?.is_ephemeral) await client.chat.update({ channel, ts, ...retired })
+      else if (typeof respond === 'function') await respond({ ...retired, replace_original: true })
+    }
+    void retire().catch((err: unknown) =>
+      logger.warn({ err }, 'slack: could not retire the answered buttons'),
+    )
     const teamId = b.team?.id ?? b.user.team_id
     const turn: Turn = {
       sessionId: slackSessionId(teamId ?? 'T', channel, b.user.id),
