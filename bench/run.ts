@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { coldStart } from './cold-start-bench.ts'
 import { largeFiles } from './large-files.ts'
 import { type BenchResult, RESULTS_DIR, summaryTable, writeResult } from './lib/report.ts'
+import { longMessages } from './long-messages.ts'
 import { planbench } from './planbench.ts'
 import { tokenReuse } from './token-reuse.ts'
 import { turnCpu } from './turn-cpu.ts'
@@ -46,6 +47,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   understanding: () => understanding(quick ? { passes: 2 } : {}),
   planbench: () => planbench(quick ? { perModel: 15 } : {}),
   'turn-cpu': () => turnCpu(quick ? { requests: 200 } : {}),
+  'long-messages': () => longMessages(quick ? { perChannel: 3, burst: 20 } : {}),
 }
 
 const names = positionals.length > 0 ? positionals : Object.keys(BENCHES)
