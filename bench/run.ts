@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { analytics } from './analytics.ts'
 import { coldStart } from './cold-start-bench.ts'
 import { largeFiles } from './large-files.ts'
 import { type BenchResult, RESULTS_DIR, summaryTable, writeResult } from './lib/report.ts'
@@ -47,6 +48,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   understanding: () => understanding(quick ? { passes: 2 } : {}),
   planbench: () => planbench(quick ? { perModel: 15 } : {}),
   'turn-cpu': () => turnCpu(quick ? { requests: 200 } : {}),
+  analytics: () => analytics(quick ? { rounds: 3 } : {}),
   'long-messages': () => longMessages(quick ? { perChannel: 3, burst: 20 } : {}),
 }
 
