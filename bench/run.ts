@@ -7,9 +7,11 @@
  */
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { analytics } from './analytics.ts'
 import { coldStart } from './cold-start-bench.ts'
 import { largeFiles } from './large-files.ts'
 import { type BenchResult, RESULTS_DIR, summaryTable, writeResult } from './lib/report.ts'
+import { longMessages } from './long-messages.ts'
 import { planbench } from './planbench.ts'
 import { tokenReuse } from './token-reuse.ts'
 import { turnCpu } from './turn-cpu.ts'
@@ -46,6 +48,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   understanding: () => understanding(quick ? { passes: 2 } : {}),
   planbench: () => planbench(quick ? { perModel: 15 } : {}),
   'turn-cpu': () => turnCpu(quick ? { requests: 200 } : {}),
+  analytics: () => analytics(quick ? { rounds: 3 } : {}),
+  'long-messages': () => longMessages(quick ? { perChannel: 3, burst: 20 } : {}),
 }
 
 const names = positionals.length > 0 ? positionals : Object.keys(BENCHES)

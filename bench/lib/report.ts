@@ -36,15 +36,15 @@ export interface Goal {
   /** What is compared, in words ("p50 / floor"). */
   metric: string
   value: number
-  /** The value must be at most (`<=`) or at least (`>=`) this. */
+  /** The value must be at most (`<=`), below (`<`) or at least (`>=`) this. */
   limit: number
-  op: '<=' | '>='
+  op: '<=' | '<' | '>='
   met: boolean
 }
 
-export function goal(metric: string, value: number, op: '<=' | '>=', limit: number): Goal {
+export function goal(metric: string, value: number, op: '<=' | '<' | '>=', limit: number): Goal {
   const v = round(value, 3)
-  return { metric, value: v, limit, op, met: op === '<=' ? v <= limit : v >= limit }
+  return { metric, value: v, limit, op, met: op === '<=' ? v <= limit : op === '<' ? v < limit : v >= limit }
 }
 
 /** The file written to `bench/results/<name>.json`. */
