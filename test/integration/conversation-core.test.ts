@@ -227,6 +227,13 @@ describe('conversation over /api/chat', () => {
     await h.chat(s, 'run load actuals')
     const r = await h.chat(s, 'yes')
     expect(replyText(r)).toMatch(/row 3: 'Widgetz' is not a Product/)
+    // Counts in words, not Anaplan's "1 (1/2) rows successful", and the whole dump as a download.
+    expect(replyText(r)).toContain('REV01 Revenue: 1 of 2 rows loaded, 1 failed. 1 row was rejected:')
+    expect(replyText(r)).not.toMatch(/\(\d+\/\d+\)/)
+    const dump = find(r, 'file')
+    expect(dump?.name).toBe('Load Actuals failed rows.csv')
+    const csv = await (await h.app.request(dump?.url ?? '')).text()
+    expect(csv).toContain('Widgetz')
   })
 
   it('gives help listing what the model offers, and falls back with suggestions', async () => {

@@ -12,6 +12,7 @@ import { downloadUrl } from '../downloads.ts'
 import { dumpInWords } from '../dump.ts'
 import { BotError } from '../errors.ts'
 import type { SessionState, TrackedTask } from '../session.ts'
+import { detailInWords, failedRows } from '../task-words.ts'
 import type { Message } from '../types.ts'
 import { ask, connected, optionsFor, pick, str } from './util.ts'
 
@@ -253,6 +254,10 @@ function endSentence(t: TrackedTask, task: Task): string {
   return `${t.actionName} ${how} while I was not watching${detail ? `: ${detail}` : '.'}${more}`
 }
 
+async function* oneChunk(text: string): AsyncIterable<string> {
+  yield text
+}
+
 /** The messages that report a finished task: details, failed rows in words, export downloads. */
 async function outcome(
   ctx: TurnContext,
@@ -265,10 +270,7 @@ async function outcome(
   const r = task.result
   const ok = r?.successful !== false
   const messages: Message[] = []
-  const detail = r?.details
-    ?.map((d) => d.localMessageText)
-    .filter(Boolean)
-    .join(' ')
+  let dumpFile: Message | undefined
   const dumpLines: string[] = []
   const dumpOwners = [r, ...(r?.nestedResults ?? [])].filter((x) => x?.failureDumpAvailable)
   if (dumpOwners.length && (t.actionType === 'import' || t.actionType === 'process')) {
@@ -277,23 +279,39 @@ async function outcome(
         const nested = t.actionType === 'process' ? owner?.objectId : undefined
         const csv = await scope.getDump(t.actionType, t.actionId, t.taskId, nested)
         dumpLines.push(...dumpInWords(csv))
+        // The whole dump, for the rows the summary leaves out.
+        if (!dumpFile) {
+          const stored = await ctx.services.downloads.put(`${t.actionName} failed rows.csv`, oneChunk(csv))
+          dumpFile = { type: 'file', name: stored.name, url: downloadUrl(stored.id), size: stored.size }
+        }
       } catch {
         // The dump may have expired; the summary still says what happened.
       }
       if (t.actionType === 'import') break
     }
   }
+  // With the dump attached, Anaplan's "download the failure dump" detail would only repeat it.
+  const detail = r?.details
+    ?.filter((d) => !(dumpFile && /failure dump/i.test(d.localMessageText ?? '')))
+    .map(detailInWords)
+    .filter(Boolean)
+    .join('; ')
   if (!ok) {
     messages.push({
       type: 'text',
       text: `${t.actionName} failed${dumpLines.length ? `: ${dumpLines.join('; ')}` : detail ? `: ${detail}` : '.'}`,
     })
+    if (dumpFile) messages.push(dumpFile)
     return { messages, ok }
   }
+  const failed = failedRows(r?.details)
+  const rejected =
+    failed > 0 ? `${failed} row${failed === 1 ? ' was' : 's were'} rejected` : 'Some rows were rejected'
   messages.push({
     type: 'text',
-    text: `${t.actionName} finished${detail ? `: ${detail}` : '.'}${dumpLines.length ? ` Some rows were rejected: ${dumpLines.join('; ')}.` : ''}`,
+    text: `${t.actionName} finished${detail ? `: ${detail}.` : '.'}${dumpLines.length ? ` ${rejected}: ${dumpLines.join('; ')}.` : ''}`,
   })
+  if (dumpFile) messages.push(dumpFile)
   const v = await ctx.vocabulary()
   const isExport = (id: string) => v.actions.some((x) => x.id === id && x.type === 'export')
   const exportIds =
