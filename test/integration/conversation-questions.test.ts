@@ -245,9 +245,10 @@ describe('questions over /api/chat', () => {
     await h.chat(s, 'no')
     const res = await h.app.request('/api/nlu', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await h.headers()) },
       body: JSON.stringify({ text: 'top 3 products by units in EMEA', sessionId: s }),
     })
+    expect(res.status).toBe(200)
     const body = (await res.json()) as {
       intent: { name: string }
       question?: { shape: { kind: string; limit?: number } }
