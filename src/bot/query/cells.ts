@@ -67,6 +67,13 @@ async function readCellsFrom(
   requestOptions?: RequestOptions,
 ): Promise<CellGrid | undefined> {
   const meta = await scope.viewMetadata(viewId, requestOptions)
+  // A saved view must show the line item: a Line Items dimension, or (a view of one line item)
+  // its name in the view's name. Otherwise its cells may be another line item's.
+  if (viewId !== li.moduleId) {
+    const all = [...(meta.pages ?? []), ...(meta.rows ?? []), ...(meta.columns ?? [])]
+    const named = new RegExp(`\\b${li.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i')
+    if (!all.some((d) => LINE_ITEMS_RE.test(d.name)) && !named.test(meta.viewName ?? '')) return undefined
+  }
   const dims = li.dimensionIds.filter((d) => wants.has(d))
   const pages = meta.pages ?? []
   const choices: { dim: NamedObject; items: string[] }[] = []
