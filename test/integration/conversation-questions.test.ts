@@ -245,14 +245,28 @@ describe('questions over /api/chat', () => {
     await h.chat(s, 'no')
     const res = await h.app.request('/api/nlu', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await h.headers()) },
       body: JSON.stringify({ text: 'top 3 products by units in EMEA', sessionId: s }),
     })
+    expect(res.status).toBe(200)
     const body = (await res.json()) as {
       intent: { name: string }
       question?: { shape: { kind: string; limit?: number } }
     }
     expect(body.intent.name).toBe('read_cell')
     expect(body.question?.shape).toMatchObject({ kind: 'ranking', limit: 3 })
+  })
+
+  it('Retail Demand: a question past the default view cell limit is read from a saved view that fits', async () => {
+    const s = session()
+    await h.chat(s, 'connect to Retail Demand')
+    const r = await h.chat(s, 'what were units for SKU00001 in FY25')
+    expect(r.intent.name).toBe('read_cell')
+    const retail = await h.client().model({ model: 'Retail Demand' })
+    const data = await retail.readView('RD01 Demand.Units by SKU', { Time: 'FY25', Store: 'All Regions' })
+    const row = data.rows.find((x) => x.rowCoordinates[0]?.startsWith('SKU00001'))
+    const j = data.columnCoordinates.findIndex((c) => c[0] === 'Forecast')
+    expect(row).toBeDefined()
+    expectFigure(r, Number(row?.cells[j]))
   })
 })

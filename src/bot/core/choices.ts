@@ -73,7 +73,11 @@ export function cleanParameters(
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(raw)) {
     if (v === null || v === undefined) continue
-    const clean = FORBIDDEN_KEYS.has(k) ? undefined : cleanValue(v, MAP_KEYS.has(k))
+    const clean = FORBIDDEN_KEYS.has(k)
+      ? undefined
+      : DATA_KEYS.has(k)
+        ? cleanData(v, 0)
+        : cleanValue(v, MAP_KEYS.has(k))
     // A platform's own extra shapes (Dialogflow's unit objects) are dropped; ours must all be valid.
     if (clean === undefined) {
       if (options.lenient) continue
@@ -107,6 +111,35 @@ function cleanValue(v: unknown, mayBeMap: boolean): unknown {
       flat[k2] = s
     }
     return flat
+  }
+  return undefined
+}
+
+/**
+ * Parameters that carry a typed structure (the question engine's `question`, offered in its
+ * "which measure" choices): plain JSON data, no prototype keys, bounded depth. The question is
+ * checked against the connected model's catalog before anything is read.
+ */
+const DATA_KEYS = new Set(['question'])
+const MAX_DATA_DEPTH = 8
+
+function cleanData(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return cleanString(v)
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined
+  if (depth >= MAX_DATA_DEPTH) return undefined
+  if (Array.isArray(v)) {
+    const list = v.map((x) => cleanData(x, depth + 1))
+    return list.every((x) => x !== undefined) ? list : undefined
+  }
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {}
+    for (const [k, x] of Object.entries(v)) {
+      const c = FORBIDDEN_KEYS.has(k) ? undefined : cleanData(x, depth + 1)
+      if (c === undefined) return undefined
+      out[k] = c
+    }
+    return out
   }
   return undefined
 }

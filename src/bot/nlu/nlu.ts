@@ -36,6 +36,9 @@ import type { Vocabulary } from './vocabulary.ts'
 
 /** Below this the bot asks instead of acting. */
 export const MIN_CONFIDENCE = 0.55
+
+/** A sentence that opens with a connection command. */
+const CONNECT_COMMAND_RE = /^\s*(?:please\s+)?(?:connect|conect)(?:\s+me)?\s+to\s+\S/i
 /** Two intents closer than this are a tie: the bot asks which was meant. */
 export const TIE_MARGIN = 0.12
 
@@ -232,6 +235,13 @@ export class Nlu {
     }
     let name = c.intent
     let confidence = c.score
+    // "connect to <name>" is a connection whatever the name's words resemble (an unknown model
+    // whose words fuzzy-match an item must not become a page change or a follow-up).
+    const forcedConnect = CONNECT_COMMAND_RE.test(text) && name !== 'connect_model'
+    if (forcedConnect) {
+      name = 'connect_model'
+      confidence = Math.max(confidence, 0.9)
+    }
     // An utterance that is nothing but a period, number or punctuation carries no intent.
     if (!/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) {
       name = 'fallback'
@@ -246,7 +256,7 @@ export class Nlu {
       }
     }
     const alternatives = c.ranking
-      .filter((r) => r.intent !== name)
+      .filter((r) => r.intent !== name && !forcedConnect)
       .slice(0, 3)
       .map((r) => ({ name: r.intent, confidence: round(r.score) }))
     const parameters = extractParameters(name, analysis)

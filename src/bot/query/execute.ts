@@ -5,7 +5,7 @@
  * by the line item's own summary method. Nothing here invents a figure.
  */
 import type { CatalogLineItem, CatalogPeriod, ModelCatalog, SummaryMethod } from '../../anaplan/catalog.ts'
-import type { ModelScope } from '../core/anaplan.ts'
+import type { ModelScope, RequestOptions } from '../core/anaplan.ts'
 import { BotError } from '../core/errors.ts'
 import { numberOf, readCells, SEP } from './cells.ts'
 import { childrenOf, leaves } from './names.ts'
@@ -312,10 +312,11 @@ async function cube(
   scope: ModelScope,
   li: CatalogLineItem,
   axes: Map<string, Point[]>,
+  read: { views?: ModelCatalog['views']; requestOptions?: RequestOptions } = {},
 ): Promise<{ cube: Cube; reads: number }> {
   const wants = new Map<string, Set<string>>()
   for (const d of li.dimensionIds) wants.set(d, new Set((axes.get(d) ?? []).flatMap((p) => p.members)))
-  const grid = await readCells(scope, li, wants)
+  const grid = await readCells(scope, li, wants, read)
   return { cube: new Cube(li, grid.dims, grid.cells), reads: grid.reads }
 }
 
@@ -342,14 +343,19 @@ function* combinations(axes: Map<string, Point[]>, dims: readonly string[]): Gen
   }
 }
 
-export async function execute(q: Question, scope: ModelScope, catalog: ModelCatalog): Promise<Executed> {
+export async function execute(
+  q: Question,
+  scope: ModelScope,
+  catalog: ModelCatalog,
+  requestOptions?: RequestOptions,
+): Promise<Executed> {
   if (q.unresolved?.length)
     throw new BotError('invalid_input', 'The question names things the model does not have.')
   const results: Result[] = []
   let reads = 0
   for (const m of q.measures) {
     const li = lineItem(catalog, m)
-    const r = await executeOne(q, li, m, scope, catalog)
+    const r = await executeOne(q, li, m, scope, catalog, requestOptions)
     results.push(r.result)
     reads += r.reads
   }
@@ -362,6 +368,7 @@ async function executeOne(
   m: Measure,
   scope: ModelScope,
   catalog: ModelCatalog,
+  requestOptions?: RequestOptions,
 ): Promise<{ result: Result; reads: number }> {
   const dims = li.dimensionIds.filter((d) => d !== TIME_ID || li.timeScale)
   const axes = new Map<string, Point[]>()
@@ -409,7 +416,10 @@ async function executeOne(
     const totalPoint =
       shape.kind === 'share' || shape.kind === 'breakdown' ? totalOf(q, byId, catalog) : undefined
     axes.set(byId, totalPoint ? [...points, totalPoint] : points)
-    const { cube: c, reads } = await cube(scope, li, axes)
+    const { cube: c, reads } = await cube(scope, li, axes, {
+      views: catalog.views,
+      ...(requestOptions ? { requestOptions } : {}),
+    })
     const fixed = new Map([...axes].map(([d, ps]) => [d, ps[0] as Point]))
     let figures = points.map((p) => {
       fixed.set(byId, p)
@@ -461,7 +471,10 @@ async function executeOne(
         `Which two ${shape.axis.name || dimName(catalog, axisId)} should I compare?`,
       )
     if (shape.kind === 'compare') {
-      const { cube: c, reads } = await cube(scope, li, axes)
+      const { cube: c, reads } = await cube(scope, li, axes, {
+        views: catalog.views,
+        ...(requestOptions ? { requestOptions } : {}),
+      })
       const fixed = new Map([...axes].map(([d, ps]) => [d, ps[0] as Point]))
       const figures = axisPoints.map((p) => {
         fixed.set(axisId, p)
@@ -506,7 +519,10 @@ async function executeOne(
     }
     const wide = new Map(axes)
     for (const [d, ps] of splitPoints) wide.set(d, [...(axes.get(d) ?? []), ...ps])
-    const { cube: c, reads } = await cube(scope, li, wide)
+    const { cube: c, reads } = await cube(scope, li, wide, {
+      views: catalog.views,
+      ...(requestOptions ? { requestOptions } : {}),
+    })
     const fixed = new Map([...axes].map(([d, ps]) => [d, ps[0] as Point]))
     const at = (p: Point, d?: string, q2?: Point) => {
       const f = new Map(fixed)
@@ -552,7 +568,10 @@ async function executeOne(
   }
 
   // A value: one figure per combination of the named points (a table when several).
-  const { cube: c, reads } = await cube(scope, li, axes)
+  const { cube: c, reads } = await cube(scope, li, axes, {
+    views: catalog.views,
+    ...(requestOptions ? { requestOptions } : {}),
+  })
   const varying = dims.filter((d) => (axes.get(d) ?? []).length > 1)
   const figures: Figure[] = []
   for (const at of combinations(axes, dims)) {

@@ -263,7 +263,7 @@ export async function answerQuestion(ctx: TurnContext, q: Question): Promise<voi
     ctx.say(refused)
     return
   }
-  const { results } = await execute(q, scope, catalog)
+  const { results } = await execute(q, scope, catalog, ctx.requestOptions)
   ctx.messages.push(...answerMessages(q, results))
   const focus: Focus = { question: q, at: ctx.now() }
   if (ctx.session.view) {

@@ -7,7 +7,14 @@ import { periodKeyOf } from '../../nlu/slots.ts'
 import type { Vocabulary } from '../../nlu/vocabulary.ts'
 import type { Question } from '../../query/question.ts'
 import { answerQuestion } from '../../query/turn.ts'
-import type { CellWrite, ModelScope, NamedObject, ViewData, ViewMetadata } from '../anaplan.ts'
+import type {
+  CellWrite,
+  ModelScope,
+  NamedObject,
+  RequestOptions,
+  ViewData,
+  ViewMetadata,
+} from '../anaplan.ts'
 import { isAmbiguousFailure } from '../anaplan.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
@@ -42,7 +49,7 @@ async function target(
       `Which line item? For example ${joinWords(v.lineItems.slice(0, 4).map((l) => l.name))}.`,
     )
   const li = pick('lineItem', v.lineItems, liName)
-  const dims = await scope.lineItemDimensions(li.id)
+  const dims = await scope.lineItemDimensions(li.id, ctx.requestOptions)
   const items = strList(ctx.parameters.items)
   const period = str(ctx.parameters.period)
   const version = str(ctx.parameters.version)
@@ -170,8 +177,9 @@ async function readValues(
   scope: ModelScope,
   t: Target,
   lineItems: string[],
+  options?: RequestOptions,
 ): Promise<Record<string, string | undefined>> {
-  const meta = await scope.viewMetadata(t.module)
+  const meta = await scope.viewMetadata(t.module, options)
   const pages: Record<string, string> = {}
   for (const p of meta.pages ?? []) {
     if (LINE_ITEMS_RE.test(p.name)) pages[p.name] = t.lineItem
@@ -182,17 +190,21 @@ async function readValues(
   if (lineItemOnPage) {
     // One read per line item: the page selects it.
     for (const li of lineItems) {
-      const data = await scope.readView(t.module, {
-        ...pages,
-        ...Object.fromEntries(
-          (meta.pages ?? []).filter((p) => LINE_ITEMS_RE.test(p.name)).map((p) => [p.name, li]),
-        ),
-      })
+      const data = await scope.readView(
+        t.module,
+        {
+          ...pages,
+          ...Object.fromEntries(
+            (meta.pages ?? []).filter((p) => LINE_ITEMS_RE.test(p.name)).map((p) => [p.name, li]),
+          ),
+        },
+        options,
+      )
       out[li] = locate(meta, data, li, t.coordinates)
     }
     return out
   }
-  const data = await scope.readView(t.module, pages)
+  const data = await scope.readView(t.module, pages, options)
   for (const li of lineItems) out[li] = locate(meta, data, li, t.coordinates)
   return out
 }
@@ -221,7 +233,7 @@ export const readCell: IntentHandler = {
       return answerQuestion(ctx, q)
     }
     const { target: t, scope } = await target(ctx, false)
-    const values = await readValues(scope, t, [t.lineItem])
+    const values = await readValues(scope, t, [t.lineItem], ctx.requestOptions)
     const raw = values[t.lineItem]
     if (raw === undefined)
       throw new BotError('not_found', `I couldn't find that cell of ${t.lineItem} (${describe(t)}).`)
@@ -249,7 +261,7 @@ export const writeCell: IntentHandler = {
       throw new BotError('invalid_input', 'What value should I write?')
     }
     const { target: t, scope } = await target(ctx, true)
-    const before = await readValues(scope, t, [t.lineItem])
+    const before = await readValues(scope, t, [t.lineItem], ctx.requestOptions)
     ctx.parameters = { ...ctx.parameters, lineItem: t.lineItem }
     return `Set ${t.lineItem} for ${describe(t)} from ${formatValue(before[t.lineItem])} to ${formatValue(String(value))}?`
   },
@@ -261,7 +273,7 @@ export const writeCell: IntentHandler = {
     if (typeof value !== 'number' && typeof value !== 'string')
       throw new BotError('invalid_input', 'What value should I write? It must be a number or text.')
     const siblings = v.lineItems.filter((l) => l.moduleName === t.moduleName).map((l) => l.name)
-    const before = await readValues(scope, t, siblings)
+    const before = await readValues(scope, t, siblings, ctx.requestOptions)
     const write: CellWrite = {
       lineItemName: t.lineItem,
       dimensions: t.dims.map((d) => ({ dimensionName: d.name, itemName: t.coordinates[d.name] as string })),
@@ -289,7 +301,8 @@ export const writeCell: IntentHandler = {
         return settleLostAnswer(ctx, {
           entry: { model: c.modelName, action: 'write_cell', details },
           error: e,
-          check: async () => sameValue((await readValues(scope, t, [t.lineItem]))[t.lineItem], value),
+          check: async () =>
+            sameValue((await readValues(scope, t, [t.lineItem], ctx.requestOptions))[t.lineItem], value),
           said: {
             applied: `Anaplan's answer was lost, but reading the cell back shows the change was applied: ${where} is now ${formatValue(String(value))}.`,
             notApplied: `Anaplan's answer was lost, and reading the cell back shows it was not applied: ${where} is still ${formatValue(before[t.lineItem])}. Nothing was re-sent; ask again to retry.`,
@@ -308,7 +321,7 @@ export const writeCell: IntentHandler = {
       throw e
     }
     await ctx.audit({ model: c.modelName, action: 'write_cell', details, result: 'ok' })
-    const after = await readValues(scope, t, siblings)
+    const after = await readValues(scope, t, siblings, ctx.requestOptions)
     const changed = siblings
       .filter((s) => s !== t.lineItem && after[s] !== before[s] && after[s] !== undefined)
       .map((s) => `${s} now ${formatValue(after[s])} (was ${formatValue(before[s])})`)
