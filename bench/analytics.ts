@@ -3,11 +3,13 @@
  * SKUs, a breakdown by store) with the simulator at +20 ms, side by side with `curl` fetching the
  * same data with one plain read of the saved view that holds it; and the bot's peak RSS.
  */
+
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { type BotProcess, peakRssMiB, startBotProcess, startSimulatorProcess } from './lib/processes.ts'
 import { type BenchResult, goal, machine, percentile, round } from './lib/report.ts'
 import { ANALYST } from './lib/stack.ts'
+import { webHeaders } from './lib/web-session.ts'
 
 const run = promisify(execFile)
 const MODEL = 'Retail Demand'
@@ -94,11 +96,12 @@ export async function analytics(options: AnalyticsOptions = {}): Promise<BenchRe
       breakdown: 'break down net sales by store for FY26',
     }
     bot = await startBotProcess({ simulatorUrl: sim.url })
+    const signedIn = await webHeaders(bot.url)
     const chat = async (text: string) => {
       const t0 = performance.now()
       const res = await fetch(`${bot?.url}/api/chat`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...signedIn },
         body: JSON.stringify({ sessionId: 'analytics', text }),
       })
       const body = (await res.json()) as { messages?: { type: string }[] }

@@ -4,10 +4,12 @@
  * authentication) must get a clear refusal; records the bot's CPU per message (from the bot
  * process) and `GET /healthz` latency while 50 such messages arrive at once.
  */
+
 import { signSlackRequest } from '../src/bot/channels/index.ts'
 import { cxRequest, esRequest, FakeSlackApi, slackEvent } from './lib/channels.ts'
 import { type BotProcess, startBotProcess, startSimulatorProcess } from './lib/processes.ts'
 import { type BenchResult, goal, machine, percentile, round } from './lib/report.ts'
+import { webHeaders } from './lib/web-session.ts'
 
 export interface LongMessagesOptions {
   /** Messages per channel for the CPU figure. @default 10 */
@@ -45,10 +47,13 @@ const CHANNELS: Channel[] = ['web', 'nlu', 'slack', 'dialogflow-es', 'dialogflow
 
 function sender(botUrl: string, slack: FakeSlackApi) {
   let n = 0
+  // The web routes need the page's sign-in, or they answer 403 before the length is even looked at.
+  const signedIn = webHeaders(botUrl)
   const json = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const web = path.startsWith('/api/') ? await signedIn : {}
     const res = await fetch(`${botUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...web, ...headers },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
     })

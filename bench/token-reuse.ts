@@ -3,8 +3,10 @@
  * tokens live `ttl` seconds; `/__sim/stats` counts the auth-service calls. The baseline is the
  * original design: a new client, hence a new token, for every turn.
  */
+
 import { type BenchResult, goal, machine, round, runConcurrently } from './lib/report.ts'
 import { type SimStats, type Stack, startStack } from './lib/stack.ts'
+import { webHeaders } from './lib/web-session.ts'
 
 export interface TokenReuseOptions {
   /** @default 10000 */
@@ -38,10 +40,11 @@ interface Run {
 async function drive(stack: Stack, turns: number, concurrency: number, ttlSeconds: number): Promise<Run> {
   const url = stack.url ?? ''
   const sessions = Math.max(concurrency, 1)
+  const signedIn = await webHeaders(url)
   const post = async (sessionId: string, text: string): Promise<boolean> => {
     const res = await fetch(`${url}/api/chat`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...signedIn },
       body: JSON.stringify({ sessionId, text }),
     })
     const body = (await res.json()) as { messages?: { type: string; text?: string }[] }

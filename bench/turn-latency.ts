@@ -17,6 +17,7 @@ import {
   runConcurrently,
 } from './lib/report.ts'
 import { ANALYST, type SimStats, simStats } from './lib/stack.ts'
+import { webHeaders } from './lib/web-session.ts'
 
 export interface TurnLatencyOptions {
   /** Turns (and floor requests) at concurrency 1. @default 500 */
@@ -89,10 +90,11 @@ async function measureAt(
   try {
     bot = await startBotProcess({ simulatorUrl: sim.url, execArgv: botExecArgv })
     const botUrl = bot.url
+    const signedIn = await webHeaders(botUrl)
     const chat = async (sessionId: string, t: string) => {
       const res = await fetch(`${botUrl}/api/chat`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...signedIn },
         body: JSON.stringify({ sessionId, text: t }),
       })
       const body = (await res.json()) as { messages?: { type: string }[] }
@@ -103,7 +105,7 @@ async function measureAt(
     await runConcurrently(concurrency, concurrency, (i) =>
       fetch(`${botUrl}/api/chat`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...signedIn },
         body: JSON.stringify({ sessionId: `lat-${i}`, text: 'connect to Sales Forecast' }),
       }).then((r) => r.text().then(() => undefined)),
     )
