@@ -6,7 +6,6 @@
  * is an independent check of the client).
  */
 
-export { demoCertificate } from './engine/index.ts'
 export type { SimulatorOptions } from './service/sim-state.ts'
 export {
   createSimulatorApp,

@@ -161,8 +161,8 @@ describe('web chat in Chromium', () => {
     })
     await page.goto(baseUrl)
     await expect.poll(() => page.locator('#status').textContent()).toBe('Online · no model yet')
-    // The header shows whom the server serves (here the default web identity).
-    expect(await page.locator('#user').textContent()).toBe('web-guest')
+    // The header shows whom the server serves (here the local demo sign-in).
+    expect(await page.locator('#who').textContent()).toBe('local demo user')
 
     // First screen: questions drawn from what this user can open.
     await page.getByRole('button', { name: 'connect to Sales Forecast' }).click()

@@ -5,7 +5,7 @@
  */
 import { createSign } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { demoCertificate, type RunningSimulator } from '../../src/simulator/index.ts'
+import type { RunningSimulator } from '../../src/simulator/index.ts'
 import {
   type ApiResponse,
   type Client,
@@ -279,25 +279,5 @@ describe('6. model file: header-less imports, CA certificates', () => {
       'successRowCount',
       '2',
     ])
-  })
-
-  it('the demo analyst signs in with the demo certificate, no setup needed', async () => {
-    const cert = demoCertificate()
-    const data = Buffer.alloc(150, 7)
-    const signature = createSign('RSA-SHA512').update(data).sign(cert.privateKeyPem)
-    const res = await fetch(`${sim.authUrl}/token/authenticate`, {
-      method: 'POST',
-      headers: {
-        Authorization: `CACertificate ${Buffer.from(cert.certificatePem).toString('base64')}`,
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({
-        encodedData: data.toString('base64'),
-        encodedSignedData: signature.toString('base64'),
-      }),
-    })
-    expect(res.status).toBe(201)
-    const token = ((await res.json()) as Json).tokenInfo.tokenValue
-    expect((await client(sim, token).get('/users/me')).json.user.email).toBe(cert.email)
   })
 })

@@ -29,8 +29,9 @@ export function detailInWords(d: TaskDetail): string | undefined {
   if (!Number.isFinite(ok) || !Number.isFinite(total) || !v.has('successRowCount') || !v.has('totalRowCount'))
     return d.localMessageText?.trim() || undefined
   const target = v.get('moduleName') ?? v.get('hierarchyName')
-  const failed = Number(v.get('failedRowCount') ?? 0)
-  const ignored = Number(v.get('ignoredRowCount') ?? 0)
+  // Anaplan's counter names (as Anaplan Connect records them): failedCount, ignoredCount.
+  const failed = Number(v.get('failedCount') ?? 0)
+  const ignored = Number(v.get('ignoredCount') ?? 0)
   const parts = [`${ok} of ${plural(total, 'row')} loaded`]
   if (failed > 0) parts.push(`${failed} failed`)
   if (ignored > 0) parts.push(`${ignored} ignored`)
@@ -43,7 +44,7 @@ export function failedRows(details: TaskDetail[] | undefined): number {
   // Only the row-count details: others may repeat the failed count in their own words.
   for (const d of details ?? []) {
     const v = named(d.values)
-    if (v.has('totalRowCount')) n += Number(v.get('failedRowCount') ?? 0) || 0
+    if (v.has('totalRowCount')) n += Number(v.get('failedCount') ?? 0) || 0
   }
   return n
 }

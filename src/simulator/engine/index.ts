@@ -8,7 +8,7 @@ export { formatNumber } from './calc.ts'
 export * from './contract.ts'
 export { LINE_ITEMS_DIMENSION_ID, TIME_DIMENSION_ID, VERSIONS_DIMENSION_ID } from './dimension.ts'
 export { syntheticContent } from './export-runner.ts'
-export { BENCH_MODEL_FILE, DEMO_MODEL_FILE, demoCertificate, loadTenant } from './loader.ts'
+export { BENCH_MODEL_FILE, DEMO_MODEL_FILE, loadTenant } from './loader.ts'
 export {
   MAX_CELL_WRITES,
   MAX_DIMENSION_ITEMS,

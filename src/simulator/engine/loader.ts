@@ -13,21 +13,6 @@ export const DEMO_MODEL_FILE = modelFileUrl('demo.yaml')
 /** A tenant for benchmarks: a larger module and a 1 GiB synthetic `Bench Export`. */
 export const BENCH_MODEL_FILE = modelFileUrl('bench.yaml')
 
-/**
- * The demo certificate of analyst@example.com (in demo.yaml) and its published demo key, so
- * CA-certificate sign-in can be tried and tested without making a certificate first.
- */
-export function demoCertificate(): { email: string; certificatePem: string; privateKeyPem: string } {
-  const text = readFileSync(DEMO_MODEL_FILE, 'utf8')
-  const analyst = parseModelFile(text, 'demo.yaml').spec.users.find((u) => u.email === 'analyst@example.com')
-  const key = readFileSync(modelFileUrl('demo-certificate.key'), 'utf8')
-  return {
-    email: 'analyst@example.com',
-    certificatePem: analyst?.certificates[0] ?? '',
-    privateKeyPem: key.slice(key.indexOf('-----BEGIN')),
-  }
-}
-
 /** Next to this file when run from source; from `dist/` (tsc does not copy YAML), in `src/`. */
 function modelFileUrl(name: string): URL {
   const here = new URL(`./models/${name}`, import.meta.url)
