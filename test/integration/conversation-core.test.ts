@@ -232,7 +232,7 @@ describe('conversation over /api/chat', () => {
     expect(replyText(r)).not.toMatch(/\(\d+\/\d+\)/)
     const dump = find(r, 'file')
     expect(dump?.name).toBe('Load Actuals failed rows.csv')
-    const csv = await (await h.app.request(dump?.url ?? '')).text()
+    const csv = await (await h.app.request(dump?.url ?? '', { headers: await h.headers() })).text()
     expect(csv).toContain('Widgetz')
   })
 

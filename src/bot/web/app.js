@@ -520,6 +520,17 @@
     events.onerror = () => {
       online = false
       showStatus()
+      // A refused stream (401 after a restart with new session keys) is closed for good: sign in
+      // again, then listen anew. A dropped one reconnects by itself.
+      if (events.readyState === EventSource.CLOSED) {
+        const closed = events
+        setTimeout(() => {
+          if (events !== closed) return
+          void startSession().then((ok) => {
+            if (ok && events === closed) listen()
+          })
+        }, 1000)
+      }
     }
   }
 
