@@ -11,9 +11,15 @@ import { ANALYST, startStack } from './lib/stack.ts'
 import { expectedAnswer } from './planbench/expected.ts'
 import type { Reply } from './planbench/figures.ts'
 import { replyFigures } from './planbench/figures.ts'
-import { ApiReader, type SavedViews } from './planbench/reader.ts'
+import { ApiReader } from './planbench/reader.ts'
 import { scoreTurn, type Verdict } from './planbench/score.ts'
-import { CATEGORIES, type Category, type Conversation, loadConversations } from './planbench/spec.ts'
+import {
+  CATEGORIES,
+  type Category,
+  type Conversation,
+  loadConversations,
+  SAVED_VIEWS,
+} from './planbench/spec.ts'
 
 export interface PlanBenchOptions {
   /** About N conversations of each model, spread evenly over its file (a smoke run). */
@@ -21,10 +27,6 @@ export interface PlanBenchOptions {
   conversations?: Conversation[]
 }
 
-/** Retail Demand is too large for plain module reads: its one-line-item views are read instead. */
-export const SAVED_VIEWS: SavedViews = {
-  'Retail Demand': { 'Net Sales by Store': 'Net Sales', 'SKU Ranking': 'Net Sales' },
-}
 
 interface Tally {
   turns: number

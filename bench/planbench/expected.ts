@@ -30,11 +30,19 @@ export type ExpectedAnswer =
   | { kind: 'askBack'; choices: string[] }
 
 /** Every module dimension of the line item pinned: spec keys mapped, the rest at their defaults. */
-export function complete(source: CellSource, lineItem: string, at: Coordinates = {}): Record<string, string> {
+export function complete(
+  source: CellSource,
+  lineItem: string,
+  at: Coordinates = {},
+  axis?: string,
+): Record<string, string> {
   const full: Record<string, string> = {}
   for (const [key, item] of Object.entries(at))
     full[source.dimensionFor(lineItem, key)] = source.canonical(item)
-  for (const d of source.dimensions(lineItem)) full[d] ??= source.topItem(d)
+  // The axis a comparison or a change runs along is set by each of its items, never by a default
+  // (a calendar of several years has no one top period).
+  const along = axis === undefined ? undefined : source.dimensionFor(lineItem, axis)
+  for (const d of source.dimensions(lineItem)) if (d !== along) full[d] ??= source.topItem(d)
   return full
 }
 
@@ -82,7 +90,8 @@ export async function expectedAnswer(source: CellSource, expect: Expect): Promis
       break
   }
   const { lineItem } = expect
-  const at = complete(source, lineItem, expect.at)
+  const along = expect.shape === 'compare' || expect.shape === 'explain' ? expect.axis : undefined
+  const at = complete(source, lineItem, expect.at, along)
   const figures = (required: Figure[], allowed: Figure[] = [], names: string[] = [], ordered = false) =>
     ({ kind: 'figures', required, allowed, names, ordered }) as const
   switch (expect.shape) {

@@ -182,6 +182,8 @@ export class ModelReader implements CellSource {
   readonly #children = new Map<string, string[]>()
   readonly #time = new Map<string, string[]>()
   readonly #versions = new Map<string, string>()
+  /** Time period ids by name, from a view's Time page items (for page selectors). */
+  readonly #periods = new Map<string, string>()
   readonly #cells = new Map<string, Promise<Map<string, string>>>()
   #current = ''
 
@@ -266,6 +268,15 @@ export class ModelReader implements CellSource {
       }
       const { items = [] } = await get<{ items?: Named[] }>(`/modules/${mod.id}/lineItems`)
       for (const li of items) if (!this.#lineItemModule.has(li.name)) this.#lineItemModule.set(li.name, info)
+    }
+    // Periods as page selectors name them: a view's items of its Time page.
+    for (const mod of new Set(this.#lineItemModule.values())) {
+      for (const view of mod.views) {
+        const timeId = view.dimIds.get('Time')
+        if (this.#periods.size > 0 || !timeId || !view.pages.includes('Time')) continue
+        const { items = [] } = await get<{ items?: Named[] }>(`/views/${view.id}/dimensions/${timeId}/items`)
+        for (const p of items) this.#periods.set(p.name, p.id)
+      }
     }
     // The calendar as a module shows it: the first plain read of a view with Time in its columns.
     for (const mod of new Set(this.#lineItemModule.values())) {
@@ -356,7 +367,10 @@ export class ModelReader implements CellSource {
     const views = mod.views
       .filter((v) => !v.tooLarge && (v.lineItem === undefined || v.lineItem === lineItem))
       .sort((a, b) => paged(a) - paged(b))
+    let shown = false
     for (const view of views) {
+      // A page that cannot be set would read the view's default page instead: not this cell.
+      if (view.pages.some((d) => this.#itemId(d, named[d] ?? '') === undefined)) continue
       let cells: Map<string, string>
       try {
         cells = await this.#read(mod, view, named)
@@ -373,13 +387,25 @@ export class ModelReader implements CellSource {
           mod.dims.map((d) => named[d] ?? ''),
         ),
       )
-      if (text === undefined) throw new ReaderError(`no cell ${lineItem} at ${JSON.stringify(named)}`)
+      // A saved view may show only the lowest level of a list (SKU Ranking: SKUs, no categories).
+      if (text === undefined) continue
+      shown = true
       const n = Number(text === '' ? 0 : text)
       if (!Number.isFinite(n))
         throw new ReaderError(`${lineItem} at ${JSON.stringify(named)} is not a number`)
       return n
     }
-    throw new ReaderError(`no view of ${this.model} can be read for ${lineItem}`)
+    throw new ReaderError(
+      shown
+        ? `no cell ${lineItem} at ${JSON.stringify(named)}`
+        : `no view of ${this.model} shows ${lineItem} at ${JSON.stringify(named)}`,
+    )
+  }
+
+  #itemId(dimension: string, item: string): string | undefined {
+    if (dimension === 'Versions') return this.#versions.get(item)
+    if (dimension === 'Time') return this.#periods.get(item)
+    return this.#ids.get(item)
   }
 
   /** One plain read of a view with its pages set from `at` (kept for the run). */
@@ -387,7 +413,7 @@ export class ModelReader implements CellSource {
     const selectors = view.pages.flatMap((d) => {
       const item = at[d]
       if (!item) return []
-      const id = d === 'Versions' ? this.#versions.get(item) : this.#ids.get(item)
+      const id = this.#itemId(d, item)
       return id ? [`${view.dimIds.get(d)}:${id}`] : []
     })
     const k = `${view.id}|${selectors.join(',')}`
