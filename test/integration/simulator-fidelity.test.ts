@@ -3,7 +3,6 @@
  * against the Anaplan OpenAPI description; counter names against Anaplan Connect's recorded task
  * results (shapes copied into the assertions, not their files).
  */
-import { createSign } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningSimulator } from '../../src/simulator/index.ts'
 import {

@@ -3,8 +3,10 @@
  * cell from flags, or many from a JSON/CSV file) and `list-items` (show, add, delete). Writes are
  * confirmed first (see confirm.ts).
  */
-import { createWriteStream, type WriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
 import {
   type CellWrite,
@@ -138,26 +140,30 @@ async function writePages(
 ): Promise<{ bytes: number; pages: number }> {
   const bar = ctx.progress.bytes(label)
   const toFile = out !== undefined && out !== '-'
-  const sink: NodeJS.WritableStream = toFile ? createWriteStream(out) : ctx.io.stdout
   let bytes = 0
   let count = 0
-  try {
+  async function* counted(): AsyncGenerator<string> {
     for await (const page of pages) {
       bytes += Buffer.byteLength(page)
       count++
       bar.update(bytes)
-      if (!sink.write(page)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()))
+      yield page
     }
-    if (toFile)
-      await new Promise<void>((resolve, reject) =>
-        sink.end((e?: Error | null) => (e ? reject(e) : resolve())),
-      )
+  }
+  try {
+    if (toFile) {
+      // pipeline owns back-pressure and errors, and destroys the file stream (waiting for writes in
+      // flight) when the read fails or is interrupted, so the partial file can then be removed.
+      await pipeline(Readable.from(counted()), createWriteStream(out))
+    } else {
+      const sink = ctx.io.stdout
+      for await (const page of counted()) {
+        if (!sink.write(page)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()))
+      }
+    }
     return { bytes, pages: count }
   } catch (error) {
-    if (toFile) {
-      ;(sink as WriteStream).destroy()
-      await rm(out, { force: true })
-    }
+    if (toFile) await rm(out, { force: true })
     throw error
   } finally {
     bar.stop()
