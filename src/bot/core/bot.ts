@@ -12,7 +12,7 @@ import { questionStep, understandQuestion } from '../query/turn.ts'
 import type { AnaplanClientProvider, BotAnaplanClient, ModelScope } from './anaplan.ts'
 import type { AuditEntry, AuditSink } from './audit.ts'
 import { MemoryAuditSink } from './audit.ts'
-import { intentByName } from './catalog.ts'
+import { intentByName, intentLabel } from './catalog.ts'
 import {
   cleanParameters,
   confirmationOptions,
@@ -27,7 +27,7 @@ import { DiskDownloadStore, type DownloadStore } from './downloads.ts'
 import { errorCode, errorReply } from './error-reply.ts'
 import { BotError, type BotErrorCode } from './errors.ts'
 import { watchTask } from './handlers/actions.ts'
-import { fallback, LABELS } from './handlers/general.ts'
+import { fallback, offerable } from './handlers/general.ts'
 import { HANDLERS, READS } from './handlers/index.ts'
 import { checkTextLength, inputRefusal } from './limits.ts'
 import { MetadataCache } from './metadata.ts'
@@ -663,9 +663,9 @@ class ConversationBot implements Bot {
       return next()
     }
     const options = [ctx.intent, ...(second ? [second] : [])]
-      .filter((i) => i.name !== 'fallback')
+      .filter((i) => offerable(i.name))
       .map((i) => ({
-        label: LABELS[i.name] ?? i.name.replace(/_/g, ' '),
+        label: intentLabel(i.name),
         value: encodeChoice(i.name, ctx.parameters),
       }))
     ctx.messages.push({

@@ -55,6 +55,7 @@ const p = (
 const ROWS: IntentDefinition[] = [
   {
     name: 'greeting',
+    label: 'Say hello',
     description: 'Say hello.',
     parameters: [],
     phrases: [
@@ -108,6 +109,7 @@ const ROWS: IntentDefinition[] = [
   },
   {
     name: 'fallback',
+    label: 'Something else',
     description: 'Anything the bot does not understand.',
     parameters: [],
     phrases: [
@@ -130,6 +132,7 @@ const ROWS: IntentDefinition[] = [
   },
   {
     name: 'list_workspaces',
+    label: 'List workspaces',
     description: 'List the workspaces the user can see.',
     parameters: [],
     phrases: [
@@ -554,6 +557,7 @@ const ROWS: IntentDefinition[] = [
   },
   {
     name: 'confirm',
+    label: 'Yes',
     description: 'Yes to a pending confirmation.',
     parameters: [],
     phrases: [
@@ -589,6 +593,7 @@ const ROWS: IntentDefinition[] = [
   },
   {
     name: 'deny',
+    label: 'No',
     description: 'No to a pending confirmation.',
     parameters: [],
     phrases: [
@@ -625,6 +630,7 @@ const ROWS: IntentDefinition[] = [
   },
   {
     name: 'whoami',
+    label: 'Who am I',
     description: 'Tell who the user is in chat and in Anaplan, and the connected model.',
     parameters: [],
     phrases: [
@@ -648,6 +654,7 @@ const ROWS: IntentDefinition[] = [
   },
   {
     name: 'disconnect',
+    label: 'Disconnect',
     description: 'Forget the connected model.',
     parameters: [],
     phrases: [

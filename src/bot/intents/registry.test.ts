@@ -65,19 +65,26 @@ describe('intent registry', () => {
 
   it('labels intents offered as choices', () => {
     expect(intentLabel('write_cell')).toBe('Change a cell')
-    expect(intentLabel('whoami')).toBe('whoami')
+    expect(intentLabel('whoami')).toBe('Who am I')
+    // A button never shows an intent's internal name ("deny", "list_workspaces").
+    for (const i of INTENT_CATALOG) {
+      expect(i.label.length, i.name).toBeGreaterThan(0)
+      expect(i.label, i.name).not.toMatch(/_/)
+      expect(i.label, i.name).not.toBe(i.name)
+    }
   })
 
   it('refuses a name registered twice', () => {
     const r = new IntentRegistry().intent({
       name: 'x',
+      label: 'X',
       description: '',
       parameters: [],
       phrases: [],
       responses: [],
     })
     expect(() =>
-      r.intent({ name: 'x', description: '', parameters: [], phrases: [], responses: [] }),
+      r.intent({ name: 'x', label: 'X', description: '', parameters: [], phrases: [], responses: [] }),
     ).toThrow(/twice/)
     expect(INTENTS.get('x')).toBeUndefined()
   })

@@ -63,8 +63,8 @@ export type Access = 'none' | 'read' | 'write' | 'run' | 'lists'
 export interface IntentDefinition {
   name: string
   description: string
-  /** Short label when the intent is offered as a choice ("Did you mean …?"). */
-  label?: string
+  /** Short label when the intent is offered as a choice ("Did you mean …?"): never its name. */
+  label: string
   parameters: IntentParameter[]
   /** Training phrases with `{param:example}` annotations. */
   phrases: string[]

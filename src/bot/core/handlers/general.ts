@@ -1,5 +1,5 @@
 /** Greeting, help, fallback, workspaces and models, connect, who am I, disconnect. */
-import { INTENT_CATALOG } from '../../intents/index.ts'
+import { intentByName, intentLabel } from '../../intents/index.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
 import { BotError } from '../errors.ts'
@@ -74,11 +74,11 @@ export const help: IntentHandler = {
 
 export const fallback: IntentHandler = {
   async run(ctx) {
-    const alt = ctx.alternatives.filter((a) => a.name !== 'fallback' && a.confidence > 0.2).slice(0, 2)
+    const alt = ctx.alternatives.filter((a) => offerable(a.name) && a.confidence > 0.2).slice(0, 2)
     ctx.say(`Sorry, I didn't understand${ctx.turn.text ? ` "${ctx.turn.text}"` : ''}.`)
     const options = [
       ...alt.map((a) => ({
-        label: LABELS[a.name] ?? a.name.replace(/_/g, ' '),
+        label: intentLabel(a.name),
         value: encodeChoice(a.name, ctx.parameters),
       })),
       { label: 'Help', value: 'help' },
@@ -90,10 +90,9 @@ export const fallback: IntentHandler = {
   },
 }
 
-/** Short labels for intents offered as choices ("Did you mean …?"), from the intent registry. */
-export const LABELS: Readonly<Record<string, string>> = Object.fromEntries(
-  INTENT_CATALOG.filter((i) => i.label).map((i) => [i.name, i.label as string]),
-)
+/** Intents worth offering as a guess: not the fallback, and not a yes or no to nothing asked. */
+export const offerable = (name: string): boolean =>
+  name !== 'fallback' && name !== 'confirm' && name !== 'deny' && intentByName(name) !== undefined
 
 export const listWorkspaces: IntentHandler = {
   async run(ctx) {
