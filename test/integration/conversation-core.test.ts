@@ -44,6 +44,18 @@ describe('conversation over /api/chat', () => {
     const c = await h.chat(s, 'get connected to sales forcast')
     expect(c.intent.name).toBe('connect_model')
     expect(replyText(c)).toContain('Connected to Sales Forecast in FP&A Demo')
+    // The counts by kind are the ones "list actions" then shows.
+    const listed = replyText(await h.chat(s, 'list actions'))
+    const kinds: [RegExp, string, string][] = [
+      [/^Imports: (.*)$/m, 'import', 'imports'],
+      [/^Exports: (.*)$/m, 'export', 'exports'],
+      [/^Processes: (.*)$/m, 'process', 'processes'],
+    ]
+    for (const [line, one, many] of kinds) {
+      const n = (listed.match(line)?.[1] ?? '').split(', ').filter(Boolean).length
+      expect(n, one).toBeGreaterThan(0)
+      expect(replyText(c)).toMatch(new RegExp(`\\b${n} ${n === 1 ? one : many}\\b`))
+    }
 
     const me = await h.chat(s, 'who am I connected as?')
     expect(me.intent.name).toBe('whoami')

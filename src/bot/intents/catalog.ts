@@ -25,7 +25,18 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
       { value: 'import', synonyms: ['import', 'imports', 'load', 'loads'] },
       { value: 'export', synonyms: ['export', 'exports', 'extract', 'extracts'] },
       { value: 'process', synonyms: ['process', 'processes', 'job', 'jobs'] },
-      { value: 'action', synonyms: ['action', 'actions', 'delete action', 'delete actions'] },
+      // "actions" alone means every kind ("list actions"); Anaplan's own type is the other actions.
+      {
+        value: 'action',
+        synonyms: [
+          'other action',
+          'other actions',
+          'delete action',
+          'delete actions',
+          'model action',
+          'model actions',
+        ],
+      },
     ],
   },
   { name: 'list', dialogflow: '@list', fromModel: true },

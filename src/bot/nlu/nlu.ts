@@ -9,7 +9,13 @@
  */
 import { createHash } from 'node:crypto'
 import type { IntentMatch } from '../core/types.ts'
-import { INTENT_CATALOG, type IntentParameter, intentByName, parsePhrase } from '../intents/index.ts'
+import {
+  ENTITY_TYPES,
+  INTENT_CATALOG,
+  type IntentParameter,
+  intentByName,
+  parsePhrase,
+} from '../intents/index.ts'
 import {
   type Classification,
   classify,
@@ -445,12 +451,19 @@ function shapeOf(
   return shape.replace(/\s+/g, ' ').trim()
 }
 
-const ACTION_TYPE_WORDS: [RegExp, string][] = [
-  [/\b(imports?|loads?)\b/i, 'import'],
-  [/\b(exports?|extracts?)\b/i, 'export'],
-  [/\b(process|processes|jobs?)\b/i, 'process'],
-  [/\b(delete actions?|actions?)\b/i, 'action'],
-]
+/** Words that name a kind of action, from the registry's `actionType` entity (its one owner). */
+const ACTION_TYPE_WORDS: [RegExp, string][] = (
+  ENTITY_TYPES.find((e) => e.name === 'actionType')?.values ?? []
+).map((v) => [
+  new RegExp(
+    String.raw`\b(?:${[...v.synonyms]
+      .sort((a, b) => b.length - a.length)
+      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|')})\b`,
+    'i',
+  ),
+  v.value,
+])
 
 /** The action type named by a word in the text ("imports" → import). */
 export function actionTypeOf(text: string): string | undefined {

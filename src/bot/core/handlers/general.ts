@@ -194,7 +194,7 @@ export const connectModel: IntentHandler = {
     const mv = await ctx.vocabulary()
     const rights = perm.write || perm.lists || perm.run.length ? '' : ' (read-only for you)'
     ctx.say(
-      `Connected to ${modelName}${ctx.session.connected.workspaceName ? ` in ${ctx.session.connected.workspaceName}` : ''}${rights}. It has ${mv.views.length} view${mv.views.length === 1 ? '' : 's'} and ${mv.actions.length} action${mv.actions.length === 1 ? '' : 's'}.`,
+      `Connected to ${modelName}${ctx.session.connected.workspaceName ? ` in ${ctx.session.connected.workspaceName}` : ''}${rights}. ${contents(mv)}`,
     )
     if (mv.views.length) {
       ctx.messages.push({
@@ -209,6 +209,28 @@ export const connectModel: IntentHandler = {
       })
     }
   },
+}
+
+const KINDS: [string, string, string][] = [
+  ['import', 'import', 'imports'],
+  ['export', 'export', 'exports'],
+  ['process', 'process', 'processes'],
+  ['action', 'other action', 'other actions'],
+]
+
+/**
+ * What a model offers, counted by kind ("It has 4 views, 2 imports, 1 export and 2 processes."),
+ * so that "List actions" answers with the same numbers.
+ */
+export function contents(v: { views: unknown[]; actions: { type: string }[] }): string {
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+  const parts = [count(v.views.length, 'view', 'views')]
+  for (const [type, one, many] of KINDS) {
+    const n = v.actions.filter((a) => a.type === type).length
+    if (n) parts.push(count(n, one, many))
+  }
+  if (parts.length === 1) parts.push('no actions')
+  return `It has ${joinWords(parts)}.`
 }
 
 function tryPick<T extends { name: string; id: string }>(items: T[], q: string): T | undefined {
