@@ -27,7 +27,6 @@ export interface PlanBenchOptions {
   conversations?: Conversation[]
 }
 
-
 interface Tally {
   turns: number
   right: number
