@@ -10,7 +10,16 @@
  * indexed once when the index is built, so a call costs in proportion to the utterance, not to the
  * number of names in the model.
  */
-import { allowedTypos, Coverage, editDistance, STOPWORDS, type Token, tokenize } from './text.ts'
+import {
+  allowedTypos,
+  Coverage,
+  editDistance,
+  fold,
+  pluralOf,
+  STOPWORDS,
+  type Token,
+  tokenize,
+} from './text.ts'
 import { TypoIndex } from './typos.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
@@ -166,6 +175,9 @@ export class EntityIndex {
     for (const a of vocabulary.actions) add({ kind: 'action', value: a.name, actionType: a.type }, a.name)
     for (const l of vocabulary.lists) {
       add({ kind: 'list', value: l.name }, l.name)
+      // "SKUs", "KPIs": a plural the folding leaves alone (it keeps "-us" endings) still names the list.
+      const plural = pluralOf(l.name)
+      if (fold(plural) !== fold(l.name)) add({ kind: 'list', value: l.name }, plural)
       for (const i of l.items) {
         add({ kind: 'listItem', value: i.name, dimension: l.name }, i.name)
         if (i.code && i.code.toLowerCase() !== i.name.toLowerCase())

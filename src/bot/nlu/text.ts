@@ -40,6 +40,13 @@ export function fold(word: string): string {
   return w
 }
 
+/** The English plural of a name's last word ("SKU" → "SKUs", "Category" → "Categories"). */
+export function pluralOf(name: string): string {
+  if (/[^aeiou]y$/i.test(name)) return `${name.slice(0, -1)}ies`
+  if (/(?:s|x|z|ch|sh)$/i.test(name)) return `${name}es`
+  return `${name}s`
+}
+
 /** Optimal string alignment distance (Levenshtein plus adjacent swaps), capped at `max + 1`. */
 export function editDistance(a: string, b: string, max = 3): number {
   return sharedEditDistance(a, b, { max })

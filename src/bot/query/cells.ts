@@ -1,16 +1,25 @@
 /**
- * Reads the cells a question needs from a line item's module through its default view (a module
- * id is its default view id): page selectors for page dimensions, every row and column in one
- * read. Several items of a page dimension mean one read per item.
+ * Reads the cells a question needs from a line item's module. Every view of the module that shows
+ * the line item is a candidate (the default view, whose id is the module's, and its saved views);
+ * the one that answers with the fewest cells in plain reads (one per page combination, each under
+ * Anaplan's cell limit) is read. When none fits, a large read request of the smallest view answers,
+ * if its whole size is within what a chat answer may read.
  */
-import type { CatalogLineItem, CatalogView } from '../../anaplan/catalog.ts'
+import { parse } from 'csv-parse/sync'
+import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
 import { ReadLimitError } from '../../anaplan/index.ts'
-import type { ModelScope, NamedObject, PageSelection, RequestOptions } from '../core/anaplan.ts'
+import type { ModelScope, NamedObject, PageSelection, RequestOptions, ViewMetadata } from '../core/anaplan.ts'
 import { BotError } from '../core/errors.ts'
+import { listChain } from './names.ts'
+import { TIME_ID, VERSIONS_ID } from './read.ts'
 
 const LINE_ITEMS_RE = /^line items?$/i
 /** More page reads than this for one question means the question is too wide to answer at once. */
-const MAX_READS = 24
+export const MAX_READS = 24
+/** Anaplan's limit on the cells of one plain view read. */
+export const PLAIN_READ_CELLS = 1_000_000
+/** The most cells a large read request may fetch for one answer (it reads every page of the view). */
+export const MAX_LARGE_READ_CELLS = 4_000_000
 
 /** Raw cell text by coordinates: item names in the order of `dims`, joined by {@link SEP}. */
 export interface CellGrid {
@@ -21,6 +30,17 @@ export interface CellGrid {
 
 export const SEP = '\u0001'
 
+type Wants = ReadonlyMap<string, ReadonlySet<string>>
+
+/** How one view would answer: its page reads, the cells of each, and every cell over all pages. */
+export interface ViewPlan {
+  viewId: string
+  meta: ViewMetadata
+  reads: number
+  cellsPerRead: number
+  allCells: number
+}
+
 /**
  * Reads `li`'s cells for the wanted items per dimension id (a dimension left out: whatever the
  * view shows on its default page). Cells outside the wanted items are dropped.
@@ -28,80 +48,123 @@ export const SEP = '\u0001'
 export async function readCells(
   scope: ModelScope,
   li: CatalogLineItem,
-  wants: ReadonlyMap<string, ReadonlySet<string>>,
-  options: { views?: readonly CatalogView[]; requestOptions?: RequestOptions } = {},
+  wants: Wants,
+  options: { catalog: ModelCatalog; requestOptions?: RequestOptions },
 ): Promise<CellGrid> {
-  // The module's default view first, then its saved views: the first whose reads fit answers
-  // (Retail Demand's default view is over the cell limit; a saved view with the asked dimension
-  // on rows and the others on pages is one small read).
-  const candidates = [
-    li.moduleId,
-    ...(options.views ?? [])
-      .filter((v) => v.moduleId === li.moduleId && v.id !== li.moduleId)
-      .map((v) => v.id),
-  ]
-  let lastError: unknown
-  for (const viewId of candidates) {
+  const { catalog, requestOptions } = options
+  const plans = await planViews(scope, li, wants, catalog, requestOptions)
+  const fits = plans
+    .filter((p) => p.reads <= MAX_READS && p.cellsPerRead <= PLAIN_READ_CELLS)
+    .sort((a, b) => a.reads * a.cellsPerRead - b.reads * b.cellsPerRead)
+  for (const plan of fits) {
     try {
-      const grid = await readCellsFrom(scope, viewId, li, wants, options.requestOptions)
+      const grid = await readPlain(scope, plan, li, wants, requestOptions)
       if (grid) return grid
     } catch (e) {
+      // The estimate was short (a view's filters or hierarchy differ): the next view is tried.
       if (!(e instanceof ReadLimitError)) throw e
-      lastError = e
     }
   }
-  if (lastError instanceof ReadLimitError || candidates.length > 1)
-    throw new BotError(
-      'invalid_input',
-      `Answering that needs more than the 1,000,000 cells Anaplan returns in one read of ${li.moduleName}; please name fewer items (one version, a region, a product group).`,
-    )
-  throw new BotError('invalid_input', 'That question needs too many separate reads; please narrow it down.')
+  const large = [...plans].sort((a, b) => a.allCells - b.allCells)[0]
+  if (large && large.allCells <= MAX_LARGE_READ_CELLS)
+    return readLarge(scope, large, li, wants, requestOptions)
+  if (plans.some((p) => p.cellsPerRead <= PLAIN_READ_CELLS && p.reads > MAX_READS))
+    throw new BotError('invalid_input', 'That question needs too many separate reads; please narrow it down.')
+  throw new BotError(
+    'invalid_input',
+    `Answering that needs more than the ${PLAIN_READ_CELLS.toLocaleString('en-US')} cells Anaplan returns in one read of ${li.moduleName}; please name fewer items (one version, a region, a product group).`,
+  )
 }
 
-/** The cells from one view of `li`'s module; undefined when it would take too many page reads. */
-async function readCellsFrom(
+/** Items a view shows on an axis of dimension `d` (a list with the lists above it and their total). */
+export function axisSize(d: NamedObject, li: CatalogLineItem, catalog: ModelCatalog): number {
+  if (LINE_ITEMS_RE.test(d.name))
+    return catalog.modules.find((m) => m.id === li.moduleId)?.lineItemIds.length ?? 1
+  if (d.id === TIME_ID) return catalog.periods.length || 1
+  if (d.id === VERSIONS_ID) return catalog.versions.length || 1
+  const list = catalog.lists.find((l) => l.id === d.id)
+  if (!list) return 1
+  const chain = listChain(catalog, list)
+  return chain.reduce((n, l) => n + l.itemCount, 0) + (chain.some((l) => l.topLevelItem) ? 1 : 0)
+}
+
+/** The module's views that show `li`, each with what reading the wanted cells through it costs. */
+export async function planViews(
   scope: ModelScope,
-  viewId: string,
   li: CatalogLineItem,
-  wants: ReadonlyMap<string, ReadonlySet<string>>,
+  wants: Wants,
+  catalog: ModelCatalog,
+  requestOptions?: RequestOptions,
+): Promise<ViewPlan[]> {
+  const ids = [
+    li.moduleId,
+    ...catalog.views.filter((v) => v.moduleId === li.moduleId && v.id !== li.moduleId).map((v) => v.id),
+  ]
+  const plans: ViewPlan[] = []
+  for (const viewId of ids) {
+    const meta = await scope.viewMetadata(viewId, requestOptions)
+    if (viewId !== li.moduleId && !showsLineItem(meta, li)) continue
+    let reads = 1
+    let allCells = 1
+    for (const p of meta.pages ?? []) {
+      allCells *= axisSize(p, li, catalog)
+      if (!LINE_ITEMS_RE.test(p.name) && wants.has(p.id)) reads *= Math.max(1, wants.get(p.id)?.size ?? 1)
+    }
+    let cellsPerRead = 1
+    for (const d of [...(meta.rows ?? []), ...(meta.columns ?? [])]) cellsPerRead *= axisSize(d, li, catalog)
+    plans.push({ viewId, meta, reads, cellsPerRead, allCells: allCells * cellsPerRead })
+  }
+  return plans
+}
+
+/**
+ * A saved view must show the line item: a Line Items dimension, or (a view of one line item) its
+ * name in the view's name. Otherwise its cells may be another line item's.
+ */
+function showsLineItem(meta: ViewMetadata, li: CatalogLineItem): boolean {
+  const all = [...(meta.pages ?? []), ...(meta.rows ?? []), ...(meta.columns ?? [])]
+  const named = new RegExp(`\\b${li.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i')
+  return all.some((d) => LINE_ITEMS_RE.test(d.name)) || named.test(meta.viewName ?? '')
+}
+
+/**
+ * One plain read per combination of the wanted page items; undefined when the view does not show
+ * every wanted row or column item (a filtered saved view), so no figure is made of missing cells.
+ */
+async function readPlain(
+  scope: ModelScope,
+  plan: ViewPlan,
+  li: CatalogLineItem,
+  wants: Wants,
   requestOptions?: RequestOptions,
 ): Promise<CellGrid | undefined> {
-  const meta = await scope.viewMetadata(viewId, requestOptions)
-  // A saved view must show the line item: a Line Items dimension, or (a view of one line item)
-  // its name in the view's name. Otherwise its cells may be another line item's.
-  if (viewId !== li.moduleId) {
-    const all = [...(meta.pages ?? []), ...(meta.rows ?? []), ...(meta.columns ?? [])]
-    const named = new RegExp(`\\b${li.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i')
-    if (!all.some((d) => LINE_ITEMS_RE.test(d.name)) && !named.test(meta.viewName ?? '')) return undefined
-  }
+  const { meta, viewId } = plan
   const dims = li.dimensionIds.filter((d) => wants.has(d))
   const pages = meta.pages ?? []
-  const choices: { dim: NamedObject; items: string[] }[] = []
-  for (const p of pages) {
-    if (LINE_ITEMS_RE.test(p.name)) choices.push({ dim: p, items: [li.name] })
-    else if (wants.has(p.id)) choices.push({ dim: p, items: [...(wants.get(p.id) ?? [])] })
-  }
-  let count = 1
-  for (const c of choices) count *= c.items.length
-  if (count > MAX_READS) return undefined
   const selections: PageSelection[] = [{}]
-  for (const c of choices) {
+  for (const p of pages) {
+    const items = LINE_ITEMS_RE.test(p.name) ? [li.name] : wants.has(p.id) ? [...(wants.get(p.id) ?? [])] : []
+    if (!items.length) continue
     const grown: PageSelection[] = []
-    for (const s of selections) for (const item of c.items) grown.push({ ...s, [c.dim.name]: item })
+    for (const s of selections) for (const item of items) grown.push({ ...s, [p.name]: item })
     selections.splice(0, selections.length, ...grown)
   }
   const rowDims = meta.rows ?? []
   const colDims = meta.columns ?? []
   const cells = new Map<string, string>()
-  const want = (dim: NamedObject, name: string): boolean => {
-    if (LINE_ITEMS_RE.test(dim.name)) return name.toLowerCase() === li.name.toLowerCase()
-    const w = wants.get(dim.id)
-    return !w || w.has(name)
-  }
+  const want = wanted(li, wants)
   const grids = await Promise.all(
     selections.map((pageSel) => scope.readView(viewId, pageSel, requestOptions)),
   )
+  const seen = new Map<string, Set<string>>()
+  const saw = (d: NamedObject, name: string) => {
+    const s = seen.get(d.id) ?? new Set<string>()
+    s.add(name)
+    seen.set(d.id, s)
+  }
   grids.forEach((data, k) => {
+    for (const cc of data.columnCoordinates) for (const [i, d] of colDims.entries()) saw(d, cc[i] ?? '')
+    for (const row of data.rows) for (const [i, d] of rowDims.entries()) saw(d, row.rowCoordinates[i] ?? '')
     const pageSel = selections[k] as PageSelection
     const at = new Map<string, string>()
     for (const p of pages) if (pageSel[p.name] !== undefined) at.set(p.id, pageSel[p.name] as string)
@@ -116,12 +179,52 @@ async function readCellsFrom(
         colDims.forEach((d, i) => {
           at.set(d.id, cc[i] ?? '')
         })
-        const key = dims.map((d) => at.get(d) ?? '').join(SEP)
-        cells.set(key, row.cells[j] ?? '')
+        cells.set(dims.map((d) => at.get(d) ?? '').join(SEP), row.cells[j] ?? '')
       })
     }
   })
+  for (const d of [...rowDims, ...colDims]) {
+    const w = wants.get(d.id)
+    if (w && [...w].some((name) => !seen.get(d.id)?.has(name))) return undefined
+  }
   return { dims, cells, reads: selections.length }
+}
+
+function wanted(li: CatalogLineItem, wants: Wants): (dim: NamedObject, name: string) => boolean {
+  return (dim, name) => {
+    if (LINE_ITEMS_RE.test(dim.name)) return name.toLowerCase() === li.name.toLowerCase()
+    const w = wants.get(dim.id)
+    return !w || w.has(name)
+  }
+}
+
+/** Every page of the view through one large read request (one cell a line), filtered to the wanted cells. */
+async function readLarge(
+  scope: ModelScope,
+  plan: ViewPlan,
+  li: CatalogLineItem,
+  wants: Wants,
+  requestOptions?: RequestOptions,
+): Promise<CellGrid> {
+  const { meta } = plan
+  const axes = [...(meta.pages ?? []), ...(meta.rows ?? []), ...(meta.columns ?? [])]
+  const dims = li.dimensionIds.filter((d) => wants.has(d))
+  const want = wanted(li, wants)
+  let text = ''
+  for await (const page of scope.readViewLarge(plan.viewId, {
+    ...requestOptions,
+    exportType: 'TABULAR_SINGLE_COLUMN',
+  }))
+    text += page.endsWith('\n') || !page ? page : `${page}\n`
+  const lines = parse(text, { skip_empty_lines: true, relax_column_count: true }) as string[][]
+  const cells = new Map<string, string>()
+  for (const line of lines.slice(1)) {
+    if (!axes.every((d, i) => want(d, line[i] ?? ''))) continue
+    const at = new Map(axes.map((d, i) => [d.id, line[i] ?? '']))
+    // A dimension the view does not show on its own axes is at its default (only) item.
+    cells.set(dims.map((d) => at.get(d) ?? '').join(SEP), line[axes.length] ?? '')
+  }
+  return { dims, cells, reads: 1 }
 }
 
 /** A cell as a number: empty is no value; text that is not a number is no figure. */

@@ -6,7 +6,7 @@
  * same period") leave the focus as it is.
  */
 import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
-import { askedDim, measureOf, shapeOf, sliceOf } from './parse.ts'
+import { askedDim, isAncestorList, measureOf, shapeOf, sliceOf } from './parse.ts'
 import type { Question, Selector, Shape } from './question.ts'
 import { type Reading, TIME_ID, VERSIONS_ID } from './read.ts'
 
@@ -46,7 +46,9 @@ export function applyFollowUp(focus: Question, r: Reading, catalog: ModelCatalog
   const timed = next.measures.some((m) => lineItem(catalog, m.lineItemId)?.timeScale)
   for (const dim of Object.keys(next.slice)) {
     if (dim === VERSIONS_ID) continue
-    if (dim === TIME_ID ? !timed : !dims.has(dim) && catalog.lists.some((l) => l.id === dim))
+    // A list above a dimension (Country above Store) slices it too: kept.
+    const listDim = catalog.lists.some((l) => l.id === dim)
+    if (dim === TIME_ID ? !timed : listDim && !dims.has(dim) && !isAncestorList(catalog, dim, dims))
       delete next.slice[dim]
   }
   const shape = newShape(focus, next, r, catalog)

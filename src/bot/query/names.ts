@@ -82,3 +82,56 @@ export function singular(listName: string): string {
   if (w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1)
   return w
 }
+
+const parents = new WeakMap<ModelCatalog, Map<string, string | undefined>>()
+
+/** Item id → parent item id over every list (a composite hierarchy's parents are other lists' items). */
+function parentIndex(catalog: ModelCatalog): Map<string, string | undefined> {
+  let idx = parents.get(catalog)
+  if (!idx) {
+    idx = new Map()
+    for (const l of catalog.lists) for (const i of l.items ?? []) idx.set(i.id, i.parentId)
+    parents.set(catalog, idx)
+  }
+  return idx
+}
+
+/** The lists of a composite hierarchy from `list` up (Store, Country, Region). */
+export function listChain(catalog: ModelCatalog, list: CatalogList): CatalogList[] {
+  const out = [list]
+  for (let l = list; l.parentListId && out.length < 8; ) {
+    const up = catalog.lists.find((x) => x.id === l.parentListId)
+    if (!up) break
+    out.push(up)
+    l = up
+  }
+  return out
+}
+
+/**
+ * Items of `list` under the item `ofId` (of `list` or of a list above it): its children in the
+ * list when it has some, else the items of `list` that descend from it ("stores" under Spain or
+ * under South). The list's top-level item has every leaf of the list under it.
+ */
+export function itemsUnder(catalog: ModelCatalog, list: CatalogList, ofId: string): CatalogListItem[] {
+  if (ofId === list.topLevelItem?.id) return leaves(list)
+  const kids = childrenOf(list, ofId)
+  if (kids.length) return kids
+  const up = parentIndex(catalog)
+  return (list.items ?? []).filter((i) => {
+    for (let p = i.parentId, depth = 0; p && depth < 8; p = up.get(p), depth++) if (p === ofId) return true
+    return false
+  })
+}
+
+/**
+ * The items one level below `ofId` in the hierarchy of `list` (its lists and the lists above):
+ * below a total the top level (Regions), below a country its stores. Empty for a leaf.
+ */
+export function levelBelow(catalog: ModelCatalog, list: CatalogList, ofId: string): CatalogListItem[] {
+  for (const l of listChain(catalog, list)) {
+    const kids = (l.items ?? []).filter((i) => i.parentId === ofId)
+    if (kids.length) return kids
+  }
+  return []
+}

@@ -5,6 +5,7 @@
  */
 import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
 import { applyFollowUp } from './follow-up.ts'
+import { defaultYear, yearsOf } from './periods.ts'
 import type { DimensionRef, Measure, Question, Selector, Shape } from './question.ts'
 import { type Reading, readText, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } from './read.ts'
 
@@ -208,6 +209,9 @@ export function build(
   if (r.cues.presentation) question.presentation = r.cues.presentation
   if (r.unresolved.length) question.unresolved = r.unresolved
   const shape = question.shape
+  const period = periodAsk(question, catalog)
+  if (period && !((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id))
+    return { question, ask: period }
   if ((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id) {
     // A ranking without saying of what: ask, offering the measure's list dimensions and months.
     const dims = dimensionChoices(measures, catalog)
@@ -221,6 +225,32 @@ export function build(
     }
   }
   return { question }
+}
+
+/**
+ * A question over a timed measure that names no period, in a calendar of several years: which
+ * period is asked back (one option per year), never guessed. A question per year ("by year") or
+ * with unresolved words (named back first) needs no period.
+ */
+export function periodAsk(
+  q: Question,
+  catalog: ModelCatalog,
+): { kind: 'ask'; prompt: string; options: { label: string; question: Question }[] } | undefined {
+  if (q.slice[TIME_ID] || q.unresolved?.length || defaultYear(catalog)) return undefined
+  const timed = q.measures.some((m) => catalog.lineItems.find((li) => li.id === m.lineItemId)?.timeScale)
+  const years = yearsOf(catalog)
+  if (!timed || years.length < 2) return undefined
+  const s = q.shape
+  if ((s.kind === 'trend' || s.kind === 'breakdown' || s.kind === 'ranking') && s.level === 'year')
+    return undefined
+  return {
+    kind: 'ask',
+    prompt: `For which period? ${catalog.modelName ?? 'The model'} covers ${years.map((y) => y.name).join(', ')}.`,
+    options: years.map((y) => ({
+      label: y.name,
+      question: { ...q, slice: { ...q.slice, [TIME_ID]: { kind: 'items', items: [ref(y)] } } },
+    })),
+  }
 }
 
 export function dimensionChoices(measures: readonly Measure[], catalog: ModelCatalog): DimensionRef[] {

@@ -40,7 +40,7 @@ const YTD_RE = /\b(ytd|year[\s-]to[\s-]date|so far this year)\b/gi
 const HALF_RE =
   /\b(?:h([12])|(first|1st|second|2nd)\s+half)(?:\s*(?:of\s+)?(?:fy\s?'?(?:20)?(\d{2})|(?:20)(\d{2})))?\b/gi
 const LOWER_MAY_RE =
-  /\b(in|for|of|from|to|and|between|vs|until|through|since|than|during|with|about|on|by)\s+(may)\b(?!\s+(?:i|we|you|be|have|not)\b)/gi
+  /\b(in|for|of|from|to|and|between|vs|until|through|since|than|during|with|about|on|by)\s+(may)\b(?!\s+(?:i|we|you|be|have|not)\b|\s*'?(?:20)?\d{2}\b)/gi
 const PER_LEVEL_RE =
   /\b(?:by|per|each|every|for\s+each|for\s+every|month\s+by|quarter\s+by)\s+(month|quarter|half|year)s?\b|\b(monthly|quarterly|yearly|annually)\b|\bmonth[\s-](?:by|over|on)[\s-]month\b|\bquarter[\s-](?:by|over|on)[\s-]quarter\b/i
 
@@ -272,8 +272,16 @@ export function periodById(catalog: ModelCatalog, id: string): CatalogPeriod | u
   return catalog.periods.find((p) => p.id === id)
 }
 
-/** The year the question means when it names no period: the current period's, else the first. */
+/**
+ * The year a question means when it names no period: the calendar's only year. With several
+ * years there is none (the question is asked back, never answered for a guessed year).
+ */
 export function defaultYear(catalog: ModelCatalog): CatalogPeriod | undefined {
-  const current = currentPeriodOf(catalog)
-  return (current ? yearOf(current, catalog) : undefined) ?? atLevel(catalog, 'year')[0]
+  const years = atLevel(catalog, 'year')
+  return years.length === 1 ? years[0] : undefined
+}
+
+/** The calendar's years, in order. */
+export function yearsOf(catalog: ModelCatalog): CatalogPeriod[] {
+  return atLevel(catalog, 'year')
 }

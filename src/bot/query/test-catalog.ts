@@ -135,3 +135,146 @@ export function salesCatalog(): ModelCatalog {
     actions: [],
   }
 }
+
+/** Months, quarters and years of `years` calendar years from 2025 (ids `m<i>`, `q<i>`, `fy<yy>`). */
+function calendar(years: number): CatalogPeriod[] {
+  const out: CatalogPeriod[] = []
+  for (let y = 0; y < years; y++) {
+    const yy = String(25 + y)
+    const fy = `fy${yy}`
+    for (let i = 0; i < 12; i++) {
+      const ym = `20${yy}-${String(i + 1).padStart(2, '0')}`
+      const k = y * 12 + i
+      out.push({
+        id: `m${k}`,
+        name: `${MONTHS[i]} ${yy}`,
+        level: 'month',
+        index: k,
+        start: ym,
+        end: ym,
+        parentId: `q${Math.floor(k / 3)}`,
+      })
+    }
+    for (let q = 0; q < 4; q++)
+      out.push({
+        id: `q${y * 4 + q}`,
+        name: `Q${q + 1} FY${yy}`,
+        level: 'quarter',
+        index: y * 4 + q,
+        start: `20${yy}-${String(q * 3 + 1).padStart(2, '0')}`,
+        end: `20${yy}-${String(q * 3 + 3).padStart(2, '0')}`,
+        parentId: fy,
+      })
+    out.push({ id: fy, name: `FY${yy}`, level: 'year', index: y, start: `20${yy}-01`, end: `20${yy}-12` })
+  }
+  return out.sort((a, b) => a.level.localeCompare(b.level) || a.index - b.index)
+}
+
+/**
+ * Retail Demand's shape, small: composite hierarchies Region > Country > Store and Category >
+ * Subcategory > SKU (singular list names, codes), two years of months, one module RD01 Demand.
+ */
+export function retailCatalog(): ModelCatalog {
+  const dims = ['store', 'sku', TIME, VERSIONS]
+  const item = (id: string, name: string, parentId: string, code?: string) => ({
+    id,
+    name,
+    parentId,
+    ...(code ? { code } : {}),
+  })
+  const rd = (id: string, name: string, summary: SummaryMethod = 'SUM', timeSummary = summary) => ({
+    ...li(id, name, 'rd', dims, summary, timeSummary),
+    moduleName: 'RD01 Demand',
+  })
+  const allRegions = { id: 'ar', name: 'All Regions' }
+  const allCategories = { id: 'ac', name: 'All Categories' }
+  return {
+    workspaceId: 'ws',
+    modelId: 'retail',
+    modelName: 'Retail Demand',
+    fetchedAt: 0,
+    currentPeriodId: 'm17',
+    dimensions: [
+      { id: 'region', name: 'Region', kind: 'list' },
+      { id: 'country', name: 'Country', kind: 'list' },
+      { id: 'store', name: 'Store', kind: 'list' },
+      { id: 'category', name: 'Category', kind: 'list' },
+      { id: 'subcategory', name: 'Subcategory', kind: 'list' },
+      { id: 'sku', name: 'SKU', kind: 'list' },
+      { id: TIME, name: 'Time', kind: 'time' },
+      { id: VERSIONS, name: 'Versions', kind: 'version' },
+    ],
+    modules: [{ id: 'rd', name: 'RD01 Demand', dimensionIds: dims, lineItemIds: ['units', 'ns', 'price'] }],
+    lineItems: [rd('units', 'Units'), rd('ns', 'Net Sales'), rd('price', 'Price', 'NONE', 'AVERAGE')],
+    lists: [
+      {
+        id: 'region',
+        name: 'Region',
+        topLevelItem: allRegions,
+        itemCount: 2,
+        items: [item('north', 'North', 'ar'), item('south', 'South', 'ar')],
+      },
+      {
+        id: 'country',
+        name: 'Country',
+        parentListId: 'region',
+        topLevelItem: allRegions,
+        itemCount: 2,
+        items: [item('no', 'Norway', 'north', 'NO'), item('es', 'Spain', 'south', 'ES')],
+      },
+      {
+        id: 'store',
+        name: 'Store',
+        parentListId: 'country',
+        topLevelItem: allRegions,
+        itemCount: 4,
+        items: [
+          item('s1', 'Store 0001 Oslo', 'no', 'S0001'),
+          item('s2', 'Store 0002 Bergen', 'no', 'S0002'),
+          item('s3', 'Store 0003 Madrid', 'es', 'S0003'),
+          item('s4', 'Store 0004 Seville', 'es', 'S0004'),
+        ],
+      },
+      {
+        id: 'category',
+        name: 'Category',
+        topLevelItem: allCategories,
+        itemCount: 2,
+        items: [item('fw', 'Footwear', 'ac'), item('ap', 'Apparel', 'ac')],
+      },
+      {
+        id: 'subcategory',
+        name: 'Subcategory',
+        parentListId: 'category',
+        topLevelItem: allCategories,
+        itemCount: 3,
+        items: [
+          item('rs', 'Running Shoes', 'fw'),
+          item('hb', 'Hiking Boots', 'fw'),
+          item('jk', 'Jackets', 'ap'),
+        ],
+      },
+      {
+        id: 'sku',
+        name: 'SKU',
+        parentListId: 'subcategory',
+        topLevelItem: allCategories,
+        itemCount: 4,
+        items: [
+          item('k1', 'SKU00001 Trail Shoe 42', 'rs', 'SKU00001'),
+          item('k2', 'SKU00002 Road Shoe 40', 'rs', 'SKU00002'),
+          item('k3', 'SKU00003 Mid Boot 42', 'hb', 'SKU00003'),
+          item('k4', 'SKU00004 Rain Jacket M', 'jk', 'SKU00004'),
+        ],
+      },
+    ],
+    periods: calendar(2),
+    versions: [
+      { id: 'act', name: 'Actual', isActual: true, isCurrent: false },
+      { id: 'fc', name: 'Forecast', isActual: false, isCurrent: true },
+      { id: 'bud', name: 'Budget', isActual: false, isCurrent: false },
+    ],
+    views: [],
+    actions: [],
+  }
+}

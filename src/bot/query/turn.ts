@@ -13,6 +13,7 @@ import { answerMessages } from './answer.ts'
 import { connectForQuestion } from './connect.ts'
 import { execute } from './execute.ts'
 import { refusal } from './guard.ts'
+import { listChain } from './names.ts'
 import { measureOf, type Parsed, parseQuestion } from './parse.ts'
 import type { Question, Selector } from './question.ts'
 import { TIME_ID, VERSIONS_ID } from './read.ts'
@@ -63,16 +64,20 @@ export function questionWins(
   parsed: Parsed,
   text = '',
   viewOnScreen = false,
+  viewShowsIt = true,
 ): boolean {
   if (parsed.kind === 'none') return false
   if (intent.name === 'write_cell' && parsed.strong && !WRITE_WORDS_RE.test(text)) return true
   if (intent.name === 'set_page' && !viewOnScreen) return true
   if (NEVER.has(intent.name) && intent.confidence >= MIN_CONFIDENCE) return false
   // A saved view named in the words is shown as the view ("show me Revenue by Region for Gadgets").
+  // Unless the view cannot show what the question asks ("net sales by store for Q1 FY26 actual"
+  // when Time is on the view's columns): then the question answers.
   if (
     intent.name === 'show_view' &&
     typeof parameters.view === 'string' &&
-    intent.confidence >= MIN_CONFIDENCE
+    intent.confidence >= MIN_CONFIDENCE &&
+    viewShowsIt
   )
     return false
   // "list the products" with a focus: a listing, unless the words name a measure or a shape.
@@ -220,7 +225,11 @@ export const questionStep: Middleware = async (ctx, next) => {
     ctx.parameters = {}
     return next()
   }
-  if (!questionWins(ctx.intent, ctx.parameters, parsed, text, Boolean(ctx.session.view))) return next()
+  const shows =
+    parsed.kind === 'question' && ctx.intent.name === 'show_view' && typeof ctx.parameters.view === 'string'
+      ? await viewShows(ctx.parameters.view, parsed.question, ctx).catch(() => true)
+      : true
+  if (!questionWins(ctx.intent, ctx.parameters, parsed, text, Boolean(ctx.session.view), shows)) return next()
   if (parsed.kind === 'ask') {
     ctx.intent = { name: 'read_cell', confidence: 0.9 }
     const options = parsed.options.map((o) => ({
@@ -236,6 +245,29 @@ export const questionStep: Middleware = async (ctx, next) => {
   ctx.parameters = { ...parametersOf(parsed.question) }
   ctx.question = parsed.question
   return next()
+}
+
+/**
+ * Whether showing the saved view `name` answers the question: every coordinate the question
+ * names is a page of the view, and it asks for a figure or for the view's own rows. A question
+ * about a period kept on the view's columns, or a ranking, comparison or explanation, is not.
+ */
+export async function viewShows(name: string, q: Question, ctx: TurnContext): Promise<boolean> {
+  const { scope, catalog } = await connectedCatalog(ctx)
+  const v = catalog.views.find((x) => x.name === name || x.shortName === name || x.name.endsWith(`.${name}`))
+  if (!v) return true
+  const meta = await scope.viewMetadata(v.id, ctx.requestOptions)
+  const pages = new Set((meta.pages ?? []).map((d) => d.id))
+  const rows = new Set((meta.rows ?? []).map((d) => d.id))
+  const onPage = (dim: string) =>
+    pages.has(dim) ||
+    [...pages].some((p) => {
+      const list = catalog.lists.find((l) => l.id === p)
+      return list ? listChain(catalog, list).some((l) => l.id === dim) : false
+    })
+  if (!Object.keys(q.slice).every(onPage)) return false
+  const s = q.shape
+  return s.kind === 'value' || (s.kind === 'breakdown' && rows.has(s.by.id))
 }
 
 /** Understanding only (for `/api/nlu`): the question the text asks, with no side effects. */
