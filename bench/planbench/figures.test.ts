@@ -26,6 +26,9 @@ describe('figuresInText', () => {
     expect(values('Revenue · EMEA · Q3 FY26 · Forecast')).toEqual([])
     expect(values('Jan 26 to Mar 26, FY25 and H1 FY26, in 2026')).toEqual([])
     expect(values('S0001 and SKU00042 are stores/SKUs')).toEqual([])
+    expect(
+      values('stores are for example Store 0001 Oslo, Store 0002 Bergen; 0.5 and 0 are figures'),
+    ).toEqual([0.5, 0])
     expect(values('It has 3 views and 6 actions; the top 5 of 4 regions')).toEqual([])
     expect(values('1. North America 500\n2. EMEA 400')).toEqual([500, 400])
     expect(values('Sorry, I didn\'t understand "whats 17 times 23".')).toEqual([])

@@ -2,7 +2,7 @@
  * The figures a reply states: numbers in en-US format (`1,234,567`, `25.5`, `-3,210`, `(3,210)`,
  * `12.3%`, `1.2M`) in its text, tables and charts. Not figures: words the user typed back in
  * quotes, period names (`Q3 FY26`, `Jan 26`, `FY26`), years, dates and times, numbers inside
- * names or codes (`S0001`, `SKU00042`), list numbering (`1.`), and counts (`4 regions`, `top 5`).
+ * names or codes (`S0001`, `SKU00042`, `Store 0007 Bergen`), list numbering (`1.`), and counts (`4 regions`, `top 5`).
  */
 
 /** A reply as `/api/chat` returns it (only the fields read here). */
@@ -70,6 +70,8 @@ export function figuresInText(raw: string): Shown[] {
     const digits = int.replace(/,/g, '')
     // A bare four-digit year; an en-US figure of that size is written 2,026.
     if (!frac && !suffix && !int.includes(',') && /^(19|20)\d\d$/.test(digits)) continue
+    // A zero-padded number is part of a name or code ("Store 0007 Bergen"): figures never are.
+    if (!frac && !suffix && /^0\d/.test(digits)) continue
     // List numbering at the start of a line ("1." or "2)") and ranks ("#1", "no. 2").
     if (/(^|\n)\s*$/.test(before) && /^[.)]\s/.test(after)) continue
     if (/(#|\bno\.?\s?|\brank\s?)$/i.test(before)) continue

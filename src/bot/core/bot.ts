@@ -4,6 +4,7 @@
  * background and reports through `subscribe` listeners and the session outbox.
  */
 import { randomUUID } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import { type Logger, silentLogger } from '../../shared/logger.ts'
 import { MIN_CONFIDENCE, Nlu, TIE_MARGIN } from '../nlu/nlu.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
@@ -124,6 +125,12 @@ export async function createBot(options: CreateBotOptions): Promise<Bot> {
   if (options.reconcileOnStart ?? true) bot.reconcileInBackground()
   return bot
 }
+
+/**
+ * Abort listeners a signal may hold before Node warns: the requests in flight on it (the bot's
+ * lifetime signal serves every turn without a signal of its own).
+ */
+const MAX_PARALLEL_LISTENERS = 4096
 
 class ConversationBot implements Bot {
   readonly #opts: CreateBotOptions
@@ -455,6 +462,8 @@ class ConversationBot implements Bot {
     // A confirmation is answerable on the next turn only: any other turn abandons it (below).
     const pendingAtStart = session.pending?.id
     const signal = turn.signal ? AbortSignal.any([turn.signal, this.#abort.signal]) : this.#abort.signal
+    // Every request in flight listens on it: a question's reads fan out (one per page or item).
+    setMaxListeners(MAX_PARALLEL_LISTENERS, signal)
     const client = this.#clientFor(turn.identity)
     let scope: Promise<ModelScope> | undefined
     let scopeFor: string | undefined

@@ -14,6 +14,7 @@ import {
   allowedTypos,
   Coverage,
   editDistance,
+  exactOnly,
   fold,
   pluralOf,
   STOPWORDS,
@@ -504,7 +505,7 @@ function matchScore(span: Token[], words: string[]): number {
     if (!STOPWORDS.has(w)) content = true
     if (t === w) continue
     // Stopwords and short words must match exactly: "in" is not "EMEA"'s typo.
-    if (STOPWORDS.has(t) || STOPWORDS.has(w)) return 0
+    if (STOPWORDS.has(t) || STOPWORDS.has(w) || exactOnly(t) || exactOnly(w)) return 0
     const allowed = allowedTypos(Math.min(t.length, w.length))
     const d = editDistance(t, w, allowed)
     if (d > allowed) return 0

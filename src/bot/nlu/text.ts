@@ -53,6 +53,14 @@ export function editDistance(a: string, b: string, max = 3): number {
 }
 
 /** Typos tolerated in a word of this length: none up to 3 letters, one up to 6, then two. */
+/**
+ * A word with a digit in it (a code such as SKU00999, a store number, a year) names one thing
+ * exactly: "SKU99999" is no typo of "SKU00999", it is an unknown SKU to name back.
+ */
+export function exactOnly(word: string): boolean {
+  return /\d/.test(word)
+}
+
 export function allowedTypos(length: number): number {
   if (length <= 3) return 0
   if (length <= 6) return 1

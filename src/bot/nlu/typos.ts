@@ -3,7 +3,7 @@
  * every string it becomes with up to its allowed number of letters deleted, and a token is looked
  * up under its own deletions. Used for the model's names and for the words of the intents' phrases.
  */
-import { allowedTypos, editDistance, STOPWORDS } from './text.ts'
+import { allowedTypos, editDistance, exactOnly, STOPWORDS } from './text.ts'
 
 /** Lookups remembered per index (tokens repeat across calls: "show", "revenue"). */
 const CACHE_SIZE = 5000
@@ -24,12 +24,12 @@ export class TypoIndex {
     this.#stopwordsExact = options.stopwordsExact ?? true
   }
 
-  /** Indexes a folded word. Ids (32 hex digits), and stopwords unless told, match exactly only. */
+  /** Indexes a folded word. Ids, codes and numbers (any digit), and stopwords unless told, match exactly only. */
   add(w: string): void {
     if (this.#words.has(w)) return
     this.#words.add(w)
     this.#cache.clear()
-    if ((this.#stopwordsExact && STOPWORDS.has(w)) || /^[0-9a-f]{32}$/.test(w)) return
+    if ((this.#stopwordsExact && STOPWORDS.has(w)) || exactOnly(w) || /^[0-9a-f]{32}$/.test(w)) return
     const allowed = allowedTypos(w.length)
     if (!allowed) return
     this.#longest = Math.max(this.#longest, w.length)
@@ -55,7 +55,7 @@ export class TypoIndex {
     if (hit) return hit
     const out = this.#words.has(norm) ? [norm] : []
     const allowed = allowedTypos(norm.length)
-    if (allowed > 0 && !STOPWORDS.has(norm) && norm.length <= this.#longest + allowed) {
+    if (allowed > 0 && !STOPWORDS.has(norm) && !exactOnly(norm) && norm.length <= this.#longest + allowed) {
       const seen = new Set(out)
       for (const d of deletions(norm, allowed)) {
         for (const w of this.#deletions.get(d) ?? []) {

@@ -5,10 +5,18 @@
  */
 import type { ModelCatalog } from '../../anaplan/catalog.ts'
 import { joinWords } from '../core/handlers/util.ts'
+import { pluralOf } from '../nlu/text.ts'
 import { leaves, listByName, singular } from './names.ts'
 import type { Question } from './question.ts'
 
 const SHOWN = 8
+
+/** How a list is named in a sentence about its items: "regions", "stores" (the list may be either). */
+function itemsWord(listName: string): string {
+  const lc = listName.toLowerCase()
+  if (lc !== singular(listName)) return lc
+  return pluralOf(listName === listName.toUpperCase() ? listName : lc)
+}
 
 function some(names: readonly string[]): string {
   return names.length > SHOWN ? `for example ${joinWords(names.slice(0, SHOWN))}` : joinWords([...names])
@@ -48,14 +56,14 @@ export function refusal(q: Question, catalog: ModelCatalog): string | undefined 
     const list = x.dimension ? listByName(catalog, x.dimension) : undefined
     if (list) {
       const names = leaves(list).map((i) => i.name)
-      return `There is no ${singular(list.name)} '${x.text}' in ${model}; ${list.name.toLowerCase()} are ${some(names)}.${near}`
+      return `There is no ${singular(list.name)} '${x.text}' in ${model}; ${itemsWord(list.name)} are ${some(names)}.${near}`
     }
     const lists = q.measures
       .flatMap((m) => catalog.lineItems.find((l) => l.id === m.lineItemId)?.dimensionIds ?? [])
       .map((id) => catalog.lists.find((l) => l.id === id))
       .filter((l) => l !== undefined)
     const known = [...new Set(lists)].map(
-      (l) => `${l.name.toLowerCase()} are ${some(leaves(l).map((i) => i.name))}`,
+      (l) => `${itemsWord(l.name)} are ${some(leaves(l).map((i) => i.name))}`,
     )
     return `There is nothing called '${x.text}' in ${model}${known.length ? `; ${known.join('; ')}` : ''}.${near}`
   })

@@ -191,6 +191,7 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     spans.push({ start: m.start, end: m.end })
     reading.named++
   }
+  numberedItems(tokens, spans, reading, catalog)
   // Everyday words for measures and versions, for what the names did not cover.
   const free = tokens.filter((t) => !covered(t, spans))
   for (const t of free) {
@@ -294,8 +295,10 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     listWords.set(l.name.toLowerCase(), l.name)
     listWords.set(singular(l.name), l.name)
   }
-  const known = (t: Token) => {
+  const known = (t: Token, i: number) => {
     const w = t.raw.toLowerCase().replace(/'s$/, '')
+    const after = (tokens[i - 1]?.raw ?? '').toLowerCase()
+    if (/^\d+$/.test(w) && listWords.has(after)) return false
     return (
       FILLER.has(w) ||
       FILLER.has(t.norm) ||
@@ -308,7 +311,7 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
   }
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token
-    if (covered(t, spans) || known(t)) continue
+    if (covered(t, spans) || known(t, i)) continue
     if (/^(?:q\d|h\d|fy\s?\d{2,4})$/i.test(t.raw)) {
       out.push({ text: t.raw, expected: 'period' })
       continue
@@ -340,7 +343,7 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
       while (
         k + 1 < tokens.length &&
         !covered(tokens[k + 1] as Token, spans) &&
-        !known(tokens[k + 1] as Token)
+        !known(tokens[k + 1] as Token, k + 1)
       )
         k++
       const words = tokens.slice(i, k + 1)
@@ -371,6 +374,42 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     }
   }
   return out
+}
+
+/**
+ * "store 0007" for an item named "Store 0007 Bergen": a list's word and a number that begin
+ * exactly one of its items' names name that item. Several or none: left for the guard, which
+ * names the words back (a number after a list's word is never dropped as a mere figure).
+ */
+function numberedItems(tokens: Token[], spans: Span[], reading: Reading, catalog: ModelCatalog): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const word = tokens[i] as Token
+    const num = tokens[i + 1] as Token
+    if (!/^\d+$/.test(num.raw) || covered(num, spans)) continue
+    // The list's word may have been read as the list itself ("store" → Store): then it names one.
+    const asList = reading.dims.findIndex((d) => d.start === word.start && d.ref.kind === 'list')
+    if (covered(word, spans) && asList < 0) continue
+    const prefix = `${word.raw.toLowerCase()} ${num.raw}`
+    const lists = catalog.lists.filter((l) => {
+      const names = [l.name.toLowerCase(), singular(l.name)]
+      return names.includes(word.raw.toLowerCase()) || names.includes(word.norm)
+    })
+    const hits = lists.flatMap((l) =>
+      (l.items ?? [])
+        .filter((x) => {
+          const n = x.name.toLowerCase()
+          return n === prefix || n.startsWith(`${prefix} `)
+        })
+        .map((item) => ({ listId: l.id, item })),
+    )
+    if (hits.length !== 1) continue
+    const hit = hits[0] as { listId: string; item: CatalogListItem }
+    if (asList >= 0) reading.dims.splice(asList, 1)
+    reading.items.push({ ...hit, start: word.start })
+    spans.push({ start: word.start, end: num.end })
+    reading.named++
+    i++
+  }
 }
 
 /** The one list of the named measures' dimensions the words give no item of, when there is one. */

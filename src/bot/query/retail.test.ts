@@ -22,6 +22,29 @@ describe('parseQuestion on a model with singular list names and two years', () =
         expect(p.question.shape).toMatchObject({ kind: 'ranking', by: { id: 'sku' }, limit: 3 })
     }
   })
+  it('"store 0002" names the one store whose name it begins; an unknown number or code is named back', () => {
+    const p = parseQuestion('net sales for store 0002 in FY25', catalog)
+    expect(p.kind).toBe('question')
+    if (p.kind === 'question') {
+      expect(p.question.unresolved ?? []).toEqual([])
+      expect(p.question.slice.store).toEqual({
+        kind: 'items',
+        items: [{ id: 's2', name: 'Store 0002 Bergen' }],
+      })
+    }
+    for (const [text, word] of <[string, string][]>[
+      ['net sales for store 0099 in FY25', '0099'],
+      ['units of SKU99999 in FY25', 'SKU99999'],
+      ['units of SKU00009 in FY25', 'SKU00009'],
+    ]) {
+      const q = parseQuestion(text, catalog)
+      // Never a figure for a near code: SKU99999 is no typo of SKU00009.
+      const unresolved = q.kind === 'question' ? (q.question.unresolved ?? []).map((u) => u.text) : []
+      expect(q.kind === 'question' && unresolved.includes(word), `${text} → ${q.kind} ${unresolved}`).toBe(
+        true,
+      )
+    }
+  })
   it('a level of a hierarchy named by its list picks that level', () => {
     const by = (text: string) => {
       const p = parseQuestion(text, catalog)
