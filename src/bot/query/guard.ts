@@ -56,7 +56,8 @@ export function refusal(q: Question, catalog: ModelCatalog): string | undefined 
     const list = x.dimension ? listByName(catalog, x.dimension) : undefined
     if (list) {
       const names = leaves(list).map((i) => i.name)
-      return `There is no ${singular(list.name)} '${x.text}' in ${model}; ${itemsWord(list.name)} are ${some(names)}.${near}`
+      const one = list.name === list.name.toUpperCase() ? list.name : singular(list.name)
+      return `There is no ${one} '${x.text}' in ${model}; ${itemsWord(list.name)} are ${some(names)}.${near}`
     }
     const lists = q.measures
       .flatMap((m) => catalog.lineItems.find((l) => l.id === m.lineItemId)?.dimensionIds ?? [])

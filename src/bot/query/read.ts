@@ -348,7 +348,8 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
         k++
       const words = tokens.slice(i, k + 1)
       const phrase = words.map((w) => w.raw).join(' ')
-      const listName = nextList ?? prevList ?? soleOpenList(reading, catalog)
+      const listName =
+        nextList ?? prevList ?? codeShapedList(phrase, catalog) ?? soleOpenList(reading, catalog)
       const list = listName ? listByName(catalog, listName) : undefined
       const pool = list
         ? [...(list.items ?? []).map((x) => x.name)]
@@ -410,6 +411,23 @@ function numberedItems(tokens: Token[], spans: Span[], reading: Reading, catalog
     reading.named++
     i++
   }
+}
+
+/**
+ * The list whose codes look like the word ("SKU99999" beside codes SKU00001…: a SKU), when one
+ * list's codes share its letters and length, so the refusal names the right list.
+ */
+function codeShapedList(word: string, catalog: ModelCatalog): string | undefined {
+  const m = /^(\p{L}+)\d+$/u.exec(word)
+  if (!m) return undefined
+  const letters = (m[1] as string).toLowerCase()
+  const fits = catalog.lists.filter((l) =>
+    (l.items ?? []).some(
+      (x) =>
+        x.code !== undefined && x.code.length === word.length && x.code.toLowerCase().startsWith(letters),
+    ),
+  )
+  return fits.length === 1 ? fits[0]?.name : undefined
 }
 
 /** The one list of the named measures' dimensions the words give no item of, when there is one. */

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ModelScope, PageSelection, ViewData, ViewMetadata } from '../core/anaplan.ts'
 import { MAX_LARGE_READ_CELLS, planViews, readCells } from './cells.ts'
+import { refusal } from './guard.ts'
 import { itemsUnder, levelBelow } from './names.ts'
 import { parseQuestion } from './parse.ts'
 import { TIME_ID } from './read.ts'
@@ -44,6 +45,10 @@ describe('parseQuestion on a model with singular list names and two years', () =
         true,
       )
     }
+    // A code's shape says which list it would be in: the refusal names that list.
+    const sku = parseQuestion('units of SKU99999 in FY25', catalog)
+    if (sku.kind !== 'question') throw new Error(sku.kind)
+    expect(refusal(sku.question, catalog)).toMatch(/^There is no SKU 'SKU99999' in .*; SKUs are /)
   })
   it('a level of a hierarchy named by its list picks that level', () => {
     const by = (text: string) => {
