@@ -192,6 +192,7 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     reading.named++
   }
   numberedItems(tokens, spans, reading, catalog)
+  initialledItems(tokens, spans, reading, catalog)
   // Everyday words for measures and versions, for what the names did not cover.
   const free = tokens.filter((t) => !covered(t, spans))
   for (const t of free) {
@@ -410,6 +411,67 @@ function numberedItems(tokens: Token[], spans: Span[], reading: Reading, catalog
     spans.push({ start: word.start, end: num.end })
     reading.named++
     i++
+  }
+}
+
+/**
+ * "n america" for North America: a single letter and the words after it that begin exactly one
+ * item's name, the letter standing for its first word. Several or none: left for the guard.
+ */
+interface Worded {
+  listId: string
+  item: CatalogListItem
+  words: string[]
+}
+const secondWords = new WeakMap<ModelCatalog, Map<string, Worded[]>>()
+
+/** Items of several words by their second word, lower-cased (built once per catalog). */
+function bySecondWord(catalog: ModelCatalog): Map<string, Worded[]> {
+  let index = secondWords.get(catalog)
+  if (!index) {
+    index = new Map()
+    for (const l of catalog.lists)
+      for (const item of l.items ?? []) {
+        const words = item.name.toLowerCase().split(/\s+/)
+        const key = words[1]
+        if (key === undefined) continue
+        const at = index.get(key)
+        if (at) at.push({ listId: l.id, item, words })
+        else index.set(key, [{ listId: l.id, item, words }])
+      }
+    secondWords.set(catalog, index)
+  }
+  return index
+}
+
+function initialledItems(tokens: Token[], spans: Span[], reading: Reading, catalog: ModelCatalog): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const letter = (tokens[i] as Token).raw.toLowerCase().replace(/\.$/, '')
+    if (!/^\p{L}$/u.test(letter) || covered(tokens[i] as Token, spans)) continue
+    let k = i + 1
+    while (k < tokens.length && !covered(tokens[k] as Token, spans) && k - i <= 3) k++
+    const after = tokens.slice(i + 1, k).map((t) => t.raw.toLowerCase())
+    // The longest run of the words after the letter that fits one name ("n america in" → 2 words).
+    const candidates = bySecondWord(catalog).get(after[0] ?? '') ?? []
+    let rest: string[] = []
+    let hits: { listId: string; item: CatalogListItem }[] = []
+    for (let n = after.length; n >= 1 && hits.length === 0; n--) {
+      rest = after.slice(0, n)
+      hits = candidates.filter(
+        ({ words }) =>
+          words.length === n + 1 &&
+          words[0]?.startsWith(letter) &&
+          words[0] !== letter &&
+          rest.every((w, j) => words[j + 1] === w),
+      )
+    }
+    if (hits.length !== 1) continue
+    const hit = hits[0] as Worded
+    const last = tokens[i + rest.length] as Token
+    reading.items.push({ listId: hit.listId, item: hit.item, start: (tokens[i] as Token).start })
+    spans.push({ start: (tokens[i] as Token).start, end: last.end })
+    reading.named++
+    i += rest.length
   }
 }
 

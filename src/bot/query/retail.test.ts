@@ -50,6 +50,15 @@ describe('parseQuestion on a model with singular list names and two years', () =
     if (sku.kind !== 'question') throw new Error(sku.kind)
     expect(refusal(sku.question, catalog)).toMatch(/^There is no SKU 'SKU99999' in .*; SKUs are /)
   })
+  it('a first word shortened to its letter ("r shoes") names the one item it fits', () => {
+    const p = parseQuestion('net sales for r shoes in FY25', catalog)
+    if (p.kind !== 'question') throw new Error(p.kind)
+    expect(p.question.unresolved ?? []).toEqual([])
+    expect(Object.values(p.question.slice)).toContainEqual({
+      kind: 'items',
+      items: [{ id: 'rs', name: 'Running Shoes' }],
+    })
+  })
   it('a level of a hierarchy named by its list picks that level', () => {
     const by = (text: string) => {
       const p = parseQuestion(text, catalog)
