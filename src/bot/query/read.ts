@@ -157,7 +157,10 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     if (m.kind === 'listItem' && (/^\d+$/.test(words) || (cues.ranking && RANK_WORD_RE.test(words)))) continue
     if (m.kind === 'lineItem') {
       const li = lineItemByName(catalog, m.value)
-      if (li) addMeasure(li)
+      const rivals = li ? rivalsOf(li, words, catalog) : []
+      // "margin" folds onto "Margin %" but is also the Gross Margin: ask which, never pick one.
+      if (li && rivals.length && !reading.measureChoices) reading.measureChoices = [li, ...rivals]
+      else if (li) addMeasure(li)
     } else if (m.kind === 'listItem' && m.dimension) {
       const list = listByName(catalog, m.dimension)
       const item = list ? itemOf(list, m.value) : undefined
@@ -376,6 +379,24 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     }
   }
   return out
+}
+
+/**
+ * Other line items the typed words name as well, when they are not the matched name as written
+ * (folding dropped a sign or a typo was forgiven): "margin" for "Margin %" beside "Gross Margin".
+ */
+function rivalsOf(li: CatalogLineItem, typed: string, catalog: ModelCatalog): CatalogLineItem[] {
+  const t = typed.trim().toLowerCase()
+  const stem = t.replace(/s$/, '')
+  // The name as written, or its plural ("revenues"), is that line item and no other.
+  if (li.name.toLowerCase() === t || li.name.toLowerCase() === stem) return []
+  const word = new RegExp(`\\b${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}s?\\b`, 'i')
+  const seen = new Set<string>([li.id])
+  return catalog.lineItems.filter((o) => {
+    if (seen.has(o.id) || !word.test(o.name)) return false
+    seen.add(o.id)
+    return true
+  })
 }
 
 /**
