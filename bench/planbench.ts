@@ -13,13 +13,7 @@ import type { Reply } from './planbench/figures.ts'
 import { replyFigures } from './planbench/figures.ts'
 import { ApiReader } from './planbench/reader.ts'
 import { scoreTurn, type Verdict } from './planbench/score.ts'
-import {
-  CATEGORIES,
-  type Category,
-  type Conversation,
-  loadConversations,
-  SAVED_VIEWS,
-} from './planbench/spec.ts'
+import { CATEGORIES, type Category, type Conversation, loadConversations } from './planbench/spec.ts'
 
 export interface PlanBenchOptions {
   /** About N conversations of each model, spread evenly over its file (a smoke run). */
@@ -48,13 +42,7 @@ export async function planbench(options: PlanBenchOptions = {}): Promise<BenchRe
   const all = options.conversations ?? loadConversations()
   const stack = await startStack()
   try {
-    const reader = new ApiReader(
-      stack.sim.authUrl,
-      stack.sim.apiUrl,
-      ANALYST.username,
-      ANALYST.password,
-      SAVED_VIEWS,
-    )
+    const reader = new ApiReader(stack.sim.authUrl, stack.sim.apiUrl, ANALYST.username, ANALYST.password)
     const { models } = await reader.get<{ models: { name: string }[] }>('/models')
     const present = new Set(models.map((m) => m.name))
     const perModelCount = new Map<string, number>()

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.ts'
 import { expectedAnswer } from './expected.ts'
 import { ApiReader, type ModelReader, timeHierarchy } from './reader.ts'
-import { CATEGORIES, loadConversations, SAVED_VIEWS } from './spec.ts'
+import { CATEGORIES, loadConversations } from './spec.ts'
 
 let sim: RunningSimulator
 let reader: ApiReader
@@ -10,7 +10,7 @@ let sf: ModelReader
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, host: '127.0.0.1', latencyMs: 0 })
-  reader = new ApiReader(sim.authUrl, sim.apiUrl, 'analyst@example.com', 'demo-password', SAVED_VIEWS)
+  reader = new ApiReader(sim.authUrl, sim.apiUrl, 'analyst@example.com', 'demo-password')
   sf = await reader.model('Sales Forecast')
 })
 afterAll(async () => {

@@ -31,12 +31,6 @@ export interface CellSource {
   value(lineItem: string, at: Record<string, string>, vary?: string[]): Promise<number>
 }
 
-/**
- * Saved views that show one line item (so their data has no Line Items axis), by model: where a
- * module is too large for a plain read, cells are read through them with page selectors.
- */
-export type SavedViews = Record<string, Record<string, string>>
-
 interface Named {
   id: string
   name: string
@@ -95,7 +89,6 @@ export class ApiReader {
     private readonly apiUrl: string,
     private readonly username: string,
     private readonly password: string,
-    readonly savedViews: SavedViews = {},
   ) {}
 
   async #authenticate(): Promise<string> {
@@ -141,8 +134,8 @@ interface ViewInfo {
   pages: string[]
   /** Dimension ids by name, for page selectors. */
   dimIds: Map<string, string>
-  /** The one line item of a saved view without a Line Items axis. */
-  lineItem?: string
+  /** Line item ids by name: the items of the view's Line Items dimension (what it shows). */
+  lineItems: Map<string, string>
   /** Set once a plain read answered 400 (more cells than a plain read may return). */
   tooLarge?: boolean
 }
@@ -151,7 +144,7 @@ interface ModuleInfo {
   id: string
   /** Module dimensions (without Line Items), in the module view's order. */
   dims: string[]
-  /** The module's own view first, then the saved views that show one of its line items. */
+  /** The module's own view first, then its saved views (each showing some of its line items). */
   views: ViewInfo[]
 }
 
@@ -171,6 +164,8 @@ interface ViewData {
 }
 
 const LINE_ITEMS = 'Line Items'
+/** Anaplan's id of the Line Items dimension on a view's axes (its examples label it "Line items"). */
+const LINE_ITEMS_ID = '101999999999'
 
 /** One model's names and cells, read as a planner's tool would. */
 export class ModelReader implements CellSource {
@@ -240,31 +235,40 @@ export class ModelReader implements CellSource {
     }
     const { modules = [] } = await get<{ modules?: Named[] }>('/modules')
     const { views = [] } = await get<{ views?: (Named & { moduleId: string })[] }>('/views')
-    const saved = this.reader.savedViews[this.model] ?? {}
-    const viewInfo = async (v: Named, lineItem?: string): Promise<ViewInfo> => {
+    // Every module view has Line Items on an axis; a saved view filtered to some line items lists
+    // just those as its items. A view without it could be showing any line item: it is not read.
+    const viewInfo = async (v: Named): Promise<ViewInfo | undefined> => {
       const meta = await get<{ rows?: Named[]; columns?: Named[]; pages?: Named[] }>(`/views/${v.id}`)
+      const isLineItems = (d: Named) => d.id === LINE_ITEMS_ID || /^line items$/i.test(d.name)
       const all = [...(meta.rows ?? []), ...(meta.columns ?? []), ...(meta.pages ?? [])]
-      const axis = (a?: Named[]) => (a ?? []).map((d) => d.name)
+      const lineItemsDim = all.find(isLineItems)
+      if (!lineItemsDim) return undefined
+      const { items = [] } = await get<{ items?: Named[] }>(
+        `/views/${v.id}/dimensions/${lineItemsDim.id}/items`,
+      )
+      const axis = (a?: Named[]) => (a ?? []).map((d) => (isLineItems(d) ? LINE_ITEMS : d.name))
       return {
         id: v.id,
         name: v.name,
         rows: axis(meta.rows),
         columns: axis(meta.columns),
         pages: axis(meta.pages),
-        dimIds: new Map(all.map((d) => [d.name, d.id])),
-        ...(lineItem ? { lineItem } : {}),
+        dimIds: new Map(all.map((d) => [isLineItems(d) ? LINE_ITEMS : d.name, d.id])),
+        lineItems: new Map(items.map((li) => [li.name, li.id])),
       }
     }
     for (const mod of modules) {
       const own = await viewInfo(mod)
+      if (!own) throw new ReaderError(`the view of module ${mod.name} has no Line Items dimension`)
       const info: ModuleInfo = {
         id: mod.id,
         dims: [...own.rows, ...own.columns, ...own.pages].filter((d) => d !== LINE_ITEMS),
         views: [own],
       }
       for (const v of views) {
-        const shown = saved[v.name.slice(v.name.indexOf('.') + 1)] ?? saved[v.name]
-        if (v.moduleId === mod.id && v.id !== mod.id && shown) info.views.push(await viewInfo(v, shown))
+        if (v.moduleId !== mod.id || v.id === mod.id) continue
+        const saved = await viewInfo(v)
+        if (saved) info.views.push(saved)
       }
       const { items = [] } = await get<{ items?: Named[] }>(`/modules/${mod.id}/lineItems`)
       for (const li of items) if (!this.#lineItemModule.has(li.name)) this.#lineItemModule.set(li.name, info)
@@ -365,15 +369,15 @@ export class ModelReader implements CellSource {
     for (const d of mod.dims) named[d] = this.#name(at[d] ?? this.topItem(d))
     const paged = (v: ViewInfo) => vary.filter((d) => v.pages.includes(d)).length
     const views = mod.views
-      .filter((v) => !v.tooLarge && (v.lineItem === undefined || v.lineItem === lineItem))
+      .filter((v) => !v.tooLarge && v.lineItems.has(lineItem))
       .sort((a, b) => paged(a) - paged(b))
     let shown = false
     for (const view of views) {
       // A page that cannot be set would read the view's default page instead: not this cell.
-      if (view.pages.some((d) => this.#itemId(d, named[d] ?? '') === undefined)) continue
+      if (view.pages.some((d) => d !== LINE_ITEMS && this.#itemId(d, named[d] ?? '') === undefined)) continue
       let cells: Map<string, string>
       try {
-        cells = await this.#read(mod, view, named)
+        cells = await this.#read(mod, view, named, lineItem)
       } catch (e) {
         if (e instanceof ReaderError && e.status === 400) {
           view.tooLarge = true
@@ -408,9 +412,21 @@ export class ModelReader implements CellSource {
     return this.#ids.get(item)
   }
 
-  /** One plain read of a view with its pages set from `at` (kept for the run). */
-  #read(mod: ModuleInfo, view: ViewInfo, at: Record<string, string>): Promise<Map<string, string>> {
+  /**
+   * One plain read of a view with its pages set from `at` and, when Line Items is on its pages,
+   * that page set to `lineItem` (kept for the run).
+   */
+  #read(
+    mod: ModuleInfo,
+    view: ViewInfo,
+    at: Record<string, string>,
+    lineItem?: string,
+  ): Promise<Map<string, string>> {
     const selectors = view.pages.flatMap((d) => {
+      if (d === LINE_ITEMS) {
+        const id = lineItem === undefined ? undefined : view.lineItems.get(lineItem)
+        return id ? [`${view.dimIds.get(d)}:${id}`] : []
+      }
       const item = at[d]
       if (!item) return []
       const id = this.#itemId(d, item)
@@ -442,7 +458,8 @@ export class ModelReader implements CellSource {
     for (const row of data.rows) {
       row.cells.forEach((cell, ci) => {
         const coords: Record<string, string> = { ...pageItems }
-        let lineItem = view.lineItem ?? ''
+        // With Line Items on a page, every cell of the read is that page's line item.
+        let lineItem = pageItems[LINE_ITEMS] ?? ''
         const place = (axis: string[], values: string[]) =>
           axis.forEach((dim, i) => {
             if (dim === LINE_ITEMS) lineItem = values[i] ?? ''

@@ -7,7 +7,6 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import type { SavedViews } from './reader.ts'
 
 export const CATEGORIES = [
   'lookup',
@@ -103,9 +102,4 @@ function checkConversation(c: Conversation, file: string): void {
     if (!t.expect || ![...shapes, 'fallback', 'askBack'].includes(t.expect.shape))
       throw new Error(`${where}: "${t.say}" has no valid expect.shape`)
   }
-}
-
-/** Retail Demand is too large for plain module reads: its one-line-item views are read instead. */
-export const SAVED_VIEWS: SavedViews = {
-  'Retail Demand': { 'Net Sales by Store': 'Net Sales', 'SKU Ranking': 'Net Sales' },
 }

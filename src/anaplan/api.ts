@@ -556,6 +556,17 @@ export interface ModelScope {
   lineItemDimensions(lineItemNameOrId: Selector, options?: RequestOptions): Promise<NamedObject[]>
   listViews(options?: RequestOptions): Promise<View[]>
   viewMetadata(viewNameOrId: Selector, options?: RequestOptions): Promise<ViewMetadata>
+  /**
+   * Items of one dimension of a view (rows, columns or pages), with the view's filters applied:
+   * for its Line Items dimension, the line items the view shows. Cached like the listings.
+   * @throws {NameResolutionError} When the view has no such dimension.
+   * @example const shown = await model.viewDimensionItems('SKU Ranking', 'Line Items')
+   */
+  viewDimensionItems(
+    viewNameOrId: Selector,
+    dimensionNameOrId: Selector,
+    options?: RequestOptions,
+  ): Promise<NamedObject[]>
   /** Page selectors take dimension and item names, codes or ids. */
   readView(viewNameOrId: Selector, pages?: PageSelection, options?: RequestOptions): Promise<ViewData>
   readViewCsv(viewNameOrId: Selector, pages?: PageSelection, options?: RequestOptions): Promise<string>

@@ -174,10 +174,12 @@ describe('web chat in Chromium', () => {
     // One turn: the table, with the saved view's pages as controls on it.
     const products = page.getByLabel('Page: Products').last()
     await products.waitFor()
-    expect(await page.locator('.card h2').first().textContent()).toBe('Revenue by Region (Widgets, Actual)')
+    expect(await page.locator('.card h2').first().textContent()).toBe(
+      'Revenue by Region (Widgets, Actual, Revenue)',
+    )
     expect(await products.inputValue()).toContain('Widgets')
     await products.selectOption({ label: 'Gadgets' })
-    await page.getByText('Revenue by Region (Gadgets, Actual)').first().waitFor()
+    await page.getByText('Revenue by Region (Gadgets, Actual, Revenue)').first().waitFor()
     expect(await page.getByLabel('Page: Versions').last().locator('option:checked').textContent()).toBe(
       'Actual',
     )
@@ -206,7 +208,7 @@ describe('web chat in Chromium', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'CSV' }).last().click(),
     ])
-    expect(download.suggestedFilename()).toBe('Revenue by Region (Gadgets, Actual).csv')
+    expect(download.suggestedFilename()).toBe('Revenue by Region (Gadgets, Actual, Revenue).csv')
     const csv = readFileSync((await download.path())!, 'utf8').split('\r\n')
     expect(csv[0]).toBe('Regions,FY26')
     expect(csv).toContain(`EMEA,"${emeaYear}"`)

@@ -71,7 +71,7 @@ describe('anaplan-bot chat (spawned, piped stdin, embedded simulator)', () => {
     mark = out.text.length
     child.stdin.write('switch the page to Forecast\n')
     const table = await out.waitFor(/Total Regions/, mark)
-    expect(table).toContain('Revenue by Region (Widgets, Forecast)')
+    expect(table).toContain('Revenue by Region (Widgets, Forecast, Revenue)')
     const lines = table.split('\n')
     const header = lines.find((l) => l.startsWith('Regions'))!
     const emea = lines.find((l) => l.startsWith('EMEA'))!

@@ -526,8 +526,19 @@ describe('anaplan files and data', () => {
       pages: string[]
       rows: { rowCoordinates: string[]; cells: string[] }[]
     }
-    expect(data.pages).toEqual(expect.arrayContaining(['Gadgets', 'Budget']))
+    expect(data.pages).toEqual(['Gadgets', 'Budget', 'Revenue'])
     expect(data.rows[0]!.cells.length).toBe(lines[0]!.split(',').length - 1)
+    // The view shows Revenue alone: its Line Items page takes Revenue, and refuses Units.
+    const revenue = await cli(['view', 'Revenue by Region', '--page', 'Line Items=Revenue', '--json'])
+    expect(revenue.code).toBe(0)
+    expect((JSON.parse(revenue.stdout) as { pages: string[] }).pages).toEqual([
+      'Widgets',
+      'Actual',
+      'Revenue',
+    ])
+    const units = await cli(['view', 'Revenue by Region', '--page', 'Line Items=Units'])
+    expect(units.code).not.toBe(0)
+    expect(units.stderr).toContain('Units')
     const table = await cli(['view', 'Revenue by Region', '--format', 'table'])
     expect(table.stdout.split('\n')[1]).toMatch(/^-+ {2}-+/)
     const onTerminal = await cli(['view', 'Expenses Summary'], { tty: true })

@@ -87,8 +87,10 @@ describe('anaplan view --large', () => {
     const r = await cli(['view', 'Revenue by Region', '--large', '--export-type', 'tabular-single-column'])
     expect(r.code).toBe(0)
     const [header, ...rows] = parse(r.stdout) as string[][]
-    expect(header).toEqual(['Products', 'Versions', 'Regions', 'Time', 'Value'])
-    expect(rows).toHaveLength(5 * 3 * 5 * 17)
+    expect(header).toEqual(['Products', 'Versions', 'Line Items', 'Regions', 'Time', 'Value'])
+    // 5 products × 3 versions × 1 line item (Revenue) × 5 regions × 17 periods.
+    expect(rows).toHaveLength(5 * 3 * 1 * 5 * 17)
+    expect(rows[0]?.[2]).toBe('Revenue')
   })
 
   it('rejects flags that do not fit, before sending anything', async () => {

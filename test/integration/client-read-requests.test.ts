@@ -117,7 +117,7 @@ describe('large view reads', () => {
       }),
     )
     const [header, ...data] = parse(pages.join('')) as string[][]
-    expect(header).toEqual(['Products', 'Versions', 'Regions', 'Time', 'Value'])
+    expect(header).toEqual(['Products', 'Versions', 'Line Items', 'Regions', 'Time', 'Value'])
     expect(data).toHaveLength(5 * 3 * 5 * 17)
   })
 

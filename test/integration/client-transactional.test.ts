@@ -69,7 +69,7 @@ describe('structure', () => {
     const meta = await model.viewMetadata('revenue by region')
     expect(meta.rows?.map((r) => r.name)).toEqual(['Regions'])
     expect(meta.columns?.map((r) => r.name)).toEqual(['Time'])
-    expect(meta.pages?.map((r) => r.name)).toEqual(['Products', 'Versions'])
+    expect(meta.pages?.map((r) => r.name)).toEqual(['Products', 'Versions', 'Line Items'])
     const full = views.find((v) => v.name.endsWith('Revenue by Region'))!
     expect((await model.viewMetadata(full.name)).viewId).toBe(meta.viewId)
   })
@@ -95,7 +95,7 @@ describe('structure', () => {
 describe('view data', () => {
   it('reads JSON with page selectors given as names and codes', async () => {
     const widgets = await model.readView('Revenue by Region', { Products: 'Widgets', Versions: 'Actual' })
-    expect(widgets.pages).toEqual(['Widgets', 'Actual'])
+    expect(widgets.pages).toEqual(['Widgets', 'Actual', 'Revenue'])
     expect(widgets.rows.map((r) => r.rowCoordinates[0])).toEqual(expect.arrayContaining(['EMEA', 'APAC']))
     const gadgets = await model.readView('Revenue by Region', { products: 'GAD', versions: 'actual' })
     expect(gadgets.pages?.[0]).toBe('Gadgets')
@@ -105,7 +105,7 @@ describe('view data', () => {
   it('reads CSV with the page line first', async () => {
     const csv = await model.readViewCsv('Revenue by Region', { Products: 'Gizmos', Versions: 'Budget' })
     const lines = csv.trim().split('\n')
-    expect(lines[0]).toBe('Gizmos,Budget')
+    expect(lines[0]).toBe('Gizmos,Budget,Revenue')
     expect(lines[1]).toContain('Jan 26')
     expect(lines.some((l) => l.startsWith('LATAM,'))).toBe(true)
   })

@@ -95,20 +95,23 @@ describe('conversation over /api/chat', () => {
 
     // One turn: the view opens on its saved pages, which come back as controls on the table.
     const opened = find(await h.chat(s, { choice: viewChoice?.value ?? '' }), 'table')
-    expect(opened?.title).toBe('Revenue by Region (Widgets, Actual)')
+    expect(opened?.title).toBe('Revenue by Region (Widgets, Actual, Revenue)')
     expect(opened?.pages?.map((p) => [p.dimension, p.selected])).toEqual([
       ['Products', 'Widgets'],
       ['Versions', 'Actual'],
+      // The view shows one line item; Anaplan keeps Line Items on its pages, offering only it.
+      ['Line Items', 'Revenue'],
     ])
+    expect(opened?.pages?.[2]?.options.map((o) => o.label)).toEqual(['Revenue'])
     expect(opened?.columnPeriods?.slice(0, 5)).toEqual([null, 'month', 'month', 'month', 'quarter'])
     const gadgets = opened?.pages?.[0]?.options.find((o) => o.label === 'Gadgets')
     const onGadgets = find(await h.chat(s, { choice: gadgets?.value ?? '' }), 'table')
-    expect(onGadgets?.title).toBe('Revenue by Region (Gadgets, Actual)')
+    expect(onGadgets?.title).toBe('Revenue by Region (Gadgets, Actual, Revenue)')
     // The other page keeps its item when one page changes.
     const budget = onGadgets?.pages?.[1]?.options.find((o) => o.label === 'Budget')
     const shown = await h.chat(s, { choice: budget?.value ?? '' })
     const table = find(shown, 'table')
-    expect(table?.title).toBe('Revenue by Region (Gadgets, Budget)')
+    expect(table?.title).toBe('Revenue by Region (Gadgets, Budget, Revenue)')
     expect(table?.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['EMEA', 'APAC']))
     const chart = find(shown, 'chart')
     expect(chart?.labels[0]).toBe('Jan 26')
@@ -116,10 +119,10 @@ describe('conversation over /api/chat', () => {
 
     const switched = await h.chat(s, 'switch the page to Actual')
     expect(switched.intent.name).toBe('set_page')
-    expect(find(switched, 'table')?.title).toBe('Revenue by Region (Gadgets, Actual)')
+    expect(find(switched, 'table')?.title).toBe('Revenue by Region (Gadgets, Actual, Revenue)')
 
     const direct = await h.chat(s, 'show me Revenue by Region for Widgets and Forecast')
-    expect(find(direct, 'table')?.title).toBe('Revenue by Region (Widgets, Forecast)')
+    expect(find(direct, 'table')?.title).toBe('Revenue by Region (Widgets, Forecast, Revenue)')
   })
 
   it('reads single cells in plain words, matching what the API returns', async () => {
@@ -271,7 +274,7 @@ describe('conversation over /api/chat', () => {
     const opt = find(r, 'choices')?.options.find((o) => o.label === 'Revenue by Region')
     expect(opt).toBeDefined()
     const shown = await h.chat(s, { choice: opt?.value ?? '' })
-    expect(find(shown, 'table')?.title).toBe('Revenue by Region (Widgets, Actual)')
+    expect(find(shown, 'table')?.title).toBe('Revenue by Region (Widgets, Actual, Revenue)')
   })
 
   it('answers /api/nlu without side effects', async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ModelScope } from '../../src/anaplan/index.ts'
-import { allowAllPolicy } from '../../src/bot/core/index.ts'
+import { allowAllPolicy, encodeChoice } from '../../src/bot/core/index.ts'
 import type { BotReply } from '../../src/bot/core/types.ts'
 import { replyText } from '../support/api-chat.ts'
 import { find, type Harness, startHarness } from './conversation-helpers.ts'
@@ -70,6 +70,62 @@ describe('Retail Demand questions over /api/chat', () => {
     const rows = find(r, 'table')?.rows ?? []
     expect(rows).toHaveLength(5)
     expect(rows.map((row) => row.at(-1))).toEqual(top.map(fmt))
+  })
+
+  it('top 10 SKUs by net sales in FY25: one plain read of SKU Ranking, its Line Items page set to Net Sales', async () => {
+    const s = await connected()
+    const catalog = await model.catalog()
+    const current = catalog.versions.find((v) => v.isCurrent)?.name ?? ''
+    expect(current).not.toBe('')
+    const views = async () => {
+      const res = await fetch(`${h.sim.url}/__sim/stats`)
+      const routes = ((await res.json()) as { routes: Record<string, number> }).routes
+      const count = (suffix: string) =>
+        Object.entries(routes)
+          .filter(([route]) => route.endsWith(suffix))
+          .reduce((n, [, k]) => n + k, 0)
+      return { plain: count('/views/:viewId/data'), large: count('/views/:viewId/readRequests') }
+    }
+    const before = await views()
+    const r = await h.chat(s, 'top 10 SKUs by net sales in FY25')
+    const after = await views()
+    expect(r.question?.shape).toMatchObject({
+      kind: 'ranking',
+      by: { name: 'SKU' },
+      limit: 10,
+      order: 'desc',
+    })
+    // One page of one view answers: All Regions × FY25 × Net Sales, every SKU on its rows.
+    expect(after.plain - before.plain).toBe(1)
+    expect(after.large - before.large).toBe(0)
+    const g = await grid('SKU Ranking', { Store: 'All Regions', Time: 'FY25', 'Line Items': 'Net Sales' })
+    expect(g.pages).toEqual(['All Regions', 'FY25', 'Net Sales'])
+    const j = g.columnCoordinates.findIndex((c) => c[0] === current)
+    const top = g.rows
+      .filter((row) => /^SKU\d{5}\b/.test(row.rowCoordinates[0] ?? ''))
+      .map((row) => ({ sku: row.rowCoordinates[0] ?? '', v: Number(row.cells[j]) }))
+      .sort((a, b) => b.v - a.v)
+      .slice(0, 10)
+    const rows = find(r, 'table')?.rows ?? []
+    expect(rows).toHaveLength(10)
+    expect(rows.map((row) => row.at(-1))).toEqual(top.map((x) => fmt(x.v)))
+    expect(rows.map((row) => row.find((c) => /^SKU\d{5}\b/.test(c)))).toEqual(top.map((x) => x.sku))
+  })
+
+  it('SKU Ranking on screen: its Line Items page is Net Sales, offered alone, and "the total" is Net Sales', async () => {
+    const s = await connected()
+    const pages = { Store: 'Store 0076 Madrid', Time: 'FY26' }
+    const shown = await h.chat(s, { choice: encodeChoice('show_view', { view: 'SKU Ranking', pages }) })
+    const table = find(shown, 'table')
+    expect(table?.title).toBe('SKU Ranking (Store 0076 Madrid, FY26, Net Sales)')
+    const control = table?.pages?.find((p) => p.dimension === 'Line Items')
+    expect(control?.selected).toBe('Net Sales')
+    expect(control?.options.map((o) => o.label)).toEqual(['Net Sales'])
+    const total = await h.chat(s, 'what is the total?')
+    expect(total.question?.measures[0]?.lineItem).toBe('Net Sales')
+    const current = (await model.catalog()).versions.find((v) => v.isCurrent)?.name ?? ''
+    const g = await grid('SKU Ranking', pages)
+    expect(replyText(total)).toContain(fmt(at(g, 'All Categories', current)))
   })
 
   it('a ranking by a parent level names the level: rank the categories, net sales by country', async () => {

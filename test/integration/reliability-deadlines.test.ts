@@ -81,7 +81,7 @@ describe('Dialogflow (5 s) while Anaplan takes 5.5 s', () => {
     // Once Anaplan has answered, the next turn carries the table.
     await new Promise((r) => setTimeout(r, DIALOGFLOW_SLOW_MS - ms + 300))
     const next = await postJson(s.app, '/dialogflow/es', esRequest('any news?', { session }))
-    expect(JSON.stringify(await next.json())).toContain('Revenue by Region (Widgets, Forecast)')
+    expect(JSON.stringify(await next.json())).toContain('Revenue by Region (Widgets, Forecast, Revenue)')
   })
 
   it('CX answers in time', async () => {
@@ -146,7 +146,7 @@ describe('Slack (3 s) while Anaplan takes 3.5 s', () => {
     )
     expect(res.status).toBe(200)
     const posts = await slack.waitForPosts(2, SLACK_SLOW_MS + 5000, channel)
-    expect(posts.join('\n')).toContain('Revenue by Region (Widgets, Budget)')
+    expect(posts.join('\n')).toContain('Revenue by Region (Widgets, Budget, Revenue)')
   })
 
   it('a slash command is answered within 3 s, and the late answer goes to its response_url', async () => {
@@ -176,6 +176,6 @@ describe('Slack (3 s) while Anaplan takes 3.5 s', () => {
     while (!slack.responses().some((r) => r.includes('Sprockets')) && Date.now() < end) {
       await new Promise((r) => setTimeout(r, 100))
     }
-    expect(slack.responses().join('\n')).toContain('Revenue by Region (Sprockets, Forecast)')
+    expect(slack.responses().join('\n')).toContain('Revenue by Region (Sprockets, Forecast, Revenue)')
   })
 })

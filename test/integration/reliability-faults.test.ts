@@ -52,7 +52,7 @@ describe('reads recover from transient failures', () => {
     const before = (await s.stats()).routes['GET /2/0/models/:modelId/views/:viewId/data'] ?? 0
     await s.fault({ method: 'GET', path: VIEW_DATA, ...fault })
     const { title } = await showView(id)
-    expect(title).toBe('Revenue by Region (Widgets, Forecast)')
+    expect(title).toBe('Revenue by Region (Widgets, Forecast, Revenue)')
     const after = (await s.stats()).routes['GET /2/0/models/:modelId/views/:viewId/data'] ?? 0
     // The faulted attempt plus the one that succeeded (a drop may not reach the router's counter).
     expect(after - before).toBeGreaterThanOrEqual('drop' in fault ? 1 : 2)
@@ -64,7 +64,7 @@ describe('reads recover from transient failures', () => {
     await s.fault({ method: 'GET', path: VIEW_DATA, latencyMs: 3000 })
     const started = Date.now()
     const { title } = await showView(id, 'Gadgets')
-    expect(title).toBe('Revenue by Region (Gadgets, Forecast)')
+    expect(title).toBe('Revenue by Region (Gadgets, Forecast, Revenue)')
     expect(Date.now() - started).toBeGreaterThanOrEqual(2900)
   })
 })
@@ -76,7 +76,7 @@ describe('a token revoked in the middle of a conversation', () => {
     const auth = (await s.stats()).auth.authenticate
     await revokeToken(s.sim.url, await s.client.tokens.getToken())
     const { title } = await showView(id, 'Gizmos')
-    expect(title).toBe('Revenue by Region (Gizmos, Forecast)')
+    expect(title).toBe('Revenue by Region (Gizmos, Forecast, Revenue)')
     expect((await s.stats()).auth.authenticate).toBe(auth + 1)
   })
 
@@ -247,6 +247,6 @@ describe('after the faults', () => {
   it('the same bot and simulator still answer normally', async () => {
     await resetSim(s.sim.url)
     const id = await connected()
-    expect((await showView(id, 'Sprockets')).title).toBe('Revenue by Region (Sprockets, Forecast)')
+    expect((await showView(id, 'Sprockets')).title).toBe('Revenue by Region (Sprockets, Forecast, Revenue)')
   })
 })

@@ -382,7 +382,8 @@ async function pagesFor(a: Client, sIds: typeof ids, product: string, version: s
   for (const dim of meta.pages) {
     const items = (await a.get(`${sIds.m}/views/${sIds.revenueByRegion.id}/dimensions/${dim.id}/items`)).json
       .items
-    const item = items.find((i: { name: string }) => i.name === product || i.name === version)
+    // Revenue by Region shows one line item: Revenue, on its Line Items page.
+    const item = items.find((i: { name: string }) => [product, version, 'Revenue'].includes(i.name))
     parts.push(`${dim.id}:${item.id}`)
   }
   return parts.join(',')
@@ -424,7 +425,11 @@ describe('transactional API', () => {
     )
     const meta = await check('GET', `/models/${ids.salesId}/views/${ids.revenueByRegion.id}`)
     expect(meta.json.rows[0].name).toBe('Regions')
-    expect(meta.json.pages.map((p: { name: string }) => p.name)).toEqual(['Products', 'Versions'])
+    expect(meta.json.pages.map((p: { name: string }) => p.name)).toEqual([
+      'Products',
+      'Versions',
+      'Line Items',
+    ])
     const products = await check('GET', `/models/${ids.salesId}/dimensions/${ids.products.id}/items`)
     expect(products.json.items.find((i: { name: string }) => i.name === 'Widgets').code).toBe('WID')
     const timeAtModel = await api.get(`/models/${ids.salesId}/dimensions/20000000003/items`)
@@ -447,7 +452,7 @@ describe('transactional API', () => {
     const json = await check('GET', `${base}?format=v1&pages=${pages}`, {
       headers: { Accept: 'application/json' },
     })
-    expect(json.json.pages).toEqual(['Gadgets', 'Forecast'])
+    expect(json.json.pages).toEqual(['Gadgets', 'Forecast', 'Revenue'])
     expect(json.json.rows.map((r: { rowCoordinates: string[] }) => r.rowCoordinates[0])).toContain('EMEA')
     const repeated = pages
       .split(',')
@@ -455,7 +460,7 @@ describe('transactional API', () => {
       .join('&')
     expect(
       (await api.get(`${base}?format=v1&${repeated}`, { Accept: 'application/json' })).json.pages,
-    ).toEqual(['Gadgets', 'Forecast'])
+    ).toEqual(['Gadgets', 'Forecast', 'Revenue'])
     const bad = await api.get(`${base}?pages=${ids.regions.id}:x`)
     expect(bad.status).toBe(400)
     expect(bad.json.status.message).toBe(`Invalid page selector [${ids.regions.id}]`)
@@ -565,7 +570,7 @@ describe('transactional API', () => {
     const base = `/models/${ids.salesId}/views/${ids.revenueByRegion.id}/data`
     const tabular = await api.get(`${base}?exportType=TABULAR_MULTI_COLUMN&moduleId=${ids.revenueModule.id}`)
     expect(tabular.status).toBe(200)
-    expect(tabular.text.split('\n')[0]).toMatch(/^Products,Versions,Regions,/)
+    expect(tabular.text.split('\n')[0]).toMatch(/^Products,Versions,Line Items,Regions,/)
     expect((await api.get(`${base}?exportType=NOPE&moduleId=${ids.revenueModule.id}`)).status).toBe(400)
   })
 
@@ -598,7 +603,7 @@ describe('transactional API', () => {
     expect(status.json.viewReadRequest.successful).toBe(true)
     expect(status.json.viewReadRequest.availablePages).toBeGreaterThan(0)
     const page = await api.get(`${base}/${id}/pages/0`)
-    expect(page.text.split('\n')[0]).toMatch(/^Products,Versions,Regions,/)
+    expect(page.text.split('\n')[0]).toMatch(/^Products,Versions,Line Items,Regions,/)
     expect(page.text).toContain('Widgets')
     const deleted = await check('DELETE', `${base}/${id}`)
     expect(deleted.json.viewReadRequest.requestState).toBe('COMPLETE')

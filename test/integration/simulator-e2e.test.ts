@@ -66,7 +66,7 @@ it('uploads, imports with a dump, reads changed cells, runs the process and down
   const pages: string[] = []
   for (const dim of meta.pages) {
     const items = (await api.get(`${m}/views/${view}/dimensions/${dim.id}/items`)).json.items
-    const item = items.find((i: { name: string }) => i.name === 'Widgets' || i.name === 'Actual')
+    const item = items.find((i: { name: string }) => ['Widgets', 'Actual', 'Revenue'].includes(i.name))
     pages.push(`${dim.id}:${item.id}`)
   }
   const grid = (
@@ -74,7 +74,7 @@ it('uploads, imports with a dump, reads changed cells, runs the process and down
       Accept: 'application/json',
     })
   ).json
-  expect(grid.pages).toEqual(['Widgets', 'Actual'])
+  expect(grid.pages).toEqual(['Widgets', 'Actual', 'Revenue'])
   const apr = grid.columnCoordinates.findIndex((c: string[]) => c.includes('Apr 26'))
   const emea = grid.rows.find((r: { rowCoordinates: string[] }) => r.rowCoordinates[0] === 'EMEA')
   expect(Number(emea.cells[apr])).toBe(321 * 25)

@@ -152,27 +152,28 @@ describe('Retail Demand', () => {
     clock += 2000
     const status = (await api.get(`${base}/${id}`)).json.viewReadRequest
     expect(status.requestState).toBe('COMPLETE')
-    // 34 time periods × 317 stores and totals × 3,037 SKUs and totals, 1,000 lines a page.
-    expect(status.availablePages).toBe(Math.ceil((34 * 317 * 3037) / 1000))
+    // 34 time periods × one line item (Units, on the Line Items page) × 317 stores and totals ×
+    // 3,037 SKUs and totals, 1,000 lines a page.
+    expect(status.availablePages).toBe(Math.ceil((34 * 1 * 317 * 3037) / 1000))
     const pageRows = async (n: number): Promise<string[][]> => {
       const res = await api.get(`${base}/${id}/pages/${n}`)
       expect(res.status).toBe(200)
       return parse(res.text) as string[][]
     }
     const [header, ...rows] = await pageRows(0)
-    expect(header).toEqual(['Time', 'Store', 'SKU', 'Actual', 'Forecast', 'Budget'])
+    expect(header).toEqual(['Time', 'Line Items', 'Store', 'SKU', 'Actual', 'Forecast', 'Budget'])
     expect(rows).toHaveLength(1000)
     const oslo = await readGrid('Units by SKU', { Store: 'Store 0001 Oslo', Time: 'Jan 25' })
     for (const r of rows) {
-      expect(r.slice(0, 2)).toEqual(['Jan 25', 'Store 0001 Oslo'])
-      expect(r.slice(3)).toEqual(oslo.get(r[2]!))
+      expect(r.slice(0, 3)).toEqual(['Jan 25', 'Units', 'Store 0001 Oslo'])
+      expect(r.slice(4)).toEqual(oslo.get(r[3]!))
     }
     // All Regions is the last Store item: its rows for Jan 25 start at line 316 × 3037.
     const n = Math.floor((316 * 3037) / 1000)
     const totals = await readGrid('Units by SKU', { Store: 'All Regions', Time: 'Jan 25' })
-    const later = (await pageRows(n)).slice(1).filter((r) => r[1] === 'All Regions')
+    const later = (await pageRows(n)).slice(1).filter((r) => r[2] === 'All Regions')
     expect(later.length).toBeGreaterThan(0)
-    for (const r of later) expect(r.slice(3)).toEqual(totals.get(r[2]!))
+    for (const r of later) expect(r.slice(4)).toEqual(totals.get(r[3]!))
     expect((await api.delete(`${base}/${id}`)).status).toBe(200)
   })
 })

@@ -257,6 +257,13 @@ export class ModelScopeImpl implements ModelScope {
   viewMetadata(viewNameOrId: Selector, options?: RequestOptions): Promise<ViewMetadata> {
     return this.views.metadata(viewNameOrId, options)
   }
+  viewDimensionItems(
+    viewNameOrId: Selector,
+    dimensionNameOrId: Selector,
+    options?: RequestOptions,
+  ): Promise<NamedObject[]> {
+    return this.views.axisItems(viewNameOrId, dimensionNameOrId, options)
+  }
   readView(viewNameOrId: Selector, pages?: PageSelection, options?: RequestOptions): Promise<ViewData> {
     return this.views.read(viewNameOrId, pages, options)
   }

@@ -11,7 +11,7 @@ import { ReadLimitError } from '../../anaplan/index.ts'
 import type { ModelScope, NamedObject, PageSelection, RequestOptions, ViewMetadata } from '../core/anaplan.ts'
 import { BotError } from '../core/errors.ts'
 import { listChain } from './names.ts'
-import { TIME_ID, VERSIONS_ID } from './read.ts'
+import { LINE_ITEMS_ID, TIME_ID, VERSIONS_ID } from './read.ts'
 
 const LINE_ITEMS_RE = /^line items?$/i
 /** More page reads than this for one question means the question is too wide to answer at once. */
@@ -78,14 +78,22 @@ export async function readCells(
 
 /** Items a view shows on an axis of dimension `d` (a list with the lists above it and their total). */
 export function axisSize(d: NamedObject, li: CatalogLineItem, catalog: ModelCatalog): number {
-  if (LINE_ITEMS_RE.test(d.name))
-    return catalog.modules.find((m) => m.id === li.moduleId)?.lineItemIds.length ?? 1
+  if (isLineItems(d)) return catalog.modules.find((m) => m.id === li.moduleId)?.lineItemIds.length ?? 1
   if (d.id === TIME_ID) return catalog.periods.length || 1
   if (d.id === VERSIONS_ID) return catalog.versions.length || 1
   const list = catalog.lists.find((l) => l.id === d.id)
   if (!list) return 1
   const chain = listChain(catalog, list)
   return chain.reduce((n, l) => n + l.itemCount, 0) + (chain.some((l) => l.topLevelItem) ? 1 : 0)
+}
+
+/** The view's Line Items dimension (Anaplan keeps it on an axis of every module view). */
+export function lineItemsAxis(meta: ViewMetadata): NamedObject | undefined {
+  return [...(meta.pages ?? []), ...(meta.rows ?? []), ...(meta.columns ?? [])].find(isLineItems)
+}
+
+function isLineItems(d: NamedObject): boolean {
+  return d.id === LINE_ITEMS_ID || LINE_ITEMS_RE.test(d.name)
 }
 
 /** The module's views that show `li`, each with what reading the wanted cells through it costs. */
@@ -103,28 +111,37 @@ export async function planViews(
   const plans: ViewPlan[] = []
   for (const viewId of ids) {
     const meta = await scope.viewMetadata(viewId, requestOptions)
-    if (viewId !== li.moduleId && !showsLineItem(meta, li)) continue
+    // A saved view may be filtered to some line items: its Line Items dimension lists them.
+    const shown =
+      viewId === li.moduleId ? undefined : await shownLineItems(scope, viewId, meta, requestOptions)
+    if (shown && !shown.some((x) => x.id === li.id || x.name.toLowerCase() === li.name.toLowerCase()))
+      continue
+    const size = (d: NamedObject) => (shown && isLineItems(d) ? shown.length : axisSize(d, li, catalog))
     let reads = 1
     let allCells = 1
     for (const p of meta.pages ?? []) {
-      allCells *= axisSize(p, li, catalog)
-      if (!LINE_ITEMS_RE.test(p.name) && wants.has(p.id)) reads *= Math.max(1, wants.get(p.id)?.size ?? 1)
+      allCells *= size(p)
+      if (!isLineItems(p) && wants.has(p.id)) reads *= Math.max(1, wants.get(p.id)?.size ?? 1)
     }
     let cellsPerRead = 1
-    for (const d of [...(meta.rows ?? []), ...(meta.columns ?? [])]) cellsPerRead *= axisSize(d, li, catalog)
+    for (const d of [...(meta.rows ?? []), ...(meta.columns ?? [])]) cellsPerRead *= size(d)
     plans.push({ viewId, meta, reads, cellsPerRead, allCells: allCells * cellsPerRead })
   }
   return plans
 }
 
 /**
- * A saved view must show the line item: a Line Items dimension, or (a view of one line item) its
- * name in the view's name. Otherwise its cells may be another line item's.
+ * The line items a saved view shows: the items of its Line Items dimension. A view without one
+ * (Anaplan always has it) shows none we could name, so its cells are never taken for `li`'s.
  */
-function showsLineItem(meta: ViewMetadata, li: CatalogLineItem): boolean {
-  const all = [...(meta.pages ?? []), ...(meta.rows ?? []), ...(meta.columns ?? [])]
-  const named = new RegExp(`\\b${li.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i')
-  return all.some((d) => LINE_ITEMS_RE.test(d.name)) || named.test(meta.viewName ?? '')
+async function shownLineItems(
+  scope: ModelScope,
+  viewId: string,
+  meta: ViewMetadata,
+  requestOptions?: RequestOptions,
+): Promise<NamedObject[]> {
+  const dim = lineItemsAxis(meta)
+  return dim ? scope.viewDimensionItems(viewId, dim.id, requestOptions) : []
 }
 
 /**
@@ -143,7 +160,7 @@ async function readPlain(
   const pages = meta.pages ?? []
   const selections: PageSelection[] = [{}]
   for (const p of pages) {
-    const items = LINE_ITEMS_RE.test(p.name) ? [li.name] : wants.has(p.id) ? [...(wants.get(p.id) ?? [])] : []
+    const items = isLineItems(p) ? [li.name] : wants.has(p.id) ? [...(wants.get(p.id) ?? [])] : []
     if (!items.length) continue
     const grown: PageSelection[] = []
     for (const s of selections) for (const item of items) grown.push({ ...s, [p.name]: item })
@@ -192,7 +209,7 @@ async function readPlain(
 
 function wanted(li: CatalogLineItem, wants: Wants): (dim: NamedObject, name: string) => boolean {
   return (dim, name) => {
-    if (LINE_ITEMS_RE.test(dim.name)) return name.toLowerCase() === li.name.toLowerCase()
+    if (isLineItems(dim)) return name.toLowerCase() === li.name.toLowerCase()
     const w = wants.get(dim.id)
     return !w || w.has(name)
   }

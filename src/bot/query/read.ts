@@ -12,6 +12,8 @@ import { FILLER, MEASURE_SYNONYMS, NUMBER_WORDS, VERSION_SYNONYMS } from './word
 
 export const TIME_ID = '20000000003'
 export const VERSIONS_ID = '20000000020'
+/** The Line Items dimension of a view's axes (Anaplan's own examples label `101999999999` so). */
+export const LINE_ITEMS_ID = '101999999999'
 export const TIME_REF: DimensionRef = { id: TIME_ID, name: 'Time', kind: 'time' }
 export const VERSIONS_REF: DimensionRef = { id: VERSIONS_ID, name: 'Versions', kind: 'version' }
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ModelScope, PageSelection, ViewData, ViewMetadata } from '../core/anaplan.ts'
-import { MAX_LARGE_READ_CELLS, planViews, readCells } from './cells.ts'
+import { axisSize, MAX_LARGE_READ_CELLS, planViews, readCells } from './cells.ts'
 import { refusal } from './guard.ts'
 import { itemsUnder, levelBelow } from './names.ts'
 import { parseQuestion } from './parse.ts'
@@ -112,11 +112,16 @@ describe('hierarchy levels', () => {
   })
 })
 
-/** A scope over fixed view metadata; reads are recorded, cells are the row and column names. */
-function fakeScope(metas: ViewMetadata[], large?: string) {
+/**
+ * A scope over fixed view metadata; reads are recorded, cells are the row and column names. A
+ * view's Line Items dimension shows `shown[viewId]` (default: Net Sales alone).
+ */
+function fakeScope(metas: ViewMetadata[], large?: string, shown: Record<string, string[]> = {}) {
   const reads: { viewId: string; pages: PageSelection }[] = []
   const scope = {
     viewMetadata: async (id: string) => metas.find((m) => m.viewId === id) as ViewMetadata,
+    viewDimensionItems: async (id: string, dimensionId: string) =>
+      dimensionId === LINE_ITEMS.id ? (shown[id] ?? ['Net Sales']).map((name) => ({ id: name, name })) : [],
     readView: async (viewId: string, pages: PageSelection = {}): Promise<ViewData> => {
       reads.push({ viewId, pages })
       return {
@@ -167,22 +172,71 @@ describe('readCells: which view answers', () => {
         viewName: 'Net Sales everywhere',
         rows: [STORE, SKU],
         columns: [TIME],
-        pages: [VERSIONS],
+        pages: [VERSIONS, LINE_ITEMS],
       },
       {
         viewId: 'small',
         viewName: 'Net Sales by Store',
         rows: [STORE],
         columns: [TIME],
-        pages: [SKU, VERSIONS],
+        pages: [SKU, VERSIONS, LINE_ITEMS],
       },
     ])
     const plans = await planViews(scope, li, wants, withViews)
     expect(plans.map((p) => p.viewId)).toEqual(['rd', 'big', 'small'])
     const grid = await readCells(scope, li, wants, { catalog: withViews })
     expect(reads.map((r) => r.viewId)).toEqual(['small'])
-    expect(reads[0]?.pages).toEqual({ SKU: 'All Categories', Versions: 'Forecast' })
+    expect(reads[0]?.pages).toEqual({
+      SKU: 'All Categories',
+      Versions: 'Forecast',
+      'Line Items': 'Net Sales',
+    })
     expect([...grid.cells.values()]).toEqual(['2'])
+  })
+  it("a saved view answers by its Line Items page, whatever its name; one that doesn't offer the line item is skipped", async () => {
+    const withViews = {
+      ...catalog,
+      views: [
+        { id: 'ranking', name: 'RD01 Demand.SKU Ranking', moduleId: 'rd', moduleName: 'RD01 Demand' },
+        { id: 'units', name: 'RD01 Demand.Net Sales Units', moduleId: 'rd', moduleName: 'RD01 Demand' },
+      ],
+    }
+    const saved = (viewId: string, viewName: string): ViewMetadata => ({
+      viewId,
+      viewName,
+      rows: [STORE],
+      columns: [TIME],
+      pages: [SKU, VERSIONS, LINE_ITEMS],
+    })
+    const { scope, reads } = fakeScope(
+      [
+        {
+          viewId: 'rd',
+          viewName: 'RD01 Demand',
+          rows: [STORE, SKU, LINE_ITEMS],
+          columns: [TIME],
+          pages: [VERSIONS],
+        },
+        saved('ranking', 'SKU Ranking'),
+        // Its name says Net Sales, its Line Items page offers Units only: not Net Sales' cells.
+        saved('units', 'Net Sales Units'),
+      ],
+      undefined,
+      { ranking: ['Net Sales', 'Units'], units: ['Units'] },
+    )
+    const plans = await planViews(scope, li, wants, withViews)
+    expect(plans.map((p) => p.viewId)).toEqual(['rd', 'ranking'])
+    // Two line items on its page: every page of the view holds twice the cells of one read.
+    const ranking = plans[1]
+    const pages = axisSize(SKU, li, catalog) * axisSize(VERSIONS, li, catalog)
+    expect(ranking?.allCells).toBe(2 * (ranking?.cellsPerRead ?? 0) * pages)
+    await readCells(scope, li, wants, { catalog: withViews })
+    expect(reads).toEqual([
+      {
+        viewId: 'ranking',
+        pages: { SKU: 'All Categories', Versions: 'Forecast', 'Line Items': 'Net Sales' },
+      },
+    ])
   })
   it('no view fits a plain read: a large read request of a view within the large-read budget', async () => {
     const csv =

@@ -16,7 +16,7 @@ import { refusal } from './guard.ts'
 import { listChain } from './names.ts'
 import { measureOf, type Parsed, parseQuestion } from './parse.ts'
 import type { Question, Selector } from './question.ts'
-import { TIME_ID, VERSIONS_ID } from './read.ts'
+import { LINE_ITEMS_ID, TIME_ID, VERSIONS_ID } from './read.ts'
 
 /** Intents a question never overrides: changes, connections, and answers to a confirmation. */
 const NEVER = new Set([
@@ -115,7 +115,7 @@ export async function focusOf(
   return (await viewQuestion(view, scope, catalog)) ?? f?.question
 }
 
-/** The view on screen as a question: its line item (named in the view) at its pages. */
+/** The view on screen as a question: its line item (its Line Items page, else named in the view) at its pages. */
 async function viewQuestion(
   view: { name: string; pages: Record<string, string> },
   scope: ModelScope,
@@ -130,7 +130,9 @@ async function viewQuestion(
   const named = own.filter((li) =>
     new RegExp(`\\b${li.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(view.name),
   )
-  const lineItemPage = Object.entries(view.pages).find(([d]) => /^line items?$/i.test(d))?.[1]
+  const lineItemPage =
+    Object.entries(view.pages).find(([d]) => /^line items?$/i.test(d))?.[1] ??
+    (await shownLineItem(scope, v.id))
   const li =
     (lineItemPage ? own.find((x) => x.name === lineItemPage) : undefined) ??
     (named.length === 1 ? named[0] : own.length === 1 ? own[0] : undefined)
@@ -151,6 +153,21 @@ async function viewQuestion(
     }
   }
   return { modelId: catalog.modelId, measures: [measureOf(li)], slice, shape: { kind: 'value' } }
+}
+
+/**
+ * The line item a view opens on when nobody chose its Line Items page: the page's first item (its
+ * default), or the only line item of a view that has Line Items on rows or columns.
+ */
+async function shownLineItem(scope: ModelScope, viewId: string): Promise<string | undefined> {
+  const meta = await scope.viewMetadata(viewId)
+  const isLineItems = (d: { id: string; name: string }) =>
+    d.id === LINE_ITEMS_ID || /^line items?$/i.test(d.name)
+  const onPages = (meta.pages ?? []).find(isLineItems)
+  const dim = onPages ?? [...(meta.rows ?? []), ...(meta.columns ?? [])].find(isLineItems)
+  if (!dim) return undefined
+  const items = await scope.viewDimensionItems(viewId, dim.id)
+  return onPages || items.length === 1 ? items[0]?.name : undefined
 }
 
 /** The classifier's parameters, filled from the question (the public `read_cell` parameters). */

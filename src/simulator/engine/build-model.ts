@@ -685,15 +685,16 @@ function buildView(
     lineItems,
     saved,
   }
+  // Anaplan keeps Line Items on an axis of every view, even one filtered to a single line item.
+  // A view that does not place it gets it as the last page dimension: the other page dimensions
+  // keep their positions in the page selectors and in the CSV's first line.
+  if (!used.has(LINE_ITEMS)) view.pages.push(LINE_ITEMS)
   const missing = m.dims.filter((d) => !used.has(d))
   if (missing.length > 0)
     issue(
       p,
       `the view must place every dimension of ${m.name}; missing: ${missing.map((d) => d.name).join(', ')}`,
     )
-  if (!used.has(LINE_ITEMS) && lineItems.length !== 1) {
-    issue(p, 'put Line Items on rows, columns or pages, or show exactly one line item (lineItems: [...])')
-  }
   if (lineItems.length === 0) lineItems.push(...m.lineItems.slice(0, 1))
   return view
 }

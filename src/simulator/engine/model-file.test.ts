@@ -125,6 +125,31 @@ describe('model file validation', () => {
     expect(errorOf(text).issues[0]!.message).toContain('missing: Time, Versions')
   })
 
+  it('puts Line Items last on the pages of a view that leaves it out, with the filtered line items', () => {
+    const views = [
+      '          - { name: Two, rows: [Regions], columns: [Time], pages: [Versions], lineItems: [C, A] }',
+      '          - { name: Placed, rows: [Regions, Line Items], columns: [Time], pages: [Versions], lineItems: [B] }',
+      '          - { name: All, rows: [Regions], columns: [Time], pages: [Line Items, Versions] }',
+    ]
+    const text = base.replace(
+      '            formula: A + B\n',
+      `            formula: A + B\n        views:\n${views.join('\n')}\n`,
+    )
+    const m = loadTenant({ text }).models[0]!
+    const meta = (name: string) => m.viewMetadata(m.views().find((v) => v.name.endsWith(name))!.id)
+    // Two line items without a Line Items axis were refused before; now they are its last page.
+    expect(meta('Two').pages.map((d) => d.name)).toEqual(['Versions', 'Line Items'])
+    const two = meta('Two').id
+    expect(m.viewDimensionItems(two, '101999999999').map((i) => i.name)).toEqual(['C', 'A'])
+    expect(m.readView(two, {}).pages).toEqual(['Actual', 'C'])
+    // A placed Line Items stays where the file puts it, on rows or pages.
+    expect(meta('Placed').rows.map((d) => d.name)).toEqual(['Regions', 'Line Items'])
+    expect(meta('Placed').pages.map((d) => d.name)).toEqual(['Versions'])
+    expect(meta('All').pages.map((d) => d.name)).toEqual(['Line Items', 'Versions'])
+    // Over all pages: 2 regions × the periods × 1 version × 2 line items (one a page).
+    expect(m.viewCellCount(two)).toBe(2 * m.readView(two, {}).columnCoordinates.length * 1 * 2)
+  })
+
   it('parses without building when only the syntax is wanted', () => {
     const parsed = parseModelFile(base)
     expect(parsed.spec.models[0]!.modules[0]!.lineItems[0]!.format).toBe('NUMBER')

@@ -160,7 +160,7 @@ const viewSchema = z.strictObject({
   name,
   code: z.string().optional(),
   ...axesShape,
-  /** Line items shown (default all). A single line item may be left off the axes. */
+  /** Line items shown (default all). Line Items left off the axes goes last on pages. */
   lineItems: z.array(name).optional(),
 })
 

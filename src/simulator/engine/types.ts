@@ -89,7 +89,7 @@ export interface View {
   rows: AxisDim[]
   columns: AxisDim[]
   pages: AxisDim[]
-  /** Line items shown; when Line Items is on no axis there is exactly one. */
+  /** Line items shown: the items of the Line Items dimension, which is always on an axis. */
   lineItems: LineItem[]
   saved: boolean
 }

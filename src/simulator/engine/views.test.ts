@@ -16,6 +16,7 @@ describe('views', () => {
       pages: [
         { id: idOf(sales.lists(), 'Products'), name: 'Products' },
         { id: VERSIONS_DIMENSION_ID, name: 'Versions' },
+        { id: LINE_ITEMS_DIMENSION_ID, name: 'Line Items' },
       ],
     })
   })
@@ -35,7 +36,7 @@ describe('views', () => {
   it('reads JSON format=v1: pages, column coordinates and string cells', () => {
     const { sales } = demo()
     const grid = sales.readView(idOf(sales.views(), 'Revenue by Region'), {})
-    expect(grid.pages).toEqual(['Widgets', 'Actual'])
+    expect(grid.pages).toEqual(['Widgets', 'Actual', 'Revenue'])
     expect(grid.columnCoordinates).toHaveLength(17)
     expect(grid.columnCoordinates.slice(0, 4)).toEqual([['Jan 26'], ['Feb 26'], ['Mar 26'], ['Q1 FY26']])
     expect(grid.columnCoordinates.at(-1)).toEqual(['FY26'])
@@ -59,7 +60,7 @@ describe('views', () => {
     const gadgets = idOf(sales.dimensionItems(products), 'Gadgets')
     const budget = idOf(sales.dimensionItems(VERSIONS_DIMENSION_ID), 'Budget')
     const grid = sales.readView(id, { [products]: gadgets, [VERSIONS_DIMENSION_ID]: budget })
-    expect(grid.pages).toEqual(['Gadgets', 'Budget'])
+    expect(grid.pages).toEqual(['Gadgets', 'Budget', 'Revenue'])
     expect(grid).not.toEqual(sales.readView(id, {}))
   })
 
@@ -88,7 +89,7 @@ describe('views', () => {
     const id = idOf(sales.views(), 'Revenue by Region')
     const grid = sales.readView(id, {})
     const lines = sales.readViewCsv(id, {}).trimEnd().split('\n')
-    expect(lines[0]).toBe('Widgets,Actual')
+    expect(lines[0]).toBe('Widgets,Actual,Revenue')
     expect(lines[1]).toBe(`,${grid.columnCoordinates.map((c) => c[0]).join(',')}`)
     expect(lines[2]).toBe(`North America,${grid.rows[0]!.cells.join(',')}`)
     expect(lines).toHaveLength(2 + 5)
@@ -148,17 +149,17 @@ describe('views', () => {
     const id = idOf(sales.views(), 'Revenue by Region')
     const grid = sales.readView(id, {})
     const single = sales.readViewCsv(id, {}, 'TABULAR_SINGLE_COLUMN').trimEnd().split('\n')
-    expect(single[0]).toBe('Products,Versions,Regions,Time,Value')
+    expect(single[0]).toBe('Products,Versions,Line Items,Regions,Time,Value')
     // 4 products + All Products, 3 versions, 5 regions, 17 periods.
     expect(single).toHaveLength(1 + 5 * 3 * 5 * 17)
-    expect(single[1]).toBe(`Widgets,Actual,North America,Jan 26,${grid.rows[0]!.cells[0]}`)
+    expect(single[1]).toBe(`Widgets,Actual,Revenue,North America,Jan 26,${grid.rows[0]!.cells[0]}`)
     const multi = sales.readViewCsv(id, {}, 'TABULAR_MULTI_COLUMN').trimEnd().split('\n')
-    expect(multi[0]!.startsWith('Products,Versions,Regions,Jan 26,Feb 26,')).toBe(true)
-    expect(multi[1]).toBe(`Widgets,Actual,North America,${grid.rows[0]!.cells.join(',')}`)
+    expect(multi[0]!.startsWith('Products,Versions,Line Items,Regions,Jan 26,Feb 26,')).toBe(true)
+    expect(multi[1]).toBe(`Widgets,Actual,Revenue,North America,${grid.rows[0]!.cells.join(',')}`)
     expect(multi).toHaveLength(1 + 5 * 3 * 5)
     const all = sales.readViewCsv(id, {}, 'GRID_ALL_PAGES').trimEnd().split('\n')
     expect(all).toHaveLength(15 * 7)
-    expect(all[7]).toBe('Widgets,Forecast')
+    expect(all[7]).toBe('Widgets,Forecast,Revenue')
     expect(() => sales.readViewCsv(id, {}, 'PIVOT')).toThrow(expect.objectContaining({ status: 400 }))
   })
 

@@ -63,6 +63,21 @@ export class ViewsResource extends ModelResource {
   }
 
   /**
+   * Items of one axis dimension of a view, the dimension named or given by id; for the Line Items
+   * dimension, the line items the view shows.
+   * @throws {NameResolutionError} When the dimension is on none of the view's axes.
+   * @example const shown = await model.views.axisItems('SKU Ranking', 'Line Items')
+   */
+  async axisItems(view: Selector, dimension: Selector, options?: RequestOptions): Promise<NamedObject[]> {
+    const ro = requestOptions(options)
+    const v = await this._catalog.view(view, ro)
+    const meta = await this._catalog.viewMetadata(v.id, ro)
+    const axes = [...(meta.rows ?? []), ...(meta.columns ?? []), ...(meta.pages ?? [])]
+    const dim = resolveName('view dimension', axes, typeof dimension === 'string' ? dimension : dimension.id)
+    return this.dimensionItems(v.id, dim.id, ro)
+  }
+
+  /**
    * One item of a view axis by name, id or code. View item listings carry no codes: the code lookup
    * is tried before giving up.
    */

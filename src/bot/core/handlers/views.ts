@@ -1,5 +1,6 @@
 /** list_views, show_view (in one turn, its page selectors returned as controls), set_page. */
 import { type PeriodKey, periodKeyOf } from '../../nlu/slots.ts'
+import type { Vocabulary } from '../../nlu/vocabulary.ts'
 import type { NamedObject, ViewData } from '../anaplan.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
 import { encodeChoice } from '../context.ts'
@@ -33,13 +34,32 @@ export const listViews: IntentHandler = {
   },
 }
 
-async function itemsOf(ctx: TurnContext, dim: NamedObject): Promise<string[]> {
+const LINE_ITEMS_RE = /^line items?$/i
+
+/**
+ * The items a view's page offers. Lists and versions come from the vocabulary; any other page
+ * (Line Items, filtered to what the view shows, or Time) from the view's own dimension items.
+ */
+async function itemsOf(ctx: TurnContext, viewId: string, dim: NamedObject): Promise<string[]> {
   const v = await ctx.vocabulary()
   if (/^versions?$/i.test(dim.name)) return v.versions
   const list = v.lists.find((l) => l.name === dim.name || l.id === dim.id)
   if (list) return list.items.map((i) => i.name)
   const scope = await ctx.scope()
-  return (await scope.dimensionItems(dim.id)).map((i) => i.name)
+  return (await scope.viewDimensionItems(viewId, dim.id)).map((i) => i.name)
+}
+
+/** The page dimension an item belongs to: a list's, Versions, or Line Items for a line item name. */
+function pageOfItem(v: Vocabulary, pageDims: NamedObject[], item: string): NamedObject | undefined {
+  const lower = item.toLowerCase()
+  const name =
+    listOfItem(v, item) ??
+    (v.versions.some((x) => x.toLowerCase() === lower) ? 'Versions' : undefined) ??
+    (v.lineItems.some((li) => li.name.toLowerCase() === lower) ? 'Line Items' : undefined)
+  if (!name) return undefined
+  return pageDims.find((d) =>
+    name === 'Line Items' ? LINE_ITEMS_RE.test(d.name) : d.name.toLowerCase() === name.toLowerCase(),
+  )
 }
 
 /** Matches the user's page choices to the view's page dimensions ("Gadgets" → Products: Gadgets). */
@@ -52,8 +72,7 @@ async function normalisePages(
   const out: Record<string, string> = {}
   for (const [dimName, item] of Object.entries(given)) {
     const dim =
-      pageDims.find((d) => d.name.toLowerCase() === dimName.toLowerCase()) ??
-      pageDims.find((d) => d.name === (listOfItem(v, item) ?? (v.versions.includes(item) ? 'Versions' : '')))
+      pageDims.find((d) => d.name.toLowerCase() === dimName.toLowerCase()) ?? pageOfItem(v, pageDims, item)
     if (dim) out[dim.name] = item
   }
   return out
@@ -109,11 +128,14 @@ export const setPage: IntentHandler = {
     const scope = await ctx.scope()
     const meta = await scope.viewMetadata(current.name)
     const v = await ctx.vocabulary()
+    const named = str(ctx.parameters.dimension)
+    const dim = named
+      ? (meta.pages ?? []).find((d) => d.name.toLowerCase() === named.toLowerCase())
+      : pageOfItem(v, meta.pages ?? [], item)
     const dimName =
-      str(ctx.parameters.dimension) ??
+      named ??
       listOfItem(v, item) ??
       (v.versions.some((x) => x.toLowerCase() === item.toLowerCase()) ? 'Versions' : undefined)
-    const dim = (meta.pages ?? []).find((d) => d.name.toLowerCase() === dimName?.toLowerCase())
     if (!dim) {
       const pages = (meta.pages ?? []).map((d) => d.name)
       throw new BotError(
@@ -121,7 +143,7 @@ export const setPage: IntentHandler = {
         `${current.name} has no page for ${dimName ?? item}${pages.length ? `; its pages are ${pages.join(' and ')}` : ''}.`,
       )
     }
-    const items = await itemsOf(ctx, dim)
+    const items = await itemsOf(ctx, meta.viewId, dim)
     const resolved = pick(
       dim.name,
       items.map((name) => ({ name })),
@@ -155,7 +177,7 @@ async function render(ctx: TurnContext, viewName: string, pages: Record<string, 
   for (const d of pageDims) {
     const selected = shown[d.name]
     if (selected === undefined) continue
-    const items = await itemsOf(ctx, d)
+    const items = await itemsOf(ctx, meta.viewId, d)
     const offered = items.slice(0, MAX_PAGE_OPTIONS)
     if (!offered.includes(selected)) offered.unshift(selected)
     controls.push({
