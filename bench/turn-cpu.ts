@@ -13,6 +13,7 @@ import {
 } from './lib/processes.ts'
 import { type BenchResult, goal, machine, round, runConcurrently } from './lib/report.ts'
 import { ANALYST } from './lib/stack.ts'
+import { webHeaders } from './lib/web-session.ts'
 
 export interface TurnCpuOptions {
   /** Measured requests on each side per round (after up to 200 warm-up requests). @default 500 */
@@ -34,6 +35,8 @@ export async function turnCpu(options: TurnCpuOptions = {}): Promise<BenchResult
   try {
     bot = await startBotProcess({ simulatorUrl: sim.url })
     const botUrl = bot.url
+    // Signed in as the page is (cookie, CSRF token, Origin): checking them is part of a turn's cost.
+    const signedIn = await webHeaders(botUrl)
     const post = async (
       url: string,
       body: unknown,
@@ -41,7 +44,9 @@ export async function turnCpu(options: TurnCpuOptions = {}): Promise<BenchResult
     ) => {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: url.startsWith(botUrl)
+          ? { ...signedIn, 'content-type': 'application/json' }
+          : { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       })
       const answer = (await res.json()) as { messages?: { type: string }[] }

@@ -15,6 +15,7 @@ import { clearUnderstandingCache, Nlu } from '../src/bot/nlu/nlu.ts'
 import { emptyVocabulary, type Vocabulary } from '../src/bot/nlu/vocabulary.ts'
 import { type BenchResult, goal, machine, round, runConcurrently } from './lib/report.ts'
 import { startStack } from './lib/stack.ts'
+import { webHeaders } from './lib/web-session.ts'
 
 export interface UnderstandingOptions {
   /** Passes over the labelled set for each throughput figure. @default 10 */
@@ -76,11 +77,18 @@ export async function understanding(options: UnderstandingOptions = {}): Promise
   const stack = await startStack({ listen: true })
   try {
     const url = stack.url ?? ''
-    await stack.chat('nlu-bench', 'connect to Sales Forecast')
+    // Signed in as the web page is: /api/nlu answers only the page's own sessions.
+    const signedIn = { ...(await webHeaders(url)), 'content-type': 'application/json' }
+    const connect = await fetch(`${url}/api/chat`, {
+      method: 'POST',
+      headers: signedIn,
+      body: JSON.stringify({ sessionId: 'nlu-bench', text: 'connect to Sales Forecast' }),
+    })
+    if (connect.status !== 200) throw new Error(`/api/chat answered ${connect.status}`)
     const nlu = async (u: LabelledUtterance) => {
       const res = await fetch(`${url}/api/nlu`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: signedIn,
         body: JSON.stringify({ text: u.t, ...(u.v === 'pooled' ? {} : { sessionId: 'nlu-bench' }) }),
       })
       if (res.status !== 200) throw new Error(`/api/nlu answered ${res.status}`)
