@@ -4,7 +4,7 @@
  * changes anything (no session is created or updated, no write reaches the simulator).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { allowAllPolicy } from '../../src/bot/core/index.ts'
+import { allowAllPolicy, loadPolicy } from '../../src/bot/core/index.ts'
 import { MetadataCache } from '../../src/bot/core/metadata.ts'
 import { POOLED_DEMO_VOCABULARY } from '../../src/bot/nlu/demo-vocabulary.ts'
 import { mergeVocabularies } from '../../src/bot/nlu/vocabulary.ts'
@@ -125,5 +125,31 @@ describe('partial names in a conversation', () => {
     ])
     // Nothing ran: the question comes before any confirmation.
     expect((await stats()).mutations.taskStarts).toBe(0)
+  })
+})
+
+describe('/api/nlu without a session, under a policy', () => {
+  it('pools names only from the models the caller may read', async () => {
+    // The local demo user may read Sales Forecast only: Workforce Plan's names stay unknown.
+    const only = await startHarness({
+      policy: loadPolicy('defaults:\n  "Sales Forecast": { read: true }\n'),
+    })
+    try {
+      const ask = async (text: string) => {
+        const res = await only.app.request('/api/nlu', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(await webClient(only.app).headers()) },
+          body: JSON.stringify({ text }),
+        })
+        expect(res.status).toBe(200)
+        return (await res.json()) as { parameters: Record<string, unknown> }
+      }
+      expect((await ask('list the employees')).parameters.list).not.toBe('Employees')
+      expect((await ask('show me Revenue by Region for Gadgets')).parameters.view).toBe('Revenue by Region')
+      // The same words with every model readable: the pooled names do include Workforce Plan's.
+      expect((await nlu({ text: 'list the employees' })).parameters.list).toBe('Employees')
+    } finally {
+      await only.close()
+    }
   })
 })

@@ -272,7 +272,12 @@ class ConversationBot implements Bot {
     // No connected model: the names of every model the default identity can open.
     const nlu = session?.connected
       ? await this.#nluFor(client, session, identity)
-      : this.#nluOf(await this.#metadata.accessible(this.#profileKey(identity), client))
+      : this.#nluOf(
+          await this.#metadata.accessible(this.#profileKey(identity), client, {
+            key: `${identity.channel}:${identity.userId}`,
+            read: (m) => permissionFor(this.#policy, identity, m).read,
+          }),
+        )
     const r = await nlu.understand(text)
     const c = session?.connected
     if (c) {

@@ -15,6 +15,9 @@ const MAX_LIST_ITEMS = 2000
 /** Models whose names {@link MetadataCache.accessible} pools (the first ones the user sees). */
 export const MAX_POOLED_MODELS = 10
 
+/** Every model the Anaplan user can open (callers without a policy of their own). */
+const ALL_MODELS = { key: 'all', read: () => true }
+
 export class MetadataCache {
   readonly #ttlMs: number
   readonly #now: () => number
@@ -43,9 +46,15 @@ export class MetadataCache {
    * pooled: what `/api/nlu` understands with when no model is connected. Each model's vocabulary
    * is the one connected sessions share; a model that cannot be read contributes nothing.
    */
-  accessible(key: string, client: BotAnaplanClient): Promise<Vocabulary> {
-    return this.#cached(`${key}|*`, async () => {
-      const tenant = await this.tenant(key, client)
+  accessible(
+    key: string,
+    client: BotAnaplanClient,
+    may: { key: string; read: (m: { id: string; name: string }) => boolean } = ALL_MODELS,
+  ): Promise<Vocabulary> {
+    return this.#cached(`${key}|${may.key}|*`, async () => {
+      const all = await this.tenant(key, client)
+      // Only models the caller may read lend their names: the others stay unknown words.
+      const tenant = { ...all, models: all.models.filter((m) => may.read(m)) }
       const models = await Promise.all(
         tenant.models.slice(0, MAX_POOLED_MODELS).map(async (m) => {
           try {
