@@ -99,6 +99,11 @@ describe('slots', () => {
     expect(fold('Widgets')).toBe('widget')
     expect(fold('Categories')).toBe('category')
     expect(fold('Boxes')).toBe('box')
+    // Regional spellings meet on both sides; an object's own keys are just words.
+    expect(fold('Nett')).toBe(fold('net'))
+    expect(fold('Labour')).toBe(fold('Labor'))
+    expect(fold('centres')).toBe('center')
+    expect(fold('constructor')).toBe('constructor')
     expect(editDistance('revnue', 'revenue')).toBe(1)
     expect(editDistance('regoin', 'region')).toBe(1)
   })

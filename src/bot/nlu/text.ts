@@ -29,15 +29,31 @@ export function tokenize(text: string): Token[] {
   return out
 }
 
+/**
+ * British and American spellings of words planners use, folded to one on both sides (a model's
+ * names and the user's words), so "nett sales" meets Net Sales and "labor" meets Labour Cost.
+ */
+const SPELLINGS: ReadonlyMap<string, string> = new Map([
+  ['nett', 'net'],
+  ['labour', 'labor'],
+  ['programme', 'program'],
+  ['catalogue', 'catalog'],
+  ['favourable', 'favorable'],
+  ['unfavourable', 'unfavorable'],
+  ['organisation', 'organization'],
+  ['licence', 'license'],
+  ['centre', 'center'],
+])
+
 /** Lower-cases and folds possessives and English plurals so "Widgets'", "widget" and "WIDGETS" meet. */
 export function fold(word: string): string {
   let w = word.toLowerCase().replace(/’/g, "'")
   w = w.replace(/'s$/, '').replace(/'$/, '')
-  if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`
-  if (w.length > 4 && /(ss|x|ch|sh)es$/.test(w)) return w.slice(0, -2)
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
-    return w.slice(0, -1)
-  return w
+  if (w.length > 4 && w.endsWith('ies')) w = `${w.slice(0, -3)}y`
+  else if (w.length > 4 && /(ss|x|ch|sh)es$/.test(w)) w = w.slice(0, -2)
+  else if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us') && !w.endsWith('is'))
+    w = w.slice(0, -1)
+  return SPELLINGS.get(w) ?? w
 }
 
 /** The English plural of a name's last word ("SKU" → "SKUs", "Category" → "Categories"). */
