@@ -59,6 +59,16 @@ describe('parseQuestion on a model with singular list names and two years', () =
       items: [{ id: 'rs', name: 'Running Shoes' }],
     })
   })
+  it('who contributed most to a change is an explain, not a ranking; contributing to a total is a ranking', () => {
+    const shape = (text: string) => {
+      const p = parseQuestion(text, catalog)
+      return p.kind === 'question' ? p.question.shape.kind : p.kind
+    }
+    expect(shape('who contributed most to the net sales change from Q1 FY25 to Q2 FY25 in the north')).toBe(
+      'explain',
+    )
+    expect(shape('which category contributed most to net sales in FY25')).toBe('ranking')
+  })
   it('a level of a hierarchy named by its list picks that level', () => {
     const by = (text: string) => {
       const p = parseQuestion(text, catalog)
