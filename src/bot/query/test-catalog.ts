@@ -8,34 +8,6 @@ const TIME = '20000000003'
 const VERSIONS = '20000000020'
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
-function periods(): CatalogPeriod[] {
-  const out: CatalogPeriod[] = []
-  MONTHS.forEach((m, i) => {
-    const ym = `2026-${String(i + 1).padStart(2, '0')}`
-    out.push({
-      id: `m${i}`,
-      name: `${m} 26`,
-      level: 'month',
-      index: i,
-      start: ym,
-      end: ym,
-      parentId: `q${Math.floor(i / 3)}`,
-    })
-  })
-  for (let q = 0; q < 4; q++)
-    out.push({
-      id: `q${q}`,
-      name: `Q${q + 1} FY26`,
-      level: 'quarter',
-      index: q,
-      start: `2026-${String(q * 3 + 1).padStart(2, '0')}`,
-      end: `2026-${String(q * 3 + 3).padStart(2, '0')}`,
-      parentId: 'fy26',
-    })
-  out.push({ id: 'fy26', name: 'FY26', level: 'year', index: 0, start: '2026-01', end: '2026-12' })
-  return out
-}
-
 function li(
   id: string,
   name: string,
@@ -125,7 +97,7 @@ export function salesCatalog(): ModelCatalog {
         ],
       },
     ],
-    periods: periods(),
+    periods: calendar(1, 26),
     versions: [
       { id: 'act', name: 'Actual', isActual: true, isCurrent: false },
       { id: 'fc', name: 'Forecast', isActual: false, isCurrent: true },
@@ -136,11 +108,11 @@ export function salesCatalog(): ModelCatalog {
   }
 }
 
-/** Months, quarters and years of `years` calendar years from 2025 (ids `m<i>`, `q<i>`, `fy<yy>`). */
-function calendar(years: number): CatalogPeriod[] {
+/** Months, quarters and years of `years` calendar years from 20`first` (ids `m<i>`, `q<i>`, `fy<yy>`). */
+function calendar(years: number, first = 25): CatalogPeriod[] {
   const out: CatalogPeriod[] = []
   for (let y = 0; y < years; y++) {
-    const yy = String(25 + y)
+    const yy = String(first + y)
     const fy = `fy${yy}`
     for (let i = 0; i < 12; i++) {
       const ym = `20${yy}-${String(i + 1).padStart(2, '0')}`
