@@ -273,10 +273,11 @@ class ConversationBot implements Bot {
     const nlu = session?.connected
       ? await this.#nluFor(client, session, identity)
       : this.#nluOf(
-          await this.#metadata.accessible(this.#profileKey(identity), client, {
-            key: `${identity.channel}:${identity.userId}`,
-            read: (m) => permissionFor(this.#policy, identity, m).read,
-          }),
+          await this.#metadata.accessible(
+            this.#profileKey(identity),
+            client,
+            (m) => permissionFor(this.#policy, identity, m).read,
+          ),
         )
     const r = await nlu.understand(text)
     const c = session?.connected

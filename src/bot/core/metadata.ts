@@ -15,9 +15,6 @@ const MAX_LIST_ITEMS = 2000
 /** Models whose names {@link MetadataCache.accessible} pools (the first ones the user sees). */
 export const MAX_POOLED_MODELS = 10
 
-/** Every model the Anaplan user can open (callers without a policy of their own). */
-const ALL_MODELS = { key: 'all', read: () => true }
-
 export class MetadataCache {
   readonly #ttlMs: number
   readonly #now: () => number
@@ -46,15 +43,16 @@ export class MetadataCache {
    * pooled: what `/api/nlu` understands with when no model is connected. Each model's vocabulary
    * is the one connected sessions share; a model that cannot be read contributes nothing.
    */
-  accessible(
+  async accessible(
     key: string,
     client: BotAnaplanClient,
-    may: { key: string; read: (m: { id: string; name: string }) => boolean } = ALL_MODELS,
+    read: (m: { id: string; name: string }) => boolean = () => true,
   ): Promise<Vocabulary> {
-    return this.#cached(`${key}|${may.key}|*`, async () => {
-      const all = await this.tenant(key, client)
-      // Only models the caller may read lend their names: the others stay unknown words.
-      const tenant = { ...all, models: all.models.filter((m) => may.read(m)) }
+    const all = await this.tenant(key, client)
+    // Only models the caller may read lend their names: the others stay unknown words. Callers
+    // allowed the same models share one pooled vocabulary.
+    const tenant = { ...all, models: all.models.filter((m) => read(m)) }
+    return this.#cached(`${key}|${tenant.models.map((m) => m.id).join(',')}|*`, async () => {
       const models = await Promise.all(
         tenant.models.slice(0, MAX_POOLED_MODELS).map(async (m) => {
           try {

@@ -470,7 +470,8 @@ function bySecondWord(catalog: ModelCatalog): Map<string, Worded[]> {
 function initialledItems(tokens: Token[], spans: Span[], reading: Reading, catalog: ModelCatalog): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const letter = (tokens[i] as Token).raw.toLowerCase().replace(/\.$/, '')
-    if (!/^\p{L}$/u.test(letter) || covered(tokens[i] as Token, spans)) continue
+    // "a" and "i" are words, not initials.
+    if (!/^\p{L}$/u.test(letter) || STOPWORDS.has(letter) || covered(tokens[i] as Token, spans)) continue
     let k = i + 1
     while (k < tokens.length && !covered(tokens[k] as Token, spans) && k - i <= 3) k++
     const after = tokens.slice(i + 1, k).map((t) => t.raw.toLowerCase())
