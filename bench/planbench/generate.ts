@@ -673,13 +673,15 @@ function rankingSay(
   const one = typeof list === 'string' ? list : list.singular
   const many = typeof list === 'string' ? `${list}s` : list.plural
   const inWhere = where ? `in ${where}` : ''
+  const high = order === 'desc'
+  // "rank the stores by units" means highest first: an ascending ranking says so.
+  const upward = high ? '' : ', lowest first'
   if (all)
     return r.pick([
-      () => words(`rank the ${many} by ${m}`, inWhere, when, v),
-      () => words(`order the ${many} by ${m}`, inWhere, when, v),
-      () => words(`sort ${many} by ${m}`, inWhere, when, v),
+      () => words(`rank the ${many} by ${m}${upward}`, inWhere, when, v),
+      () => words(`order the ${many} by ${m}${upward}`, inWhere, when, v),
+      () => words(`sort ${many} by ${m}${high ? '' : ' ascending'}`, inWhere, when, v),
     ])()
-  const high = order === 'desc'
   if (limit === 1)
     return r.pick([
       () => `${words(`which ${one} had the ${high ? 'highest' : 'lowest'} ${m}`, inWhere, when, v)}?`,
