@@ -23,7 +23,25 @@ export function measureOf(li: CatalogLineItem): Measure {
   return { lineItemId: li.id, lineItem: li.name, moduleId: li.moduleId, module: li.moduleName }
 }
 
-export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Question): Parsed {
+/**
+ * Asking for an amount without saying of what ("how many in apac", "total for q4", "the numbers
+ * for widgets"). After an answer this is a new question, not a follow-up: it is asked back, the
+ * last measure first. With a view on screen it is about the view ("what's the total?").
+ */
+const AMOUNT_RE =
+  /\bhow\s+(?:many|much)\b|\btotals?\b|\b(?:the|our|any)\s+(?:numbers?|figures?|amounts?)\b|\bhow\s+(?:are|did|do|is|were)\s+(?:we|things|it)\s+(?:doing|going|looking|perform\w*|do)\b/i
+
+export interface ParseOptions {
+  /** The focus is the view on screen (not the last answer). */
+  focusOnScreen?: boolean
+}
+
+export function parseQuestion(
+  text: string,
+  catalog: ModelCatalog,
+  focus?: Question,
+  options: ParseOptions = {},
+): Parsed {
   const trimmed = text.trim()
   if (!trimmed || COMMAND_RE.test(trimmed)) return { kind: 'none' }
   const r = readText(trimmed, catalog)
@@ -65,6 +83,12 @@ export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Quest
     }))
     return { kind: 'ask', prompt: 'Which measure did you mean?', options, strong: true }
   }
+  const amountOnly =
+    !r.measures.length && !c.followUp && !options.focusOnScreen && AMOUNT_RE.test(r.lc) && !shapeCue
+  if (focus && amountOnly && !r.unresolved.length) {
+    const asked = noMeasure(r, catalog, true, focus, true)
+    if (asked.kind === 'ask') return asked
+  }
   const followUp = Boolean(focus) && (!r.measures.length || c.followUp) && !(c.explain && !focus)
   if (followUp && focus) {
     // "what is the total?" about the figures on screen: the focus itself, as one figure.
@@ -86,7 +110,7 @@ export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Quest
   if (!r.measures.length) {
     if (!coordinates && !shapeCue)
       return r.unresolved.length && c.asking && r.named ? noMeasure(r, catalog, strong) : { kind: 'none' }
-    return noMeasure(r, catalog, strong)
+    return noMeasure(r, catalog, strong, undefined, amountOnly)
   }
   const built = build(r, catalog, undefined)
   if (built.ask) return { ...built.ask, strong }
@@ -94,12 +118,21 @@ export function parseQuestion(text: string, catalog: ModelCatalog, focus?: Quest
 }
 
 /** Names were given but no measure: ask which, among measures that have those dimensions. */
-function noMeasure(r: Reading, catalog: ModelCatalog, strong: boolean): Parsed {
+function noMeasure(
+  r: Reading,
+  catalog: ModelCatalog,
+  strong: boolean,
+  focus?: Question,
+  amount = false,
+): Parsed {
   const lists = new Set(r.items.map((i) => i.listId))
   const fits = catalog.lineItems.filter(
     (li) => li.format.toUpperCase() === 'NUMBER' && [...lists].every((l) => li.dimensionIds.includes(l)),
   )
-  if (!fits.length || !r.cues.asking) return { kind: 'none' }
+  if (!fits.length || !(r.cues.asking || amount)) return { kind: 'none' }
+  // The last answer's measure first: the likeliest reading, still a choice.
+  const last = focus?.measures[0]?.lineItemId
+  fits.sort((a, b) => Number(b.id === last) - Number(a.id === last))
   const options = fits.slice(0, 8).map((li) => ({
     label: li.name,
     question: build({ ...r, measures: [li] }, catalog, undefined).question,

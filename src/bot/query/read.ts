@@ -76,7 +76,7 @@ const COMPARE_RE =
 const SHARE_RE =
   /\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
-  /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter)[\s-](?:by|over|on)[\s-](?:month|quarter)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b/i
+  /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter)[\s-](?:by|over|on)[\s-](?:month|quarter)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
 const BREAKDOWN_RE =
   /\bbreak(?:ing)?\s+(?:(?:it|that|this|them|those|these)\s+)?(?:down|out)\b|\bbroken\s+(?:down|out)\b|\bbreakdown\b|\bsplit\b|\bby\b|\bper\b|\beach\b|\bevery\b|\bitemi[sz]e/i
 const TOTAL_RE =
@@ -98,6 +98,8 @@ const FOLLOW_UP_RE =
   /^(?:and|what\s+about|how\s+about|now|ok|okay|also|then|same|but|what\s+if|and\s+what\s+about|for)\b|\binstead\b|\bsame\b|\bthat\s+(?:one|region|product|period|month|quarter|version|figure|number|list|item)\b|\bthose\b|\b(?:break|split)\s+(?:that|it|this|them)\b|\b(?:show|make|turn|put|give)\s+(?:it|that|this|them)\b|\bthe\s+other\s+way\b|\bflip\b|\breverse\b/i
 const ASKING_RE =
   /\?|^(?:what|whats|what's|which|who|how|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
+const PERIOD_DETERMINER_RE =
+  /\b(?:(?:for|in|over|during|of|across|through(?:out)?)\s+the|this|that|next|last|full|whole|entire|current|same)\s+$/i
 const LEVEL_WORD_RE = /\b(months?|monthly|quarters?|quarterly|halves|half|years?|yearly|weeks?)\b/gi
 
 function levelOf(word: string): TimeLevel {
@@ -198,6 +200,7 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
   }
   numberedItems(tokens, spans, reading, catalog)
   initialledItems(tokens, spans, reading, catalog)
+  abbreviations(tokens, spans, reading, catalog)
   // Everyday words for measures and versions, for what the names did not cover.
   const free = tokens.filter((t) => !covered(t, spans))
   for (const t of free) {
@@ -246,6 +249,11 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     if (covered(span, periods.spans)) continue
     const word = m[1] ?? ''
     if (/^weeks?$/i.test(word)) continue
+    // "for the year", "this quarter": a period named, not a level asked per.
+    if (/^(?:year|quarter|month|half)$/i.test(word) && PERIOD_DETERMINER_RE.test(lc.slice(0, span.start))) {
+      spans.push(span)
+      continue
+    }
     reading.dims.push({
       ref: TIME_REF,
       plural: /s$/i.test(word) || /ly$/i.test(word),
@@ -521,4 +529,65 @@ function soleOpenList(reading: Reading, catalog: ModelCatalog): string | undefin
   const dims = new Set(reading.measures.flatMap((m) => m.dimensionIds))
   const open = catalog.lists.filter((l) => dims.has(l.id) && !reading.items.some((i) => i.listId === l.id))
   return open.length === 1 ? open[0]?.name : undefined
+}
+
+/** Lists small enough that an abbreviation of one of their items can be told apart. */
+const ABBREVIABLE_LIST_MAX = 500
+
+/**
+ * How well `w` abbreviates `name`: 3 initials ("ns" Net Sales), 2 a prefix ("rev" Revenue), 1 its
+ * first word's letters in order ("unts" Units, "mktg" Marketing); 0 not at all.
+ */
+export function abbreviationTier(w: string, name: string): number {
+  const words = name
+    .toLowerCase()
+    .split(/[^\p{L}\d]+/u)
+    .filter(Boolean)
+  const first = words[0] ?? ''
+  if (words.length >= 2 && w.length >= 2 && w === words.map((x) => x[0]).join('')) return 3
+  if (w.length < 3 || w[0] !== first[0] || w === first) return 0
+  if (first.startsWith(w)) return 2
+  if (w.length >= first.length || w.length < first.length * 0.4) return 0
+  let j = 0
+  for (const ch of first) if (ch === w[j]) j++
+  return j === w.length ? 1 : 0
+}
+
+/**
+ * Short forms of line items and of items of small lists ("rev", "unts", "mktg", "ns") for words
+ * that name nothing else: taken when exactly one name fits best, several line items are asked
+ * back, and anything else is left for the guard to name back.
+ */
+function abbreviations(tokens: Token[], spans: Span[], reading: Reading, catalog: ModelCatalog): void {
+  for (const t of tokens) {
+    const w = t.raw.toLowerCase()
+    if (covered(t, spans) || !/^\p{L}{2,}$/u.test(w) || FILLER.has(w) || STOPWORDS.has(w)) continue
+    if (MEASURE_SYNONYMS.some((g) => g.words.includes(w)) || VERSION_SYNONYMS.some((g) => g.words.includes(w)))
+      continue
+    let best = 0
+    let hits: { lineItem?: CatalogLineItem; listId?: string; item?: CatalogListItem }[] = []
+    const consider = (name: string, hit: (typeof hits)[number]) => {
+      const tier = abbreviationTier(w, name)
+      if (tier > best) {
+        best = tier
+        hits = [hit]
+      } else if (tier > 0 && tier === best) hits.push(hit)
+    }
+    for (const li of catalog.lineItems) consider(li.name, { lineItem: li })
+    for (const l of catalog.lists) {
+      if ((l.items?.length ?? 0) > ABBREVIABLE_LIST_MAX) continue
+      for (const item of l.items ?? []) consider(item.name, { listId: l.id, item })
+    }
+    const lineItems = [...new Map(hits.flatMap((h) => (h.lineItem ? [[h.lineItem.id, h.lineItem]] : []))).values()]
+    if (hits.length === 1 && hits[0]?.item && hits[0].listId) {
+      reading.items.push({ listId: hits[0].listId, item: hits[0].item, start: t.start })
+    } else if (lineItems.length === hits.length && lineItems.length === 1) {
+      const li = lineItems[0] as CatalogLineItem
+      if (!reading.measures.some((m) => m.id === li.id)) reading.measures.push(li)
+    } else if (lineItems.length === hits.length && lineItems.length > 1 && !reading.measures.length) {
+      reading.measureChoices ??= lineItems
+    } else continue
+    spans.push({ start: t.start, end: t.end })
+    reading.named++
+  }
 }

@@ -8,10 +8,25 @@ const strong = parseQuestion('top 3 products by units in EMEA', catalog)
 const intent = (name: string, confidence = 0.9) => ({ name, confidence })
 
 describe('questionWins', () => {
-  it('a question beats the fallback and reads, never changes, connections or yes/no', () => {
+  it('a question beats the fallback and reads', () => {
     expect(questionWins(intent('fallback', 0.2), {}, strong)).toBe(true)
     expect(questionWins(intent('read_cell'), {}, strong)).toBe(true)
     expect(questionWins(intent('list_items'), {}, strong)).toBe(true)
+  })
+  it('a change, connection or yes/no keeps its turn when the text has the words it needs', () => {
+    const cases: [string, string][] = [
+      ['add_list_item', 'add a product called top 3 by units in EMEA'],
+      ['run_action', 'run the import of units for EMEA'],
+      ['cancel_task', 'cancel the top 3 products by units export'],
+      ['connect_model', 'connect to the model with units in EMEA'],
+      ['disconnect', 'disconnect, I have the units for EMEA'],
+      ['confirm', 'yes, the units for EMEA'],
+      ['deny', 'no, not the units for EMEA'],
+      ['task_status', 'is the units import for EMEA finished'],
+    ]
+    for (const [name, text] of cases) expect(questionWins(intent(name), {}, strong, text), name).toBe(false)
+  })
+  it('a question the classifier misread as a command, without its words, is answered as a question', () => {
     for (const name of [
       'add_list_item',
       'run_action',
@@ -20,8 +35,13 @@ describe('questionWins', () => {
       'disconnect',
       'confirm',
       'deny',
+      'task_status',
+      'whoami',
+      'list_models',
     ])
-      expect(questionWins(intent(name), {}, strong, 'top 3 products by units in EMEA')).toBe(false)
+      expect(questionWins(intent(name), {}, strong, 'top 3 products by units in EMEA'), name).toBe(true)
+    // Nothing of the model named: the command stands.
+    expect(questionWins(intent('disconnect'), {}, parseQuestion('we are done here', catalog), 'we are done here')).toBe(false)
   })
   it('a write needs a verb: "top 3" is no write of 3, "set … to 500" stays a write', () => {
     expect(questionWins(intent('write_cell'), {}, strong, 'top 3 products by units in EMEA')).toBe(true)

@@ -36,6 +36,38 @@ const NEVER = new Set([
   'whoami',
 ])
 
+/**
+ * Words a command cannot do without. A text that names a measure or a shape and has none of its
+ * command's words is a question the classifier misread ("explain the expenses movement" is no
+ * disconnect, "how did q2 compare with q1" no task status, "order the departments by people" no
+ * new item): the question answers. Questions are never mistaken for changes or disconnects.
+ */
+const COMMAND_WORDS: Record<string, RegExp> = {
+  disconnect:
+    /\b(?:disconnect\w*|log\s*(?:out|off)|sign\s*(?:out|off)|close|leave|exit|quit|drop|end|bye|goodbye|unplug|detach|done\s+with)\b/i,
+  task_status:
+    /\b(?:tasks?|imports?|exports?|process(?:es)?|actions?|jobs?|runs?|running|status|progress|finished|it)\b/i,
+  cancel_task: /\b(?:cancel\w*|abort\w*|stop|kill|halt|terminate)\b/i,
+  run_action:
+    /\b(?:run|rerun|execute|start|launch|trigger|kick|fire|refresh|perform|import|export|process)\b/i,
+  add_list_item: /\b(?:add|create|new|insert|introduce|register|include|set\s+up|onboard|put)\b/i,
+  connect_model: /\b(?:connect\w*|open|switch|use|load|select|pick|go\s+to|work\s+(?:on|in|with))\b/i,
+  whoami: /\b(?:who|whoami|am\s+i|my|me|connected|logged|signed|user|account|identity)\b/i,
+  confirm:
+    /^(?:y|yes|yep|yup|yeah|ya|sure|ok|okay|confirm\w*|go\s+ahead|do\s+it|proceed|correct|right|fine|absolutely|affirmative)\b/i,
+  deny: /^(?:n|no|nope|nah|don'?t|do\s+not|cancel|stop|never\s*mind|nvm|negative|abort)\b/i,
+  list_actions: /\b(?:actions?|processes|imports|exports|run)\b/i,
+  list_views: /\b(?:views?|saved)\b/i,
+  list_models: /\bmodels?\b/i,
+  list_workspaces: /\bworkspaces?\b/i,
+}
+
+/** Whether the text has the words its command needs (a command without such a table always has). */
+export function hasCommandWords(intent: string, text: string): boolean {
+  const re = COMMAND_WORDS[intent]
+  return !re || re.test(text.trim())
+}
+
 /** Words without which a text is no change of a cell ("top 3 products" is not "set to 3"). */
 const WRITE_WORDS_RE =
   /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=/i
@@ -69,7 +101,12 @@ export function questionWins(
   if (parsed.kind === 'none') return false
   if (intent.name === 'write_cell' && parsed.strong && !WRITE_WORDS_RE.test(text)) return true
   if (intent.name === 'set_page' && !viewOnScreen) return true
-  if (NEVER.has(intent.name) && intent.confidence >= MIN_CONFIDENCE) return false
+  if (
+    NEVER.has(intent.name) &&
+    intent.confidence >= MIN_CONFIDENCE &&
+    !(parsed.strong && !hasCommandWords(intent.name, text))
+  )
+    return false
   // A saved view named in the words is shown as the view ("show me Revenue by Region for Gadgets").
   // Unless the view cannot show what the question asks ("net sales by store for Q1 FY26 actual"
   // when Time is on the view's columns): then the question answers.
@@ -227,7 +264,7 @@ export const questionStep: Middleware = async (ctx, next) => {
     const { scope, catalog } = await connectedCatalog(ctx)
     const focus = await focusOf(ctx, scope, catalog)
     // "switch the page to Budget" after a figure answer (no view on screen) changes the figure.
-    parsed = parseQuestion(text, catalog, focus)
+    parsed = parseQuestion(text, catalog, focus, { focusOnScreen: Boolean(ctx.session.view) })
     const pageItem =
       ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
     if (parsed.kind !== 'question' && typeof pageItem === 'string')

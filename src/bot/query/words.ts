@@ -22,7 +22,7 @@ export const MEASURE_SYNONYMS: readonly { words: string[]; names: string[] }[] =
     names: ['Revenue', 'Net Sales', 'Net Revenue'],
   },
   {
-    words: ['people', 'staff', 'fte', 'ftes', 'employees', 'heads', 'workforce', 'personnel', 'head count'],
+    words: ['people', 'staff', 'fte', 'ftes', 'employees', 'heads', 'workforce', 'personnel', 'head count', 'hc'],
     names: ['Headcount', 'FTE', 'Employees'],
   },
   {
@@ -96,7 +96,8 @@ export const FILLER = new Set(
    highs lows peak peaked dip dipped jump jumped climb climbed slump slumped moved move movement shift shifted
    compared versus relative vs. pct percent % ones one's two three four five six seven eight nine ten twenty
    hundred thousand million dollars euros eur usd gbp units-wise wise basis level levels items item entries
-   entry status state shape happening happened`.split(/\s+/),
+   entry status state shape happening happened ok okay alright cool great
+   team teams`.split(/\s+/),
 )
 
 /** Number words for "top three". */
