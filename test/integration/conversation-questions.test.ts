@@ -226,6 +226,41 @@ describe('questions over /api/chat', () => {
     expectFigure(answer, await rev('EMEA', 'All Products', 'Units', 'Q2 FY26'))
   })
 
+  it('after an answer, an amount without a measure is asked back (the last measure first), never taken from it', async () => {
+    const s = await connected()
+    await h.chat(s, 'sort regions by units for gadgets in q1')
+    const r = await h.chat(s, 'how much for emea')
+    expect(replyText(r)).not.toMatch(/\d/)
+    const labels = find(r, 'choices')?.options.map((o) => o.label) ?? []
+    expect(labels[0]).toBe('Units')
+    expect(labels).toContain('Revenue')
+    // A word for several line items asks too; a named line item answers.
+    const costs = await h.chat(s, 'costs for apac in q2')
+    expect(find(costs, 'choices')?.options.map((o) => o.label)).toEqual([
+      'Total Expenses',
+      'Salaries',
+      'Travel',
+    ])
+    expect(replyText(costs)).not.toMatch(/\d/)
+  })
+
+  it('questions the classifier could take for commands are answered, never run, disconnected or confirmed', async () => {
+    const s = await connected()
+    const explain = await h.chat(s, 'explain the expenses movement june to Jul 26 for apac')
+    expect(explain.intent.name).toBe('read_cell')
+    expect(replyText(explain)).toMatch(/Total Expenses change/)
+    const monthly = await h.chat(s, 'monthly head count for Latam')
+    expect(monthly.intent.name).toBe('read_cell')
+    expect(replyText(monthly)).not.toMatch(/Run the process/)
+    const still = await h.chat(s, 'whoami')
+    expect(replyText(still)).toContain('connected to Sales Forecast')
+    const short = await h.chat(s, 'rev for gizmos in q3, fcst')
+    expectFigure(short, await rev('Total Regions', 'Gizmos', 'Revenue', 'Q3 FY26'))
+    const named = await h.chat(s, 'marketing spend for apac')
+    expect(replyText(named)).toContain("'marketing'")
+    expect(replyText(named)).not.toMatch(/\d/)
+  })
+
   it('before connecting: names in one model connect to it and say so; names in several ask which', async () => {
     const one = session()
     const r = await h.chat(one, 'what was revenue for gizmos in q3?')

@@ -3,7 +3,7 @@
  * reply names the word back with what the model does have ("There is no region 'Narnia' in Sales
  * Forecast; regions are North America, EMEA, APAC, LATAM"). Never a substitute, never a dropped word.
  */
-import type { ModelCatalog } from '../../anaplan/catalog.ts'
+import type { CatalogList, ModelCatalog } from '../../anaplan/catalog.ts'
 import { joinWords } from '../core/handlers/util.ts'
 import { pluralOf } from '../nlu/text.ts'
 import { leaves, listByName, singular } from './names.ts'
@@ -18,8 +18,36 @@ function itemsWord(listName: string): string {
   return pluralOf(listName === listName.toUpperCase() ? listName : lc)
 }
 
+/** Names with digits in them ("Store 0042 Oslo") are quoted: a name, never read as a figure. */
+function named(name: string): string {
+  return /\d/.test(name) ? `'${name}'` : name
+}
+
 function some(names: readonly string[]): string {
-  return names.length > SHOWN ? `for example ${joinWords(names.slice(0, SHOWN))}` : joinWords([...names])
+  const shown = names.map(named)
+  return shown.length > SHOWN ? `for example ${joinWords(shown.slice(0, SHOWN))}` : joinWords(shown)
+}
+
+/**
+ * Items of a long list, in words: some of them, and the groups above them when it has a
+ * hierarchy ("stores are for example …, under the countries Norway, Sweden …"), since a name
+ * the user typed is as likely a group as an item.
+ */
+function itemsOf(catalog: ModelCatalog, list: CatalogList): string {
+  const names = leaves(list).map((i) => i.name)
+  let text = `${itemsWord(list.name)} are ${some(names)}`
+  if (names.length <= SHOWN) return text
+  const groups: string[] = []
+  for (let up = list.parentListId, depth = 0; up && depth < 8; depth++) {
+    const parent = catalog.lists.find((l) => l.id === up)
+    if (!parent) break
+    const items = parent.items ?? []
+    if (items.length && items.length <= SHOWN * 2)
+      groups.push(`${itemsWord(parent.name)} ${some(items.map((i) => i.name))}`)
+    up = parent.parentListId
+  }
+  if (groups.length) text += `, under the ${groups.join(' and the ')}`
+  return text
 }
 
 function orWords(words: readonly string[]): string {
@@ -55,17 +83,14 @@ export function refusal(q: Question, catalog: ModelCatalog): string | undefined 
       return `There is no version '${x.text}' in ${model}; versions are ${joinWords(catalog.versions.map((v) => v.name))}.${near}`
     const list = x.dimension ? listByName(catalog, x.dimension) : undefined
     if (list) {
-      const names = leaves(list).map((i) => i.name)
       const one = list.name === list.name.toUpperCase() ? list.name : singular(list.name)
-      return `There is no ${one} '${x.text}' in ${model}; ${itemsWord(list.name)} are ${some(names)}.${near}`
+      return `There is no ${one} '${x.text}' in ${model}; ${itemsOf(catalog, list)}.${near}`
     }
     const lists = q.measures
       .flatMap((m) => catalog.lineItems.find((l) => l.id === m.lineItemId)?.dimensionIds ?? [])
       .map((id) => catalog.lists.find((l) => l.id === id))
       .filter((l) => l !== undefined)
-    const known = [...new Set(lists)].map(
-      (l) => `${itemsWord(l.name)} are ${some(leaves(l).map((i) => i.name))}`,
-    )
+    const known = [...new Set(lists)].map((l) => itemsOf(catalog, l))
     return `There is nothing called '${x.text}' in ${model}${known.length ? `; ${known.join('; ')}` : ''}.${near}`
   })
   return lines.join(' ')

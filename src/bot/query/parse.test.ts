@@ -28,7 +28,46 @@ describe('parseQuestion: measures', () => {
     expect(q('how much did we sell in latam').measures[0]?.lineItem).toBe('Units')
     expect(q('sales for gizmos in q1').measures[0]?.lineItem).toBe('Revenue')
     expect(q('staff in north america').measures[0]?.lineItem).toBe('Headcount')
-    expect(q('what did we spend in emea in june').measures[0]?.lineItem).toBe('Total Expenses')
+    expect(q('what did we spend in total in emea in june').measures[0]?.lineItem).toBe('Total Expenses')
+  })
+  it('asks back when a word means several line items', () => {
+    const choices = (text: string) => {
+      const p = parseQuestion(text, catalog)
+      return p.kind === 'ask' ? p.options.map((o) => o.label) : p.kind
+    }
+    // A word for a family of line items on their total: the total first, then its siblings.
+    expect(choices('what did we spend in emea in june')).toEqual(['Total Expenses', 'Salaries', 'Travel'])
+    expect(choices('costs for latam')).toEqual(['Total Expenses', 'Salaries', 'Travel'])
+    // A line item named outright is that one.
+    expect(q('travel spend in emea').measures.map((m) => m.lineItem)).toEqual(['Travel'])
+  })
+  it('reads short forms of names when one name fits', () => {
+    expect(q('rev for gizmos in q1').measures[0]?.lineItem).toBe('Revenue')
+    expect(q('how many unts in emea in q2').measures[0]?.lineItem).toBe('Units')
+    expect(q('hc in north america in june').measures[0]?.lineItem).toBe('Headcount')
+    expect(q('te for apac in q3').measures[0]?.lineItem).toBe('Total Expenses')
+  })
+  it('names back a word that stands where a name would, never drops it', () => {
+    const p = parseQuestion('marketing spend for apac in q2', catalog)
+    expect(p.kind === 'question' ? p.question.unresolved?.map((u) => u.text) : p.kind).toEqual(['marketing'])
+    const d = parseQuestion('how many doohickeys did we sell in emea in q2', catalog)
+    expect(d.kind === 'question' ? d.question.unresolved?.map((u) => u.text) : d.kind).toEqual(['doohickeys'])
+  })
+  it('reads versions, months and trend words as people type them', () => {
+    expect(names(q('revenue for emea, budget version').slice[VERSIONS_ID])).toEqual(['Budget'])
+    expect(q('revenue for emea, budget version').shape.kind).toBe('value')
+    expect(q('revenue for emea by version').shape).toMatchObject({ kind: 'breakdown' })
+    const unknownVersion = parseQuestion('units in apac, best case scenario version', catalog)
+    expect(unknownVersion.kind === 'question' ? unknownVersion.question.unresolved : undefined).toEqual([
+      { text: 'best case scenario', expected: 'version' },
+    ])
+    expect(q('expenses for NA may vs Jun 26 in Budget').shape).toMatchObject({ kind: 'compare' })
+    expect(q('is revenue going up or down for emea').shape).toMatchObject({ kind: 'trend', level: 'month' })
+    expect(q('units over time for latam for the year').shape).toMatchObject({ kind: 'trend', level: 'month' })
+    expect(q('units by year for latam').shape).toMatchObject({ kind: 'trend', level: 'year' })
+  })
+  it('a sentence tied to the model only by a misspelt measure is not a question', () => {
+    expect(parseQuestion('who wrote pride and prejudice', catalog)).toEqual({ kind: 'none', offTopic: true })
   })
 })
 

@@ -76,6 +76,16 @@ export function parseQuestion(
       strong: true,
     }
   }
+  if (r.measureChoices && !r.measures.length && r.unresolved.length) {
+    // "marketing spend" with no Marketing: the unknown word is named back before any choice.
+    const first = r.measureChoices[0] as CatalogLineItem
+    return {
+      kind: 'question',
+      question: build({ ...r, measures: [first] }, catalog, undefined).question,
+      followUp: false,
+      strong: true,
+    }
+  }
   if (r.measureChoices && !r.measures.length) {
     const options = r.measureChoices.map((li) => ({
       label: li.name,
@@ -110,7 +120,7 @@ export function parseQuestion(
   if (!r.measures.length) {
     if (!coordinates && !shapeCue)
       return r.unresolved.length && c.asking && r.named ? noMeasure(r, catalog, strong) : { kind: 'none' }
-    return noMeasure(r, catalog, strong, undefined, amountOnly)
+    return noMeasure(r, catalog, strong || amountOnly, undefined, amountOnly)
   }
   const built = build(r, catalog, undefined)
   if (built.ask) return { ...built.ask, strong }

@@ -39,6 +39,8 @@ const RELATIVE_RE = /\b(last|previous|prior|this|current|next|past)\s+(month|qua
 const YTD_RE = /\b(ytd|year[\s-]to[\s-]date|so far this year)\b/gi
 const HALF_RE =
   /\b(?:h([12])|(first|1st|second|2nd)\s+half)(?:\s*(?:of\s+)?(?:fy\s?'?(?:20)?(\d{2})|(?:20)(\d{2})))?\b/gi
+const MAY_BEFORE_MONTH_RE =
+  /\bmay(?=\s*(?:vs\.?|versus|v|to|and|through|thru|until|till|against|or|-|–)\s*(?:jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)/gi
 const LOWER_MAY_RE =
   /\b(in|for|of|from|to|and|between|vs|until|through|since|than|during|with|about|on|by)\s+(may)\b(?!\s+(?:i|we|you|be|have|not)\b|\s*'?(?:20)?\d{2}\b)/gi
 const PER_LEVEL_RE =
@@ -155,8 +157,11 @@ export function readPeriods(
       !r.from,
     )
   }
-  for (const m of text.matchAll(LOWER_MAY_RE)) {
-    const start = m.index + m[0].length - 3
+  const mays = new Set<number>()
+  for (const m of text.matchAll(LOWER_MAY_RE)) mays.add(m.index + m[0].length - 3)
+  // "may vs jun 26", "may to july": a month beside another month.
+  for (const m of text.matchAll(MAY_BEFORE_MONTH_RE)) mays.add(m.index)
+  for (const start of [...mays].sort((a, b) => a - b)) {
     const p = resolveKey({ kind: 'month', n: 5 }, catalog, current)
     add({ start, end: start + 3, text: 'may', ...(p ? { from: p, to: p } : {}) }, !p)
   }

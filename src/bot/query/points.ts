@@ -212,6 +212,17 @@ export function totalOf(q: Question, dimId: string, catalog: ModelCatalog): Poin
   const list = catalog.lists.find((l) => l.id === dimId)
   if (!list) return undefined
   const sel = selectorFor(q, dimId, catalog)
+  if (q.shape.kind === 'share' && sel?.kind === 'items' && sel.items.length === 1) {
+    // "South's share" with South an item of the level asked: measured against South's parent.
+    const by = q.shape.by.id
+    const target = listChain(catalog, list).find((l) => l.id === by)
+    const own = target?.items?.find((i) => i.id === sel.items[0]?.id)
+    if (target && own) {
+      const parent = own.parentId ? parentItem(catalog, own.parentId) : undefined
+      const top = parent ?? list.topLevelItem ?? target.topLevelItem
+      if (top) return { label: top.name, members: [top.name], total: true, itemId: top.id }
+    }
+  }
   if (sel?.kind === 'items' && sel.items.length === 1) {
     const it = sel.items[0] as { id: string; name: string }
     if (itemsUnder(catalog, list, it.id).length || it.id === list.topLevelItem?.id)
@@ -226,4 +237,14 @@ export function totalOf(q: Question, dimId: string, catalog: ModelCatalog): Poin
       itemId: list.topLevelItem.id,
     }
   return { label: `all ${list.name}`, members: leaves(list).map((i) => i.name), total: true }
+}
+
+/** An item by id in any list, or a list's top-level item. */
+function parentItem(catalog: ModelCatalog, id: string): { id: string; name: string } | undefined {
+  for (const l of catalog.lists) {
+    if (l.topLevelItem?.id === id) return l.topLevelItem
+    const it = l.items?.find((i) => i.id === id)
+    if (it) return it
+  }
+  return undefined
 }

@@ -67,6 +67,20 @@ const DETERMINERS = new Set([
   'those',
   'these',
 ])
+/** Words that end a name read backwards from "version". */
+const NAME_BREAKS = new Set([
+  'by',
+  'per',
+  'each',
+  'every',
+  'and',
+  'or',
+  'vs',
+  'versus',
+  'against',
+  'which',
+  'what',
+])
 const ITEM_PREPOSITIONS = new Set(['in', 'at', 'for', 'from', 'within', 'of', 'across', 'to'])
 
 const EXPLAIN_RE =
@@ -89,7 +103,8 @@ const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most
 const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
 const ASCENDING_RE =
   /\bascending\b|\b(?:lowest|smallest|worst|least)\s+(?:first|to\s+(?:highest|largest|best|most))\b|\bbottom\s+up\b/i
-const NOT_RANKING_RE = /\bat\s+(?:least|most)\b|\bmost\s+recent\b|\btop\s+line\b/gi
+const NOT_RANKING_RE =
+  /\bat\s+(?:least|most)\b|\bmost\s+recent\b|\btop\s+line\b|\b(?:best|worst)[\s-]case\b|\bmost\s+likely\b/gi
 const CHART_RE =
   /\b(?:as|in|on|into)\s+(?:a\s+)?(?:line\s+|bar\s+)?(?:graph|chart|plot|visual)\b|\b(?:graph|chart|plot|visuali[sz]e|draw)\s+(?:it|that|this|them)\b|\bgraphically\b/i
 const TABLE_RE = /\b(?:as|in|into)\s+(?:a\s+)?table\b|\btabular\b|\btabulate\b/i
@@ -147,6 +162,7 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     unresolved: periods.unresolved.map((p) => ({ text: p, expected: 'period' as const })),
     named: periods.points.length,
   }
+  const typos: { li: CatalogLineItem; text: string }[] = []
   const addMeasure = (li: CatalogLineItem) => {
     if (!reading.measures.some((m) => m.id === li.id)) reading.measures.push(li)
   }
@@ -161,6 +177,7 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     if (m.kind === 'listItem' && (/^\d+$/.test(words) || (cues.ranking && RANK_WORD_RE.test(words)))) continue
     if (m.kind === 'lineItem') {
       const li = lineItemByName(catalog, m.value)
+      if (m.score < 1 && li) typos.push({ li, text: lc.slice(m.start, m.end) })
       const rivals = li ? rivalsOf(li, words, catalog) : []
       // "margin" folds onto "Margin %" but is also the Gross Margin: ask which, never pick one.
       if (li && rivals.length && !reading.measureChoices) reading.measureChoices = [li, ...rivals]
@@ -212,7 +229,10 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     const hit = group ?? single
     if (hit) {
       const fits = hit.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined)
-      const unique = [...new Map(fits.map((f) => [f.id, f])).values()]
+      let unique = [...new Map(fits.map((f) => [f.id, f])).values()]
+      if (unique.length === 1)
+        unique = [...unique, ...alsoMeant(unique[0] as CatalogLineItem, t.raw, hit, catalog, cues.total)]
+      if (unique.length > 1) unique = narrowedBy(tokens[tokens.indexOf(t) - 1], unique)
       // A line item named outright wins: "spend on travel" is Travel, not Total Expenses too.
       const direct = reading.measures.length > 0
       if (direct) {
@@ -250,7 +270,12 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     const word = m[1] ?? ''
     if (/^weeks?$/i.test(word)) continue
     // "for the year", "this quarter": a period named, not a level asked per.
-    if (/^(?:year|quarter|month|half)$/i.test(word) && PERIOD_DETERMINER_RE.test(lc.slice(0, span.start))) {
+    const before = lc.slice(0, span.start)
+    const periodNamed = /^year$/i.test(word)
+      ? !/\b(?:by|per|each|every|which|what|over|on)\s+$/i.test(before) &&
+        !/^\s*(?:by|over|on)\s+year\b/i.test(lc.slice(span.end))
+      : /^(?:quarter|month|half)$/i.test(word) && PERIOD_DETERMINER_RE.test(before)
+    if (periodNamed) {
       spans.push(span)
       continue
     }
@@ -263,9 +288,68 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     })
     spans.push(span)
   }
+  // "budget version": the word after a named version is no breakdown by version.
+  if (reading.versions.length)
+    reading.dims = reading.dims.filter(
+      (d) => d.ref.kind !== 'version' || d.afterBy || !/^version\b/i.test(text.slice(d.start)),
+    )
   reading.dims.sort((a, b) => a.start - b.start)
   reading.unresolved.push(...leftovers(tokens, spans, reading, catalog))
+  const strays = tokens.filter(
+    (t) => !covered(t, spans) && !FILLER.has(t.raw.toLowerCase()) && !STOPWORDS.has(t.raw.toLowerCase()),
+  )
+  if (!cues.followUp && !cues.presentation && strays.length >= 2) onlyTypos(reading, typos, tokens.length)
   return reading
+}
+
+/**
+ * A sentence whose only tie to the model is a misspelt measure ("who wrote pride and prejudice"
+ * for Price) is not about the model: the typo is an everyday word, named back, never a figure.
+ */
+function onlyTypos(reading: Reading, typos: { li: CatalogLineItem; text: string }[], words: number): void {
+  if (!typos.length || words < 3 || reading.named > typos.length || reading.periods.points.length) return
+  if (reading.items.length || reading.versions.length || reading.dims.length) return
+  const ids = new Set(typos.map((x) => x.li.id))
+  reading.measures = reading.measures.filter((m) => !ids.has(m.id))
+  if (reading.measureChoices?.some((m) => ids.has(m.id))) delete reading.measureChoices
+  if (reading.measures.length) return
+  reading.named = 0
+  for (const x of typos) reading.unresolved.push({ text: x.text, expected: 'measure', near: [x.li.name] })
+}
+
+/**
+ * Other line items a synonym may mean as well: those that carry the typed word in their name
+ * ("salary" is the Average Salary and the Salary Cost), and for a broad word on a total, the
+ * line items beside it in its module summed the same way ("costs": Salaries, Travel).
+ */
+function alsoMeant(
+  li: CatalogLineItem,
+  typed: string,
+  group: (typeof MEASURE_SYNONYMS)[number],
+  catalog: ModelCatalog,
+  total: boolean,
+): CatalogLineItem[] {
+  const word = typed.toLowerCase()
+  const stems = [word, word.replace(/ies$/, 'y'), word.replace(/s$/, '')]
+  const inName = (o: CatalogLineItem) =>
+    o.name
+      .toLowerCase()
+      .split(/[^\p{L}]+/u)
+      .some((w) => stems.includes(w))
+  const carry = catalog.lineItems.filter(
+    (o) => o.id !== li.id && o.format.toUpperCase() === 'NUMBER' && inName(o),
+  )
+  if (carry.length) return carry
+  // "total costs", "all our spend": the total it falls on.
+  if (!group.broad || inName(li) || total) return []
+  return catalog.lineItems.filter(
+    (o) =>
+      o.id !== li.id &&
+      o.moduleId === li.moduleId &&
+      o.format.toUpperCase() === 'NUMBER' &&
+      o.summary === li.summary &&
+      o.timeSummary === li.timeSummary,
+  )
 }
 
 function readCues(lc: string): Cues {
@@ -323,6 +407,34 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
       w.length < 2
     )
   }
+  // "best case scenario version" in a model without it: the words before "version", as one name.
+  if (!reading.versions.length)
+    for (let i = 1; i < tokens.length; i++) {
+      const t = tokens[i] as Token
+      if (!/^versions?$/i.test(t.raw)) continue
+      // "version" read as the Versions dimension still ends the name before it.
+      const asDim = reading.dims.findIndex((d) => d.start === t.start && d.ref.kind === 'version')
+      if ((covered(t, spans) && asDim < 0) || reading.dims[asDim]?.afterBy) continue
+      let j = i
+      while (j > 0) {
+        const w = tokens[j - 1] as Token
+        const lw = w.raw.toLowerCase()
+        if (
+          covered(w, spans) ||
+          NAME_BREAKS.has(lw) ||
+          ITEM_PREPOSITIONS.has(lw) ||
+          DETERMINERS.has(lw) ||
+          /[,;:]/.test(reading.lc.slice(w.end, (tokens[j] as Token).start))
+        )
+          break
+        j--
+      }
+      if (j === i) continue
+      if (asDim >= 0) reading.dims.splice(asDim, 1)
+      const words = tokens.slice(j, i)
+      out.push({ text: words.map((w) => w.raw).join(' '), expected: 'version' })
+      for (const w of [...words, t]) spans.push({ start: w.start, end: w.end })
+    }
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token
     if (covered(t, spans) || known(t, i)) continue
@@ -350,7 +462,9 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     }
     const capitalised = i > 0 && /^\p{Lu}/u.test(t.raw) && t.raw !== t.raw.toUpperCase()
     const acronym = i > 0 && t.raw.length >= 2 && t.raw === t.raw.toUpperCase() && /\p{L}/u.test(t.raw)
-    const itemSlot = ITEM_PREPOSITIONS.has(prev) || prevList || nextList || capitalised || acronym
+    // "marketing spend", "how many doohickeys": a word where a name would stand next to the measure.
+    const modifier = prev === 'many' || prev === 'much' || namesMeasure(nextRaw, catalog)
+    const itemSlot = ITEM_PREPOSITIONS.has(prev) || prevList || nextList || capitalised || acronym || modifier
     if (itemSlot) {
       // Several unknown words in a row are one name ("New Zealand").
       let k = i
@@ -378,17 +492,53 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
       continue
     }
     if (!reading.measures.length && !reading.measureChoices) {
+      // Several unknown words in a row are one name ("bonus pool").
+      let k = i
+      while (
+        k + 1 < tokens.length &&
+        !covered(tokens[k + 1] as Token, spans) &&
+        !known(tokens[k + 1] as Token, k + 1)
+      )
+        k++
+      const phrase = tokens
+        .slice(i, k + 1)
+        .map((w) => w.raw)
+        .join(' ')
+      i = k
       out.push({
-        text: t.raw,
+        text: phrase,
         expected: 'measure',
         near: nearNames(
           catalog.lineItems.map((l) => l.name),
-          t.raw,
+          phrase,
         ),
       })
     }
   }
   return out
+}
+
+/**
+ * The word before a synonym may say which of its line items: "avg salary" is the Average Salary
+ * (a word of one candidate's name, or its short form). Otherwise all remain, to be asked.
+ */
+function narrowedBy(prev: Token | undefined, candidates: CatalogLineItem[]): CatalogLineItem[] {
+  const w = prev?.raw.toLowerCase() ?? ''
+  if (w.length < 2) return candidates
+  const fits = candidates.filter((li) =>
+    li.name
+      .toLowerCase()
+      .split(/[^\p{L}]+/u)
+      .some((x) => x === w || (w.length >= 3 && abbreviationTier(w, x) > 0)),
+  )
+  return fits.length === 1 ? fits : candidates
+}
+
+/** Whether a word is a measure's word: a synonym, or a word of a line item's name. */
+function namesMeasure(word: string, catalog: ModelCatalog): boolean {
+  if (!word || FILLER.has(word) || STOPWORDS.has(word)) return false
+  if (MEASURE_SYNONYMS.some((g) => g.words.includes(word))) return true
+  return catalog.lineItems.some((li) => li.name.toLowerCase().split(/\s+/).includes(word))
 }
 
 /**
@@ -562,7 +712,10 @@ function abbreviations(tokens: Token[], spans: Span[], reading: Reading, catalog
   for (const t of tokens) {
     const w = t.raw.toLowerCase()
     if (covered(t, spans) || !/^\p{L}{2,}$/u.test(w) || FILLER.has(w) || STOPWORDS.has(w)) continue
-    if (MEASURE_SYNONYMS.some((g) => g.words.includes(w)) || VERSION_SYNONYMS.some((g) => g.words.includes(w)))
+    if (
+      MEASURE_SYNONYMS.some((g) => g.words.includes(w)) ||
+      VERSION_SYNONYMS.some((g) => g.words.includes(w))
+    )
       continue
     let best = 0
     let hits: { lineItem?: CatalogLineItem; listId?: string; item?: CatalogListItem }[] = []
@@ -578,7 +731,9 @@ function abbreviations(tokens: Token[], spans: Span[], reading: Reading, catalog
       if ((l.items?.length ?? 0) > ABBREVIABLE_LIST_MAX) continue
       for (const item of l.items ?? []) consider(item.name, { listId: l.id, item })
     }
-    const lineItems = [...new Map(hits.flatMap((h) => (h.lineItem ? [[h.lineItem.id, h.lineItem]] : []))).values()]
+    const lineItems = [
+      ...new Map(hits.flatMap((h) => (h.lineItem ? [[h.lineItem.id, h.lineItem]] : []))).values(),
+    ]
     if (hits.length === 1 && hits[0]?.item && hits[0].listId) {
       reading.items.push({ listId: hits[0].listId, item: hits[0].item, start: t.start })
     } else if (lineItems.length === hits.length && lineItems.length === 1) {

@@ -41,7 +41,9 @@ describe('questionWins', () => {
     ])
       expect(questionWins(intent(name), {}, strong, 'top 3 products by units in EMEA'), name).toBe(true)
     // Nothing of the model named: the command stands.
-    expect(questionWins(intent('disconnect'), {}, parseQuestion('we are done here', catalog), 'we are done here')).toBe(false)
+    expect(
+      questionWins(intent('disconnect'), {}, parseQuestion('we are done here', catalog), 'we are done here'),
+    ).toBe(false)
   })
   it('a write needs a verb: "top 3" is no write of 3, "set … to 500" stays a write', () => {
     expect(questionWins(intent('write_cell'), {}, strong, 'top 3 products by units in EMEA')).toBe(true)

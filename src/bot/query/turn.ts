@@ -248,6 +248,7 @@ export const questionStep: Middleware = async (ctx, next) => {
     const q = await connectForQuestion(ctx, text).catch(() => undefined)
     if (q) {
       ctx.intent = { name: 'read_cell', confidence: Math.max(ctx.intent.confidence, 0.9) }
+      ctx.alternatives = []
       ctx.parameters = parametersOf(q)
       ctx.question = q
       return next()
@@ -267,7 +268,7 @@ export const questionStep: Middleware = async (ctx, next) => {
     parsed = parseQuestion(text, catalog, focus, { focusOnScreen: Boolean(ctx.session.view) })
     const pageItem =
       ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
-    if (parsed.kind !== 'question' && typeof pageItem === 'string')
+    if (parsed.kind === 'none' && typeof pageItem === 'string')
       parsed = parseQuestion(`and ${pageItem}`, catalog, focus)
   } catch (e) {
     ctx.services.logger.debug({ err: e }, 'question parse skipped: catalog unavailable')
@@ -286,6 +287,7 @@ export const questionStep: Middleware = async (ctx, next) => {
   if (!questionWins(ctx.intent, ctx.parameters, parsed, text, Boolean(ctx.session.view), shows)) return next()
   if (parsed.kind === 'ask') {
     ctx.intent = { name: 'read_cell', confidence: 0.9 }
+    ctx.alternatives = []
     const options = parsed.options.map((o) => ({
       label: o.label,
       value: encodeChoice('read_cell', { question: o.question }),
@@ -296,6 +298,7 @@ export const questionStep: Middleware = async (ctx, next) => {
   }
   if (parsed.kind !== 'question') return next()
   ctx.intent = { name: 'read_cell', confidence: Math.max(ctx.intent.confidence, 0.9) }
+  ctx.alternatives = []
   ctx.parameters = { ...parametersOf(parsed.question) }
   ctx.question = parsed.question
   return next()

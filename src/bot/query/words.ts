@@ -8,7 +8,15 @@
  * Everyday words for a measure → the line item names they stand for, best first. A synonym only
  * resolves to a name the catalog has; "sales" is Revenue in one model and Net Sales in another.
  */
-export const MEASURE_SYNONYMS: readonly { words: string[]; names: string[] }[] = [
+export const MEASURE_SYNONYMS: readonly {
+  words: string[]
+  names: string[]
+  /**
+   * A word for a family of line items ("costs" for salaries, travel and their total): when it
+   * falls on a total that has siblings summed the same way in its module, ask which.
+   */
+  broad?: boolean
+}[] = [
   {
     words: ['sold', 'sell', 'sells', 'selling', 'volume', 'volumes', 'quantity', 'quantities', 'qty', 'unit'],
     names: ['Units', 'Units Sold', 'Quantity', 'Volume'],
@@ -22,12 +30,24 @@ export const MEASURE_SYNONYMS: readonly { words: string[]; names: string[] }[] =
     names: ['Revenue', 'Net Sales', 'Net Revenue'],
   },
   {
-    words: ['people', 'staff', 'fte', 'ftes', 'employees', 'heads', 'workforce', 'personnel', 'head count', 'hc'],
+    words: [
+      'people',
+      'staff',
+      'fte',
+      'ftes',
+      'employees',
+      'heads',
+      'workforce',
+      'personnel',
+      'head count',
+      'hc',
+    ],
     names: ['Headcount', 'FTE', 'Employees'],
   },
   {
     words: ['costs', 'cost', 'spend', 'spending', 'expenses', 'expense', 'opex', 'expenditure'],
     names: ['Total Expenses', 'Total Costs', 'Expenses', 'Costs', 'Total Cost'],
+    broad: true,
   },
   {
     words: ['prices', 'pricing', 'asp', 'unit price', 'selling price'],
@@ -37,7 +57,10 @@ export const MEASURE_SYNONYMS: readonly { words: string[]; names: string[] }[] =
     words: ['margin', 'margins', 'profitability'],
     names: ['Margin', 'Margin %', 'Gross Margin', 'Gross Margin %'],
   },
-  { words: ['salary', 'wages', 'payroll', 'pay'], names: ['Salaries', 'Salary', 'Average Salary'] },
+  {
+    words: ['salary', 'salaries', 'wages', 'payroll', 'pay'],
+    names: ['Salaries', 'Salary', 'Average Salary'],
+  },
   { words: ['travelling', 'traveling', 'trips'], names: ['Travel'] },
 ]
 
@@ -97,7 +120,7 @@ export const FILLER = new Set(
    compared versus relative vs. pct percent % ones one's two three four five six seven eight nine ten twenty
    hundred thousand million dollars euros eur usd gbp units-wise wise basis level levels items item entries
    entry status state shape happening happened ok okay alright cool great
-   team teams`.split(/\s+/),
+   team teams avg mean`.split(/\s+/),
 )
 
 /** Number words for "top three". */
