@@ -46,7 +46,7 @@ const COMMAND_WORDS: Record<string, RegExp> = {
   disconnect:
     /\b(?:disconnect\w*|log\s*(?:out|off)|sign\s*(?:out|off)|close|leave|exit|quit|drop|end|bye|goodbye|unplug|detach|done\s+with)\b/i,
   task_status:
-    /\b(?:tasks?|imports?|exports?|process(?:es)?|actions?|jobs?|runs?|running|status|progress|finished|it)\b/i,
+    /\b(?:tasks?|imports?|exports?|process(?:es)?|actions?|jobs?|runs?|running|status|progress|finish\w*|complet\w*|done|it|yet)\b/i,
   cancel_task: /\b(?:cancel\w*|abort\w*|stop|kill|halt|terminate)\b/i,
   run_action:
     /\b(?:run|rerun|execute|start|launch|trigger|kick|fire|refresh|perform|import|export|process)\b/i,
@@ -62,15 +62,35 @@ const COMMAND_WORDS: Record<string, RegExp> = {
   list_workspaces: /\bworkspaces?\b/i,
 }
 
-/** Whether the text has the words its command needs (a command without such a table always has). */
-export function hasCommandWords(intent: string, text: string): boolean {
+/** The parameter that, found in the text, makes it the command ("take me to Workforce Plan"). */
+const COMMAND_PARAMETER: Record<string, string> = {
+  connect_model: 'model',
+  run_action: 'action',
+  task_status: 'action',
+  cancel_task: 'action',
+}
+
+/**
+ * Whether the text has what its command needs: the command's words, or the thing it acts on
+ * (a model's or an action's name). A command without such a table always has.
+ */
+export function hasCommandWords(
+  intent: string,
+  text: string,
+  parameters: Record<string, unknown> = {},
+): boolean {
   const re = COMMAND_WORDS[intent]
+  const param = COMMAND_PARAMETER[intent]
+  if (param && typeof parameters[param] === 'string' && parameters[param] !== '') return true
   return !re || re.test(text.trim())
 }
 
-/** Words without which a text is no change of a cell ("top 3 products" is not "set to 3"). */
+/**
+ * Words without which a text is no change of a cell ("top 3 products" is not "set to 3"); a text
+ * ending "to 140" is a change whatever its verb ("sett units … to 140").
+ */
 const WRITE_WORDS_RE =
-  /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=/i
+  /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=|\bto\s+-?[\d.,]+\s*[km%]?\s*$/i
 
 /** Intents that are commands even before a model is connected. */
 const UNCONNECTED_COMMANDS = new Set([
@@ -104,7 +124,7 @@ export function questionWins(
   if (
     NEVER.has(intent.name) &&
     intent.confidence >= MIN_CONFIDENCE &&
-    !(parsed.strong && !hasCommandWords(intent.name, text))
+    !(parsed.strong && !hasCommandWords(intent.name, text, parameters))
   )
     return false
   // A saved view named in the words is shown as the view ("show me Revenue by Region for Gadgets").
