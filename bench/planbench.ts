@@ -19,6 +19,8 @@ export interface PlanBenchOptions {
   /** About N conversations of each model, spread evenly over its file (a smoke run). */
   perModel?: number
   conversations?: Conversation[]
+  /** The result's name (its file under bench/results/). @default 'planbench' */
+  name?: string
 }
 
 interface Tally {
@@ -123,7 +125,7 @@ export async function planbench(options: PlanBenchOptions = {}): Promise<BenchRe
     )
     const cwRate = overall.turns ? overall.confidentlyWrong / overall.turns : 0
     return {
-      name: 'planbench',
+      name: options.name ?? 'planbench',
       description: `${overall.turns} checked turns in ${conversations.length} conversations through /api/chat, scored against the simulator's cells`,
       machine: machine(),
       parameters: {

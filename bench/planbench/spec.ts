@@ -77,6 +77,8 @@ export interface Conversation {
 }
 
 export const CONVERSATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'conversations')
+/** The hand-written set (`npm run bench -- planbench-fresh`), kept apart from the generated one. */
+export const FRESH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {

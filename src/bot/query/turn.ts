@@ -81,7 +81,11 @@ export function hasCommandWords(
 ): boolean {
   const re = COMMAND_WORDS[intent]
   const param = COMMAND_PARAMETER[intent]
-  if (param && typeof parameters[param] === 'string' && parameters[param] !== '') return true
+  // Named in full ("take me to workforce plan"), not one word of it ("monthly head count" is no
+  // run of Monthly Refresh).
+  const value = param ? parameters[param] : undefined
+  if (typeof value === 'string' && value !== '' && text.toLowerCase().includes(value.toLowerCase()))
+    return true
   return !re || re.test(text.trim())
 }
 
