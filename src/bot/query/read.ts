@@ -435,6 +435,17 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
       out.push({ text: words.map((w) => w.raw).join(' '), expected: 'version' })
       for (const w of [...words, t]) spans.push({ start: w.start, end: w.end })
     }
+  /** The last of the unknown words in a row from `i`. */
+  const runEnd = (i: number): number => {
+    let k = i
+    while (
+      k + 1 < tokens.length &&
+      !covered(tokens[k + 1] as Token, spans) &&
+      !known(tokens[k + 1] as Token, k + 1)
+    )
+      k++
+    return k
+  }
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token
     if (covered(t, spans) || known(t, i)) continue
@@ -467,15 +478,11 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     const itemSlot = ITEM_PREPOSITIONS.has(prev) || prevList || nextList || capitalised || acronym || modifier
     if (itemSlot) {
       // Several unknown words in a row are one name ("New Zealand").
-      let k = i
-      while (
-        k + 1 < tokens.length &&
-        !covered(tokens[k + 1] as Token, spans) &&
-        !known(tokens[k + 1] as Token, k + 1)
-      )
-        k++
-      const words = tokens.slice(i, k + 1)
-      const phrase = words.map((w) => w.raw).join(' ')
+      const k = runEnd(i)
+      const phrase = tokens
+        .slice(i, k + 1)
+        .map((w) => w.raw)
+        .join(' ')
       const listName =
         nextList ?? prevList ?? codeShapedList(phrase, catalog) ?? soleOpenList(reading, catalog)
       const list = listName ? listByName(catalog, listName) : undefined
@@ -493,13 +500,7 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     }
     if (!reading.measures.length && !reading.measureChoices) {
       // Several unknown words in a row are one name ("bonus pool").
-      let k = i
-      while (
-        k + 1 < tokens.length &&
-        !covered(tokens[k + 1] as Token, spans) &&
-        !known(tokens[k + 1] as Token, k + 1)
-      )
-        k++
+      const k = runEnd(i)
       const phrase = tokens
         .slice(i, k + 1)
         .map((w) => w.raw)
