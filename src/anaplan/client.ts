@@ -176,6 +176,12 @@ export class AnaplanClient implements Transport {
   readonly #logger: ClientLogger
   readonly #shared: Shared
   readonly #authApi: AuthApi
+  /**
+   * Models already resolved, with the name cache's stamp at the time: while the cache holds the
+   * same listings, resolving the same names gives the same model (a chat turn resolves its model
+   * every time).
+   */
+  readonly #resolved = new Map<string, { version: number; until: number; scope: ModelScope }>()
 
   constructor(options: AnaplanClientOptions, shared?: Shared) {
     this.options = { ...options }
@@ -297,6 +303,20 @@ export class AnaplanClient implements Transport {
    * @example const m = await client.model({ model: 'Sales Forecast' })
    */
   async model(ref: ModelRef, options?: RequestOptions): Promise<ModelScope> {
+    const key = `${ref.workspace ?? ''}\0${ref.model}`
+    const before = this.cache.stamp()
+    const hit = this.#resolved.get(key)
+    if (hit && hit.version === before.version && this.now() < hit.until) return hit.scope
+    const scope = await this.#resolve(ref, options)
+    const after = this.cache.stamp()
+    if (after.version === before.version) {
+      if (this.#resolved.size >= 1000) this.#resolved.clear()
+      this.#resolved.set(key, { ...after, scope })
+    }
+    return scope
+  }
+
+  async #resolve(ref: ModelRef, options?: RequestOptions): Promise<ModelScope> {
     if (ref.workspace) {
       const known = await this.#fromTenantListing(ref.workspace, ref.model)
       if (known) return known

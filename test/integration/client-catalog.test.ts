@@ -265,6 +265,30 @@ describe('fetching the listings', () => {
     }
   })
 
+  it('resolves a model by name once per listing TTL, then again from a fresh listing', async () => {
+    let now = 5_000_000
+    const client = newClient({ now: () => now, nameCacheTtlMs: 60_000 })
+    try {
+      await client.model({ model: 'Sales Forecast' }) // lists the models
+      const first = await client.model({ model: 'Sales Forecast' })
+      const before = await routes()
+      expect(await client.model({ model: 'sales forecast' })).not.toBe(first)
+      expect(await client.model({ model: 'Sales Forecast' })).toBe(first)
+      expect((await routes())['GET /2/0/models']).toBe(before['GET /2/0/models'])
+      now += 61_000
+      const again = await client.model({ model: 'Sales Forecast' })
+      expect(again).not.toBe(first)
+      expect(again.modelId).toBe(first.modelId)
+      expect((await routes())['GET /2/0/models']).toBe((before['GET /2/0/models'] ?? 0) + 1)
+      // A cleared cache resolves from a new listing too.
+      client.cache.invalidate()
+      await client.model({ model: 'Sales Forecast' })
+      expect((await routes())['GET /2/0/models']).toBe((before['GET /2/0/models'] ?? 0) + 2)
+    } finally {
+      await client.close()
+    }
+  })
+
   it('does not keep a failed fetch: the next call reads again', () =>
     withModel(
       async (model) => {

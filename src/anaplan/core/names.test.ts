@@ -75,4 +75,38 @@ describe('TtlCache', () => {
     cache.invalidate('k')
     expect(await cache.get('k', load)).toBe(3)
   })
+
+  it('stamps its contents: the version moves on every change, until is the first expiry', async () => {
+    let t = 0
+    const cache = new TtlCache(1000, () => t)
+    const empty = cache.stamp()
+    expect(empty.until).toBe(Number.POSITIVE_INFINITY)
+    await cache.get('a', async () => 1)
+    t = 500
+    await cache.get('b', async () => 2)
+    const both = cache.stamp()
+    expect(both.version).toBeGreaterThan(empty.version)
+    expect(both.until).toBe(1000)
+    // Hits change nothing.
+    await cache.get('a', async () => 9)
+    expect(cache.stamp()).toEqual(both)
+    // 'a' reloads on expiry: the first expiry is now b's.
+    t = 1000
+    expect(await cache.get('a', async () => 3)).toBe(3)
+    const reloaded = cache.stamp()
+    expect(reloaded.version).toBeGreaterThan(both.version)
+    expect(reloaded.until).toBe(1500)
+    cache.set('c', 4)
+    expect(cache.stamp().version).toBeGreaterThan(reloaded.version)
+    const set = cache.stamp()
+    cache.invalidate('nothing-matches')
+    expect(cache.stamp()).toEqual(set)
+    cache.invalidate('b')
+    expect(cache.stamp().version).toBeGreaterThan(set.version)
+    expect(cache.stamp().until).toBe(2000)
+    const failed = cache.stamp()
+    await expect(cache.get('bad', () => Promise.reject(new Error('x')))).rejects.toThrow('x')
+    expect(cache.stamp().version).toBeGreaterThan(failed.version)
+    expect(cache.peek('bad')).toBeUndefined()
+  })
 })

@@ -74,6 +74,8 @@ export function levenshtein(a: string, b: string): number {
  */
 export class TtlCache {
   readonly #entries = new Map<string, { expires: number; value: Promise<unknown> }>()
+  #version = 0
+  #earliest = Number.POSITIVE_INFINITY
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number,
@@ -84,9 +86,9 @@ export class TtlCache {
     if (hit && hit.expires > this.now()) return hit.value as Promise<T>
     const value = load()
     const entry = { expires: this.now() + this.ttlMs, value }
-    this.#entries.set(key, entry)
+    this.#put(key, entry, hit !== undefined)
     value.catch(() => {
-      if (this.#entries.get(key) === entry) this.#entries.delete(key)
+      if (this.#entries.get(key) === entry) this.#drop([key])
     })
     return value
   }
@@ -99,11 +101,43 @@ export class TtlCache {
 
   /** Stores a value just read elsewhere (a fresh listing), so the next `get` needs no request. */
   set<T>(key: string, value: T): void {
-    this.#entries.set(key, { expires: this.now() + this.ttlMs, value: Promise.resolve(value) })
+    this.#put(
+      key,
+      { expires: this.now() + this.ttlMs, value: Promise.resolve(value) },
+      this.#entries.has(key),
+    )
+  }
+
+  /**
+   * What the cache holds, as a stamp: `version` changes whenever an entry is added, replaced or
+   * dropped, and `until` is when the first entry expires. Something built from entries is still
+   * what they would give while both hold (the model catalog keeps its last build this way).
+   */
+  stamp(): { version: number; until: number } {
+    return { version: this.#version, until: this.#earliest }
   }
 
   /** Drops entries whose key starts with `prefix` (all when omitted), e.g. after a list write. */
   invalidate(prefix = ''): void {
-    for (const k of [...this.#entries.keys()]) if (k.startsWith(prefix)) this.#entries.delete(k)
+    this.#drop([...this.#entries.keys()].filter((k) => k.startsWith(prefix)))
+  }
+
+  #put(key: string, entry: { expires: number; value: Promise<unknown> }, replaces: boolean): void {
+    this.#entries.set(key, entry)
+    this.#version++
+    if (replaces) this.#recount()
+    else this.#earliest = Math.min(this.#earliest, entry.expires)
+  }
+
+  #drop(keys: string[]): void {
+    if (!keys.length) return
+    for (const k of keys) this.#entries.delete(k)
+    this.#version++
+    this.#recount()
+  }
+
+  #recount(): void {
+    this.#earliest = Number.POSITIVE_INFINITY
+    for (const e of this.#entries.values()) this.#earliest = Math.min(this.#earliest, e.expires)
   }
 }

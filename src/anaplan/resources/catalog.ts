@@ -73,6 +73,16 @@ interface Section<T> {
 /** Built catalogs by their first section, reused while every section is the same object. */
 const built = new WeakMap<object, { inputs: unknown[]; catalog: ModelCatalog }>()
 
+/**
+ * The last catalog of each model per client cache, with the cache's stamp when it was built: while
+ * the cache holds the same entries, none expired, the catalog is what the sections would build,
+ * and a turn need not walk its dozens of sections again.
+ */
+const lastBuilt = new WeakMap<
+  object,
+  Map<string, { version: number; until: number; catalog: ModelCatalog }>
+>()
+
 function isEntry(s: Selector): s is { readonly id: string; readonly name: string } {
   return typeof s === 'object' && s !== null && typeof s.id === 'string'
 }
@@ -92,7 +102,22 @@ export class CatalogResource {
   async get(options: CatalogOptions & RequestOptions = {}): Promise<ModelCatalog> {
     if (options.refresh) this.invalidate()
     const max = options.maxIndexedItems ?? DEFAULT_MAX_INDEXED_ITEMS
-    const o = requestOptions(options)
+    const memoKey = `${this.model.workspaceId}\0${this.model.modelId}\0${this.model.modelName ?? ''}\0${max}`
+    const memos = lastBuilt.get(this.host.cache) ?? new Map()
+    lastBuilt.set(this.host.cache, memos)
+    const before = this.host.cache.stamp()
+    const memo = memos.get(memoKey)
+    if (memo && memo.version === before.version && this.host.now() < memo.until) return memo.catalog
+    const catalog = await this.#build(max, requestOptions(options))
+    // Only a build during which nothing changed in the cache is kept (a concurrent invalidation
+    // must not be papered over by a catalog of the sections before it).
+    const after = this.host.cache.stamp()
+    if (after.version === before.version) memos.set(memoKey, { ...after, catalog })
+    else memos.delete(memoKey)
+    return catalog
+  }
+
+  async #build(max: number, o: RequestOptions): Promise<ModelCatalog> {
     const modulesAndAxes = (async () => {
       const modules = await this.#modules(o)
       const axes = await mapLimit(modules.data ?? [], CONCURRENCY, (m) => this.#viewMeta(m.id, o))

@@ -65,6 +65,8 @@ export function webIdentity(p: WebPrincipal): Identity {
   }
 }
 
+const prefixes = new Map<string, string>()
+
 function digest(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('base64url').slice(0, 22)
 }
@@ -75,7 +77,14 @@ function digest(...parts: string[]): string {
  * starts with the principal's own prefix.
  */
 export function webSessionKey(p: WebPrincipal, clientSessionId: string): string {
-  const prefix = `web:${digest(p.issuer, p.subject)}:`
+  const who = `${p.issuer}\0${p.subject}`
+  let prefix = prefixes.get(who)
+  if (prefix === undefined) {
+    prefix = `web:${digest(p.issuer, p.subject)}:`
+    // Every request of a principal hashes the same pair: keep the last few thousand.
+    if (prefixes.size >= 4096) prefixes.clear()
+    prefixes.set(who, prefix)
+  }
   const rest = prefix.length + clientSessionId.length <= 128 ? clientSessionId : digest(clientSessionId)
   return `${prefix}${rest}`
 }

@@ -27,20 +27,39 @@ export interface CookieSealer {
   open(value: string | undefined): Promise<Record<string, unknown> | undefined>
 }
 
+/** Opened cookies kept per process: each page request would otherwise decrypt the same value again. */
+const OPENED_CACHE = 1000
+
 /** A sealer keyed by `secret` (any length; hashed to 256 bits). */
 export function cookieSealer(secret: string): CookieSealer {
-  const key = createHash('sha256').update(`anaplan-bot web session\0${secret}`).digest()
+  const raw = createHash('sha256').update(`anaplan-bot web session\0${secret}`).digest()
+  // Imported once: jose would import a raw key again on every call.
+  const key = globalThis.crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt'])
+  // Only values that decrypted and verified are kept, keyed by the whole value, and each hit checks
+  // the expiry again, so a cached open answers exactly as a fresh one would. (The cookie is
+  // stateless: signing out deletes it on the client, as before.)
+  const opened = new Map<string, { payload: Record<string, unknown>; expMs: number }>()
   return {
-    seal: (claims, ttl) =>
+    seal: async (claims, ttl) =>
       new EncryptJWT(claims)
         .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
         .setIssuedAt()
         .setExpirationTime(`${ttl}s`)
-        .encrypt(key),
+        .encrypt(await key),
     async open(value) {
       if (!value || value.length > 4096) return undefined
+      const hit = opened.get(value)
+      if (hit) {
+        if (hit.expMs > Date.now()) return structuredClone(hit.payload)
+        opened.delete(value)
+        return undefined
+      }
       try {
-        const { payload } = await jwtDecrypt(value, key, { clockTolerance: 0 })
+        const { payload } = await jwtDecrypt(value, await key, { clockTolerance: 0 })
+        if (typeof payload.exp === 'number') {
+          if (opened.size >= OPENED_CACHE) opened.delete(opened.keys().next().value as string)
+          opened.set(value, { payload: structuredClone(payload), expMs: payload.exp * 1000 })
+        }
         return payload as Record<string, unknown>
       } catch {
         return undefined
