@@ -108,12 +108,18 @@ export async function planViews(
     li.moduleId,
     ...catalog.views.filter((v) => v.moduleId === li.moduleId && v.id !== li.moduleId).map((v) => v.id),
   ]
+  // The views' metadata is fetched side by side (cached after the first question on a module).
+  const described = await Promise.all(
+    ids.map(async (viewId) => {
+      const meta = await scope.viewMetadata(viewId, requestOptions)
+      // A saved view may be filtered to some line items: its Line Items dimension lists them.
+      const shown =
+        viewId === li.moduleId ? undefined : await shownLineItems(scope, viewId, meta, requestOptions)
+      return { viewId, meta, shown }
+    }),
+  )
   const plans: ViewPlan[] = []
-  for (const viewId of ids) {
-    const meta = await scope.viewMetadata(viewId, requestOptions)
-    // A saved view may be filtered to some line items: its Line Items dimension lists them.
-    const shown =
-      viewId === li.moduleId ? undefined : await shownLineItems(scope, viewId, meta, requestOptions)
+  for (const { viewId, meta, shown } of described) {
     if (shown && !shown.some((x) => x.id === li.id || x.name.toLowerCase() === li.name.toLowerCase()))
       continue
     const size = (d: NamedObject) => (shown && isLineItems(d) ? shown.length : axisSize(d, li, catalog))
