@@ -51,7 +51,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   // The hand-written set, never used to fix the engine: how it does on wording it was not fixed against.
   'planbench-fresh': () =>
     planbench({ name: 'planbench-fresh', conversations: loadConversations(FRESH_DIR) }),
-  'turn-cpu': () => turnCpu(quick ? { requests: 200 } : {}),
+  'turn-cpu': () => turnCpu(quick ? { requests: 200, warmup: 200, rounds: 2 } : {}),
   analytics: () => analytics(quick ? { rounds: 3 } : {}),
   'long-messages': () => longMessages(quick ? { perChannel: 3, burst: 20 } : {}),
 }
