@@ -50,7 +50,7 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
 ]
 
 /** Words around a yes or a no that change nothing ("yes please", "no thanks", "ok then"). */
-const FILLER = String.raw`please|thanks|thank you|then|now|bot|mate|sir|indeed|really|totally|for sure`
+const FILLER = String.raw`please|pls|plz|thanks|thx|ty|thank you|then|now|bot|mate|sir|indeed|really|totally|for sure`
 /** A whole utterance made of these phrases (and fillers) only. */
 const only = (phrases: string) => new RegExp(String.raw`^(?:(?:${phrases}|${FILLER})(?:\s+|$))+$`)
 /** Things a task can be called ("the import", "that refresh", "it"). */
@@ -88,6 +88,12 @@ const ROWS: IntentDefinition[] = [
       'hey, how are things',
       'nice to meet you',
     ],
+    cues: [
+      // Chat greetings, however stretched ("heyyy", "hellooo") or short ("gm", "sup").
+      only(
+        String.raw`hi+|hiya|hey+|heya|hello+|hallo|hullo|howdy|hola|yo+|sup|wassup|whats up|what's up|g'?day|gm|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|greetings|all|everyone|everybody|folks|there|team|guys`,
+      ),
+    ],
     responses: ['Hello! I can show views, read and write cells and run actions in your Anaplan models.'],
   },
   {
@@ -115,6 +121,12 @@ const ROWS: IntentDefinition[] = [
       'how can you help me',
       'explain what you do',
       'what are you able to help with',
+    ],
+    cues: [
+      /^\?+$/,
+      only(
+        String.raw`help+|halp|hlp|help me|help me out|sos|tips?|any tips|examples?|some examples|i'?m new|i am new|new here|here|i'?m lost|lost|stuck|i'?m stuck|how do i use (?:this|you|it)|how does (?:this|it) work|what do i (?:type|say|ask|do)|where do i start|how do i (?:start|begin|get started)|i don'?t know what to (?:type|ask|say|do)|i dont know what to (?:type|ask|say|do)`,
+      ),
     ],
     responses: ['I can connect to a model, show views, read or change cells, list items and run actions.'],
   },
@@ -406,6 +418,16 @@ const ROWS: IntentDefinition[] = [
         String.raw`^(?=.*\b${TASK}\b)(?:is|has|did|was|are)\b(?:\s+[\w']+){0,4}?\s+(?:done|finished|complete|completed|over|through|ready)\b`,
       ),
       /^(?:is it |is that |)(?:still running|still going|how far along\b.*|progress(?: of \b.*)?)$/,
+      /^(?:done|finished|complete|ready|over) yet$/,
+      new RegExp(
+        String.raw`^(?:where are we(?: at)? with|any (?:news|update|word) on|update on|status (?:on|of)|what(?:'s| is) the status (?:on|of)|what happened (?:to|with))\b.*\b${TASK}\b`,
+      ),
+      new RegExp(
+        String.raw`^(?:how'?s|how is|how are)\b.*\b${TASK}\b.*\b(?:coming along|going|doing|getting on|looking)$`,
+      ),
+      new RegExp(
+        String.raw`^did (?:the |my |that |)${TASK}\b(?:\s+\w+){0,2}\s+(?:work|succeed|fail|finish|complete|go through|go ok|run ok|end)\b`,
+      ),
     ],
     responses: ['Load Actuals is still running (40%).'],
   },
@@ -561,7 +583,8 @@ const ROWS: IntentDefinition[] = [
     ],
     cues: [
       // Adding to a named list, with no line item or number in sight (those are cell writes).
-      /^(?!.*\bzz(?:lineitem|number|period)\b)(?=.*\bzzlist\b).*\b(?:add|adding|added|insert|inserted|append|appended)\b/,
+      /^(?!.*\bzz(?:lineitem|number|period)\b)(?=.*\bzzlist\b).*\b(?:add|adding|added|insert|inserted|append|appended|create|set up)\b/,
+      /^(?:please |pls )?(?:a )?new zzlist\b/,
     ],
     responses: ['Add "Doohickeys" to Products in Sales Forecast?'],
     changes: 'lists',
@@ -597,7 +620,7 @@ const ROWS: IntentDefinition[] = [
     ],
     cues: [
       only(
-        String.raw`yes|yeah|yea|yep|yup|ya|yah|sure|sure thing|ok|okay|okey dokey|k|alright|all right|fine|great|perfect|absolutely|definitely|certainly|of course|correct|affirmative|confirm|confirmed|proceed|go|go ahead|go for it|do it|please do|sounds good|looks good|let's do it|let's go|make it so|that's right|that is right|ship it|yes do it|why not`,
+        String.raw`y|yes|yeah|yea|yep|yup|ya|yah|yass|sure|sure thing|ok|okay|okey dokey|k|alright|all right|fine|great|perfect|absolutely|definitely|certainly|of course|correct|affirmative|confirm|confirmed|proceed|go|go ahead|go for it|do it|please do|sounds good|looks good|let's do it|let's go|make it so|that's right|that is right|ship it|yes do it|why not|apply|apply it|carry on|go on|send it`,
       ),
     ],
     responses: ['Done.'],
@@ -634,7 +657,7 @@ const ROWS: IntentDefinition[] = [
       // "no, stop" answers the question; "stop" alone may mean the running task.
       /^(?:no|nope|nah|naw) (?:stop|cancel|wait|stop it|cancel it)$/,
       only(
-        String.raw`no|nah|nope|naw|negative|don't|dont|do not|don't do it|don't do that|do not do that|never mind|nevermind|not now|not yet|no way|not that|hold off|hold on|wait|leave it|leave it as is|forget it|skip it|skip|scratch that|cancel that|abort that|not really|i'd rather not|rather not`,
+        String.raw`n|no|nah|nope|naw|nay|negative|nvm|don't|dont|do not|don't do it|don't do that|do not do that|never mind|nevermind|not now|not yet|no way|not that|hold off|hold on|wait|leave it|leave it as is|forget it|skip it|skip|scratch that|cancel that|abort that|not really|i'd rather not|rather not`,
       ),
     ],
     responses: ['OK, nothing was changed.'],
@@ -659,6 +682,12 @@ const ROWS: IntentDefinition[] = [
       'show my identity',
       'what is my login',
     ],
+    cues: [
+      // Which model or user this chat is on ("what model am i in", "which model is open right now").
+      /^(?:what|which) (?:model|user|account|login|anaplan user) (?:am i|are we|are you|is|is this|is that)(?: (?:currently|now))? (?:in|on|using|open|opened|connected|connected to|logged in|logged in as|signed in|signed in as|active|loaded|selected)(?: (?:right now|now|currently|at the moment))?$/,
+      /^(?:what|which|whose) (?:user|account|login|identity)(?: (?:is this|are you|am i|is that|are you using|is being used))?$/,
+      /^who(?:'s| is) (?:logged|signed) in$/,
+    ],
     responses: [
       'You are U123 on Slack, acting in Anaplan as analyst@example.com, connected to Sales Forecast.',
     ],
@@ -681,6 +710,11 @@ const ROWS: IntentDefinition[] = [
       'exit the model',
       'I am done',
       'end the session',
+    ],
+    cues: [
+      // Ending the connection in so many words ("drop the connection", "i'm finished, log off").
+      /^(?:(?:i'?m|i am|we'?re|we are) (?:done|finished)(?: here| for (?:now|today))? )?(?:please )?(?:log ?(?:off|out)|sign ?(?:off|out)|sign me out|log me out|disconnect(?: me)?)(?: (?:of|from) (?:the |this )?(?:zzmodel|model|anaplan))?(?: please| now)?$/,
+      /^(?:please )?(?:drop|close|end|cut|kill|terminate) (?:the |this |my )?(?:connection|session)(?: (?:to|with) (?:the |this )?(?:zzmodel|model))?(?: please| now)?$/,
     ],
     responses: ['Disconnected from Sales Forecast.'],
   },

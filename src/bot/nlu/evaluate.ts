@@ -45,6 +45,8 @@ export interface NluReport {
 export const LABELLED_SETS = {
   labelled: new URL('./labelled.yaml', import.meta.url),
   'labelled-everyday': new URL('./labelled-everyday.yaml', import.meta.url),
+  /** A second independent set, written later and kept as a check on the changes the first guided. */
+  'labelled-fresh': new URL('./labelled-fresh.yaml', import.meta.url),
 } as const
 
 export function loadLabelled(path: URL = LABELLED_SETS.labelled): LabelledUtterance[] {

@@ -2,36 +2,40 @@ import { describe, expect, it } from 'vitest'
 import { INTENT_CATALOG, parsePhrase } from '../intents/index.ts'
 import { DEMO_VOCABULARY } from './demo-vocabulary.ts'
 import { EntityIndex } from './entities.ts'
-import { evaluate, loadLabelled } from './evaluate.ts'
+import { evaluate, LABELLED_SETS, loadLabelled } from './evaluate.ts'
 import { Nlu } from './nlu.ts'
 import { findNumbers, findPeriods, resolvePeriod } from './slots.ts'
 import { editDistance, fold } from './text.ts'
 
 describe('labelled set', () => {
-  it('has at least 300 utterances, none of them a training phrase', () => {
-    const set = loadLabelled()
-    expect(set.length).toBeGreaterThanOrEqual(300)
-    const norm = (s: string) =>
-      s
-        .toLowerCase()
-        .replace(/[^a-z0-9 ]/g, '')
-        .trim()
-    const training = new Set(
-      INTENT_CATALOG.flatMap((i) =>
-        i.phrases.map((p) =>
-          norm(
-            parsePhrase(i, p)
-              .map((x) => x.text)
-              .join(''),
+  // The everyday set is left out: 50 of its lines are training phrases too (see docs/benchmarks.md).
+  it.each(Object.entries(LABELLED_SETS).filter(([name]) => name !== 'labelled-everyday'))(
+    '%s has no training phrase and only known intents',
+    (name, file) => {
+      const set = loadLabelled(file)
+      if (name === 'labelled') expect(set.length).toBeGreaterThanOrEqual(300)
+      const norm = (s: string) =>
+        s
+          .toLowerCase()
+          .replace(/[^a-z0-9 ]/g, '')
+          .trim()
+      const training = new Set(
+        INTENT_CATALOG.flatMap((i) =>
+          i.phrases.map((p) =>
+            norm(
+              parsePhrase(i, p)
+                .map((x) => x.text)
+                .join(''),
+            ),
           ),
         ),
-      ),
-    )
-    const copies = set.filter((u) => training.has(norm(u.t))).map((u) => u.t)
-    expect(copies).toEqual([])
-    const intents = new Set(INTENT_CATALOG.map((i) => i.name))
-    expect(set.filter((u) => !intents.has(u.i))).toEqual([])
-  })
+      )
+      const copies = set.filter((u) => training.has(norm(u.t))).map((u) => u.t)
+      expect(copies).toEqual([])
+      const intents = new Set(INTENT_CATALOG.map((i) => i.name))
+      expect(set.filter((u) => !intents.has(u.i))).toEqual([])
+    },
+  )
 
   it('reaches ≥ 95% intent accuracy and ≥ 95% parameter accuracy', async () => {
     const r = await evaluate()
@@ -132,5 +136,42 @@ describe('understanding', () => {
   it('has low confidence on nonsense', async () => {
     const r = await nlu.understand('purple monkey dishwasher')
     expect(r.intent.confidence).toBeLessThan(0.55)
+  })
+
+  // Written for these tests, apart from the labelled sets.
+  it.each([
+    ['shw me the wrkspcs', 'list_workspaces'],
+    ['hellooo', 'greeting'],
+    ['hey team', 'greeting'],
+    ['??', 'help'],
+    ["i'm stuck, how does this work", 'help'],
+    ['y', 'confirm'],
+    ['nvm thx', 'deny'],
+    ['which user is this', 'whoami'],
+    ['what model are we on right now', 'whoami'],
+    ['close my session', 'disconnect'],
+    ["we're done for today, sign out", 'disconnect'],
+    ['finished yet?', 'task_status'],
+    ['any news on load actuals', 'task_status'],
+    ['did the export go through', 'task_status'],
+  ])('reads %j as %s', async (text, intent) => {
+    expect((await nlu.understand(text)).intent.name).toBe(intent)
+  })
+
+  it.each([
+    ['create channel Resale', { list: 'Channels', item: 'Resale' }],
+    ['new region: Baltics', { list: 'Regions', item: 'Baltics' }],
+    ['add Oceania as an extra region', { list: 'Regions', item: 'Oceania' }],
+    ['set up a product called Widget Pro', { list: 'Products', item: 'Widget Pro' }],
+  ])('takes the new item of %j', async (text, parameters) => {
+    const r = await nlu.understand(text)
+    expect(r.intent.name).toBe('add_list_item')
+    expect(r.parameters).toEqual(parameters)
+  })
+
+  it('takes no known name for a new item', async () => {
+    const r = await nlu.understand('add region APAC')
+    expect(r.intent.name).toBe('add_list_item')
+    expect(r.parameters.item).toBeUndefined()
   })
 })

@@ -249,7 +249,7 @@ export class Nlu {
       confidence = Math.max(confidence, 0.9)
     }
     // An utterance that is nothing but a period, number or punctuation carries no intent.
-    if (!/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) {
+    if (!cue && !/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) {
       name = 'fallback'
       confidence = 0
     } else if (!cue && name !== 'fallback' && namesNothing(analysis)) {
@@ -548,13 +548,13 @@ function extractOne(param: IntentParameter, all: readonly IntentParameter[], a: 
 
 /** Verbs that introduce a new item ("add Benelux", "put Oceania in"). */
 const ADD_VERB =
-  /\b(?:add|insert|put|append|create|include|register|enter|introduce|new item|new entry)\s+(.*)$/i
+  /\b(?:add|insert|put|append|create|include|register|enter|introduce|set\s+up|new item|new entry)\s+(.*)$/i
 /** "Nordics needs to be added to Regions" */
 const PASSIVE_ADD =
   /^(?:please\s+)?(.+?)\s+(?:(?:needs?|has|have|is|are|ought) to |should |must |can |could |will )?be\s+(?:added|created|inserted|included|put|entered)\b/i
 const LEADING_FILLER = /^(?:(?:a|an|the|new|another|item|entry|list|called|named)\s+)+/i
 const TRAILING_FILLER =
-  /(?:\s+(?:to|into|in|under|on|as|a|an|the|new|our|my|list|item|entry|too|also|please|then))+\s*$/i
+  /(?:\s+(?:to|into|in|under|on|as|a|an|the|new|another|extra|our|my|list|item|entry|too|also|please|then))+\s*$/i
 const PRONOUN = /^(?:that|this|it|them|those|these|one|that one|this one)$/i
 
 /**
@@ -571,8 +571,27 @@ function newItemName(a: Analysis): string | undefined {
   const verb = ADD_VERB.exec(before)
   const name = clean(called ?? passive ?? verb?.[1])
   if (name && !PRONOUN.test(name) && !/^(an? )?(list )?item$/i.test(name)) return name
+  // The name after the list word: "add region DACH", "create product Bolts", "new product: Flanges".
+  const after = list && (verb || NEW_LEAD.test(before)) ? afterList(a, list.end) : undefined
+  if (after) return after
   if (!verb && !passive) return undefined
   return introduced(a, verb ? verb.index : a.text.length)
+}
+
+/** "new product: Flanges", "a new region, Caribbean" */
+const NEW_LEAD = /^\s*(?:(?:please|pls)\s+)?(?:an?\s+)?new\s*$/i
+
+/** What follows the list word, when it is a name the model does not have yet. */
+function afterList(a: Analysis, from: number): string | undefined {
+  const rest = a.text
+    .slice(from)
+    .replace(/^[\s,:;–—-]+/, '')
+    .replace(/^(?:(?:called|named|item|entry|of)\s+)+/i, '')
+  const name = clean(rest.split(/\s+(?:to|into|please|pls|thanks|now)\b|[,;]/i)[0])
+  if (!name || PRONOUN.test(name) || name.split(/\s+/).length > 4) return undefined
+  // A name the model already knows is no new item ("add region EMEA" stays unresolved).
+  if (a.entities.some((e) => e.start >= from && e.kind !== 'list')) return undefined
+  return name
 }
 
 function clean(typed: string | undefined): string | undefined {

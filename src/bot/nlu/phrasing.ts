@@ -26,6 +26,18 @@ interface Phrasing {
   words: TypoIndex
   /** Those words per intent. */
   byIntent: Map<string, Set<string>>
+  /** Phrase words by their consonants alone, where only one word has them ("wrkspcs"). */
+  skeletons: Map<string, string | null>
+}
+
+const VOWELS_RE = /[aeiou]/g
+
+/**
+ * A word's consonants in order: how people shorten words when typing fast ("wrkspcs", "mdls",
+ * "prcss"). Only a token with no vowel at all and four consonants or more is read this way.
+ */
+function skeleton(w: string): string {
+  return w.replace(VOWELS_RE, '')
 }
 
 let phrasing: Phrasing | undefined
@@ -51,7 +63,15 @@ function load(): Phrasing {
   }
   // Misspelt small words are corrected too ("wich" → "which"), though they never count as evidence.
   for (const w of FUNCTION_WORDS) words.add(w)
-  phrasing = { words, byIntent }
+  const skeletons = new Map<string, string | null>()
+  for (const own of byIntent.values())
+    for (const w of own) {
+      const k = skeleton(w)
+      if (k.length < 4 || k === w) continue
+      const seen = skeletons.get(k)
+      skeletons.set(k, seen === undefined || seen === w ? w : null)
+    }
+  phrasing = { words, byIntent, skeletons }
   return phrasing
 }
 
@@ -62,12 +82,14 @@ const PLACEHOLDER = /^zz[a-z]+$/
  * when there is one ("shwo me the wrkspaces" → "show me the workspace").
  */
 export function correctPhrasing(shape: string): string {
-  const { words } = load()
+  const { words, skeletons } = load()
   let out = ''
   let pos = 0
   for (const t of tokenize(shape)) {
     if (!correctable(t) || words.has(t.norm)) continue
-    const fix = words.closest(t.norm)
+    const bare = t.norm.length >= 4 && !VOWELS_RE.test(t.norm) ? skeletons.get(t.norm) : undefined
+    VOWELS_RE.lastIndex = 0
+    const fix = bare ?? words.closest(t.norm)
     // A short word one letter off another is often a word of its own ("fire", "fine"): only
     // swapped, missing or doubled letters are corrected there.
     if (!fix || (t.norm.length < 6 && substitution(t.norm, fix))) continue
@@ -105,7 +127,8 @@ export function cuedIntent(
   shape: string,
   intents: readonly IntentDefinition[] = INTENT_CATALOG,
 ): string | undefined {
-  const text = cueText(shape)
+  // A text of punctuation alone ("?") has no cue text: its cue is matched as typed.
+  const text = cueText(shape) || shape.trim()
   return intents.find((i) => i.cues?.some((re) => re.test(text)))?.name
 }
 

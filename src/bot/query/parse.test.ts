@@ -30,6 +30,15 @@ describe('parseQuestion: measures', () => {
     expect(q('staff in north america').measures[0]?.lineItem).toBe('Headcount')
     expect(q('what did we spend in total in emea in june').measures[0]?.lineItem).toBe('Total Expenses')
   })
+  it('reads a pair of words before its single word: what a thing sells for, what it brought in', () => {
+    expect(q('what are widgets going for in apac').measures[0]?.lineItem).toBe('Price')
+    expect(q('how much did sprockets rake in during q2').measures[0]?.lineItem).toBe('Revenue')
+    expect(q('how many gadgets were shipped in march').measures[0]?.lineItem).toBe('Units')
+    // "cost" as the verb of a thing is its price; the costs of a plan are its expenses.
+    expect(q('how much does a gizmo cost in latam').measures[0]?.lineItem).toBe('Price')
+    const costs = parseQuestion('cost for latam in june', catalog)
+    expect(costs.kind === 'ask' ? costs.options[0]?.label : costs.kind).toBe('Total Expenses')
+  })
   it('asks back when a word means several line items', () => {
     const choices = (text: string) => {
       const p = parseQuestion(text, catalog)

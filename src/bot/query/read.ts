@@ -10,6 +10,9 @@ import { type PeriodReading, readPeriods, type Span } from './periods.ts'
 import type { DimensionRef, Question, TimeLevel } from './question.ts'
 import { FILLER, MEASURE_SYNONYMS, NUMBER_WORDS, VERSION_SYNONYMS } from './words.ts'
 
+/** "do/does/did <a thing> cost": the verb, ending the question or before its slice. */
+const COST_VERB_RE = /\b(?:do|does|did|will|would)\s+(?:\S+\s+){1,4}cost$/
+
 export const TIME_ID = '20000000003'
 export const VERSIONS_ID = '20000000020'
 /** The Line Items dimension of a view's axes (Anaplan's own examples label `101999999999` so). */
@@ -225,7 +228,11 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     const next = free.find((x) => x.start > t.end && lc.slice(t.end, x.start).trim() === '')
     const bigram = next ? `${parts.at(-1)} ${next.raw.toLowerCase()}` : ''
     const group = MEASURE_SYNONYMS.find((g) => g.words.includes(bigram))
-    const single = MEASURE_SYNONYMS.find((g) => parts.some((p) => g.words.includes(p)))
+    // "what do sprockets cost" asks a price: cost as the verb of a thing, not the costs of a plan.
+    const costVerb = t.norm === 'cost' && COST_VERB_RE.test(lc.slice(0, t.end))
+    const single = costVerb
+      ? MEASURE_SYNONYMS.find((g) => g.names.includes('Price'))
+      : MEASURE_SYNONYMS.find((g) => parts.some((p) => g.words.includes(p)))
     const hit = group ?? single
     if (hit) {
       const fits = hit.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined)

@@ -18,8 +18,52 @@ export const MEASURE_SYNONYMS: readonly {
   broad?: boolean
 }[] = [
   {
-    words: ['sold', 'sell', 'sells', 'selling', 'volume', 'volumes', 'quantity', 'quantities', 'qty', 'unit'],
+    words: [
+      'sold',
+      'sell',
+      'sells',
+      'selling',
+      'volume',
+      'volumes',
+      'quantity',
+      'quantities',
+      'qty',
+      'unit',
+      'shipped',
+      'shipments',
+    ],
     names: ['Units', 'Units Sold', 'Quantity', 'Volume'],
+  },
+  {
+    // What something sells for is its price, not how many were sold (a pair wins over its word).
+    words: [
+      'selling for',
+      'sell for',
+      'sells for',
+      'sold for',
+      'go for',
+      'goes for',
+      'going for',
+      'priced at',
+    ],
+    names: ['Price', 'Unit Price', 'Average Price'],
+  },
+  {
+    // What something brought in is the money it made.
+    words: [
+      'bring in',
+      'brings in',
+      'brought in',
+      'bringing in',
+      'take in',
+      'took in',
+      'taken in',
+      'pull in',
+      'pulled in',
+      'rake in',
+      'raked in',
+    ],
+    names: ['Revenue', 'Net Sales', 'Sales', 'Net Revenue'],
   },
   {
     words: ['sales', 'sale', 'turnover', 'takings', 'income', 'revenues', 'topline', 'top line'],
