@@ -52,6 +52,7 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
 /** Words around a yes or a no that change nothing ("yes please", "no thanks", "ok then"). */
 const FILLER = String.raw`please|pls|plz|thanks|thx|ty|thank you|then|now|bot|mate|sir|indeed|really|totally|for sure`
 /** A whole utterance made of these phrases (and fillers) only. */
+const GREETING = String.raw`hi+|hiya|hey+|heya|hello+|hallo|hullo|howdy|hola|yo+|sup|wassup|whats up|what's up|g'?day|gm|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|greetings`
 const only = (phrases: string) => new RegExp(String.raw`^(?:(?:${phrases}|${FILLER})(?:\s+|$))+$`)
 /** Things a task can be called ("the import", "that refresh", "it"). */
 const TASK = String.raw`(?:import|imports|export|exports|process|task|job|refresh|load|upload|action|run|zzaction|it)`
@@ -89,9 +90,10 @@ const ROWS: IntentDefinition[] = [
       'nice to meet you',
     ],
     cues: [
-      // Chat greetings, however stretched ("heyyy", "hellooo") or short ("gm", "sup").
-      only(
-        String.raw`hi+|hiya|hey+|heya|hello+|hallo|hullo|howdy|hola|yo+|sup|wassup|whats up|what's up|g'?day|gm|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|greetings|all|everyone|everybody|folks|there|team|guys`,
+      // Chat greetings, however stretched ("heyyy", "hellooo") or short ("gm", "sup"), with whom
+      // they greet ("evening all"): a greeting word first.
+      new RegExp(
+        String.raw`^(?:${GREETING})(?:\s+(?:${GREETING}|all|everyone|everybody|folks|there|team|guys|${FILLER}))*$`,
       ),
     ],
     responses: ['Hello! I can show views, read and write cells and run actions in your Anaplan models.'],
@@ -125,7 +127,7 @@ const ROWS: IntentDefinition[] = [
     cues: [
       /^\?+$/,
       only(
-        String.raw`help+|halp|hlp|help me|help me out|sos|tips?|any tips|examples?|some examples|i'?m new|i am new|new here|here|i'?m lost|lost|stuck|i'?m stuck|how do i use (?:this|you|it)|how does (?:this|it) work|what do i (?:type|say|ask|do)|where do i start|how do i (?:start|begin|get started)|i don'?t know what to (?:type|ask|say|do)|i dont know what to (?:type|ask|say|do)`,
+        String.raw`help+|halp|hlp|help me|help me out|sos|tips?|any tips|examples?|some examples|i'?m new|i am new|new here|i'?m new here|i'?m lost|lost|stuck|i'?m stuck|how do i use (?:this|you|it)|how does (?:this|it) work|what do i (?:type|say|ask|do)|where do i start|how do i (?:start|begin|get started)|i don'?t know what to (?:type|ask|say|do)|i dont know what to (?:type|ask|say|do)`,
       ),
     ],
     responses: ['I can connect to a model, show views, read or change cells, list items and run actions.'],
