@@ -38,6 +38,13 @@ describe('parseQuestion: measures', () => {
     expect(q('how much does a gizmo cost in latam').measures[0]?.lineItem).toBe('Price')
     const costs = parseQuestion('cost for latam in june', catalog)
     expect(costs.kind === 'ask' ? costs.options[0]?.label : costs.kind).toBe('Total Expenses')
+    // A trade verb after "how many" counts units; elsewhere it is no measure.
+    expect(q('how many gizmos did apac shift in may').measures[0]?.lineItem).toBe('Units')
+  })
+  it('reads the edge of a period as that period, not as a name', () => {
+    const p = q('travel for apac by the end of the quarter')
+    expect(p.measures[0]?.lineItem).toBe('Travel')
+    expect(parseQuestion('units in emea at year-end', catalog).kind).toBe('question')
   })
   it('asks back when a word means several line items', () => {
     const choices = (text: string) => {

@@ -10,6 +10,23 @@ import { type PeriodReading, readPeriods, type Span } from './periods.ts'
 import type { DimensionRef, Question, TimeLevel } from './question.ts'
 import { FILLER, MEASURE_SYNONYMS, NUMBER_WORDS, VERSION_SYNONYMS } from './words.ts'
 
+/** Verbs of trade that, after "how many", count what was sold. */
+const COUNT_VERBS = new Set([
+  'move',
+  'moved',
+  'shift',
+  'shifted',
+  'ship',
+  'push',
+  'pushed',
+  'shifting',
+  'moving',
+])
+
+/** "end of the year", "start of q2": the edge of a period the words around it name. */
+const PERIOD_EDGE_RE =
+  /^(?:end|start|beginning)\s+of\s+(?:the\s+)?(?:(?:fiscal|financial|calendar)\s+)?(?:year|quarter|month|period|fy|q[1-4]|h[12]|[a-z]{3,9}\b)/
+
 /** "do/does/did <a thing> cost": the verb, ending the question or before its slice. */
 const COST_VERB_RE = /\b(?:do|does|did|will|would)\s+(?:\S+\s+){1,4}cost$/
 
@@ -230,9 +247,13 @@ export function readText(text: string, catalog: ModelCatalog): Reading {
     const group = MEASURE_SYNONYMS.find((g) => g.words.includes(bigram))
     // "what do sprockets cost" asks a price: cost as the verb of a thing, not the costs of a plan.
     const costVerb = t.norm === 'cost' && COST_VERB_RE.test(lc.slice(0, t.end))
+    // "how many sprockets did LATAM move": a trade verb after "how many" counts units sold.
+    const countVerb = COUNT_VERBS.has(t.raw.toLowerCase()) && /\bhow\s+many\b/.test(lc.slice(0, t.start))
     const single = costVerb
       ? MEASURE_SYNONYMS.find((g) => g.names.includes('Price'))
-      : MEASURE_SYNONYMS.find((g) => parts.some((p) => g.words.includes(p)))
+      : countVerb
+        ? MEASURE_SYNONYMS.find((g) => g.names.includes('Units'))
+        : MEASURE_SYNONYMS.find((g) => parts.some((p) => g.words.includes(p)))
     const hit = group ?? single
     if (hit) {
       const fits = hit.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined)
@@ -404,6 +425,10 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     const w = t.raw.toLowerCase().replace(/'s$/, '')
     const after = (tokens[i - 1]?.raw ?? '').toLowerCase()
     if (/^\d+$/.test(w) && listWords.has(after)) return false
+    // "at the end of the year", "year-end": when in the period, which the period words say.
+    if ((w === 'end' || w === 'start' || w === 'beginning') && PERIOD_EDGE_RE.test(reading.lc.slice(t.start)))
+      return true
+    if (w === 'end' && /\b(?:year|quarter|month|period)[\s-]$/.test(reading.lc.slice(0, t.start))) return true
     return (
       FILLER.has(w) ||
       FILLER.has(t.norm) ||

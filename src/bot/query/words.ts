@@ -102,8 +102,10 @@ export const MEASURE_SYNONYMS: readonly {
     names: ['Margin', 'Margin %', 'Gross Margin', 'Gross Margin %'],
   },
   {
+    // A model with both a salary cost and an average salary is asked which ("the pay in
+    // marketing"); "avg salary" and "salary cost" say it themselves.
     words: ['salary', 'salaries', 'wages', 'payroll', 'pay'],
-    names: ['Salaries', 'Salary', 'Average Salary'],
+    names: ['Salaries', 'Salary', 'Salary Cost', 'Salary Costs', 'Average Salary'],
   },
   { words: ['travelling', 'traveling', 'trips'], names: ['Travel'] },
 ]
