@@ -79,6 +79,8 @@ export interface Conversation {
 export const CONVERSATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'conversations')
 /** The hand-written set (`npm run bench -- planbench-fresh`), kept apart from the generated one. */
 export const FRESH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh')
+/** The third hand-written set: the check on the fixes the second (fresh/) guided. */
+export const FRESH2_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-2')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
