@@ -47,6 +47,8 @@ export const LABELLED_SETS = {
   'labelled-everyday': new URL('./labelled-everyday.yaml', import.meta.url),
   /** A second independent set, written later and kept as a check on the changes the first guided. */
   'labelled-fresh': new URL('./labelled-fresh.yaml', import.meta.url),
+  /** A third, written after the changes the second guided: the clean check of those. */
+  'labelled-fresh-2': new URL('./labelled-fresh-2.yaml', import.meta.url),
 } as const
 
 export function loadLabelled(path: URL = LABELLED_SETS.labelled): LabelledUtterance[] {
