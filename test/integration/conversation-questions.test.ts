@@ -182,6 +182,28 @@ describe('questions over /api/chat', () => {
     }
   })
 
+  it('a ranking of a change: each region by its own change, the largest rise first, never the totals', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'which region grew its revenue the most from q1 to q2?')
+    expect(r.question?.shape).toMatchObject({ kind: 'explain', rank: 'desc' })
+    const changes = await Promise.all(
+      REGIONS.map(
+        async (g) =>
+          [
+            g,
+            (await rev(g, 'All Products', 'Revenue', 'Q2 FY26')) -
+              (await rev(g, 'All Products', 'Revenue', 'Q1 FY26')),
+          ] as const,
+      ),
+    )
+    changes.sort((a, b) => b[1] - a[1])
+    const [top, change] = changes[0] as readonly [string, number]
+    expect(replyText(r)).toContain(
+      `${top} ${change > 0 ? 'rose the most' : 'fell the least'}: ${change > 0 ? '+' : ''}${fmt(change)}`,
+    )
+    expect(find(r, 'table')?.rows.map((row) => row[0])).toEqual(changes.map(([g]) => g))
+  })
+
   it('trend: the months of the year as a line chart', async () => {
     const s = await connected()
     const r = await h.chat(s, 'how has revenue for gadgets trended month by month?')

@@ -186,6 +186,21 @@ function answerOne(q: Question, r: Result): Message[] {
         `${li} ${ctx} ${verb} from ${fmt(r.from.value)} in ${r.from.label} to ${fmt(r.to.value)} in ${r.to.label}: a change of ${signed(r.change)}${p !== null ? ` (${signedPct(p)})` : ''}.`,
       )
       for (const s of r.splits) {
+        if (s.ranked) {
+          // "which region grew the most": each item's own change, the asked end first.
+          const lead = s.parts[0]
+          if (lead)
+            say(
+              `${lead.label} ${lead.change > 0 ? 'rose' : lead.change < 0 ? 'fell' : 'did not change'}${lead.change !== 0 ? ` ${(s.ranked === 'desc') === lead.change > 0 ? 'the most' : 'the least'}` : ''}: ${signed(lead.change)} from ${r.from.label} to ${r.to.label}. By ${s.by}: ${s.parts.map((x) => `${x.label} ${signed(x.change)}`).join(', ')}.`,
+            )
+          msgs.push({
+            type: 'table',
+            title: `${li} change by ${s.by}`,
+            columns: [s.by, 'Change'],
+            rows: s.parts.map((x) => [x.label, signed(x.change)]),
+          })
+          continue
+        }
         const drivers = s.parts.filter(
           (x) => Math.sign(x.change) === Math.sign(r.change as number) && x.change !== 0,
         )

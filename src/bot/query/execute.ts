@@ -93,7 +93,7 @@ async function executeOne(
     if (!byId)
       throw new BotError(
         'invalid_input',
-        `${li.name} is not broken down by ${shape.kind === 'trend' ? 'time' : shape.by.name}.`,
+        `${li.name} is not broken down by ${shape.kind === 'trend' ? 'time' : shape.by.name || dimName(catalog, shape.by.id)}.`,
       )
     const level =
       shape.kind === 'trend' ? shape.level : shape.kind !== 'share' ? (shape.level ?? 'month') : 'month'
@@ -162,10 +162,18 @@ async function executeOne(
     if (axisPoints.length < 2)
       throw new BotError(
         'invalid_input',
-        `Which two ${shape.axis.name || dimName(catalog, axisId)} should I compare?`,
+        axisId === TIME_ID
+          ? 'Which two periods should I compare? Name them, for example "from Q1 to Q2".'
+          : `Which two ${shape.axis.name || dimName(catalog, axisId)} should I compare?`,
       )
     if (shape.kind === 'explain') {
-      const x = await explainChange(li, axisId, axes, scope, catalog, requestOptions)
+      const over = shape.over?.map((d) =>
+        d.kind === 'list' ? (dimensionFor(li, d.id, catalog) ?? d.id) : d.id,
+      )
+      const x = await explainChange(li, axisId, axes, scope, catalog, requestOptions, {
+        ...(over ? { over } : {}),
+        ...(shape.rank ? { rank: shape.rank } : {}),
+      })
       notes.push(...x.notes)
       const { from, to, change, splits } = x
       return {

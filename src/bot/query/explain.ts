@@ -51,10 +51,12 @@ export async function explainChange(
   scope: ModelScope,
   catalog: ModelCatalog,
   requestOptions?: RequestOptions,
+  ranking: { over?: readonly string[]; rank?: 'asc' | 'desc' } = {},
 ): Promise<Explained> {
   const [a, b] = axes.get(axisId) as [Point, Point]
   axes.set(axisId, [a, b])
-  const dims = li.dimensionIds.filter((d) => d !== axisId)
+  const over = ranking.over?.filter((d) => li.dimensionIds.includes(d) && d !== axisId)
+  const dims = over?.length ? over : li.dimensionIds.filter((d) => d !== axisId)
   const splitPoints = splitPointsOf(dims, axes, catalog)
   const wide = new Map(axes)
   for (const [d, ps] of splitPoints) wide.set(d, [...(axes.get(d) ?? []), ...ps])
@@ -76,7 +78,9 @@ export async function explainChange(
   const to = { label: b.label, value: at(b) }
   const change = from.value !== null && to.value !== null ? round(to.value - from.value) : null
   const splits: ExplainSplit[] = []
-  if (li.summary === 'SUM' && change !== null) {
+  // Each item's own change ranks whatever the summary; it splits the total only when summed.
+  const summed = li.summary === 'SUM'
+  if ((summed || ranking.rank) && change !== null) {
     for (const [d, ps] of splitPoints) {
       const parts = ps
         .map((p) => {
@@ -85,9 +89,11 @@ export async function explainChange(
           return x === null || y === null ? undefined : { label: p.label, change: round(y - x) }
         })
         .filter((x) => x !== undefined)
-        .map((p) => ({ ...p, share: change ? (p.change / change) * 100 : null }))
-      parts.sort((x, y) => (change >= 0 ? y.change - x.change : x.change - y.change))
-      splits.push({ by: levelName(catalog, d, ps), parts })
+        .map((p) => ({ ...p, share: summed && change ? (p.change / change) * 100 : null }))
+      const rank = ranking.rank
+      if (rank) parts.sort((x, y) => (rank === 'desc' ? y.change - x.change : x.change - y.change))
+      else parts.sort((x, y) => (change >= 0 ? y.change - x.change : x.change - y.change))
+      splits.push({ by: levelName(catalog, d, ps), parts, ...(rank ? { ranked: rank } : {}) })
     }
   } else if (change !== null && splitPoints.size)
     notes.push(

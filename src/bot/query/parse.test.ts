@@ -144,6 +144,24 @@ describe('parseQuestion: shapes', () => {
   })
 })
 
+describe('parseQuestion: a ranking of a change', () => {
+  it('ranks each item by its own change, never the totals', () => {
+    const rise = q('which region grew its revenue the most from q1 to q3').shape
+    expect(rise).toMatchObject({
+      kind: 'explain',
+      axis: { id: TIME_ID },
+      over: [{ name: 'Regions' }],
+      rank: 'desc',
+    })
+    const fall = q('which product lost the most units between march and april').shape
+    expect(fall).toMatchObject({ kind: 'explain', over: [{ name: 'Products' }], rank: 'asc' })
+    expect(q('which region changed revenue the most from may to june').shape).not.toHaveProperty('rank')
+    // "break down" is no fall, and a plain ranking stays a ranking.
+    expect(q('break down units by region, largest first').shape.kind).not.toBe('explain')
+    expect(q('top region by revenue in q2').shape.kind).toBe('ranking')
+  })
+})
+
 describe('parseQuestion: follow-ups edit the focus', () => {
   const focus = q('Revenue for North America in Q1 FY26')
   it('replaces a coordinate, the measure, the version', () => {
@@ -171,6 +189,22 @@ describe('parseQuestion: follow-ups edit the focus', () => {
 })
 
 describe('parseQuestion: unknown names, ask-back, not a question', () => {
+  const asked = (text: string, focus?: Question) => {
+    const p = parseQuestion(text, catalog, focus)
+    return p.kind === 'ask' ? p.options.map((o) => o.label) : p.kind
+  }
+  it('asks the measure of a ranking or an amount named without one', () => {
+    expect(asked('top product in latam')).toEqual(['Units', 'Price', 'Revenue'])
+    expect(q('best selling product in latam').measures[0]?.lineItem).toBe('Units')
+    expect(asked('gimme the latest numbers for gadgets')).toEqual(['Units', 'Price', 'Revenue'])
+  })
+  it('asks the measure when the last one has no such list, instead of editing it', () => {
+    const travel = q('travel for latam in q1')
+    expect(asked('top product in emea', travel)).toEqual(['Units', 'Price', 'Revenue'])
+    // A list the last measure has is still an edit of it.
+    expect(q('and apac?', travel).measures[0]?.lineItem).toBe('Travel')
+  })
+
   it('names an unknown item back with the list it was expected in', () => {
     const x = q("what's Units for Widgets in Narnia?")
     expect(x.unresolved).toEqual([

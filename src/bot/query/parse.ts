@@ -5,6 +5,7 @@
  */
 import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
 import { applyFollowUp } from './follow-up.ts'
+import { listChain } from './names.ts'
 import { defaultYear, yearsOf } from './periods.ts'
 import type { DimensionRef, Measure, Question, Selector, Shape } from './question.ts'
 import { type Reading, readText, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } from './read.ts'
@@ -29,7 +30,7 @@ export function measureOf(li: CatalogLineItem): Measure {
  * last measure first. With a view on screen it is about the view ("what's the total?").
  */
 const AMOUNT_RE =
-  /\bhow\s+(?:many|much)\b|\btotals?\b|\b(?:the|our|any)\s+(?:numbers?|figures?|amounts?)\b|\bhow\s+(?:are|did|do|is|were)\s+(?:we|things|it)\s+(?:doing|going|looking|perform\w*|do)\b/i
+  /\bhow\s+(?:many|much)\b|\btotals?\b|\b(?:the|our|any|my)\s+(?:[\w-]+\s+){0,2}(?:numbers?|figures?|amounts?|stats|metrics)\b|\bhow\s+(?:are|did|do|is|were)\s+(?:we|things|it)\s+(?:doing|going|looking|perform\w*|do)\b/i
 
 export interface ParseOptions {
   /** The focus is the view on screen (not the last answer). */
@@ -99,6 +100,12 @@ export function parseQuestion(
     const asked = noMeasure(r, catalog, true, focus, true)
     if (asked.kind === 'ask') return asked
   }
+  // "top product in apac" after a figure of Travel, which has no Products: not an edit of that
+  // figure. Which measure, among those that have the lists named?
+  if (focus && !r.measures.length && !r.unresolved.length && !fitsFocus(r, focus, catalog)) {
+    const asked = noMeasure(r, catalog, true, undefined, true)
+    if (asked.kind === 'ask') return asked
+  }
   const followUp = Boolean(focus) && (!r.measures.length || c.followUp) && !(c.explain && !focus)
   if (followUp && focus) {
     // "what is the total?" about the figures on screen: the focus itself, as one figure.
@@ -127,6 +134,29 @@ export function parseQuestion(
   return { kind: 'question', question: built.question, followUp: false, strong }
 }
 
+/** The lists a reading names: its items' lists and the lists it breaks down or ranks by. */
+function namedLists(r: Reading): Set<string> {
+  const lists = new Set(r.items.map((i) => i.listId))
+  for (const d of r.dims) if (d.ref.kind === 'list') lists.add(d.ref.id)
+  return lists
+}
+
+/** Whether the focus's measure has every list the reading names (so it can take the edit). */
+function fitsFocus(r: Reading, focus: Question, catalog: ModelCatalog): boolean {
+  const li = catalog.lineItems.find((l) => l.id === focus.measures[0]?.lineItemId)
+  if (!li) return true
+  return [...namedLists(r)].every((l) => hasList(li, l, catalog))
+}
+
+/** Whether a line item is dimensioned by a list or by a list below it (Stores under Region). */
+function hasList(li: CatalogLineItem, listId: string, catalog: ModelCatalog): boolean {
+  return li.dimensionIds.some((d) => {
+    if (d === listId) return true
+    const list = catalog.lists.find((l) => l.id === d)
+    return list ? listChain(catalog, list).some((l) => l.id === listId) : false
+  })
+}
+
 /** Names were given but no measure: ask which, among measures that have those dimensions. */
 function noMeasure(
   r: Reading,
@@ -135,11 +165,13 @@ function noMeasure(
   focus?: Question,
   amount = false,
 ): Parsed {
-  const lists = new Set(r.items.map((i) => i.listId))
+  const lists = namedLists(r)
   const fits = catalog.lineItems.filter(
-    (li) => li.format.toUpperCase() === 'NUMBER' && [...lists].every((l) => li.dimensionIds.includes(l)),
+    (li) => li.format.toUpperCase() === 'NUMBER' && [...lists].every((l) => hasList(li, l, catalog)),
   )
-  if (!fits.length || !(r.cues.asking || amount)) return { kind: 'none' }
+  // A shape asked for ("top product in apac", "units by region") asks as much as a question does.
+  const shaped = Boolean(r.cues.ranking) || r.cues.share || r.cues.trend || r.dims.some((d) => d.afterBy)
+  if (!fits.length || !(r.cues.asking || amount || shaped)) return { kind: 'none' }
   // The last answer's measure first: the likeliest reading, still a choice.
   const last = focus?.measures[0]?.lineItemId
   fits.sort((a, b) => Number(b.id === last) - Number(a.id === last))
@@ -323,6 +355,15 @@ export function shapeOf(
   const fix = (d: DimensionRef): DimensionRef => (d.kind === 'list' ? listRef(catalog, d.id) : d)
   if (c.explain) {
     const axis = axisOf(slice, r) ?? (pointCount(slice[TIME_ID]) === 1 ? TIME_REF : undefined)
+    // "which region grew the most": the change split over the regions, largest first.
+    if (axis && c.changeRanking && dim?.ref.kind === 'list') {
+      const shape: Shape = { kind: 'explain', axis: fix(axis), over: [fix(dim.ref)] }
+      // "grew the most" ranks the largest rise first, "fell the most" the largest fall; "least"
+      // the other way. "changed the most" splits the change without ranking a direction.
+      const most = c.ranking?.order !== 'asc'
+      if (c.changeRanking !== 'change') shape.rank = (c.changeRanking === 'rise') === most ? 'desc' : 'asc'
+      return shape
+    }
     if (axis) return { kind: 'explain', axis: fix(axis) }
   }
   if (c.ranking) {

@@ -58,7 +58,16 @@ export type Shape =
    * of its selector): the difference split over the children of `over` (every other list
    * dimension when absent), top contributors and detractors first.
    */
-  | { kind: 'explain'; axis: DimensionRef; over?: DimensionRef[] }
+  | {
+      kind: 'explain'
+      axis: DimensionRef
+      over?: DimensionRef[]
+      /**
+       * A ranking of the change ("which region grew the most": `desc`; "fell the most": `asc`):
+       * each item's own change between the two points, in that order, the first one leading.
+       */
+      rank?: 'asc' | 'desc'
+    }
 
 export interface Question {
   modelId: string

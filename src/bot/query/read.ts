@@ -52,6 +52,11 @@ export interface Cues {
   followUp: boolean
   /** Sounds like a question or a request for figures ("what", "how much", "show", "?"). */
   asking: boolean
+  /**
+   * A ranking of a change ("which region grew the most from Q1 to Q2"): answered as the change
+   * split over what is ranked, never as a ranking of the totals.
+   */
+  changeRanking?: 'rise' | 'fall' | 'change'
 }
 
 export interface Reading {
@@ -105,6 +110,12 @@ const ITEM_PREPOSITIONS = new Set(['in', 'at', 'for', 'from', 'within', 'of', 'a
 
 const EXPLAIN_RE =
   /\bwhy\b|\bwhat\s+(?:drove|drives|caused|causes|explains|happened)\b|\bwhat'?s?\s+(?:behind|driving)\b|\bwhat\s+is\s+(?:behind|driving)\b|\bdrivers?\s+of\b|\bexplain\b|\baccount(?:s|ed)?\s+for\s+the\s+(?:change|drop|fall|increase|decline|rise)\b|\bcontribut\w*\b[^.?!]{0,40}\b(?:change|drop|fall|increase|decline|rise|growth|gap|swing|movement)\b/i
+/** Words of a rise or a fall between periods, in a ranking ("grew the most", "fell the least"). */
+const RISE_RE =
+  /\b(?:gr[eo]w(?:n|s|ing|th)?|increas(?:e|ed|es|ing)|r[io]se|risen|rising|gain(?:ed|s|ing)?|improv(?:e|ed|es|ing|ement)|jump(?:ed|s)?|climb(?:ed|s)?)\b/
+const FALL_RE =
+  /\b(?:fell|fall(?:en|s|ing)?|drop(?:ped|s|ping)?|declin(?:e|ed|es|ing)|decreas(?:e|ed|es|ing)|shr[aiu]nk(?:s|ing)?|slipp?(?:ed|s)?|lost|los(?:e|es|ing))\b/
+const CHANGE_RE = /\bchang(?:e|ed|es|ing)\b|\bmoved?\b|\bswung\b/
 const COMPARE_RE =
   /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bhigher\s+than\b|\blower\s+than\b/i
 const SHARE_RE =
@@ -407,6 +418,15 @@ function readCues(lc: string): Cues {
   if (CHART_RE.test(lc)) cues.presentation = 'chart'
   else if (TABLE_RE.test(lc)) cues.presentation = 'table'
   else if (TEXT_RE.test(lc)) cues.presentation = 'text'
+  if (cues.ranking && !cues.explain) {
+    const rise = RISE_RE.test(rankText)
+    const fall = FALL_RE.test(rankText)
+    const moved = rise || fall || CHANGE_RE.test(rankText)
+    if (moved) {
+      cues.explain = true
+      cues.changeRanking = rise && !fall ? 'rise' : fall && !rise ? 'fall' : 'change'
+    }
+  }
   return cues
 }
 

@@ -28,6 +28,8 @@ export interface Base {
 export interface ExplainSplit {
   by: string
   parts: { label: string; change: number; share: number | null }[]
+  /** Parts in the order the question ranked them (largest rise or fall first), not by share. */
+  ranked?: 'asc' | 'desc'
 }
 
 export type Result =
