@@ -160,6 +160,16 @@ describe('parseQuestion: a ranking of a change', () => {
     expect(q('break down units by region, largest first').shape.kind).not.toBe('explain')
     expect(q('top region by revenue in q2').shape.kind).toBe('ranking')
   })
+  it('a change between two points is their difference, never their sum', () => {
+    expect(q('units growth from march to may').shape).toMatchObject({
+      kind: 'compare',
+      axis: { id: TIME_ID },
+    })
+    expect(q('how far did travel drop between q2 and q3').shape.kind).toBe('compare')
+    expect(q('how many more units did gizmos sell than widgets').shape.kind).toBe('compare')
+    // A span with no word of change is the run itself.
+    expect(q('revenue from feb to apr').shape.kind).toBe('value')
+  })
 })
 
 describe('parseQuestion: follow-ups edit the focus', () => {

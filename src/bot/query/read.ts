@@ -116,6 +116,12 @@ const RISE_RE =
 const FALL_RE =
   /\b(?:fell|fall(?:en|s|ing)?|drop(?:ped|s|ping)?|declin(?:e|ed|es|ing)|decreas(?:e|ed|es|ing)|shr[aiu]nk(?:s|ing)?|slipp?(?:ed|s)?|lost|los(?:e|es|ing))\b/
 const CHANGE_RE = /\bchang(?:e|ed|es|ing)\b|\bmoved?\b|\bswung\b/
+const MOVE_RE =
+  /\b(?:growth|gr[eo]w(?:n|s|ing)?|chang(?:e|ed|es)|increas(?:e|ed|es)|decreas(?:e|ed|es)|declin(?:e|ed|es)|r[io]se|risen|fell|fallen|drop(?:ped|s)?|went\s+(?:up|down)|go\s+(?:up|down)|moved?|movement|swing|shift(?:ed)?)\b/
+/** Two points of a span: "from … to …", "between … and …", "Q1 to Q2". */
+const SPAN_RE =
+  /\bfrom\b.+\bto\b|\bbetween\b.+\band\b|\b(?:q[1-4]|h[12]|[a-z]{3}\s?\d{2}|fy\s?\d{2})\s+to\s+(?:q[1-4]|h[12]|[a-z]{3}|fy)/
+const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[\w']+){0,6}\s+than\b/
 const COMPARE_RE =
   /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bhigher\s+than\b|\blower\s+than\b/i
 const SHARE_RE =
@@ -398,7 +404,9 @@ function readCues(lc: string): Cues {
   const order = ORDER_RE.test(rankText)
   const cues: Cues = {
     explain: EXPLAIN_RE.test(lc),
-    compare: COMPARE_RE.test(lc),
+    // "revenue growth q1 to q2", "how did units change from may to june": the difference between
+    // two points, never their sum; "how much more … than …" likewise.
+    compare: COMPARE_RE.test(lc) || (MOVE_RE.test(lc) && SPAN_RE.test(lc)) || MORE_THAN_RE.test(lc),
     share: SHARE_RE.test(lc),
     trend: TREND_RE.test(lc),
     breakdown: BREAKDOWN_RE.test(lc),
