@@ -298,6 +298,24 @@ describe('conversation over /api/chat', () => {
     // No confirmation was left pending by understanding alone.
     expect(replyText(await h.chat(s, 'yes'))).toContain('nothing waiting')
   })
+
+  it('reads off-topic text as fallback on /api/nlu as a chat turn does', async () => {
+    const s = session()
+    await h.chat(s, 'connect to Sales Forecast')
+    const nlu = async (text: string) => {
+      const res = await h.app.request('/api/nlu', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(await h.headers()) },
+        body: JSON.stringify({ text, sessionId: s }),
+      })
+      return (await res.json()) as { intent: { name: string } }
+    }
+    const text = 'which film won the most oscars of all time'
+    const chat = await h.chat(s, text)
+    expect(chat.intent.name).toBe('fallback')
+    expect((await nlu(text)).intent.name).toBe('fallback')
+    expect((await nlu('which region has the most revenue')).intent.name).toBe('read_cell')
+  })
 })
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<string> {

@@ -358,8 +358,10 @@ export async function understandQuestion(
   focus: Question | undefined,
   intent: { name: string; confidence: number },
   parameters: Record<string, unknown>,
-): Promise<{ question: Question; parameters: Record<string, unknown> } | undefined> {
+): Promise<{ question: Question; parameters: Record<string, unknown> } | { offTopic: true } | undefined> {
   const parsed = parseQuestion(text, await scope.catalog(), focus)
+  // As in a chat turn: nothing of the model named, and a read would only guess.
+  if (parsed.kind === 'none' && parsed.offTopic && READ_GUESSES.has(intent.name)) return { offTopic: true }
   if (parsed.kind !== 'question' || !questionWins(intent, parameters, parsed, text)) return undefined
   return { question: parsed.question, parameters: parametersOf(parsed.question) }
 }
