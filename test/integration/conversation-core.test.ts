@@ -315,6 +315,11 @@ describe('conversation over /api/chat', () => {
     expect(chat.intent.name).toBe('fallback')
     expect((await nlu(text)).intent.name).toBe('fallback')
     expect((await nlu('which region has the most revenue')).intent.name).toBe('read_cell')
+    // Words of the model's own objects are about the model, even naming nothing in it.
+    const views = await h.chat(s, 'what views are available?')
+    expect(views.intent.name).toBe('list_views')
+    expect(replyText(views)).toContain('Revenue by Region')
+    expect((await nlu('which saved views exist')).intent.name).toBe('list_views')
   })
 })
 

@@ -9,6 +9,7 @@ import { encodeChoice, type Middleware, type TurnContext } from '../core/context
 import { BotError } from '../core/errors.ts'
 import type { Focus } from '../core/session.ts'
 import { MIN_CONFIDENCE } from '../nlu/nlu.ts'
+import { correctPhrasing } from '../nlu/phrasing.ts'
 import { answerMessages } from './answer.ts'
 import { connectForQuestion } from './connect.ts'
 import { execute } from './execute.ts'
@@ -112,6 +113,23 @@ const LISTINGS = new Set(['list_items', 'show_view', 'list_views', 'help', 'gree
 
 /** Read intents that stand in for "I don't know" when nothing of the model is named. */
 const READ_GUESSES = new Set(['show_view', 'list_items', 'set_page', 'read_cell', 'list_views'])
+
+/**
+ * Words of the model's own objects: a text with one of them is about the model even when it names
+ * nothing in it ("what views are available?", "which processes are there?").
+ */
+const MODEL_OBJECT_RE =
+  /\b(?:views?|reports?|saved|dashboards?|grids?|lists?|items?|members?|entries|process(?:es)?|imports?|exports?|actions?|jobs?|models?|modules?|workspaces?|line\s+items?)\b/i
+
+/** Nothing of the model named, no word of its objects, and a read would only guess: off-topic. */
+function offTopic(parsed: Parsed, intent: string, text: string): boolean {
+  return (
+    parsed.kind === 'none' &&
+    Boolean(parsed.offTopic) &&
+    READ_GUESSES.has(intent) &&
+    !MODEL_OBJECT_RE.test(correctPhrasing(text))
+  )
+}
 
 /** Whether the parsed question should answer this turn instead of the classifier's intent. */
 export function questionWins(
@@ -298,7 +316,7 @@ export const questionStep: Middleware = async (ctx, next) => {
     ctx.services.logger.debug({ err: e }, 'question parse skipped: catalog unavailable')
     return next()
   }
-  if (parsed.kind === 'none' && parsed.offTopic && READ_GUESSES.has(ctx.intent.name)) {
+  if (offTopic(parsed, ctx.intent.name, text)) {
     // Nothing of the model is named ("a recipe for pancakes"): a read would only guess.
     ctx.intent = { name: 'fallback', confidence: ctx.intent.confidence }
     ctx.parameters = {}
@@ -361,7 +379,7 @@ export async function understandQuestion(
 ): Promise<{ question: Question; parameters: Record<string, unknown> } | { offTopic: true } | undefined> {
   const parsed = parseQuestion(text, await scope.catalog(), focus)
   // As in a chat turn: nothing of the model named, and a read would only guess.
-  if (parsed.kind === 'none' && parsed.offTopic && READ_GUESSES.has(intent.name)) return { offTopic: true }
+  if (offTopic(parsed, intent.name, text)) return { offTopic: true }
   if (parsed.kind !== 'question' || !questionWins(intent, parameters, parsed, text)) return undefined
   return { question: parsed.question, parameters: parametersOf(parsed.question) }
 }
