@@ -189,6 +189,16 @@ describe('parseQuestion: follow-ups edit the focus', () => {
     const top = q('top 2 regions by revenue')
     expect(q('and the bottom ones?', top).shape).toMatchObject({ kind: 'ranking', order: 'asc', limit: 2 })
     expect(q('show it as a graph', focus).presentation).toBe('chart')
+    const redraw = parseQuestion('show as a table', catalog, focus)
+    expect(redraw.kind === 'question' && redraw.strong && redraw.question.presentation).toBe('table')
+  })
+  it('counts "previous" and "next" from the period of the last answer, "last" from today', () => {
+    const q3 = q('units for gizmos in q3')
+    expect(names(q('and the previous quarter?', q3).slice[TIME_ID])).toEqual(['Q2 FY26'])
+    expect(names(q('what about the following month', q3).slice[TIME_ID])).toEqual(['Oct 26'])
+    expect(names(q('and the prior month?', q3).slice[TIME_ID])).toEqual(['Jun 26'])
+    const today = names(q('units for gizmos last quarter').slice[TIME_ID])
+    expect(names(q('and last quarter?', q3).slice[TIME_ID])).toEqual(today)
   })
   it('a measure without a sliced dimension drops that slice', () => {
     const units = q('units for widgets in emea')

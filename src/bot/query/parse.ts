@@ -45,7 +45,12 @@ export function parseQuestion(
 ): Parsed {
   const trimmed = text.trim()
   if (!trimmed || COMMAND_RE.test(trimmed)) return { kind: 'none' }
-  const r = readText(trimmed, catalog)
+  // The last answer's one period, for "and the previous quarter?".
+  const focusTime = focus?.slice[TIME_ID]
+  const anchorId =
+    focusTime?.kind === 'items' && focusTime.items.length === 1 ? focusTime.items[0]?.id : undefined
+  const anchor = anchorId ? catalog.periods.find((p) => p.id === anchorId) : undefined
+  const r = readText(trimmed, catalog, anchor ? { anchor } : {})
   const c = r.cues
   const shapeCue =
     c.explain || c.compare || c.share || c.trend || Boolean(c.ranking) || r.dims.some((d) => d.afterBy)
@@ -113,7 +118,14 @@ export function parseQuestion(
       applyFollowUp(focus, r, catalog) ??
       (c.total && !r.named ? { ...focus, shape: { kind: 'value' as const } } : undefined)
     if (!question) return { kind: 'none' }
-    return { kind: 'question', question, followUp: true, strong: strong || coordinates || c.followUp }
+    // "show it as a table" re-draws the last answer: as strong as naming a measure.
+    const redraw = Boolean(c.presentation) && !r.named
+    return {
+      kind: 'question',
+      question,
+      followUp: true,
+      strong: strong || coordinates || c.followUp || redraw,
+    }
   }
   if (!r.measures.length && r.unresolved.some((u) => u.expected === 'measure')) {
     // "the gross margin for Gizmos" in a model without a margin: named back, never substituted.

@@ -35,7 +35,10 @@ export interface PeriodReading {
   perLevel?: 'month' | 'quarter' | 'half' | 'year'
 }
 
-const RELATIVE_RE = /\b(last|previous|prior|this|current|next|past)\s+(month|quarter|year)\b(?!\s+of\b)/gi
+const RELATIVE_RE =
+  /\b(last|previous|prior|preceding|this|current|next|following|past)\s+(month|quarter|year)\b(?!\s+of\b)/gi
+/** Steps that, in a follow-up, count from the period of the last answer ("and the previous quarter?"). */
+const FROM_ANCHOR_RE = /^(?:previous|prior|preceding|next|following)$/i
 const YTD_RE = /\b(ytd|year[\s-]to[\s-]date|so far this year)\b/gi
 const HALF_RE =
   /\b(?:h([12])|(first|1st|second|2nd)\s+half)(?:\s*(?:of\s+)?(?:fy\s?'?(?:20)?(\d{2})|(?:20)(\d{2})))?\b/gi
@@ -92,9 +95,14 @@ function relative(
   if (!current) return undefined
   const all = atLevel(catalog, level)
   const here = all.findIndex((p) => p.start <= current.start && p.end >= current.end)
-  if (here < 0) return undefined
   const w = which.toLowerCase()
-  const step = w === 'next' ? 1 : w === 'this' || w === 'current' ? 0 : -1
+  const step = w === 'next' || w === 'following' ? 1 : w === 'this' || w === 'current' ? 0 : -1
+  if (here < 0) {
+    // From a longer period ("the next month" after Q2): the one just after its end, or before its start.
+    if (step > 0) return all.find((p) => p.start > current.end)
+    if (step < 0) return all.filter((p) => p.end < current.start).at(-1)
+    return undefined
+  }
   return all[here + step]
 }
 
@@ -125,7 +133,11 @@ function overlaps(a: Span, spans: readonly Span[]): boolean {
 export function readPeriods(
   text: string,
   catalog: ModelCatalog,
-  options: { pairs?: boolean } = {},
+  options: {
+    pairs?: boolean
+    /** The period of the last answer: "previous"/"next" count from it, "last"/"this" from today. */
+    anchor?: CatalogPeriod
+  } = {},
 ): PeriodReading {
   const current = currentPeriodOf(catalog)
   const atoms: Atom[] = []
@@ -143,7 +155,8 @@ export function readPeriods(
   }
   for (const m of text.matchAll(RELATIVE_RE)) {
     const level = (m[2] ?? 'month').toLowerCase() as 'month' | 'quarter' | 'year'
-    const p = relative(m[1] ?? '', level, catalog, current)
+    const fromAnchor = options.anchor && FROM_ANCHOR_RE.test(m[1] ?? '') ? options.anchor : undefined
+    const p = relative(m[1] ?? '', level, catalog, fromAnchor ?? current)
     add({ start: m.index, end: m.index + m[0].length, text: m[0], ...(p ? { from: p, to: p } : {}) }, !p)
   }
   for (const m of text.matchAll(HALF_RE)) {

@@ -3,7 +3,13 @@
  * names, which dimensions it asks per, which shape words it uses, and which words name something
  * the catalog does not have. No decision about the plan is taken here (see `parse.ts`).
  */
-import type { CatalogLineItem, CatalogListItem, CatalogVersion, ModelCatalog } from '../../anaplan/catalog.ts'
+import type {
+  CatalogLineItem,
+  CatalogListItem,
+  CatalogPeriod,
+  CatalogVersion,
+  ModelCatalog,
+} from '../../anaplan/catalog.ts'
 import { STOPWORDS, type Token, tokenize } from '../nlu/text.ts'
 import { entityIndex, itemOf, lineItemByName, listByName, nearNames, singular } from './names.ts'
 import { type PeriodReading, readPeriods, type Span } from './periods.ts'
@@ -182,10 +188,17 @@ function limitOf(lc: string): number | undefined {
   return n && n > 0 ? n : undefined
 }
 
-export function readText(text: string, catalog: ModelCatalog): Reading {
+export function readText(
+  text: string,
+  catalog: ModelCatalog,
+  options: { anchor?: CatalogPeriod } = {},
+): Reading {
   const lc = text.toLowerCase()
   const cues = readCues(lc)
-  const periods = readPeriods(text, catalog, { pairs: cues.explain || cues.compare })
+  const periods = readPeriods(text, catalog, {
+    pairs: cues.explain || cues.compare,
+    ...(options.anchor ? { anchor: options.anchor } : {}),
+  })
   const spans: Span[] = [...periods.spans]
   const tokens = tokenize(text)
   const reading: Reading = {
