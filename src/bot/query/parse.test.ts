@@ -189,6 +189,11 @@ describe('parseQuestion: follow-ups edit the focus', () => {
     const top = q('top 2 regions by revenue')
     expect(q('and the bottom ones?', top).shape).toMatchObject({ kind: 'ranking', order: 'asc', limit: 2 })
     expect(q('show it as a graph', focus).presentation).toBe('chart')
+    // The total of the last answer, and its trend, need no measure named.
+    const split = q('travel by region in q2')
+    expect(q("what's the total", split).shape.kind).toBe('value')
+    expect(q("what's the total", split).measures[0]?.lineItem).toBe('Travel')
+    expect(q('is it going up?', q('travel for apac in q2')).shape.kind).toBe('trend')
     const redraw = parseQuestion('show as a table', catalog, focus)
     expect(redraw.kind === 'question' && redraw.strong && redraw.question.presentation).toBe('table')
   })

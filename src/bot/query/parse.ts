@@ -58,7 +58,7 @@ export function parseQuestion(
   const strong = r.measures.length > 0 || Boolean(r.measureChoices) || shapeCue
   const unresolvedOnly = !r.named && !r.measureChoices && !r.dims.length && !r.periods.perLevel
   // Nothing of the model named, and nothing to edit: not a question about the numbers.
-  if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking || c.total)))
+  if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking || c.total || c.trend)))
     return { kind: 'none', offTopic: r.unresolved.length > 0 }
   if (r.itemChoices) {
     const options = r.itemChoices.options.map((o) => {
@@ -99,8 +99,15 @@ export function parseQuestion(
     }))
     return { kind: 'ask', prompt: 'Which measure did you mean?', options, strong: true }
   }
+  // "what's the total?" names nothing: the total of the last answer, not a new question.
+  const focusTotal = Boolean(focus) && c.total && !r.named && !coordinates
   const amountOnly =
-    !r.measures.length && !c.followUp && !options.focusOnScreen && AMOUNT_RE.test(r.lc) && !shapeCue
+    !r.measures.length &&
+    !c.followUp &&
+    !options.focusOnScreen &&
+    !focusTotal &&
+    AMOUNT_RE.test(r.lc) &&
+    !shapeCue
   if (focus && amountOnly && !r.unresolved.length) {
     const asked = noMeasure(r, catalog, true, focus, true)
     if (asked.kind === 'ask') return asked

@@ -47,7 +47,7 @@ const COMMAND_WORDS: Record<string, RegExp> = {
   disconnect:
     /\b(?:disconnect\w*|log\s*(?:out|off)|sign\s*(?:out|off)|close|leave|exit|quit|drop|end|bye|goodbye|unplug|detach|done\s+with)\b/i,
   task_status:
-    /\b(?:tasks?|imports?|exports?|process(?:es)?|actions?|jobs?|runs?|running|status|progress|finish\w*|complet\w*|done|it|yet)\b/i,
+    /\b(?:tasks?|imports?|exports?|process(?:es)?|actions?|jobs?|runs?|running|status|progress|finish\w*|complet\w*|done|yet)\b/i,
   cancel_task: /\b(?:cancel\w*|abort\w*|stop|kill|halt|terminate)\b/i,
   run_action:
     /\b(?:run|rerun|execute|start|launch|trigger|kick|fire|refresh|perform|import|export|process)\b/i,
