@@ -167,6 +167,13 @@ describe('parseQuestion: a ranking of a change', () => {
     })
     expect(q('how far did travel drop between q2 and q3').shape.kind).toBe('compare')
     expect(q('how many more units did gizmos sell than widgets').shape.kind).toBe('compare')
+    // One version measured against: the current version beside it.
+    const ahead = q('are widgets units behind plan in q3')
+    expect(ahead.shape).toMatchObject({ kind: 'compare', axis: { id: VERSIONS_ID } })
+    expect(names(ahead.slice[VERSIONS_ID])).toEqual(['Forecast', 'Budget'])
+    expect(names(q('budget units for widgets').slice[VERSIONS_ID])).toEqual(['Budget'])
+    // How much of a whole comes from one part is its share.
+    expect(q('how much of the units came from apac').shape.kind).toBe('share')
     // A span with no word of change is the run itself.
     expect(q('revenue from feb to apr').shape.kind).toBe('value')
   })

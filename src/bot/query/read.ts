@@ -122,6 +122,9 @@ const RISE_RE =
 const FALL_RE =
   /\b(?:fell|fall(?:en|s|ing)?|drop(?:ped|s|ping)?|declin(?:e|ed|es|ing)|decreas(?:e|ed|es|ing)|shr[aiu]nk(?:s|ing)?|slipp?(?:ed|s)?|lost|los(?:e|es|ing))\b/
 const CHANGE_RE = /\bchang(?:e|ed|es|ing)\b|\bmoved?\b|\bswung\b/
+/** A figure measured against one version: "ahead of budget", "variance to plan", "vs target". */
+const AGAINST_VERSION_RE =
+  /\b(?:ahead\s+of|behind|above|below|over|under|beat(?:ing)?|miss(?:ed|ing)?|short\s+of|against|vs\.?|versus|compared?\s+(?:to|with)|relative\s+to|variance\s+(?:to|from|against|vs)|gap\s+to|on\s+track\s+(?:for|with|against))\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:budget|budgets|bud|plan|planned|target|targets|forecast|fcst|actuals?)\b/
 const MOVE_RE =
   /\b(?:growth|gr[eo]w(?:n|s|ing)?|chang(?:e|ed|es)|increas(?:e|ed|es)|decreas(?:e|ed|es)|declin(?:e|ed|es)|r[io]se|risen|fell|fallen|drop(?:ped|s)?|went\s+(?:up|down)|go\s+(?:up|down)|moved?|movement|swing|shift(?:ed)?)\b/
 /** Two points of a span: "from … to …", "between … and …", "Q1 to Q2". */
@@ -131,7 +134,7 @@ const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[
 const COMPARE_RE =
   /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bhigher\s+than\b|\blower\s+than\b/i
 const SHARE_RE =
-  /\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
+  /\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
   /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter)[\s-](?:by|over|on)[\s-](?:month|quarter)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
 const BREAKDOWN_RE =
@@ -352,6 +355,18 @@ export function readText(
       (d) => d.ref.kind !== 'version' || d.afterBy || !/^version\b/i.test(text.slice(d.start)),
     )
   reading.dims.sort((a, b) => a.start - b.start)
+  // "are we ahead of budget", "variance to plan": the current version against the one named.
+  const only = reading.versions.length === 1 ? reading.versions[0] : undefined
+  if (only && AGAINST_VERSION_RE.test(lc)) {
+    const base =
+      catalog.versions.find((v) => v.isCurrent) ??
+      catalog.versions.find((v) => /forecast/i.test(v.name)) ??
+      catalog.versions[0]
+    if (base && base.id !== only.id) {
+      reading.versions.unshift(base)
+      cues.compare = true
+    }
+  }
   reading.unresolved.push(...leftovers(tokens, spans, reading, catalog))
   const strays = tokens.filter(
     (t) => !covered(t, spans) && !FILLER.has(t.raw.toLowerCase()) && !STOPWORDS.has(t.raw.toLowerCase()),
