@@ -204,6 +204,21 @@ describe('questions over /api/chat', () => {
     expect(find(r, 'table')?.rows.map((row) => row[0])).toEqual(changes.map(([g]) => g))
   })
 
+  it('a trend for two items is one answer per item, neither dropped nor summed', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'units in latam for gizmos and sprockets by month')
+    const tables = r.messages.filter((m) => m.type === 'table')
+    expect(tables).toHaveLength(2)
+    const text = replyText(r)
+    expect(text).toContain('Gizmos')
+    expect(text).toContain('Sprockets')
+    for (const [i, product] of ['Gizmos', 'Sprockets'].entries()) {
+      const t = tables[i] as { rows: string[][] }
+      expect(t.rows.map((row) => row[0])).toEqual(MONTHS)
+      expect(t.rows[2]?.[1]).toBe(fmt(await rev('LATAM', product, 'Units', 'Mar 26')))
+    }
+  })
+
   it('trend: the months of the year as a line chart', async () => {
     const s = await connected()
     const r = await h.chat(s, 'how has revenue for gadgets trended month by month?')

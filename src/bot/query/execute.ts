@@ -10,6 +10,7 @@ import type { ModelScope, RequestOptions } from '../core/anaplan.ts'
 import { BotError } from '../core/errors.ts'
 import { combinations, cube, round } from './cube.ts'
 import { explainChange } from './explain.ts'
+import { listChain } from './names.ts'
 import {
   byPoints,
   dimensionFor,
@@ -44,13 +45,48 @@ export async function execute(
     throw new BotError('invalid_input', 'The question names things the model does not have.')
   const results: Result[] = []
   let reads = 0
-  for (const m of q.measures) {
-    const li = lineItem(catalog, m)
-    const r = await executeOne(q, li, m, scope, catalog, requestOptions)
-    results.push(r.result)
-    reads += r.reads
+  for (const each of perItem(q, catalog)) {
+    for (const m of each.measures) {
+      const li = lineItem(catalog, m)
+      const r = await executeOne(each, li, m, scope, catalog, requestOptions)
+      results.push(r.result)
+      reads += r.reads
+    }
   }
   return { results, reads }
+}
+
+/** The most answers one question may split into ("by month for widgets, gadgets and gizmos"). */
+const MAX_SPLIT = 6
+
+/**
+ * A breakdown, ranking, share, trend, comparison or explanation with several items named on
+ * another dimension ("units by month for widgets and gadgets") is one answer per item: each
+ * shape varies one axis, and an item beside it is never dropped nor silently summed.
+ */
+function perItem(q: Question, catalog: ModelCatalog): Question[] {
+  const s = q.shape
+  if (s.kind === 'value') return [q]
+  const axis = s.kind === 'trend' ? TIME_ID : 'by' in s ? s.by.id : s.axis.id
+  const onAxis = (key: string) => {
+    if (key === axis) return true
+    // Items of a list above the axis narrow its members ("stores in Norway and Sweden").
+    const list = catalog.lists.find((l) => l.id === axis)
+    return list ? listChain(catalog, list).some((l) => l.id === key) : false
+  }
+  const split = Object.entries(q.slice).find(
+    ([key, sel]) => sel.kind === 'items' && sel.items.length > 1 && !onAxis(key),
+  )
+  if (!split) return [q]
+  const [key, sel] = split as [string, { kind: 'items'; items: { id: string; name: string }[] }]
+  if (sel.items.length > MAX_SPLIT)
+    throw new BotError(
+      'invalid_input',
+      `That asks for ${sel.items.length} separate answers, one per ${sel.items.map((i) => i.name).join(', ')}; please name at most ${MAX_SPLIT}.`,
+    )
+  return sel.items.flatMap((item) =>
+    perItem({ ...q, slice: { ...q.slice, [key]: { kind: 'items', items: [item] } } }, catalog),
+  )
 }
 
 async function executeOne(

@@ -174,6 +174,15 @@ describe('parseQuestion: a ranking of a change', () => {
     expect(names(q('budget units for widgets').slice[VERSIONS_ID])).toEqual(['Budget'])
     // How much of a whole comes from one part is its share.
     expect(q('how much of the units came from apac').shape.kind).toBe('share')
+    // Words of price rank by price; counting a list's items is a listing, not a measure.
+    expect(q('the priciest product in emea').shape).toMatchObject({
+      kind: 'ranking',
+      order: 'desc',
+      limit: 1,
+    })
+    expect(q('cheapest product in apac').shape).toMatchObject({ kind: 'ranking', order: 'asc' })
+    expect(q('cheapest product in apac').measures[0]?.lineItem).toBe('Price')
+    expect(parseQuestion('how many channels are there', catalog).kind).toBe('none')
     // A span with no word of change is the run itself.
     expect(q('revenue from feb to apr').shape.kind).toBe('value')
   })

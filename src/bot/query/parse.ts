@@ -101,6 +101,11 @@ export function parseQuestion(
   }
   // "what's the total?" names nothing: the total of the last answer, not a new question.
   const focusTotal = Boolean(focus) && c.total && !r.named && !coordinates
+  // "how many regions are there" counts a list's items: a listing, not an amount of a measure.
+  const countsList = r.dims.some(
+    (d) => d.ref.kind === 'list' && /\bhow\s+many\s+(?:\w+\s+)?$/.test(r.lc.slice(0, d.start)),
+  )
+  if (countsList && !r.measures.length && !r.items.length) return { kind: 'none' }
   const amountOnly =
     !r.measures.length &&
     !c.followUp &&

@@ -142,9 +142,9 @@ const BREAKDOWN_RE =
 const TOTAL_RE =
   /\btotal\b|\boverall\b|\bcombined\b|\baltogether\b|\ball\s+together\b|\bin\s+sum\b|\bgrand\b|\bsum\s+of\b/i
 const DESC_RE =
-  /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing)\b/i
+  /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing|priciest|costliest|dearest)\b/i
 const ASC_RE =
-  /\b(?:bottom|worst|lowest|least|weakest|smallest|fewest|minimum|min|poorest|slowest|worst[\s-]selling|worst[\s-]performing|underperform\w*)\b/i
+  /\b(?:bottom|worst|lowest|least|weakest|smallest|fewest|minimum|min|poorest|slowest|worst[\s-]selling|worst[\s-]performing|underperform\w*|cheapest)\b/i
 const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most|least)$/
 const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
 const ASCENDING_RE =

@@ -94,7 +94,21 @@ export const MEASURE_SYNONYMS: readonly {
     broad: true,
   },
   {
-    words: ['prices', 'pricing', 'asp', 'unit price', 'selling price'],
+    words: [
+      'prices',
+      'pricing',
+      'asp',
+      'unit price',
+      'selling price',
+      'expensive',
+      'pricey',
+      'pricier',
+      'priciest',
+      'cheap',
+      'cheaper',
+      'cheapest',
+      'costliest',
+    ],
     names: ['Price', 'Unit Price', 'Average Price'],
   },
   {
