@@ -218,6 +218,10 @@ describe('parseQuestion: follow-ups edit the focus', () => {
     expect(names(q('and the previous quarter?', q3).slice[TIME_ID])).toEqual(['Q2 FY26'])
     expect(names(q('what about the following month', q3).slice[TIME_ID])).toEqual(['Oct 26'])
     expect(names(q('and the prior month?', q3).slice[TIME_ID])).toEqual(['Jun 26'])
+    expect(names(q('and the quarter before', q3).slice[TIME_ID])).toEqual(['Q2 FY26'])
+    // A year before the model's calendar is named back, not taken for another one.
+    const before = q('and the year before', q3)
+    expect(before.unresolved?.map((u) => u.expected)).toEqual(['period'])
     const today = names(q('units for gizmos last quarter').slice[TIME_ID])
     expect(names(q('and last quarter?', q3).slice[TIME_ID])).toEqual(today)
   })

@@ -37,6 +37,9 @@ export interface PeriodReading {
 
 const RELATIVE_RE =
   /\b(last|previous|prior|preceding|this|current|next|following|past)\s+(month|quarter|year)\b(?!\s+of\b)/gi
+/** "the year before", "the month after": a step from the last answer's period (or from today). */
+const BEFORE_AFTER_RE =
+  /\b(month|quarter|year)\s+(before|after)(?!\s+(?:the|that|this|last|next|q[1-4]|[a-z]{3}\s?\d{2})\b)/gi
 /** Steps that, in a follow-up, count from the period of the last answer ("and the previous quarter?"). */
 const FROM_ANCHOR_RE = /^(?:previous|prior|preceding|next|following)$/i
 const YTD_RE = /\b(ytd|year[\s-]to[\s-]date|so far this year)\b/gi
@@ -157,6 +160,12 @@ export function readPeriods(
     const level = (m[2] ?? 'month').toLowerCase() as 'month' | 'quarter' | 'year'
     const fromAnchor = options.anchor && FROM_ANCHOR_RE.test(m[1] ?? '') ? options.anchor : undefined
     const p = relative(m[1] ?? '', level, catalog, fromAnchor ?? current)
+    add({ start: m.index, end: m.index + m[0].length, text: m[0], ...(p ? { from: p, to: p } : {}) }, !p)
+  }
+  for (const m of text.matchAll(BEFORE_AFTER_RE)) {
+    const level = (m[1] ?? 'month').toLowerCase() as 'month' | 'quarter' | 'year'
+    const which = (m[2] ?? '').toLowerCase() === 'after' ? 'next' : 'previous'
+    const p = relative(which, level, catalog, options.anchor ?? current)
     add({ start: m.index, end: m.index + m[0].length, text: m[0], ...(p ? { from: p, to: p } : {}) }, !p)
   }
   for (const m of text.matchAll(HALF_RE)) {

@@ -85,7 +85,7 @@ export const fallback: IntentHandler = {
       ...(ctx.session.connected
         ? [{ label: 'List views', value: 'list_views' }]
         : [{ label: 'List models', value: 'list_models' }]),
-    ]
+    ].filter((o, i, all) => all.findIndex((x) => x.value === o.value) === i)
     ctx.messages.push({ type: 'choices', prompt: 'You could try:', options })
   },
 }
