@@ -174,6 +174,24 @@ describe('parseQuestion: a ranking of a change', () => {
     expect(names(q('budget units for widgets').slice[VERSIONS_ID])).toEqual(['Budget'])
     // How much of a whole comes from one part is its share.
     expect(q('how much of the units came from apac').shape.kind).toBe('share')
+    // "margin %" is the percentage of two margins.
+    const base = salesCatalog()
+    const rev = base.lineItems.find((l) => l.id === 'revenue') as (typeof base.lineItems)[number]
+    const margins = {
+      ...base,
+      lineItems: [
+        ...base.lineItems,
+        { ...rev, id: 'gm', name: 'Gross Margin' },
+        { ...rev, id: 'gmp', name: 'Margin %', summary: 'NONE' as const },
+      ],
+    }
+    const pick = (text: string) => {
+      const p = parseQuestion(text, margins)
+      return p.kind === 'question' ? p.question.measures[0]?.lineItem : p.kind === 'ask' ? 'ask' : p.kind
+    }
+    expect(pick('margin % for widgets')).toBe('Margin %')
+    expect(pick('margin percent for widgets')).toBe('Margin %')
+    expect(pick('margin for widgets')).toBe('ask')
     // Words of price rank by price; counting a list's items is a listing, not a measure.
     expect(q('the priciest product in emea').shape).toMatchObject({
       kind: 'ranking',

@@ -16,6 +16,9 @@ import { type PeriodReading, readPeriods, type Span } from './periods.ts'
 import type { DimensionRef, Question, TimeLevel } from './question.ts'
 import { FILLER, MEASURE_SYNONYMS, NUMBER_WORDS, VERSION_SYNONYMS } from './words.ts'
 
+/** A percent sign or word right after a measure's word. */
+const PERCENT_AFTER_RE = /^\s*(?:%|percent\b|pct\b|percentage\b)/i
+
 /** Verbs of trade that, after "how many", count what was sold. */
 const COUNT_VERBS = new Set([
   'move',
@@ -231,7 +234,9 @@ export function readText(
     if (m.kind === 'lineItem') {
       const li = lineItemByName(catalog, m.value)
       if (m.score < 1 && li) typos.push({ li, text: lc.slice(m.start, m.end) })
-      const rivals = li ? rivalsOf(li, words, catalog) : []
+      // "margin %" typed with its sign, or "margin percent": the percentage, not a rival.
+      const asPercent = li && /%/.test(li.name) && PERCENT_AFTER_RE.test(lc.slice(m.end))
+      const rivals = li && !asPercent ? rivalsOf(li, words, catalog) : []
       // "margin" folds onto "Margin %" but is also the Gross Margin: ask which, never pick one.
       if (li && rivals.length && !reading.measureChoices) reading.measureChoices = [li, ...rivals]
       else if (li) addMeasure(li)
@@ -294,6 +299,11 @@ export function readText(
       if (unique.length === 1)
         unique = [...unique, ...alsoMeant(unique[0] as CatalogLineItem, t.raw, hit, catalog, cues.total)]
       if (unique.length > 1) unique = narrowedBy(tokens[tokens.indexOf(t) - 1], unique)
+      // "margin %", "margin percent": the line item that is the percentage.
+      if (unique.length > 1 && PERCENT_AFTER_RE.test(lc.slice(t.end))) {
+        const pct = unique.filter((li) => /%|percent/i.test(li.name))
+        if (pct.length === 1) unique = pct
+      }
       // A line item named outright wins: "spend on travel" is Travel, not Total Expenses too.
       const direct = reading.measures.length > 0
       if (direct) {
