@@ -228,6 +228,13 @@ describe('parseQuestion: follow-ups edit the focus', () => {
     expect(q("what's the total", split).shape.kind).toBe('value')
     expect(q("what's the total", split).measures[0]?.lineItem).toBe('Travel')
     expect(q('is it going up?', q('travel for apac in q2')).shape.kind).toBe('trend')
+    const two = q('travel for emea and latam in q1')
+    expect(q('which one is higher?', two).shape).toMatchObject({ kind: 'ranking', order: 'desc', limit: 1 })
+    expect(q('which of them was smaller', two).shape).toMatchObject({
+      kind: 'ranking',
+      order: 'asc',
+      limit: 1,
+    })
     const redraw = parseQuestion('show as a table', catalog, focus)
     expect(redraw.kind === 'question' && redraw.strong && redraw.question.presentation).toBe('table')
   })

@@ -16,6 +16,10 @@ import { type PeriodReading, readPeriods, type Span } from './periods.ts'
 import type { DimensionRef, Question, TimeLevel } from './question.ts'
 import { FILLER, MEASURE_SYNONYMS, NUMBER_WORDS, VERSION_SYNONYMS } from './words.ts'
 
+/** "which is bigger", "which of them was lower?", "which one has more". */
+const WHICH_COMPARATIVE_RE =
+  /^(?:and\s+|so\s+)?which(?:\s+one|\s+of\s+(?:them|those|these|the\s+two))?\s+(?:is|was|has|had|did|does)\s+(?:the\s+)?(bigger|larger|higher|greater|more|better|smaller|lower|less|fewer|worse)\??$/
+
 /** A percent sign or word right after a measure's word. */
 const PERCENT_AFTER_RE = /^\s*(?:%|percent\b|pct\b|percentage\b)/i
 
@@ -460,6 +464,16 @@ function readCues(lc: string): Cues {
       explicitOrder: desc || asc,
       ...(limit ? { limit } : {}),
     }
+  }
+  // "which is bigger", "which one was lower": the one of the named items, as a ranking of them.
+  const which = WHICH_COMPARATIVE_RE.exec(lc.trim())
+  if (which && !cues.ranking) {
+    cues.ranking = {
+      order: /^(?:smaller|lower|less|fewer|worse)$/.test(which[1] ?? '') ? 'asc' : 'desc',
+      explicitOrder: true,
+      limit: 1,
+    }
+    cues.compare = false
   }
   if (CHART_RE.test(lc)) cues.presentation = 'chart'
   else if (TABLE_RE.test(lc)) cues.presentation = 'table'
