@@ -159,6 +159,8 @@ const CONNECT_CODES = new Set([
  * const data = await model.readView('Revenue by Region', { Products: 'Widgets' })
  * await client.close()
  */
+let clients = 0
+
 export class AnaplanClient implements Transport {
   readonly users: UsersApi
   readonly workspaces: WorkspacesApi
@@ -176,12 +178,8 @@ export class AnaplanClient implements Transport {
   readonly #logger: ClientLogger
   readonly #shared: Shared
   readonly #authApi: AuthApi
-  /**
-   * Models already resolved, with the name cache's stamp at the time: while the cache holds the
-   * same listings, resolving the same names gives the same model (a chat turn resolves its model
-   * every time).
-   */
-  readonly #resolved = new Map<string, { version: number; until: number; scope: ModelScope }>()
+  /** Distinguishes this client's resolved scopes from those of clients sharing its cache. */
+  readonly #id = ++clients
 
   constructor(options: AnaplanClientOptions, shared?: Shared) {
     this.options = { ...options }
@@ -303,17 +301,11 @@ export class AnaplanClient implements Transport {
    * @example const m = await client.model({ model: 'Sales Forecast' })
    */
   async model(ref: ModelRef, options?: RequestOptions): Promise<ModelScope> {
-    const key = `${ref.workspace ?? ''}\0${ref.model}`
-    const before = this.cache.stamp()
-    const hit = this.#resolved.get(key)
-    if (hit && hit.version === before.version && this.now() < hit.until) return hit.scope
-    const scope = await this.#resolve(ref, options)
-    const after = this.cache.stamp()
-    if (after.version === before.version) {
-      if (this.#resolved.size >= 1000) this.#resolved.clear()
-      this.#resolved.set(key, { ...after, scope })
-    }
-    return scope
+    // A chat turn resolves its model every time: the same names give the same model while the
+    // cache holds the same listings.
+    return this.cache.derived(`model:${this.#id}\0${ref.workspace ?? ''}\0${ref.model}`, () =>
+      this.#resolve(ref, options),
+    )
   }
 
   async #resolve(ref: ModelRef, options?: RequestOptions): Promise<ModelScope> {

@@ -76,37 +76,41 @@ describe('TtlCache', () => {
     expect(await cache.get('k', load)).toBe(3)
   })
 
-  it('stamps its contents: the version moves on every change, until is the first expiry', async () => {
+  it('keeps a derived value while its entries stay as they were, and rebuilds after any change', async () => {
     let t = 0
     const cache = new TtlCache(1000, () => t)
-    const empty = cache.stamp()
-    expect(empty.until).toBe(Number.POSITIVE_INFINITY)
-    await cache.get('a', async () => 1)
-    t = 500
-    await cache.get('b', async () => 2)
-    const both = cache.stamp()
-    expect(both.version).toBeGreaterThan(empty.version)
-    expect(both.until).toBe(1000)
-    // Hits change nothing.
-    await cache.get('a', async () => 9)
-    expect(cache.stamp()).toEqual(both)
-    // 'a' reloads on expiry: the first expiry is now b's.
-    t = 1000
-    expect(await cache.get('a', async () => 3)).toBe(3)
-    const reloaded = cache.stamp()
-    expect(reloaded.version).toBeGreaterThan(both.version)
-    expect(reloaded.until).toBe(1500)
-    cache.set('c', 4)
-    expect(cache.stamp().version).toBeGreaterThan(reloaded.version)
-    const set = cache.stamp()
-    cache.invalidate('nothing-matches')
-    expect(cache.stamp()).toEqual(set)
+    let builds = 0
+    const derive = () =>
+      cache.derived('d', async () => {
+        builds++
+        return (await cache.get('a', async () => 1)) + (await cache.get('b', async () => 2))
+      })
+    expect(await derive()).toBe(3) // loaded its entries while building: not kept
+    expect(await derive()).toBe(3)
+    expect(await derive()).toBe(3)
+    expect(builds).toBe(2)
+    t = 999
+    await derive()
+    expect(builds).toBe(2)
+    t = 1000 // 'a' expires: the value is rebuilt
+    await derive()
+    expect(builds).toBe(3)
+    const settled = async () => {
+      await derive()
+      return builds
+    }
+    const before = await settled()
+    cache.set('c', 4) // any change
+    await derive()
+    expect(builds).toBe(before + 1)
+    const again = await settled()
+    cache.invalidate('nothing-matches') // no change
+    await derive()
+    expect(builds).toBe(again)
     cache.invalidate('b')
-    expect(cache.stamp().version).toBeGreaterThan(set.version)
-    expect(cache.stamp().until).toBe(2000)
-    const failed = cache.stamp()
+    await derive()
+    expect(builds).toBeGreaterThan(again)
     await expect(cache.get('bad', () => Promise.reject(new Error('x')))).rejects.toThrow('x')
-    expect(cache.stamp().version).toBeGreaterThan(failed.version)
     expect(cache.peek('bad')).toBeUndefined()
   })
 })

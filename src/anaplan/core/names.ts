@@ -72,8 +72,12 @@ export function levenshtein(a: string, b: string): number {
  * A per-client cache of listings (workspaces, a model's lists, actions...), keyed by string.
  * Entries expire after `ttlMs`; concurrent loads of one key share a promise; failures are not cached.
  */
+/** Derived values kept at most (they are rebuilt on a miss). */
+const MAX_DERIVED = 1000
+
 export class TtlCache {
   readonly #entries = new Map<string, { expires: number; value: Promise<unknown> }>()
+  readonly #derived = new Map<string, { version: number; until: number; value: unknown }>()
   #version = 0
   #earliest = Number.POSITIVE_INFINITY
   constructor(
@@ -109,12 +113,20 @@ export class TtlCache {
   }
 
   /**
-   * What the cache holds, as a stamp: `version` changes whenever an entry is added, replaced or
-   * dropped, and `until` is when the first entry expires. Something built from entries is still
-   * what they would give while both hold (the model catalog keeps its last build this way).
+   * A value built from entries (a model's catalog, a resolved model), kept while the cache holds
+   * exactly what it was built from: no entry added, replaced, dropped or expired since. A build
+   * during which the entries changed is returned but not kept.
    */
-  stamp(): { version: number; until: number } {
-    return { version: this.#version, until: this.#earliest }
+  async derived<T>(key: string, build: () => Promise<T>): Promise<T> {
+    const hit = this.#derived.get(key)
+    if (hit && hit.version === this.#version && this.now() < hit.until) return hit.value as T
+    const version = this.#version
+    const value = await build()
+    if (this.#version === version) {
+      if (this.#derived.size >= MAX_DERIVED) this.#derived.clear()
+      this.#derived.set(key, { version, until: this.#earliest, value })
+    } else this.#derived.delete(key)
+    return value
   }
 
   /** Drops entries whose key starts with `prefix` (all when omitted), e.g. after a list write. */

@@ -73,16 +73,6 @@ interface Section<T> {
 /** Built catalogs by their first section, reused while every section is the same object. */
 const built = new WeakMap<object, { inputs: unknown[]; catalog: ModelCatalog }>()
 
-/**
- * The last catalog of each model per client cache, with the cache's stamp when it was built: while
- * the cache holds the same entries, none expired, the catalog is what the sections would build,
- * and a turn need not walk its dozens of sections again.
- */
-const lastBuilt = new WeakMap<
-  object,
-  Map<string, { version: number; until: number; catalog: ModelCatalog }>
->()
-
 function isEntry(s: Selector): s is { readonly id: string; readonly name: string } {
   return typeof s === 'object' && s !== null && typeof s.id === 'string'
 }
@@ -102,19 +92,10 @@ export class CatalogResource {
   async get(options: CatalogOptions & RequestOptions = {}): Promise<ModelCatalog> {
     if (options.refresh) this.invalidate()
     const max = options.maxIndexedItems ?? DEFAULT_MAX_INDEXED_ITEMS
-    const memoKey = `${this.model.workspaceId}\0${this.model.modelId}\0${this.model.modelName ?? ''}\0${max}`
-    const memos = lastBuilt.get(this.host.cache) ?? new Map()
-    lastBuilt.set(this.host.cache, memos)
-    const before = this.host.cache.stamp()
-    const memo = memos.get(memoKey)
-    if (memo && memo.version === before.version && this.host.now() < memo.until) return memo.catalog
-    const catalog = await this.#build(max, requestOptions(options))
-    // Only a build during which nothing changed in the cache is kept (a concurrent invalidation
-    // must not be papered over by a catalog of the sections before it).
-    const after = this.host.cache.stamp()
-    if (after.version === before.version) memos.set(memoKey, { ...after, catalog })
-    else memos.delete(memoKey)
-    return catalog
+    // A turn asks for the catalog more than once: while the cache holds the same sections, the
+    // last build is what they would build again.
+    const key = `catalog:${this.model.workspaceId}\0${this.model.modelId}\0${this.model.modelName ?? ''}\0${max}`
+    return this.host.cache.derived(key, () => this.#build(max, requestOptions(options)))
   }
 
   async #build(max: number, o: RequestOptions): Promise<ModelCatalog> {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
+import { INTENT_CATALOG, parsePhrase } from '../intents/index.ts'
 import { DEMO_VOCABULARY, POOLED_DEMO_VOCABULARY } from './demo-vocabulary.ts'
 import { Nlu } from './nlu.ts'
 
@@ -130,4 +131,25 @@ export async function evaluate(set: LabelledUtterance[] = loadLabelled()): Promi
 
 function round(n: number): number {
   return Math.round(n * 10000) / 10000
+}
+
+/** The texts that are also training phrases (compared without case or punctuation). */
+export function trainingCopies(texts: readonly string[]): string[] {
+  const norm = (x: string) =>
+    x
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]/g, '')
+      .trim()
+  const training = new Set(
+    INTENT_CATALOG.flatMap((i) =>
+      i.phrases.map((p) =>
+        norm(
+          parsePhrase(i, p)
+            .map((x) => x.text)
+            .join(''),
+        ),
+      ),
+    ),
+  )
+  return texts.filter((t) => training.has(norm(t)))
 }

@@ -31,6 +31,7 @@ interface Phrasing {
 }
 
 const VOWELS_RE = /[aeiou]/g
+const HAS_VOWEL_RE = /[aeiou]/
 
 /**
  * A word's consonants in order: how people shorten words when typing fast ("wrkspcs", "mdls",
@@ -87,8 +88,7 @@ export function correctPhrasing(shape: string): string {
   let pos = 0
   for (const t of tokenize(shape)) {
     if (!correctable(t) || words.has(t.norm)) continue
-    const bare = t.norm.length >= 4 && !VOWELS_RE.test(t.norm) ? skeletons.get(t.norm) : undefined
-    VOWELS_RE.lastIndex = 0
+    const bare = t.norm.length >= 4 && !HAS_VOWEL_RE.test(t.norm) ? skeletons.get(t.norm) : undefined
     const fix = bare ?? words.closest(t.norm)
     // A short word one letter off another is often a word of its own ("fire", "fine"): only
     // swapped, missing or doubled letters are corrected there.

@@ -189,10 +189,18 @@ function answerOne(q: Question, r: Result): Message[] {
         if (s.ranked) {
           // "which region grew the most": each item's own change, the asked end first.
           const lead = s.parts[0]
-          if (lead)
+          if (lead) {
+            // The largest rise first (desc) rose the most; the smallest change first fell the most.
+            const rose = lead.change > 0
+            const how =
+              lead.change === 0
+                ? 'did not change'
+                : `${rose ? 'rose' : 'fell'} ${(s.ranked === 'desc') === rose ? 'the most' : 'the least'}`
+            const all = s.parts.map((x) => `${x.label} ${signed(x.change)}`).join(', ')
             say(
-              `${lead.label} ${lead.change > 0 ? 'rose' : lead.change < 0 ? 'fell' : 'did not change'}${lead.change !== 0 ? ` ${(s.ranked === 'desc') === lead.change > 0 ? 'the most' : 'the least'}` : ''}: ${signed(lead.change)} from ${r.from.label} to ${r.to.label}. By ${s.by}: ${s.parts.map((x) => `${x.label} ${signed(x.change)}`).join(', ')}.`,
+              `${lead.label} ${how}: ${signed(lead.change)} from ${r.from.label} to ${r.to.label}. By ${s.by}: ${all}.`,
             )
+          }
           msgs.push({
             type: 'table',
             title: `${li} change by ${s.by}`,

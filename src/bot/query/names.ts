@@ -135,3 +135,12 @@ export function levelBelow(catalog: ModelCatalog, list: CatalogList, ofId: strin
   }
   return []
 }
+
+/** The version a question means when it names none: the current one, else Forecast, else the first. */
+export function defaultVersion(catalog: ModelCatalog): { id: string; name: string } | undefined {
+  return (
+    catalog.versions.find((v) => v.isCurrent) ??
+    catalog.versions.find((v) => /forecast/i.test(v.name)) ??
+    catalog.versions[0]
+  )
+}

@@ -6,7 +6,7 @@
  */
 import type { CatalogLineItem, CatalogPeriod, ModelCatalog } from '../../anaplan/catalog.ts'
 import { BotError } from '../core/errors.ts'
-import { childrenOf, itemsUnder, leaves, listChain } from './names.ts'
+import { childrenOf, defaultVersion, itemsUnder, leaves, listChain } from './names.ts'
 import { defaultYear, monthsOf, periodById, periodsWithin, runOf, yearsOf } from './periods.ts'
 import type { Question, Selector } from './question.ts'
 import { TIME_ID, VERSIONS_ID } from './read.ts'
@@ -19,14 +19,6 @@ export interface Point {
   total?: boolean
   /** The catalog item when the point is one list item. */
   itemId?: string
-}
-
-export function defaultVersion(catalog: ModelCatalog): { id: string; name: string } | undefined {
-  return (
-    catalog.versions.find((v) => v.isCurrent) ??
-    catalog.versions.find((v) => /forecast/i.test(v.name)) ??
-    catalog.versions[0]
-  )
 }
 
 /** The selector of the slice for dimension `dimId`: its own, or one keyed by a list above it. */

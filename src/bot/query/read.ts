@@ -11,7 +11,15 @@ import type {
   ModelCatalog,
 } from '../../anaplan/catalog.ts'
 import { STOPWORDS, type Token, tokenize } from '../nlu/text.ts'
-import { entityIndex, itemOf, lineItemByName, listByName, nearNames, singular } from './names.ts'
+import {
+  defaultVersion,
+  entityIndex,
+  itemOf,
+  lineItemByName,
+  listByName,
+  nearNames,
+  singular,
+} from './names.ts'
 import { type PeriodReading, readPeriods, type Span } from './periods.ts'
 import type { DimensionRef, Question, TimeLevel } from './question.ts'
 import { FILLER, MEASURE_SYNONYMS, NUMBER_WORDS, VERSION_SYNONYMS } from './words.ts'
@@ -128,18 +136,19 @@ const RISE_RE =
   /\b(?:gr[eo]w(?:n|s|ing|th)?|increas(?:e|ed|es|ing)|r[io]se|risen|rising|gain(?:ed|s|ing)?|improv(?:e|ed|es|ing|ement)|jump(?:ed|s)?|climb(?:ed|s)?)\b/
 const FALL_RE =
   /\b(?:fell|fall(?:en|s|ing)?|drop(?:ped|s|ping)?|declin(?:e|ed|es|ing)|decreas(?:e|ed|es|ing)|shr[aiu]nk(?:s|ing)?|slipp?(?:ed|s)?|lost|los(?:e|es|ing))\b/
-const CHANGE_RE = /\bchang(?:e|ed|es|ing)\b|\bmoved?\b|\bswung\b/
+const CHANGE_RE =
+  /\bchang(?:e|ed|es|ing)\b|\bmoved?\b|\bmovement\b|\bsw(?:ing|ung)\b|\bshift(?:ed)?\b|\b(?:went|go)\s+(?:up|down)\b/
+/** Any word of a change: a rise, a fall, or a change of either sign. */
+const moves = (lc: string) => RISE_RE.test(lc) || FALL_RE.test(lc) || CHANGE_RE.test(lc)
 /** A figure measured against one version: "ahead of budget", "variance to plan", "vs target". */
 const AGAINST_VERSION_RE =
   /\b(?:ahead\s+of|behind|above|below|over|under|beat(?:ing)?|miss(?:ed|ing)?|short\s+of|against|vs\.?|versus|compared?\s+(?:to|with)|relative\s+to|variance\s+(?:to|from|against|vs)|gap\s+to|on\s+track\s+(?:for|with|against))\s+(?:the\s+|our\s+)?(?:\w+\s+)?(?:budget|budgets|bud|plan|planned|target|targets|forecast|fcst|actuals?)\b/
-const MOVE_RE =
-  /\b(?:growth|gr[eo]w(?:n|s|ing)?|chang(?:e|ed|es)|increas(?:e|ed|es)|decreas(?:e|ed|es)|declin(?:e|ed|es)|r[io]se|risen|fell|fallen|drop(?:ped|s)?|went\s+(?:up|down)|go\s+(?:up|down)|moved?|movement|swing|shift(?:ed)?)\b/
 /** Two points of a span: "from … to …", "between … and …", "Q1 to Q2". */
 const SPAN_RE =
   /\bfrom\b.+\bto\b|\bbetween\b.+\band\b|\b(?:q[1-4]|h[12]|[a-z]{3}\s?\d{2}|fy\s?\d{2})\s+to\s+(?:q[1-4]|h[12]|[a-z]{3}|fy)/
 const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[\w']+){0,6}\s+than\b/
 const COMPARE_RE =
-  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bhigher\s+than\b|\blower\s+than\b/i
+  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b/i
 const SHARE_RE =
   /\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
@@ -372,12 +381,10 @@ export function readText(
   // "are we ahead of budget", "variance to plan": the current version against the one named.
   const only = reading.versions.length === 1 ? reading.versions[0] : undefined
   if (only && AGAINST_VERSION_RE.test(lc)) {
-    const base =
-      catalog.versions.find((v) => v.isCurrent) ??
-      catalog.versions.find((v) => /forecast/i.test(v.name)) ??
-      catalog.versions[0]
-    if (base && base.id !== only.id) {
-      reading.versions.unshift(base)
+    const base = defaultVersion(catalog)
+    const version = base && catalog.versions.find((v) => v.id === base.id)
+    if (version && version.id !== only.id) {
+      reading.versions.unshift(version)
       cues.compare = true
     }
   }
@@ -448,7 +455,7 @@ function readCues(lc: string): Cues {
     explain: EXPLAIN_RE.test(lc),
     // "revenue growth q1 to q2", "how did units change from may to june": the difference between
     // two points, never their sum; "how much more … than …" likewise.
-    compare: COMPARE_RE.test(lc) || (MOVE_RE.test(lc) && SPAN_RE.test(lc)) || MORE_THAN_RE.test(lc),
+    compare: COMPARE_RE.test(lc) || (moves(lc) && SPAN_RE.test(lc)) || MORE_THAN_RE.test(lc),
     share: SHARE_RE.test(lc),
     trend: TREND_RE.test(lc),
     breakdown: BREAKDOWN_RE.test(lc),

@@ -35,22 +35,16 @@ export const MEASURE_SYNONYMS: readonly {
     names: ['Units', 'Units Sold', 'Quantity', 'Volume'],
   },
   {
-    // What something sells for is its price, not how many were sold (a pair wins over its word).
+    // A pair wins over its single word: what something "brought in" is the money it made.
     words: [
-      'selling for',
-      'sell for',
-      'sells for',
-      'sold for',
-      'go for',
-      'goes for',
-      'going for',
-      'priced at',
-    ],
-    names: ['Price', 'Unit Price', 'Average Price'],
-  },
-  {
-    // What something brought in is the money it made.
-    words: [
+      'sales',
+      'sale',
+      'turnover',
+      'takings',
+      'income',
+      'revenues',
+      'topline',
+      'top line',
       'bring in',
       'brings in',
       'brought in',
@@ -63,10 +57,6 @@ export const MEASURE_SYNONYMS: readonly {
       'rake in',
       'raked in',
     ],
-    names: ['Revenue', 'Net Sales', 'Sales', 'Net Revenue'],
-  },
-  {
-    words: ['sales', 'sale', 'turnover', 'takings', 'income', 'revenues', 'topline', 'top line'],
     names: ['Revenue', 'Net Sales', 'Sales', 'Gross Sales', 'Net Revenue'],
   },
   {
@@ -108,6 +98,15 @@ export const MEASURE_SYNONYMS: readonly {
       'cheaper',
       'cheapest',
       'costliest',
+      // What something sells for is its price, not how many were sold.
+      'selling for',
+      'sell for',
+      'sells for',
+      'sold for',
+      'go for',
+      'goes for',
+      'going for',
+      'priced at',
     ],
     names: ['Price', 'Unit Price', 'Average Price'],
   },
