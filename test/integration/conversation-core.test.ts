@@ -321,6 +321,20 @@ describe('conversation over /api/chat', () => {
     expect(replyText(views)).toContain('Revenue by Region')
     expect((await nlu('which saved views exist')).intent.name).toBe('list_views')
   })
+
+  it('reads a measure named in scattered words, and no idiom as a measure', async () => {
+    const s = session()
+    await h.chat(s, 'connect to Sales Forecast')
+    // "start" belongs to Forecast Start Month here: no run of Monthly Refresh.
+    const start = await h.chat(s, 'in what month does our forecast start')
+    expect(start.intent.name).toBe('read_cell')
+    expect(start.parameters.lineItem).toBe('Forecast Start Month')
+    expect(replyText(start)).toContain('Forecast Start Month')
+    // A yes or a no worded as an idiom is not a question about Price or the Actual version.
+    expect(replyText(await h.chat(s, 'sure, go for it'))).toContain('nothing waiting')
+    const dropped = await h.chat(s, 'actually, forget it')
+    expect(dropped.intent.name).toBe('deny')
+  })
 })
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<string> {

@@ -127,7 +127,7 @@ const ROWS: IntentDefinition[] = [
     cues: [
       /^\?+$/,
       only(
-        String.raw`help+|halp|hlp|help me|help me out|sos|tips?|any tips|examples?|some examples|i'?m new|i am new|new here|i'?m new here|i'?m lost|lost|stuck|i'?m stuck|how do i use (?:this|you|it)|how does (?:this|it) work|what do i (?:type|say|ask|do)|where do i start|how do i (?:start|begin|get started)|i don'?t know what to (?:type|ask|say|do)|i dont know what to (?:type|ask|say|do)`,
+        String.raw`help+|halp|hlp|help me|help me out|sos|tips?|any tips|examples?|some examples|i'?m new|i am new|new here|i'?m new here|i'?m lost|lost|stuck|i'?m stuck|how do i use (?:this|you|it)|how does (?:this|it) work|what do i (?:type|say|ask|do)|where do i start|how do i (?:start|begin|get started)|i don'?t know what to (?:type|ask|say|do)|i dont know what to (?:type|ask|say|do)|(?:an? |some |the )?(?:quick |short |little )?(?:instructions?|guide|guidance|tutorial|manual|docs|documentation|how ?to|usage|commands|menu|faq)|getting started|get started|now what|what now|what next`,
       ),
     ],
     responses: ['I can connect to a model, show views, read or change cells, list items and run actions.'],

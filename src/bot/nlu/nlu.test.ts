@@ -137,6 +137,11 @@ describe('understanding', () => {
     ['finished yet?', 'task_status'],
     ['any news on load actuals', 'task_status'],
     ['did the export go through', 'task_status'],
+    ['a quick tutorial?', 'help'],
+    ['docs please', 'help'],
+    ['list every import in the model', 'list_actions'],
+    ['which saved views exist in this model', 'list_views'],
+    ['what anaplan models can i get into', 'list_models'],
   ])('reads %j as %s', async (text, intent) => {
     expect((await nlu.understand(text)).intent.name).toBe(intent)
   })

@@ -205,8 +205,8 @@ export class Nlu {
     const found = analyse(text, this.#prepared, true)
     let analysis = found.analysis
     // Misspelt command words are read as the phrase words they are typos of.
-    const read = (shape: string) => classify(nlp, correctPhrasing(shape))
-    const cue = cuedIntent(correctPhrasing(analysis.shape))
+    const read = (shape: string) => classify(nlp, withoutContainer(correctPhrasing(shape)))
+    const cue = cuedIntent(withoutContainer(correctPhrasing(analysis.shape)))
     let c: Classification
     if (cue) {
       // A registry cue is a whole-utterance match of high precision: no classifier needed. Words
@@ -287,6 +287,19 @@ export class Nlu {
     }
     return result
   }
+}
+
+/**
+ * "show all actions in this model", "what views are in the model": the connected model is where
+ * the things asked for are, not what is asked about (no listing of models). The words go when
+ * something is left to ask.
+ */
+const CONTAINER_RE =
+  /\s+(?:(?:are|is)\s+)?(?:in|within|inside|of)\s+(?:this|the|my|our|current|that)\s+model\b/g
+
+function withoutContainer(shape: string): string {
+  const rest = shape.replace(CONTAINER_RE, '')
+  return rest !== shape && rest.trim().split(/\s+/).length >= 2 ? rest : shape
 }
 
 /** No name, period or number was found. */

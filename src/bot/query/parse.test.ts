@@ -30,6 +30,16 @@ describe('parseQuestion: measures', () => {
     expect(q('staff in north america').measures[0]?.lineItem).toBe('Headcount')
     expect(q('what did we spend in total in emea in june').measures[0]?.lineItem).toBe('Total Expenses')
   })
+  it('a name right before another only qualifies it: the last of the run is meant', () => {
+    expect(q('the unit price of sprockets in apac').measures.map((m) => m.lineItem)).toEqual(['Price'])
+    expect(q('units and price of sprockets').measures.map((m) => m.lineItem)).toEqual(['Units', 'Price'])
+  })
+  it('an idiom or a discourse word names nothing', () => {
+    expect(parseQuestion("let's go for it", catalog).kind).toBe('none')
+    expect(parseQuestion('actually, never mind that', catalog).kind).toBe('none')
+    expect(names(q('actually, what was revenue in may').slice[VERSIONS_ID])).toEqual([])
+    expect(names(q('what did we actually sell in may').slice[VERSIONS_ID])).toEqual(['Actual'])
+  })
   it('reads a pair of words before its single word: what a thing sells for, what it brought in', () => {
     expect(q('what are widgets going for in apac').measures[0]?.lineItem).toBe('Price')
     expect(q('how much did sprockets rake in during q2').measures[0]?.lineItem).toBe('Revenue')

@@ -49,6 +49,8 @@ const PERIOD_EDGE_RE =
   /^(?:end|start|beginning)\s+of\s+(?:the\s+)?(?:(?:fiscal|financial|calendar)\s+)?(?:year|quarter|month|period|fy|q[1-4]|h[12]|[a-z]{3,9}\b)/
 
 /** "do/does/did <a thing> cost": the verb, ending the question or before its slice. */
+/** An object pronoun right after a phrase ("go for it"). */
+const PRONOUN_RE = /^\s+(?:it|that|this|them|those|these)\b/
 const COST_VERB_RE = /\b(?:do|does|did|will|would)\s+(?:\S+\s+){1,4}cost$/
 
 export const TIME_ID = '20000000003'
@@ -232,6 +234,7 @@ export function readText(
     named: periods.points.length,
   }
   const typos: { li: CatalogLineItem; text: string }[] = []
+  const measureSpans: { li: CatalogLineItem; start: number; end: number }[] = []
   const addMeasure = (li: CatalogLineItem) => {
     if (!reading.measures.some((m) => m.id === li.id)) reading.measures.push(li)
   }
@@ -252,7 +255,10 @@ export function readText(
       const rivals = li && !asPercent ? rivalsOf(li, words, catalog) : []
       // "margin" folds onto "Margin %" but is also the Gross Margin: ask which, never pick one.
       if (li && rivals.length && !reading.measureChoices) reading.measureChoices = [li, ...rivals]
-      else if (li) addMeasure(li)
+      else if (li) {
+        addMeasure(li)
+        measureSpans.push({ li, start: m.start, end: m.end })
+      }
     } else if (m.kind === 'listItem' && m.dimension) {
       const list = listByName(catalog, m.dimension)
       const item = list ? itemOf(list, m.value) : undefined
@@ -286,6 +292,12 @@ export function readText(
     spans.push({ start: m.start, end: m.end })
     reading.named++
   }
+  if (!reading.measures.length && !reading.measureChoices) scatteredName(tokens, spans, reading, catalog)
+  // "unit price", "revenue growth target": a name right before another only qualifies it; the
+  // last of the run is the one meant, as in any English compound.
+  for (const a of measureSpans)
+    if (measureSpans.some((b) => b.li.id !== a.li.id && b.start > a.end && !lc.slice(a.end, b.start).trim()))
+      reading.measures = reading.measures.filter((x) => x.id !== a.li.id)
   numberedItems(tokens, spans, reading, catalog)
   initialledItems(tokens, spans, reading, catalog)
   abbreviations(tokens, spans, reading, catalog)
@@ -295,7 +307,9 @@ export function readText(
     const parts = t.raw.toLowerCase().split('-')
     const next = free.find((x) => x.start > t.end && lc.slice(t.end, x.start).trim() === '')
     const bigram = next ? `${parts.at(-1)} ${next.raw.toLowerCase()}` : ''
-    const group = MEASURE_SYNONYMS.find((g) => g.words.includes(bigram))
+    // "what do widgets go for" is a price; "go for it" is an idiom, not one.
+    const idiom = /\bfor$/.test(bigram) && PRONOUN_RE.test(lc.slice(next?.end ?? 0))
+    const group = idiom ? undefined : MEASURE_SYNONYMS.find((g) => g.words.includes(bigram))
     // "what do sprockets cost" asks a price: cost as the verb of a thing, not the costs of a plan.
     const costVerb = t.norm === 'cost' && COST_VERB_RE.test(lc.slice(0, t.end))
     // "how many sprockets did LATAM move": a trade verb after "how many" counts units sold.
@@ -337,7 +351,11 @@ export function readText(
       continue
     }
     const vg = VERSION_SYNONYMS.find((g) => g.words.includes(t.norm) || g.words.includes(t.raw.toLowerCase()))
-    if (vg) {
+    // "actually, forget it": the adverb that opens a sentence or a clause names no version.
+    const discourse =
+      /^actually$/i.test(t.raw) &&
+      (/(?:^|[,.;:!?])\s*$/.test(lc.slice(0, t.start)) || /^\s*,/.test(lc.slice(t.end)))
+    if (vg && !discourse) {
       const v = vg.names
         .map((n) => catalog.versions.find((x) => x.name.toLowerCase() === n.toLowerCase()))
         .find((x) => x !== undefined)
@@ -394,6 +412,42 @@ export function readText(
   )
   if (!cues.followUp && !cues.presentation && strays.length >= 2) onlyTypos(reading, typos, tokens.length)
   return reading
+}
+
+/**
+ * A line item of several words named with its words apart or in another order ("what month does
+ * the forecast start from" is Forecast Start Month): every word of its name is in the sentence.
+ * Taken only when one name fits so, and its words then name nothing else (Forecast is no version
+ * there).
+ */
+function scatteredName(
+  tokens: readonly Token[],
+  spans: Span[],
+  reading: Reading,
+  catalog: ModelCatalog,
+): void {
+  const words = new Map<string, Token[]>()
+  for (const t of tokens) words.set(t.norm, [...(words.get(t.norm) ?? []), t])
+  const nameWords = (name: string) =>
+    tokenize(name)
+      .map((t) => t.norm)
+      .filter((w) => !STOPWORDS.has(w))
+  const fits = catalog.lineItems.filter((li) => {
+    const ws = nameWords(li.name)
+    return ws.length >= 2 && ws.every((w) => words.has(w))
+  })
+  const longest = Math.max(0, ...fits.map((li) => nameWords(li.name).length))
+  const best = fits.filter((li) => nameWords(li.name).length === longest)
+  const li = best.length === 1 ? best[0] : undefined
+  if (!li) return
+  const own = new Set(nameWords(li.name))
+  const taken = [...own].flatMap((w) => words.get(w) ?? [])
+  reading.measures.push(li)
+  reading.named++
+  spans.push(...taken.map((t) => ({ start: t.start, end: t.end })))
+  const mine = (name: string) => tokenize(name).every((t) => own.has(t.norm))
+  reading.versions = reading.versions.filter((v) => !mine(v.name))
+  reading.items = reading.items.filter((i) => !mine(i.item.name))
 }
 
 /**

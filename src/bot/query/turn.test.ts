@@ -1,13 +1,26 @@
 import { describe, expect, it } from 'vitest'
 import { parseQuestion } from './parse.ts'
+import type { Question } from './question.ts'
 import { salesCatalog } from './test-catalog.ts'
 import { parametersOf, questionWins } from './turn.ts'
 
 const catalog = salesCatalog()
 const strong = parseQuestion('top 3 products by units in EMEA', catalog)
 const intent = (name: string, confidence = 0.9) => ({ name, confidence })
+const q = (text: string, focus?: Question) => {
+  const p = parseQuestion(text, catalog, focus)
+  if (p.kind !== 'question') throw new Error(`not a question: ${text}`)
+  return p.question
+}
 
 describe('questionWins', () => {
+  it('a page change with no view on screen is a question only if it names a measure or edits the focus', () => {
+    const page = intent('set_page', 1)
+    expect(questionWins(page, {}, parseQuestion('switch the version over to budget', catalog))).toBe(false)
+    expect(questionWins(page, {}, parseQuestion('budget revenue please', catalog))).toBe(true)
+    const focus = q('revenue for emea in q1')
+    expect(questionWins(page, {}, parseQuestion('and for budget?', catalog, focus))).toBe(true)
+  })
   it('a question beats the fallback and reads', () => {
     expect(questionWins(intent('fallback', 0.2), {}, strong)).toBe(true)
     expect(questionWins(intent('read_cell'), {}, strong)).toBe(true)

@@ -10,6 +10,7 @@ import { BotError } from '../core/errors.ts'
 import type { Focus } from '../core/session.ts'
 import { MIN_CONFIDENCE } from '../nlu/nlu.ts'
 import { correctPhrasing } from '../nlu/phrasing.ts'
+import { tokenize } from '../nlu/text.ts'
 import { answerMessages } from './answer.ts'
 import { connectForQuestion } from './connect.ts'
 import { execute } from './execute.ts'
@@ -131,6 +132,19 @@ function offTopic(parsed: Parsed, intent: string, text: string): boolean {
   )
 }
 
+/**
+ * The text without the words of the measures it named: "start" in "when does the forecast start
+ * month…" belongs to Forecast Start Month, and is no command to start an action.
+ */
+function withoutMeasures(text: string, parsed: Parsed): string {
+  if (parsed.kind !== 'question' || !parsed.question.measures.length) return text
+  const words = new Set(parsed.question.measures.flatMap((m) => tokenize(m.lineItem).map((t) => t.norm)))
+  return tokenize(text)
+    .filter((t) => !words.has(t.norm))
+    .map((t) => t.raw)
+    .join(' ')
+}
+
 /** Whether the parsed question should answer this turn instead of the classifier's intent. */
 export function questionWins(
   intent: { name: string; confidence: number },
@@ -142,11 +156,16 @@ export function questionWins(
 ): boolean {
   if (parsed.kind === 'none') return false
   if (intent.name === 'write_cell' && parsed.strong && !WRITE_WORDS_RE.test(text)) return true
-  if (intent.name === 'set_page' && !viewOnScreen) return true
+  // A page change with no view on screen is a question when it names a measure or edits the last
+  // answer ("and for budget?"); "flip the version to forecast" with neither is still a page change.
+  if (intent.name === 'set_page' && !viewOnScreen)
+    return parsed.kind === 'ask'
+      ? parsed.strong
+      : parsed.followUp || (parsed.strong && parsed.question.measures.length > 0)
   if (
     NEVER.has(intent.name) &&
     intent.confidence >= MIN_CONFIDENCE &&
-    !(parsed.strong && !hasCommandWords(intent.name, text, parameters))
+    !(parsed.strong && !hasCommandWords(intent.name, withoutMeasures(text, parsed), parameters))
   )
     return false
   // A saved view named in the words is shown as the view ("show me Revenue by Region for Gadgets").
