@@ -72,6 +72,8 @@ describe('answers', () => {
       ],
     })
     expect(cmp[1]).toContain('Forecast 200, Budget 150 (difference -50, -25.0%)')
+    // Both ways round, so "how much more … than …" reads right whichever is larger.
+    expect(cmp[1]).toContain('Forecast is 50 above Budget (+33.3%).')
     const ranking = answerMessages(q, [
       {
         kind: 'series',

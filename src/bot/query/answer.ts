@@ -27,6 +27,20 @@ function signed(v: number | null | undefined): string {
   return v > 0 ? `+${fmt(v)}` : fmt(v)
 }
 
+/**
+ * The difference of two figures said both ways round, so "how much more did APAC make than EMEA"
+ * reads right whichever is larger: "APAC is 2,695 below EMEA".
+ */
+function twoWay(
+  a: { label: string; value: number | null },
+  b: { label: string; value: number | null; diff?: number | null },
+): string {
+  if (a.value === null || b.value === null || b.diff === null || b.diff === undefined) return ''
+  if (b.diff === 0) return `${a.label} and ${b.label} are level.`
+  const pct = b.value !== 0 ? ` (${signedPct(((a.value - b.value) / Math.abs(b.value)) * 100)})` : ''
+  return `${a.label} is ${fmt(Math.abs(b.diff))} ${b.diff < 0 ? 'above' : 'below'} ${b.label}${pct}.`
+}
+
 function signedPct(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a'
   return v > 0 ? `+${pct(v)}` : pct(v)
@@ -155,7 +169,7 @@ function answerOne(q: Question, r: Result): Message[] {
       say(
         `${li} ${context(r.where)}: ${a.label} ${fmt(a.value)}${rest
           .map((f) => `, ${f.label} ${fmt(f.value)} (difference ${signed(f.diff)}, ${signedPct(f.pct)})`)
-          .join('')}.`,
+          .join('')}.${rest.length === 1 ? ` ${twoWay(a, rest[0] as typeof a)}` : ''}`,
       )
     msgs.push({
       type: 'table',

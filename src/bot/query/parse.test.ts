@@ -34,6 +34,12 @@ describe('parseQuestion: measures', () => {
     expect(q('the unit price of sprockets in apac').measures.map((m) => m.lineItem)).toEqual(['Price'])
     expect(q('units and price of sprockets').measures.map((m) => m.lineItem)).toEqual(['Units', 'Price'])
   })
+  it('counts the things named after "how many", and money made is revenue', () => {
+    expect(q('how many sprockets in north america in q3').measures[0]?.lineItem).toBe('Units')
+    expect(q('how much did latam earn in june').measures[0]?.lineItem).toBe('Revenue')
+    expect(q('what did gadgets generate in q1').measures[0]?.lineItem).toBe('Revenue')
+    expect(parseQuestion('how many regions are there', catalog).kind).toBe('none')
+  })
   it('an idiom or a discourse word names nothing', () => {
     expect(parseQuestion("let's go for it", catalog).kind).toBe('none')
     expect(parseQuestion('actually, never mind that', catalog).kind).toBe('none')
@@ -233,6 +239,8 @@ describe('parseQuestion: follow-ups edit the focus', () => {
     const top = q('top 2 regions by revenue')
     expect(q('and the bottom ones?', top).shape).toMatchObject({ kind: 'ranking', order: 'asc', limit: 2 })
     expect(q('show it as a graph', focus).presentation).toBe('chart')
+    expect(q('make that a bar chart', focus).presentation).toBe('chart')
+    expect(q('turn it into a table', focus).presentation).toBe('table')
     // The total of the last answer, and its trend, need no measure named.
     const split = q('travel by region in q2')
     expect(q("what's the total", split).shape.kind).toBe('value')

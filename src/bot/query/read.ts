@@ -48,9 +48,28 @@ const COUNT_VERBS = new Set([
 const PERIOD_EDGE_RE =
   /^(?:end|start|beginning)\s+of\s+(?:the\s+)?(?:(?:fiscal|financial|calendar)\s+)?(?:year|quarter|month|period|fy|q[1-4]|h[12]|[a-z]{3,9}\b)/
 
-/** "do/does/did <a thing> cost": the verb, ending the question or before its slice. */
+/** Verbs of money that, after "how much" or a subject ("did APAC make"), ask what was made. */
+const MONEY_VERBS = new Set([
+  'make',
+  'made',
+  'makes',
+  'earn',
+  'earned',
+  'earns',
+  'generate',
+  'generated',
+  'generates',
+  'gross',
+  'grossed',
+])
+const MONEY_SUBJECT_RE = /\b(?:how\s+much\b.*|(?:did|do|does|we|they|i)\s+(?:\S+\s+){0,3})$/
+
+/** "how many" right before an item ("how many of our widgets"). */
+const HOW_MANY_RE = /\bhow\s+many\s+(?:of\s+(?:the|our|my)\s+)?$/
+
 /** An object pronoun right after a phrase ("go for it"). */
 const PRONOUN_RE = /^\s+(?:it|that|this|them|those|these)\b/
+/** "do/does/did <a thing> cost": the verb, ending the question or before its slice. */
 const COST_VERB_RE = /\b(?:do|does|did|will|would)\s+(?:\S+\s+){1,4}cost$/
 
 export const TIME_ID = '20000000003'
@@ -170,8 +189,9 @@ const ASCENDING_RE =
 const NOT_RANKING_RE =
   /\bat\s+(?:least|most)\b|\bmost\s+recent\b|\btop\s+line\b|\b(?:best|worst)[\s-]case\b|\bmost\s+likely\b/gi
 const CHART_RE =
-  /\b(?:as|in|on|into)\s+(?:a\s+)?(?:line\s+|bar\s+)?(?:graph|chart|plot|visual)\b|\b(?:graph|chart|plot|visuali[sz]e|draw)\s+(?:it|that|this|them)\b|\bgraphically\b/i
-const TABLE_RE = /\b(?:as|in|into)\s+(?:a\s+)?table\b|\btabular\b|\btabulate\b/i
+  /\b(?:as|in|on|into)\s+(?:a\s+)?(?:line\s+|bar\s+)?(?:graph|chart|plot|visual)\b|\b(?:graph|chart|plot|visuali[sz]e|draw)\s+(?:it|that|this|them)\b|\b(?:it|that|this|them)\s+an?\s+(?:line\s+|bar\s+)?(?:graph|chart|plot)\b|\bgraphically\b/i
+const TABLE_RE =
+  /\b(?:as|in|into)\s+(?:a\s+)?table\b|\b(?:it|that|this|them)\s+a\s+table\b|\btabular\b|\btabulate\b/i
 const TEXT_RE = /\b(?:as|in)\s+(?:text|words|a\s+sentence)\b|\bjust\s+the\s+number\b/i
 const FOLLOW_UP_RE =
   /^(?:and|what\s+about|how\s+about|now|ok|okay|also|then|same|but|what\s+if|and\s+what\s+about|for)\b|\binstead\b|\bsame\b|\bthat\s+(?:one|region|product|period|month|quarter|version|figure|number|list|item)\b|\bthose\b|\b(?:break|split)\s+(?:that|it|this|them)\b|\b(?:show|make|turn|put|give)\s+(?:it|that|this|them)\b|\bthe\s+other\s+way\b|\bflip\b|\breverse\b/i
@@ -293,6 +313,16 @@ export function readText(
     reading.named++
   }
   if (!reading.measures.length && !reading.measureChoices) scatteredName(tokens, spans, reading, catalog)
+  // "how many widgets in emea": the things themselves counted, their units.
+  if (
+    !reading.measures.length &&
+    !reading.measureChoices &&
+    reading.items.some((i) => HOW_MANY_RE.test(lc.slice(0, i.start)))
+  ) {
+    const units = MEASURE_SYNONYMS.find((g) => g.names.includes('Units'))
+    const fits = new Set(units?.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined))
+    if (fits.size === 1) addMeasure([...fits][0] as CatalogLineItem)
+  }
   // "unit price", "revenue growth target": a name right before another only qualifies it; the
   // last of the run is the one meant, as in any English compound.
   for (const a of measureSpans)
@@ -314,11 +344,18 @@ export function readText(
     const costVerb = t.norm === 'cost' && COST_VERB_RE.test(lc.slice(0, t.end))
     // "how many sprockets did LATAM move": a trade verb after "how many" counts units sold.
     const countVerb = COUNT_VERBS.has(t.raw.toLowerCase()) && /\bhow\s+many\b/.test(lc.slice(0, t.start))
+    // "how much more did APAC make than EMEA": money made is revenue, unless "make it a chart".
+    const moneyVerb =
+      MONEY_VERBS.has(t.raw.toLowerCase()) &&
+      MONEY_SUBJECT_RE.test(lc.slice(0, t.start)) &&
+      !PRONOUN_RE.test(lc.slice(t.end))
     const single = costVerb
       ? MEASURE_SYNONYMS.find((g) => g.names.includes('Price'))
       : countVerb
         ? MEASURE_SYNONYMS.find((g) => g.names.includes('Units'))
-        : MEASURE_SYNONYMS.find((g) => parts.some((p) => g.words.includes(p)))
+        : moneyVerb
+          ? MEASURE_SYNONYMS.find((g) => g.names.includes('Revenue'))
+          : MEASURE_SYNONYMS.find((g) => parts.some((p) => g.words.includes(p)))
     const hit = group ?? single
     if (hit) {
       const fits = hit.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined)
