@@ -10,7 +10,13 @@
  * server (`GET /healthz`) and always answering the most common intent.
  */
 import { DEMO_VOCABULARY } from '../src/bot/nlu/demo-vocabulary.ts'
-import { CLEAN_CHECK, evaluate, LABELLED_SETS, type LabelledUtterance, loadLabelled } from '../src/bot/nlu/evaluate.ts'
+import {
+  CLEAN_CHECK,
+  evaluate,
+  LABELLED_SETS,
+  type LabelledUtterance,
+  loadLabelled,
+} from '../src/bot/nlu/evaluate.ts'
 import { clearUnderstandingCache, Nlu } from '../src/bot/nlu/nlu.ts'
 import { emptyVocabulary, type Vocabulary } from '../src/bot/nlu/vocabulary.ts'
 import { type BenchResult, goal, machine, round, runConcurrently } from './lib/report.ts'

@@ -81,6 +81,8 @@ export const CONVERSATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '
 export const FRESH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh')
 /** The third hand-written set: the check on the fixes the second (fresh/) guided. */
 export const FRESH2_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-2')
+/** The fourth, by a writer who read only spec.ts and PRODUCT.md: the clean check of the day's end. */
+export const FRESH3_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-3')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {

@@ -309,6 +309,16 @@ describe('questions over /api/chat', () => {
     expect(replyText(none)).not.toMatch(/which model/i)
   })
 
+  it('before connecting: a question read as a command without its words is answered; a view opens its model', async () => {
+    const asked = await h.chat(session(), 'how many gizmos did we sell in emea during q4')
+    expect(asked.intent.name).toBe('read_cell')
+    expectFigure(asked, await rev('EMEA', 'Gizmos', 'Units', 'Q4 FY26'))
+    const view = await h.chat(session(), 'pull up the headcount view')
+    expect(view.intent.name).toBe('show_view')
+    expect(replyText(view)).toContain('Connected to Workforce Plan.')
+    expect(find(view, 'table')?.title).toMatch(/^Headcount by Department/)
+  })
+
   it('writes stay writes and /api/nlu returns the question without side effects', async () => {
     const s = await connected()
     const w = await h.chat(s, 'set Units for Widgets in EMEA Jan 26 to 500')

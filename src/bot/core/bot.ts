@@ -270,15 +270,7 @@ class ConversationBot implements Bot {
     const identity: Identity = caller ?? { channel: 'api', userId: 'nlu' }
     const client = this.#clientFor(identity)
     // No connected model: the names of every model the default identity can open.
-    const nlu = session?.connected
-      ? await this.#nluFor(client, session, identity)
-      : this.#nluOf(
-          await this.#metadata.accessible(
-            this.#profileKey(identity),
-            client,
-            (m) => permissionFor(this.#policy, identity, m).read,
-          ),
-        )
+    const nlu = await this.#nluFor(client, session, identity)
     const r = await nlu.understand(text)
     const c = session?.connected
     if (c) {
@@ -421,7 +413,10 @@ class ConversationBot implements Bot {
   async #vocabularyFor(client: BotAnaplanClient, session: SessionState | undefined, identity: Identity) {
     const key = this.#profileKey(identity)
     const c = session?.connected
-    if (!c) return this.#metadata.tenant(key, client)
+    // Before connecting, the names of every model the user may read, as /api/nlu understands
+    // them: "open the headcount view" is a view of one of them, not a list of none.
+    if (!c)
+      return this.#metadata.accessible(key, client, (m) => permissionFor(this.#policy, identity, m).read)
     const scope = await client.model({ workspace: c.workspaceId, model: c.modelId })
     return this.#metadata.model(key, client, scope)
   }

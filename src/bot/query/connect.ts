@@ -18,37 +18,90 @@ interface Fit {
   catalog: ModelCatalog
 }
 
-/** The question in the one model it fits (now connected), or undefined (then asked back or left). */
-export async function connectForQuestion(ctx: TurnContext, text: string): Promise<Question | undefined> {
-  const v = await ctx.vocabulary()
+/** A model the user may read, with the way to open it. */
+export interface Candidate {
+  model: Fit['model']
+  open: () => Promise<{ workspaceId: string; catalog: () => Promise<ModelCatalog> }>
+}
+
+/**
+ * The models in which the text is a question naming only what exists there, each with that
+ * question. No side effects: `/api/nlu` asks it as a chat turn does before connecting.
+ */
+export async function questionFits(text: string, candidates: readonly Candidate[]): Promise<Fit[]> {
   const fits: Fit[] = []
   await Promise.all(
-    v.models.slice(0, MAX_MODELS).map(async (m) => {
-      if (!ctx.permission({ name: m.name, id: m.id }).read) return
+    candidates.slice(0, MAX_MODELS).map(async ({ model, open }) => {
       try {
-        const scope = await ctx.client.model(
-          m.workspaceId ? { workspace: m.workspaceId, model: m.id } : { model: m.id },
-        )
+        const scope = await open()
         const catalog = await scope.catalog()
         const p = parseQuestion(text, catalog)
         if (p.kind === 'question' && p.strong && !p.question.unresolved?.length && p.question.measures.length)
-          fits.push({ model: m, workspaceId: scope.workspaceId, question: p.question, catalog })
+          fits.push({ model, workspaceId: scope.workspaceId, question: p.question, catalog })
       } catch {
         // An archived or unreadable model answers no question.
       }
     }),
   )
+  return fits
+}
+
+/** The saved view of that name (in full, short, or after its module's name). */
+export function viewNamed(catalog: ModelCatalog, name: string): ModelCatalog['views'][number] | undefined {
+  return catalog.views.find((x) => x.name === name || x.shortName === name || x.name.endsWith(`.${name}`))
+}
+
+/** The models the turn's user may read, to be opened on demand. */
+async function candidates(ctx: TurnContext): Promise<Candidate[]> {
+  const v = await ctx.vocabulary()
+  return v.models
+    .filter((m) => ctx.permission({ name: m.name, id: m.id }).read)
+    .map((m) => ({
+      model: m,
+      open: () =>
+        ctx.client.model(m.workspaceId ? { workspace: m.workspaceId, model: m.id } : { model: m.id }),
+    }))
+}
+
+function connect(ctx: TurnContext, f: { model: Fit['model']; workspaceId: string }): void {
+  ctx.session.connected = {
+    workspaceId: f.workspaceId,
+    workspaceName: f.model.workspaceName ?? '',
+    modelId: f.model.id,
+    modelName: f.model.name,
+  }
+  delete ctx.session.view
+  delete ctx.session.focus
+  ctx.say(`Connected to ${f.model.name}.`)
+}
+
+/**
+ * "open the headcount view" before connecting: the one model with a saved view of that name is
+ * connected (and said so); with none or several, nothing changes and the view handler answers.
+ */
+export async function connectForView(ctx: TurnContext, view: string): Promise<boolean> {
+  const found: { model: Fit['model']; workspaceId: string }[] = []
+  await Promise.all(
+    (await candidates(ctx)).slice(0, MAX_MODELS).map(async ({ model, open }) => {
+      try {
+        const scope = await open()
+        if (viewNamed(await scope.catalog(), view)) found.push({ model, workspaceId: scope.workspaceId })
+      } catch {
+        // An archived or unreadable model has no view to show.
+      }
+    }),
+  )
+  if (found.length !== 1) return false
+  connect(ctx, found[0] as (typeof found)[number])
+  return true
+}
+
+/** The question in the one model it fits (now connected), or undefined (then asked back or left). */
+export async function connectForQuestion(ctx: TurnContext, text: string): Promise<Question | undefined> {
+  const fits = await questionFits(text, await candidates(ctx))
   if (fits.length === 1) {
     const f = fits[0] as Fit
-    ctx.session.connected = {
-      workspaceId: f.workspaceId,
-      workspaceName: f.model.workspaceName ?? '',
-      modelId: f.model.id,
-      modelName: f.model.name,
-    }
-    delete ctx.session.view
-    delete ctx.session.focus
-    ctx.say(`Connected to ${f.model.name}.`)
+    connect(ctx, f)
     return f.question
   }
   if (fits.length > 1) {

@@ -62,7 +62,7 @@ const MONEY_VERBS = new Set([
   'gross',
   'grossed',
 ])
-const MONEY_SUBJECT_RE = /\b(?:how\s+much\b.*|(?:did|do|does|we|they|i)\s+(?:\S+\s+){0,3})$/
+const MONEY_SUBJECT_RE = /\bhow\s+much\b|\bwhat\s+did\s+(?:we|they)\s+$/
 
 /** "how many" right before an item ("how many of our widgets"). */
 const HOW_MANY_RE = /\bhow\s+many\s+(?:of\s+(?:the|our|my)\s+)?$/
@@ -345,10 +345,15 @@ export function readText(
     // "how many sprockets did LATAM move": a trade verb after "how many" counts units sold.
     const countVerb = COUNT_VERBS.has(t.raw.toLowerCase()) && /\bhow\s+many\b/.test(lc.slice(0, t.start))
     // "how much more did APAC make than EMEA": money made is revenue, unless "make it a chart".
+    // Said of something the model sells or a place it sells in ("did APAC make"), or after "how
+    // much": "how do i make a good risotto" makes nothing of the model.
     const moneyVerb =
       MONEY_VERBS.has(t.raw.toLowerCase()) &&
-      MONEY_SUBJECT_RE.test(lc.slice(0, t.start)) &&
-      !PRONOUN_RE.test(lc.slice(t.end))
+      !PRONOUN_RE.test(lc.slice(t.end)) &&
+      (MONEY_SUBJECT_RE.test(lc.slice(0, t.start)) ||
+        reading.items.some(
+          (i) => i.start < t.start && /^[\w\s-]*$/.test(lc.slice(i.start, t.start)) && t.start - i.start < 40,
+        ))
     const single = costVerb
       ? MEASURE_SYNONYMS.find((g) => g.names.includes('Price'))
       : countVerb

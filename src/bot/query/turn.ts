@@ -12,7 +12,7 @@ import { MIN_CONFIDENCE } from '../nlu/nlu.ts'
 import { correctPhrasing } from '../nlu/phrasing.ts'
 import { tokenize } from '../nlu/text.ts'
 import { answerMessages } from './answer.ts'
-import { connectForQuestion } from './connect.ts'
+import { connectForQuestion, connectForView, viewNamed } from './connect.ts'
 import { execute } from './execute.ts'
 import { refusal } from './guard.ts'
 import { listChain } from './names.ts'
@@ -98,6 +98,30 @@ export function hasCommandWords(
 const WRITE_WORDS_RE =
   /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=|\bto\s+-?[\d.,]+\s*[km%]?\s*$/i
 
+/**
+ * Whether a turn before any model is connected is the command it was read as, not a question:
+ * a command said with its own words ("how many gadgets did we sell in q2" is no task status), a
+ * yes or no to something pending, a write in the words of one, or a one-word text.
+ */
+export function unconnectedCommand(
+  intent: { name: string },
+  parameters: Record<string, unknown>,
+  text: string,
+  pending: boolean,
+): boolean {
+  const name = intent.name
+  return (
+    (UNCONNECTED_COMMANDS.has(name) && hasCommandWords(name, text, parameters)) ||
+    ((name === 'confirm' || name === 'deny') && pending) ||
+    (name === 'write_cell' && WRITE_WORDS_RE.test(text)) ||
+    text.trim().split(/\s+/).length < 2
+  )
+}
+
+/** A page change in its own words: "flip the version to forecast", "switch over to budget". */
+const PAGE_CHANGE_RE =
+  /\b(?:switch|flip|change|toggle|move|go|jump|set|turn)\b(?:\s+\S+){0,4}\s+to\b|^(?:now|page)\b/i
+
 /** Intents that are commands even before a model is connected. */
 const UNCONNECTED_COMMANDS = new Set([
   'connect_model',
@@ -158,10 +182,12 @@ export function questionWins(
   if (intent.name === 'write_cell' && parsed.strong && !WRITE_WORDS_RE.test(text)) return true
   // A page change with no view on screen is a question when it names a measure or edits the last
   // answer ("and for budget?"); "flip the version to forecast" with neither is still a page change.
-  if (intent.name === 'set_page' && !viewOnScreen)
-    return parsed.kind === 'ask'
-      ? parsed.strong
-      : parsed.followUp || (parsed.strong && parsed.question.measures.length > 0)
+  if (intent.name === 'set_page' && !viewOnScreen) {
+    if (parsed.kind === 'question' && (parsed.followUp || parsed.question.measures.length > 0)) return true
+    // Otherwise a question (an unknown measure named back: "churn rate in latam") unless worded
+    // as a page change.
+    return !PAGE_CHANGE_RE.test(text)
+  }
   if (
     NEVER.has(intent.name) &&
     intent.confidence >= MIN_CONFIDENCE &&
@@ -300,11 +326,17 @@ export const questionStep: Middleware = async (ctx, next) => {
   if (!ctx.session.connected) {
     // Without a model the classifier knows no measure names: any intent but a command may be a question.
     const name = ctx.intent.name
-    const command =
-      UNCONNECTED_COMMANDS.has(name) ||
-      ((name === 'confirm' || name === 'deny') && ctx.session.pending) ||
-      (name === 'write_cell' && WRITE_WORDS_RE.test(text))
-    if (ctx.turn.recognized || command || text.split(/\s+/).length < 2) return next()
+    if (
+      ctx.turn.recognized ||
+      unconnectedCommand(ctx.intent, ctx.parameters, text, Boolean(ctx.session.pending))
+    )
+      return next()
+    // "open the headcount view": the one model with that saved view.
+    const view = ctx.parameters.view
+    if (name === 'show_view' && typeof view === 'string' && ctx.intent.confidence >= MIN_CONFIDENCE) {
+      await connectForView(ctx, view).catch(() => false)
+      return next()
+    }
     const asked = ctx.messages.length
     const q = await connectForQuestion(ctx, text).catch(() => undefined)
     if (q) {
@@ -372,7 +404,7 @@ export const questionStep: Middleware = async (ctx, next) => {
  */
 export async function viewShows(name: string, q: Question, ctx: TurnContext): Promise<boolean> {
   const { scope, catalog } = await connectedCatalog(ctx)
-  const v = catalog.views.find((x) => x.name === name || x.shortName === name || x.name.endsWith(`.${name}`))
+  const v = viewNamed(catalog, name)
   if (!v) return true
   const meta = await scope.viewMetadata(v.id, ctx.requestOptions)
   const pages = new Set((meta.pages ?? []).map((d) => d.id))
