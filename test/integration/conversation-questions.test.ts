@@ -337,6 +337,19 @@ describe('questions over /api/chat', () => {
     }
     expect(body.intent.name).toBe('read_cell')
     expect(body.question?.shape).toMatchObject({ kind: 'ranking', limit: 3 })
+    // A view's name inside a question the view cannot show (its months are on the columns) is
+    // the question, through /api/nlu as in a chat turn.
+    const broken = await h.app.request('/api/nlu', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await h.headers()) },
+      body: JSON.stringify({ text: 'split revenue by region for q3 please', sessionId: s }),
+    })
+    const split = (await broken.json()) as {
+      intent: { name: string }
+      question?: { shape: { kind: string } }
+    }
+    expect(split.intent.name).toBe('read_cell')
+    expect(split.question?.shape.kind).toBe('breakdown')
   })
 
   it('Retail Demand: a question past the default view cell limit is read from a saved view that fits', async () => {

@@ -8,8 +8,15 @@ import { setMaxListeners } from 'node:events'
 import { type Logger, silentLogger } from '../../shared/logger.ts'
 import { MIN_CONFIDENCE, Nlu, TIE_MARGIN } from '../nlu/nlu.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
+import { questionFits } from '../query/connect.ts'
 import type { Question } from '../query/question.ts'
-import { questionStep, understandQuestion } from '../query/turn.ts'
+import {
+  namedTarget,
+  parametersOf,
+  questionStep,
+  unconnectedCommand,
+  understandQuestion,
+} from '../query/turn.ts'
 import type { AnaplanClientProvider, BotAnaplanClient, ModelScope } from './anaplan.ts'
 import type { AuditEntry, AuditSink } from './audit.ts'
 import { MemoryAuditSink } from './audit.ts'
@@ -273,6 +280,30 @@ class ConversationBot implements Bot {
     const nlu = await this.#nluFor(client, session, identity)
     const r = await nlu.understand(text)
     const c = session?.connected
+    if (
+      !c &&
+      !unconnectedCommand(r.intent, r.parameters, text, Boolean(session?.pending)) &&
+      !namedTarget(r.intent, r.parameters)
+    ) {
+      // As a chat turn before connecting: a question in the one model whose names it uses.
+      const fits = await questionFits(
+        text,
+        nlu.vocabulary.models.map((m) => ({
+          model: m,
+          open: () =>
+            client.model(m.workspaceId ? { workspace: m.workspaceId, model: m.id } : { model: m.id }),
+        })),
+      ).catch(() => [])
+      const only = fits.length === 1 ? fits[0] : undefined
+      if (only) {
+        const confidence = Math.max(r.intent.confidence, 0.9)
+        return {
+          intent: { name: 'read_cell', confidence },
+          question: only.question,
+          parameters: parametersOf(only.question),
+        }
+      }
+    }
     if (c) {
       try {
         const scope = await client.model({ workspace: c.workspaceId, model: c.modelId })

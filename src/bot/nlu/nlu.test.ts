@@ -142,6 +142,8 @@ describe('understanding', () => {
     ['list every import in the model', 'list_actions'],
     ['which saved views exist in this model', 'list_views'],
     ['what anaplan models can i get into', 'list_models'],
+    ['please sign me out of workforce plan', 'disconnect'],
+    ['good morning, hope your weekend went well', 'greeting'],
   ])('reads %j as %s', async (text, intent) => {
     expect((await nlu.understand(text)).intent.name).toBe(intent)
   })

@@ -248,6 +248,8 @@ export class Nlu {
       name = 'connect_model'
       confidence = Math.max(confidence, 0.9)
     }
+    // "can you disconnect me from sales forecast": the model named is the one to leave.
+    if (name === 'connect_model' && DISCONNECT_RE.test(text)) name = 'disconnect'
     // An utterance that is nothing but a period, number or punctuation carries no intent.
     if (!cue && !/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) {
       name = 'fallback'
@@ -256,7 +258,7 @@ export class Nlu {
       // A sentence that names nothing in the model must be said in the intent's own words: the
       // weather or a recipe classified as a request is not one.
       const free = freeWords(name, analysis)
-      if (!spokenLike(name, correctPhrasing(analysis.shape), free)) {
+      if (!spokenLike(name, correctPhrasing(analysis.shape), free, false, confidence)) {
         name = 'fallback'
         confidence = 0
       }
@@ -301,6 +303,9 @@ function withoutContainer(shape: string): string {
   const rest = shape.replace(CONTAINER_RE, '')
   return rest !== shape && rest.trim().split(/\s+/).length >= 2 ? rest : shape
 }
+
+/** Words of leaving a model, which a model's name next to them does not turn into connecting. */
+const DISCONNECT_RE = /\b(?:disconnect\w*|log\s*(?:me\s+)?(?:out|off)|sign\s*(?:me\s+)?(?:out|off))\b/i
 
 /** No name, period or number was found. */
 function namesNothing(a: Analysis): boolean {

@@ -143,6 +143,7 @@ export function spokenLike(
   shape: string,
   free: ReadonlySet<string> = new Set(),
   strict = false,
+  confidence = 0,
 ): boolean {
   const own = load().byIntent.get(intent)
   if (!own) return true
@@ -153,8 +154,14 @@ export function spokenLike(
   const unknown = content.length - known
   // One stray word is everyday phrasing ("who are you acting as"); several, outnumbering the
   // intent's own words, are another subject.
-  return known >= unknown || (!strict && unknown < 2)
+  // A classifier all but certain, with one of the intent's own words, is trusted over stray words
+  // ("hello, hope you're well today"); the weather or a recipe has none of them.
+  const sure = !strict && known > 0 && confidence >= SURE
+  return known >= unknown || (!strict && unknown < 2) || sure
 }
+
+/** A classification this sure, with one word of its intent, outweighs stray words. */
+const SURE = 0.95
 
 /** A light stem, so "finished" meets "finish" and "running" meets "run". */
 function stem(w: string): string {

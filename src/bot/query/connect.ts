@@ -76,18 +76,25 @@ function connect(ctx: TurnContext, f: { model: Fit['model']; workspaceId: string
 }
 
 /**
- * "open the headcount view" before connecting: the one model with a saved view of that name is
- * connected (and said so); with none or several, nothing changes and the view handler answers.
+ * "open the headcount view", "which employees are there" before connecting: the one model with a
+ * saved view or a list of that name is connected (and said so); with none or several, nothing
+ * changes and the handler answers.
  */
-export async function connectForView(ctx: TurnContext, view: string): Promise<boolean> {
+export async function connectForName(
+  ctx: TurnContext,
+  kind: 'view' | 'list',
+  name: string,
+): Promise<boolean> {
+  const has = (catalog: ModelCatalog) =>
+    kind === 'view' ? Boolean(viewNamed(catalog, name)) : catalog.lists.some((l) => l.name === name)
   const found: { model: Fit['model']; workspaceId: string }[] = []
   await Promise.all(
     (await candidates(ctx)).slice(0, MAX_MODELS).map(async ({ model, open }) => {
       try {
         const scope = await open()
-        if (viewNamed(await scope.catalog(), view)) found.push({ model, workspaceId: scope.workspaceId })
+        if (has(await scope.catalog())) found.push({ model, workspaceId: scope.workspaceId })
       } catch {
-        // An archived or unreadable model has no view to show.
+        // An archived or unreadable model has nothing to show.
       }
     }),
   )

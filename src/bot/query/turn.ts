@@ -12,7 +12,7 @@ import { MIN_CONFIDENCE } from '../nlu/nlu.ts'
 import { correctPhrasing } from '../nlu/phrasing.ts'
 import { tokenize } from '../nlu/text.ts'
 import { answerMessages } from './answer.ts'
-import { connectForQuestion, connectForView, viewNamed } from './connect.ts'
+import { connectForName, connectForQuestion, viewNamed } from './connect.ts'
 import { execute } from './execute.ts'
 import { refusal } from './guard.ts'
 import { listChain } from './names.ts'
@@ -116,6 +116,19 @@ export function unconnectedCommand(
     (name === 'write_cell' && WRITE_WORDS_RE.test(text)) ||
     text.trim().split(/\s+/).length < 2
   )
+}
+
+/** The view or list a confident show or listing names: what it is, not a question. */
+export function namedTarget(
+  intent: { name: string; confidence: number },
+  parameters: Record<string, unknown>,
+): { kind: 'view' | 'list'; name: string } | undefined {
+  if (intent.confidence < MIN_CONFIDENCE) return undefined
+  if (intent.name === 'show_view' && typeof parameters.view === 'string')
+    return { kind: 'view', name: parameters.view }
+  if (intent.name === 'list_items' && typeof parameters.list === 'string')
+    return { kind: 'list', name: parameters.list }
+  return undefined
 }
 
 /** A page change in its own words: "flip the version to forecast", "switch over to budget". */
@@ -331,10 +344,10 @@ export const questionStep: Middleware = async (ctx, next) => {
       unconnectedCommand(ctx.intent, ctx.parameters, text, Boolean(ctx.session.pending))
     )
       return next()
-    // "open the headcount view": the one model with that saved view.
-    const view = ctx.parameters.view
-    if (name === 'show_view' && typeof view === 'string' && ctx.intent.confidence >= MIN_CONFIDENCE) {
-      await connectForView(ctx, view).catch(() => false)
+    // "open the headcount view", "which employees are there": the one model with that view or list.
+    const named = namedTarget(ctx.intent, ctx.parameters)
+    if (named) {
+      await connectForName(ctx, named.kind, named.name).catch(() => false)
       return next()
     }
     const asked = ctx.messages.length
@@ -404,9 +417,20 @@ export const questionStep: Middleware = async (ctx, next) => {
  */
 export async function viewShows(name: string, q: Question, ctx: TurnContext): Promise<boolean> {
   const { scope, catalog } = await connectedCatalog(ctx)
+  return viewShowsIn(scope, catalog, name, q, ctx.requestOptions)
+}
+
+/** {@link viewShows} in a given model (for `/api/nlu`, which has no turn). */
+async function viewShowsIn(
+  scope: ModelScope,
+  catalog: ModelCatalog,
+  name: string,
+  q: Question,
+  options?: { signal: AbortSignal },
+): Promise<boolean> {
   const v = viewNamed(catalog, name)
   if (!v) return true
-  const meta = await scope.viewMetadata(v.id, ctx.requestOptions)
+  const meta = await scope.viewMetadata(v.id, options)
   const pages = new Set((meta.pages ?? []).map((d) => d.id))
   const rows = new Set((meta.rows ?? []).map((d) => d.id))
   const onPage = (dim: string) =>
@@ -428,10 +452,17 @@ export async function understandQuestion(
   intent: { name: string; confidence: number },
   parameters: Record<string, unknown>,
 ): Promise<{ question: Question; parameters: Record<string, unknown> } | { offTopic: true } | undefined> {
-  const parsed = parseQuestion(text, await scope.catalog(), focus)
+  const catalog = await scope.catalog()
+  const parsed = parseQuestion(text, catalog, focus)
   // As in a chat turn: nothing of the model named, and a read would only guess.
   if (offTopic(parsed, intent.name, text)) return { offTopic: true }
-  if (parsed.kind !== 'question' || !questionWins(intent, parameters, parsed, text)) return undefined
+  if (parsed.kind !== 'question') return undefined
+  const view = intent.name === 'show_view' ? parameters.view : undefined
+  const shows =
+    typeof view === 'string'
+      ? await viewShowsIn(scope, catalog, view, parsed.question).catch(() => true)
+      : true
+  if (!questionWins(intent, parameters, parsed, text, false, shows)) return undefined
   return { question: parsed.question, parameters: parametersOf(parsed.question) }
 }
 
