@@ -277,7 +277,9 @@ class ConversationBot implements Bot {
     const identity: Identity = caller ?? { channel: 'api', userId: 'nlu' }
     const client = this.#clientFor(identity)
     // No connected model: the names of every model the default identity can open.
-    const nlu = await this.#nluFor(client, session, identity)
+    const nlu = session?.connected
+      ? await this.#nluFor(client, session, identity)
+      : await this.#pooledNlu(client, identity)
     const r = await nlu.understand(text)
     const c = session?.connected
     if (
@@ -429,6 +431,21 @@ class ConversationBot implements Bot {
   }
 
   /**
+   * Before connecting, the names of every model the identity may read: "open the headcount view"
+   * is a view of one of them, not a listing of none. Loaded only for a text that is not a command
+   * (a connection needs no model's names).
+   */
+  async #pooledNlu(client: BotAnaplanClient, identity: Identity): Promise<Nlu> {
+    return this.#nluOf(
+      await this.#metadata.accessible(
+        this.#profileKey(identity),
+        client,
+        (m) => permissionFor(this.#policy, identity, m).read,
+      ),
+    )
+  }
+
+  /**
    * One Nlu per vocabulary object: building its entity index costs more than understanding a
    * sentence, and a vocabulary is the same object for as long as the metadata cache keeps it.
    */
@@ -444,10 +461,7 @@ class ConversationBot implements Bot {
   async #vocabularyFor(client: BotAnaplanClient, session: SessionState | undefined, identity: Identity) {
     const key = this.#profileKey(identity)
     const c = session?.connected
-    // Before connecting, the names of every model the user may read, as /api/nlu understands
-    // them: "open the headcount view" is a view of one of them, not a list of none.
-    if (!c)
-      return this.#metadata.accessible(key, client, (m) => permissionFor(this.#policy, identity, m).read)
+    if (!c) return this.#metadata.tenant(key, client)
     const scope = await client.model({ workspace: c.workspaceId, model: c.modelId })
     return this.#metadata.model(key, client, scope)
   }
@@ -646,8 +660,12 @@ class ConversationBot implements Bot {
         return next()
       }
     }
-    const nlu = await ctx.nlu()
-    const r = await nlu.understand(text)
+    let r = await (await ctx.nlu()).understand(text)
+    if (
+      !ctx.session.connected &&
+      !unconnectedCommand(r.intent, r.parameters, text, Boolean(ctx.session.pending))
+    )
+      r = await (await this.#pooledNlu(ctx.client, turn.identity)).understand(text)
     ctx.intent = r.intent
     ctx.parameters = r.parameters
     ctx.alternatives = r.alternatives
