@@ -106,6 +106,12 @@ describe('/api/nlu without a session', () => {
     expect(r.parameters.view).toBeUndefined()
     const own = await nlu({ text: 'list the departments', sessionId: 'wf' })
     expect(own.parameters).toEqual({ list: 'Departments' })
+    // "the company" is the top item Total Company; "dept" the Departments list.
+    const company = await h.chat('wf', 'total salary cost across the company for fy26')
+    expect(replyText(company)).toContain('Total Company')
+    expect(replyText(company)).not.toMatch(/no department/i)
+    const top = await h.chat('wf', 'which dept has the most headcount')
+    expect(replyText(top)).toMatch(/has the highest Headcount/)
   })
 })
 

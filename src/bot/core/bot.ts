@@ -309,7 +309,14 @@ class ConversationBot implements Bot {
     if (c) {
       try {
         const scope = await client.model({ workspace: c.workspaceId, model: c.modelId })
-        const q = await understandQuestion(scope, text, session?.focus?.question, r.intent, r.parameters)
+        const q = await understandQuestion(
+          scope,
+          text,
+          session?.focus?.question,
+          r.intent,
+          r.parameters,
+          Boolean(session?.pending),
+        )
         if (q && 'offTopic' in q)
           return { intent: { name: 'fallback', confidence: r.intent.confidence }, parameters: {} }
         if (q) return { intent: { name: 'read_cell', confidence: Math.max(r.intent.confidence, 0.9) }, ...q }

@@ -40,6 +40,23 @@ describe('parseQuestion: measures', () => {
     expect(q('what did gadgets generate in q1').measures[0]?.lineItem).toBe('Revenue')
     expect(parseQuestion('how many regions are there', catalog).kind).toBe('none')
   })
+  it('chat shorthand and a misspelt everyday word are never named back', () => {
+    expect(q('nvm, whats revenue for emea atm').unresolved).toBeUndefined()
+    expect(q('wich region had the most revenue').shape).toMatchObject({ kind: 'ranking', limit: 1 })
+    // "moved the most units" sells; "how did units move" asks a change.
+    expect(q('which product moved the most units in q4').shape.kind).toBe('ranking')
+  })
+  it('a list by its short form', () => {
+    expect(q('revenue by rgn for q1').shape).toMatchObject({ kind: 'breakdown', by: { name: 'Regions' } })
+  })
+  it('a breakdown that says not by what is asked back', () => {
+    const asked = parseQuestion('break down revenue for q2', catalog)
+    expect(asked.kind === 'ask' && asked.options.map((o) => o.label)).toEqual(
+      expect.arrayContaining(['Regions', 'Products']),
+    )
+    const after = parseQuestion('break it down', catalog, q('travel for emea in q1'))
+    expect(after.kind === 'ask' && after.prompt).toBe('Break it down by what?')
+  })
   it('an idiom or a discourse word names nothing', () => {
     expect(parseQuestion("let's go for it", catalog).kind).toBe('none')
     expect(parseQuestion('actually, never mind that', catalog).kind).toBe('none')

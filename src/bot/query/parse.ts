@@ -129,6 +129,14 @@ export function parseQuestion(
     const question =
       applyFollowUp(focus, r, catalog) ??
       (c.total && !r.named ? { ...focus, shape: { kind: 'value' as const } } : undefined)
+    // "break it down" after a figure, saying not by what: asked, over the last answer's dimensions.
+    if (!question && !r.dims.length && BREAK_WORD_RE.test(r.lc)) {
+      const options = dimensionChoices(focus.measures, catalog).map((d) => ({
+        label: d.name,
+        question: { ...focus, shape: { kind: 'breakdown' as const, by: d } },
+      }))
+      if (options.length) return { kind: 'ask', prompt: 'Break it down by what?', options, strong: true }
+    }
     if (!question) return { kind: 'none' }
     // "show it as a table" re-draws the last answer: as strong as naming a measure.
     const redraw = Boolean(c.presentation) && !r.named
@@ -424,8 +432,15 @@ export function shapeOf(
     const axis = axisOf(slice, r)
     if (axis) return { kind: 'compare', axis: fix(axis) }
   }
+  // "break down revenue for q2" names no dimension: asked back, never answered as one total.
+  if (!dim && !c.total && BREAK_WORD_RE.test(r.lc))
+    return { kind: 'breakdown', by: { id: '', name: '', kind: 'list' } }
   return { kind: 'value' }
 }
+
+/** Words of breaking a figure down, without the "by" that would name what by. */
+const BREAK_WORD_RE =
+  /\bbreak(?:ing)?\s+(?:(?:it|that|this|them|those|these)\s+)?(?:down|out)\b|\bbroken\s+(?:down|out)\b|\bbreakdown\b|\bsplit\b|\bitemi[sz]e/
 
 /** "which is higher, EMEA or APAC": the dimension with several named items. */
 function rankedItems(slice: Record<string, Selector>, _catalog: ModelCatalog): DimensionRef | undefined {

@@ -10,6 +10,7 @@ import type {
   CatalogVersion,
   ModelCatalog,
 } from '../../anaplan/catalog.ts'
+import { editDistance } from '../../anaplan/core/edit-distance.ts'
 import { STOPWORDS, type Token, tokenize } from '../nlu/text.ts'
 import {
   defaultVersion,
@@ -158,7 +159,7 @@ const RISE_RE =
 const FALL_RE =
   /\b(?:fell|fall(?:en|s|ing)?|drop(?:ped|s|ping)?|declin(?:e|ed|es|ing)|decreas(?:e|ed|es|ing)|shr[aiu]nk(?:s|ing)?|slipp?(?:ed|s)?|lost|los(?:e|es|ing))\b/
 const CHANGE_RE =
-  /\bchang(?:e|ed|es|ing)\b|\bmoved?\b|\bmovement\b|\bsw(?:ing|ung)\b|\bshift(?:ed)?\b|\b(?:went|go)\s+(?:up|down)\b/
+  /\bchang(?:e|ed|es|ing)\b|\bmoved?\b(?!\s+(?:the\s+)?(?:most|least|fewest|more|fewer|\d))|\bmovement\b|\bsw(?:ing|ung)\b|\bshift(?:ed)?\b(?!\s+(?:the\s+)?(?:most|least|fewest|more|fewer|\d))|\b(?:went|go)\s+(?:up|down)\b/
 /** Any word of a change: a rise, a fall, or a change of either sign. */
 const moves = (lc: string) => RISE_RE.test(lc) || FALL_RE.test(lc) || CHANGE_RE.test(lc)
 /** A figure measured against one version: "ahead of budget", "variance to plan", "vs target". */
@@ -171,7 +172,7 @@ const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[
 const COMPARE_RE =
   /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b/i
 const SHARE_RE =
-  /\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
+  /\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
   /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter)[\s-](?:by|over|on)[\s-](?:month|quarter)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
 const BREAKDOWN_RE =
@@ -194,7 +195,7 @@ const TABLE_RE =
   /\b(?:as|in|into)\s+(?:a\s+)?table\b|\b(?:it|that|this|them)\s+a\s+table\b|\btabular\b|\btabulate\b/i
 const TEXT_RE = /\b(?:as|in)\s+(?:text|words|a\s+sentence)\b|\bjust\s+the\s+number\b/i
 const FOLLOW_UP_RE =
-  /^(?:and|what\s+about|how\s+about|now|ok|okay|also|then|same|but|what\s+if|and\s+what\s+about|for)\b|\binstead\b|\bsame\b|\bthat\s+(?:one|region|product|period|month|quarter|version|figure|number|list|item)\b|\bthose\b|\b(?:break|split)\s+(?:that|it|this|them)\b|\b(?:show|make|turn|put|give)\s+(?:it|that|this|them)\b|\bthe\s+other\s+way\b|\bflip\b|\breverse\b/i
+  /^(?:and|what\s+about|how\s+about|now|ok|okay|also|then|same|but|what\s+if|and\s+what\s+about|for)\b|\binstead\b|\bsame\b|\bthat\s+(?:one|region|product|period|month|quarter|version|figure|number|list|item)\b|\bthose\b|\b(?:break|split)\s+(?:that|it|this|them)\b|\b(?:show|make|turn|put|give)\s+(?:it|that|this|them)\b|\b(?:for|of)\s+(?:that|it|those)\s*[?.!]*$|\bthe\s+other\s+way\b|\bflip\b|\breverse\b/i
 const ASKING_RE =
   /\?|^(?:what|whats|what's|which|who|how|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
 const PERIOD_DETERMINER_RE =
@@ -328,6 +329,7 @@ export function readText(
   for (const a of measureSpans)
     if (measureSpans.some((b) => b.li.id !== a.li.id && b.start > a.end && !lc.slice(a.end, b.start).trim()))
       reading.measures = reading.measures.filter((x) => x.id !== a.li.id)
+  topLevelWords(tokens, spans, reading, catalog)
   numberedItems(tokens, spans, reading, catalog)
   initialledItems(tokens, spans, reading, catalog)
   abbreviations(tokens, spans, reading, catalog)
@@ -597,6 +599,46 @@ function readCues(lc: string): Cues {
  * Words no name, period, synonym or everyday word accounts for, where a name would stand: after
  * "in/for/at…", next to a list's word ("the Narnia region"), or capitalised mid-sentence.
  */
+/**
+ * "across the company", "for the whole region": the word a list's top item is named after ("Total
+ * Company", "All Regions") after "the", with no item of that list named, is that top item.
+ */
+function topLevelWords(
+  tokens: readonly Token[],
+  spans: Span[],
+  reading: Reading,
+  catalog: ModelCatalog,
+): void {
+  for (const l of catalog.lists) {
+    const top = l.topLevelItem
+    const rest = top && /^(?:total|all)\s+(.+)$/i.exec(top.name)?.[1]?.toLowerCase()
+    if (!top || !rest || reading.items.some((i) => i.listId === l.id)) continue
+    const t = tokens.find(
+      (x) =>
+        !covered(x, spans) &&
+        x.raw.toLowerCase() === rest &&
+        /\b(?:the|whole|entire|our)\s+$/.test(reading.lc.slice(0, x.start)),
+    )
+    if (!t) continue
+    reading.items.push({ listId: l.id, item: top, start: t.start })
+    spans.push({ start: t.start, end: t.end })
+    reading.named++
+  }
+}
+
+/**
+ * A misspelt everyday word ("wich", "waht", "pleae"): one edit from a filler word of five letters
+ * or more. It names nothing, so it is not named back.
+ */
+function fillerTypo(w: string): boolean {
+  if (w.length < 4) return false
+  for (const f of FILLER_LONG)
+    if (Math.abs(f.length - w.length) <= 1 && editDistance(w, f, { max: 1 }) <= 1) return true
+  return false
+}
+
+const FILLER_LONG = [...FILLER, ...STOPWORDS].filter((f) => f.length >= 5 && /^[a-z]+$/.test(f))
+
 function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: ModelCatalog): Unresolved[] {
   const out: Unresolved[] = []
   const listWords = new Map<string, string>()
@@ -616,6 +658,7 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
       FILLER.has(w) ||
       FILLER.has(t.norm) ||
       STOPWORDS.has(w) ||
+      fillerTypo(w) ||
       listWords.has(w) ||
       listWords.has(t.norm) ||
       /^[\d.,%$€£k]+$/.test(w) ||
@@ -913,7 +956,7 @@ export function abbreviationTier(w: string, name: string): number {
   if (words.length >= 2 && w.length >= 2 && w === words.map((x) => x[0]).join('')) return 3
   if (w.length < 3 || w[0] !== first[0] || w === first) return 0
   if (first.startsWith(w)) return 2
-  if (w.length >= first.length || w.length < first.length * 0.4) return 0
+  if (w.length >= first.length || w.length < first.length * 0.35) return 0
   let j = 0
   for (const ch of first) if (ch === w[j]) j++
   return j === w.length ? 1 : 0
@@ -934,7 +977,12 @@ function abbreviations(tokens: Token[], spans: Span[], reading: Reading, catalog
     )
       continue
     let best = 0
-    let hits: { lineItem?: CatalogLineItem; listId?: string; item?: CatalogListItem }[] = []
+    let hits: {
+      lineItem?: CatalogLineItem
+      listId?: string
+      item?: CatalogListItem
+      list?: ModelCatalog['lists'][number]
+    }[] = []
     const consider = (name: string, hit: (typeof hits)[number]) => {
       const tier = abbreviationTier(w, name)
       if (tier > best) {
@@ -943,6 +991,7 @@ function abbreviations(tokens: Token[], spans: Span[], reading: Reading, catalog
       } else if (tier > 0 && tier === best) hits.push(hit)
     }
     for (const li of catalog.lineItems) consider(li.name, { lineItem: li })
+    for (const l of catalog.lists) consider(l.name, { list: l })
     for (const l of catalog.lists) {
       if ((l.items?.length ?? 0) > ABBREVIABLE_LIST_MAX) continue
       for (const item of l.items ?? []) consider(item.name, { listId: l.id, item })
@@ -950,8 +999,17 @@ function abbreviations(tokens: Token[], spans: Span[], reading: Reading, catalog
     const lineItems = [
       ...new Map(hits.flatMap((h) => (h.lineItem ? [[h.lineItem.id, h.lineItem]] : []))).values(),
     ]
+    const list = hits.length === 1 ? hits[0]?.list : undefined
     if (hits.length === 1 && hits[0]?.item && hits[0].listId) {
       reading.items.push({ listId: hits[0].listId, item: hits[0].item, start: t.start })
+    } else if (list) {
+      // "which dept is biggest": the Departments list, short.
+      reading.dims.push({
+        ref: { id: list.id, name: list.name, kind: 'list' },
+        plural: /s$/i.test(w),
+        start: t.start,
+        afterBy: /\b(?:by|per|each|every|split|down)\s+(?:the\s+)?$/i.test(reading.lc.slice(0, t.start)),
+      })
     } else if (lineItems.length === hits.length && lineItems.length === 1) {
       const li = lineItems[0] as CatalogLineItem
       if (!reading.measures.some((m) => m.id === li.id)) reading.measures.push(li)

@@ -390,7 +390,8 @@ export const questionStep: Middleware = async (ctx, next) => {
     parsed.kind === 'question' && ctx.intent.name === 'show_view' && typeof ctx.parameters.view === 'string'
       ? await viewShows(ctx.parameters.view, parsed.question, ctx).catch(() => true)
       : true
-  if (!questionWins(ctx.intent, ctx.parameters, parsed, text, Boolean(ctx.session.view), shows)) return next()
+  const intent = idleAnswer(ctx.intent, Boolean(ctx.session.pending), parsed)
+  if (!questionWins(intent, ctx.parameters, parsed, text, Boolean(ctx.session.view), shows)) return next()
   if (parsed.kind === 'ask') {
     ctx.intent = { name: 'read_cell', confidence: 0.9 }
     ctx.alternatives = []
@@ -444,16 +445,30 @@ async function viewShowsIn(
   return s.kind === 'value' || (s.kind === 'breakdown' && rows.has(s.by.id))
 }
 
+/**
+ * A yes or a no with nothing waiting for it ("ok fine, revenue by region then") is no sure
+ * command: a question in it answers.
+ */
+function idleAnswer(intent: { name: string; confidence: number }, pending: boolean, parsed: Parsed) {
+  const asks =
+    parsed.kind === 'question' && parsed.question.measures.length > 0 && !parsed.question.unresolved?.length
+  return (intent.name === 'confirm' || intent.name === 'deny') && !pending && asks
+    ? { ...intent, confidence: 0 }
+    : intent
+}
+
 /** Understanding only (for `/api/nlu`): the question the text asks, with no side effects. */
 export async function understandQuestion(
   scope: ModelScope,
   text: string,
   focus: Question | undefined,
-  intent: { name: string; confidence: number },
+  classified: { name: string; confidence: number },
   parameters: Record<string, unknown>,
+  pending = false,
 ): Promise<{ question: Question; parameters: Record<string, unknown> } | { offTopic: true } | undefined> {
   const catalog = await scope.catalog()
   const parsed = parseQuestion(text, catalog, focus)
+  const intent = idleAnswer(classified, pending, parsed)
   // As in a chat turn: nothing of the model named, and a read would only guess.
   if (offTopic(parsed, intent.name, text)) return { offTopic: true }
   if (parsed.kind !== 'question') return undefined

@@ -155,7 +155,7 @@ export const VERSION_SYNONYMS: readonly { words: string[]; names: string[] }[] =
  * period words. A word outside this set that no catalog name matched is named back, never dropped.
  */
 export const FILLER = new Set(
-  `bigger larger greater smaller better worse fewer gimme lemme wanna gonna gotta kindly plz thx flip flipped toggle swap switch switched a about above across actually after again against ago all along also altogether am amount amounts an and any anything are
+  `bigger larger greater smaller better worse fewer gimme lemme wanna gonna gotta kindly plz thx ty atm rn nvm btw fyi tbh imo asap idk lol cheers fine u ur flip flipped toggle swap switch switched a about above across actually after again against ago all along also altogether am amount amounts an and any anything are
    area areas as ask at average averages back be been before being below best between biggest bottom break breakdown
    breaks broke broken brought but by calculate can change changed changes chart check combined compare compared
    comparing comparison could current currently data date day decline declined decrease decreased detail details did
