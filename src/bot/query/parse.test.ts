@@ -49,6 +49,17 @@ describe('parseQuestion: measures', () => {
   it('a list by its short form', () => {
     expect(q('revenue by rgn for q1').shape).toMatchObject({ kind: 'breakdown', by: { name: 'Regions' } })
   })
+  it("a share is of the item it is said of, within that item's list", () => {
+    expect(q('what share of emea revenue is widgets').shape).toMatchObject({
+      kind: 'share',
+      by: { name: 'Products' },
+    })
+    const focus = q('revenue by region for q2')
+    expect(q('and what % is gadgets, across all regions', focus).shape).toMatchObject({
+      kind: 'share',
+      by: { name: 'Products' },
+    })
+  })
   it('a breakdown that says not by what is asked back', () => {
     const asked = parseQuestion('break down revenue for q2', catalog)
     expect(asked.kind === 'ask' && asked.options.map((o) => o.label)).toEqual(

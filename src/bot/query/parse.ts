@@ -412,7 +412,17 @@ export function shapeOf(
     return shape
   }
   if (c.share) {
-    const by = dim?.ref ?? firstSlicedList(slice)
+    // "what % is gadgets, across all regions": the share of the item named, within its list; of
+    // two, the one the share is said of ("what share of emea revenue is widgets").
+    const items = r.items.filter(
+      (i) => catalog.lists.find((l) => l.id === i.listId)?.topLevelItem?.id !== i.item.id,
+    )
+    const named = items.find((i) => SHARE_SUBJECT_RE.test(r.lc.slice(0, i.start))) ?? items[0]
+    const by =
+      (dim?.afterBy ? dim.ref : undefined) ??
+      (named ? { id: named.listId, name: '', kind: 'list' as const } : undefined) ??
+      dim?.ref ??
+      firstSlicedList(slice)
     if (by) return { kind: 'share', by: fix(by) }
   }
   if (c.compare) {
@@ -437,6 +447,9 @@ export function shapeOf(
     return { kind: 'breakdown', by: { id: '', name: '', kind: 'list' } }
   return { kind: 'value' }
 }
+
+/** Right before the item a share is of: "… is widgets", "… comes from gizmos". */
+const SHARE_SUBJECT_RE = /\b(?:is|are|from)\s+(?:the\s+|our\s+)?$/
 
 /** Words of breaking a figure down, without the "by" that would name what by. */
 const BREAK_WORD_RE =
