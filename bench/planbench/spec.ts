@@ -81,8 +81,10 @@ export const CONVERSATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '
 export const FRESH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh')
 /** The third hand-written set: the check on the fixes the second (fresh/) guided. */
 export const FRESH2_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-2')
-/** The fourth, by a writer who read only spec.ts and PRODUCT.md: the clean check of the day's end. */
+/** The fourth, by a writer who read only spec.ts and PRODUCT.md; it then guided fixes. */
 export const FRESH3_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-3')
+/** The fifth, by another such writer, after the fixes fresh-3 guided: their clean check. */
+export const FRESH4_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-4')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
