@@ -46,6 +46,11 @@ describe('parseQuestion: measures', () => {
     // "moved the most units" sells; "how did units move" asks a change.
     expect(q('which product moved the most units in q4').shape.kind).toBe('ranking')
   })
+  it('amounts and periods in chat shorthand', () => {
+    const asked = parseQuestion('figures for gizmos please', catalog)
+    expect(asked.kind === 'ask' && asked.prompt).toMatch(/Which measure/)
+    expect(q('travel qtr by qtr for emea').shape).toMatchObject({ kind: 'trend', level: 'quarter' })
+  })
   it('a list by its short form', () => {
     expect(q('revenue by rgn for q1').shape).toMatchObject({ kind: 'breakdown', by: { name: 'Regions' } })
   })

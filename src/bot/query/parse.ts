@@ -30,7 +30,7 @@ export function measureOf(li: CatalogLineItem): Measure {
  * last measure first. With a view on screen it is about the view ("what's the total?").
  */
 const AMOUNT_RE =
-  /\bhow\s+(?:many|much)\b|\btotals?\b|\b(?:the|our|any|my)\s+(?:[\w-]+\s+){0,2}(?:numbers?|figures?|amounts?|stats|metrics)\b|\bhow\s+(?:are|did|do|is|were)\s+(?:we|things|it)\s+(?:doing|going|looking|perform\w*|do)\b/i
+  /\bhow\s+(?:many|much)\b|\btotals?\b|\b(?:the|our|any|my)\s+(?:[\w-]+\s+){0,2}(?:numbers?|figures?|amounts?|stats|metrics)\b|\b(?:numbers?|figures?|stats|metrics)\s+(?:for|on|of|in)\b|\bhow\s+(?:are|did|do|is|were)\s+(?:we|things|it)\s+(?:doing|going|looking|perform\w*|do)\b/i
 
 export interface ParseOptions {
   /** The focus is the view on screen (not the last answer). */

@@ -200,13 +200,14 @@ const ASKING_RE =
   /\?|^(?:what|whats|what's|which|who|how|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
 const PERIOD_DETERMINER_RE =
   /\b(?:(?:for|in|over|during|of|across|through(?:out)?)\s+the|this|that|next|last|full|whole|entire|current|same)\s+$/i
-const LEVEL_WORD_RE = /\b(months?|monthly|quarters?|quarterly|halves|half|years?|yearly|weeks?)\b/gi
+const LEVEL_WORD_RE =
+  /\b(months?|mths?|monthly|quarters?|qtrs?|quarterly|halves|half|years?|yrs?|yearly|weeks?)\b/gi
 
 function levelOf(word: string): TimeLevel {
   const w = word.toLowerCase()
-  if (w.startsWith('quarter')) return 'quarter'
+  if (w.startsWith('quarter') || w.startsWith('qtr')) return 'quarter'
   if (w.startsWith('hal')) return 'half'
-  if (w.startsWith('year')) return 'year'
+  if (w.startsWith('year') || w.startsWith('yr')) return 'year'
   return 'month'
 }
 
