@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events'
 import { type Logger, silentLogger } from '../../shared/logger.ts'
 import { MIN_CONFIDENCE, Nlu, TIE_MARGIN } from '../nlu/nlu.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
-import { questionFits } from '../query/connect.ts'
+import { candidatesOf, questionFits } from '../query/connect.ts'
 import type { Question } from '../query/question.ts'
 import {
   namedTarget,
@@ -288,14 +288,7 @@ class ConversationBot implements Bot {
       !namedTarget(r.intent, r.parameters)
     ) {
       // As a chat turn before connecting: a question in the one model whose names it uses.
-      const fits = await questionFits(
-        text,
-        nlu.vocabulary.models.map((m) => ({
-          model: m,
-          open: () =>
-            client.model(m.workspaceId ? { workspace: m.workspaceId, model: m.id } : { model: m.id }),
-        })),
-      ).catch(() => [])
+      const fits = await questionFits(text, candidatesOf(nlu.vocabulary.models, client))
       const only = fits.length === 1 ? fits[0] : undefined
       if (only) {
         const confidence = Math.max(r.intent.confidence, 0.9)

@@ -24,26 +24,48 @@ export interface Candidate {
   open: () => Promise<{ workspaceId: string; catalog: () => Promise<ModelCatalog> }>
 }
 
-/**
- * The models in which the text is a question naming only what exists there, each with that
- * question. No side effects: `/api/nlu` asks it as a chat turn does before connecting.
- */
-export async function questionFits(text: string, candidates: readonly Candidate[]): Promise<Fit[]> {
-  const fits: Fit[] = []
+/** Each model opened with its catalog, side by side; an archived or unreadable one is skipped. */
+async function eachCatalog<T>(
+  candidates: readonly Candidate[],
+  look: (model: Fit['model'], workspaceId: string, catalog: ModelCatalog) => T | undefined,
+): Promise<T[]> {
+  const found: T[] = []
   await Promise.all(
     candidates.slice(0, MAX_MODELS).map(async ({ model, open }) => {
       try {
         const scope = await open()
-        const catalog = await scope.catalog()
-        const p = parseQuestion(text, catalog)
-        if (p.kind === 'question' && p.strong && !p.question.unresolved?.length && p.question.measures.length)
-          fits.push({ model, workspaceId: scope.workspaceId, question: p.question, catalog })
+        const hit = look(model, scope.workspaceId, await scope.catalog())
+        if (hit !== undefined) found.push(hit)
       } catch {
-        // An archived or unreadable model answers no question.
+        // An archived or unreadable model has nothing to offer.
       }
     }),
   )
-  return fits
+  return found
+}
+
+/** The models given, each opened through `client` when asked. */
+export function candidatesOf(
+  models: readonly Fit['model'][],
+  client: { model: (s: { workspace?: string; model: string }) => ReturnType<Candidate['open']> },
+): Candidate[] {
+  return models.map((m) => ({
+    model: m,
+    open: () => client.model(m.workspaceId ? { workspace: m.workspaceId, model: m.id } : { model: m.id }),
+  }))
+}
+
+/**
+ * The models in which the text is a question naming only what exists there, each with that
+ * question. No side effects: `/api/nlu` asks it as a chat turn does before connecting.
+ */
+export function questionFits(text: string, candidates: readonly Candidate[]): Promise<Fit[]> {
+  return eachCatalog(candidates, (model, workspaceId, catalog) => {
+    const p = parseQuestion(text, catalog)
+    return p.kind === 'question' && p.strong && !p.question.unresolved?.length && p.question.measures.length
+      ? { model, workspaceId, question: p.question, catalog }
+      : undefined
+  })
 }
 
 /** The saved view of that name (in full, short, or after its module's name). */
@@ -54,13 +76,10 @@ export function viewNamed(catalog: ModelCatalog, name: string): ModelCatalog['vi
 /** The models the turn's user may read, to be opened on demand. */
 async function candidates(ctx: TurnContext): Promise<Candidate[]> {
   const v = await ctx.vocabulary()
-  return v.models
-    .filter((m) => ctx.permission({ name: m.name, id: m.id }).read)
-    .map((m) => ({
-      model: m,
-      open: () =>
-        ctx.client.model(m.workspaceId ? { workspace: m.workspaceId, model: m.id } : { model: m.id }),
-    }))
+  return candidatesOf(
+    v.models.filter((m) => ctx.permission({ name: m.name, id: m.id }).read),
+    ctx.client,
+  )
 }
 
 function connect(ctx: TurnContext, f: { model: Fit['model']; workspaceId: string }): void {
@@ -87,16 +106,8 @@ export async function connectForName(
 ): Promise<boolean> {
   const has = (catalog: ModelCatalog) =>
     kind === 'view' ? Boolean(viewNamed(catalog, name)) : catalog.lists.some((l) => l.name === name)
-  const found: { model: Fit['model']; workspaceId: string }[] = []
-  await Promise.all(
-    (await candidates(ctx)).slice(0, MAX_MODELS).map(async ({ model, open }) => {
-      try {
-        const scope = await open()
-        if (has(await scope.catalog())) found.push({ model, workspaceId: scope.workspaceId })
-      } catch {
-        // An archived or unreadable model has nothing to show.
-      }
-    }),
+  const found = await eachCatalog(await candidates(ctx), (model, workspaceId, catalog) =>
+    has(catalog) ? { model, workspaceId } : undefined,
   )
   if (found.length !== 1) return false
   connect(ctx, found[0] as (typeof found)[number])

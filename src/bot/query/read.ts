@@ -10,8 +10,8 @@ import type {
   CatalogVersion,
   ModelCatalog,
 } from '../../anaplan/catalog.ts'
-import { editDistance } from '../../anaplan/core/edit-distance.ts'
 import { STOPWORDS, type Token, tokenize } from '../nlu/text.ts'
+import { TypoIndex } from '../nlu/typos.ts'
 import {
   defaultVersion,
   entityIndex,
@@ -632,13 +632,12 @@ function topLevelWords(
  * or more. It names nothing, so it is not named back.
  */
 function fillerTypo(w: string): boolean {
-  if (w.length < 4) return false
-  for (const f of FILLER_LONG)
-    if (Math.abs(f.length - w.length) <= 1 && editDistance(w, f, { max: 1 }) <= 1) return true
-  return false
+  return w.length >= 4 && FILLER_TYPOS.similar(w).length > 0
 }
 
-const FILLER_LONG = [...FILLER, ...STOPWORDS].filter((f) => f.length >= 5 && /^[a-z]+$/.test(f))
+/** Filler words long enough for a typo of one to be told from a name (the name index's way). */
+const FILLER_TYPOS = new TypoIndex()
+for (const f of [...FILLER, ...STOPWORDS]) if (f.length >= 5 && /^[a-z]+$/.test(f)) FILLER_TYPOS.add(f)
 
 function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: ModelCatalog): Unresolved[] {
   const out: Unresolved[] = []
