@@ -2,7 +2,7 @@
  * `npm run bench [-- <name>...] [--size 1GiB] [--quick]`: runs the benchmarks (all, or the named
  * ones), writes `bench/results/<name>.json` and prints a summary table. Names: token-reuse,
  * turn-latency, large-files, cold-start, understanding, planbench, planbench-fresh, planbench-fresh-2,
- * planbench-fresh-3, planbench-fresh-4, turn-cpu, analytics, long-messages. `--quick` scales everything down for a
+ * planbench-fresh-3, planbench-fresh-4, planbench-fresh-5, turn-cpu, analytics, long-messages. `--quick` scales everything down for a
  * smoke run (its results go to bench/results/quick/ so they never replace a full run's).
  */
 import { join } from 'node:path'
@@ -12,7 +12,14 @@ import { coldStart } from './cold-start-bench.ts'
 import { largeFiles } from './large-files.ts'
 import { type BenchResult, RESULTS_DIR, summaryTable, writeResult } from './lib/report.ts'
 import { longMessages } from './long-messages.ts'
-import { FRESH_DIR, FRESH2_DIR, FRESH3_DIR, FRESH4_DIR, loadConversations } from './planbench/spec.ts'
+import {
+  FRESH_DIR,
+  FRESH2_DIR,
+  FRESH3_DIR,
+  FRESH4_DIR,
+  FRESH5_DIR,
+  loadConversations,
+} from './planbench/spec.ts'
 import { planbench } from './planbench.ts'
 import { tokenReuse } from './token-reuse.ts'
 import { turnCpu } from './turn-cpu.ts'
@@ -57,6 +64,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
     planbench({ name: 'planbench-fresh-3', conversations: loadConversations(FRESH3_DIR) }),
   'planbench-fresh-4': () =>
     planbench({ name: 'planbench-fresh-4', conversations: loadConversations(FRESH4_DIR) }),
+  'planbench-fresh-5': () =>
+    planbench({ name: 'planbench-fresh-5', conversations: loadConversations(FRESH5_DIR) }),
   'turn-cpu': () => turnCpu(quick ? { requests: 200, warmup: 200, rounds: 2 } : {}),
   analytics: () => analytics(quick ? { rounds: 3 } : {}),
   'long-messages': () => longMessages(quick ? { perChannel: 3, burst: 20 } : {}),

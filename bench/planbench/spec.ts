@@ -85,6 +85,8 @@ export const FRESH2_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-2
 export const FRESH3_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-3')
 /** The fifth, by another such writer, after the fixes fresh-3 guided: their clean check. */
 export const FRESH4_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-4')
+/** The sixth, after the fixes fresh-4 guided: their clean check. */
+export const FRESH5_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-5')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {

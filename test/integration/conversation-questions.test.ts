@@ -182,6 +182,57 @@ describe('questions over /api/chat', () => {
     }
   })
 
+  it('follow-ups of a why and of a total: the change split another way, a share of the last figure', async () => {
+    const s = await connected()
+    await h.chat(s, 'why did revenue drop from q1 to q2? which regions drove it')
+    const r = await h.chat(s, 'same thing but by product')
+    expect(r.question?.shape).toMatchObject({ kind: 'explain', over: [{ name: 'Products' }] })
+    expect(
+      find(r, 'table')
+        ?.rows.map((row) => row[0])
+        .sort(),
+    ).toEqual([...PRODUCTS].sort())
+    const t = await connected()
+    await h.chat(t, 'total revenue across all regions?')
+    const share = await h.chat(t, 'how much of that is latam')
+    expect(share.question?.shape.kind).toBe('share')
+    const latam = await rev('LATAM', 'All Products', 'Revenue', 'FY26')
+    const all = await rev('Total Regions', 'All Products', 'Revenue', 'FY26')
+    expectFigure(share, latam)
+    expect(replyText(share)).toContain(`${((latam / all) * 100).toFixed(1)}%`)
+  })
+
+  it('after a name is named back, the next words replace it; anything else still names it back', async () => {
+    const s = await connected()
+    const unknown = await h.chat(s, 'rev for thingamajigs in q1')
+    expect(replyText(unknown)).toContain("'thingamajigs'")
+    const still = await h.chat(s, 'and in q2?')
+    expect(replyText(still)).toContain("'thingamajigs'")
+    expect(replyText(still)).not.toMatch(/\d{3}/)
+    const r = await h.chat(s, 'ok what about sprockets then')
+    expectFigure(r, await rev('Total Regions', 'Sprockets', 'Revenue', 'Q2 FY26'))
+    const t = await connected()
+    await h.chat(t, 'whats the churn rate in emea')
+    const measure = await h.chat(t, 'ok revenue then')
+    expectFigure(measure, await rev('EMEA', 'All Products', 'Revenue', 'FY26'))
+    const phrase = await h.chat(await connected(), 'whats our marketing spend for emea')
+    expect(replyText(phrase)).toContain("There is no measure 'marketing spend'")
+  })
+
+  it('"compare X" naming nothing to compare asks what with; an option answers as a comparison', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'can you compare units')
+    const choices = find(r, 'choices')
+    expect(choices?.prompt).toBe('Compare Units across what?')
+    expect(choices?.options.map((o) => o.label)).toEqual(
+      expect.arrayContaining(['Forecast vs Budget', 'by Regions', 'by Products']),
+    )
+    expect(replyText(r)).not.toMatch(/\d{3}/)
+    const answer = await h.chat(s, 'forecast vs budget')
+    expect(answer.question?.shape.kind).toBe('compare')
+    expectFigure(answer, await rev('Total Regions', 'All Products', 'Units', 'FY26', 'Budget'))
+  })
+
   it('a ranking of a change: each region by its own change, the largest rise first, never the totals', async () => {
     const s = await connected()
     const r = await h.chat(s, 'which region grew its revenue the most from q1 to q2?')
@@ -294,7 +345,7 @@ describe('questions over /api/chat', () => {
     const short = await h.chat(s, 'rev for gizmos in q3, fcst')
     expectFigure(short, await rev('Total Regions', 'Gizmos', 'Revenue', 'Q3 FY26'))
     const named = await h.chat(s, 'marketing spend for apac')
-    expect(replyText(named)).toContain("'marketing'")
+    expect(replyText(named)).toContain("'marketing spend'")
     expect(replyText(named)).not.toMatch(/\d/)
   })
 

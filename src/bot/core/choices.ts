@@ -196,7 +196,56 @@ export function matchOffered(text: string, options: readonly ChoiceOption[]): st
   if (wanted === '') return undefined
   const hit = options.find((o) => normalise(o.label) === wanted)
   if (hit) return hit.value
-  if (wanted.length < 8) return undefined
-  const prefixed = options.filter((o) => normalise(o.label).startsWith(wanted))
-  return prefixed.length === 1 ? prefixed[0]?.value : undefined
+  const ordinal = ORDINAL_RE.exec(wanted)?.[1]
+  if (ordinal) return (ordinal === 'last' ? options.at(-1) : options[ORDINALS.indexOf(ordinal) % 4])?.value
+  if (wanted.length >= 8) {
+    const prefixed = options.filter((o) => normalise(o.label).startsWith(wanted))
+    if (prefixed.length === 1) return prefixed[0]?.value
+  }
+  return byWords(wanted, options)
+}
+
+const ORDINALS = ['first', 'second', 'third', 'fourth', '1st', '2nd', '3rd', '4th']
+const ORDINAL_RE =
+  /^(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last)(?:\s+one)?(?:\s+(?:please|pls|thanks))?$/
+/** Words of pointing at an option that name nothing: "the cost one, please". */
+const POINTING = new Set([
+  'the',
+  'one',
+  'a',
+  'an',
+  'please',
+  'pls',
+  'plz',
+  'thanks',
+  'thx',
+  'i',
+  'mean',
+  'meant',
+  'that',
+  'option',
+  'ok',
+  'oh',
+])
+/** "the total cost one": an option pointed at by some of its words, the rest only qualifying. */
+const REFERS_RE = /\b(?:the|that)\s+(?:\S+\s+){0,3}one\b/
+
+/**
+ * An option named by its own words ("cost" for Salary Cost) in a short reply: every word of the
+ * reply is a word of that one option's label, or, worded as "the … one", at least one is and no
+ * other option has as many. Anything longer or with other words is a new request, not an answer.
+ */
+function byWords(wanted: string, options: readonly ChoiceOption[]): string | undefined {
+  const words = wanted.split(' ').filter((w) => !POINTING.has(w))
+  if (!words.length || words.length > 3) return undefined
+  const pointed = REFERS_RE.test(wanted)
+  const scored = options.map((o) => {
+    const label = normalise(o.label).split(' ')
+    const hits = words.filter((w) => label.some((l) => l === w || (w.length >= 4 && l.startsWith(w)))).length
+    return { o, hits }
+  })
+  const best = Math.max(...scored.map((x) => x.hits))
+  const top = scored.filter((x) => x.hits === best)
+  if (best === 0 || top.length !== 1) return undefined
+  return best === words.length || pointed ? top[0]?.o.value : undefined
 }

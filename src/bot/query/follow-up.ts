@@ -44,7 +44,8 @@ export function applyFollowUp(focus: Question, r: Reading, catalog: ModelCatalog
   // A measure without a dimension the focus sliced (Headcount has no Products): that slice goes.
   const dims = new Set(next.measures.flatMap((m) => lineItem(catalog, m.lineItemId)?.dimensionIds ?? []))
   const timed = next.measures.some((m) => lineItem(catalog, m.lineItemId)?.timeScale)
-  for (const dim of Object.keys(next.slice)) {
+  // With no measure matched yet (named back), nothing says which slices fit: all are kept.
+  for (const dim of next.measures.length ? Object.keys(next.slice) : []) {
     if (dim === VERSIONS_ID) continue
     // A list above a dimension (Country above Store) slices it too: kept.
     const listDim = catalog.lists.some((l) => l.id === dim)
@@ -60,11 +61,37 @@ export function applyFollowUp(focus: Question, r: Reading, catalog: ModelCatalog
     next.presentation = r.cues.presentation
     changed = true
   }
-  if (r.unresolved.length) {
-    next.unresolved = r.unresolved
+  // A name the last question could not match stays unmatched until the words replace it: "ok what
+  // about sprockets then" after "rev for thingamajigs" asks of Sprockets; "and in q2?" still names
+  // 'thingamajigs' back, never dropping it.
+  const unresolved = [...(focus.unresolved ?? []).filter((u) => !replaced(u, r, catalog)), ...r.unresolved]
+  if (unresolved.length) next.unresolved = unresolved
+  else delete next.unresolved
+  if ((focus.unresolved?.length ?? 0) !== (next.unresolved?.length ?? 0) || r.unresolved.length)
     changed = true
-  } else delete next.unresolved
   return changed ? next : undefined
+}
+
+/** Whether the words name what an unmatched name of the focus stood for. */
+function replaced(
+  u: NonNullable<Question['unresolved']>[number],
+  r: Reading,
+  catalog: ModelCatalog,
+): boolean {
+  switch (u.expected) {
+    case 'measure':
+      return r.measures.length > 0
+    case 'period':
+      return r.periods.points.length > 0 || Boolean(r.periods.selector)
+    case 'version':
+      return r.versions.length > 0
+    case 'dimension':
+      return r.dims.length > 0
+    default: {
+      const list = u.dimension ? catalog.lists.find((l) => l.name === u.dimension) : undefined
+      return r.items.some((i) => !list || i.listId === list.id)
+    }
+  }
 }
 
 function defaultPoint(dim: string, catalog: ModelCatalog): { id: string; name: string } | undefined {
@@ -95,6 +122,11 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
       )
     const limit = c.ranking.limit ?? (one && c.ranking.explicitOrder ? 1 : undefined)
     return { kind: 'ranking', by: was.by, order: c.ranking.order, ...(limit ? { limit } : {}) }
+  }
+  // "same thing but by product" after a why: the change split over the products instead.
+  if (was.kind === 'explain' && r.dims.length && !(c.compare || c.share || c.trend || c.ranking)) {
+    const over = r.dims.map((d) => d.ref).filter((d) => d.id !== was.axis.id && d.id !== TIME_ID)
+    if (over.length === r.dims.length) return { ...was, over }
   }
   const asked =
     c.explain || c.compare || c.share || c.trend || c.ranking || r.dims.length || r.periods.perLevel

@@ -114,7 +114,9 @@ describe('parseQuestion: measures', () => {
   })
   it('names back a word that stands where a name would, never drops it', () => {
     const p = parseQuestion('marketing spend for apac in q2', catalog)
-    expect(p.kind === 'question' ? p.question.unresolved?.map((u) => u.text) : p.kind).toEqual(['marketing'])
+    expect(p.kind === 'question' ? p.question.unresolved?.map((u) => [u.text, u.expected]) : p.kind).toEqual([
+      ['marketing spend', 'measure'],
+    ])
     const d = parseQuestion('how many doohickeys did we sell in emea in q2', catalog)
     expect(d.kind === 'question' ? d.question.unresolved?.map((u) => u.text) : d.kind).toEqual(['doohickeys'])
   })

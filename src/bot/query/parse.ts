@@ -16,6 +16,10 @@ export type Parsed =
   | { kind: 'question'; question: Question; followUp: boolean; strong: boolean }
   | { kind: 'ask'; prompt: string; options: { label: string; question: Question }[]; strong: boolean }
 
+/** Words after an unknown name that are not part of it ("marketing for emea"). */
+const STOP_AFTER = new Set(['for', 'in', 'of', 'at', 'by', 'and', 'or', 'vs', 'to', 'from', 'on', 'per'])
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
 /** Commands that change or navigate: never read as a question. */
 const COMMAND_RE =
   /^(?:please\s+)?(?:set|change|update|put|write|enter|make\s+\w+\s+(?:=|equal)|increase|decrease|raise|lower|add|insert|create|delete|remove|run|execute|start|launch|trigger|cancel|abort|stop|connect|disconnect|log\s*(?:out|off)|sign\s*(?:out|off)|open|switch|export|import|upload|download)\b/i
@@ -83,11 +87,18 @@ export function parseQuestion(
     }
   }
   if (r.measureChoices && !r.measures.length && r.unresolved.length) {
-    // "marketing spend" with no Marketing: the unknown word is named back before any choice.
+    // "marketing spend" with no Marketing: the unknown words are named back before any choice,
+    // as the measure they ask for when the vague word ("spend") follows them.
     const first = r.measureChoices[0] as CatalogLineItem
+    const unresolved = r.unresolved.map((u) => {
+      const next = new RegExp(`\\b${escapeRe(u.text.toLowerCase())}\\s+([a-z]+)\\b`).exec(r.lc)?.[1]
+      return u.expected === 'item' && next && !STOP_AFTER.has(next)
+        ? { text: `${u.text} ${next}`, expected: 'measure' as const }
+        : u
+    })
     return {
       kind: 'question',
-      question: build({ ...r, measures: [first] }, catalog, undefined).question,
+      question: build({ ...r, measures: [first], unresolved }, catalog, undefined).question,
       followUp: false,
       strong: true,
     }
@@ -123,7 +134,10 @@ export function parseQuestion(
     const asked = noMeasure(r, catalog, true, undefined, true)
     if (asked.kind === 'ask') return asked
   }
-  const followUp = Boolean(focus) && (!r.measures.length || c.followUp) && !(c.explain && !focus)
+  // "ok revenue then" after "the churn rate in emea" was named back: the measure it lacked.
+  const measureLacked = Boolean(focus?.unresolved?.some((u) => u.expected === 'measure'))
+  const followUp =
+    Boolean(focus) && (!r.measures.length || c.followUp || measureLacked) && !(c.explain && !focus)
   if (followUp && focus) {
     // "what is the total?" about the figures on screen: the focus itself, as one figure.
     const question =
@@ -319,6 +333,15 @@ export function build(
   const period = periodAsk(question, catalog)
   if (period && !((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id))
     return { question, ask: period }
+  // "can you compare headcount" names nothing to compare: asked back, never one figure.
+  if (r.cues.compare && shape.kind === 'value' && !r.unresolved.length && measures.length === 1) {
+    const options = compareChoices(question, catalog)
+    if (options.length >= 2)
+      return {
+        question,
+        ask: { kind: 'ask', prompt: `Compare ${measures[0]?.lineItem} across what?`, options },
+      }
+  }
   if ((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id) {
     // A ranking without saying of what: ask, offering the measure's list dimensions and months.
     const dims = dimensionChoices(measures, catalog)
@@ -332,6 +355,34 @@ export function build(
     }
   }
   return { question }
+}
+
+/**
+ * What a comparison that names nothing to compare could be: the version of the question against
+ * each other version, then the measure's items of each list side by side.
+ */
+function compareChoices(q: Question, catalog: ModelCatalog): { label: string; question: Question }[] {
+  const named = q.slice[VERSIONS_ID]
+  const first =
+    (named?.kind === 'items' && named.items.length === 1 ? named.items[0] : undefined) ??
+    catalog.versions.find((v) => v.isCurrent) ??
+    catalog.versions.find((v) => !v.isActual)
+  const out: { label: string; question: Question }[] = []
+  for (const v of first ? catalog.versions : []) {
+    if (v.id === first?.id) continue
+    const slice = {
+      ...q.slice,
+      [VERSIONS_ID]: { kind: 'items' as const, items: [ref(first as { id: string; name: string }), ref(v)] },
+    }
+    out.push({
+      label: `${first?.name} vs ${v.name}`,
+      question: { ...q, slice, shape: { kind: 'compare', axis: VERSIONS_REF } },
+    })
+  }
+  for (const d of dimensionChoices(q.measures, catalog))
+    if (d.kind === 'list' && !(q.slice[d.id]?.kind === 'items'))
+      out.push({ label: `by ${d.name}`, question: { ...q, shape: { kind: 'breakdown', by: d } } })
+  return out
 }
 
 /**

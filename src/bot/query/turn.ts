@@ -489,13 +489,15 @@ export async function answerQuestion(ctx: TurnContext, q: Question): Promise<voi
   ctx.question = q
   ctx.parameters = { ...ctx.parameters, ...parametersOf(q) }
   const refused = refusal(q, catalog)
+  // A refused question is still the focus: the next words may name what it could not match.
+  const focus: Focus = { question: q, at: ctx.now() }
   if (refused) {
     ctx.say(refused)
+    ctx.session.focus = focus
     return
   }
   const { results } = await execute(q, scope, catalog, ctx.requestOptions)
   ctx.messages.push(...answerMessages(q, results))
-  const focus: Focus = { question: q, at: ctx.now() }
   if (ctx.session.view) {
     focus.view = ctx.session.view.name
     focus.pages = ctx.session.view.pages

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { matchOffered } from './choices.ts'
+
+const measures = [
+  { label: 'Salary Cost', value: 'cost' },
+  { label: 'Average Salary', value: 'average' },
+]
+
+describe('matchOffered: a typed answer to the options offered', () => {
+  it('takes the number, the label, an ordinal or a label cut short', () => {
+    expect(matchOffered('2', measures)).toBe('average')
+    expect(matchOffered('salary cost', measures)).toBe('cost')
+    expect(matchOffered('the second one', measures)).toBe('average')
+    expect(matchOffered('first', measures)).toBe('cost')
+    expect(matchOffered('the last one pls', measures)).toBe('average')
+    expect(matchOffered('Average Sal', measures)).toBe('average')
+  })
+
+  it('takes an option named by some of its own words, or pointed at as "the … one"', () => {
+    expect(matchOffered('cost', measures)).toBe('cost')
+    expect(matchOffered('average', measures)).toBe('average')
+    expect(matchOffered('the total cost one', measures)).toBe('cost')
+  })
+
+  it('leaves a new request, a word both options share or an unknown word to the understanding', () => {
+    expect(matchOffered('salary', measures)).toBeUndefined()
+    expect(matchOffered('total cost', measures)).toBeUndefined()
+    expect(matchOffered('headcount for finance', measures)).toBeUndefined()
+    expect(matchOffered('show me the cost for engineering in q2 please', measures)).toBeUndefined()
+    expect(matchOffered('the fifth one', measures)).toBeUndefined()
+  })
+})
