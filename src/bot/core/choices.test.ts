@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { matchOffered } from './choices.ts'
+import { encodeChoice, encodeChoiceEach, matchOffered } from './choices.ts'
 
 const measures = [
   { label: 'Salary Cost', value: 'cost' },
@@ -20,6 +20,11 @@ describe('matchOffered: a typed answer to the options offered', () => {
     expect(matchOffered('cost', measures)).toBe('cost')
     expect(matchOffered('average', measures)).toBe('average')
     expect(matchOffered('the total cost one', measures)).toBe('cost')
+    const dims = [
+      { label: 'Regions', value: 'r' },
+      { label: 'Products', value: 'p' },
+    ]
+    expect(matchOffered('by product', dims)).toBe('p')
   })
 
   it('leaves a new request, a word both options share or an unknown word to the understanding', () => {
@@ -28,5 +33,25 @@ describe('matchOffered: a typed answer to the options offered', () => {
     expect(matchOffered('headcount for finance', measures)).toBeUndefined()
     expect(matchOffered('show me the cost for engineering in q2 please', measures)).toBeUndefined()
     expect(matchOffered('the fifth one', measures)).toBeUndefined()
+  })
+})
+
+describe('encodeChoiceEach', () => {
+  const each = (values: string[], parametersFor: (v: string) => Record<string, unknown>) =>
+    expect(encodeChoiceEach('show_view', values, parametersFor)).toEqual(
+      values.map((v) => encodeChoice('show_view', parametersFor(v))),
+    )
+
+  it('encodes each value as encodeChoice would, whatever the value holds', () => {
+    const shown = { Products: 'Widgets', Versions: 'Forecast', 'Line Items': 'Revenue' }
+    const items = ['Widgets', 'Gadgets & Co', 'naïve "quoted" 100%', 'emoji 📈', '', '\u0000each\u0000']
+    each(items, (item) => ({ view: 'Revenue by Region', pages: { ...shown, Versions: item } }))
+    each(items, (item) => ({ view: item }))
+  })
+
+  it('falls back to one encoding per value when the value is not one string of the parameters', () => {
+    each(['a', 'b'], (v) => ({ view: v, again: v }))
+    each(['a', 'b'], (v) => ({ view: v.toUpperCase() }))
+    each(['a', 'b'], () => ({}))
   })
 })

@@ -33,6 +33,31 @@ export function encodeChoice(intent: string, parameters: Record<string, unknown>
     : intent
 }
 
+/** Stands for each value in {@link encodeChoiceEach}: a string no parameter of ours contains. */
+const EACH = '\u0000each\u0000'
+const EACH_ENCODED = encodeURIComponent(JSON.stringify(EACH))
+
+/**
+ * `values.map((v) => encodeChoice(intent, parametersFor(v)))`, for choices that differ in one
+ * string (the items of a page selector): the parameters are encoded once, and each value alone.
+ * Percent-encoding maps JSON text piece by piece, so the result is the same. `parametersFor`
+ * places its value, unchanged, as one string of the parameters; otherwise each is encoded whole.
+ */
+export function encodeChoiceEach(
+  intent: string,
+  values: readonly string[],
+  parametersFor: (value: string) => Record<string, unknown>,
+): string[] {
+  const whole = encodeChoice(intent, parametersFor(EACH))
+  const at = whole.indexOf(EACH_ENCODED)
+  if (at < 0 || whole.indexOf(EACH_ENCODED, at + 1) >= 0) {
+    return values.map((v) => encodeChoice(intent, parametersFor(v)))
+  }
+  const head = whole.slice(0, at)
+  const tail = whole.slice(at + EACH_ENCODED.length)
+  return values.map((v) => `${head}${encodeURIComponent(JSON.stringify(v))}${tail}`)
+}
+
 /**
  * Reads a value made by {@link encodeChoice}: the choice, `{ invalid }` when it has the shape of
  * one but a payload no option of ours carries, or undefined when it is not an encoded choice at
@@ -226,6 +251,8 @@ const POINTING = new Set([
   'option',
   'ok',
   'oh',
+  'by',
+  'per',
 ])
 /** "the total cost one": an option pointed at by some of its words, the rest only qualifying. */
 const REFERS_RE = /\b(?:the|that)\s+(?:\S+\s+){0,3}one\b/

@@ -112,6 +112,12 @@ describe('parseQuestion: measures', () => {
     expect(q('hc in north america in june').measures[0]?.lineItem).toBe('Headcount')
     expect(q('te for apac in q3').measures[0]?.lineItem).toBe('Total Expenses')
   })
+  it('takes a slip of an everyday word for the word, and a name two letters from one for a name', () => {
+    expect(q('wich product moved the most units in emea in q4').unresolved).toBeUndefined()
+    expect(q('waht is revenue for emea in q1').unresolved).toBeUndefined()
+    const p = parseQuestion('revenue for flanges in apac', catalog)
+    expect(p.kind === 'question' ? p.question.unresolved?.map((u) => u.text) : p.kind).toEqual(['flanges'])
+  })
   it('names back a word that stands where a name would, never drops it', () => {
     const p = parseQuestion('marketing spend for apac in q2', catalog)
     expect(p.kind === 'question' ? p.question.unresolved?.map((u) => [u.text, u.expected]) : p.kind).toEqual([

@@ -135,7 +135,9 @@ export function parseQuestion(
     if (asked.kind === 'ask') return asked
   }
   // "ok revenue then" after "the churn rate in emea" was named back: the measure it lacked.
-  const measureLacked = Boolean(focus?.unresolved?.some((u) => u.expected === 'measure'))
+  // A measure with more (a slice, a shape) is a new question.
+  const measureLacked =
+    Boolean(focus?.unresolved?.some((u) => u.expected === 'measure')) && !coordinates && !shapeCue
   const followUp =
     Boolean(focus) && (!r.measures.length || c.followUp || measureLacked) && !(c.explain && !focus)
   if (followUp && focus) {
@@ -173,7 +175,11 @@ export function parseQuestion(
   if (!r.measures.length) {
     if (!coordinates && !shapeCue)
       return r.unresolved.length && c.asking && r.named ? noMeasure(r, catalog, strong) : { kind: 'none' }
-    return noMeasure(r, catalog, strong || amountOnly, undefined, amountOnly)
+    // "gadgets in apac for june", with nothing on screen and nothing asked before: figures of
+    // those coordinates, of a measure not said. Asked which, never a page change of no view.
+    const bare =
+      !focus && !options.focusOnScreen && !r.unresolved.length && r.named >= 2 && r.items.length > 0
+    return noMeasure(r, catalog, strong || amountOnly || bare, undefined, amountOnly || bare)
   }
   const built = build(r, catalog, undefined)
   if (built.ask) return { ...built.ask, strong }
@@ -450,14 +456,17 @@ export function shapeOf(
     if (axis) return { kind: 'explain', axis: fix(axis) }
   }
   if (c.ranking) {
-    const by = dim?.ref ?? rankedItems(slice, catalog)
+    // "who's spending the most on travel": the measure's one list, when it has only one.
+    const who = !dim && WHO_RE.test(r.lc) ? soleList(measures, catalog) : undefined
+    const by = dim?.ref ?? rankedItems(slice, catalog) ?? who
     const shape: Shape = {
       kind: 'ranking',
       by: by ? fix(by) : { id: '', name: '', kind: 'list' },
       order: c.ranking.order,
     }
     // "which region had the most", "our top-selling product": one; "order the regions": all.
-    const limit = c.ranking.limit ?? (dim && !dim.plural && c.ranking.explicitOrder ? 1 : undefined)
+    const single = dim ? !dim.plural : Boolean(who) && !/\bwho\s+(?:are|were)\b/.test(r.lc)
+    const limit = c.ranking.limit ?? (single && c.ranking.explicitOrder ? 1 : undefined)
     if (limit) shape.limit = limit
     if (dim?.level && by?.kind === 'time') shape.level = dim.level
     return shape
@@ -497,6 +506,13 @@ export function shapeOf(
   if (!dim && !c.total && BREAK_WORD_RE.test(r.lc))
     return { kind: 'breakdown', by: { id: '', name: '', kind: 'list' } }
   return { kind: 'value' }
+}
+
+const WHO_RE = /\bwho(?:'s|s|\s+is|\s+was|\s+has|\s+had|\s+did)?\b/
+
+function soleList(measures: readonly Measure[], catalog: ModelCatalog): DimensionRef | undefined {
+  const lists = dimensionChoices(measures, catalog).filter((d) => d.kind === 'list')
+  return lists.length === 1 ? lists[0] : undefined
 }
 
 /** Right before the item a share is of: "… is widgets", "… comes from gizmos". */

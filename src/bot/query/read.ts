@@ -11,7 +11,6 @@ import type {
   ModelCatalog,
 } from '../../anaplan/catalog.ts'
 import { STOPWORDS, type Token, tokenize } from '../nlu/text.ts'
-import { TypoIndex } from '../nlu/typos.ts'
 import {
   defaultVersion,
   entityIndex,
@@ -170,7 +169,7 @@ const SPAN_RE =
   /\bfrom\b.+\bto\b|\bbetween\b.+\band\b|\b(?:q[1-4]|h[12]|[a-z]{3}\s?\d{2}|fy\s?\d{2})\s+to\s+(?:q[1-4]|h[12]|[a-z]{3}|fy)/
 const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[\w']+){0,6}\s+than\b/
 const COMPARE_RE =
-  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b/i
+  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b/i
 const SHARE_RE =
   /\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
@@ -195,7 +194,7 @@ const TABLE_RE =
   /\b(?:as|in|into)\s+(?:a\s+)?table\b|\b(?:it|that|this|them)\s+a\s+table\b|\btabular\b|\btabulate\b/i
 const TEXT_RE = /\b(?:as|in)\s+(?:text|words|a\s+sentence)\b|\bjust\s+the\s+number\b/i
 const FOLLOW_UP_RE =
-  /^(?:and|what\s+about|how\s+about|now|ok|okay|also|then|same|but|what\s+if|and\s+what\s+about|for)\b|\binstead\b|\bsame\b|\bthat\s+(?:one|region|product|period|month|quarter|version|figure|number|list|item)\b|\bthose\b|\b(?:break|split)\s+(?:that|it|this|them)\b|\b(?:show|make|turn|put|give)\s+(?:it|that|this|them)\b|\b(?:for|of)\s+(?:that|it|those)\s*[?.!]*$|\bthe\s+other\s+way\b|\bflip\b|\breverse\b/i
+  /^(?:and|what\s+about|how\s+about|now|ok|okay|also|then|same|but|what\s+if|and\s+what\s+about|for)\b|\binstead\b|\bsame\b|\b(?:that|the\s+same)\s+(?:one|region|product|period|month|mth|quarter|qtr|year|yr|version|figure|number|list|item)\b|\bthose\b|\b(?:break|split)\s+(?:that|it|this|them)\b|\b(?:show|make|turn|put|give)\s+(?:it|that|this|them)\b|\b(?:for|of)\s+(?:that|it|those)\s*[?.!]*$|\bthe\s+other\s+way\b|\bflip\b|\breverse\b/i
 const ASKING_RE =
   /\?|^(?:what|whats|what's|which|who|how|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
 const PERIOD_DETERMINER_RE =
@@ -418,10 +417,10 @@ export function readText(
     if (/^weeks?$/i.test(word)) continue
     // "for the year", "this quarter": a period named, not a level asked per.
     const before = lc.slice(0, span.start)
-    const periodNamed = /^year$/i.test(word)
+    const periodNamed = /^(?:year|yr)$/i.test(word)
       ? !/\b(?:by|per|each|every|which|what|over|on)\s+$/i.test(before) &&
         !/^\s*(?:by|over|on)\s+year\b/i.test(lc.slice(span.end))
-      : /^(?:quarter|month|half)$/i.test(word) && PERIOD_DETERMINER_RE.test(before)
+      : /^(?:quarter|qtr|month|mth|half)$/i.test(word) && PERIOD_DETERMINER_RE.test(before)
     if (periodNamed) {
       spans.push(span)
       continue
@@ -620,6 +619,23 @@ function topLevelWords(
         x.raw.toLowerCase() === rest &&
         /\b(?:the|whole|entire|our)\s+$/.test(reading.lc.slice(0, x.start)),
     )
+    // "what % is gadgets, across all regions": a share or a total over all of a list is of its
+    // top item (Total Regions), as "all products" is All Products; never a breakdown of it.
+    const all =
+      (reading.cues.share || reading.cues.total) &&
+      reading.dims.find(
+        (d) =>
+          d.ref.id === l.id &&
+          !d.afterBy &&
+          /\b(?:across|over|for|in|of)\s+all\s+(?:the\s+|of\s+the\s+|our\s+)?$/.test(
+            reading.lc.slice(0, d.start),
+          ),
+      )
+    if (all) {
+      reading.dims = reading.dims.filter((d) => d !== all)
+      reading.items.push({ listId: l.id, item: top, start: all.start })
+      continue
+    }
     if (!t) continue
     reading.items.push({ listId: l.id, item: top, start: t.start })
     spans.push({ start: t.start, end: t.end })
@@ -628,16 +644,25 @@ function topLevelWords(
 }
 
 /**
- * A misspelt everyday word ("wich", "waht", "pleae"): one edit from a filler word of five letters
- * or more. It names nothing, so it is not named back.
+ * A misspelt everyday word ("wich", "waht", "pleae"): one slip (a letter missed, added, changed or
+ * two swapped) from a filler word of five letters or more. It names nothing, so it is not named
+ * back. Symmetric deletions, one deep: the name index allows no typo in a word of four letters
+ * and two in long ones ("flanges" would pass for "changes"), so it is not the right tool here.
  */
 function fillerTypo(w: string): boolean {
-  return w.length >= 4 && FILLER_TYPOS.similar(w).length > 0
+  if (w.length < 4) return false
+  if (FILLER_SLIPS.has(w)) return true
+  for (let i = 0; i < w.length; i++) if (FILLER_SLIPS.has(w.slice(0, i) + w.slice(i + 1))) return true
+  return false
 }
 
-/** Filler words long enough for a typo of one to be told from a name (the name index's way). */
-const FILLER_TYPOS = new TypoIndex()
-for (const f of [...FILLER, ...STOPWORDS]) if (f.length >= 5 && /^[a-z]+$/.test(f)) FILLER_TYPOS.add(f)
+/** Long filler words and each of them with one letter deleted. */
+const FILLER_SLIPS = new Set<string>()
+for (const f of [...FILLER, ...STOPWORDS]) {
+  if (f.length < 5 || !/^[a-z]+$/.test(f)) continue
+  FILLER_SLIPS.add(f)
+  for (let i = 0; i < f.length; i++) FILLER_SLIPS.add(f.slice(0, i) + f.slice(i + 1))
+}
 
 function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: ModelCatalog): Unresolved[] {
   const out: Unresolved[] = []
