@@ -50,7 +50,7 @@ export function cookieSealer(secret: string): CookieSealer {
       if (!value || value.length > 4096) return undefined
       const hit = opened.get(value)
       if (hit) {
-        if (hit.expMs > Date.now()) return structuredClone(hit.payload)
+        if (hit.expMs > Date.now()) return copyClaims(hit.payload)
         opened.delete(value)
         return undefined
       }
@@ -58,7 +58,7 @@ export function cookieSealer(secret: string): CookieSealer {
         const { payload } = await jwtDecrypt(value, await key, { clockTolerance: 0 })
         if (typeof payload.exp === 'number') {
           if (opened.size >= OPENED_CACHE) opened.delete(opened.keys().next().value as string)
-          opened.set(value, { payload: structuredClone(payload), expMs: payload.exp * 1000 })
+          opened.set(value, { payload: copyClaims(payload), expMs: payload.exp * 1000 })
         }
         return payload as Record<string, unknown>
       } catch {
@@ -66,6 +66,19 @@ export function cookieSealer(secret: string): CookieSealer {
       }
     },
   }
+}
+
+/**
+ * A deep copy of decrypted claims, which are JSON (objects, arrays, strings, numbers, booleans,
+ * null): the same result as `structuredClone` for them at a fraction of its cost, on every page
+ * request.
+ */
+function copyClaims<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v
+  if (Array.isArray(v)) return v.map(copyClaims) as T
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(v)) out[k] = copyClaims((v as Record<string, unknown>)[k])
+  return out as T
 }
 
 /** A random token for CSRF headers and sign-in state. */
