@@ -56,7 +56,18 @@ function send(
     if (body !== undefined) {
       headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
     }
-    const req = open({ method, headers, signal })
+    const req = open({ method, headers })
+    // The signal is watched here rather than through http.request's `signal` option, which ties
+    // it to the request through end-of-stream (several listeners on every request, a measurable
+    // share of a view read's CPU). The effect is the same: the request is destroyed with an
+    // AbortError, failing the send or a pending read, and the listener goes at the request's close
+    // (after its response).
+    const onAbort = () => req.destroy(abortError(signal))
+    if (signal.aborted) onAbort()
+    else {
+      signal.addEventListener('abort', onAbort, { once: true })
+      req.once('close', () => signal.removeEventListener('abort', onAbort))
+    }
     req.once('error', reject)
     req.once('response', (res) => {
       // Later request errors also reach the response (its reads reject); this keeps them from
@@ -66,6 +77,14 @@ function send(
       resolve(new NodeResponse(res))
     })
     req.end(body)
+  })
+}
+
+/** The error Node's own `signal` option destroys a request with. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
   })
 }
 
