@@ -55,7 +55,7 @@ import {
   type SessionState,
   type SessionStore,
 } from './session.ts'
-import { SessionRepository, snapshot } from './session-repository.ts'
+import { SessionRepository, startingPoint } from './session-repository.ts'
 import { suggestQuestions } from './suggestions.ts'
 import type { Bot, BotReply, Identity, Message, Notification, SessionInfo, Turn } from './types.ts'
 
@@ -503,7 +503,7 @@ class ConversationBot implements Bot {
     // The store hands out its own copy (see SessionStore.get), so the turn changes it in place; a
     // snapshot of what it started from is enough to merge with a concurrent writer's state.
     const session = loaded?.value ?? emptySession(started)
-    const before = snapshot(session)
+    const before = startingPoint(loaded, session)
     // Follow-ups nobody pushed are shown first.
     const carried = session.outbox
     session.outbox = []

@@ -84,4 +84,4 @@ export interface IntentHandler {
   summarize?(ctx: TurnContext): Promise<string>
 }
 
-export { decodeChoice, encodeChoice } from './choices.ts'
+export { decodeChoice, encodeChoice, encodeChoiceEach } from './choices.ts'

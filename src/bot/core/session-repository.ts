@@ -83,15 +83,31 @@ export class SessionRepository {
   async save(
     sessionId: string,
     loadedVersion: number,
-    before: SessionSnapshot,
+    before: () => SessionSnapshot,
     after: SessionState,
     drained: number,
   ): Promise<void> {
     after.updatedAt = this.#now()
     const ttlMs = this.#ttlMs
     if ((await this.#store.set(sessionId, after, { ifVersion: loadedVersion, ttlMs })) !== false) return
-    await this.update(sessionId, (latest) => mergeSession(latest, before, after, drained))
+    const started = before()
+    await this.update(sessionId, (latest) => mergeSession(latest, started, after, drained))
   }
+}
+
+/**
+ * What a turn started from, for {@link SessionRepository.save}, taken before the turn changes
+ * `session` (the loaded value, changed in place). From the loaded JSON when the store gave it,
+ * read only if a merge needs it; otherwise a snapshot now.
+ */
+export function startingPoint(
+  loaded: Versioned<SessionState> | undefined,
+  session: SessionState,
+): () => SessionSnapshot {
+  const json = loaded?.json
+  if (json !== undefined) return () => snapshot(JSON.parse(json) as SessionState)
+  const taken = snapshot(session)
+  return () => taken
 }
 
 export function snapshot(s: SessionState): SessionSnapshot {

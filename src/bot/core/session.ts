@@ -82,6 +82,11 @@ export function emptySession(now: number): SessionState {
 export interface Versioned<T> {
   value: T
   version: number
+  /**
+   * The JSON the value was read from, when the store keeps it so: the core then works out what a
+   * turn started from only when a concurrent write makes it merge, instead of on every turn.
+   */
+  json?: string
 }
 
 export interface SessionSetOptions {
@@ -153,7 +158,7 @@ export class MemorySessionStore implements SessionStore {
   async get(sessionId: string): Promise<Versioned<SessionState> | undefined> {
     const e = this.#live(sessionId)
     // A copy, so callers cannot mutate what is stored (Redis would not let them either).
-    return e ? { value: JSON.parse(e.json) as SessionState, version: e.version } : undefined
+    return e ? { value: JSON.parse(e.json) as SessionState, version: e.version, json: e.json } : undefined
   }
 
   async set(

@@ -56,7 +56,7 @@ export class RedisSessionStore implements SessionStore {
     const c = await this.#conn()
     const h = await c.hGetAll(this.#prefix + sessionId)
     if (!h.d || !h.v) return undefined
-    return { value: JSON.parse(h.d) as SessionState, version: Number(h.v) }
+    return { value: JSON.parse(h.d) as SessionState, version: Number(h.v), json: h.d }
   }
 
   async set(

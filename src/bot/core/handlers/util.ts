@@ -4,7 +4,7 @@ import { editDistance, fold } from '../../nlu/text.ts'
 import type { Vocabulary } from '../../nlu/vocabulary.ts'
 import { type ModelCatalog, NameResolutionError } from '../anaplan.ts'
 import type { TurnContext } from '../context.ts'
-import { encodeChoice } from '../context.ts'
+import { encodeChoiceEach } from '../context.ts'
 import { BotError } from '../errors.ts'
 
 /** The connected model, or a `not_connected` error that tells the user how to connect. */
@@ -166,7 +166,8 @@ function groupThousands(n: number): string {
 
 /** Options that replay `intent` with one parameter set to each value. */
 export function optionsFor(intent: string, base: Record<string, unknown>, param: string, values: string[]) {
-  return values.map((v) => ({ label: v, value: encodeChoice(intent, { ...base, [param]: v }) }))
+  const encoded = encodeChoiceEach(intent, values, (v) => ({ ...base, [param]: v }))
+  return values.map((v, i) => ({ label: v, value: encoded[i] as string }))
 }
 
 /** Asks a question with choices and remembers it so a typed answer also works. */

@@ -66,9 +66,8 @@ function scaleGroups(series: Series[]): Series[][] {
   return groups.map((g) => series.filter((s) => g.includes(s)))
 }
 
-/** Marks a total in `series` as a bar on the right axis. */
-function withTotal(series: Series[]): Series[] {
-  const t = totalIndex(series)
+/** Marks the total at index `t` of `series` (if any) as a bar on the right axis. */
+function withTotal(series: Series[], t: number = totalIndex(series)): Series[] {
   return t < 0 ? series : series.map((s, i) => (i === t ? { ...s, total: true, axis: 'right' } : s))
 }
 
@@ -82,6 +81,7 @@ export function readableCharts(base: Omit<ChartMessage, 'series'>, series: Serie
     ...(groups.length > 1 && base.title
       ? { title: `${base.title}: ${g.map((s) => s.name).join(', ')}` }
       : {}),
-    series: withTotal(g),
+    // The one group of a whole is `series` itself: its total is already known.
+    series: whole >= 0 ? withTotal(g, whole) : withTotal(g),
   }))
 }

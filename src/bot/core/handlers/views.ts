@@ -3,7 +3,7 @@ import { type PeriodKey, periodKeyOf } from '../../nlu/slots.ts'
 import type { Vocabulary } from '../../nlu/vocabulary.ts'
 import type { NamedObject, ViewData } from '../anaplan.ts'
 import type { IntentHandler, TurnContext } from '../context.ts'
-import { encodeChoice } from '../context.ts'
+import { encodeChoiceEach } from '../context.ts'
 import { BotError } from '../errors.ts'
 import type { Message, PageControl } from '../types.ts'
 import { ask, connected, formatValue, listOfItem, optionsFor, pick, str } from './util.ts'
@@ -180,13 +180,14 @@ async function render(ctx: TurnContext, viewName: string, pages: Record<string, 
     const items = await itemsOf(ctx, meta.viewId, d)
     const offered = items.slice(0, MAX_PAGE_OPTIONS)
     if (!offered.includes(selected)) offered.unshift(selected)
+    const values = encodeChoiceEach('show_view', offered, (item) => ({
+      view: viewName,
+      pages: { ...shown, [d.name]: item },
+    }))
     controls.push({
       dimension: d.name,
       selected,
-      options: offered.map((item) => ({
-        label: item,
-        value: encodeChoice('show_view', { view: viewName, pages: { ...shown, [d.name]: item } }),
-      })),
+      options: offered.map((item, i) => ({ label: item, value: values[i] as string })),
     })
   }
   ctx.messages.push(...viewMessages(viewName, meta.rows ?? [], data, v.periods, controls))
