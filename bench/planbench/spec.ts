@@ -85,8 +85,10 @@ export const FRESH2_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-2
 export const FRESH3_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-3')
 /** The fifth, by another such writer, after the fixes fresh-3 guided: their clean check. */
 export const FRESH4_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-4')
-/** The sixth, after the fixes fresh-4 guided: their clean check. */
+/** The sixth, after the fixes fresh-4 guided: their clean check, until it guided the next. */
 export const FRESH5_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-5')
+/** The seventh, after the fixes fresh-5 guided: their clean check. */
+export const FRESH6_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-6')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {

@@ -219,6 +219,20 @@ describe('questions over /api/chat', () => {
     expect(replyText(phrase)).toContain("There is no measure 'marketing spend'")
   })
 
+  it('a list asked for is listed though a measure word is in it; the model named is no measure', async () => {
+    const s = await connected()
+    for (const text of ['which channels do we sell through', 'which sales channels are in the model?']) {
+      const r = await h.chat(s, text)
+      expect(r.intent.name).toBe('list_items')
+      expect(r.question).toBeUndefined()
+    }
+    const ranked = await h.chat(s, 'list regions by revenue')
+    expect(ranked.intent.name).toBe('read_cell')
+    const close = await h.chat(s, 'close sales forecast')
+    expect(close.intent.name).toBe('disconnect')
+    expect(replyText(close)).toMatch(/Disconnected/)
+  })
+
   it('"compare X" naming nothing to compare asks what with; an option answers as a comparison', async () => {
     const s = await connected()
     const r = await h.chat(s, 'can you compare units')

@@ -125,6 +125,10 @@ const ROWS: IntentDefinition[] = [
       'what are you able to help with',
     ],
     cues: [
+      // What the bot itself is for, asked about its help or tips ("what sort of stuff can u help me
+      // with", "any tips on what i'm allowed to ask you", "tips on using this").
+      /^(?:so |ok |okay )?(?:what|which) (?:sorts?|kinds?|types?) of (?:stuff|things|questions|queries|requests|help|tasks) (?:can|could|do|will) (?:you|u) (?:help(?: (?:me|us))?(?: with)?|do|answer|handle)(?: (?:here|exactly|for me|for us))?$/,
+      /^(?:any |got any |some |a few )?(?:tips|hints|pointers|advice) (?:on|for|about) (?:(?:what|how) (?:(?:i|we) (?:can|could|should|may|am allowed to|are allowed to)|(?:i'?m|we'?re) allowed to) (?:ask|say|type|do|use)(?: (?:you|u|here|this))?|using (?:this|you|u|the bot|it))$/,
       /^\?+$/,
       only(
         String.raw`help+|halp|hlp|help me|help me out|sos|tips?|any tips|examples?|some examples|i'?m new|i am new|new here|i'?m new here|i'?m lost|lost|stuck|i'?m stuck|how do i use (?:this|you|it)|how does (?:this|it) work|what do i (?:type|say|ask|do)|where do i start|how do i (?:start|begin|get started)|i don'?t know what to (?:type|ask|say|do)|i dont know what to (?:type|ask|say|do)|(?:an? |some |the )?(?:quick |short |little )?(?:instructions?|guide|guidance|tutorial|manual|docs|documentation|how ?to|usage|commands|menu|faq)|getting started|get started|now what|what now|what next`,
@@ -384,6 +388,11 @@ const ROWS: IntentDefinition[] = [
       'I need you to run {action:Expenses Export}',
       'please execute the {action:Monthly Refresh} {actionType:process}',
     ],
+    cues: [
+      // A named action asked for with a doing verb and nothing else ("can you do the revenue export
+      // for me"): no question about its figures, whatever words the action's name shares.
+      /^(?:(?:can|could|would|will) (?:you|u) (?:please |pls )?)?(?:please |pls )?(?:do|run|rerun|re-run|kick off|fire off|start|trigger|launch|execute) (?:the |that |our |my )?zzaction(?: (?:for (?:me|us)|now|please|pls|again|asap|thanks|thx))*$/,
+    ],
     responses: [
       'Run Load Actuals in Sales Forecast?',
       "Started Load Actuals. I'll tell you when it finishes.",
@@ -621,6 +630,8 @@ const ROWS: IntentDefinition[] = [
       'yes that is correct',
     ],
     cues: [
+      // "looks right, apply it": the change read back is approved.
+      /^(?:(?:looks|seems|sounds) (?:right|good|fine|ok|okay|correct|great|perfect)|(?:that'?s|thats|all) (?:right|correct|fine|good|perfect))(?: (?:to me|then))?(?: (?:apply|save|do|write|commit|submit|confirm) (?:it|that|this|them)| go ahead| go for it| yes| please| ship it)*$/,
       only(
         String.raw`y|yes|yeah|yea|yep|yup|ya|yah|yass|sure|sure thing|ok|okay|okey dokey|k|alright|all right|fine|great|perfect|absolutely|definitely|certainly|of course|correct|affirmative|confirm|confirmed|proceed|go|go ahead|go for it|do it|please do|sounds good|looks good|let's do it|let's go|make it so|that's right|that is right|ship it|yes do it|why not|apply|apply it|carry on|go on|send it`,
       ),
@@ -658,6 +669,8 @@ const ROWS: IntentDefinition[] = [
     cues: [
       // "no, stop" answers the question; "stop" alone may mean the running task.
       /^(?:no|nope|nah|naw) (?:stop|cancel|wait|stop it|cancel it)$/,
+      // "no wait, don't run it": a refusal of the change or run asked about.
+      /^(?:(?:no+|nope|nah|naw|wait|hold on|stop|actually|hmm+)\s+)*(?:don'?t|dont|do not|please don'?t)\s+(?:do|run|apply|change|write|save|make|submit|commit|go ahead(?: with)?)(?:\s+(?:it|that|this|the change|anything|them))?(?:\s+(?:yet|now|please|pls|after all))*$/,
       only(
         String.raw`n|no|nah|nope|naw|nay|negative|nvm|don't|dont|do not|don't do it|don't do that|do not do that|never mind|nevermind|not now|not yet|no way|not that|hold off|hold on|wait|leave it|leave it as is|forget it|skip it|skip|scratch that|cancel that|abort that|not really|i'd rather not|rather not`,
       ),
@@ -689,6 +702,8 @@ const ROWS: IntentDefinition[] = [
       /^(?:what|which) (?:model|user|account|login|anaplan user) (?:am i|are we|are you|is|is this|is that)(?: (?:currently|now))? (?:in|on|using|open|opened|connected|connected to|logged in|logged in as|signed in|signed in as|active|loaded|selected)(?: (?:right now|now|currently|at the moment))?$/,
       /^(?:what|which|whose) (?:user|account|login|identity)(?: (?:is this|are you|am i|is that|are you using|is being used))?$/,
       /^who(?:'s| is) (?:logged|signed) in$/,
+      // "am i signed in as myself or as some service user?": whom the bot acts as.
+      /^(?:am i|are we|are you) (?:signed|logged) (?:in|on)(?: (?:as|with|under)\b.*)?$/,
     ],
     responses: [
       'You are U123 on Slack, acting in Anaplan as analyst@example.com, connected to Sales Forecast.',
@@ -715,8 +730,10 @@ const ROWS: IntentDefinition[] = [
     ],
     cues: [
       // Ending the connection in so many words ("drop the connection", "i'm finished, log off").
-      /^(?:(?:i'?m|i am|we'?re|we are) (?:done|finished)(?: here| for (?:now|today))? )?(?:please )?(?:log ?(?:off|out)|sign ?(?:off|out)|sign me out|log me out|disconnect(?: me)?)(?: (?:of|from) (?:the |this )?(?:zzmodel|model|anaplan))?(?: please| now)?$/,
-      /^(?:please )?(?:drop|close|end|cut|kill|terminate) (?:the |this |my )?(?:connection|session)(?: (?:to|with) (?:the |this )?(?:zzmodel|model))?(?: please| now)?$/,
+      /^(?:(?:i'?m|im|i am|we'?re|we are) (?:done|finished)(?: here| for (?:now|today)| with (?:the |this )?(?:zzmodel|model)(?: model)?)?,? )?(?:please )?(?:log ?(?:off|out)|sign ?(?:off|out)|sign me out|log me out|disconnect(?: me)?)(?: (?:of|from) (?:the |this )?(?:zzmodel|model|anaplan))?(?: please| now)?$/,
+      /^(?:(?:i'?m|im|i am|we'?re|we are) (?:done|finished)(?: here| for (?:now|today)| with (?:the |this )?(?:zzmodel|model)(?: model)?)?,? )?(?:(?:ok|okay|so|right),? )?(?:please |pls )?(?:drop|close|end|cut|kill|terminate) (?:the |this |my )?(?:connection|session)(?: (?:to|with) (?:the |this )?(?:zzmodel|model))?(?: please| pls| now)?$/,
+      // "close sales forecast", "exit the model": the model itself closed or left.
+      /^(?:(?:ok|okay|so|right),? )?(?:please |pls )?(?:close|exit|leave|quit)(?: out of)? (?:the |this |my )?(?:zzmodel(?: model)?|model)(?: please| pls| now| for now)?$/,
     ],
     responses: ['Disconnected from Sales Forecast.'],
   },

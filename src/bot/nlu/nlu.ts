@@ -254,7 +254,7 @@ export class Nlu {
     if (!cue && !/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) {
       name = 'fallback'
       confidence = 0
-    } else if (!cue && name !== 'fallback' && namesNothing(analysis)) {
+    } else if (!cue && name !== 'fallback' && namesNothing(analysis, name)) {
       // A sentence that names nothing in the model must be said in the intent's own words: the
       // weather or a recipe classified as a request is not one.
       const free = freeWords(name, analysis)
@@ -307,9 +307,12 @@ function withoutContainer(shape: string): string {
 /** Words of leaving a model, which a model's name next to them does not turn into connecting. */
 const DISCONNECT_RE = /\b(?:disconnect\w*|log\s*(?:me\s+)?(?:out|off)|sign\s*(?:me\s+)?(?:out|off))\b/i
 
-/** No name, period or number was found. */
-function namesNothing(a: Analysis): boolean {
-  return !a.entities.length && !a.periods.length && !a.numbers.length
+/**
+ * No name, period or number was found. For a write, a number alone names nothing: a value needs
+ * a cell to go in ("my vpn drops every 10 mins" writes nowhere).
+ */
+function namesNothing(a: Analysis, intent = ''): boolean {
+  return !a.entities.length && !a.periods.length && (intent === 'write_cell' || !a.numbers.length)
 }
 
 /** Folded words of the values typed for parameters the model may not know (a new item's name). */
@@ -558,7 +561,7 @@ function extractOne(param: IntentParameter, all: readonly IntentParameter[], a: 
     case 'model':
       return first(a, 'model')?.value ?? HEX_ID.exec(a.text)?.[0] ?? typed()
     case 'any':
-      return newItemName(a)
+      return properName(newItemName(a))
     default:
       return first(a, param.entity)?.value ?? typed()
   }
@@ -580,8 +583,23 @@ const PRONOUN = /^(?:that|this|it|them|those|these|one|that one|this one)$/i
  * "put Benelux in as a new region", "Nordics needs to be added", and "we now sell Brackets, add
  * that product" (a pronoun stands for the capitalised word the user introduced before it).
  */
+/**
+ * A new item's name typed all in lower case, as chat is ("add benelux"), capitalised as list items
+ * are named ("Benelux"); any other casing is the user's own and kept. The confirmation shows it.
+ */
+function properName(name: string | undefined): string | undefined {
+  if (!name || !/^[\p{Ll}\s'-]+$/u.test(name)) return name
+  return name.replace(/(^|[\s-])(\p{Ll})/gu, (_, sep: string, c: string) => sep + c.toUpperCase())
+}
+
 function newItemName(a: Analysis): string | undefined {
   const list = first(a, 'list')
+  // "we need a Retail channel added": the name before the list word, added.
+  if (list && /^s?\s+(?:added|created|included|put in)\b/i.test(a.text.slice(list.end))) {
+    const wanted = /\b(?:need|needs|want|wants|like|get|have)\s+(.+)$/i.exec(a.text.slice(0, list.start))?.[1]
+    const name = clean(wanted)
+    if (name && !PRONOUN.test(name)) return name
+  }
   // "… called Thingamajigs" names the item wherever the list word sits.
   const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]
   const passive = PASSIVE_ADD.exec(list ? a.text.slice(0, list.start) : a.text)?.[1]

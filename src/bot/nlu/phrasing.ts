@@ -18,7 +18,8 @@ const FUNCTION_WORDS = new Set(
   we us our your yours they them their he she his her its there here then than so just also very really
   some any anything something everything all every each no not yes ok up down out about over how why when
   where who whom whose get got let let's i'm it's what's that's there's don't can't won't isn't yet still
-  again too one ones thing things like need want would like please thanks anaplan`.split(/\s+/),
+  again too one ones thing things like need want would like please thanks anaplan
+  getting going coming doing looking trying making taking sort stuff kind`.split(/\s+/),
 )
 
 interface Phrasing {

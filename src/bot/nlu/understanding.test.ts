@@ -188,3 +188,38 @@ describe('result cache', () => {
     expect(understandingCacheStats().size).toBeLessThanOrEqual(2000)
   })
 })
+
+describe('everyday wording of commands', () => {
+  it.each([
+    ['hows the load actuals getting on', 'task_status', { action: 'Load Actuals' }],
+    ['could you do the expenses export for us', 'run_action', { action: 'Expenses Export' }],
+    ['are we logged in as a service account?', 'whoami', {}],
+    ['nope, don’t apply it', 'deny', {}],
+    ['sounds good, go ahead', 'confirm', {}],
+    ['what kinds of questions can you answer', 'help', {}],
+    ['tips on using the bot', 'help', {}],
+    ["we're finished with sales forecast, close the session", 'disconnect', {}],
+    ['exit sales forecast', 'disconnect', {}],
+  ])('%s → %s', async (text, intent, parameters) => {
+    const r = await nlu.understand(text)
+    expect(r.intent.name).toBe(intent)
+    expect(r.parameters).toMatchObject(parameters)
+  })
+
+  it('a number alone writes nowhere: no cell named, no write', async () => {
+    expect((await nlu.understand('my train is 20 minutes late again')).intent.name).toBe('fallback')
+    expect((await nlu.understand('set it to 500')).intent.name).toBe('write_cell')
+  })
+
+  it('a new item typed in lower case is named as list items are; other casing is kept', async () => {
+    expect((await nlu.understand('add nordics to regions')).parameters).toMatchObject({ item: 'Nordics' })
+    expect((await nlu.understand('add south east asia to regions')).parameters).toMatchObject({
+      item: 'South East Asia',
+    })
+    expect((await nlu.understand('add DACH to regions')).parameters).toMatchObject({ item: 'DACH' })
+    expect((await nlu.understand('we need an Online channel added')).parameters).toMatchObject({
+      list: 'Channels',
+      item: 'Online',
+    })
+  })
+})

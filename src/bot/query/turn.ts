@@ -219,6 +219,12 @@ export function questionWins(
     return false
   // "list the products" with a focus: a listing, unless the words name a measure or a shape.
   if (LISTINGS.has(intent.name) && intent.confidence >= MIN_CONFIDENCE && !parsed.strong) return false
+  if (
+    intent.name === 'list_items' &&
+    intent.confidence >= MIN_CONFIDENCE &&
+    listingOnly(parameters, parsed, text)
+  )
+    return false
   if (parsed.kind === 'question' && parsed.followUp) return true
   return (
     parsed.strong ||
@@ -226,6 +232,22 @@ export function questionWins(
     intent.name === 'fallback' ||
     intent.confidence < MIN_CONFIDENCE
   )
+}
+
+/**
+ * "which channels do we sell through", "which sales channels are in the model": the list's items,
+ * though a word of a measure is in the words. A question slicing nothing and asking no shape
+ * but the list's own rows (or a single figure) is no question of figures.
+ */
+function listingOnly(parameters: Record<string, unknown>, parsed: Parsed, text: string): boolean {
+  if (parsed.kind !== 'question' || typeof parameters.list !== 'string') return false
+  const q = parsed.question
+  // A measure named by its own name ("list regions by revenue") is asked for.
+  const lc = text.toLowerCase()
+  if (q.measures.some((m) => lc.includes(m.lineItem.toLowerCase()))) return false
+  if (Object.keys(q.slice).length || q.unresolved?.length || q.presentation) return false
+  const s = q.shape
+  return s.kind === 'value' || (s.kind === 'breakdown' && s.by.name === parameters.list)
 }
 
 /** The catalog of the connected model (the client's catalog once merged; see catalog-adapter.ts). */

@@ -179,7 +179,9 @@ export const FILLER = new Set(
    compared versus relative vs. pct percent % ones one's two three four five six seven eight nine ten twenty
    hundred thousand million dollars euros eur usd gbp units-wise wise basis level levels items item entries
    entry status state shape happening happened ok okay alright cool great
-   team teams avg mean tho though anyway anyways stack stacks stacked`.split(/\s+/),
+   team teams avg mean tho though anyway anyways stack stacks stacked name names named exist exists existing`.split(
+    /\s+/,
+  ),
 )
 
 /** Number words for "top three". */
