@@ -289,6 +289,28 @@ describe('fetching the listings', () => {
     }
   })
 
+  it('reads a view with the same pages from the cached listings, and from fresh ones once dropped', async () => {
+    const client = newClient()
+    try {
+      const model = await client.model({ model: 'Sales Forecast' })
+      const pages = { Products: 'gadgets', Versions: 'Actual' }
+      const first = await model.readView('Revenue by Region', pages)
+      expect(first.pages).toEqual(['Gadgets', 'Actual', 'Revenue'])
+      const before = await routes()
+      expect(await model.readView('Revenue by Region', pages)).toEqual(first)
+      expect(listingsSince(before, await routes())).toEqual({
+        'GET /2/0/models/:modelId/views/:viewId/data': 1,
+      })
+      client.cache.invalidate()
+      const again = await client.model({ model: 'Sales Forecast' })
+      expect(await again.readView('Revenue by Region', pages)).toEqual(first)
+      const read = listingsSince(before, await routes())
+      expect(read['GET /2/0/models/:modelId/views/:viewId']).toBe(1)
+    } finally {
+      await client.close()
+    }
+  })
+
   it('does not keep a failed fetch: the next call reads again', () =>
     withModel(
       async (model) => {

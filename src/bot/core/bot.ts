@@ -30,7 +30,7 @@ import {
   parseChoice,
   rememberOffered,
 } from './choices.ts'
-import { type Middleware, runMiddleware, type TurnContext } from './context.ts'
+import { type BotServices, type Middleware, runMiddleware, type TurnContext } from './context.ts'
 import { DiskDownloadStore, type DownloadStore } from './downloads.ts'
 import { errorCode, errorReply } from './error-reply.ts'
 import { BotError, type BotErrorCode } from './errors.ts'
@@ -155,6 +155,8 @@ class ConversationBot implements Bot {
   readonly #late = new Map<string, Promise<void>>()
   readonly #abort = new AbortController()
   readonly #chain: Middleware[]
+  /** The same for every turn (TurnContext.services is read-only to handlers). */
+  readonly #services: BotServices
   readonly #nlus = new WeakMap<Vocabulary, Nlu>()
 
   constructor(options: CreateBotOptions) {
@@ -174,6 +176,13 @@ class ConversationBot implements Bot {
       now: this.#now,
       ...(options.metadataTtlMs ? { ttlMs: options.metadataTtlMs } : {}),
     })
+    this.#services = {
+      policy: this.#policy,
+      downloads: this.#downloads,
+      logger: this.#logger,
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+      invalidate: (id) => this.#metadata.invalidate(id),
+    }
     this.#chain = [
       this.#understand,
       questionStep,
@@ -528,13 +537,7 @@ class ConversationBot implements Bot {
       messages: [],
       client,
       requestOptions: { signal },
-      services: {
-        policy: this.#policy,
-        downloads: this.#downloads,
-        logger: this.#logger,
-        pollIntervalMs: this.#opts.pollIntervalMs ?? 500,
-        invalidate: (id) => this.#metadata.invalidate(id),
-      },
+      services: this.#services,
       scope: () => {
         const c = ctx.session.connected
         if (!c)

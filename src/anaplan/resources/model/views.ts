@@ -105,6 +105,15 @@ export class ViewsResource extends ModelResource {
   async #pageSelector(viewId: string, pages: PageSelection | undefined, options: RequestOptions) {
     const entries = Object.entries(pages ?? {})
     if (!entries.length) return undefined
+    // Resolved from the cached metadata and item listings only (and a code lookup), so kept while
+    // the cache holds exactly those: a chat re-reads the pages it shows on every turn.
+    return this._host.cache.derived(
+      `${this._model.modelId}:pageSelector:${viewId}\0${JSON.stringify(entries)}`,
+      () => this.#resolvePages(viewId, entries, options),
+    )
+  }
+
+  async #resolvePages(viewId: string, entries: [string, string][], options: RequestOptions) {
     const meta = await this._catalog.viewMetadata(viewId, options)
     const parts: string[] = []
     for (const [dimQuery, itemQuery] of entries) {
