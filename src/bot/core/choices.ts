@@ -255,7 +255,7 @@ const POINTING = new Set([
   'per',
 ])
 /** "the total cost one": an option pointed at by some of its words, the rest only qualifying. */
-const REFERS_RE = /\b(?:the|that)\s+(?:\S+\s+){0,3}one\b/
+const REFERS_RE = /\b(?:the|that)\s+(?:\S+\s+){0,3}one\b|\bi\s+meant?\b/
 
 /**
  * An option named by its own words ("cost" for Salary Cost) in a short reply: every word of the

@@ -23,6 +23,13 @@ export function applyFollowUp(focus: Question, r: Reading, catalog: ModelCatalog
     changed = true
   }
   const words = sliceOf(r)
+  // "for the company": every list back at its total.
+  if (r.whole)
+    for (const dim of Object.keys(next.slice))
+      if (dim !== TIME_ID && dim !== VERSIONS_ID && !words[dim]) {
+        delete next.slice[dim]
+        changed = true
+      }
   // The words name both points of a comparison on some dimension: nothing to add from the focus.
   const pairInWords = Object.values(words).some((w) => w.kind === 'items' && w.items.length >= 2)
   const shapeWords = (r.cues.compare || r.cues.explain) && !pairInWords
@@ -138,7 +145,7 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
     }
     // A breakdown by a list the user now named one item of becomes that item's figure.
     if (
-      (was.kind === 'breakdown' || was.kind === 'share') &&
+      (was.kind === 'breakdown' || was.kind === 'share' || was.kind === 'ranking') &&
       isSingle(next.slice[was.by.id]) &&
       r.items.some((i) => i.listId === was.by.id)
     )

@@ -225,9 +225,15 @@ describe('parseQuestion: a ranking of a change', () => {
     expect(q('how far did travel drop between q2 and q3').shape.kind).toBe('compare')
     expect(q('how many more units did gizmos sell than widgets').shape.kind).toBe('compare')
     // One version measured against: the current version beside it.
-    const ahead = q('are widgets units behind plan in q3')
+    const ahead = q('are widgets units behind budget in q3')
     expect(ahead.shape).toMatchObject({ kind: 'compare', axis: { id: VERSIONS_ID } })
     expect(names(ahead.slice[VERSIONS_ID])).toEqual(['Forecast', 'Budget'])
+    // "plan" in a model without a Plan version is Budget or Forecast: asked, each a comparison.
+    const plan = parseQuestion('are widgets units behind plan in q3', catalog)
+    expect(plan.kind === 'ask' ? plan.options.map((o) => o.label) : plan.kind).toEqual(['Forecast', 'Budget'])
+    const budget = plan.kind === 'ask' ? plan.options[1]?.question : undefined
+    expect(budget?.shape).toMatchObject({ kind: 'compare', axis: { id: VERSIONS_ID } })
+    expect(names(budget?.slice[VERSIONS_ID])).toEqual(['Forecast', 'Budget'])
     expect(names(q('budget units for widgets').slice[VERSIONS_ID])).toEqual(['Budget'])
     // How much of a whole comes from one part is its share.
     expect(q('how much of the units came from apac').shape.kind).toBe('share')

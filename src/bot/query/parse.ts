@@ -86,6 +86,31 @@ export function parseQuestion(
       strong: true,
     }
   }
+  if (r.versionChoices && !r.unresolved.length) {
+    // "emea rev q3 vs plan?": which plan, never guessed.
+    const { text: said, options, against } = r.versionChoices
+    const base = catalog.versions.find((v) => v.isCurrent) ?? options[0]
+    const actual = catalog.versions.find((v) => v.isActual)
+    const asked = options.map((v) => {
+      const first = v.id === base?.id ? actual : base
+      const versions = against && first ? [first, v] : [v]
+      const fixed: Reading = {
+        ...r,
+        versions,
+        cues: { ...r.cues, compare: r.cues.compare || versions.length > 1 },
+      }
+      delete fixed.versionChoices
+      const question = fixed.measures.length
+        ? build(fixed, catalog, focus).question
+        : focus
+          ? applyFollowUp(focus, fixed, catalog)
+          : undefined
+      return question ? [{ label: v.name, question }] : []
+    })
+    const opts = asked.flat()
+    if (opts.length >= 2)
+      return { kind: 'ask', prompt: `Which plan do you mean by '${said}'?`, options: opts, strong: true }
+  }
   if (r.measureChoices && !r.measures.length && r.unresolved.length) {
     // "marketing spend" with no Marketing: the unknown words are named back before any choice,
     // as the measure they ask for when the vague word ("spend") follows them.
@@ -124,7 +149,10 @@ export function parseQuestion(
     !focusTotal &&
     AMOUNT_RE.test(r.lc) &&
     !shapeCue
-  if (focus && amountOnly && !r.unresolved.length) {
+  // "whats the budget number": the last figure in another version.
+  // A period is not: "total for q4" after a ranking of months may be another measure's.
+  const sameFigure = r.versions.length > 0 && !r.periods.points.length && !r.items.length
+  if (focus && amountOnly && !r.unresolved.length && !sameFigure) {
     const asked = noMeasure(r, catalog, true, focus, true)
     if (asked.kind === 'ask') return asked
   }

@@ -20,7 +20,7 @@ import {
   nearNames,
   singular,
 } from './names.ts'
-import { type PeriodReading, readPeriods, type Span } from './periods.ts'
+import { defaultYear, type PeriodReading, readPeriods, type Span } from './periods.ts'
 import type { DimensionRef, Question, TimeLevel } from './question.ts'
 import { FILLER, MEASURE_SYNONYMS, NUMBER_WORDS, VERSION_SYNONYMS } from './words.ts'
 
@@ -118,6 +118,13 @@ export interface Reading {
   unresolved: Unresolved[]
   /** Words that name something of the catalog (anything at all). */
   named: number
+  /** "for the whole company" in a model with no list of that name: every list at its total. */
+  whole?: boolean
+  /**
+   * "vs plan" in a model with no version called Plan: Budget and Forecast are both plans. Asked,
+   * with `against` when said against the current version.
+   */
+  versionChoices?: { text: string; options: CatalogVersion[]; against: boolean }
 }
 
 const DETERMINERS = new Set([
@@ -167,6 +174,9 @@ const AGAINST_VERSION_RE =
 /** Two points of a span: "from … to …", "between … and …", "Q1 to Q2". */
 const SPAN_RE =
   /\bfrom\b.+\bto\b|\bbetween\b.+\band\b|\b(?:q[1-4]|h[12]|[a-z]{3}\s?\d{2}|fy\s?\d{2})\s+to\s+(?:q[1-4]|h[12]|[a-z]{3}|fy)/
+/** "did gadgets or gizmos move more units": two things set against each other. */
+const OR_MORE_RE =
+  /\b\w+\s+or\s+\w+\b[^?.]*\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b|\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b[^?.]*\b\w+\s+or\s+\w+\b/
 const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[\w']+){0,6}\s+than\b/
 const COMPARE_RE =
   /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b/i
@@ -199,14 +209,16 @@ const ASKING_RE =
   /\?|^(?:what|whats|what's|which|who|how|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
 const PERIOD_DETERMINER_RE =
   /\b(?:(?:for|in|over|during|of|across|through(?:out)?)\s+the|this|that|next|last|full|whole|entire|current|same)\s+$/i
+/** Words of spending money: of several measures a vague word fits, the cost one. */
+const COST_WORD_RE = /\b(?:spend|spends|spending|spent|cost|costs|costing)\b/
 const LEVEL_WORD_RE =
-  /\b(months?|mths?|monthly|quarters?|qtrs?|quarterly|halves|half|years?|yrs?|yearly|weeks?)\b/gi
+  /\b(months?|mths?|monthly|quarters?|qtrs?|quarterly|halves|half|years?|yrs?|fy|yearly|weeks?)\b/gi
 
 function levelOf(word: string): TimeLevel {
   const w = word.toLowerCase()
   if (w.startsWith('quarter') || w.startsWith('qtr')) return 'quarter'
   if (w.startsWith('hal')) return 'half'
-  if (w.startsWith('year') || w.startsWith('yr')) return 'year'
+  if (w.startsWith('year') || w.startsWith('yr') || w === 'fy') return 'year'
   return 'month'
 }
 
@@ -335,6 +347,10 @@ export function readText(
   abbreviations(tokens, spans, reading, catalog)
   // Everyday words for measures and versions, for what the names did not cover.
   const free = tokens.filter((t) => !covered(t, spans))
+  // Everyday words for measures this model lacks ("spend" in a plan with only Salary Cost): named
+  // back only if no measure is named at all ("how much did finance spend on salaries" names one).
+  const vagueMisses: Unresolved[] = []
+  let vagueWord = ''
   for (const t of free) {
     const parts = t.raw.toLowerCase().split('-')
     const next = free.find((x) => x.start > t.end && lc.slice(t.end, x.start).trim() === '')
@@ -380,9 +396,11 @@ export function readText(
       if (direct) {
         // the everyday word only describes the named measure
       } else if (unique.length === 1) addMeasure(unique[0] as CatalogLineItem)
-      else if (unique.length > 1 && !reading.measures.length) reading.measureChoices = unique
-      else if (!unique.length && !parts.some((p) => FILLER.has(p)))
-        reading.unresolved.push({
+      else if (unique.length > 1 && !reading.measures.length) {
+        reading.measureChoices = unique
+        vagueWord = t.raw.toLowerCase()
+      } else if (!unique.length && !parts.some((p) => FILLER.has(p)))
+        vagueMisses.push({
           text: t.raw,
           expected: 'measure',
           near: nearNames(
@@ -399,7 +417,14 @@ export function readText(
     const discourse =
       /^actually$/i.test(t.raw) &&
       (/(?:^|[,.;:!?])\s*$/.test(lc.slice(0, t.start)) || /^\s*,/.test(lc.slice(t.end)))
-    if (vg && !discourse) {
+    // "plan" names no version of a model without one: of its plans (Budget, Forecast), asked which.
+    const plans = /^plans?$/i.test(t.raw) && !catalog.versions.some((x) => /^plans?$/i.test(x.name))
+    const planned = plans ? catalog.versions.filter((x) => !x.isActual) : []
+    if (vg && !discourse && planned.length >= 2) {
+      reading.versionChoices = { text: t.raw, options: planned, against: false }
+      spans.push({ start: t.start, end: t.end })
+      reading.named++
+    } else if (vg && !discourse) {
       const v = vg.names
         .map((n) => catalog.versions.find((x) => x.name.toLowerCase() === n.toLowerCase()))
         .find((x) => x !== undefined)
@@ -410,6 +435,21 @@ export function readText(
       }
     }
   }
+  if (!reading.measures.length && !reading.measureChoices) reading.unresolved.push(...vagueMisses)
+  // "how much are we spending on salaries": of Salary Cost and Average Salary, the cost.
+  // Only when the cost is said apart from the vague word: "spend" alone still asks which cost.
+  if (
+    reading.measureChoices &&
+    !reading.measures.length &&
+    COST_WORD_RE.test(lc) &&
+    !COST_WORD_RE.test(vagueWord)
+  ) {
+    const costs = reading.measureChoices.filter((li) => /\b(?:costs?|expenses?|spend)\b/i.test(li.name))
+    if (costs.length === 1) {
+      addMeasure(costs[0] as CatalogLineItem)
+      delete reading.measureChoices
+    }
+  }
   for (const m of text.matchAll(LEVEL_WORD_RE)) {
     const span = { start: m.index, end: m.index + m[0].length }
     if (covered(span, periods.spans)) continue
@@ -417,12 +457,19 @@ export function readText(
     if (/^weeks?$/i.test(word)) continue
     // "for the year", "this quarter": a period named, not a level asked per.
     const before = lc.slice(0, span.start)
-    const periodNamed = /^(?:year|yr)$/i.test(word)
+    const periodNamed = /^(?:year|yr|fy)$/i.test(word)
       ? !/\b(?:by|per|each|every|which|what|over|on)\s+$/i.test(before) &&
         !/^\s*(?:by|over|on)\s+year\b/i.test(lc.slice(span.end))
       : /^(?:quarter|qtr|month|mth|half)$/i.test(word) && PERIOD_DETERMINER_RE.test(before)
     if (periodNamed) {
       spans.push(span)
+      // "for the yr" in a calendar of one year is that year (a follow-up then leaves Q1 for it).
+      const year = /^(?:year|yr|fy)$/i.test(word) && !periods.selector ? defaultYear(catalog) : undefined
+      if (year) {
+        periods.selector = { kind: 'items', items: [{ id: year.id, name: year.name }] }
+        periods.points.push(year)
+        reading.named++
+      }
       continue
     }
     reading.dims.push({
@@ -441,6 +488,7 @@ export function readText(
     )
   reading.dims.sort((a, b) => a.start - b.start)
   // "are we ahead of budget", "variance to plan": the current version against the one named.
+  if (reading.versionChoices) reading.versionChoices.against = AGAINST_VERSION_RE.test(lc)
   const only = reading.versions.length === 1 ? reading.versions[0] : undefined
   if (only && AGAINST_VERSION_RE.test(lc)) {
     const base = defaultVersion(catalog)
@@ -553,7 +601,8 @@ function readCues(lc: string): Cues {
     explain: EXPLAIN_RE.test(lc),
     // "revenue growth q1 to q2", "how did units change from may to june": the difference between
     // two points, never their sum; "how much more … than …" likewise.
-    compare: COMPARE_RE.test(lc) || (moves(lc) && SPAN_RE.test(lc)) || MORE_THAN_RE.test(lc),
+    compare:
+      COMPARE_RE.test(lc) || (moves(lc) && SPAN_RE.test(lc)) || MORE_THAN_RE.test(lc) || OR_MORE_RE.test(lc),
     share: SHARE_RE.test(lc),
     trend: TREND_RE.test(lc),
     breakdown: BREAKDOWN_RE.test(lc),
@@ -603,12 +652,16 @@ function readCues(lc: string): Cues {
  * "across the company", "for the whole region": the word a list's top item is named after ("Total
  * Company", "All Regions") after "the", with no item of that list named, is that top item.
  */
+/** Words for the whole of a plan, when no list is named so. */
+const WHOLE_WORDS = new Set(['company', 'business', 'org', 'organisation', 'organization', 'firm', 'group'])
+
 function topLevelWords(
   tokens: readonly Token[],
   spans: Span[],
   reading: Reading,
   catalog: ModelCatalog,
 ): void {
+  let matchedWhole = false
   for (const l of catalog.lists) {
     const top = l.topLevelItem
     const rest = top && /^(?:total|all)\s+(.+)$/i.exec(top.name)?.[1]?.toLowerCase()
@@ -616,7 +669,7 @@ function topLevelWords(
     const t = tokens.find(
       (x) =>
         !covered(x, spans) &&
-        x.raw.toLowerCase() === rest &&
+        x.raw.toLowerCase().replace(/'s$/, '') === rest &&
         /\b(?:the|whole|entire|our)\s+$/.test(reading.lc.slice(0, x.start)),
     )
     // "what % is gadgets, across all regions": a share or a total over all of a list is of its
@@ -637,8 +690,23 @@ function topLevelWords(
       continue
     }
     if (!t) continue
+    matchedWhole = true
     reading.items.push({ listId: l.id, item: top, start: t.start })
     spans.push({ start: t.start, end: t.end })
+    reading.named++
+  }
+  // "total opex for the company" where no list's top is the company (Sales Forecast has Total
+  // Regions): the model as a whole, every list at its total. Named, so never named back.
+  if (matchedWhole) return
+  const whole = tokens.find(
+    (x) =>
+      !covered(x, spans) &&
+      WHOLE_WORDS.has(x.raw.toLowerCase().replace(/'s$/, '')) &&
+      /\b(?:the|whole|entire|our|all|total)\s+$/.test(reading.lc.slice(0, x.start)),
+  )
+  if (whole) {
+    reading.whole = true
+    spans.push({ start: whole.start, end: whole.end })
     reading.named++
   }
 }

@@ -245,6 +245,12 @@ function listingOnly(parameters: Record<string, unknown>, parsed: Parsed, text: 
   // A measure named by its own name ("list regions by revenue") is asked for.
   const lc = text.toLowerCase()
   if (q.measures.some((m) => lc.includes(m.lineItem.toLowerCase()))) return false
+  // "hc by region" asks the measure per item of the list: figures, not the list.
+  const stem = parameters.list
+    .toLowerCase()
+    .replace(/(?:ies|s)$/, '')
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  if (new RegExp(`\\b(?:by|per|each|across)\\s+(?:the\\s+)?(?:\\w+\\s+)?${stem}`).test(lc)) return false
   if (Object.keys(q.slice).length || q.unresolved?.length || q.presentation) return false
   const s = q.shape
   return s.kind === 'value' || (s.kind === 'breakdown' && s.by.name === parameters.list)

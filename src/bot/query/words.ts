@@ -75,6 +75,9 @@ export const MEASURE_SYNONYMS: readonly {
       'personnel',
       'head count',
       'hc',
+      'ppl',
+      'folks',
+      'bodies',
     ],
     names: ['Headcount', 'FTE', 'Employees'],
   },
@@ -179,9 +182,8 @@ export const FILLER = new Set(
    compared versus relative vs. pct percent % ones one's two three four five six seven eight nine ten twenty
    hundred thousand million dollars euros eur usd gbp units-wise wise basis level levels items item entries
    entry status state shape happening happened ok okay alright cool great
-   team teams avg mean tho though anyway anyways stack stacks stacked name names named exist exists existing`.split(
-    /\s+/,
-  ),
+   team teams avg mean tho though anyway anyways stack stacks stacked name names named exist exists existing
+   hmm hmmm hm um umm uh uhh er erm ah oh behind unrelated random question questions`.split(/\s+/),
 )
 
 /** Number words for "top three". */
