@@ -226,6 +226,10 @@ describe('questions over /api/chat', () => {
       expect(r.intent.name).toBe('list_items')
       expect(r.question).toBeUndefined()
     }
+    // An everyday word for a version ("outlook") and nothing else of the model: off-topic.
+    const it = await h.chat(s, 'how do i reset my outlook password')
+    expect(it.intent.name).toBe('fallback')
+    expect(replyText(it)).not.toMatch(/\d/)
     const ranked = await h.chat(s, 'list regions by revenue')
     expect(ranked.intent.name).toBe('read_cell')
     const close = await h.chat(s, 'close sales forecast')

@@ -325,6 +325,11 @@ const ROWS: IntentDefinition[] = [
       'filter to {item:Widgets}',
       'make the page {item:Budget}',
     ],
+    cues: [
+      // "can you flip the view over to sprockets": the view's page moved to an item, whatever
+      // the word "view" suggests of listing views.
+      /^(?:(?:can|could|would) (?:you|u) )?(?:please |pls )?(?:flip|switch|change|move|turn|set|put)(?: (?:the|this|that|my))?(?: (?:view|page|grid|report|it))?(?: over)? to (?:zzitem|zzversion)(?: (?:please|pls|thx|thanks|instead|now))*$/,
+    ],
     responses: ['Revenue by Region, now for Budget: …'],
   },
   {
@@ -704,6 +709,8 @@ const ROWS: IntentDefinition[] = [
       /^who(?:'s| is) (?:logged|signed) in$/,
       // "am i signed in as myself or as some service user?": whom the bot acts as.
       /^(?:am i|are we|are you) (?:signed|logged) (?:in|on)(?: (?:as|with|under)\b.*)?$/,
+      /^(?:sorry |so |ok |hey )?who (?:am i|are we) (?:signed|logged) (?:in|on)(?: (?:as|with|under))?(?: (?:right now|now|rn|atm|currently|here))?$/,
+      /^(?:sorry |so |ok |hey )?who (?:do|does) (?:you|u|this bot|the bot|it|anaplan) (?:think|say|see) (?:i am|i'm|im|we are)$/,
     ],
     responses: [
       'You are U123 on Slack, acting in Anaplan as analyst@example.com, connected to Sales Forecast.',

@@ -19,7 +19,8 @@ const FUNCTION_WORDS = new Set(
   some any anything something everything all every each no not yes ok up down out about over how why when
   where who whom whose get got let let's i'm it's what's that's there's don't can't won't isn't yet still
   again too one ones thing things like need want would like please thanks anaplan
-  getting going coming doing looking trying making taking sort stuff kind`.split(/\s+/),
+  getting going coming doing looking trying making taking sort stuff kind
+  rn atm pls plz thx ty btw tbh fyi lol asap sorry hmm`.split(/\s+/),
 )
 
 interface Phrasing {

@@ -200,6 +200,9 @@ describe('everyday wording of commands', () => {
     ['tips on using the bot', 'help', {}],
     ["we're finished with sales forecast, close the session", 'disconnect', {}],
     ['exit sales forecast', 'disconnect', {}],
+    ['who am i logged in as atm', 'whoami', {}],
+    ['who does the bot think i am', 'whoami', {}],
+    ['could you switch the page over to gizmos pls', 'set_page', { item: 'Gizmos' }],
   ])('%s → %s', async (text, intent, parameters) => {
     const r = await nlu.understand(text)
     expect(r.intent.name).toBe(intent)

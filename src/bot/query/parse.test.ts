@@ -368,3 +368,12 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     expect(parseQuestion('hello there', catalog).kind).toBe('none')
   })
 })
+
+describe('follow-ups and readings added from held-out conversations', () => {
+  it('reads the year, the company and a plan as a planner means them', () => {
+    expect(names(q('units for widgets for the fy').slice[TIME_ID])).toEqual(['FY26'])
+    const plan = parseQuestion('emea rev q3 vs plan?', catalog)
+    expect(plan.kind === 'ask' ? plan.prompt : plan.kind).toBe("Which plan do you mean by 'plan'?")
+    expect(q('did gadgets or gizmos sell more units in may').shape.kind).toBe('compare')
+  })
+})

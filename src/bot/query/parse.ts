@@ -64,6 +64,16 @@ export function parseQuestion(
   // Nothing of the model named, and nothing to edit: not a question about the numbers.
   if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking || c.total || c.trend)))
     return { kind: 'none', offTopic: r.unresolved.length > 0 }
+  // "how do i reset my outlook password": an everyday word for a version, and nothing else of the
+  // model, is no question about it.
+  if (
+    r.versionWords &&
+    r.named === r.versions.length &&
+    !r.dims.length &&
+    !r.measureChoices &&
+    r.unresolved.length > 0
+  )
+    return { kind: 'none', offTopic: true }
   if (r.itemChoices) {
     const options = r.itemChoices.options.map((o) => {
       const list = catalog.lists.find((l) => l.id === o.listId)

@@ -118,6 +118,8 @@ export interface Reading {
   unresolved: Unresolved[]
   /** Words that name something of the catalog (anything at all). */
   named: number
+  /** A version read from an everyday word ("outlook", "real"), not its name. */
+  versionWords?: boolean
   /** "for the whole company" in a model with no list of that name: every list at its total. */
   whole?: boolean
   /**
@@ -430,6 +432,7 @@ export function readText(
         .find((x) => x !== undefined)
       if (v) {
         addVersion(v)
+        if (v.name.toLowerCase() !== t.raw.toLowerCase()) reading.versionWords = true
         spans.push({ start: t.start, end: t.end })
         reading.named++
       }
