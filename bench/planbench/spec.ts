@@ -87,8 +87,10 @@ export const FRESH3_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-3
 export const FRESH4_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-4')
 /** The sixth, after the fixes fresh-4 guided: their clean check, until it guided the next. */
 export const FRESH5_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-5')
-/** The seventh, after the fixes fresh-5 guided: their clean check. */
+/** The seventh, after the fixes fresh-5 guided: their clean check, until it guided the next. */
 export const FRESH6_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-6')
+/** The eighth, after the fixes fresh-6 guided: their clean check. */
+export const FRESH7_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-7')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
