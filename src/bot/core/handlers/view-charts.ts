@@ -17,15 +17,24 @@ function magnitude(s: Series): number {
   return m
 }
 
-/** Whether `total` equals the sum of `parts` in every column where all of them have a value. */
-function isSumOf(total: Series, parts: Series[]): boolean {
-  if (parts.length < 2) return false
+/**
+ * Whether `series[k]` equals the sum of the other series in every column where all of them have a
+ * value (summed in their order; no arrays are made per column, this runs for every view chart).
+ */
+function isSumOfOthers(series: Series[], k: number): boolean {
+  const total = series[k] as Series
+  if (series.length < 3) return false
   let compared = 0
-  for (let i = 0; i < total.values.length; i++) {
+  columns: for (let i = 0; i < total.values.length; i++) {
     const t = total.values[i]
-    const vs = parts.map((p) => p.values[i])
-    if (t === null || t === undefined || vs.some((v) => v === null || v === undefined)) continue
-    const sum = (vs as number[]).reduce((a, b) => a + b, 0)
+    if (t === null || t === undefined) continue
+    let sum = 0
+    for (let j = 0; j < series.length; j++) {
+      if (j === k) continue
+      const v = (series[j] as Series).values[i]
+      if (v === null || v === undefined) continue columns
+      sum += v
+    }
     if (Math.abs(sum - t) > Math.max(0.01, Math.abs(t) * 1e-6)) return false
     compared++
   }
@@ -36,15 +45,7 @@ function isSumOf(total: Series, parts: Series[]): boolean {
 function totalIndex(series: Series[]): number {
   for (let i = 0; i < series.length; i++) {
     const s = series[i]
-    if (
-      s &&
-      magnitude(s) > 0 &&
-      isSumOf(
-        s,
-        series.filter((_, j) => j !== i),
-      )
-    )
-      return i
+    if (s && magnitude(s) > 0 && isSumOfOthers(series, i)) return i
   }
   return -1
 }
