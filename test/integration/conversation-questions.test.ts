@@ -237,6 +237,37 @@ describe('questions over /api/chat', () => {
     expect(replyText(close)).toMatch(/Disconnected/)
   })
 
+  it('follow-ups over the last two answers and a ranking: "those two", "top 3", "whos last", months of Q1', async () => {
+    const s = await connected()
+    await h.chat(s, 'how many widgets did north america sell in feb (act)')
+    await h.chat(s, 'same thing in the fcst pls')
+    const gap = await h.chat(s, 'hmm whats the gap between those two')
+    expect(gap.question?.shape).toMatchObject({ kind: 'compare', axis: { id: '20000000020' } })
+    expectFigure(gap, await rev('North America', 'Widgets', 'Units', 'Feb 26', 'Actual'))
+    expectFigure(gap, await rev('North America', 'Widgets', 'Units', 'Feb 26'))
+    const t = await connected()
+    await h.chat(t, 'top 2 regions on units for q1')
+    const three = await h.chat(t, 'make it top 3')
+    expect(three.question?.shape).toMatchObject({ kind: 'ranking', limit: 3, order: 'desc' })
+    const last = await h.chat(t, 'ok flip it, whos last')
+    expect(last.question?.shape).toMatchObject({ kind: 'ranking', limit: 1, order: 'asc' })
+    const q1 = await Promise.all(
+      REGIONS.map(async (g) => [g, await rev(g, 'All Products', 'Units', 'Q1 FY26')] as const),
+    )
+    const lowest = q1.reduce((a, b) => (b[1] < a[1] ? b : a))
+    expect(replyText(last)).toContain(`${lowest[0]} has the lowest Units`)
+    const u = await connected()
+    await h.chat(u, 'units by month for q1')
+    const top = await h.chat(u, 'which month was highest')
+    const months = await Promise.all(
+      ['Jan 26', 'Feb 26', 'Mar 26'].map(
+        async (m) => [m, await rev('Total Regions', 'All Products', 'Units', m)] as const,
+      ),
+    )
+    const best = months.reduce((a, b) => (b[1] > a[1] ? b : a))
+    expect(replyText(top)).toContain(`${best[0]} has the highest Units`)
+  })
+
   it('"compare X" naming nothing to compare asks what with; an option answers as a comparison', async () => {
     const s = await connected()
     const r = await h.chat(s, 'can you compare units')

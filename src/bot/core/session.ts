@@ -54,6 +54,8 @@ export interface TrackedTask {
  */
 export interface Focus {
   question: Question
+  /** The question answered before it, for "the gap between those two". */
+  prior?: Question
   at: number
   view?: string
   pages?: Record<string, string>

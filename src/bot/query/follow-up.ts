@@ -7,17 +7,37 @@
  */
 import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
 import { askedDim, isAncestorList, measureOf, shapeOf, sliceOf } from './parse.ts'
-import type { Question, Selector, Shape } from './question.ts'
-import { type Reading, TIME_ID, VERSIONS_ID } from './read.ts'
+import type { DimensionRef, Question, Selector, Shape } from './question.ts'
+import { type Reading, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } from './read.ts'
 
 function lineItem(catalog: ModelCatalog, id: string): CatalogLineItem | undefined {
   return catalog.lineItems.find((li) => li.id === id)
 }
 
 /** The focus changed by the words of `r`; undefined when the words change nothing. */
-export function applyFollowUp(focus: Question, r: Reading, catalog: ModelCatalog): Question | undefined {
+export function applyFollowUp(
+  focus: Question,
+  r: Reading,
+  catalog: ModelCatalog,
+  prior?: Question,
+): Question | undefined {
   const next: Question = structuredClone(focus)
   let changed = false
+  // "whats the gap between those two" after Actual then Forecast: the two answers compared.
+  const pair =
+    (r.cues.compare || r.cues.explain) && !r.items.length && !r.versions.length && !r.periods.points.length
+  const axis = pair && prior ? lastTwoAxis(prior, focus) : undefined
+  if (axis && !r.measures.length) {
+    const a = prior?.slice[axis.id]
+    const b = focus.slice[axis.id]
+    const first = a?.kind === 'items' ? a.items[0] : defaultPoint(axis.id, catalog)
+    const second = b?.kind === 'items' ? b.items[0] : defaultPoint(axis.id, catalog)
+    if (first && second && first.id !== second.id) {
+      next.slice[axis.id] = { kind: 'items', items: [first, second] }
+      next.shape = r.cues.explain ? { kind: 'explain', axis } : { kind: 'compare', axis }
+      return next
+    }
+  }
   if (r.measures.length) {
     next.measures = r.measures.map(measureOf)
     changed = true
@@ -157,7 +177,14 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
   if (shape.kind === 'breakdown' || shape.kind === 'ranking' || shape.kind === 'trend') {
     const by = shape.kind === 'trend' ? TIME_ID : shape.by.id
     const sel = next.slice[by]
-    if (sel && isSingle(sel) && !r.items.some((i) => i.listId === by) && shape.kind !== 'trend')
+    // A single period stays: "which month was highest" after Q1 by month ranks Q1's months.
+    if (
+      sel &&
+      isSingle(sel) &&
+      !r.items.some((i) => i.listId === by) &&
+      shape.kind !== 'trend' &&
+      by !== TIME_ID
+    )
       delete next.slice[by]
   }
   if (
@@ -168,6 +195,23 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
     return { ...shape, by: was.by }
   if (shape.kind === 'value' && !c.compare) return undefined
   return shape
+}
+
+/**
+ * The one dimension on which the last two questions differ, each at a single point, the measure
+ * and the rest the same: what "those two" compares.
+ */
+function lastTwoAxis(prior: Question, focus: Question): DimensionRef | undefined {
+  if (prior.measures[0]?.lineItemId !== focus.measures[0]?.lineItemId) return undefined
+  const dims = new Set([...Object.keys(prior.slice), ...Object.keys(focus.slice)])
+  const differ = [...dims].filter((d) => JSON.stringify(prior.slice[d]) !== JSON.stringify(focus.slice[d]))
+  const [d] = differ
+  if (differ.length !== 1 || d === undefined) return undefined
+  const single = (s: Selector | undefined) => !s || isSingle(s)
+  if (!single(prior.slice[d]) || !single(focus.slice[d])) return undefined
+  if (d === VERSIONS_ID) return VERSIONS_REF
+  if (d === TIME_ID) return TIME_REF
+  return { id: d, name: '', kind: 'list' }
 }
 
 function isSingle(s: Selector | undefined): boolean {

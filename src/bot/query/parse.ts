@@ -39,6 +39,8 @@ const AMOUNT_RE =
 export interface ParseOptions {
   /** The focus is the view on screen (not the last answer). */
   focusOnScreen?: boolean
+  /** The question answered before the focus ("the gap between those two"). */
+  prior?: Question
 }
 
 export function parseQuestion(
@@ -47,7 +49,8 @@ export function parseQuestion(
   focus?: Question,
   options: ParseOptions = {},
 ): Parsed {
-  const trimmed = text.trim()
+  // "q1 -> q2": an arrow is "to".
+  const trimmed = text.trim().replace(/\s*(?:-+>|→|=>)\s*/g, ' to ')
   if (!trimmed || COMMAND_RE.test(trimmed)) return { kind: 'none' }
   // The last answer's one period, for "and the previous quarter?".
   const focusTime = focus?.slice[TIME_ID]
@@ -62,7 +65,10 @@ export function parseQuestion(
   const strong = r.measures.length > 0 || Boolean(r.measureChoices) || shapeCue
   const unresolvedOnly = !r.named && !r.measureChoices && !r.dims.length && !r.periods.perLevel
   // Nothing of the model named, and nothing to edit: not a question about the numbers.
-  if (unresolvedOnly && !(focus && (c.followUp || c.presentation || c.ranking || c.total || c.trend)))
+  if (
+    unresolvedOnly &&
+    !(focus && (c.followUp || c.presentation || c.ranking || c.total || c.trend || c.compare || c.explain))
+  )
     return { kind: 'none', offTopic: r.unresolved.length > 0 }
   // "how do i reset my outlook password": an everyday word for a version, and nothing else of the
   // model, is no question about it.
@@ -181,7 +187,7 @@ export function parseQuestion(
   if (followUp && focus) {
     // "what is the total?" about the figures on screen: the focus itself, as one figure.
     const question =
-      applyFollowUp(focus, r, catalog) ??
+      applyFollowUp(focus, r, catalog, options.prior) ??
       (c.total && !r.named ? { ...focus, shape: { kind: 'value' as const } } : undefined)
     // "break it down" after a figure, saying not by what: asked, over the last answer's dimensions.
     if (!question && !r.dims.length && BREAK_WORD_RE.test(r.lc)) {
@@ -491,6 +497,9 @@ export function shapeOf(
       if (c.changeRanking !== 'change') shape.rank = (c.changeRanking === 'rise') === most ? 'desc' : 'asc'
       return shape
     }
+    // "what got us from bud to act? by product", "which regions drove it": split over that list.
+    if (axis && dim?.ref.kind === 'list' && (dim.afterBy || dim.plural))
+      return { kind: 'explain', axis: fix(axis), over: [fix(dim.ref)] }
     if (axis) return { kind: 'explain', axis: fix(axis) }
   }
   if (c.ranking) {

@@ -160,7 +160,7 @@ const NAME_BREAKS = new Set([
 const ITEM_PREPOSITIONS = new Set(['in', 'at', 'for', 'from', 'within', 'of', 'across', 'to'])
 
 const EXPLAIN_RE =
-  /\bwhy\b|\bwhat\s+(?:drove|drives|caused|causes|explains|happened)\b|\bwhat'?s?\s+(?:behind|driving)\b|\bwhat\s+is\s+(?:behind|driving)\b|\bdrivers?\s+of\b|\bexplain\b|\baccount(?:s|ed)?\s+for\s+the\s+(?:change|drop|fall|increase|decline|rise)\b|\bcontribut\w*\b[^.?!]{0,40}\b(?:change|drop|fall|increase|decline|rise|growth|gap|swing|movement)\b/i
+  /\bwhy\b|\bwhat\s+(?:got|took|brought|moved|pushed|pulled)\s+(?:us|it|them|\w+)\s+from\b|\bhow\s+did\s+(?:we|it)\s+get\s+from\b|\b(?:which|what)\s+\w+\s+(?:drove|drive|caused|cause|explains?)\s+(?:that|it|this|the)\b|\bwhat\s+(?:drove|drives|caused|causes|explains|happened)\b|\bwhat'?s?\s+(?:behind|driving)\b|\bwhat\s+is\s+(?:behind|driving)\b|\bdrivers?\s+of\b|\bexplain\b|\baccount(?:s|ed)?\s+for\s+the\s+(?:change|drop|fall|increase|decline|rise)\b|\bcontribut\w*\b[^.?!]{0,40}\b(?:change|drop|fall|increase|decline|rise|growth|gap|swing|movement)\b/i
 /** Words of a rise or a fall between periods, in a ranking ("grew the most", "fell the least"). */
 const RISE_RE =
   /\b(?:gr[eo]w(?:n|s|ing|th)?|increas(?:e|ed|es|ing)|r[io]se|risen|rising|gain(?:ed|s|ing)?|improv(?:e|ed|es|ing|ement)|jump(?:ed|s)?|climb(?:ed|s)?)\b/
@@ -181,7 +181,7 @@ const OR_MORE_RE =
   /\b\w+\s+or\s+\w+\b[^?.]*\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b|\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b[^?.]*\b\w+\s+or\s+\w+\b/
 const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[\w']+){0,6}\s+than\b/
 const COMPARE_RE =
-  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b/i
+  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
 const SHARE_RE =
   /\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
@@ -194,6 +194,8 @@ const DESC_RE =
   /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing|priciest|costliest|dearest)\b/i
 const ASC_RE =
   /\b(?:bottom|worst|lowest|least|weakest|smallest|fewest|minimum|min|poorest|slowest|worst[\s-]selling|worst[\s-]performing|underperform\w*|cheapest)\b/i
+const PLACE_RE =
+  /\b(?:who|which|what)(?:'s|s|\s+(?:is|was|came|comes|one|one's|ones))?\s+(?:\w+\s+)?(last|first)\b(?!\s+(?:month|quarter|year|week|half|time))/
 const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most|least)$/
 const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
 const ASCENDING_RE =
@@ -613,7 +615,11 @@ function readCues(lc: string): Cues {
     followUp: FOLLOW_UP_RE.test(lc.trim()),
     asking: ASKING_RE.test(lc.trim()),
   }
-  if (desc || asc || order) {
+  // "ok flip it, whos last": the bottom one; "who came first": the top one.
+  const place = PLACE_RE.exec(rankText)?.[1]
+  if (place && !desc && !asc) {
+    cues.ranking = { order: place === 'last' ? 'asc' : 'desc', explicitOrder: true, limit: 1 }
+  } else if (desc || asc || order) {
     const ascOrder = order && !desc && !asc ? ASCENDING_RE.test(lc) : asc && !desc
     const limit = limitOf(rankText)
     cues.ranking = {

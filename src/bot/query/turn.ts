@@ -193,6 +193,15 @@ export function questionWins(
 ): boolean {
   if (parsed.kind === 'none') return false
   if (intent.name === 'write_cell' && parsed.strong && !WRITE_WORDS_RE.test(text)) return true
+  // "make it top 3": the number is a ranking's size, not a value to write.
+  if (
+    intent.name === 'write_cell' &&
+    parsed.kind === 'question' &&
+    parsed.question.shape.kind === 'ranking' &&
+    /\b(?:top|bottom|first|last)\s+\d+\b/i.test(text) &&
+    !/\bto\s+-?[\d.,]+/i.test(text)
+  )
+    return true
   // A page change with no view on screen is a question when it names a measure or edits the last
   // answer ("and for budget?"); "flip the version to forecast" with neither is still a page change.
   if (intent.name === 'set_page' && !viewOnScreen) {
@@ -399,7 +408,11 @@ export const questionStep: Middleware = async (ctx, next) => {
     const { scope, catalog } = await connectedCatalog(ctx)
     const focus = await focusOf(ctx, scope, catalog)
     // "switch the page to Budget" after a figure answer (no view on screen) changes the figure.
-    parsed = parseQuestion(text, catalog, focus, { focusOnScreen: Boolean(ctx.session.view) })
+    const prior = focus === ctx.session.focus?.question ? ctx.session.focus?.prior : undefined
+    parsed = parseQuestion(text, catalog, focus, {
+      focusOnScreen: Boolean(ctx.session.view),
+      ...(prior ? { prior } : {}),
+    })
     const pageItem =
       ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
     if (parsed.kind === 'none' && typeof pageItem === 'string')
@@ -519,6 +532,8 @@ export async function answerQuestion(ctx: TurnContext, q: Question): Promise<voi
   const refused = refusal(q, catalog)
   // A refused question is still the focus: the next words may name what it could not match.
   const focus: Focus = { question: q, at: ctx.now() }
+  const before = ctx.session.focus?.question
+  if (before && before.modelId === q.modelId && !before.unresolved?.length) focus.prior = before
   if (refused) {
     ctx.say(refused)
     ctx.session.focus = focus
