@@ -183,7 +183,8 @@ export const FILLER = new Set(
    hundred thousand million dollars euros eur usd gbp units-wise wise basis level levels items item entries
    entry status state shape happening happened ok okay alright cool great
    team teams avg mean tho though anyway anyways stack stacks stacked name names named exist exists existing
-   hmm hmmm hm um umm uh uhh er erm ah oh behind unrelated random question questions far off apart`.split(/\s+/),
+   hmm hmmm hm um umm uh uhh er erm ah oh behind unrelated random question questions
+   far off apart`.split(/\s+/),
 )
 
 /** Number words for "top three". */
