@@ -89,8 +89,10 @@ export const FRESH4_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-4
 export const FRESH5_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-5')
 /** The seventh, after the fixes fresh-5 guided: their clean check, until it guided the next. */
 export const FRESH6_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-6')
-/** The eighth, after the fixes fresh-6 guided: their clean check. */
+/** The eighth, after the fixes fresh-6 guided: their clean check, until it guided the next. */
 export const FRESH7_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-7')
+/** The ninth, after the fixes fresh-7 guided: their clean check. */
+export const FRESH8_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-8')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
