@@ -158,8 +158,14 @@ describe('questions over /api/chat', () => {
     const b = await rev('APAC', 'Gadgets', 'Revenue', 'Jun 26', 'Budget')
     expectFigure(r, f)
     expectFigure(r, b)
-    expect(replyText(r)).toContain(`difference ${b - f > 0 ? '+' : ''}${fmt(b - f)}`)
-    expect(replyText(r)).toContain(`${(((b - f) / Math.abs(f)) * 100).toFixed(1)}%`)
+    // One sentence says which is above and by how much; the table has the signed difference.
+    const pct = ((f - b) / Math.abs(b)) * 100
+    expect(replyText(r)).toContain(
+      `Forecast is ${fmt(Math.abs(b - f))} ${b - f < 0 ? 'above' : 'below'} Budget (${pct > 0 ? '+' : ''}${pct.toFixed(1)}%)`,
+    )
+    const row = find(r, 'table')?.rows[1]
+    expect(row?.[2]).toBe(`${b - f > 0 ? '+' : ''}${fmt(b - f)}`)
+    expect(row?.[3]).toContain(`${(((b - f) / Math.abs(f)) * 100).toFixed(1)}%`)
   })
 
   it('explain: the change between two quarters, split over products, the split summing to the change', async () => {

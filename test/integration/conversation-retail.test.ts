@@ -169,7 +169,7 @@ describe('Retail Demand questions over /api/chat', () => {
     const budget = await netSales('Spain', 'FY26', 'Budget')
     const forecast = await netSales('Spain', 'FY26', 'Forecast')
     expect(replyText(r)).toContain(`Budget ${fmt(budget)}, Forecast ${fmt(forecast)}`)
-    expect(replyText(r)).toContain(fmt(Math.round((forecast - budget) * 100) / 100))
+    expect(replyText(r)).toContain(fmt(Math.abs(Math.round((forecast - budget) * 100) / 100)))
   })
 
   it('explain a change: split over the stores of the country named, biggest first', async () => {

@@ -80,6 +80,34 @@ describe('node:http wire', () => {
     expect(got[1]?.body.equals(bytes)).toBe(true)
   })
 
+  it('sends the path and query URL parsing makes of the URL, and the Host of its origin', async () => {
+    const seen: { url: string | undefined; host: string | undefined }[] = []
+    const base = await listen((req, res) => {
+      seen.push({ url: req.url, host: req.headers.host })
+      res.end()
+    })
+    const paths = [
+      '/2/0/models/M1/views/V1/data?format=v1&pages=1%3A2%2C3%3A4',
+      "/a(b)!$&*+,;=:@~-_.x/?q=1&r=a+b&s=%20'",
+      '/a/./b/../c',
+      '/a/%2E%2e/b',
+      '/with space/and "quotes"',
+      '/back\\slash',
+      '/ünï?q=ç',
+      '/x?',
+      '/x#fragment',
+      '',
+      '?only=query',
+    ]
+    for (const p of paths) await (await get(`${base}${p}`)).cancel()
+    expect(seen).toEqual(
+      paths.map((p) => {
+        const u = new URL(`${base}${p}`)
+        return { url: `${u.pathname}${u.search}`, host: u.host }
+      }),
+    )
+  })
+
   it('stops reading from the socket while the consumer does not pull (bounded memory)', async () => {
     const piece = Buffer.alloc(64 * 1024, 7)
     let accepted = 0

@@ -25,6 +25,9 @@ describe('matchOffered: a typed answer to the options offered', () => {
       { label: 'Products', value: 'p' },
     ]
     expect(matchOffered('by product', dims)).toBe('p')
+    // A short form of one of its words: "avg" for Average, "prods" for Products.
+    expect(matchOffered('the avg one', measures)).toBe('average')
+    expect(matchOffered('prods', dims)).toBe('p')
   })
 
   it('leaves a new request, a word both options share or an unknown word to the understanding', () => {

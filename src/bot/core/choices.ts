@@ -5,7 +5,7 @@
  * last reply are remembered in the session, so a typed label or number answers them on every
  * channel (buttons, Dialogflow chips, a terminal) the same way.
  */
-import { fold } from '../nlu/text.ts'
+import { abbreviationTier, fold } from '../nlu/text.ts'
 import { MAX_TEXT_LENGTH } from './limits.ts'
 import type { SessionState } from './session.ts'
 import type { Message } from './types.ts'
@@ -268,7 +268,10 @@ function byWords(wanted: string, options: readonly ChoiceOption[]): string | und
   const pointed = REFERS_RE.test(wanted)
   const scored = options.map((o) => {
     const label = normalise(o.label).split(' ')
-    const hits = words.filter((w) => label.some((l) => l === w || (w.length >= 4 && l.startsWith(w)))).length
+    // "the avg one" for Average Salary: a short form of one of its words counts as the word.
+    const hits = words.filter((w) =>
+      label.some((l) => l === w || (w.length >= 4 && l.startsWith(w)) || abbreviationTier(w, l) > 0),
+    ).length
     return { o, hits }
   })
   const best = Math.max(...scored.map((x) => x.hits))

@@ -55,14 +55,23 @@ export function allowAllPolicy(): BotPolicy {
   return { rules: [], defaults: { '*': { read: true, write: true, lists: true, run: ['*'] } } }
 }
 
+/** Compiled globs: a policy's few patterns are matched on every turn (no `g` flag: stateless). */
+const globs = new Map<string, RegExp>()
+const MAX_GLOBS = 1000
+
 /** Glob with `*` (any run of characters) and `?`; case-sensitive, as chat ids are. */
 export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  )
+  let re = globs.get(pattern)
+  if (!re) {
+    re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+    )
+    if (globs.size >= MAX_GLOBS) globs.clear()
+    globs.set(pattern, re)
+  }
   return re.test(value)
 }
 

@@ -197,6 +197,10 @@ const ROWS: IntentDefinition[] = [
       'model list',
       'show all the models',
     ],
+    cues: [
+      // "got any other models besides this one", "are there more models": what else there is.
+      /^(?:(?:do |have )?(?:we|you|u|i) )?(?:got|have|has|are there|is there|any)\b(?: (?:any|some))?(?: (?:other|more|different|else))? models?\b(?: (?:besides|other than|apart from|except|than)\b.*)?$/,
+    ],
     responses: ['These models are available: …'],
   },
   {
@@ -471,6 +475,8 @@ const ROWS: IntentDefinition[] = [
       new RegExp(
         String.raw`^(?:please |can you |could you |)(?:abort|cancel|stop|kill|terminate|halt|interrupt)\b.*\b${TASK}\b`,
       ),
+      // "abort that pls its taking forever": a refusal never takes long; a running task does.
+      /^(?:please |pls )?(?:abort|cancel|stop|kill|terminate|halt)(?: (?:it|that|this|that one|this one))?(?: (?:please|pls|now))? (?:it'?s|its|it is|that'?s|thats|this is|that is) (?:taking|running|stuck|hanging|going on|still going)\b.*$/,
     ],
     responses: ['Cancelled Load Actuals.'],
     changes: 'run',
@@ -601,6 +607,8 @@ const ROWS: IntentDefinition[] = [
       // Adding to a named list, with no line item or number in sight (those are cell writes).
       /^(?!.*\bzz(?:lineitem|number|period)\b)(?=.*\bzzlist\b).*\b(?:add|adding|added|insert|inserted|append|appended|create|set up)\b/,
       /^(?:please |pls )?(?:a )?new zzlist\b/,
+      // "widgets pro needs to go in the product list": a new item's place, not a page change.
+      /\b(?:needs?|has|have|ought|should|must|is going)(?: to)? go (?:in|into|on|onto) (?:the |our )?zzlist(?: list)?$/,
     ],
     responses: ['Add "Doohickeys" to Products in Sales Forecast?'],
     changes: 'lists',

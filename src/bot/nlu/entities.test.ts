@@ -103,3 +103,29 @@ describe('period resolver', () => {
     expect(resolve({ kind: 'quarter', n: 2 })).toBeUndefined()
   })
 })
+
+describe('codes that are everyday words', () => {
+  const idx = new EntityIndex({
+    ...emptyVocabulary(),
+    lists: [
+      {
+        id: 'L',
+        name: 'Country',
+        items: [
+          { id: 'n', name: 'Norway', code: 'NO' },
+          { id: 'd', name: 'Denmark', code: 'DK' },
+        ],
+      },
+    ],
+  })
+  const found = (t: string) => idx.find(t).map((m) => m.value)
+
+  it('reads "no" as a word, and NO as typed for Norway', () => {
+    expect(found('no thanks')).toEqual([])
+    expect(found('sales in NO')).toEqual(['Norway'])
+  })
+
+  it('reads other codes in any case', () => {
+    expect(found('sales in dk')).toEqual(['Denmark'])
+  })
+})

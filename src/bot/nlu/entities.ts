@@ -46,6 +46,11 @@ export interface EntityOption {
   actionType?: string
   /** Folded words of the synonym matched. */
   words: string[]
+  /**
+   * Only as typed, case and all: a code that is also an everyday word ("NO" for Norway, "IT"
+   * for Italy), so "no thanks" is no page change.
+   */
+  exact?: string
 }
 
 export interface EntityMatch {
@@ -123,6 +128,37 @@ const KIND_WORDS: Record<string, { kind: NameKind; actionType?: string }> = {
   list: { kind: 'list' },
 }
 
+/** Short words of chat that are also country or region codes, beside the stopwords. */
+const EVERYDAY_CODES = new Set([
+  'no',
+  'ok',
+  'hi',
+  'me',
+  'us',
+  'it',
+  'is',
+  'in',
+  'at',
+  'be',
+  'so',
+  'to',
+  'or',
+  'an',
+  'as',
+  'do',
+  'go',
+  'by',
+  'my',
+  'pa',
+  'ma',
+  'id',
+  'ad',
+  'am',
+  'pm',
+  'ya',
+  'yo',
+])
+
 /** Kind words, plural too: never read as part of a name on their own. */
 const KIND_WORD_FORMS = new Set([
   ...Object.keys(KIND_WORDS).flatMap((w) => [w, `${w}s`, `${w}es`]),
@@ -181,8 +217,13 @@ export class EntityIndex {
       if (fold(plural) !== fold(l.name)) add({ kind: 'list', value: l.name }, plural)
       for (const i of l.items) {
         add({ kind: 'listItem', value: i.name, dimension: l.name }, i.name)
-        if (i.code && i.code.toLowerCase() !== i.name.toLowerCase())
-          add({ kind: 'listItem', value: i.name, dimension: l.name }, i.code)
+        if (i.code && i.code.toLowerCase() !== i.name.toLowerCase()) {
+          const everyday = STOPWORDS.has(i.code.toLowerCase()) || EVERYDAY_CODES.has(i.code.toLowerCase())
+          add(
+            { kind: 'listItem', value: i.name, dimension: l.name, ...(everyday ? { exact: i.code } : {}) },
+            i.code,
+          )
+        }
       }
     }
     for (const li of vocabulary.lineItems) add({ kind: 'lineItem', value: li.name }, li.name)
@@ -217,6 +258,7 @@ export class EntityIndex {
           const span = tokens.slice(i, i + n)
           // Tokens must be adjacent in the text (an excluded period in between breaks a name).
           if (!adjacent(text, span)) continue
+          if (opt.exact && text.slice(span[0]?.start, span[n - 1]?.end) !== opt.exact) continue
           const score = matchScore(span, opt.words)
           if (score <= 0) continue
           candidates.push(candidate(text, opt, span, score))

@@ -68,6 +68,8 @@ describe('slots', () => {
 
   it('does not take "may" the verb for May', () => {
     expect(findPeriods('I may want revenue')).toEqual([])
+    expect(findPeriods('units in may to 120').map((p) => p.text)).toEqual(['may'])
+    expect(findPeriods('it may be that sales fell')).toEqual([])
     expect(findPeriods('revenue in May')[0]?.key).toEqual({ kind: 'month', n: 5 })
   })
 
@@ -144,6 +146,11 @@ describe('understanding', () => {
     ['what anaplan models can i get into', 'list_models'],
     ['please sign me out of workforce plan', 'disconnect'],
     ['good morning, hope your weekend went well', 'greeting'],
+    ['which model am i on atm', 'whoami'],
+    ['show me the ws', 'list_workspaces'],
+    ['do we have any more models besides sales forecast', 'list_models'],
+    ['kill it, its been running for ages', 'cancel_task'],
+    ['cancel that', 'deny'],
   ])('reads %j as %s', async (text, intent) => {
     expect((await nlu.understand(text)).intent.name).toBe(intent)
   })
@@ -153,6 +160,8 @@ describe('understanding', () => {
     ['new region: Baltics', { list: 'Regions', item: 'Baltics' }],
     ['add Oceania as an extra region', { list: 'Regions', item: 'Oceania' }],
     ['set up a product called Widget Pro', { list: 'Products', item: 'Widget Pro' }],
+    // A known name with more words after it is a new name, and "pro" no second list.
+    ['gizmos pro should go into the product list', { list: 'Products', item: 'Gizmos Pro' }],
   ])('takes the new item of %j', async (text, parameters) => {
     const r = await nlu.understand(text)
     expect(r.intent.name).toBe('add_list_item')

@@ -213,7 +213,13 @@ export class Nlu {
       // that may abbreviate names take the kind the cued intent asks for ("is the refresh done").
       c = { intent: cue, score: 1, ranking: [] }
       const wanted = parameterKinds(cue)
-      const kinds = found.partials.map((p) => [...p.byKind.keys()].find((k) => wanted.has(k)))
+      // A kind already named in full takes no abbreviation as well: "pro" in "widgets pro needs to
+      // go in the product list" is no second list.
+      const named = new Set(analysis.entities.map((e) => e.kind as string))
+      const single = singleKinds(cue)
+      const kinds = found.partials.map((p) =>
+        [...p.byKind.keys()].find((k) => wanted.has(k) && !(single.has(k) && named.has(k))),
+      )
       if (kinds.some(Boolean)) analysis = withPartials(analysis, found.partials, kinds)
     } else if (found.partials.length) {
       // Each reading of the words that may abbreviate names is classified, and so is the sentence
@@ -250,8 +256,12 @@ export class Nlu {
     }
     // "can you disconnect me from sales forecast": the model named is the one to leave.
     if (name === 'connect_model' && DISCONNECT_RE.test(text)) name = 'disconnect'
-    // An utterance that is nothing but a period, number or punctuation carries no intent.
-    if (!cue && !/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) {
+    // An utterance that is nothing but a period, number or punctuation carries no intent, nor
+    // does a sum on numbers alone.
+    if (
+      (!cue && !/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) ||
+      ARITHMETIC_RE.test(text)
+    ) {
       name = 'fallback'
       confidence = 0
     } else if (!cue && name !== 'fallback' && namesNothing(analysis, name)) {
@@ -304,6 +314,13 @@ function withoutContainer(shape: string): string {
   return rest !== shape && rest.trim().split(/\s+/).length >= 2 ? rest : shape
 }
 
+/**
+ * Sums on numbers alone ("what is 17 times 23", "whats 12% of 80", "calc 3+4"): arithmetic, no
+ * question about the model, whatever command the classifier took it for.
+ */
+const ARITHMETIC_RE =
+  /^\s*(?:(?:hey|ok|so|quick q|quick one)[\s,]+)?(?:(?:what(?:'s|s| is)|how much is|calc(?:ulate)?|compute|work out|can you (?:calc(?:ulate)?|work out|compute|tell me))\s+)?-?[\d.,]+\s*(?:times|x|\*|×|plus|\+|minus|-|divided\s+by|over|\/|percent\s+of|%\s*of|to\s+the\s+power\s+of|\^)\s*-?[\d.,]+\s*(?:please|pls)?\s*[?!.]*\s*$/i
+
 /** Words of leaving a model, which a model's name next to them does not turn into connecting. */
 const DISCONNECT_RE = /\b(?:disconnect\w*|log\s*(?:me\s+)?(?:out|off)|sign\s*(?:me\s+)?(?:out|off))\b/i
 
@@ -325,6 +342,13 @@ function freeWords(intent: string, a: Analysis): Set<string> {
       for (const t of tokenize(v)) free.add(t.norm)
   }
   return free
+}
+
+/** Kinds of names an intent takes one of (no parameter of that kind takes a list). */
+function singleKinds(intent: string): Set<string> {
+  const params = intentByName(intent)?.parameters ?? []
+  const many = new Set(params.filter((p) => p.isList).map((p) => p.entity as string))
+  return new Set(params.map((p) => p.entity as string).filter((k) => !many.has(k)))
 }
 
 /** Kinds of names an intent takes as parameters. */
@@ -573,6 +597,9 @@ const ADD_VERB =
 /** "Nordics needs to be added to Regions" */
 const PASSIVE_ADD =
   /^(?:please\s+)?(.+?)\s+(?:(?:needs?|has|have|is|are|ought) to |should |must |can |could |will )?be\s+(?:added|created|inserted|included|put|entered)\b/i
+/** "Widgets Pro needs to go in the product list" */
+const GOES_IN =
+  /^(?:please\s+)?(.+?)\s+(?:(?:needs?|has|have|ought|is going) to |should |must |will |can )go\s+(?:in|into|on|onto)\b/i
 const LEADING_FILLER = /^(?:(?:a|an|the|new|another|item|entry|list|called|named)\s+)+/i
 const TRAILING_FILLER =
   /(?:\s+(?:to|into|in|under|on|as|a|an|the|new|another|extra|our|my|list|item|entry|too|also|please|then))+\s*$/i
@@ -602,7 +629,8 @@ function newItemName(a: Analysis): string | undefined {
   }
   // "… called Thingamajigs" names the item wherever the list word sits.
   const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]
-  const passive = PASSIVE_ADD.exec(list ? a.text.slice(0, list.start) : a.text)?.[1]
+  const head = list ? a.text.slice(0, list.start) : a.text
+  const passive = PASSIVE_ADD.exec(head)?.[1] ?? GOES_IN.exec(head)?.[1]
   const before = list ? a.text.slice(0, list.start) : a.text
   const verb = ADD_VERB.exec(before)
   const name = clean(called ?? passive ?? verb?.[1])

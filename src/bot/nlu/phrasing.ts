@@ -81,6 +81,19 @@ function load(): Phrasing {
 const PLACEHOLDER = /^zz[a-z]+$/
 
 /**
+ * Shorthand for the bot's own objects that no typo distance reaches ("list the ws's"). Only
+ * words that are nothing else in planning chat: "mod" or "proc" are left alone.
+ */
+const SHORTHAND: ReadonlyMap<string, string> = new Map([
+  ['ws', 'workspaces'],
+  ['wss', 'workspaces'],
+  ['wksp', 'workspace'],
+  ['wksps', 'workspaces'],
+  ['wkspc', 'workspace'],
+  ['wkspcs', 'workspaces'],
+])
+
+/**
  * The shape with each word the phrases do not know replaced by the phrase word it is a typo of,
  * when there is one ("shwo me the wrkspaces" → "show me the workspace").
  */
@@ -89,6 +102,12 @@ export function correctPhrasing(shape: string): string {
   let out = ''
   let pos = 0
   for (const t of tokenize(shape)) {
+    const short = SHORTHAND.get(t.norm.replace(/'s$/, ''))
+    if (short) {
+      out += `${shape.slice(pos, t.start)}${short}`
+      pos = t.end
+      continue
+    }
     if (!correctable(t) || words.has(t.norm)) continue
     const bare = t.norm.length >= 4 && !HAS_VOWEL_RE.test(t.norm) ? skeletons.get(t.norm) : undefined
     const fix = bare ?? words.closest(t.norm)
@@ -131,8 +150,17 @@ export function cuedIntent(
 ): string | undefined {
   // A text of punctuation alone ("?") has no cue text: its cue is matched as typed.
   const text = cueText(shape) || shape.trim()
-  return intents.find((i) => i.cues?.some((re) => re.test(text)))?.name
+  // "what model am i in atm", "hey quick q, who am i logged in as": the same cue without the
+  // chat filler around it.
+  const bare = text.replace(LEAD_FILLER_RE, '').replace(TRAIL_FILLER_RE, '')
+  const texts = bare && bare !== text ? [text, bare] : [text]
+  return intents.find((i) => i.cues?.some((re) => texts.some((t) => re.test(t))))?.name
 }
+
+const LEAD_FILLER_RE =
+  /^(?:(?:hey|hi|ok|okay|so|sorry|um+|uh+|hmm+|quick q|quick question|quick one|btw|yo)\s+)+/
+const TRAIL_FILLER_RE =
+  /(?:\s+(?:atm|rn|right now|now|currently|at the moment|pls|plz|please|thanks|thx|ty|again|then|btw|quickly))+$/
 
 /**
  * Whether the content words of a shape that names nothing are words the intent's phrases use:

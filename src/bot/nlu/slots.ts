@@ -75,6 +75,10 @@ function withYear(key: PeriodKey, year: string | undefined): PeriodKey {
   return year ? { ...key, year: Number(year) } : key
 }
 
+/** Words after which "may" is the month ("in may", "to may", "last may", "april and may"). */
+const MAY_MONTH_BEFORE_RE =
+  /\b(?:in|for|during|of|from|to|until|till|thru|through|since|between|and|or|vs\.?|versus|last|next|this|early|mid|late|end\s+of)\s+$/i
+
 /** Finds every period mention in text (non-overlapping, earliest pattern wins on overlap). */
 export function findPeriods(text: string): PeriodMatch[] {
   const found: PeriodMatch[] = []
@@ -83,8 +87,15 @@ export function findPeriods(text: string): PeriodMatch[] {
     re.lastIndex = 0
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const key = make(m)
-      // "may" is also a verb: only a month when a year follows or it is capitalised mid-sentence.
-      if (key?.kind === 'month' && /^may$/i.test(m[0].trim()) && !/^May$/.test(m[0].trim())) continue
+      // "may" is also a verb: only a month when a year follows, it is capitalised, or a word of
+      // time comes before it ("units in may", "from april to may", "this may").
+      if (
+        key?.kind === 'month' &&
+        /^may$/i.test(m[0].trim()) &&
+        !/^May$/.test(m[0].trim()) &&
+        !MAY_MONTH_BEFORE_RE.test(text.slice(0, m.index))
+      )
+        continue
       if (key?.kind === 'month' && key.n < 1) continue
       let start = m.index
       let matched = m[0]

@@ -113,3 +113,22 @@ export class Coverage {
     return false
   }
 }
+
+/**
+ * How well `w` abbreviates `name`: 3 initials ("ns" Net Sales), 2 a prefix ("rev" Revenue), 1 its
+ * first word's letters in order ("unts" Units, "mktg" Marketing); 0 not at all.
+ */
+export function abbreviationTier(w: string, name: string): number {
+  const words = name
+    .toLowerCase()
+    .split(/[^\p{L}\d]+/u)
+    .filter(Boolean)
+  const first = words[0] ?? ''
+  if (words.length >= 2 && w.length >= 2 && w === words.map((x) => x[0]).join('')) return 3
+  if (w.length < 3 || w[0] !== first[0] || w === first) return 0
+  if (first.startsWith(w)) return 2
+  if (w.length >= first.length || w.length < first.length * 0.35) return 0
+  let j = 0
+  for (const ch of first) if (ch === w[j]) j++
+  return j === w.length ? 1 : 0
+}

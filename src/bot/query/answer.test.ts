@@ -71,9 +71,23 @@ describe('answers', () => {
         { label: 'Budget', value: 150, diff: -50, pct: -25 },
       ],
     })
-    expect(cmp[1]).toContain('Forecast 200, Budget 150 (difference -50, -25.0%)')
-    // Both ways round, so "how much more … than …" reads right whichever is larger.
-    expect(cmp[1]).toContain('Forecast is 50 above Budget (+33.3%).')
+    // Two figures: one sentence says which is above and by how much, and no signed difference
+    // beside it reads the other way round.
+    expect(cmp[1]).toContain('Forecast 200, Budget 150. Forecast is 50 above Budget (+33.3%).')
+    const three = texts({
+      kind: 'compare',
+      measure,
+      where,
+      notes: [],
+      format: 'NUMBER',
+      axis: 'Versions',
+      figures: [
+        { label: 'Forecast', value: 200 },
+        { label: 'Budget', value: 150, diff: -50, pct: -25 },
+        { label: 'Actual', value: 250, diff: 50, pct: 25 },
+      ],
+    })
+    expect(three[1]).toContain('Budget 150 (-50 on Forecast, -25.0%), Actual 250 (+50 on Forecast, +25.0%).')
     const ranking = answerMessages(q, [
       {
         kind: 'series',

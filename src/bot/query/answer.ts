@@ -165,10 +165,15 @@ function answerOne(q: Question, r: Result): Message[] {
   } else if (r.kind === 'compare') {
     say(computedLine(`${li} by ${r.axis}`, r.where))
     const [a, ...rest] = r.figures
+    // Two figures: the sentence that says which is above and by how much is the difference; a
+    // signed difference beside it as well reads as a contradiction ("+10,665 … 10,665 below").
     if (a)
       say(
         `${li} ${context(r.where)}: ${a.label} ${fmt(a.value)}${rest
-          .map((f) => `, ${f.label} ${fmt(f.value)} (difference ${signed(f.diff)}, ${signedPct(f.pct)})`)
+          .map(
+            (f) =>
+              `, ${f.label} ${fmt(f.value)}${rest.length > 1 ? ` (${signed(f.diff)} on ${a.label}, ${signedPct(f.pct)})` : ''}`,
+          )
           .join('')}.${rest.length === 1 ? ` ${twoWay(a, rest[0] as typeof a)}` : ''}`,
       )
     msgs.push({

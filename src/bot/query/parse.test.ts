@@ -224,6 +224,9 @@ describe('parseQuestion: a ranking of a change', () => {
     })
     expect(q('how far did travel drop between q2 and q3').shape.kind).toBe('compare')
     expect(q('how many more units did gizmos sell than widgets').shape.kind).toBe('compare')
+    // "how far is X off Y", "how much are we over Y": the gap between the two, not both figures.
+    expect(q('how far is fcst off bud on emea rev').shape.kind).toBe('compare')
+    expect(q('how much are we over budget on travel in q2').shape.kind).toBe('compare')
     // One version measured against: the current version beside it.
     const ahead = q('are widgets units behind budget in q3')
     expect(ahead.shape).toMatchObject({ kind: 'compare', axis: { id: VERSIONS_ID } })
@@ -375,5 +378,9 @@ describe('follow-ups and readings added from held-out conversations', () => {
     const plan = parseQuestion('emea rev q3 vs plan?', catalog)
     expect(plan.kind === 'ask' ? plan.prompt : plan.kind).toBe("Which plan do you mean by 'plan'?")
     expect(q('did gadgets or gizmos sell more units in may').shape.kind).toBe('compare')
+    // "company wide" is the company as a whole; "wide" names nothing to be named back.
+    const wide = q('company wide units in q3')
+    expect(wide.unresolved ?? []).toEqual([])
+    expect(names(wide.slice[TIME_ID])).toEqual(['Q3 FY26'])
   })
 })

@@ -22,7 +22,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Commands that change or navigate: never read as a question. */
 const COMMAND_RE =
-  /^(?:please\s+)?(?:set|change|update|put|write|enter|make\s+\w+\s+(?:=|equal)|increase|decrease|raise|lower|add|insert|create|delete|remove|run|execute|start|launch|trigger|cancel|abort|stop|connect|disconnect|log\s*(?:out|off)|sign\s*(?:out|off)|open|switch|export|import|upload|download)\b/i
+  /^(?:please\s+)?(?:set|change|update|put|write|enter|make\s+\w+\s+(?:=|equal)|increase|decrease|raise|lower|add|insert|create|delete|remove|run|execute|start|launch|trigger|cancel|abort|stop|connect|disconnect|log\s*(?:out|off)|sign\s*(?:out|off)|switch|export|import|upload|download)\b/i
 
 export function measureOf(li: CatalogLineItem): Measure {
   return { lineItemId: li.id, lineItem: li.name, moduleId: li.moduleId, module: li.moduleName }
@@ -65,6 +65,26 @@ export function parseQuestion(
   const strong = r.measures.length > 0 || Boolean(r.measureChoices) || shapeCue
   const unresolvedOnly = !r.named && !r.measureChoices && !r.dims.length && !r.periods.perLevel
   // Nothing of the model named, and nothing to edit: not a question about the numbers.
+  // "break it down" with no figure before it: which figure, asked back (never a guess).
+  if (unresolvedOnly && !focus && !r.unresolved.length && BREAK_WORD_RE.test(r.lc)) {
+    const options = catalog.lineItems
+      .filter((li) => li.format.toUpperCase() === 'NUMBER')
+      .slice(0, 8)
+      .map((li) => ({
+        label: li.name,
+        question: {
+          ...build({ ...r, measures: [li] }, catalog, undefined).question,
+          shape: { kind: 'value' as const },
+        },
+      }))
+    if (options.length)
+      return {
+        kind: 'ask',
+        prompt: 'Break down which figure? Pick one, then say by what (for example "by region").',
+        options,
+        strong: true,
+      }
+  }
   if (
     unresolvedOnly &&
     !(focus && (c.followUp || c.presentation || c.ranking || c.total || c.trend || c.compare || c.explain))

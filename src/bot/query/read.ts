@@ -10,7 +10,7 @@ import type {
   CatalogVersion,
   ModelCatalog,
 } from '../../anaplan/catalog.ts'
-import { STOPWORDS, type Token, tokenize } from '../nlu/text.ts'
+import { abbreviationTier, STOPWORDS, type Token, tokenize } from '../nlu/text.ts'
 import {
   defaultVersion,
   entityIndex,
@@ -181,7 +181,7 @@ const OR_MORE_RE =
   /\b\w+\s+or\s+\w+\b[^?.]*\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b|\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b[^?.]*\b\w+\s+or\s+\w+\b/
 const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[\w']+){0,6}\s+than\b/
 const COMPARE_RE =
-  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
+  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bhow\s+far\s+(?:is|are|was|were|r)\b[^?.,;]{0,40}?\s(?:off|out|behind|ahead|above|below|under|over)\b|\bhow\s+much\s+(?:are|r|were|is|was)\s+\w+\s+(?:off|short|ahead|behind|above|below|under|over)\b|\b(?:up|down|higher|lower|better|worse|bigger|smaller)\s+(?:from|on|vs\.?|versus|compared\s+(?:to|with))\s+(?!the\s+(?:top|bottom)\b)|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
 const SHARE_RE =
   /\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
@@ -678,8 +678,11 @@ function topLevelWords(
     const t = tokens.find(
       (x) =>
         !covered(x, spans) &&
-        x.raw.toLowerCase().replace(/'s$/, '') === rest &&
-        /\b(?:the|whole|entire|our)\s+$/.test(reading.lc.slice(0, x.start)),
+        (x.raw.toLowerCase().replace(/'s$/, '') === rest ||
+          x.raw.toLowerCase().replace(/-?wide$/, '') === rest) &&
+        (/\b(?:the|whole|entire|our)\s+$/.test(reading.lc.slice(0, x.start)) ||
+          /-?wide$/i.test(x.raw) ||
+          Boolean(wide(tokens, x))),
     )
     // "what % is gadgets, across all regions": a share or a total over all of a list is of its
     // top item (Total Regions), as "all products" is All Products; never a breakdown of it.
@@ -701,7 +704,7 @@ function topLevelWords(
     if (!t) continue
     matchedWhole = true
     reading.items.push({ listId: l.id, item: top, start: t.start })
-    spans.push({ start: t.start, end: t.end })
+    spans.push({ start: t.start, end: wide(tokens, t)?.end ?? t.end })
     reading.named++
   }
   // "total opex for the company" where no list's top is the company (Sales Forecast has Total
@@ -710,14 +713,22 @@ function topLevelWords(
   const whole = tokens.find(
     (x) =>
       !covered(x, spans) &&
-      WHOLE_WORDS.has(x.raw.toLowerCase().replace(/'s$/, '')) &&
-      /\b(?:the|whole|entire|our|all|total)\s+$/.test(reading.lc.slice(0, x.start)),
+      ((WHOLE_WORDS.has(x.raw.toLowerCase().replace(/'s$/, '')) &&
+        (/\b(?:the|whole|entire|our|all|total)\s+$/.test(reading.lc.slice(0, x.start)) ||
+          Boolean(wide(tokens, x)))) ||
+        WHOLE_WORDS.has(x.raw.toLowerCase().replace(/-?wide$/, ''))),
   )
   if (whole) {
     reading.whole = true
-    spans.push({ start: whole.start, end: whole.end })
+    spans.push({ start: whole.start, end: wide(tokens, whole)?.end ?? whole.end })
     reading.named++
   }
+}
+
+/** "company wide", "org-wide": the token "wide" right after the whole's word. */
+function wide(tokens: readonly Token[], x: Token): Token | undefined {
+  const next = tokens[tokens.indexOf(x) + 1]
+  return next && next.norm === 'wide' && next.start - x.end <= 1 ? next : undefined
 }
 
 /**
@@ -1044,25 +1055,6 @@ function soleOpenList(reading: Reading, catalog: ModelCatalog): string | undefin
 
 /** Lists small enough that an abbreviation of one of their items can be told apart. */
 const ABBREVIABLE_LIST_MAX = 500
-
-/**
- * How well `w` abbreviates `name`: 3 initials ("ns" Net Sales), 2 a prefix ("rev" Revenue), 1 its
- * first word's letters in order ("unts" Units, "mktg" Marketing); 0 not at all.
- */
-export function abbreviationTier(w: string, name: string): number {
-  const words = name
-    .toLowerCase()
-    .split(/[^\p{L}\d]+/u)
-    .filter(Boolean)
-  const first = words[0] ?? ''
-  if (words.length >= 2 && w.length >= 2 && w === words.map((x) => x[0]).join('')) return 3
-  if (w.length < 3 || w[0] !== first[0] || w === first) return 0
-  if (first.startsWith(w)) return 2
-  if (w.length >= first.length || w.length < first.length * 0.35) return 0
-  let j = 0
-  for (const ch of first) if (ch === w[j]) j++
-  return j === w.length ? 1 : 0
-}
 
 /**
  * Short forms of line items and of items of small lists ("rev", "unts", "mktg", "ns") for words

@@ -52,7 +52,8 @@ const COMMAND_WORDS: Record<string, RegExp> = {
   cancel_task: /\b(?:cancel\w*|abort\w*|stop|kill|halt|terminate)\b/i,
   run_action:
     /\b(?:run|rerun|execute|start|launch|trigger|kick|fire|refresh|perform|import|export|process)\b/i,
-  add_list_item: /\b(?:add|create|new|insert|introduce|register|include|set\s+up|onboard|put)\b/i,
+  add_list_item:
+    /\b(?:add(?:s|ed|ing)?|creat(?:e|ed|ing)|new|insert(?:ed)?|introduce|register|include|set\s+up|onboard|put|go(?:es)?\s+(?:in|into|on|onto))\b/i,
   connect_model: /\b(?:connect\w*|open|switch|use|load|select|pick|go\s+to|work\s+(?:on|in|with))\b/i,
   whoami: /\b(?:who|whoami|am\s+i|my|me|connected|logged|signed|user|account|identity)\b/i,
   confirm:
