@@ -664,11 +664,15 @@ class ConversationBot implements Bot {
       }
     }
     let r = await (await ctx.nlu()).understand(text)
-    if (
-      !ctx.session.connected &&
-      !unconnectedCommand(r.intent, r.parameters, text, Boolean(ctx.session.pending))
-    )
-      r = await (await this.#pooledNlu(ctx.client, turn.identity)).understand(text)
+    if (!ctx.session.connected) {
+      // "open headcount by department in workforce plan" names a model and one of its views: the
+      // pooled names tell the view from a plain connect.
+      const viewToo = r.intent.name === 'connect_model' && r.analysis.shape.split(' ').length > 3
+      if (viewToo || !unconnectedCommand(r.intent, r.parameters, text, Boolean(ctx.session.pending))) {
+        const pooled = await (await this.#pooledNlu(ctx.client, turn.identity)).understand(text)
+        if (!viewToo || pooled.intent.name === 'show_view') r = pooled
+      }
+    }
     ctx.intent = r.intent
     ctx.parameters = r.parameters
     ctx.alternatives = r.alternatives

@@ -50,7 +50,7 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
 ]
 
 /** Words around a yes or a no that change nothing ("yes please", "no thanks", "ok then"). */
-const FILLER = String.raw`please|pls|plz|thanks|thx|ty|thank you|then|now|bot|mate|sir|indeed|really|totally|for sure`
+const FILLER = String.raw`please|pls|plz|thanks|thx|ty|thank you|then|now|bot|mate|sir|indeed|really|totally|for sure|actually`
 /** A whole utterance made of these phrases (and fillers) only. */
 const GREETING = String.raw`hi+|hiya|hey+|heya|hello+|hallo|hullo|howdy|hola|yo+|sup|wassup|whats up|what's up|g'?day|gm|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|greetings`
 const only = (phrases: string) => new RegExp(String.raw`^(?:(?:${phrases}|${FILLER})(?:\s+|$))+$`)
@@ -130,6 +130,12 @@ const ROWS: IntentDefinition[] = [
       /^(?:so |ok |okay )?(?:what|which) (?:sorts?|kinds?|types?) of (?:stuff|things|questions|queries|requests|help|tasks) (?:can|could|do|will) (?:you|u) (?:help(?: (?:me|us))?(?: with)?|do|answer|handle)(?: (?:here|exactly|for me|for us))?$/,
       /^(?:any |got any |some |a few )?(?:tips|hints|pointers|advice) (?:on|for|about) (?:(?:what|how) (?:(?:i|we) (?:can|could|should|may|am allowed to|are allowed to)|(?:i'?m|we'?re) allowed to) (?:ask|say|type|do|use)(?: (?:you|u|here|this))?|using (?:this|you|u|the bot|it))$/,
       /^\?+$/,
+      // The bot itself asked about, naming nothing of the model: "what are ur capabilities", "im
+      // new here, what can this bot actually do for me", "not sure how this bot works, any tips".
+      /^(?!.*\bzz)(?:.*\s)?(?:what|which) (?:are|r|is) (?:your|ur|the bot'?s|its) (?:capabilities|features|functions|skills|commands|options|limits)\b.*$/,
+      /^(?!.*\bzz)(?:.*\s)?what (?:can|could|does|do|will) (?:this bot|the bot|this thing|this tool|this app|you|u|ya) (?:actually |really |even |exactly )?(?:do|help with|help me with|offer)(?: (?:for (?:me|us)|here|exactly|then|again))?$/,
+      /^(?!.*\bzz)(?:.*\s)?(?:not sure|no idea|unsure|dunno|don'?t know|dont know) (?:how|what) (?:this bot|the bot|this thing|this tool|this|it|you|u) (?:works?|does|is for)\b.*$/,
+      /^(?!.*\bzz)(?:i'?m |im |i am )?(?:not sure|unsure|no idea|dunno) what (?:to do|to ask|to say|to type|i can (?:do|ask|say|type))(?: (?:here|now|next|with this|with you))?$/,
       only(
         String.raw`help+|halp|hlp|help me|help me out|sos|tips?|any tips|examples?|some examples|i'?m new|i am new|new here|i'?m new here|i'?m lost|lost|stuck|i'?m stuck|how do i use (?:this|you|it)|how does (?:this|it) work|what do i (?:type|say|ask|do)|where do i start|how do i (?:start|begin|get started)|i don'?t know what to (?:type|ask|say|do)|i dont know what to (?:type|ask|say|do)|(?:an? |some |the )?(?:quick |short |little )?(?:instructions?|guide|guidance|tutorial|manual|docs|documentation|how ?to|usage|commands|menu|faq)|getting started|get started|now what|what now|what next`,
       ),
@@ -176,6 +182,10 @@ const ROWS: IntentDefinition[] = [
       'workspace list',
       'show all workspaces',
     ],
+    cues: [
+      // "which workspace am i able to use": the ones open to the user (not the one it is in).
+      /^(?:so |ok |hey )?(?:which|what) workspaces? (?:am i|are we|can i|do i|could i|may i|have i) (?!in\b|on\b|connected|using|currently|working)(?:able|allowed|permitted|got|have|get|see|use|access|open)\b.*$/,
+    ],
     responses: ['You can see these workspaces: …'],
   },
   {
@@ -198,6 +208,8 @@ const ROWS: IntentDefinition[] = [
       'show all the models',
     ],
     cues: [
+      // "which models am i allowed to open": the ones open to the user (not the one it is in).
+      /^(?:so |ok |hey )?(?:which|what) models? (?:am i|are we|can i|do i|could i|may i|have i) (?!in\b|on\b|connected|using|currently|working)(?:able|allowed|permitted|got|have|get|see|use|access|open)\b.*$/,
       // "got any other models besides this one", "are there more models": what else there is.
       /^(?:(?:do |have )?(?:we|you|u|i) )?(?:got|have|has|are there|is there|any)\b(?: (?:any|some))?(?: (?:other|more|different|else))? models?\b(?: (?:besides|other than|apart from|except|than)\b.*)?$/,
     ],
@@ -333,6 +345,8 @@ const ROWS: IntentDefinition[] = [
       // "can you flip the view over to sprockets": the view's page moved to an item, whatever
       // the word "view" suggests of listing views.
       /^(?:(?:can|could|would) (?:you|u) )?(?:please |pls )?(?:flip|switch|change|move|turn|set|put)(?: (?:the|this|that|my))?(?: (?:view|page|grid|report|it))?(?: over)? to (?:zzitem|zzversion)(?: (?:please|pls|thx|thanks|instead|now))*$/,
+      // "same view but for budget pls": the view on screen at another item.
+      /^(?:ok |so |and )?(?:the )?same (?:view|page|grid|report|table)(?: but)? (?:for|in|with|on|at) (?:zzitem|zzversion)(?: (?:please|pls|thx|thanks|instead|now|then))*$/,
     ],
     responses: ['Revenue by Region, now for Budget: …'],
   },
@@ -685,7 +699,7 @@ const ROWS: IntentDefinition[] = [
       // "no wait, don't run it": a refusal of the change or run asked about.
       /^(?:(?:no+|nope|nah|naw|wait|hold on|stop|actually|hmm+)\s+)*(?:don'?t|dont|do not|please don'?t)\s+(?:do|run|apply|change|write|save|make|submit|commit|go ahead(?: with)?)(?:\s+(?:it|that|this|the change|anything|them))?(?:\s+(?:yet|now|please|pls|after all))*$/,
       only(
-        String.raw`n|no|nah|nope|naw|nay|negative|nvm|don't|dont|do not|don't do it|don't do that|do not do that|never mind|nevermind|not now|not yet|no way|not that|hold off|hold on|wait|leave it|leave it as is|forget it|skip it|skip|scratch that|cancel that|abort that|not really|i'd rather not|rather not`,
+        String.raw`n|no|nah|nope|naw|nay|negative|nvm|don't|dont|do not|don't do it|don't do that|do not do that|never mind|nevermind|not now|not yet|no way|not that|hold off|hold on|wait|leave it|leave it as is|forget it|skip it|skip|scratch that|scrap that|scrap it|forget that|drop it|cancel that|abort that|not really|i'd rather not|rather not`,
       ),
     ],
     responses: ['OK, nothing was changed.'],
@@ -712,7 +726,7 @@ const ROWS: IntentDefinition[] = [
     ],
     cues: [
       // Which model or user this chat is on ("what model am i in", "which model is open right now").
-      /^(?:what|which) (?:model|user|account|login|anaplan user) (?:am i|are we|are you|is|is this|is that)(?: (?:currently|now))? (?:in|on|using|open|opened|connected|connected to|logged in|logged in as|signed in|signed in as|active|loaded|selected)(?: (?:right now|now|currently|at the moment))?$/,
+      /^(?:(?:remind|tell|show) me |(?:can|could) (?:you|u) (?:remind|tell) me |)(?:what|which) (?:model|user|account|login|anaplan user) (?:am i|are we|are you|is|is this|is that|i'm|im|i am|we're|were|we are)(?: (?:currently|now))? (?:in|on|using|open|opened|connected|connected to|logged in|logged in as|signed in|signed in as|active|loaded|selected)(?: (?:right now|now|currently|at the moment))?$/,
       /^(?:what|which|whose) (?:user|account|login|identity)(?: (?:is this|are you|am i|is that|are you using|is being used))?$/,
       /^who(?:'s| is) (?:logged|signed) in$/,
       // "am i signed in as myself or as some service user?": whom the bot acts as.

@@ -151,6 +151,14 @@ describe('understanding', () => {
     ['do we have any more models besides sales forecast', 'list_models'],
     ['kill it, its been running for ages', 'cancel_task'],
     ['cancel that', 'deny'],
+    ['what is 12 times 9', 'fallback'],
+    ['first day here, what can you actually do', 'help'],
+    ['dunno how this thing works', 'help'],
+    ['what are your features', 'help'],
+    ['which workspaces am i allowed to see', 'list_workspaces'],
+    ['nah forget that', 'deny'],
+    ['detach me from sales forecast', 'disconnect'],
+    ['tell me which model we are on', 'whoami'],
   ])('reads %j as %s', async (text, intent) => {
     expect((await nlu.understand(text)).intent.name).toBe(intent)
   })
@@ -162,6 +170,12 @@ describe('understanding', () => {
     ['set up a product called Widget Pro', { list: 'Products', item: 'Widget Pro' }],
     // A known name with more words after it is a new name, and "pro" no second list.
     ['gizmos pro should go into the product list', { list: 'Products', item: 'Gizmos Pro' }],
+    // The name the clause before "it" brought in.
+    [
+      'we start selling doodads in june, so it has to go in the product list',
+      { list: 'Products', item: 'Doodads' },
+    ],
+    ['create a region for Oceania', { list: 'Regions', item: 'Oceania' }],
   ])('takes the new item of %j', async (text, parameters) => {
     const r = await nlu.understand(text)
     expect(r.intent.name).toBe('add_list_item')

@@ -256,6 +256,17 @@ export class Nlu {
     }
     // "can you disconnect me from sales forecast": the model named is the one to leave.
     if (name === 'connect_model' && DISCONNECT_RE.test(text)) name = 'disconnect'
+    // "open headcount by department in workforce plan": a view named with the model it is in is
+    // the view, shown there (connecting says so).
+    if (
+      name === 'connect_model' &&
+      !forcedConnect &&
+      analysis.entities.some((e) => e.kind === 'view') &&
+      analysis.entities.some((e) => e.kind === 'model')
+    ) {
+      name = 'show_view'
+      confidence = Math.max(confidence, 0.9)
+    }
     // An utterance that is nothing but a period, number or punctuation carries no intent, nor
     // does a sum on numbers alone.
     if (
@@ -322,7 +333,8 @@ const ARITHMETIC_RE =
   /^\s*(?:(?:hey|ok|so|quick q|quick one)[\s,]+)?(?:(?:what(?:'s|s| is)|how much is|calc(?:ulate)?|compute|work out|can you (?:calc(?:ulate)?|work out|compute|tell me))\s+)?-?[\d.,]+\s*(?:times|x|\*|×|plus|\+|minus|-|divided\s+by|over|\/|percent\s+of|%\s*of|to\s+the\s+power\s+of|\^)\s*-?[\d.,]+\s*(?:please|pls)?\s*[?!.]*\s*$/i
 
 /** Words of leaving a model, which a model's name next to them does not turn into connecting. */
-const DISCONNECT_RE = /\b(?:disconnect\w*|log\s*(?:me\s+)?(?:out|off)|sign\s*(?:me\s+)?(?:out|off))\b/i
+const DISCONNECT_RE =
+  /\b(?:disconnect\w*|log\s*(?:me\s+)?(?:out|off)|sign\s*(?:me\s+)?(?:out|off)|unplug|detach|get\s+(?:me\s+)?out\s+of|leave|exit|quit|close)\b/i
 
 /**
  * No name, period or number was found. For a write, a number alone names nothing: a value needs
@@ -633,13 +645,26 @@ function newItemName(a: Analysis): string | undefined {
   const passive = PASSIVE_ADD.exec(head)?.[1] ?? GOES_IN.exec(head)?.[1]
   const before = list ? a.text.slice(0, list.start) : a.text
   const verb = ADD_VERB.exec(before)
-  const name = clean(called ?? passive ?? verb?.[1])
+  // "we're launching widgets pro next month so it needs to go in": the name the clause before the
+  // pronoun brought in.
+  const subject = passive && SUBJECT_PRONOUN_RE.test(passive) ? broughtIn(passive) : passive
+  const name = clean(called ?? subject ?? verb?.[1])
   if (name && !PRONOUN.test(name) && !/^(an? )?(list )?item$/i.test(name)) return name
   // The name after the list word: "add region DACH", "create product Bolts", "new product: Flanges".
   const after = list && (verb || NEW_LEAD.test(before)) ? afterList(a, list.end) : undefined
   if (after) return after
   if (!verb && !passive) return undefined
   return introduced(a, verb ? verb.index : a.text.length)
+}
+
+/** A subject that ends in a pronoun after a clause: "… so it", "…, and they". */
+const SUBJECT_PRONOUN_RE = /(?:^|\s|,)(?:so|and|but|then|now)?\s*(?:it|they|that|this|them)$/i
+/** What a sentence brings in: "we're launching Widgets Pro next month", "we now sell Brackets". */
+const BROUGHT_IN_RE =
+  /\b(?:launch(?:ing|ed)?|sell(?:ing)?|introduc(?:e|ing|ed)|releas(?:e|ing|ed)|roll(?:ing)?\s+out|open(?:ing|ed)?|start(?:ing)?\s+(?:selling|offering)|offer(?:ing)?|acquir(?:e|ing|ed)|bought|got)\s+(?:a\s+|an\s+|the\s+|our\s+|new\s+)*(.+?)(?=\s+(?:next|this|in|on|from|at|soon|today|tomorrow|so|and|as|because)\b|\s*[,;.]|$)/i
+
+function broughtIn(clause: string): string | undefined {
+  return BROUGHT_IN_RE.exec(clause)?.[1]
 }
 
 /** "new product: Flanges", "a new region, Caribbean" */
@@ -650,7 +675,7 @@ function afterList(a: Analysis, from: number): string | undefined {
   const rest = a.text
     .slice(from)
     .replace(/^[\s,:;–—-]+/, '')
-    .replace(/^(?:(?:called|named|item|entry|of)\s+)+/i, '')
+    .replace(/^(?:(?:called|named|item|entry|of|for)\s+)+/i, '')
   const name = clean(rest.split(/\s+(?:to|into|please|pls|thanks|now)\b|[,;]/i)[0])
   if (!name || PRONOUN.test(name) || name.split(/\s+/).length > 4) return undefined
   // A name the model already knows is no new item ("add region EMEA" stays unresolved).
