@@ -93,6 +93,10 @@ export const FRESH6_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-6
 export const FRESH7_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-7')
 /** The ninth, after the fixes fresh-7 guided: their clean check. */
 export const FRESH8_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-8')
+/** The tenth, after the fixes fresh-8 guided: their clean check. */
+export const FRESH9_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-9')
+/** The eleventh, written beside the tenth and run after the fixes it guided: their clean check. */
+export const FRESH10_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-10')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {

@@ -68,6 +68,8 @@ export const LABELLED_SETS = {
   'labelled-fresh-9': new URL('./labelled-fresh-9.yaml', import.meta.url),
   /** Written after the changes -9 guided nothing yet and planbench-fresh-7 guided: the clean check. */
   'labelled-fresh-10': new URL('./labelled-fresh-10.yaml', import.meta.url),
+  /** Written after the changes -9 and -10 guided: their clean check, until it guided. */
+  'labelled-fresh-11': new URL('./labelled-fresh-11.yaml', import.meta.url),
 } as const
 
 /** The newest set, run only after the changes the others guided: the check that is still clean. */

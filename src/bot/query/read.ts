@@ -230,17 +230,18 @@ function covered(t: Span, spans: readonly Span[]): boolean {
   return spans.some((s) => t.start < s.end && t.end > s.start)
 }
 
+const LIMIT_NUMBER = '(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)'
+const LIMIT_AFTER_RE = new RegExp(
+  `\\b(?:top|bottom|best|worst|highest|lowest|biggest|smallest|largest|weakest|strongest|first|last)\\s+${LIMIT_NUMBER}\\b`,
+  'i',
+)
+const LIMIT_BEFORE_RE = new RegExp(
+  `\\b${LIMIT_NUMBER}\\s+(?:best|worst|top|bottom|highest|lowest|biggest|smallest|largest|weakest|strongest|leading|most|least)\\b`,
+  'i',
+)
+
 function limitOf(lc: string): number | undefined {
-  const num = '(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twenty)'
-  const m =
-    new RegExp(
-      `\\b(?:top|bottom|best|worst|highest|lowest|biggest|smallest|largest|weakest|strongest|first|last)\\s+${num}\\b`,
-      'i',
-    ).exec(lc) ??
-    new RegExp(
-      `\\b${num}\\s+(?:best|worst|top|bottom|highest|lowest|biggest|smallest|largest|weakest|strongest|leading|most|least)\\b`,
-      'i',
-    ).exec(lc)
+  const m = LIMIT_AFTER_RE.exec(lc) ?? LIMIT_BEFORE_RE.exec(lc)
   if (!m?.[1]) return undefined
   const n = /^\d+$/.test(m[1]) ? Number(m[1]) : NUMBER_WORDS[m[1].toLowerCase()]
   return n && n > 0 ? n : undefined
