@@ -101,7 +101,7 @@ export async function planbench(options: PlanBenchOptions = {}): Promise<BenchRe
           allRight = false
           const list = failures[turn.category] ?? []
           failures[turn.category] = list
-          if (list.length < 8)
+          if (list.length < 30)
             list.push({
               conversation: c.id,
               turn: i + 1,

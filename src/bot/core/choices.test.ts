@@ -27,12 +27,13 @@ describe('matchOffered: a typed answer to the options offered', () => {
     expect(matchOffered('by product', dims)).toBe('p')
     // A short form of one of its words: "avg" for Average, "prods" for Products.
     expect(matchOffered('the avg one', measures)).toBe('average')
+    // "total" qualifies and names no option.
+    expect(matchOffered('total cost', measures)).toBe('cost')
     expect(matchOffered('prods', dims)).toBe('p')
   })
 
   it('leaves a new request, a word both options share or an unknown word to the understanding', () => {
     expect(matchOffered('salary', measures)).toBeUndefined()
-    expect(matchOffered('total cost', measures)).toBeUndefined()
     expect(matchOffered('headcount for finance', measures)).toBeUndefined()
     expect(matchOffered('show me the cost for engineering in q2 please', measures)).toBeUndefined()
     expect(matchOffered('the fifth one', measures)).toBeUndefined()

@@ -254,6 +254,8 @@ const POINTING = new Set([
   'by',
   'per',
 ])
+/** Words that qualify an option's words without naming one ("the total cost"). */
+const QUALIFIERS = new Set(['total', 'overall', 'whole', 'full', 'just', 'only'])
 /** "the total cost one": an option pointed at by some of its words, the rest only qualifying. */
 const REFERS_RE = /\b(?:the|that)\s+(?:\S+\s+){0,3}one\b|\bi\s+meant?\b/
 
@@ -263,7 +265,10 @@ const REFERS_RE = /\b(?:the|that)\s+(?:\S+\s+){0,3}one\b|\bi\s+meant?\b/
  * other option has as many. Anything longer or with other words is a new request, not an answer.
  */
 function byWords(wanted: string, options: readonly ChoiceOption[]): string | undefined {
-  const words = wanted.split(' ').filter((w) => !POINTING.has(w))
+  // "total cost" for Salary Cost beside Average Salary: "total" qualifies, naming no option.
+  const all = wanted.split(' ').filter((w) => !POINTING.has(w))
+  const named = all.filter((w) => !QUALIFIERS.has(w))
+  const words = named.length ? named : all
   if (!words.length || words.length > 3) return undefined
   const pointed = REFERS_RE.test(wanted)
   const scored = options.map((o) => {

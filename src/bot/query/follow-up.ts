@@ -107,7 +107,8 @@ function replaced(
 ): boolean {
   switch (u.expected) {
     case 'measure':
-      return r.measures.length > 0
+      // Another measure named, known or not ("whats the churn rate then"), replaces it.
+      return r.measures.length > 0 || r.unresolved.some((x) => x.expected === 'measure')
     case 'period':
       return r.periods.points.length > 0 || Boolean(r.periods.selector)
     case 'version':
@@ -121,6 +122,9 @@ function replaced(
   }
 }
 
+/** "and which month?", "what about the best quarter": a level of periods asked for. */
+const WHICH_LEVEL_RE = /\b(?:which|what|best|worst|top|highest|lowest)\s+(month|mth|quarter|qtr|half)s?\b/
+
 function defaultPoint(dim: string, catalog: ModelCatalog): { id: string; name: string } | undefined {
   if (dim !== VERSIONS_ID) return undefined
   const v =
@@ -131,6 +135,38 @@ function defaultPoint(dim: string, catalog: ModelCatalog): { id: string; name: s
 function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCatalog): Shape | undefined {
   const c = r.cues
   const was = focus.shape
+  // "flip it", "reverse the ranking": the same ranking, the order turned over (a page change
+  // names where to: "flip it to budget").
+  if (c.flip && was.kind === 'ranking' && !r.items.length && !r.versions.length && !r.periods.points.length) {
+    const flipped: Shape = { ...was, order: was.order === 'asc' ? 'desc' : 'asc' }
+    if (c.ranking?.limit) flipped.limit = c.ranking.limit
+    return flipped
+  }
+  // "and which month?" after the highest quarter: the same ranking, of months.
+  const level = WHICH_LEVEL_RE.exec(r.lc)?.[1]
+  if (
+    level &&
+    was.kind === 'ranking' &&
+    was.by.id === TIME_ID &&
+    r.dims.every((d) => d.ref.id === TIME_ID) &&
+    !r.items.length
+  ) {
+    const l = level.startsWith('q') ? 'quarter' : level.startsWith('h') ? 'half' : 'month'
+    if (l !== (was.level ?? 'month')) return { ...was, level: l }
+  }
+  // "ok and the full-year total for that" after a series: the one figure over it.
+  if (
+    c.total &&
+    // "what about total expense?" names a measure, not a total of the series.
+    !r.measures.some((m) => /\b(?:total|overall|sum)\b/i.test(m.name)) &&
+    !c.ranking &&
+    !c.share &&
+    !c.compare &&
+    !r.dims.length &&
+    !r.periods.perLevel &&
+    (was.kind === 'trend' || was.kind === 'breakdown' || was.kind === 'ranking')
+  )
+    return { kind: 'value' }
   // "and which was the lowest?": the same ranking, the other way.
   if (c.ranking && was.kind === 'ranking' && !askedDim(r, next.measures, catalog)) {
     const flipped: Shape = { ...was, order: c.ranking.explicitOrder ? c.ranking.order : was.order }
@@ -173,6 +209,23 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
     return undefined
   }
   const shape = shapeOf(r, next.slice, next.measures, catalog)
+  // "how has travel trended month by month there" after a Q2 figure: a trend runs over the year;
+  // a period said with it ("trend in q2") stays.
+  if (
+    shape.kind === 'trend' &&
+    // "now by month instead" after Q1 is Q1's months; a trend said so runs over the year.
+    /\btrend\w*|\bover\s+time\b|\btrajectory\b/.test(r.lc) &&
+    was.kind !== 'trend' &&
+    isSingle(next.slice[TIME_ID]) &&
+    !r.periods.points.length &&
+    !r.periods.selector
+  )
+    delete next.slice[TIME_ID]
+  // "across all regions, which region drove the change": split over the regions, so the one
+  // region the last answer was for goes.
+  if (shape.kind === 'explain')
+    for (const d of shape.over ?? [])
+      if (isSingle(next.slice[d.id]) && !r.items.some((i) => i.listId === d.id)) delete next.slice[d.id]
   // "break that down by product" after a single figure of Widgets: the product slice goes.
   if (shape.kind === 'breakdown' || shape.kind === 'ranking' || shape.kind === 'trend') {
     const by = shape.kind === 'trend' ? TIME_ID : shape.by.id
@@ -193,6 +246,10 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
     (was.kind === 'ranking' || was.kind === 'breakdown' || was.kind === 'share')
   )
     return { ...shape, by: was.by }
+  // "now products" after a ranking of the regions: the products ranked the same way (a "break it
+  // down" says a breakdown).
+  if (shape.kind === 'breakdown' && was.kind === 'ranking' && shape.by.id && !/\bbreak|\bsplit/.test(r.lc))
+    return { ...was, by: shape.by }
   if (shape.kind === 'value' && !c.compare) return undefined
   return shape
 }

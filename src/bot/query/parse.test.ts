@@ -318,6 +318,33 @@ describe('parseQuestion: follow-ups edit the focus', () => {
     const today = names(q('units for gizmos last quarter').slice[TIME_ID])
     expect(names(q('and last quarter?', q3).slice[TIME_ID])).toEqual(today)
   })
+  it('a measure said with "too", "there" or alone keeps the slice; a full question does not', () => {
+    const travel = q('travel spend in north america for june')
+    for (const text of ['salaries too', 'revenue', 'and units while ur at it', 'what are salaries there'])
+      expect(names(q(text, travel).slice.regions)).toEqual(['North America'])
+    expect(q('revenue by product for the year', travel).slice.regions).toBeUndefined()
+  })
+  it('flips, re-ranks, changes the level and totals a series as a planner says it', () => {
+    const top = q('top 3 regions by revenue in q2')
+    expect(q('flip it', top).shape).toMatchObject({ kind: 'ranking', order: 'asc', limit: 3 })
+    expect(q('reverse the ranking', top).shape).toMatchObject({ kind: 'ranking', order: 'asc' })
+    expect(q('now products', top).shape).toMatchObject({
+      kind: 'ranking',
+      by: { id: 'products' },
+      order: 'desc',
+    })
+    expect(q('only the top 2, in units terms', top)).toMatchObject({
+      measures: [{ lineItem: 'Units' }],
+      shape: { kind: 'ranking', by: { id: 'regions' }, limit: 2 },
+    })
+    const quarter = q('which quarter had the most travel')
+    expect(q('and which month?', quarter).shape).toMatchObject({ kind: 'ranking', level: 'month' })
+    const trend = q('latam rev q by q')
+    expect(trend.shape).toMatchObject({ kind: 'trend', level: 'quarter' })
+    expect(q('and the full-year total for that', trend).shape.kind).toBe('value')
+    // A trend asked after a one-quarter figure runs over the year.
+    expect(q('how has it trended month by month', q('travel for apac in q2')).slice[TIME_ID]).toBeUndefined()
+  })
   it('a measure without a sliced dimension drops that slice', () => {
     const units = q('units for widgets in emea')
     const hc = q('what about headcount?', units)
@@ -335,6 +362,19 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     expect(asked('top product in latam')).toEqual(['Units', 'Price', 'Revenue'])
     expect(q('best selling product in latam').measures[0]?.lineItem).toBe('Units')
     expect(asked('gimme the latest numbers for gadgets')).toEqual(['Units', 'Price', 'Revenue'])
+  })
+  it('keeps what a question back was about, for the words that settle it', () => {
+    const p = parseQuestion('how are we tracking vs plan on revenue this year', catalog)
+    expect(p.kind).toBe('ask')
+    const pending = p.kind === 'ask' ? p.focus : undefined
+    expect(pending?.measures[0]?.lineItem).toBe('Revenue')
+    const settled = q('actual vs budget', pending)
+    expect(settled.shape.kind).toBe('compare')
+    expect(names(settled.slice[VERSIONS_ID])).toEqual(['Actual', 'Budget'])
+  })
+  it('an unknown word before "rate" is the measure asked for', () => {
+    const u = q('whats the Attrition rate for emea').unresolved
+    expect(u).toEqual([expect.objectContaining({ text: 'Attrition rate', expected: 'measure' })])
   })
   it('asks the measure when the last one has no such list, instead of editing it', () => {
     const travel = q('travel for latam in q1')

@@ -14,7 +14,17 @@ export type Parsed =
   /** Not a question about the numbers; `offTopic` when no word of it names anything in the model. */
   | { kind: 'none'; offTopic?: boolean }
   | { kind: 'question'; question: Question; followUp: boolean; strong: boolean }
-  | { kind: 'ask'; prompt: string; options: { label: string; question: Question }[]; strong: boolean }
+  | {
+      kind: 'ask'
+      prompt: string
+      options: { label: string; question: Question }[]
+      strong: boolean
+      /**
+       * What was asked about with the unclear part at its default (the plan left out), for the
+       * next words to edit ("actual vs budget" after "which plan?"). Never answered as it is.
+       */
+      focus?: Question
+    }
 
 /** Words after an unknown name that are not part of it ("marketing for emea"). */
 const STOP_AFTER = new Set(['for', 'in', 'of', 'at', 'by', 'and', 'or', 'vs', 'to', 'from', 'on', 'per'])
@@ -22,7 +32,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Commands that change or navigate: never read as a question. */
 const COMMAND_RE =
-  /^(?:please\s+)?(?:set|change|update|put|write|enter|make\s+\w+\s+(?:=|equal)|increase|decrease|raise|lower|add|insert|create|delete|remove|run|execute|start|launch|trigger|cancel|abort|stop|connect|disconnect|log\s*(?:out|off)|sign\s*(?:out|off)|switch|export|import|upload|download)\b/i
+  /^(?:please\s+)?(?:set|change|update|put(?![^.?!]*\bside\s+by\s+side\b)|write|enter|make\s+\w+\s+(?:=|equal)|increase|decrease|raise|lower|add|insert|create|delete|remove|run|execute|start|launch|trigger|cancel|abort|stop|connect|disconnect|log\s*(?:out|off)|sign\s*(?:out|off)|switch|export|import|upload|download)\b/i
 
 export function measureOf(li: CatalogLineItem): Measure {
   return { lineItemId: li.id, lineItem: li.name, moduleId: li.moduleId, module: li.moduleName }
@@ -49,8 +59,14 @@ export function parseQuestion(
   focus?: Question,
   options: ParseOptions = {},
 ): Parsed {
-  // "q1 -> q2": an arrow is "to".
-  const trimmed = text.trim().replace(/\s*(?:-+>|→|=>)\s*/g, ' to ')
+  // "q1 -> q2": an arrow is "to". "what about hc, same months": the same periods, no months.
+  const trimmed = text
+    .trim()
+    .replace(/\s*(?:-+>|→|=>)\s*/g, ' to ')
+    .replace(
+      /\b(?:the\s+)?same\s+(?:months?|quarters?|periods?|dates?|timeframe|time\s+frame|time|years?)\b/gi,
+      'same',
+    )
   if (!trimmed || COMMAND_RE.test(trimmed)) return { kind: 'none' }
   // The last answer's one period, for "and the previous quarter?".
   const focusTime = focus?.slice[TIME_ID]
@@ -58,6 +74,15 @@ export function parseQuestion(
     focusTime?.kind === 'items' && focusTime.items.length === 1 ? focusTime.items[0]?.id : undefined
   const anchor = anchorId ? catalog.periods.find((p) => p.id === anchorId) : undefined
   const r = readText(trimmed, catalog, anchor ? { anchor } : {})
+  // "whats the Attrition rate for marketing": an unknown word before a word of measuring is the
+  // measure asked for, named back as one.
+  if (!r.measures.length && !r.measureChoices)
+    r.unresolved = r.unresolved.map((u) => {
+      const after = new RegExp(
+        `\\b${escapeRe(u.text.toLowerCase())}\\s+(rates?|ratios?|counts?|levels?|scores?|index|percentages?|pct|%)(?=\\W|$)`,
+      ).exec(r.lc)?.[1]
+      return u.expected === 'item' && after ? { text: `${u.text} ${after}`, expected: 'measure' as const } : u
+    })
   const c = r.cues
   const shapeCue =
     c.explain || c.compare || c.share || c.trend || Boolean(c.ranking) || r.dims.some((d) => d.afterBy)
@@ -144,8 +169,17 @@ export function parseQuestion(
       return question ? [{ label: v.name, question }] : []
     })
     const opts = asked.flat()
+    const plain: Reading = { ...r, versions: [] }
+    delete plain.versionChoices
+    const pending = plain.measures.length ? build(plain, catalog, focus).question : undefined
     if (opts.length >= 2)
-      return { kind: 'ask', prompt: `Which plan do you mean by '${said}'?`, options: opts, strong: true }
+      return {
+        kind: 'ask',
+        prompt: `Which plan do you mean by '${said}'?`,
+        options: opts,
+        strong: true,
+        ...(pending ? { focus: pending } : {}),
+      }
   }
   if (r.measureChoices && !r.measures.length && r.unresolved.length) {
     // "marketing spend" with no Marketing: the unknown words are named back before any choice,
@@ -202,8 +236,23 @@ export function parseQuestion(
   // A measure with more (a slice, a shape) is a new question.
   const measureLacked =
     Boolean(focus?.unresolved?.some((u) => u.expected === 'measure')) && !coordinates && !shapeCue
+  // "salaries too", "and units while ur at it", "whats actual headcount there in sept", or a
+  // measure alone ("revenue"): the last question with that measure, its slice kept.
+  const elliptical =
+    r.measures.length > 0 &&
+    !r.whole &&
+    (ELLIPSIS_RE.test(r.lc.replace(EXISTENTIAL_THERE_RE, ' ')) ||
+      (!coordinates &&
+        !shapeCue &&
+        !r.unresolved.length &&
+        !r.dims.length &&
+        r.lc.trim().split(/\s+/).length <= 3) ||
+      // "only the top 2, and in revenue terms" after a ranking: that ranking, of revenue.
+      (Boolean(c.ranking) && !r.dims.length && Boolean(focus && 'by' in focus.shape)))
   const followUp =
-    Boolean(focus) && (!r.measures.length || c.followUp || measureLacked) && !(c.explain && !focus)
+    Boolean(focus) &&
+    (!r.measures.length || c.followUp || measureLacked || elliptical) &&
+    !(c.explain && !focus)
   if (followUp && focus) {
     // "what is the total?" about the figures on screen: the focus itself, as one figure.
     const question =
@@ -584,6 +633,12 @@ function soleList(measures: readonly Measure[], catalog: ModelCatalog): Dimensio
 
 /** Right before the item a share is of: "… is widgets", "… comes from gizmos". */
 const SHARE_SUBJECT_RE = /\b(?:is|are|from)\s+(?:the\s+|our\s+)?$/
+
+/** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
+const ELLIPSIS_RE =
+  /\b(?:too|also|as\s+well|while\s+(?:you'?re|youre|ur|u'?re|ure|we'?re|i'?m)\s+at\s+it|there|likewise|instead|again|same|for\s+(?:that|it|them|those|this)|(?:that|this|the\s+same)\s+(?:region|product|dept|department|team|month|quarter|qtr|period|year|version|one|channel|store|sku))\b/
+/** "are there", "is there": no place referred back to. */
+const EXISTENTIAL_THERE_RE = /\b(?:is|are|was|were|any)\s+there\b|\bthere\s+(?:is|are|was|were)\b/g
 
 /** Words of breaking a figure down, without the "by" that would name what by. */
 const BREAK_WORD_RE =

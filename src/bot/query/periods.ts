@@ -50,7 +50,7 @@ const MAY_BEFORE_MONTH_RE =
 const LOWER_MAY_RE =
   /\b(in|for|of|from|to|and|between|vs|until|through|since|than|during|with|about|on|by)\s+(may)\b(?!\s+(?:i|we|you|be|have|not)\b|\s*'?(?:20)?\d{2}\b)/gi
 const PER_LEVEL_RE =
-  /\b(?:by|per|each|every|for\s+each|for\s+every|month\s+by|quarter\s+by)\s+(month|quarter|half|year)s?\b|\b(monthly|quarterly|yearly|annually)\b|\bmonth[\s-](?:by|over|on)[\s-]month\b|\bquarter[\s-](?:by|over|on)[\s-]quarter\b/i
+  /\b(?:by|per|each|every|for\s+each|for\s+every|month\s+by|quarter\s+by)\s+(month|quarter|half|year)s?\b|\b(monthly|quarterly|yearly|annually)\b|\bmonth[\s-](?:by|over|on)[\s-]month\b|\b(quarter)[\s-](?:by|over|on)[\s-]quarter\b|\b(q|qtr)[\s-](?:by|over|on)[\s-](?:q|qtr)\b|\b(qoq)\b/i
 
 function yy(p: CatalogPeriod): number {
   return Number(p.end.slice(2, 4))
@@ -195,9 +195,17 @@ export function readPeriods(
   atoms.sort((a, b) => a.start - b.start)
   const spans: Span[] = atoms.map((a) => ({ start: a.start, end: a.end }))
   const perMatch = PER_LEVEL_RE.exec(text)
-  const perWord = (perMatch?.[1] ?? perMatch?.[2] ?? perMatch?.[0] ?? '').toLowerCase()
+  const perWord = (
+    perMatch?.[1] ??
+    perMatch?.[2] ??
+    perMatch?.[3] ??
+    perMatch?.[4] ??
+    perMatch?.[5] ??
+    perMatch?.[0] ??
+    ''
+  ).toLowerCase()
   const perLevel = perMatch
-    ? perWord.startsWith('quarter')
+    ? /^(?:quarter|q|qtr|qoq)$/.test(perWord) || perWord.startsWith('quarter')
       ? 'quarter'
       : perWord.startsWith('half')
         ? 'half'

@@ -99,6 +99,8 @@ export interface Cues {
    * split over what is ranked, never as a ranking of the totals.
    */
   changeRanking?: 'rise' | 'fall' | 'change'
+  /** "flip it", "reverse the ranking", "the other way round": the order turned over. */
+  flip?: boolean
 }
 
 export interface Reading {
@@ -181,11 +183,11 @@ const OR_MORE_RE =
   /\b\w+\s+or\s+\w+\b[^?.]*\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b|\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b[^?.]*\b\w+\s+or\s+\w+\b/
 const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[\w']+){0,6}\s+than\b/
 const COMPARE_RE =
-  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bhow\s+far\s+(?:is|are|was|were|r)\b[^?.,;]{0,40}?\s(?:off|out|behind|ahead|above|below|under|over)\b|\bhow\s+much\s+(?:are|r|were|is|was)\s+\w+\s+(?:off|short|ahead|behind|above|below|under|over)\b|\b(?:up|down|higher|lower|better|worse|bigger|smaller)\s+(?:from|on|vs\.?|versus|compared\s+(?:to|with))\s+(?!the\s+(?:top|bottom)\b)|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
+  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bside\s+by\s+side\b|\b(?:the|a|w\/|with|and|show|what'?s|whats)\s+diffs?\b(?!\s+(?:topic|subject|question|thing|matter|note))|\bhow\s+far\s+(?:is|are|was|were|r)\b[^?.,;]{0,40}?\s(?:off|out|behind|ahead|above|below|under|over)\b|\bhow\s+much\s+(?:are|r|were|is|was)\s+\w+\s+(?:off|short|ahead|behind|above|below|under|over)\b|\b(?:up|down|higher|lower|better|worse|bigger|smaller)\s+(?:from|on|vs\.?|versus|compared\s+(?:to|with))\s+(?!the\s+(?:top|bottom)\b)|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
 const SHARE_RE =
   /\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
-  /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter)[\s-](?:by|over|on)[\s-](?:month|quarter)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
+  /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter|mth|mo|qtr|q|m)[\s-](?:by|over|on)[\s-](?:month|quarter|mth|mo|qtr|q|m)\b|\b(?:qoq|mom)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
 const BREAKDOWN_RE =
   /\bbreak(?:ing)?\s+(?:(?:it|that|this|them|those|these)\s+)?(?:down|out)\b|\bbroken\s+(?:down|out)\b|\bbreakdown\b|\bsplit\b|\bby\b|\bper\b|\beach\b|\bevery\b|\bitemi[sz]e/i
 const TOTAL_RE =
@@ -197,6 +199,8 @@ const ASC_RE =
 const PLACE_RE =
   /\b(?:who|which|what)(?:'s|s|\s+(?:is|was|came|comes|one|one's|ones))?\s+(?:\w+\s+)?(last|first)\b(?!\s+(?:month|quarter|year|week|half|time))/
 const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most|least)$/
+const FLIP_RE =
+  /\b(?:flip|flipped|reverse|reversed|invert|inverted|upside\s+down)\b|\bthe\s+other\s+way(?:\s+a?round)?\b|\bturn\s+(?:it|that|them)\s+(?:a?round|over)\b/i
 const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
 const ASCENDING_RE =
   /\bascending\b|\b(?:lowest|smallest|worst|least)\s+(?:first|to\s+(?:highest|largest|best|most))\b|\bbottom\s+up\b/i
@@ -639,6 +643,7 @@ function readCues(lc: string): Cues {
     }
     cues.compare = false
   }
+  if (FLIP_RE.test(lc)) cues.flip = true
   if (CHART_RE.test(lc)) cues.presentation = 'chart'
   else if (TABLE_RE.test(lc)) cues.presentation = 'table'
   else if (TEXT_RE.test(lc)) cues.presentation = 'text'

@@ -443,6 +443,7 @@ export const questionStep: Middleware = async (ctx, next) => {
     }))
     ctx.messages.push({ type: 'choices', prompt: parsed.prompt, options })
     ctx.session.question = { intent: 'read_cell', parameters: {}, slot: 'question', options }
+    if (parsed.focus) ctx.session.focus = { question: parsed.focus, at: ctx.now() }
     return
   }
   if (parsed.kind !== 'question') return next()
@@ -492,8 +493,11 @@ async function viewShowsIn(
  * command: a question in it answers.
  */
 function idleAnswer(intent: { name: string; confidence: number }, pending: boolean, parsed: Parsed) {
+  // "flip it" after a ranking, with nothing waiting for a yes, edits the ranking.
   const asks =
-    parsed.kind === 'question' && parsed.question.measures.length > 0 && !parsed.question.unresolved?.length
+    parsed.kind === 'question' &&
+    (parsed.question.measures.length > 0 || parsed.followUp) &&
+    !parsed.question.unresolved?.length
   return (intent.name === 'confirm' || intent.name === 'deny') && !pending && asks
     ? { ...intent, confidence: 0 }
     : intent
