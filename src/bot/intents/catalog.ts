@@ -163,6 +163,10 @@ const ROWS: IntentDefinition[] = [
       'write me a poem',
       'how do I bake bread',
     ],
+    cues: [
+      // "is that good?": a judgement the figures cannot give (no "good morning", no "no").
+      /^(?:so |ok |hmm |and )?(?:is|was|are|were) (?:that|this|it|these|those)(?: number| figure| one)? (?:good|bad|ok|okay|fine|normal|high|low|healthy|worrying|a lot|too much|too high|too low|enough|reasonable|expected)(?: or (?:not|bad|good))?$/,
+    ],
     responses: ['Sorry, I didn\'t get that. Try "help".'],
   },
   {

@@ -159,6 +159,7 @@ describe('understanding', () => {
     ['nah forget that', 'deny'],
     ['detach me from sales forecast', 'disconnect'],
     ['tell me which model we are on', 'whoami'],
+    ['is that good?', 'fallback'],
   ])('reads %j as %s', async (text, intent) => {
     expect((await nlu.understand(text)).intent.name).toBe(intent)
   })

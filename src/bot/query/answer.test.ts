@@ -125,4 +125,12 @@ describe('guard', () => {
     )
     expect(refusal(q, catalog)).toBeUndefined()
   })
+
+  it('refuses what it does not compute, saying what to ask instead', () => {
+    const p = parseQuestion('units for all regions except emea', catalog)
+    if (p.kind !== 'question') throw new Error('expected a question')
+    expect(refusal(p.question, catalog)).toMatch(
+      /^I can't answer 'except emea': I don't compute figures with items left out/,
+    )
+  })
 })

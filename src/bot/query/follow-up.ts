@@ -106,6 +106,9 @@ function replaced(
   catalog: ModelCatalog,
 ): boolean {
   switch (u.expected) {
+    case 'operation':
+      // What the engine does not compute is not carried on: the next words are a new attempt.
+      return true
     case 'measure':
       // Another measure named, known or not ("whats the churn rate then"), replaces it.
       return r.measures.length > 0 || r.unresolved.some((x) => x.expected === 'measure')

@@ -79,6 +79,8 @@ export function refusal(q: Question, catalog: ModelCatalog): string | undefined 
         .filter((d): d is string => d !== undefined)
       return `${li ? li.name : 'Nothing'} in ${model} is not broken down by '${x.text}'${dims.length ? `; it is by ${joinWords(dims)}` : ''}.${near}`
     }
+    if (x.expected === 'operation')
+      return `I can't answer '${x.text}': I don't compute figures with items left out. Name the items to include instead (for example "revenue for North America, APAC and LATAM").`
     if (x.expected === 'version')
       return `There is no version '${x.text}' in ${model}; versions are ${joinWords(catalog.versions.map((v) => v.name))}.${near}`
     const list = x.dimension ? listByName(catalog, x.dimension) : undefined

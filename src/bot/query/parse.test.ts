@@ -372,6 +372,19 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     expect(settled.shape.kind).toBe('compare')
     expect(names(settled.slice[VERSIONS_ID])).toEqual(['Actual', 'Budget'])
   })
+  it('never answers with items left out as if they were in, nor an errand that names a place', () => {
+    const u = q('revenue excluding emea for q1').unresolved
+    expect(u?.map((x) => x.expected)).toContain('operation')
+    expect(parseQuestion('can u book my flight to the emea offsite', catalog)).toEqual({
+      kind: 'none',
+      offTopic: true,
+    })
+    // "as a %" after a figure: its share of the list's total.
+    expect(q('as a %?', q('revenue for emea in q1')).shape).toMatchObject({
+      kind: 'share',
+      by: { id: 'regions' },
+    })
+  })
   it('an unknown word before "rate" is the measure asked for', () => {
     const u = q('whats the Attrition rate for emea').unresolved
     expect(u).toEqual([expect.objectContaining({ text: 'Attrition rate', expected: 'measure' })])

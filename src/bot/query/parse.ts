@@ -74,6 +74,8 @@ export function parseQuestion(
     focusTime?.kind === 'items' && focusTime.items.length === 1 ? focusTime.items[0]?.id : undefined
   const anchor = anchorId ? catalog.periods.find((p) => p.id === anchorId) : undefined
   const r = readText(trimmed, catalog, anchor ? { anchor } : {})
+  // "can u also book my flight to the emea offsite": an errand, whatever place it names.
+  if (!r.measures.length && !r.measureChoices && ERRAND_RE.test(r.lc)) return { kind: 'none', offTopic: true }
   // "whats the Attrition rate for marketing": an unknown word before a word of measuring is the
   // measure asked for, named back as one.
   if (!r.measures.length && !r.measureChoices)
@@ -112,7 +114,10 @@ export function parseQuestion(
   }
   if (
     unresolvedOnly &&
-    !(focus && (c.followUp || c.presentation || c.ranking || c.total || c.trend || c.compare || c.explain))
+    !(
+      focus &&
+      (c.followUp || c.presentation || c.ranking || c.total || c.trend || c.compare || c.explain || c.share)
+    )
   )
     return { kind: 'none', offTopic: r.unresolved.length > 0 }
   // "how do i reset my outlook password": an everyday word for a version, and nothing else of the
@@ -633,6 +638,10 @@ function soleList(measures: readonly Measure[], catalog: ModelCatalog): Dimensio
 
 /** Right before the item a share is of: "… is widgets", "… comes from gizmos". */
 const SHARE_SUBJECT_RE = /\b(?:is|are|from)\s+(?:the\s+|our\s+)?$/
+
+/** Personal errands: a booking, an order, a message to send. */
+export const ERRAND_RE =
+  /\b(?:book|reserve|order|buy|schedule|arrange|organi[sz]e|get)\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|my\s+|our\s+|the\s+)?(?:flights?|hotels?|rooms?|taxis?|cabs?|ubers?|tables?|tickets?|lunch|dinner|coffee|cars?|trains?|desks?|appointments?|holidays?|vacations?|pizza|food)\b|\b(?:send|write)\s+(?:an?\s+)?(?:email|e-mail|text|message|invite)\b|\bremind\s+me\s+to\b/
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =

@@ -84,7 +84,8 @@ export interface Question {
   /** Words that name something the catalog does not have; a question with any is never executed. */
   unresolved?: {
     text: string
-    expected: 'measure' | 'item' | 'period' | 'version' | 'dimension'
+    /** `operation`: something asked of the figures the engine does not compute ("excluding EMEA"). */
+    expected: 'measure' | 'item' | 'period' | 'version' | 'dimension' | 'operation'
     /** The list an unknown item was expected in, when the words say or only one list fits. */
     dimension?: string
     /** Catalog names close to the text, for "did you mean". */

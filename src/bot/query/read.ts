@@ -185,7 +185,7 @@ const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[
 const COMPARE_RE =
   /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bside\s+by\s+side\b|\b(?:the|a|w\/|with|and|show|what'?s|whats)\s+diffs?\b(?!\s+(?:topic|subject|question|thing|matter|note))|\bhow\s+far\s+(?:is|are|was|were|r)\b[^?.,;]{0,40}?\s(?:off|out|behind|ahead|above|below|under|over)\b|\bhow\s+much\s+(?:are|r|were|is|was)\s+\w+\s+(?:off|short|ahead|behind|above|below|under|over)\b|\b(?:up|down|higher|lower|better|worse|bigger|smaller)\s+(?:from|on|vs\.?|versus|compared\s+(?:to|with))\s+(?!the\s+(?:top|bottom)\b)|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
 const SHARE_RE =
-  /\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
+  /\bas\s+(?:an?\s+)?(?:%|percent(?:age)?|pct|share|proportion)(?=\W|$)|\bin\s+%|\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
   /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter|mth|mo|qtr|q|m)[\s-](?:by|over|on)[\s-](?:month|quarter|mth|mo|qtr|q|m)\b|\b(?:qoq|mom)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
 const BREAKDOWN_RE =
@@ -199,6 +199,8 @@ const ASC_RE =
 const PLACE_RE =
   /\b(?:who|which|what)(?:'s|s|\s+(?:is|was|came|comes|one|one's|ones))?\s+(?:\w+\s+)?(last|first)\b(?!\s+(?:month|quarter|year|week|half|time))/
 const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most|least)$/
+const EXCLUDING_RE =
+  /\b(?:excluding|exclude|excl\.?|except(?:\s+for)?|without|minus|other\s+than|apart\s+from|but\s+not|not\s+counting|leaving\s+out|leave\s+out|ex)\s+/
 const FLIP_RE =
   /\b(?:flip|flipped|reverse|reversed|invert|inverted|upside\s+down)\b|\bthe\s+other\s+way(?:\s+a?round)?\b|\bturn\s+(?:it|that|them)\s+(?:a?round|over)\b/i
 const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
@@ -509,6 +511,20 @@ export function readText(
     }
   }
   reading.unresolved.push(...leftovers(tokens, spans, reading, catalog))
+  // "revenue excluding emea": leaving items out is not computed; never the figure with them in.
+  const left = EXCLUDING_RE.exec(lc)
+  if (
+    left &&
+    reading.items.some((i) => i.start >= left.index + left[0].length - 1 && i.start - left.index < 40)
+  )
+    reading.unresolved.push({
+      text:
+        text
+          .slice(left.index)
+          .trim()
+          .split(/[,.;?!]/)[0] ?? left[0],
+      expected: 'operation',
+    })
   const strays = tokens.filter(
     (t) => !covered(t, spans) && !FILLER.has(t.raw.toLowerCase()) && !STOPWORDS.has(t.raw.toLowerCase()),
   )

@@ -16,7 +16,7 @@ import { connectForName, connectForQuestion, viewNamed } from './connect.ts'
 import { execute } from './execute.ts'
 import { refusal } from './guard.ts'
 import { listChain } from './names.ts'
-import { measureOf, type Parsed, parseQuestion } from './parse.ts'
+import { ERRAND_RE, measureOf, type Parsed, parseQuestion } from './parse.ts'
 import type { Question, Selector } from './question.ts'
 import { LINE_ITEMS_ID, TIME_ID, VERSIONS_ID } from './read.ts'
 
@@ -162,6 +162,8 @@ const MODEL_OBJECT_RE =
 
 /** Nothing of the model named, no word of its objects, and a read would only guess: off-topic. */
 function offTopic(parsed: Parsed, intent: string, text: string): boolean {
+  // An errand ("book my flight to the emea offsite") whatever the classifier made of its names.
+  if (parsed.kind === 'none' && parsed.offTopic && ERRAND_RE.test(text.toLowerCase())) return true
   return (
     parsed.kind === 'none' &&
     Boolean(parsed.offTopic) &&
@@ -416,7 +418,7 @@ export const questionStep: Middleware = async (ctx, next) => {
     })
     const pageItem =
       ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined
-    if (parsed.kind === 'none' && typeof pageItem === 'string')
+    if (parsed.kind === 'none' && !parsed.offTopic && typeof pageItem === 'string')
       parsed = parseQuestion(`and ${pageItem}`, catalog, focus)
   } catch (e) {
     ctx.services.logger.debug({ err: e }, 'question parse skipped: catalog unavailable')
