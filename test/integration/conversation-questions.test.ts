@@ -425,6 +425,20 @@ describe('questions over /api/chat', () => {
     expect(find(view, 'table')?.title).toMatch(/^Headcount by Department/)
   })
 
+  it('in a plan whose only cost is Salary Cost, "cost" and "payroll" are it; "open <view> in <model>" shows it there', async () => {
+    const s = session()
+    await h.chat(s, 'connect to Workforce Plan')
+    const cost = await h.chat(s, 'how much more does engineering cost than sales in q1')
+    expect(cost.question?.measures[0]?.lineItem).toBe('Salary Cost')
+    expect(cost.question?.shape.kind).toBe('compare')
+    const payroll = await h.chat(s, 'payroll for finance in q2')
+    expect(payroll.question?.measures[0]?.lineItem).toBe('Salary Cost')
+    const view = await h.chat(session(), 'open headcount by department in workforce plan')
+    expect(view.intent.name).toBe('show_view')
+    expect(replyText(view)).toContain('Connected to Workforce Plan.')
+    expect(find(view, 'table')?.title).toMatch(/^Headcount by Department/)
+  })
+
   it('writes stay writes and /api/nlu returns the question without side effects', async () => {
     const s = await connected()
     const w = await h.chat(s, 'set Units for Widgets in EMEA Jan 26 to 500')

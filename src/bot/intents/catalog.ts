@@ -213,7 +213,7 @@ const ROWS: IntentDefinition[] = [
     ],
     cues: [
       // "which models am i allowed to open": the ones open to the user (not the one it is in).
-      /^(?:so |ok |hey )?(?:which|what) models? (?:am i|are we|can i|do i|could i|may i|have i) (?!in\b|on\b|connected|using|currently|working)(?:able|allowed|permitted|got|have|get|see|use|access|open)\b.*$/,
+      /^(?:so |ok |hey )?(?:which|what) models? (?:am i|are we|can i|do i|could i|may i|have i|can we|could we) (?!in\b|on\b|connected|using|currently|working)(?:able|allowed|permitted|got|have|get|see|use|access|open|connect|switch|pick|choose|work)\b.*$/,
       // "got any other models besides this one", "are there more models": what else there is.
       /^(?:(?:do |have )?(?:we|you|u|i) )?(?:got|have|has|are there|is there|any)\b(?: (?:any|some))?(?: (?:other|more|different|else))? models?\b(?: (?:besides|other than|apart from|except|than)\b.*)?$/,
     ],

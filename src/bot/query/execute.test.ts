@@ -250,6 +250,14 @@ describe('execute', () => {
     expect(parts.reduce((a, p) => a + (p.share ?? 0), 0)).toBeCloseTo(100, 9)
   })
 
+  it('explains a change at one period as the change into it from the period before', async () => {
+    const slice = { [TIME_ID]: { kind: 'items', items: [period('May 26')] } as Selector }
+    const r = (await run(question(['u'], slice, { kind: 'explain', axis: TIME_REF }))).results[0]
+    if (r?.kind !== 'explain') throw new Error('no explanation')
+    expect([r.from.label, r.to.label]).toEqual(['Apr 26', 'May 26'])
+    expect(r.change).toBe((r.to.value ?? 0) - (r.from.value ?? 0))
+  })
+
   it('never runs a question with unresolved words', async () => {
     const q = { ...question(['u'], {}), unresolved: [{ text: 'Narnia', expected: 'item' as const }] }
     await expect(run(q)).rejects.toThrow(/does not have/)

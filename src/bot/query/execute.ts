@@ -11,6 +11,7 @@ import { BotError } from '../core/errors.ts'
 import { combinations, cube, round } from './cube.ts'
 import { explainChange } from './explain.ts'
 import { listChain } from './names.ts'
+import { previousPeriod } from './periods.ts'
 import {
   byPoints,
   dimensionFor,
@@ -89,6 +90,20 @@ function perItem(q: Question, catalog: ModelCatalog): Question[] {
   )
 }
 
+/** The question with its one period preceded by the period before it, when the model has one. */
+function intoPeriod(q: Question, catalog: ModelCatalog): Question | undefined {
+  const t = q.slice[TIME_ID]
+  if (t?.kind !== 'items' || t.items.length !== 1) return undefined
+  const p = catalog.periods.find((x) => x.id === t.items[0]?.id)
+  const before = p ? previousPeriod(catalog, p) : undefined
+  if (!p || !before) return undefined
+  const items = [
+    { id: before.id, name: before.name },
+    { id: p.id, name: p.name },
+  ]
+  return { ...q, slice: { ...q.slice, [TIME_ID]: { kind: 'items', items } } }
+}
+
 async function executeOne(
   q: Question,
   li: CatalogLineItem,
@@ -101,6 +116,10 @@ async function executeOne(
   const axes = new Map<string, Point[]>()
   for (const d of dims) axes.set(d, slicePoints(q, d, catalog))
   const shape = q.shape
+  // "why did headcount jump in april": a change at one period is the change into it, from the
+  // period before at its level; the answer names both.
+  const into = shape.kind === 'explain' && shape.axis.id === TIME_ID ? intoPeriod(q, catalog) : undefined
+  if (into) axes.set(TIME_ID, slicePoints(into, TIME_ID, catalog))
   const notes: string[] = []
   const base = (vary: readonly string[]): Base => ({
     measure: m,

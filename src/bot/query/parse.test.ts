@@ -385,6 +385,15 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
       by: { id: 'regions' },
     })
   })
+  it('a change at one period stays that period; "right now" is the current period', () => {
+    // The question keeps the one period said; the engine reads the change into it (execute.test.ts).
+    const jump = q('why did units jump in april')
+    expect(jump.shape).toMatchObject({ kind: 'explain', axis: { id: TIME_ID } })
+    expect(names(jump.slice[TIME_ID])).toEqual(['Apr 26'])
+    const now = names(q('units for widgets this month').slice[TIME_ID])
+    expect(names(q('units for widgets right now').slice[TIME_ID])).toEqual(now)
+    expect(names(q('current units for widgets').slice[TIME_ID])).toEqual(now)
+  })
   it('an unknown word before "rate" is the measure asked for', () => {
     const u = q('whats the Attrition rate for emea').unresolved
     expect(u).toEqual([expect.objectContaining({ text: 'Attrition rate', expected: 'measure' })])

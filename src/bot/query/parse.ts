@@ -74,6 +74,21 @@ export function parseQuestion(
     focusTime?.kind === 'items' && focusTime.items.length === 1 ? focusTime.items[0]?.id : undefined
   const anchor = anchorId ? catalog.periods.find((p) => p.id === anchorId) : undefined
   const r = readText(trimmed, catalog, anchor ? { anchor } : {})
+  // "which model is open right now": "right now" alone, with nothing to edit, asks no figure.
+  if (
+    !focus &&
+    !r.measures.length &&
+    !r.measureChoices &&
+    !r.items.length &&
+    !r.versions.length &&
+    !r.dims.length &&
+    r.periods.points.length <= 1 &&
+    /\b(?:right\s+now|at\s+the\s+moment|atm|rn|at\s+present|presently|as\s+of\s+(?:now|today)|as\s+we\s+speak)\b/.test(
+      r.lc,
+    ) &&
+    !/\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|fy|h[12])/.test(r.lc)
+  )
+    return { kind: 'none' }
   // "can u also book my flight to the emea offsite": an errand, whatever place it names.
   if (!r.measures.length && !r.measureChoices && ERRAND_RE.test(r.lc)) return { kind: 'none', offTopic: true }
   // "whats the Attrition rate for marketing": an unknown word before a word of measuring is the

@@ -42,6 +42,12 @@ const BEFORE_AFTER_RE =
   /\b(month|quarter|year)\s+(before|after)(?!\s+(?:the|that|this|last|next|q[1-4]|[a-z]{3}\s?\d{2})\b)/gi
 /** Steps that, in a follow-up, count from the period of the last answer ("and the previous quarter?"). */
 const FROM_ANCHOR_RE = /^(?:previous|prior|preceding|next|following)$/i
+/**
+ * "right now", "at the moment", "current headcount": the model's current period. Not "today" nor
+ * "currently": chat says them of everything ("done for today", "hope you're well today").
+ */
+const NOW_RE =
+  /\b(?:right\s+now|at\s+the\s+moment|atm|rn|as\s+of\s+(?:now|today)|at\s+present|presently|as\s+we\s+speak|current(?=\s+(?!(?:forecast|budget|actuals?|plan|version|month|quarter|year|period|model|view|page|fy)\b)[a-z]))\b/gi
 const YTD_RE = /\b(ytd|year[\s-]to[\s-]date|so far this year)\b/gi
 const HALF_RE =
   /\b(?:h([12])|(first|1st|second|2nd)\s+half)(?:\s*(?:of\s+)?(?:fy\s?'?(?:20)?(\d{2})|(?:20)(\d{2})))?\b/gi
@@ -149,6 +155,10 @@ export function readPeriods(
     if (overlaps(a, atoms)) return
     if (missing) unresolved.push(a.text)
     atoms.push(a)
+  }
+  for (const m of text.matchAll(NOW_RE)) {
+    const span = { start: m.index, end: m.index + m[0].length, text: m[0] }
+    add({ ...span, ...(current ? { from: current, to: current } : {}) }, !current)
   }
   for (const m of text.matchAll(YTD_RE)) {
     const span = { start: m.index, end: m.index + m[0].length, text: m[0] }
@@ -264,6 +274,12 @@ function runPoint(from: CatalogPeriod, to: CatalogPeriod, label?: string): Catal
 }
 
 /** A run's two ends from a {@link runPoint} id. */
+/** The period just before `p` at its own level ("a jump in April" is from March), if the model has it. */
+export function previousPeriod(catalog: ModelCatalog, p: CatalogPeriod): CatalogPeriod | undefined {
+  if (p.level !== 'month' && p.level !== 'quarter' && p.level !== 'year') return undefined
+  return relative('previous', p.level, catalog, p)
+}
+
 export function runOf(catalog: ModelCatalog, id: string): [CatalogPeriod, CatalogPeriod] | undefined {
   const [a, b] = id.split('..')
   const from = a ? periodById(catalog, a) : undefined

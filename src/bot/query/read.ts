@@ -383,16 +383,30 @@ export function readText(
         reading.items.some(
           (i) => i.start < t.start && /^[\w\s-]*$/.test(lc.slice(i.start, t.start)) && t.start - i.start < 40,
         ))
-    const single = costVerb
-      ? MEASURE_SYNONYMS.find((g) => g.names.includes('Price'))
-      : countVerb
-        ? MEASURE_SYNONYMS.find((g) => g.names.includes('Units'))
-        : moneyVerb
-          ? MEASURE_SYNONYMS.find((g) => g.names.includes('Revenue'))
-          : MEASURE_SYNONYMS.find((g) => parts.some((p) => g.words.includes(p)))
+    // "what does engineering cost" in a plan with no price: what it costs is its cost.
+    const priced = catalog.lineItems.some((li) => /\bprice\b/i.test(li.name))
+    const single =
+      costVerb && priced
+        ? MEASURE_SYNONYMS.find((g) => g.names.includes('Price'))
+        : countVerb
+          ? MEASURE_SYNONYMS.find((g) => g.names.includes('Units'))
+          : moneyVerb
+            ? MEASURE_SYNONYMS.find((g) => g.names.includes('Revenue'))
+            : MEASURE_SYNONYMS.find((g) => parts.some((p) => g.words.includes(p)))
     const hit = group ?? single
     if (hit) {
-      const fits = hit.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined)
+      let fits = hit.names.map((n) => lineItemByName(catalog, n)).filter((x) => x !== undefined)
+      // "total cost for sales" in a plan whose only cost is Salary Cost: the line items that
+      // carry the broad word in their name.
+      if (!fits.length && hit.broad)
+        fits = catalog.lineItems.filter(
+          (li) =>
+            li.format.toUpperCase() === 'NUMBER' &&
+            li.name
+              .toLowerCase()
+              .split(/[^\p{L}]+/u)
+              .some((w) => hit.words.includes(w)),
+        )
       let unique = [...new Map(fits.map((f) => [f.id, f])).values()]
       if (unique.length === 1)
         unique = [...unique, ...alsoMeant(unique[0] as CatalogLineItem, t.raw, hit, catalog, cues.total)]

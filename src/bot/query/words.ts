@@ -120,8 +120,13 @@ export const MEASURE_SYNONYMS: readonly {
   {
     // A model with both a salary cost and an average salary is asked which ("the pay in
     // marketing"); "avg salary" and "salary cost" say it themselves.
-    words: ['salary', 'salaries', 'wages', 'payroll', 'pay'],
+    words: ['salary', 'salaries', 'wages', 'pay'],
     names: ['Salaries', 'Salary', 'Salary Cost', 'Salary Costs', 'Average Salary'],
+  },
+  {
+    // The payroll is what the salaries cost in all, never an average.
+    words: ['payroll', 'payrolls', 'wage bill', 'salary bill'],
+    names: ['Payroll', 'Salary Cost', 'Salary Costs', 'Salaries'],
   },
   { words: ['travelling', 'traveling', 'trips'], names: ['Travel'] },
 ]
