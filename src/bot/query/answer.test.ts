@@ -87,6 +87,20 @@ describe('answers', () => {
         { label: 'Actual', value: 250, diff: 50, pct: 25 },
       ],
     })
+    // Two periods: the later said against the earlier, as a change is.
+    const periods = texts({
+      kind: 'compare',
+      measure,
+      where,
+      notes: [],
+      format: 'NUMBER',
+      axis: 'Time',
+      figures: [
+        { label: 'Q1 FY26', value: 100 },
+        { label: 'Q4 FY26', value: 125, diff: 25, pct: 25 },
+      ],
+    })
+    expect(periods[1]).toContain('Q4 FY26 is 25 above Q1 FY26 (+25.0%).')
     expect(three[1]).toContain('Budget 150 (-50 on Forecast, -25.0%), Actual 250 (+50 on Forecast, +25.0%).')
     const ranking = answerMessages(q, [
       {

@@ -41,6 +41,19 @@ function twoWay(
   return `${a.label} is ${fmt(Math.abs(b.diff))} ${b.diff < 0 ? 'above' : 'below'} ${b.label}${pct}.`
 }
 
+/**
+ * Two periods are said the way a change is, the later against the earlier ("Q4 FY26 is 2,625
+ * above Q1 FY26 (+5.2%)"); other pairs the first against the second.
+ */
+function pairSentence(
+  axis: string,
+  a: { label: string; value: number | null },
+  b: { label: string; value: number | null; diff?: number | null },
+): string {
+  if (axis !== 'Time' || b.diff === null || b.diff === undefined) return twoWay(a, b)
+  return twoWay({ label: b.label, value: b.value }, { label: a.label, value: a.value, diff: -b.diff })
+}
+
 function signedPct(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a'
   return v > 0 ? `+${pct(v)}` : pct(v)
@@ -174,7 +187,7 @@ function answerOne(q: Question, r: Result): Message[] {
             (f) =>
               `, ${f.label} ${fmt(f.value)}${rest.length > 1 ? ` (${signed(f.diff)} on ${a.label}, ${signedPct(f.pct)})` : ''}`,
           )
-          .join('')}.${rest.length === 1 ? ` ${twoWay(a, rest[0] as typeof a)}` : ''}`,
+          .join('')}.${rest.length === 1 ? ` ${pairSentence(r.axis, a, rest[0] as typeof a)}` : ''}`,
       )
     msgs.push({
       type: 'table',

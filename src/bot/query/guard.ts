@@ -77,7 +77,7 @@ export function refusal(q: Question, catalog: ModelCatalog): string | undefined 
           (id) => catalog.lists.find((l) => l.id === id)?.name ?? (id === '20000000003' ? 'Time' : undefined),
         )
         .filter((d): d is string => d !== undefined)
-      return `${li ? li.name : 'Nothing'} in ${model} is not broken down by '${x.text}'${dims.length ? `; it is by ${joinWords(dims)}` : ''}.${near}`
+      return `${li ? li.name : 'Nothing'} in ${model} is not broken down by '${x.text}'${dims.length ? `; it is by ${joinWords(dims)}` : '; it has one value for the whole model'}.${near}`
     }
     if (x.expected === 'operation')
       return `I can't answer '${x.text}': I don't compute figures with items left out. Name the items to include instead (for example "revenue for North America, APAC and LATAM").`

@@ -420,6 +420,15 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
   it('names a dimension the measure lacks, and keeps a named line item over a synonym', () => {
     expect(q('revenue by channel').unresolved?.[0]).toMatchObject({ text: 'Channels', expected: 'dimension' })
     expect(q('how much did emea spend on travel').measures.map((m) => m.lineItem)).toEqual(['Travel'])
+    // An item of a list the measure lacks is named back with its list, never left out of a total.
+    const online = q('how much revenue did online bring in').unresolved
+    expect(online).toEqual([expect.objectContaining({ text: 'Channels', expected: 'dimension' })])
+    expect(parseQuestion('revenue split by channel', catalog).kind).toBe('question')
+  })
+  it('breaks down by two lists as one breakdown per item of the second', () => {
+    const two = q('units by product and region for q1')
+    expect(two.shape).toMatchObject({ kind: 'breakdown', by: { id: 'products' } })
+    expect(names(two.slice.regions)).toEqual(['North America', 'EMEA', 'APAC', 'LATAM'])
   })
   it('asks which measure when only coordinates are given', () => {
     const p = parseQuestion('what about EMEA in Q2?', catalog)

@@ -460,6 +460,18 @@ export function build(
     if (d.afterBy && d.ref.kind === 'list' && measures.length && !askedDimUsable(d, measures, catalog))
       r.unresolved.push({ text: d.ref.name, expected: 'dimension' })
   }
+  // "how much revenue did online bring in" where Revenue has no Channels: the item cannot slice
+  // it, so it is named back with what Revenue is by, never left out of a total.
+  const dims = new Set(r.measures.flatMap((li) => [...li.dimensionIds, ...(li.timeScale ? [TIME_ID] : [])]))
+  const lacking = new Set<string>()
+  for (const i of r.items) {
+    if (!measures.length || dims.has(i.listId) || isAncestorList(catalog, i.listId, dims)) continue
+    if (lacking.has(i.listId)) continue
+    lacking.add(i.listId)
+    const list = catalog.lists.find((l) => l.id === i.listId)
+    if (list && !r.unresolved.some((u) => u.text === list.name))
+      r.unresolved.push({ text: list.name, expected: 'dimension' })
+  }
   const question: Question = {
     modelId: catalog.modelId,
     measures,
@@ -469,6 +481,7 @@ export function build(
   if (r.cues.presentation) question.presentation = r.cues.presentation
   if (r.unresolved.length) question.unresolved = r.unresolved
   const shape = question.shape
+  crossBy(question, r, catalog)
   const period = periodAsk(question, catalog)
   if (period && !((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id))
     return { question, ask: period }
@@ -481,7 +494,7 @@ export function build(
         ask: { kind: 'ask', prompt: `Compare ${measures[0]?.lineItem} across what?`, options },
       }
   }
-  if ((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id) {
+  if ((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id && !r.unresolved.length) {
     // A ranking without saying of what: ask, offering the measure's list dimensions and months.
     const dims = dimensionChoices(measures, catalog)
     return {
@@ -494,6 +507,34 @@ export function build(
     }
   }
   return { question }
+}
+
+/** At most this many items of a second "by" list, each its own breakdown. */
+const MAX_CROSS = 6
+
+/**
+ * "units by product and region": one breakdown by the first list for each item of the second
+ * (the executor answers once per item named), never the second list silently dropped.
+ */
+function crossBy(q: Question, r: Reading, catalog: ModelCatalog): void {
+  const s = q.shape
+  if ((s.kind !== 'breakdown' && s.kind !== 'ranking') || !s.by.id) return
+  const first = r.dims.find((d) => d.ref.id === s.by.id)
+  for (const d of r.dims) {
+    // "by product and region", "by product by region", "by product x region".
+    const joined =
+      first !== undefined &&
+      d.start > first.start &&
+      /^\S+\s*(?:and|&|,|\/|x|×|by|then)\s*(?:by\s+)?$/.test(r.lc.slice(first.start, d.start))
+    if (!(d.afterBy || joined) || d.ref.kind !== 'list' || d.ref.id === s.by.id || q.slice[d.ref.id]) continue
+    if (!askedDimUsable(d, q.measures, catalog)) continue
+    const list = catalog.lists.find((l) => l.id === d.ref.id)
+    const all = list?.items ?? []
+    const top = list?.topLevelItem
+    const items = top ? all.filter((i) => i.parentId === top.id) : all.filter((i) => !i.parentId)
+    if (items.length >= 2 && items.length <= MAX_CROSS)
+      q.slice[d.ref.id] = { kind: 'items', items: items.map((i) => ({ id: i.id, name: i.name })) }
+  }
 }
 
 /**

@@ -289,6 +289,9 @@ export function readText(
     const words = lc.slice(m.start, m.end)
     // A typo reading of an everyday word ("most" for a line item "Cost") is no name.
     if (m.score < 1 && words.split(/\s+/).every((w) => FILLER.has(w) || STOPWORDS.has(w))) continue
+    // "alice martin's salary": a possessive is somebody's name, never a typo of a measure
+    // ("martin's" is no Margin).
+    if (m.score < 1 && m.kind === 'lineItem' && /['’]s\b/.test(text.slice(m.start, m.end + 2))) continue
     // "top 3 stores": neither "top" (a list item "Tops") nor "3" (an item "#3") names an item.
     if (m.kind === 'listItem' && (/^\d+$/.test(words) || (cues.ranking && RANK_WORD_RE.test(words)))) continue
     if (m.kind === 'lineItem') {
@@ -402,6 +405,8 @@ export function readText(
         fits = catalog.lineItems.filter(
           (li) =>
             li.format.toUpperCase() === 'NUMBER' &&
+            // An amount that adds up (Salary Cost), never a rate (Cost Rate).
+            li.summary === 'SUM' &&
             li.name
               .toLowerCase()
               .split(/[^\p{L}]+/u)
