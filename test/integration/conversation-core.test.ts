@@ -264,6 +264,14 @@ describe('conversation over /api/chat', () => {
     const fb = await h.chat(s, 'order me a pizza with anchovies')
     expect(fb.intent.name).toBe('fallback')
     expect(find(fb, 'choices')?.options.map((o) => o.label)).toContain('Help')
+    // Thanks are answered in kind, with nothing waiting and nothing confirmed; a goodbye leaves.
+    expect(replyText(await h.chat(s, 'thanks!'))).toBe(
+      "You're welcome! Ask me anything else about your models whenever you like.",
+    )
+    expect(replyText(await h.chat(s, 'ok thanks'))).toBe("You're welcome!")
+    const bye = await h.chat(s, 'ok bye')
+    expect(bye.intent.name).toBe('disconnect')
+    expect(replyText(bye)).toContain('Disconnected from Sales Forecast')
   })
 
   it('explains unknown names with "did you mean" choices that work', async () => {

@@ -35,7 +35,7 @@ import { DiskDownloadStore, type DownloadStore } from './downloads.ts'
 import { errorCode, errorReply } from './error-reply.ts'
 import { BotError, type BotErrorCode } from './errors.ts'
 import { watchTask } from './handlers/actions.ts'
-import { fallback, offerable } from './handlers/general.ts'
+import { fallback, offerable, THANKS_RE } from './handlers/general.ts'
 import { HANDLERS, READS } from './handlers/index.ts'
 import { checkTextLength, inputRefusal } from './limits.ts'
 import { MetadataCache } from './metadata.ts'
@@ -794,9 +794,11 @@ class ConversationBot implements Bot {
         ctx.say(
           pending
             ? 'That request expired; please ask again.'
-            : name === 'confirm'
-              ? "There's nothing waiting for a yes."
-              : 'OK.',
+            : THANKS_RE.test((ctx.turn.text ?? '').trim())
+              ? "You're welcome!"
+              : name === 'confirm'
+                ? "There's nothing waiting for a yes."
+                : 'OK.',
         )
         return
       }

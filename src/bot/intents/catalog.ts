@@ -53,7 +53,11 @@ export const ENTITY_TYPES: readonly EntityTypeInfo[] = [
 const FILLER = String.raw`please|pls|plz|thanks|thx|ty|thank you|then|now|bot|mate|sir|indeed|really|totally|for sure|actually`
 /** A whole utterance made of these phrases (and fillers) only. */
 const GREETING = String.raw`hi+|hiya|hey+|heya|hello+|hallo|hullo|howdy|hola|yo+|sup|wassup|whats up|what's up|g'?day|gm|good (?:morning|afternoon|evening|day)|morning|afternoon|evening|greetings`
-const only = (phrases: string) => new RegExp(String.raw`^(?:(?:${phrases}|${FILLER})(?:\s+|$))+$`)
+/** A whole utterance of these phrases and fillers, at least one of them a phrase ("thanks" alone is none). */
+const only = (phrases: string) =>
+  new RegExp(String.raw`^(?:(?:${FILLER})\s+)*(?:${phrases})(?:\s+(?:${phrases}|${FILLER}))*$`)
+/** Thanks, answered in kind ("You're welcome"), never read as help, a yes or a goodbye. */
+const THANKS = String.raw`thanks|thank you|thank u|thankyou|thx|thnx|ty|tysm|cheers|ta|much appreciated|appreciate it|many thanks|thanks a lot|thanks so much|thanks a bunch`
 /** Things a task can be called ("the import", "that refresh", "it"). */
 const TASK = String.raw`(?:import|imports|export|exports|process|task|job|refresh|load|upload|action|run|zzaction|it)`
 
@@ -95,6 +99,7 @@ const ROWS: IntentDefinition[] = [
       new RegExp(
         String.raw`^(?:${GREETING})(?:\s+(?:${GREETING}|all|everyone|everybody|folks|there|team|guys|${FILLER}))*$`,
       ),
+      only(THANKS),
     ],
     responses: ['Hello! I can show views, read and write cells and run actions in your Anaplan models.'],
   },
@@ -458,7 +463,7 @@ const ROWS: IntentDefinition[] = [
       /^(?:is it |is that |)(?:still running|still going|how far along\b.*|progress(?: of \b.*)?)$/,
       /^(?:done|finished|complete|ready|over) yet$/,
       new RegExp(
-        String.raw`^(?:where are we(?: at)? with|any (?:news|update|word) on|update on|status (?:on|of)|what(?:'s| is) the status (?:on|of)|what happened (?:to|with))\b.*\b${TASK}\b`,
+        String.raw`^(?:where are we(?: at)? with|any (?:news|update|word) on|update on|status (?:on|of)|what(?:'s|s| is) the (?:status|progress) (?:on|of)|what happened (?:to|with))\b.*\b${TASK}\b`,
       ),
       new RegExp(
         String.raw`^(?:how'?s|how is|how are)\b.*\b${TASK}\b.*\b(?:coming along|going|doing|getting on|looking)$`,
@@ -765,6 +770,10 @@ const ROWS: IntentDefinition[] = [
       // Ending the connection in so many words ("drop the connection", "i'm finished, log off").
       /^(?:(?:i'?m|im|i am|we'?re|we are) (?:done|finished)(?: here| for (?:now|today)| with (?:the |this )?(?:zzmodel|model)(?: model)?)?,? )?(?:please )?(?:log ?(?:off|out)|sign ?(?:off|out)|sign me out|log me out|disconnect(?: me)?)(?: (?:of|from) (?:the |this )?(?:zzmodel|model|anaplan))?(?: please| now)?$/,
       /^(?:(?:i'?m|im|i am|we'?re|we are) (?:done|finished)(?: here| for (?:now|today)| with (?:the |this )?(?:zzmodel|model)(?: model)?)?,? )?(?:(?:ok|okay|so|right),? )?(?:please |pls )?(?:drop|close|end|cut|kill|terminate) (?:the |this |my )?(?:connection|session)(?: (?:to|with) (?:the |this )?(?:zzmodel|model))?(?: please| pls| now)?$/,
+      // A farewell ends the session: "bye", "thx that's all", "ok im done for today".
+      only(
+        String.raw`bye|bye bye|byee+|goodbye|good bye|cya|see ya|see you|see you later|later|laters|ttyl|that'?s all|thats it|that'?s it for (?:now|today)|that is all|i'?m done|im done|all done|done for (?:now|today)|signing off|over and out`,
+      ),
       // "close sales forecast", "exit the model": the model itself closed or left.
       /^(?:(?:ok|okay|so|right),? )?(?:please |pls )?(?:close|exit|leave|quit)(?: out of)? (?:the |this |my )?(?:zzmodel(?: model)?|model)(?: please| pls| now| for now)?$/,
     ],

@@ -160,6 +160,11 @@ describe('understanding', () => {
     ['detach me from sales forecast', 'disconnect'],
     ['tell me which model we are on', 'whoami'],
     ['is that good?', 'fallback'],
+    ['whats the progress of the import', 'task_status'],
+    ['ok bye', 'disconnect'],
+    ['thanks a lot', 'greeting'],
+    // Fillers alone are no phrase of any cue: "please" is neither help nor a yes.
+    ['ok thanks', 'confirm'],
   ])('reads %j as %s', async (text, intent) => {
     expect((await nlu.understand(text)).intent.name).toBe(intent)
   })

@@ -153,8 +153,10 @@ export function cuedIntent(
   // "what model am i in atm", "hey quick q, who am i logged in as": the same cue without the
   // chat filler around it.
   const bare = text.replace(LEAD_FILLER_RE, '').replace(TRAIL_FILLER_RE, '')
-  const texts = bare && bare !== text ? [text, bare] : [text]
-  return intents.find((i) => i.cues?.some((re) => texts.some((t) => re.test(t))))?.name
+  // The text as said first: "ok thanks" is a yes before "thanks" alone is thanks.
+  const said = intents.find((i) => i.cues?.some((re) => re.test(text)))?.name
+  if (said || !bare || bare === text) return said
+  return intents.find((i) => i.cues?.some((re) => re.test(bare)))?.name
 }
 
 const LEAD_FILLER_RE =

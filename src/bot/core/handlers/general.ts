@@ -29,8 +29,16 @@ async function suggestModels(ctx: TurnContext, prompt: string): Promise<void> {
     )
 }
 
+/** "thanks", "ok cheers": said back in kind, with nothing else asked. */
+export const THANKS_RE =
+  /^(?:(?:ok|okay|great|perfect|awesome|nice|cool|brilliant|lovely|super)[\s,!.]*)?(?:thanks|thank\s*(?:you|u)|thx|thnx|ty|tysm|cheers|ta|much appreciated|appreciate it|many thanks)\b/i
+
 export const greeting: IntentHandler = {
   async run(ctx) {
+    if (THANKS_RE.test((ctx.turn.text ?? '').trim())) {
+      ctx.say("You're welcome! Ask me anything else about your models whenever you like.")
+      return
+    }
     const who = ctx.turn.identity.displayName ? `, ${ctx.turn.identity.displayName}` : ''
     const c = ctx.session.connected
     ctx.say(
