@@ -549,7 +549,13 @@ function matchScore(span: Token[], words: string[]): number {
     // Stopwords and short words must match exactly: "in" is not "EMEA"'s typo.
     if (STOPWORDS.has(t) || STOPWORDS.has(w) || exactOnly(t) || exactOnly(w)) return 0
     const allowed = allowedTypos(Math.min(t.length, w.length))
-    const d = editDistance(t, w, allowed)
+    // "untis" for "units": the plural's "s" off, as the index looked it up (see TypoIndex).
+    const d = Math.min(
+      editDistance(t, w, allowed),
+      t.length > 4 && t.endsWith('s') && !w.endsWith('s')
+        ? editDistance(t.slice(0, -1), w, allowed)
+        : allowed + 1,
+    )
     if (d > allowed) return 0
     typos += d
   }

@@ -165,6 +165,9 @@ describe('understanding', () => {
     ['thanks a lot', 'greeting'],
     // Fillers alone are no phrase of any cue: "please" is neither help nor a yes.
     ['ok thanks', 'confirm'],
+    // A disconnect needs a word of leaving.
+    ['the $ figure', 'fallback'],
+    ['get me out of here', 'disconnect'],
   ])('reads %j as %s', async (text, intent) => {
     expect((await nlu.understand(text)).intent.name).toBe(intent)
   })

@@ -256,6 +256,11 @@ export class Nlu {
     }
     // "can you disconnect me from sales forecast": the model named is the one to leave.
     if (name === 'connect_model' && DISCONNECT_RE.test(text)) name = 'disconnect'
+    // Leaving takes words of leaving: "the $ figure" classified as a disconnect is no request.
+    if (name === 'disconnect' && !cue && !LEAVING_RE.test(text)) {
+      name = 'fallback'
+      confidence = 0
+    }
     // "open headcount by department in workforce plan": a view named with the model it is in is
     // the view, shown there (connecting says so).
     if (
@@ -331,6 +336,10 @@ function withoutContainer(shape: string): string {
  */
 const ARITHMETIC_RE =
   /^\s*(?:(?:hey|ok|so|quick q|quick one)[\s,]+)?(?:(?:what(?:'s|s| is)|how much is|calc(?:ulate)?|compute|work out|can you (?:calc(?:ulate)?|work out|compute|tell me))\s+)?-?[\d.,]+\s*(?:times|x|\*|×|plus|\+|minus|-|divided\s+by|over|\/|percent\s+of|%\s*of|to\s+the\s+power\s+of|\^)\s*-?[\d.,]+\s*(?:please|pls)?\s*[?!.]*\s*$/i
+
+/** Any word of leaving or being done: without one, nothing is disconnected. */
+const LEAVING_RE =
+  /\b(?:disconnect\w*|log\s*(?:me\s+)?(?:out|off)|sign\s*(?:me\s+)?(?:out|off)|close|closing|leave|leaving|exit|quit|drop|end|bye|goodbye|unplug|detach|done|finished|through|switch\s+off|disengage|stop|get\s+(?:me\s+)?out)\b/i
 
 /** Words of leaving a model, which a model's name next to them does not turn into connecting. */
 const DISCONNECT_RE =

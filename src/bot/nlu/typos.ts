@@ -66,6 +66,10 @@ export class TypoIndex {
         }
       }
     }
+    // "untis": a plural typed with its letters swapped keeps the "s" folding leaves on "-is"
+    // words; without it, it is the typo of the singular ("unit").
+    if (!out.length && norm.length > 4 && norm.endsWith('s') && !this.#words.has(norm))
+      for (const w of this.similar(norm.slice(0, -1))) out.push(w)
     if (this.#cache.size >= CACHE_SIZE) this.#cache.clear()
     this.#cache.set(norm, out)
     return out

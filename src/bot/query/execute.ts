@@ -222,6 +222,14 @@ async function executeOne(
           : `Which two ${shape.axis.name || dimName(catalog, axisId)} should I compare?`,
       )
     if (shape.kind === 'explain') {
+      // A gap between versions is explained from the plan to what happened: "from Budget to
+      // Actual", whichever order they were named in.
+      if (axisId === VERSIONS_ID) {
+        const actual = catalog.versions.find((v) => v.isActual)
+        const [a, b] = axisPoints
+        if (actual && a && b && a.label === actual.name && b.label !== actual.name)
+          axes.set(axisId, [b, a, ...axisPoints.slice(2)])
+      }
       const over = shape.over?.map((d) =>
         d.kind === 'list' ? (dimensionFor(li, d.id, catalog) ?? d.id) : d.id,
       )

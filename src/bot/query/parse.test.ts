@@ -394,6 +394,25 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     expect(names(q('units for widgets right now').slice[TIME_ID])).toEqual(now)
     expect(names(q('current units for widgets').slice[TIME_ID])).toEqual(now)
   })
+  it('reads what planbench-fresh-10 showed it missed, in other words', () => {
+    // A swapped-letter plural of a measure.
+    expect(q('top 2 regions by untis').measures[0]?.lineItem).toBe('Units')
+    // "compare the versions" names no versions: which, asked (each pair, or all of them).
+    const which = parseQuestion('compare the versions for apac gadgets revenue', catalog)
+    expect(which.kind === 'ask' && which.options.map((o) => o.label)).toContain('All versions')
+    // A move between two periods "which products?" is explained over them.
+    expect(q('units dropped between feb and mar - which products?').shape).toMatchObject({
+      kind: 'explain',
+      over: [{ id: 'products' }],
+    })
+    // Everyday life is no question, whatever it names ("rn" is a period).
+    expect(parseQuestion('also whats the weather in london tmrw', catalog, q('units in q1'))).toEqual({
+      kind: 'none',
+      offTopic: true,
+    })
+    // "across every product and region" in a sum: each at its total, no breakdown.
+    expect(q('sum of units across every product and region for q4').shape.kind).toBe('value')
+  })
   it('an unknown word before "rate" is the measure asked for', () => {
     const u = q('whats the Attrition rate for emea').unresolved
     expect(u).toEqual([expect.objectContaining({ text: 'Attrition rate', expected: 'measure' })])

@@ -89,8 +89,14 @@ export function parseQuestion(
     !/\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|fy|h[12])/.test(r.lc)
   )
     return { kind: 'none' }
-  // "can u also book my flight to the emea offsite": an errand, whatever place it names.
-  if (!r.measures.length && !r.measureChoices && ERRAND_RE.test(r.lc)) return { kind: 'none', offTopic: true }
+  // "can u also book my flight to the emea offsite": an errand, whatever place it names; "also
+  // whats the weather in london tmrw": everyday life, whatever the last question was.
+  if (
+    !r.measures.length &&
+    !r.measureChoices &&
+    (ERRAND_RE.test(r.lc) || (EVERYDAY_RE.test(r.lc) && !r.items.length))
+  )
+    return { kind: 'none', offTopic: true }
   // "whats the Attrition rate for marketing": an unknown word before a word of measuring is the
   // measure asked for, named back as one.
   if (!r.measures.length && !r.measureChoices)
@@ -172,9 +178,11 @@ export function parseQuestion(
     const { text: said, options, against } = r.versionChoices
     const base = catalog.versions.find((v) => v.isCurrent) ?? options[0]
     const actual = catalog.versions.find((v) => v.isActual)
+    // "march actuals vs plan": the version said is the one each plan is compared with.
+    const named = r.versions.find((x) => !options.some((o) => o.id === x.id))
     const asked = options.map((v) => {
-      const first = v.id === base?.id ? actual : base
-      const versions = against && first ? [first, v] : [v]
+      const first = named ?? (v.id === base?.id ? actual : base)
+      const versions = (against || named) && first ? [first, v] : [v]
       const fixed: Reading = {
         ...r,
         versions,
@@ -269,9 +277,13 @@ export function parseQuestion(
         r.lc.trim().split(/\s+/).length <= 3) ||
       // "only the top 2, and in revenue terms" after a ranking: that ranking, of revenue.
       (Boolean(c.ranking) && !r.dims.length && Boolean(focus && 'by' in focus.shape)))
+  // "ok and compare the versions for apac gadgets revenue": a comparison naming its axis and its
+  // measure is a question of its own, not the last one's items paired with new ones.
+  const ownComparison = c.compare && r.measures.length > 0 && r.dims.some((d) => !d.afterBy)
   const followUp =
     Boolean(focus) &&
     (!r.measures.length || c.followUp || measureLacked || elliptical) &&
+    !ownComparison &&
     !(c.explain && !focus)
   if (followUp && focus) {
     // "what is the total?" about the figures on screen: the focus itself, as one figure.
@@ -494,6 +506,28 @@ export function build(
         ask: { kind: 'ask', prompt: `Compare ${measures[0]?.lineItem} across what?`, options },
       }
   }
+  // "compare the versions for apac gadgets revenue": which versions, asked (each pair, or all).
+  if (
+    r.cues.compare &&
+    shape.kind === 'breakdown' &&
+    shape.by.id === VERSIONS_ID &&
+    !r.dims.find((d) => d.ref.id === VERSIONS_ID)?.afterBy &&
+    !r.unresolved.length &&
+    measures.length === 1
+  ) {
+    const pairs = compareChoices({ ...question, shape: { kind: 'value' } }, catalog).filter(
+      (o) => o.question.shape.kind === 'compare',
+    )
+    if (pairs.length)
+      return {
+        question,
+        ask: {
+          kind: 'ask',
+          prompt: `Compare ${measures[0]?.lineItem} for which versions?`,
+          options: [...pairs, { label: 'All versions', question }],
+        },
+      }
+  }
   if ((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id && !r.unresolved.length) {
     // A ranking without saying of what: ask, offering the measure's list dimensions and months.
     const dims = dimensionChoices(measures, catalog)
@@ -518,7 +552,7 @@ const MAX_CROSS = 6
  */
 function crossBy(q: Question, r: Reading, catalog: ModelCatalog): void {
   const s = q.shape
-  if ((s.kind !== 'breakdown' && s.kind !== 'ranking') || !s.by.id) return
+  if ((s.kind !== 'breakdown' && s.kind !== 'ranking') || !s.by.id || r.cues.total) return
   const first = r.dims.find((d) => d.ref.id === s.by.id)
   for (const d of r.dims) {
     // "by product and region", "by product by region", "by product x region".
@@ -698,6 +732,10 @@ const SHARE_SUBJECT_RE = /\b(?:is|are|from)\s+(?:the\s+|our\s+)?$/
 /** Personal errands: a booking, an order, a message to send. */
 export const ERRAND_RE =
   /\b(?:book|reserve|order|buy|schedule|arrange|organi[sz]e|get)\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|my\s+|our\s+|the\s+)?(?:flights?|hotels?|rooms?|taxis?|cabs?|ubers?|tables?|tickets?|lunch|dinner|coffee|cars?|trains?|desks?|appointments?|holidays?|vacations?|pizza|food)\b|\b(?:send|write)\s+(?:an?\s+)?(?:email|e-mail|text|message|invite)\b|\bremind\s+me\s+to\b/
+
+/** Everyday subjects no planning model has a figure for (when no measure of it is named). */
+const EVERYDAY_RE =
+  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist)\b/
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =

@@ -162,7 +162,7 @@ const NAME_BREAKS = new Set([
 const ITEM_PREPOSITIONS = new Set(['in', 'at', 'for', 'from', 'within', 'of', 'across', 'to'])
 
 const EXPLAIN_RE =
-  /\bwhy\b|\bwhat\s+(?:got|took|brought|moved|pushed|pulled)\s+(?:us|it|them|\w+)\s+from\b|\bhow\s+did\s+(?:we|it)\s+get\s+from\b|\b(?:which|what)\s+\w+\s+(?:drove|drive|caused|cause|explains?)\s+(?:that|it|this|the)\b|\bwhat\s+(?:drove|drives|caused|causes|explains|happened)\b|\bwhat'?s?\s+(?:behind|driving)\b|\bwhat\s+is\s+(?:behind|driving)\b|\bdrivers?\s+of\b|\bexplain\b|\baccount(?:s|ed)?\s+for\s+the\s+(?:change|drop|fall|increase|decline|rise)\b|\bcontribut\w*\b[^.?!]{0,40}\b(?:change|drop|fall|increase|decline|rise|growth|gap|swing|movement)\b/i
+  /\bwhy\b|\bwhat\s+(?:got|took|brought|moved|pushed|pulled)\s+(?:us|it|them|\w+)\s+from\b|\bhow\s+did\s+(?:we|it)\s+get\s+from\b|\b(?:which|what)\s+\w+\s+(?:drove|drive|caused|cause|explains?)\s+(?:that|it|this|the)\b|\bwhat\s+(?:drove|drives|caused|causes|explains|happened)\b|\bwhat'?s?\s+(?:behind|driving)\b|\bwhat\s+is\s+(?:behind|driving)\b|\bdrivers?\s+of\b|\bexplain\b|\b(?:which|what)\s+\w+\s+(?:are|is|were|was)\s+(?:driving|behind|causing)\b|\baccount(?:s|ed)?\s+for\s+the\s+(?:change|drop|fall|increase|decline|rise)\b|\bcontribut\w*\b[^.?!]{0,40}\b(?:change|drop|fall|increase|decline|rise|growth|gap|swing|movement)\b/i
 /** Words of a rise or a fall between periods, in a ranking ("grew the most", "fell the least"). */
 const RISE_RE =
   /\b(?:gr[eo]w(?:n|s|ing|th)?|increas(?:e|ed|es|ing)|r[io]se|risen|rising|gain(?:ed|s|ing)?|improv(?:e|ed|es|ing|ement)|jump(?:ed|s)?|climb(?:ed|s)?)\b/
@@ -193,12 +193,15 @@ const BREAKDOWN_RE =
 const TOTAL_RE =
   /\btotal\b|\boverall\b|\bcombined\b|\baltogether\b|\ball\s+together\b|\bin\s+sum\b|\bgrand\b|\bsum\s+of\b/i
 const DESC_RE =
-  /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing|priciest|costliest|dearest)\b/i
+  /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak(?:ed|s|ing)?|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing|priciest|costliest|dearest)\b/i
 const ASC_RE =
   /\b(?:bottom|worst|lowest|least|weakest|smallest|fewest|minimum|min|poorest|slowest|worst[\s-]selling|worst[\s-]performing|underperform\w*|cheapest)\b/i
 const PLACE_RE =
   /\b(?:who|which|what)(?:'s|s|\s+(?:is|was|came|comes|one|one's|ones))?\s+(?:\w+\s+)?(last|first)\b(?!\s+(?:month|quarter|year|week|half|time))/
 const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most|least)$/
+/** Doing against a plan: over, under, ahead of, behind, beat, missed. */
+const PERFORMANCE_RE =
+  /\b(?:over|under|above|below|ahead\s+of|behind|beat|beating|missed|miss|exceed(?:ed|ing)?|short\s+of)\s+(?:the\s+|our\s+)?(?:budget|bud|plan|target|forecast|fcst)\b|\b(?:doing|tracking|performing|landing|coming\s+in)\b[^.?!]{0,20}\b(?:vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to)\s+(?:the\s+|our\s+)?(?:budget|bud|plan|target)\b/
 const EXCLUDING_RE =
   /\b(?:excluding|exclude|excl\.?|except(?:\s+for)?|without|minus|other\s+than|apart\s+from|but\s+not|not\s+counting|leaving\s+out|leave\s+out|ex)\s+/
 const FLIP_RE =
@@ -523,7 +526,14 @@ export function readText(
   const only = reading.versions.length === 1 ? reading.versions[0] : undefined
   if (only && AGAINST_VERSION_RE.test(lc)) {
     const base = defaultVersion(catalog)
-    const version = base && catalog.versions.find((v) => v.id === base.id)
+    // "is sales over budget" where Budget is the current version: how Actual did against it
+    // (a plain "vs fcst" in a Forecast model still compares with the last answer's version).
+    const version =
+      base && base.id === only.id
+        ? PERFORMANCE_RE.test(lc)
+          ? catalog.versions.find((v) => v.isActual)
+          : undefined
+        : base && catalog.versions.find((v) => v.id === base.id)
     if (version && version.id !== only.id) {
       reading.versions.unshift(version)
       cues.compare = true
@@ -655,6 +665,11 @@ function readCues(lc: string): Cues {
     followUp: FOLLOW_UP_RE.test(lc.trim()),
     asking: ASKING_RE.test(lc.trim()),
   }
+  // "headcount dropped between feb and mar - which departments?": the move split over them.
+  if (!cues.explain && moves(lc) && SPAN_RE.test(lc) && /\b(?:which|what)\s+[a-z]+s\b/.test(lc)) {
+    cues.explain = true
+    cues.compare = false
+  }
   // "ok flip it, whos last": the bottom one; "who came first": the top one.
   const place = PLACE_RE.exec(rankText)?.[1]
   if (place && !desc && !asc) {
@@ -732,8 +747,13 @@ function topLevelWords(
       reading.dims.find(
         (d) =>
           d.ref.id === l.id &&
-          !d.afterBy &&
-          /\b(?:across|over|for|in|of)\s+all\s+(?:the\s+|of\s+the\s+|our\s+)?$/.test(
+          // "across every product and region": each list of the run at its top ("across" reads
+          // as a breakdown word, but not after "all" or "every" in a total).
+          (!d.afterBy ||
+            /\b(?:all|every|each)\s+(?:the\s+|our\s+)?(?:[\w-]+\s*(?:and|&|,)\s+)?$/.test(
+              reading.lc.slice(0, d.start),
+            )) &&
+          /\b(?:across|over|for|in|of)\s+(?:all|every|each)\s+(?:the\s+|of\s+the\s+|our\s+)?(?:[\w-]+\s*(?:and|&|,)\s+)?$/.test(
             reading.lc.slice(0, d.start),
           ),
       )
@@ -836,6 +856,10 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
           NAME_BREAKS.has(lw) ||
           ITEM_PREPOSITIONS.has(lw) ||
           DETERMINERS.has(lw) ||
+          // "compare versions", "across all versions": no name before "versions".
+          /^(?:compare[ds]?|comparing|show|list|see|view|across|between|both|all|different|two|three|each|every|other|any)$/.test(
+            lw,
+          ) ||
           /[,;:]/.test(reading.lc.slice(w.end, (tokens[j] as Token).start))
         )
           break
