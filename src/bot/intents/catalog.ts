@@ -141,6 +141,7 @@ const ROWS: IntentDefinition[] = [
       /^(?!.*\bzz)(?:.*\s)?what (?:can|could|does|do|will) (?:this bot|the bot|this thing|this tool|this app|you|u|ya) (?:actually |really |even |exactly )?(?:do|help with|help me with|offer)(?: (?:for (?:me|us)|here|exactly|then|again))?$/,
       /^(?!.*\bzz)(?:.*\s)?(?:not sure|no idea|unsure|dunno|don'?t know|dont know) (?:how|what) (?:this bot|the bot|this thing|this tool|this|it|you|u) (?:works?|does|is for)\b.*$/,
       /^(?!.*\bzz)(?:i'?m |im |i am )?(?:not sure|unsure|no idea|dunno) what (?:to do|to ask|to say|to type|i can (?:do|ask|say|type))(?: (?:here|now|next|with this|with you))?$/,
+      /^(?!.*\bzz)(?:.*\s)?(?:how (?:am i|do i|can i|should i|are we|do we) (?:supposed to |meant to )?use|what (?:can|should|do|could) (?:i|we) (?:even |actually |possibly )?(?:ask|say|type|do with))(?: (?:this bot|the bot|this thing|this|you|u|it|here))?(?: (?:for|here|exactly))?$/,
       only(
         String.raw`help+|halp|hlp|help me|help me out|sos|tips?|any tips|examples?|some examples|i'?m new|i am new|new here|i'?m new here|i'?m lost|lost|stuck|i'?m stuck|how do i use (?:this|you|it)|how does (?:this|it) work|what do i (?:type|say|ask|do)|where do i start|how do i (?:start|begin|get started)|i don'?t know what to (?:type|ask|say|do)|i dont know what to (?:type|ask|say|do)|(?:an? |some |the )?(?:quick |short |little )?(?:instructions?|guide|guidance|tutorial|manual|docs|documentation|how ?to|usage|commands|menu|faq)|getting started|get started|now what|what now|what next`,
       ),
@@ -219,6 +220,8 @@ const ROWS: IntentDefinition[] = [
     cues: [
       // "which models am i allowed to open": the ones open to the user (not the one it is in).
       /^(?:so |ok |hey )?(?:which|what) models? (?:am i|are we|can i|do i|could i|may i|have i|can we|could we) (?!in\b|on\b|connected|using|currently|working)(?:able|allowed|permitted|got|have|get|see|use|access|open|connect|switch|pick|choose|work)\b.*$/,
+      // "what other models are there", "are there any other models i could look at".
+      /^(?:(?:what|which|are there|is there|do (?:we|you|i) have|have (?:we|you) got|got) )?(?:any )?(?:other|more|different|else) models?\b.*$/,
       // "got any other models besides this one", "are there more models": what else there is.
       /^(?:(?:do |have )?(?:we|you|u|i) )?(?:got|have|has|are there|is there|any)\b(?: (?:any|some))?(?: (?:other|more|different|else))? models?\b(?: (?:besides|other than|apart from|except|than)\b.*)?$/,
     ],
@@ -742,6 +745,8 @@ const ROWS: IntentDefinition[] = [
       /^(?:am i|are we|are you) (?:signed|logged) (?:in|on)(?: (?:as|with|under)\b.*)?$/,
       /^(?:sorry |so |ok |hey )?who (?:am i|are we) (?:signed|logged) (?:in|on)(?: (?:as|with|under))?(?: (?:right now|now|rn|atm|currently|here))?$/,
       /^(?:sorry |so |ok |hey )?who (?:do|does) (?:you|u|this bot|the bot|it|anaplan) (?:think|say|see) (?:i am|i'm|im|we are)$/,
+      // "which anaplan user are you acting as right now": whom the bot acts as.
+      /^(?!.*\bzz)(?:which|what|who)\b(?: (?:anaplan )?(?:user|account|identity|login))? (?:are|r|is) (?:you|u|the bot|this bot|it) (?:acting|running|working|logged in|signed in|connected) as\b.*$/,
     ],
     responses: [
       'You are U123 on Slack, acting in Anaplan as analyst@example.com, connected to Sales Forecast.',
@@ -774,6 +779,8 @@ const ROWS: IntentDefinition[] = [
       only(
         String.raw`bye|bye bye|byee+|goodbye|good bye|cya|see ya|see you|see you later|later|laters|ttyl|that'?s all|thats it|that'?s it for (?:now|today)|that is all|i'?m done|im done|all done|done for (?:now|today)|signing off|over and out`,
       ),
+      // "close the connection, im done for today": the connection closed, whatever follows.
+      /^(?:(?:ok|okay|so|right),? )?(?:please |pls )?(?:close|end|drop|kill|terminate) (?:the |this |my )?(?:connection|session)\b(?!.*\bzz).*$/,
       // "close sales forecast", "exit the model": the model itself closed or left.
       /^(?:(?:ok|okay|so|right),? )?(?:please |pls )?(?:close|exit|leave|quit)(?: out of)? (?:the |this |my )?(?:zzmodel(?: model)?|model)(?: please| pls| now| for now)?$/,
     ],

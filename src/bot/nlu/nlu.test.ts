@@ -168,6 +168,11 @@ describe('understanding', () => {
     // A disconnect needs a word of leaving.
     ['the $ figure', 'fallback'],
     ['get me out of here', 'disconnect'],
+    ['how do we use this thing', 'help'],
+    ['any different models i can open', 'list_models'],
+    ['who are you logged in as today', 'whoami'],
+    ['close the connection, thanks for the help', 'disconnect'],
+    ['how many sick days do i have left', 'fallback'],
   ])('reads %j as %s', async (text, intent) => {
     expect((await nlu.understand(text)).intent.name).toBe(intent)
   })

@@ -621,7 +621,7 @@ const PASSIVE_ADD =
 /** "Widgets Pro needs to go in the product list" */
 const GOES_IN =
   /^(?:please\s+)?(.+?)\s+(?:(?:needs?|has|have|ought|is going) to |should |must |will |can )go\s+(?:in|into|on|onto)\b/i
-const LEADING_FILLER = /^(?:(?:a|an|the|new|another|item|entry|list|called|named)\s+)+/i
+const LEADING_FILLER = /^(?:(?:a|an|the|new|another|item|entry|list|called|named|for|to|in|into)\s+)+/i
 const TRAILING_FILLER =
   /(?:\s+(?:to|into|in|under|on|as|a|an|the|new|another|extra|our|my|list|item|entry|too|also|please|then))+\s*$/i
 const PRONOUN = /^(?:that|this|it|them|those|these|one|that one|this one)$/i

@@ -735,7 +735,7 @@ export const ERRAND_RE =
 
 /** Everyday subjects no planning model has a figure for (when no measure of it is named). */
 const EVERYDAY_RE =
-  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist)\b/
+  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off)\b/
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =

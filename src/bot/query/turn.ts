@@ -54,7 +54,8 @@ const COMMAND_WORDS: Record<string, RegExp> = {
     /\b(?:run|rerun|execute|start|launch|trigger|kick|fire|refresh|perform|import|export|process)\b/i,
   add_list_item:
     /\b(?:add(?:s|ed|ing)?|creat(?:e|ed|ing)|new|insert(?:ed)?|introduce|register|include|set\s+up|onboard|put|go(?:es)?\s+(?:in|into|on|onto))\b/i,
-  connect_model: /\b(?:connect\w*|open|switch|use|load|select|pick|go\s+to|work\s+(?:on|in|with))\b/i,
+  connect_model:
+    /\b(?:connect\w*|conn?ect\w*|conenct\w*|open|switch|use|load|select|pick|go\s+to|work\s+(?:on|in|with))\b/i,
   whoami: /\b(?:who|whoami|am\s+i|my|me|connected|logged|signed|user|account|identity)\b/i,
   confirm:
     /^(?:y|yes|yep|yup|yeah|ya|sure|ok|okay|confirm\w*|go\s+ahead|do\s+it|proceed|correct|right|fine|absolutely|affirmative)\b/i,
@@ -161,9 +162,16 @@ const MODEL_OBJECT_RE =
   /\b(?:views?|reports?|saved|dashboards?|grids?|lists?|items?|members?|entries|process(?:es)?|imports?|exports?|actions?|jobs?|models?|modules?|workspaces?|line\s+items?)\b/i
 
 /** Nothing of the model named, no word of its objects, and a read would only guess: off-topic. */
-function offTopic(parsed: Parsed, intent: string, text: string): boolean {
+function offTopic(
+  parsed: Parsed,
+  intent: string,
+  text: string,
+  parameters: Record<string, unknown> = {},
+): boolean {
   // An errand ("book my flight to the emea offsite") whatever the classifier made of its names.
   if (parsed.kind === 'none' && parsed.offTopic && ERRAND_RE.test(text.toLowerCase())) return true
+  // "can i see the expnses summary": the classifier found the view the words misspell.
+  if (['view', 'list', 'item'].some((k) => typeof parameters[k] === 'string')) return false
   return (
     parsed.kind === 'none' &&
     Boolean(parsed.offTopic) &&
@@ -424,7 +432,7 @@ export const questionStep: Middleware = async (ctx, next) => {
     ctx.services.logger.debug({ err: e }, 'question parse skipped: catalog unavailable')
     return next()
   }
-  if (offTopic(parsed, ctx.intent.name, text)) {
+  if (offTopic(parsed, ctx.intent.name, text, ctx.parameters)) {
     // Nothing of the model is named ("a recipe for pancakes"): a read would only guess.
     ctx.intent = { name: 'fallback', confidence: ctx.intent.confidence }
     ctx.parameters = {}
@@ -518,7 +526,7 @@ export async function understandQuestion(
   const parsed = parseQuestion(text, catalog, focus)
   const intent = idleAnswer(classified, pending, parsed)
   // As in a chat turn: nothing of the model named, and a read would only guess.
-  if (offTopic(parsed, intent.name, text)) return { offTopic: true }
+  if (offTopic(parsed, intent.name, text, parameters)) return { offTopic: true }
   if (parsed.kind !== 'question') return undefined
   const view = intent.name === 'show_view' ? parameters.view : undefined
   const shows =
