@@ -95,8 +95,10 @@ export const FRESH7_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-7
 export const FRESH8_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-8')
 /** The tenth, after the fixes fresh-8 guided: their clean check. */
 export const FRESH9_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-9')
-/** The eleventh, written beside the tenth and run after the fixes it guided: their clean check. */
+/** The eleventh, written beside the tenth, run once after the fixes it guided; then it guided. */
 export const FRESH10_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-10')
+/** The twelfth, written after the fixes fresh-10 guided and run once on the final code: the clean check. */
+export const FRESH11_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-11')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
