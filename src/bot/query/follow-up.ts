@@ -43,6 +43,15 @@ export function applyFollowUp(
     changed = true
   }
   const words = sliceOf(r)
+  // "vs budget" after an Actual figure: Actual against Budget, not the current version added.
+  const shown = focus.slice[VERSIONS_ID]
+  const said = words[VERSIONS_ID]
+  if (r.versionAdded && shown?.kind === 'items' && shown.items.length === 1 && said?.kind === 'items') {
+    const [first, ...rest] = said.items
+    const was = shown.items[0]
+    if (first && was && !rest.some((x) => x.id === was.id))
+      words[VERSIONS_ID] = { kind: 'items', items: [was, ...rest] }
+  }
   // "for the company": every list back at its total.
   if (r.whole)
     for (const dim of Object.keys(next.slice))
@@ -53,8 +62,14 @@ export function applyFollowUp(
   // The words name both points of a comparison on some dimension: nothing to add from the focus.
   const pairInWords = Object.values(words).some((w) => w.kind === 'items' && w.items.length >= 2)
   const shapeWords = (r.cues.compare || r.cues.explain) && !pairInWords
-  for (const [dim, sel] of Object.entries(words)) {
+  for (const [dim, raw] of Object.entries(words)) {
     const had = next.slice[dim]
+    // "what about jan to feb" after a change between two months: the two ends, not their sum.
+    const between =
+      raw.kind === 'range' &&
+      dim === TIME_ID &&
+      (focus.shape.kind === 'explain' || focus.shape.kind === 'compare')
+    const sel: Selector = between && raw.kind === 'range' ? { kind: 'items', items: [raw.from, raw.to] } : raw
     // "compare with budget" after a Forecast figure: both versions, the focus's first.
     if (shapeWords && sel.kind === 'items' && sel.items.length === 1) {
       const first =
@@ -155,7 +170,9 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
     !r.items.length
   ) {
     const l = level.startsWith('q') ? 'quarter' : level.startsWith('h') ? 'half' : 'month'
-    if (l !== (was.level ?? 'month')) return { ...was, level: l }
+    // "and the worst month" after the best quarter: months, and the order said.
+    const order = c.ranking?.explicitOrder ? c.ranking.order : was.order
+    if (l !== (was.level ?? 'month') || order !== was.order) return { ...was, level: l, order }
   }
   // "ok and the full-year total for that" after a series: the one figure over it.
   if (

@@ -26,7 +26,9 @@ describe('parseQuestion: measures', () => {
   })
   it('maps everyday words to the names the catalog has', () => {
     expect(q('how much did we sell in latam').measures[0]?.lineItem).toBe('Units')
-    expect(q('sales for gizmos in q1').measures[0]?.lineItem).toBe('Revenue')
+    // "sales" where no line item is called so: the money or the units sold, asked.
+    const sales = parseQuestion('sales for gizmos in q1', catalog)
+    expect(sales.kind === 'ask' && sales.options.map((o) => o.label)).toEqual(['Revenue', 'Units'])
     expect(q('staff in north america').measures[0]?.lineItem).toBe('Headcount')
     expect(q('what did we spend in total in emea in june').measures[0]?.lineItem).toBe('Total Expenses')
   })
@@ -412,6 +414,23 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     })
     // "across every product and region" in a sum: each at its total, no breakdown.
     expect(q('sum of units across every product and region for q4').shape.kind).toBe('value')
+  })
+  it('reads what planbench-fresh-11 showed it missed, in other words', () => {
+    const actual = q('units for gadgets in q2, actuals')
+    expect(names(q('vs budget', actual).slice[VERSIONS_ID])).toEqual(['Actual', 'Budget'])
+    // A new question: no measure carried over, so which is asked.
+    expect(parseQuestion('different question - which products are top in emea', catalog, actual).kind).toBe(
+      'ask',
+    )
+    const why = q('why did units fall from q1 to q2? which products')
+    expect(names(q('what about jan to feb', why).slice[TIME_ID])).toEqual(['Jan 26', 'Feb 26'])
+    expect(q('whats the gross margin for gizmos').unresolved).toEqual([
+      expect.objectContaining({ text: 'gross margin', expected: 'measure' }),
+    ])
+    expect(parseQuestion('can you set a reminder for the 3pm forecast review', catalog)).toMatchObject({
+      kind: 'none',
+      offTopic: true,
+    })
   })
   it('an unknown word before "rate" is the measure asked for', () => {
     const u = q('whats the Attrition rate for emea').unresolved

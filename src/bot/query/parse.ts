@@ -56,9 +56,11 @@ export interface ParseOptions {
 export function parseQuestion(
   text: string,
   catalog: ModelCatalog,
-  focus?: Question,
+  lastFocus?: Question,
   options: ParseOptions = {},
 ): Parsed {
+  // "different question - who are the top products": a new question, nothing carried over.
+  const focus = NEW_TOPIC_RE.test(text) ? undefined : lastFocus
   // "q1 -> q2": an arrow is "to". "what about hc, same months": the same periods, no months.
   const trimmed = text
     .trim()
@@ -97,6 +99,9 @@ export function parseQuestion(
     (ERRAND_RE.test(r.lc) || (EVERYDAY_RE.test(r.lc) && !r.items.length))
   )
     return { kind: 'none', offTopic: true }
+  // "gross margin" with no such line item: named back as the one name it is, not 'margin' and
+  // 'gross' apart; "attrition rate" with its word of measuring.
+  r.unresolved = mergedMisses(r)
   // "whats the Attrition rate for marketing": an unknown word before a word of measuring is the
   // measure asked for, named back as one.
   if (!r.measures.length && !r.measureChoices)
@@ -270,7 +275,9 @@ export function parseQuestion(
     r.measures.length > 0 &&
     !r.whole &&
     (ELLIPSIS_RE.test(r.lc.replace(EXISTENTIAL_THERE_RE, ' ')) ||
-      (!coordinates &&
+      // ("units, actuals": a version said with it is an edit too)
+      (!r.items.length &&
+        !r.periods.points.length &&
         !shapeCue &&
         !r.unresolved.length &&
         !r.dims.length &&
@@ -463,7 +470,7 @@ export function build(
   _focus: Question | undefined,
 ): {
   question: Question
-  ask?: { kind: 'ask'; prompt: string; options: { label: string; question: Question }[] }
+  ask?: { kind: 'ask'; prompt: string; options: { label: string; question: Question }[]; focus?: Question }
 } {
   const measures = r.measures.map(measureOf)
   const slice = sliceOf(r)
@@ -503,7 +510,13 @@ export function build(
     if (options.length >= 2)
       return {
         question,
-        ask: { kind: 'ask', prompt: `Compare ${measures[0]?.lineItem} across what?`, options },
+        // Kept for the words that settle it ("against forecast").
+        ask: {
+          kind: 'ask',
+          prompt: `Compare ${measures[0]?.lineItem} across what?`,
+          options,
+          focus: question,
+        },
       }
   }
   // "compare the versions for apac gadgets revenue": which versions, asked (each pair, or all).
@@ -525,6 +538,7 @@ export function build(
           kind: 'ask',
           prompt: `Compare ${measures[0]?.lineItem} for which versions?`,
           options: [...pairs, { label: 'All versions', question }],
+          focus: { ...question, shape: { kind: 'value' } },
         },
       }
   }
@@ -729,13 +743,41 @@ function soleList(measures: readonly Measure[], catalog: ModelCatalog): Dimensio
 /** Right before the item a share is of: "… is widgets", "… comes from gizmos". */
 const SHARE_SUBJECT_RE = /\b(?:is|are|from)\s+(?:the\s+|our\s+)?$/
 
+/** Unknown words next to an unknown measure, joined to it; a word of measuring after it kept. */
+function mergedMisses(r: Reading): Reading['unresolved'] {
+  const out = [...r.unresolved]
+  for (const u of out) {
+    if (u.expected !== 'measure') continue
+    const lc = u.text.toLowerCase()
+    const before = out.find(
+      (x) =>
+        x !== u &&
+        x.expected !== 'measure' &&
+        new RegExp(`\\b${escapeRe(x.text.toLowerCase())}\\s+${escapeRe(lc)}\\b`).test(r.lc),
+    )
+    if (before) {
+      u.text = `${before.text} ${u.text}`
+      out.splice(out.indexOf(before), 1)
+    }
+    const tail = new RegExp(
+      `\\b${escapeRe(u.text.toLowerCase())}\\s+(rates?|ratios?|counts?|levels?|scores?|percentages?|pct)\\b`,
+    ).exec(r.lc)?.[1]
+    if (tail) u.text = `${u.text} ${tail}`
+  }
+  return out
+}
+
+/** Words that start a question of its own. */
+const NEW_TOPIC_RE =
+  /^\s*(?:(?:ok|okay|so|right|also|btw)[\s,]+)?(?:(?:a\s+)?(?:different|new|separate|unrelated|other|another)\s+(?:question|q|thing|topic)|(?:changing|switching)\s+(?:topic|topics|gears)|on\s+another\s+note|unrelated)\b/i
+
 /** Personal errands: a booking, an order, a message to send. */
 export const ERRAND_RE =
-  /\b(?:book|reserve|order|buy|schedule|arrange|organi[sz]e|get)\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|my\s+|our\s+|the\s+)?(?:flights?|hotels?|rooms?|taxis?|cabs?|ubers?|tables?|tickets?|lunch|dinner|coffee|cars?|trains?|desks?|appointments?|holidays?|vacations?|pizza|food)\b|\b(?:send|write)\s+(?:an?\s+)?(?:email|e-mail|text|message|invite)\b|\bremind\s+me\s+to\b/
+  /\b(?:book|reserve|order|buy|schedule|arrange|organi[sz]e|get)\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|my\s+|our\s+|the\s+)?(?:flights?|hotels?|rooms?|taxis?|cabs?|ubers?|tables?|tickets?|lunch|dinner|coffee|cars?|trains?|desks?|appointments?|holidays?|vacations?|pizza|food)\b|\b(?:send|write)\s+(?:an?\s+)?(?:email|e-mail|text|message|invite)\b|\bremind\s+me\b|\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm|timer|meeting)\b|\bmeeting\s+rooms?\b/
 
 /** Everyday subjects no planning model has a figure for (when no measure of it is named). */
 const EVERYDAY_RE =
-  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off)\b/
+  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link))\b/
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =

@@ -122,6 +122,8 @@ export interface Reading {
   named: number
   /** A version read from an everyday word ("outlook", "real"), not its name. */
   versionWords?: boolean
+  /** The first version was not said but added to measure the one said against ("vs budget"). */
+  versionAdded?: boolean
   /** "for the whole company" in a model with no list of that name: every list at its total. */
   whole?: boolean
   /**
@@ -416,6 +418,22 @@ export function readText(
               .some((w) => hit.words.includes(w)),
         )
       let unique = [...new Map(fits.map((f) => [f.id, f])).values()]
+      // "sales" in a plan with no line item called sales is the money or the units sold: asked,
+      // never guessed (three of four hand-written sets' writers read it as ambiguous).
+      if (
+        !group &&
+        /^sales?$/i.test(t.raw) &&
+        unique.length === 1 &&
+        !/\bsales?\b/i.test(unique[0]?.name ?? '') &&
+        // "sales channels", "sales team": a word describing a list, no measure asked.
+        !catalog.lists.some((l) =>
+          lc.slice(t.end).trimStart().startsWith(l.name.toLowerCase().replace(/s$/, '')),
+        )
+      ) {
+        const units = MEASURE_SYNONYMS.find((g) => g.names.includes('Units'))
+        const sold = units?.names.map((n) => lineItemByName(catalog, n)).find((x) => x !== undefined)
+        if (sold) unique = [...unique, sold]
+      }
       if (unique.length === 1)
         unique = [...unique, ...alsoMeant(unique[0] as CatalogLineItem, t.raw, hit, catalog, cues.total)]
       if (unique.length > 1) unique = narrowedBy(tokens[tokens.indexOf(t) - 1], unique)
@@ -528,14 +546,19 @@ export function readText(
     const base = defaultVersion(catalog)
     // "is sales over budget" where Budget is the current version: how Actual did against it
     // (a plain "vs fcst" in a Forecast model still compares with the last answer's version).
+    // "why did sprockets revenue come in under budget": what came in is Actual.
+    const came = /\bc[ao]me\s+in\b|\bland(?:ed|ing)\b|\bended\s+up\b/.test(lc)
     const version =
-      base && base.id === only.id
-        ? PERFORMANCE_RE.test(lc)
-          ? catalog.versions.find((v) => v.isActual)
-          : undefined
-        : base && catalog.versions.find((v) => v.id === base.id)
+      came && !only.isActual
+        ? catalog.versions.find((v) => v.isActual)
+        : base && base.id === only.id
+          ? PERFORMANCE_RE.test(lc)
+            ? catalog.versions.find((v) => v.isActual)
+            : undefined
+          : base && catalog.versions.find((v) => v.id === base.id)
     if (version && version.id !== only.id) {
       reading.versions.unshift(version)
+      reading.versionAdded = true
       cues.compare = true
     }
   }

@@ -56,7 +56,9 @@ const COMMAND_WORDS: Record<string, RegExp> = {
     /\b(?:add(?:s|ed|ing)?|creat(?:e|ed|ing)|new|insert(?:ed)?|introduce|register|include|set\s+up|onboard|put|go(?:es)?\s+(?:in|into|on|onto))\b/i,
   connect_model:
     /\b(?:connect\w*|conn?ect\w*|conenct\w*|open|switch|use|load|select|pick|go\s+to|work\s+(?:on|in|with))\b/i,
-  whoami: /\b(?:who|whoami|am\s+i|my|me|connected|logged|signed|user|account|identity)\b/i,
+  // "who are the top products" asks figures: "who" alone is no whoami.
+  whoami:
+    /\b(?:who\s+am\s+i|who\s+are\s+(?:you|u)|whoami|am\s+i|my|me|connected|logged|signed|user|account|identity|acting\s+as)\b/i,
   confirm:
     /^(?:y|yes|yep|yup|yeah|ya|sure|ok|okay|confirm\w*|go\s+ahead|do\s+it|proceed|correct|right|fine|absolutely|affirmative)\b/i,
   deny: /^(?:n|no|nope|nah|don'?t|do\s+not|cancel|stop|never\s*mind|nvm|negative|abort)\b/i,
