@@ -439,6 +439,15 @@ describe('questions over /api/chat', () => {
     expect(find(view, 'table')?.title).toMatch(/^Headcount by Department/)
   })
 
+  it('a reply that names an offered measure and says more is that question edited', async () => {
+    const s = await connected()
+    const asked = await h.chat(s, 'what were widgets in march')
+    expect(find(asked, 'choices')?.options.map((o) => o.label)).toContain('Units')
+    const r = await h.chat(s, 'units, actuals')
+    expect(r.question?.measures[0]?.lineItem).toBe('Units')
+    expectFigure(r, await rev('Total Regions', 'Widgets', 'Units', 'Mar 26', 'Actual'))
+  })
+
   it('writes stay writes and /api/nlu returns the question without side effects', async () => {
     const s = await connected()
     const w = await h.chat(s, 'set Units for Widgets in EMEA Jan 26 to 500')

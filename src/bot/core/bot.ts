@@ -26,6 +26,7 @@ import {
   confirmationOptions,
   encodeChoice,
   matchOffered,
+  namedOption,
   ownEntry,
   parseChoice,
   rememberOffered,
@@ -662,6 +663,12 @@ class ConversationBot implements Bot {
         ctx.parameters = decoded.parameters
         return next()
       }
+      // "units, actuals" to "Revenue or Units?": the option it names is the question its other
+      // words edit.
+      const named = namedOption(text, offered)
+      const picked = named ? parseChoice(named.value) : undefined
+      const q = picked && 'intent' in picked ? picked.parameters.question : undefined
+      if (isQuestion(q)) ctx.session.focus = { question: q, at: ctx.now() }
     }
     let r = await (await ctx.nlu()).understand(text)
     if (!ctx.session.connected) {
@@ -888,4 +895,17 @@ class ConversationBot implements Bot {
     const handler = ownEntry(HANDLERS, ctx.intent.name) ?? fallback
     await handler.run(ctx)
   }
+}
+
+/** A question as the bot's own choices carry it (they are signed; this checks the shape). */
+function isQuestion(q: unknown): q is Question {
+  const x = q as Partial<Question> | undefined
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.modelId === 'string' &&
+    Array.isArray(x.measures) &&
+    typeof x.slice === 'object' &&
+    typeof x.shape === 'object'
+  )
 }

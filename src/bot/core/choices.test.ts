@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeChoice, encodeChoiceEach, matchOffered } from './choices.ts'
+import { encodeChoice, encodeChoiceEach, matchOffered, namedOption } from './choices.ts'
 
 const measures = [
   { label: 'Salary Cost', value: 'cost' },
@@ -37,6 +37,19 @@ describe('matchOffered: a typed answer to the options offered', () => {
     expect(matchOffered('headcount for finance', measures)).toBeUndefined()
     expect(matchOffered('show me the cost for engineering in q2 please', measures)).toBeUndefined()
     expect(matchOffered('the fifth one', measures)).toBeUndefined()
+  })
+})
+
+describe('namedOption: the option a longer reply names before saying more', () => {
+  it('takes the one option all of whose words are in the reply', () => {
+    const opts = [
+      { label: 'Revenue', value: 'r' },
+      { label: 'Units', value: 'u' },
+    ]
+    expect(namedOption('units, actuals', opts)?.value).toBe('u')
+    expect(namedOption('revenue and units', opts)).toBeUndefined()
+    expect(namedOption('for actuals', opts)).toBeUndefined()
+    expect(namedOption('salary cost for q2', measures)?.value).toBe('cost')
   })
 })
 

@@ -230,6 +230,22 @@ export function matchOffered(text: string, options: readonly ChoiceOption[]): st
   return byWords(wanted, options)
 }
 
+/**
+ * The one option whose label's words all appear in a longer reply ("units, actuals" to Revenue
+ * or Units): the choice the reply makes before saying more. None when several or none fit.
+ */
+export function namedOption(text: string, options: readonly ChoiceOption[]): ChoiceOption | undefined {
+  const words = new Set(normalise(text).split(' '))
+  const fits = options.filter((o) => {
+    const label = normalise(o.label).split(' ').filter(Boolean)
+    return (
+      label.length > 0 &&
+      label.every((w) => words.has(w) || words.has(`${w}s`) || words.has(w.replace(/s$/, '')))
+    )
+  })
+  return fits.length === 1 ? fits[0] : undefined
+}
+
 const ORDINALS = ['first', 'second', 'third', 'fourth', '1st', '2nd', '3rd', '4th']
 const ORDINAL_RE =
   /^(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th|last)(?:\s+one)?(?:\s+(?:please|pls|thanks))?$/
