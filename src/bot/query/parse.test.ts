@@ -427,6 +427,11 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     expect(q('whats the gross margin for gizmos').unresolved).toEqual([
       expect.objectContaining({ text: 'gross margin', expected: 'measure' }),
     ])
+    // A capitalised version word called a version names one the model lacks: named back.
+    expect(q('what does the Outlook version say for sprockets q2').unresolved).toEqual([
+      expect.objectContaining({ text: 'Outlook', expected: 'version' }),
+    ])
+    expect(names(q('revenue in the bud version for q2').slice[VERSIONS_ID])).toEqual(['Budget'])
     expect(parseQuestion('can you set a reminder for the 3pm forecast review', catalog)).toMatchObject({
       kind: 'none',
       offTopic: true,

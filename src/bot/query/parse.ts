@@ -315,7 +315,7 @@ export function parseQuestion(
       strong: strong || coordinates || c.followUp || redraw,
     }
   }
-  if (!r.measures.length && r.unresolved.some((u) => u.expected === 'measure')) {
+  if (!r.measures.length && r.unresolved.some((u) => u.expected === 'measure' || u.expected === 'version')) {
     // "the gross margin for Gizmos" in a model without a margin: named back, never substituted.
     return {
       kind: 'question',

@@ -471,7 +471,17 @@ export function readText(
     // "plan" names no version of a model without one: of its plans (Budget, Forecast), asked which.
     const plans = /^plans?$/i.test(t.raw) && !catalog.versions.some((x) => /^plans?$/i.test(x.name))
     const planned = plans ? catalog.versions.filter((x) => !x.isActual) : []
-    if (vg && !discourse && planned.length >= 2) {
+    // "the Outlook version": a capitalised word for a version, called a version, names one by its
+    // name; a model without it has none, so it is named back, not read as Forecast.
+    const named =
+      vg &&
+      /^\p{Lu}/u.test(t.raw) &&
+      /^\s+(?:version|scenario)\b/i.test(lc.slice(t.end)) &&
+      !catalog.versions.some((x) => x.name.toLowerCase() === t.raw.toLowerCase())
+    if (named) {
+      reading.unresolved.push({ text: t.raw, expected: 'version' })
+      spans.push({ start: t.start, end: t.end })
+    } else if (vg && !discourse && planned.length >= 2) {
       reading.versionChoices = { text: t.raw, options: planned, against: false }
       spans.push({ start: t.start, end: t.end })
       reading.named++
