@@ -97,8 +97,10 @@ export const FRESH8_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-8
 export const FRESH9_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-9')
 /** The eleventh, written beside the tenth, run once after the fixes it guided; then it guided. */
 export const FRESH10_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-10')
-/** The twelfth, written after the fixes fresh-10 guided and run once on the final code: the clean check. */
+/** The twelfth, written after the fixes fresh-10 guided, run once; then it guided. */
 export const FRESH11_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-11')
+/** The thirteenth, written after the fixes fresh-11 guided, run once on the final code: the clean check. */
+export const FRESH12_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-12')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
