@@ -439,6 +439,15 @@ describe('questions over /api/chat', () => {
     expect(find(view, 'table')?.title).toMatch(/^Headcount by Department/)
   })
 
+  it('a question that a saved view would show at one of its saved pages is answered, not shown', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'budget units by product')
+    expect(r.question?.shape).toMatchObject({ kind: 'breakdown', by: { name: 'Products' } })
+    expectFigure(r, await rev('Total Regions', 'Widgets', 'Units', 'FY26', 'Budget'))
+    const shown = await h.chat(s, 'show me units by product')
+    expect(shown.intent.name).toBe('show_view')
+  })
+
   it('a reply that names an offered measure and says more is that question edited', async () => {
     const s = await connected()
     const asked = await h.chat(s, 'what were widgets in march')

@@ -135,6 +135,10 @@ export function namedTarget(
   return undefined
 }
 
+/** Words that ask for a saved view as such, not for figures. */
+const AS_VIEW_RE =
+  /\b(?:views?|reports?|dashboards?|grids?|show|open|pull\s+up|bring\s+up|display|see|view|load|go\s+to)\b/i
+
 /** A page change in its own words: "flip the version to forecast", "switch over to budget". */
 const PAGE_CHANGE_RE =
   /\b(?:switch|flip|change|toggle|move|go|jump|set|turn)\b(?:\s+\S+){0,4}\s+to\b|^(?:now|page)\b/i
@@ -442,7 +446,7 @@ export const questionStep: Middleware = async (ctx, next) => {
   }
   const shows =
     parsed.kind === 'question' && ctx.intent.name === 'show_view' && typeof ctx.parameters.view === 'string'
-      ? await viewShows(ctx.parameters.view, parsed.question, ctx).catch(() => true)
+      ? await viewShows(ctx.parameters.view, parsed.question, ctx, text).catch(() => true)
       : true
   const intent = idleAnswer(ctx.intent, Boolean(ctx.session.pending), parsed)
   if (!questionWins(intent, ctx.parameters, parsed, text, Boolean(ctx.session.view), shows)) return next()
@@ -471,9 +475,9 @@ export const questionStep: Middleware = async (ctx, next) => {
  * names is a page of the view, and it asks for a figure or for the view's own rows. A question
  * about a period kept on the view's columns, or a ranking, comparison or explanation, is not.
  */
-export async function viewShows(name: string, q: Question, ctx: TurnContext): Promise<boolean> {
+export async function viewShows(name: string, q: Question, ctx: TurnContext, text = ''): Promise<boolean> {
   const { scope, catalog } = await connectedCatalog(ctx)
-  return viewShowsIn(scope, catalog, name, q, ctx.requestOptions)
+  return viewShowsIn(scope, catalog, name, q, ctx.requestOptions, text)
 }
 
 /** {@link viewShows} in a given model (for `/api/nlu`, which has no turn). */
@@ -483,6 +487,7 @@ async function viewShowsIn(
   name: string,
   q: Question,
   options?: { signal: AbortSignal },
+  text = '',
 ): Promise<boolean> {
   const v = viewNamed(catalog, name)
   if (!v) return true
@@ -496,6 +501,10 @@ async function viewShowsIn(
       return list ? listChain(catalog, list).some((l) => l.id === dim) : false
     })
   if (!Object.keys(q.slice).every(onPage)) return false
+  // "budget units by product" asks all regions: a view with a Regions page it does not name would
+  // show its saved page (one region). Asked for as a view ("show …", "the … view"), it is shown.
+  const unnamed = (meta.pages ?? []).filter((d) => catalog.lists.some((l) => l.id === d.id) && !q.slice[d.id])
+  if (unnamed.length && !AS_VIEW_RE.test(text)) return false
   const s = q.shape
   return s.kind === 'value' || (s.kind === 'breakdown' && rows.has(s.by.id))
 }
@@ -533,7 +542,7 @@ export async function understandQuestion(
   const view = intent.name === 'show_view' ? parameters.view : undefined
   const shows =
     typeof view === 'string'
-      ? await viewShowsIn(scope, catalog, view, parsed.question).catch(() => true)
+      ? await viewShowsIn(scope, catalog, view, parsed.question, undefined, text).catch(() => true)
       : true
   if (!questionWins(intent, parameters, parsed, text, false, shows)) return undefined
   return { question: parsed.question, parameters: parametersOf(parsed.question) }
