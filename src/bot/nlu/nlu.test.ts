@@ -160,6 +160,9 @@ describe('understanding', () => {
     ['detach me from sales forecast', 'disconnect'],
     ['tell me which model we are on', 'whoami'],
     ['is that good?', 'fallback'],
+    // Asked when something happens, or whether a figure will be reached: no leaving, no write.
+    ['when do we close the books', 'fallback'],
+    ['when will we hit 1m revenue', 'fallback'],
     ['whats the progress of the import', 'task_status'],
     ['ok bye', 'disconnect'],
     ['thanks a lot', 'greeting'],

@@ -257,7 +257,13 @@ export class Nlu {
     // "can you disconnect me from sales forecast": the model named is the one to leave.
     if (name === 'connect_model' && DISCONNECT_RE.test(text)) name = 'disconnect'
     // Leaving takes words of leaving: "the $ figure" classified as a disconnect is no request.
-    if (name === 'disconnect' && !cue && !LEAVING_RE.test(text)) {
+    // "when will we hit 1m revenue", "will we reach 500 units": asked, never a value to write.
+    if (name === 'write_cell' && !cue && (ASKED_WHEN_RE.test(text) || ASKED_IF_RE.test(text))) {
+      name = 'fallback'
+      confidence = 0
+    }
+    // "when do we close the books": asked when something happens, not told to leave.
+    if (name === 'disconnect' && !cue && (!LEAVING_RE.test(text) || ASKED_WHEN_RE.test(text))) {
       name = 'fallback'
       confidence = 0
     }
@@ -340,6 +346,14 @@ const ARITHMETIC_RE =
 /** Any word of leaving or being done: without one, nothing is disconnected. */
 const LEAVING_RE =
   /\b(?:disconnect\w*|log\s*(?:me\s+)?(?:out|off)|sign\s*(?:me\s+)?(?:out|off)|close|closing|leave|leaving|exit|quit|drop|end|bye|goodbye|unplug|detach|done|finished|through|switch\s+off|disengage|stop|get\s+(?:me\s+)?out)\b/i
+
+/** A question about when, why or where something happens. */
+const ASKED_WHEN_RE =
+  /^\s*(?:(?:so|and|but|btw|ok|okay|hey|hi|also|quick\s+q(?:uestion)?|any\s+idea|do\s+you\s+know)[\s,]+)*(?:when|why|where|what\s+time)\b/i
+
+/** A yes-or-no question about what happens ("will we hit …", "are we at …", "did it reach …"). */
+const ASKED_IF_RE =
+  /^\s*(?:(?:so|and|but|btw|ok|okay|hey|hi|also|quick\s+q(?:uestion)?)[\s,]+)*(?:will|are|did|do|does|is|was|were|have|has|had)\s+(?:we|they|it|our|us)\b/i
 
 /** Words of leaving a model, which a model's name next to them does not turn into connecting. */
 const DISCONNECT_RE =

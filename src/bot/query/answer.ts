@@ -102,7 +102,7 @@ function answerOne(q: Question, r: Result): Message[] {
   const wantTable = q.presentation === 'table'
   const noText = q.presentation === 'chart' || q.presentation === 'table'
   if (r.kind === 'value') {
-    say(computedLine(li, r.where))
+    say(computedLine(r.combined ? `${li} · ${r.combined.label} combined` : li, r.where))
     const known = r.figures.filter((f) => f.value !== null)
     if (r.figures.length === 1) {
       const f = r.figures[0] as Figure
@@ -110,12 +110,18 @@ function answerOne(q: Question, r: Result): Message[] {
       if (f.value === null) say(`There is no value for ${li} ${context(where)}.`)
       else say(`${li} ${context(where)} is ${fmt(f.value)}.`)
     } else {
-      say(`${li} ${context(r.where)}: ${series(r.figures)}.`)
+      const sum = r.combined
+      if (sum)
+        say(`${li} for ${sum.label} combined ${context(r.where)} is ${fmt(sum.value)}: ${series(r.figures)}.`)
+      else say(`${li} ${context(r.where)}: ${series(r.figures)}.`)
       msgs.push({
         type: 'table',
         title: li,
         columns: [r.by ?? '', li],
-        rows: r.figures.map((f) => [f.label, fmt(f.value)]),
+        rows: [
+          ...r.figures.map((f) => [f.label, fmt(f.value)]),
+          ...(sum ? [['Combined', fmt(sum.value)]] : []),
+        ],
       })
       if (wantChart && known.length) msgs.push(chart(li, r.figures, 'bar'))
     }

@@ -258,6 +258,19 @@ describe('execute', () => {
     expect(r.change).toBe((r.to.value ?? 0) - (r.from.value ?? 0))
   })
 
+  it('adds up named points only where the summary is a sum, and says why not otherwise', async () => {
+    const two = { regions: { kind: 'items', items: [region('EMEA'), region('APAC')] } as Selector }
+    const jun = { [TIME_ID]: { kind: 'items', items: [period('Jun 26')] } as Selector }
+    const { results } = await run(question(['u', 'p'], { ...two, ...jun }, { kind: 'value', combine: true }))
+    const [units, price] = results
+    expect(units?.kind === 'value' && units.combined).toEqual({
+      label: 'EMEA + APAC',
+      value: month('EMEA', 5, 'Units', 'Forecast') + month('APAC', 5, 'Units', 'Forecast'),
+    })
+    expect(price?.kind === 'value' && price.combined).toBeUndefined()
+    expect(price?.notes.join(' ')).toContain('Price is not added up (its summary is average)')
+  })
+
   it('never runs a question with unresolved words', async () => {
     const q = { ...question(['u'], {}), unresolved: [{ text: 'Narnia', expected: 'item' as const }] }
     await expect(run(q)).rejects.toThrow(/does not have/)

@@ -54,7 +54,38 @@ export async function execute(
       reads += r.reads
     }
   }
+  // "revenue and units combined": two measures are added up only through a line item whose
+  // formula is their sum (the parser picks it); otherwise their units may differ.
+  const last = results.at(-1)
+  if (q.shape.kind === 'value' && q.shape.combine && q.measures.length > 1 && last)
+    last.notes.push(
+      `No line item of the model adds up ${q.measures.map((m) => m.lineItem).join(' and ')}, so they are shown apart.`,
+    )
   return { results, reads }
+}
+
+/**
+ * The named points added up ("EMEA and APAC combined"): only over one list or Time at a time, and
+ * only where the line item's summary there is a sum, as Anaplan would add them in a parent.
+ */
+function combinedFigure(
+  li: CatalogLineItem,
+  varying: readonly string[],
+  figures: readonly Figure[],
+): { figure: Figure } | { reason: string } {
+  const [d, ...more] = varying
+  if (d === undefined || more.length)
+    return { reason: 'is added up over one list at a time, so there is no combined figure' }
+  if (d === VERSIONS_ID) return { reason: 'is not added up over versions' }
+  const method = d === TIME_ID ? li.timeSummary : li.summary
+  if (method !== 'SUM')
+    return {
+      reason: `is not added up (its summary is ${method.toLowerCase()}), so there is no combined figure`,
+    }
+  const label = figures.map((f) => f.label).join(' + ')
+  if (figures.some((f) => f.value === null))
+    return { reason: `has no value for all of ${label}, so there is no combined figure` }
+  return { figure: { label, value: round(figures.reduce((a, f) => a + (f.value ?? 0), 0)) } }
 }
 
 /** The most answers one question may split into ("by month for widgets, gadgets and gizmos"). */
@@ -291,5 +322,13 @@ async function executeOne(
   }
   const result: Result = { ...base(varying), kind: 'value', figures }
   if (varying.length) result.by = varying.map((d) => dimName(catalog, d)).join(' · ')
+  // "salaries and travel combined", answered by Total Expenses: what it adds up, said.
+  if (shape.kind === 'value' && shape.combine && li.formula && figures.length === 1)
+    notes.push(`${li.name} is ${li.formula} in the model.`)
+  if (shape.kind === 'value' && shape.combine && figures.length > 1) {
+    const sum = combinedFigure(li, varying, figures)
+    if ('figure' in sum) result.combined = sum.figure
+    else note(sum.reason)
+  }
   return { result, reads }
 }

@@ -6,7 +6,7 @@
  * same period") leave the focus as it is.
  */
 import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
-import { askedDim, isAncestorList, measureOf, shapeOf, sliceOf } from './parse.ts'
+import { askedDim, combined, isAncestorList, measureOf, shapeOf, sliceOf } from './parse.ts'
 import type { DimensionRef, Question, Selector, Shape } from './question.ts'
 import { type Reading, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } from './read.ts'
 
@@ -35,6 +35,32 @@ export function applyFollowUp(
     if (first && second && first.id !== second.id) {
       next.slice[axis.id] = { kind: 'items', items: [first, second] }
       next.shape = r.cues.explain ? { kind: 'explain', axis } : { kind: 'compare', axis }
+      return next
+    }
+  }
+  // "whats the total of both" after EMEA then APAC, or after Salaries then Travel: the last two
+  // answers added up, each shown beside the sum.
+  const plain = !r.items.length && !r.versions.length && !r.periods.points.length && !r.measures.length
+  if (r.cues.combine && plain && prior && prior.modelId === focus.modelId) {
+    const along = lastTwoAxis(prior, focus)
+    const a = along ? prior.slice[along.id] : undefined
+    const b = along ? focus.slice[along.id] : undefined
+    const first =
+      along && a?.kind === 'items' ? a.items[0] : along ? defaultPoint(along.id, catalog) : undefined
+    const second =
+      along && b?.kind === 'items' ? b.items[0] : along ? defaultPoint(along.id, catalog) : undefined
+    if (along && along.kind !== 'version' && first && second && first.id !== second.id) {
+      next.slice[along.id] = { kind: 'items', items: [first, second] }
+      next.shape = { kind: 'value', combine: true }
+      return next
+    }
+    const pm = prior.measures[0]
+    const fm = focus.measures[0]
+    const sameSlice = JSON.stringify(prior.slice) === JSON.stringify(focus.slice)
+    if (pm && fm && pm.lineItemId !== fm.lineItemId && sameSlice && prior.measures.length === 1) {
+      next.measures = [pm, ...focus.measures]
+      next.shape = { kind: 'value', combine: true }
+      combined(next, catalog)
       return next
     }
   }

@@ -498,3 +498,60 @@ describe('follow-ups and readings added from held-out conversations', () => {
     expect(names(wide.slice[TIME_ID])).toEqual(['Q3 FY26'])
   })
 })
+
+describe('parseQuestion: adding up what was named', () => {
+  it('adds up named points when asked combined, and totals of several points', () => {
+    const both = q('revenue for emea and apac combined')
+    expect(both.shape).toEqual({ kind: 'value', combine: true })
+    expect(names(both.slice.regions)).toEqual(['EMEA', 'APAC'])
+    expect(q('total revenue for q1 and q2').shape).toEqual({ kind: 'value', combine: true })
+    // One point has nothing to add up; versions are never added.
+    expect(q('total revenue for emea').shape).toEqual({ kind: 'value' })
+    expect(q('revenue forecast and budget combined').shape).toEqual({ kind: 'value' })
+  })
+  it('answers two measures combined by the line item whose formula is their sum', () => {
+    const sum = q('salaries and travel combined for q1')
+    expect(sum.measures.map((m) => m.lineItem)).toEqual(['Total Expenses'])
+    // No line item adds Revenue and Units: both stay, never summed across units.
+    expect(q('revenue and units together').measures.map((m) => m.lineItem)).toEqual(['Revenue', 'Units'])
+  })
+  it('"the total of both" adds up the last two answers', () => {
+    const emea = q('revenue in emea')
+    const apac = q('and apac', emea)
+    const p = parseQuestion('whats the total of both', catalog, apac, { prior: emea })
+    expect(p.kind === 'question' && names(p.question.slice.regions)).toEqual(['EMEA', 'APAC'])
+    expect(p.kind === 'question' && p.question.shape).toEqual({ kind: 'value', combine: true })
+    const sal = q('total salaries fy26')
+    const trv = q('and travel', sal)
+    const t = parseQuestion('whats the total of both', catalog, trv, { prior: sal })
+    expect(t.kind === 'question' && t.question.measures.map((m) => m.lineItem)).toEqual(['Total Expenses'])
+  })
+})
+
+describe('parseQuestion: when', () => {
+  it('"when" of a ranking is the period; of an event, no figure', () => {
+    const peak = q('when did revenue peak')
+    expect(peak.shape).toMatchObject({ kind: 'ranking', by: { kind: 'time' }, order: 'desc', limit: 1 })
+    expect(q('when was widgets revenue the lowest').shape).toMatchObject({ kind: 'ranking', order: 'asc' })
+    expect(parseQuestion('thx. btw any idea when payroll runs this month?', catalog)).toMatchObject({
+      kind: 'none',
+      offTopic: true,
+    })
+  })
+})
+
+describe('parseQuestion: words of change and of routes', () => {
+  it('"what changed between jan and feb, by product" explains the move over products', () => {
+    expect(q('what changed between jan and feb in emea revenue, by product').shape).toMatchObject({
+      kind: 'explain',
+      axis: { kind: 'time' },
+      over: [{ id: 'products' }],
+    })
+    // "by how much" names no list: still the comparison.
+    expect(q('by how much did revenue grow from jan to feb').shape.kind).toBe('compare')
+  })
+  it('an unknown name after "via" or "through" is named back, never dropped', () => {
+    expect(q('how many units did we ship via amazon').unresolved?.map((u) => u.text)).toEqual(['amazon'])
+    expect(q('units sold through our webshop in q2').unresolved?.map((u) => u.text)).toEqual(['webshop'])
+  })
+})

@@ -99,6 +99,18 @@ export function parseQuestion(
     (ERRAND_RE.test(r.lc) || (EVERYDAY_RE.test(r.lc) && !r.items.length))
   )
     return { kind: 'none', offTopic: true }
+  // "any idea when payroll runs": the time of an event, which no cell holds; "when did revenue
+  // peak" ranks the months instead, and a date line item answers "when" itself.
+  const c0 = r.cues
+  if (
+    c0.when &&
+    !c0.ranking &&
+    !c0.explain &&
+    !c0.compare &&
+    !c0.trend &&
+    !r.measures.some((li) => /DATE|TIME/.test(li.format.toUpperCase()))
+  )
+    return { kind: 'none', offTopic: true }
   // "gross margin" with no such line item: named back as the one name it is, not 'margin' and
   // 'gross' apart; "attrition rate" with its word of measuring.
   r.unresolved = mergedMisses(r)
@@ -497,6 +509,7 @@ export function build(
     slice,
     shape: shapeOf(r, slice, measures, catalog),
   }
+  combined(question, catalog)
   if (r.cues.presentation) question.presentation = r.cues.presentation
   if (r.unresolved.length) question.unresolved = r.unresolved
   const shape = question.shape
@@ -680,17 +693,27 @@ export function shapeOf(
       return { kind: 'explain', axis: fix(axis), over: [fix(dim.ref)] }
     if (axis) return { kind: 'explain', axis: fix(axis) }
   }
+  // "what changed between jan and feb, by product": each product's share of the move.
+  if (c.moveSpan && !c.ranking && dim?.ref.kind === 'list' && dim.afterBy) {
+    const axis = axisOf(slice, r)
+    if (axis && axis.kind !== 'list') return { kind: 'explain', axis, over: [fix(dim.ref)] }
+  }
   if (c.ranking) {
     // "who's spending the most on travel": the measure's one list, when it has only one.
     const who = !dim && WHO_RE.test(r.lc) ? soleList(measures, catalog) : undefined
-    const by = dim?.ref ?? rankedItems(slice, catalog) ?? who
+    // "when did revenue peak": the month it did.
+    const when =
+      !dim &&
+      c.when &&
+      measures.some((m) => catalog.lineItems.find((li) => li.id === m.lineItemId)?.timeScale)
+    const by = dim?.ref ?? (when ? TIME_REF : undefined) ?? rankedItems(slice, catalog) ?? who
     const shape: Shape = {
       kind: 'ranking',
       by: by ? fix(by) : { id: '', name: '', kind: 'list' },
       order: c.ranking.order,
     }
     // "which region had the most", "our top-selling product": one; "order the regions": all.
-    const single = dim ? !dim.plural : Boolean(who) && !/\bwho\s+(?:are|were)\b/.test(r.lc)
+    const single = dim ? !dim.plural : when || (Boolean(who) && !/\bwho\s+(?:are|were)\b/.test(r.lc))
     const limit = c.ranking.limit ?? (single && c.ranking.explicitOrder ? 1 : undefined)
     if (limit) shape.limit = limit
     if (dim?.level && by?.kind === 'time') shape.level = dim.level
@@ -730,7 +753,50 @@ export function shapeOf(
   // "break down revenue for q2" names no dimension: asked back, never answered as one total.
   if (!dim && !c.total && BREAK_WORD_RE.test(r.lc))
     return { kind: 'breakdown', by: { id: '', name: '', kind: 'list' } }
+  // "emea and apac revenue combined", "total for q1 and q2": the points added up as well.
+  if ((c.combine || c.total) && combinable(slice, measures)) return { kind: 'value', combine: true }
   return { kind: 'value' }
+}
+
+/**
+ * "salaries and travel combined": the line item that is their sum, when the model has one; two
+ * measures no line item adds up stay apart (their units may differ: Units and Revenue).
+ */
+export function combined(q: Question, catalog: ModelCatalog): void {
+  if (q.shape.kind !== 'value' || !q.shape.combine || q.measures.length < 2) return
+  const sum = sumLineItem(q.measures, catalog)
+  if (!sum) return
+  q.measures = [measureOf(sum)]
+}
+
+/** Several points of one list or of Time, or several measures: something to add up. */
+export function combinable(slice: Record<string, Selector>, measures: readonly Measure[]): boolean {
+  if (measures.length >= 2) return true
+  return Object.entries(slice).some(([id, s]) => id !== VERSIONS_ID && pointCount(s) >= 2)
+}
+
+/**
+ * The line item whose formula adds up exactly these measures ("Total Expenses" is Salaries +
+ * Travel): the figure Anaplan computes for their sum, rather than one added up here.
+ */
+export function sumLineItem(
+  measures: readonly Measure[],
+  catalog: ModelCatalog,
+): CatalogLineItem | undefined {
+  if (measures.length < 2) return undefined
+  const want = new Set(measures.map((m) => m.lineItem.toLowerCase()))
+  const moduleId = measures[0]?.moduleId
+  return catalog.lineItems.find((li) => {
+    if (li.moduleId !== moduleId || !li.formula || /[-*/^(),<>=]/.test(li.formula)) return false
+    const terms = li.formula.split('+').map((t) =>
+      t
+        .trim()
+        .replace(/^'(.*)'$/, '$1')
+        .replace(/^.*\./, '')
+        .toLowerCase(),
+    )
+    return terms.length === want.size && terms.every((t) => want.has(t))
+  })
 }
 
 const WHO_RE = /\bwho(?:'s|s|\s+is|\s+was|\s+has|\s+had|\s+did)?\b/

@@ -38,8 +38,12 @@ export type Selector =
 export type TimeLevel = 'month' | 'quarter' | 'half' | 'year'
 
 export type Shape =
-  /** One figure per measure (and per selected item when a selector names several: then a table). */
-  | { kind: 'value' }
+  /**
+   * One figure per measure (and per selected item when a selector names several: then a table).
+   * `combine`: the figures added up as well ("EMEA and APAC combined", "salaries and travel
+   * together"), where the line item's summary adds up over what varies.
+   */
+  | { kind: 'value'; combine?: boolean }
   /** The measure broken down by the items of `by` within the slice. */
   | { kind: 'breakdown'; by: DimensionRef; level?: TimeLevel }
   /** Items of `by` ordered by the first measure; `limit` absent means all of them ("order the regions"). */

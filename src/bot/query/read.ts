@@ -101,6 +101,15 @@ export interface Cues {
   changeRanking?: 'rise' | 'fall' | 'change'
   /** "flip it", "reverse the ranking", "the other way round": the order turned over. */
   flip?: boolean
+  /**
+   * A move between two points said with a word of change, not of comparing ("what changed
+   * between jan and feb"): with a list to split it by, the change explained over that list.
+   */
+  moveSpan?: boolean
+  /** "combined", "together", "the total of both": the named points (or measures) added up. */
+  combine?: boolean
+  /** Asked "when": of a ranking, the period; otherwise the time of an event, no figure. */
+  when?: boolean
 }
 
 export interface Reading {
@@ -162,6 +171,8 @@ const NAME_BREAKS = new Set([
   'what',
 ])
 const ITEM_PREPOSITIONS = new Set(['in', 'at', 'for', 'from', 'within', 'of', 'across', 'to'])
+/** Words before a channel or a partner a name would stand after ("ship via amazon"). */
+const ROUTE_PREPOSITIONS = new Set(['via', 'through', 'thru', 'among', 'amongst'])
 
 const EXPLAIN_RE =
   /\bwhy\b|\bwhat\s+(?:got|took|brought|moved|pushed|pulled)\s+(?:us|it|them|\w+)\s+from\b|\bhow\s+did\s+(?:we|it)\s+get\s+from\b|\b(?:which|what)\s+\w+\s+(?:drove|drive|caused|cause|explains?)\s+(?:that|it|this|the)\b|\bwhat\s+(?:drove|drives|caused|causes|explains|happened)\b|\bwhat'?s?\s+(?:behind|driving)\b|\bwhat\s+is\s+(?:behind|driving)\b|\bdrivers?\s+of\b|\bexplain\b|\b(?:which|what)\s+\w+\s+(?:are|is|were|was)\s+(?:driving|behind|causing)\b|\baccount(?:s|ed)?\s+for\s+the\s+(?:change|drop|fall|increase|decline|rise)\b|\bcontribut\w*\b[^.?!]{0,40}\b(?:change|drop|fall|increase|decline|rise|growth|gap|swing|movement)\b/i
@@ -192,6 +203,14 @@ const TREND_RE =
   /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter|mth|mo|qtr|q|m)[\s-](?:by|over|on)[\s-](?:month|quarter|mth|mo|qtr|q|m)\b|\b(?:qoq|mom)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
 const BREAKDOWN_RE =
   /\bbreak(?:ing)?\s+(?:(?:it|that|this|them|those|these)\s+)?(?:down|out)\b|\bbroken\s+(?:down|out)\b|\bbreakdown\b|\bsplit\b|\bby\b|\bper\b|\beach\b|\bevery\b|\bitemi[sz]e/i
+/** Words of adding up what was named: "emea and apac combined", "the total of both". */
+const COMBINE_RE =
+  /\b(?:combined|together|altogether|summed|added\s+up|add(?:ing)?\s+(?:them|those|these|both|it\s+all)\s+up|sum\s+of|total\s+of|(?:total|sum)\s+for\s+(?:both|the\s+two|them|those|these))\b/
+/** "when did …", "any idea when …", "btw when …": a question asking for a time. */
+const WHEN_RE =
+  /(?:^|[.?!;,]\s*|\b(?:idea|know|tell\s+(?:me|us)|sure|wondering|wonder|ask(?:ing)?|remind\s+me)\s+)(?:(?:so|and|but|btw|ok|okay|hey|also|quick\s+q(?:uestion)?)[\s,]+)*when\b/
+/** Words that refer to the last two things said: "both", "the two", "those two". */
+export const BOTH_RE = /\b(?:both|the\s+two|those\s+two|these\s+two|the\s+pair)\b/
 const TOTAL_RE =
   /\btotal\b|\boverall\b|\bcombined\b|\baltogether\b|\ball\s+together\b|\bin\s+sum\b|\bgrand\b|\bsum\s+of\b/i
 const DESC_RE =
@@ -698,6 +717,9 @@ function readCues(lc: string): Cues {
     followUp: FOLLOW_UP_RE.test(lc.trim()),
     asking: ASKING_RE.test(lc.trim()),
   }
+  if (moves(lc) && SPAN_RE.test(lc) && !COMPARE_RE.test(lc)) cues.moveSpan = true
+  if (COMBINE_RE.test(lc) || (cues.total && BOTH_RE.test(lc))) cues.combine = true
+  if (WHEN_RE.test(lc)) cues.when = true
   // "headcount dropped between feb and mar - which departments?": the move split over them.
   if (!cues.explain && moves(lc) && SPAN_RE.test(lc) && /\b(?:which|what)\s+[a-z]+s\b/.test(lc)) {
     cues.explain = true
@@ -858,6 +880,8 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     const after = (tokens[i - 1]?.raw ?? '').toLowerCase()
     if (/^\d+$/.test(w) && listWords.has(after)) return false
     // "at the end of the year", "year-end": when in the period, which the period words say.
+    // "the total of both": the last two things said, never a name.
+    if (w === 'both') return true
     if ((w === 'end' || w === 'start' || w === 'beginning') && PERIOD_EDGE_RE.test(reading.lc.slice(t.start)))
       return true
     if (w === 'end' && /\b(?:year|quarter|month|period)[\s-]$/.test(reading.lc.slice(0, t.start))) return true
@@ -944,7 +968,14 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     const acronym = i > 0 && t.raw.length >= 2 && t.raw === t.raw.toUpperCase() && /\p{L}/u.test(t.raw)
     // "marketing spend", "how many doohickeys": a word where a name would stand next to the measure.
     const modifier = prev === 'many' || prev === 'much' || namesMeasure(nextRaw, catalog)
-    const itemSlot = ITEM_PREPOSITIONS.has(prev) || prevList || nextList || capitalised || acronym || modifier
+    const itemSlot =
+      ITEM_PREPOSITIONS.has(prev) ||
+      ROUTE_PREPOSITIONS.has(prev) ||
+      prevList ||
+      nextList ||
+      capitalised ||
+      acronym ||
+      modifier
     if (itemSlot) {
       // Several unknown words in a row are one name ("New Zealand").
       const k = runEnd(i)

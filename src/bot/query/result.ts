@@ -33,7 +33,13 @@ export interface ExplainSplit {
 }
 
 export type Result =
-  | (Base & { kind: 'value'; figures: Figure[]; by?: string })
+  | (Base & {
+      kind: 'value'
+      figures: Figure[]
+      by?: string
+      /** The figures added up, when the question asked for them combined and they add up. */
+      combined?: Figure
+    })
   | (Base & {
       kind: 'series'
       shape: 'breakdown' | 'ranking' | 'trend' | 'share'

@@ -59,7 +59,7 @@ export function salesCatalog(): ModelCatalog {
       li('hc', 'Headcount', 'opx', opx, 'SUM', 'LAST'),
       li('sal', 'Salaries', 'opx', opx),
       li('trv', 'Travel', 'opx', opx),
-      li('tex', 'Total Expenses', 'opx', opx),
+      { ...li('tex', 'Total Expenses', 'opx', opx), formula: 'Salaries + Travel' },
     ],
     lists: [
       {
