@@ -2,7 +2,7 @@
  * `npm run bench [-- <name>...] [--size 1GiB] [--quick]`: runs the benchmarks (all, or the named
  * ones), writes `bench/results/<name>.json` and prints a summary table. Names: token-reuse,
  * turn-latency, large-files, cold-start, understanding, planbench, planbench-fresh, planbench-fresh-2,
- * planbench-fresh-3, planbench-fresh-4, planbench-fresh-5, planbench-fresh-6, planbench-fresh-7, planbench-fresh-8, planbench-fresh-9, planbench-fresh-10, planbench-fresh-11, planbench-fresh-12, turn-cpu, analytics, long-messages. `--quick` scales everything down for a
+ * planbench-fresh-3, planbench-fresh-4, planbench-fresh-5, planbench-fresh-6, planbench-fresh-7, planbench-fresh-8, planbench-fresh-9, planbench-fresh-10, planbench-fresh-11, planbench-fresh-12, planbench-fresh-13, planbench-fresh-14, turn-cpu, analytics, long-messages. `--quick` scales everything down for a
  * smoke run (its results go to bench/results/quick/ so they never replace a full run's).
  */
 import { join } from 'node:path'
@@ -25,6 +25,8 @@ import {
   FRESH10_DIR,
   FRESH11_DIR,
   FRESH12_DIR,
+  FRESH13_DIR,
+  FRESH14_DIR,
   loadConversations,
 } from './planbench/spec.ts'
 import { planbench } from './planbench.ts'
@@ -87,6 +89,10 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
     planbench({ name: 'planbench-fresh-11', conversations: loadConversations(FRESH11_DIR) }),
   'planbench-fresh-12': () =>
     planbench({ name: 'planbench-fresh-12', conversations: loadConversations(FRESH12_DIR) }),
+  'planbench-fresh-13': () =>
+    planbench({ name: 'planbench-fresh-13', conversations: loadConversations(FRESH13_DIR) }),
+  'planbench-fresh-14': () =>
+    planbench({ name: 'planbench-fresh-14', conversations: loadConversations(FRESH14_DIR) }),
   'turn-cpu': () => turnCpu(quick ? { requests: 200, warmup: 200, rounds: 2 } : {}),
   analytics: () => analytics(quick ? { rounds: 3 } : {}),
   'long-messages': () => longMessages(quick ? { perChannel: 3, burst: 20 } : {}),

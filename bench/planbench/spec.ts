@@ -101,6 +101,10 @@ export const FRESH10_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-
 export const FRESH11_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-11')
 /** The thirteenth, written after the fixes fresh-11 guided, run once on the final code: the clean check. */
 export const FRESH12_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-12')
+/** The fourteenth, written beside the fifteenth after fresh-12's fixes, run once; then it guided. */
+export const FRESH13_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-13')
+/** The fifteenth, written with the fourteenth, run once on the final code: the clean check. */
+export const FRESH14_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-14')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
