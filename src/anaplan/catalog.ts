@@ -49,6 +49,8 @@ export interface CatalogLineItem {
   moduleName: string
   /** Anaplan's `format`: NUMBER, BOOLEAN, TEXT, DATE, LIST, TIME PERIOD, NONE. */
   format: string
+  /** What a NUMBER counts, from `formatMetadata.unitsType` when it is not NONE. */
+  units?: 'currency' | 'percentage' | 'custom'
   /** Summary over list parents (and over time unless {@link timeSummary} differs). */
   summary: SummaryMethod
   /** Summary over time totals (quarters, years): `timeSummary` when Anaplan sends it, else `summary`. */

@@ -502,4 +502,33 @@ describe('questions over /api/chat', () => {
     expect(row).toBeDefined()
     expectFigure(r, Number(row?.cells[j]))
   })
+
+  it('combined figures, a swapped item, a picked unit and a gap explained over the departments', async () => {
+    const s = await connected()
+    await h.chat(s, 'revenue in emea')
+    await h.chat(s, 'and apac')
+    const both = await h.chat(s, "what's the total of both")
+    const [emea, apac] = await Promise.all([
+      rev('EMEA', 'All Products', 'Revenue', 'FY26'),
+      rev('APAC', 'All Products', 'Revenue', 'FY26'),
+    ])
+    expect(replyText(both)).toContain(`EMEA + APAC combined in FY26 (Forecast) is ${fmt(emea + apac)}`)
+    await h.chat(s, 'widgets vs gadgets revnue in q2')
+    const swapped = await h.chat(s, 'swap gadgets for sprockets')
+    expect(replyText(swapped)).toContain('Widgets vs Sprockets')
+    expectFigure(swapped, await rev('Total Regions', 'Sprockets', 'Revenue', 'Q2 FY26'))
+    await h.chat(s, 'sales for widgets in emea?')
+    const money = await h.chat(s, 'the $ number')
+    expectFigure(money, await rev('EMEA', 'Widgets', 'Revenue', 'FY26'))
+    const w = session()
+    await h.chat(w, 'connect to Workforce Plan')
+    await h.chat(w, 'eng headcount actual vs budget for q2')
+    await h.chat(w, 'and for the whole company')
+    const gap = await h.chat(w, 'which depts explain the gap')
+    expect(find(gap, 'table')?.columns).toEqual(['Departments', 'Change', 'Share of change'])
+    expect(replyText(gap)).toContain('Budget to Actual')
+    const legal = await h.chat(w, 'legal dept salary cost')
+    expect(replyText(legal)).toContain("There is no department 'legal' in Workforce Plan")
+    expect(legal.question?.unresolved?.[0]?.text).toBe('legal')
+  })
 })

@@ -65,6 +65,10 @@ describe('1. boolean query flags', () => {
     expect(model).toHaveProperty('memoryUsage')
     const full = await check('GET', `${ids.m}/lineItems?includeAll=True`)
     expect(full.json.items[0]).toHaveProperty('formatMetadata')
+    // What a number counts, as Anaplan's formatMetadata.unitsType says it: money or plain.
+    const units = (name: string) =>
+      full.json.items.find((li: { name: string }) => li.name === name)?.formatMetadata?.unitsType
+    expect([units('Revenue'), units('Units')]).toEqual(['CURRENCY', 'NONE'])
     const subsidiary = await check('GET', `${ids.m}/views?includesubsidiaryviews=TRUE`)
     expect(subsidiary.status).toBe(200)
     for (const path of [

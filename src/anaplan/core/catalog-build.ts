@@ -174,10 +174,23 @@ function lineItemOf(li: LineItem, mod: CatalogModule | undefined): CatalogLineIt
     dimensionIds: orderDimensions(dims),
   }
   if (li.code) out.code = li.code
+  const units = unitsOf(li.formatMetadata)
+  if (units) out.units = units
   if (timeScale) out.timeScale = timeScale
   if (typeof li.formula === 'string' && li.formula) out.formula = li.formula
   if (typeof li.isSummary === 'boolean') out.isSummary = li.isSummary
   return out
+}
+
+function unitsOf(meta: unknown): CatalogLineItem['units'] {
+  const t = typeof meta === 'object' && meta ? (meta as { unitsType?: unknown }).unitsType : undefined
+  return t === 'CURRENCY'
+    ? 'currency'
+    : t === 'PERCENTAGE'
+      ? 'percentage'
+      : t === 'CUSTOM'
+        ? 'custom'
+        : undefined
 }
 
 function listItemOf(i: ListItem): CatalogListItem {

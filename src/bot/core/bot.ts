@@ -9,7 +9,7 @@ import { type Logger, silentLogger } from '../../shared/logger.ts'
 import { MIN_CONFIDENCE, Nlu, TIE_MARGIN } from '../nlu/nlu.ts'
 import type { Vocabulary } from '../nlu/vocabulary.ts'
 import { candidatesOf, questionFits } from '../query/connect.ts'
-import type { Question } from '../query/question.ts'
+import { isQuestion, type Question } from '../query/question.ts'
 import {
   namedTarget,
   parametersOf,
@@ -665,6 +665,7 @@ class ConversationBot implements Bot {
       }
       // "units, actuals" to "Revenue or Units?": the option it names is the question its other
       // words edit.
+      ctx.offered = offered
       const named = namedOption(text, offered)
       const picked = named ? parseChoice(named.value) : undefined
       const q = picked && 'intent' in picked ? picked.parameters.question : undefined
@@ -895,17 +896,4 @@ class ConversationBot implements Bot {
     const handler = ownEntry(HANDLERS, ctx.intent.name) ?? fallback
     await handler.run(ctx)
   }
-}
-
-/** A question as the bot's own choices carry it (they are signed; this checks the shape). */
-function isQuestion(q: unknown): q is Question {
-  const x = q as Partial<Question> | undefined
-  return (
-    typeof x === 'object' &&
-    x !== null &&
-    typeof x.modelId === 'string' &&
-    Array.isArray(x.measures) &&
-    typeof x.slice === 'object' &&
-    typeof x.shape === 'object'
-  )
 }

@@ -26,6 +26,11 @@ export interface TurnContext {
   ambiguity?: { text: string; options: { kind: string; value: string; dimension?: string }[] }
   /** The typed question the turn asks about the numbers (set by the question engine). */
   question?: Question
+  /**
+   * The options the last reply offered, when the words did not pick one by number or label: the
+   * question engine may still tell which one they mean ("the $ one" of Revenue or Units).
+   */
+  offered?: readonly { label: string; value: string }[]
   /** True when the user already confirmed this change (the confirm intent replays it). */
   confirmed: boolean
   /**

@@ -61,7 +61,7 @@ const PATTERNS: { re: RegExp; make: (m: RegExpExecArray) => PeriodKey | undefine
   },
   {
     // FY26, FY 2026, fiscal year 2026, full year
-    re: /\b(?:fy\s?'?(?:20)?(\d{2})|fiscal\s+(?:year\s+)?(?:20)?(\d{2})|(?:the\s+)?full\s+year|year\s+total|whole\s+year)\b/gi,
+    re: /\b(?:fy\s?'?(?:20)?(\d{2})|fiscal\s+(?:year\s+)?(?:20)?(\d{2})|(?:the\s+)?full\s+year|year\s+total|whole\s+year|annual|yearly(?=\s+(?:[\w-]+\s+){0,2}(?:total|sum|amount|figure|number)s?\b))\b/gi,
     make: (m) => withYear({ kind: 'year', n: 0 }, m[1] ?? m[2]),
   },
   {

@@ -139,7 +139,10 @@ function answerOne(q: Question, r: Result): Message[] {
       const known = r.figures.filter((f) => f.value !== null) as { label: string; value: number }[]
       const first = known[0]
       const last = known[known.length - 1]
-      if (first && last) {
+      // One period of that level in the model: its figure, not a trend from it to itself.
+      if (first && r.figures.length === 1)
+        say(`${li} ${ctx} in ${first.label}, the only one there is: ${fmt(first.value)}.`)
+      else if (first && last) {
         const hi = known.reduce((a, b) => (b.value > a.value ? b : a))
         const lo = known.reduce((a, b) => (b.value < a.value ? b : a))
         const change = first.value ? ((last.value - first.value) / Math.abs(first.value)) * 100 : null

@@ -26,7 +26,9 @@ export function applyFollowUp(
   // "whats the gap between those two" after Actual then Forecast: the two answers compared.
   const pair =
     (r.cues.compare || r.cues.explain) && !r.items.length && !r.versions.length && !r.periods.points.length
-  const axis = pair && prior ? lastTwoAxis(prior, focus) : undefined
+  // A comparison on screen has its own two points: "which depts explain the gap" is its gap.
+  const own = focus.shape.kind === 'compare' || focus.shape.kind === 'explain'
+  const axis = pair && prior && !own ? lastTwoAxis(prior, focus) : undefined
   if (axis && !r.measures.length) {
     const a = prior?.slice[axis.id]
     const b = focus.slice[axis.id]
@@ -85,6 +87,20 @@ export function applyFollowUp(
         delete next.slice[dim]
         changed = true
       }
+  // "swap gadgets for sprockets", "sprockets instead of gadgets": one item of the focus replaced
+  // by another, the rest of the comparison kept.
+  const swap = swapped(r)
+  if (swap) {
+    const had = next.slice[swap.listId]
+    if (had?.kind === 'items' && had.items.some((i) => i.id === swap.out.id)) {
+      next.slice[swap.listId] = {
+        kind: 'items',
+        items: had.items.map((i) => (i.id === swap.out.id ? swap.in : i)),
+      }
+      delete words[swap.listId]
+      changed = true
+    }
+  }
   // The words name both points of a comparison on some dimension: nothing to add from the focus.
   const pairInWords = Object.values(words).some((w) => w.kind === 'items' && w.items.length >= 2)
   const shapeWords = (r.cues.compare || r.cues.explain) && !pairInWords
@@ -138,6 +154,33 @@ export function applyFollowUp(
   if ((focus.unresolved?.length ?? 0) !== (next.unresolved?.length ?? 0) || r.unresolved.length)
     changed = true
   return changed ? next : undefined
+}
+
+const SWAP_VERB_RE =
+  /\b(?:swap|switch|replace|change|exchange|sub|substitute|trade)\s+(?:out\s+)?(?:the\s+)?$/
+const SWAP_INTO_RE = /^\s*(?:for|with|to|by|into|->|→|=>)\s+(?:the\s+)?$/
+const SWAP_INSTEAD_RE = /^\s*,?\s*(?:instead\s+of|in\s+place\s+of|rather\s+than|not)\s+(?:the\s+)?$/
+
+/** The item taken out and the one put in, when the words swap two items of one list. */
+function swapped(
+  r: Reading,
+): { listId: string; out: { id: string; name: string }; in: { id: string; name: string } } | undefined {
+  const named = r.items.filter((i) => i.start >= 0).sort((a, b) => a.start - b.start)
+  for (let k = 0; k + 1 < named.length; k++) {
+    const a = named[k] as (typeof named)[number]
+    const b = named[k + 1] as (typeof named)[number]
+    if (a.listId !== b.listId || a.item.id === b.item.id) continue
+    // The words between the two names (the first as typed: its name, else its first word).
+    const from = r.lc.slice(a.start, b.start)
+    const name = a.item.name.toLowerCase()
+    const between = from.startsWith(name) ? from.slice(name.length) : from.replace(/^\S*/, '')
+    const before = r.lc.slice(0, a.start)
+    const ref = (x: typeof a) => ({ id: x.item.id, name: x.item.name })
+    if (SWAP_VERB_RE.test(before) && SWAP_INTO_RE.test(between))
+      return { listId: a.listId, out: ref(a), in: ref(b) }
+    if (SWAP_INSTEAD_RE.test(between)) return { listId: a.listId, out: ref(b), in: ref(a) }
+  }
+  return undefined
 }
 
 /** Whether the words name what an unmatched name of the focus stood for. */
@@ -245,6 +288,9 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
       const axis = next.slice[was.axis.id]
       if (!axis || (axis.kind === 'items' && axis.items.length < 2)) return { kind: 'value' }
     }
+    // "and gizmos?" after Widgets' share: Gizmos' share.
+    if (was.kind === 'share' && isSingle(focus.slice[was.by.id]) && isSingle(next.slice[was.by.id]))
+      return undefined
     // A breakdown by a list the user now named one item of becomes that item's figure.
     if (
       (was.kind === 'breakdown' || was.kind === 'share' || was.kind === 'ranking') &&

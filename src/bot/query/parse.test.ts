@@ -555,3 +555,64 @@ describe('parseQuestion: words of change and of routes', () => {
     expect(q('units sold through our webshop in q2').unresolved?.map((u) => u.text)).toEqual(['webshop'])
   })
 })
+
+describe('parseQuestion: an offered measure picked by what it counts', () => {
+  it('"the $ number" of Revenue or Units is Revenue; "the volume one" is Units', () => {
+    const asked = parseQuestion('sales for widgets in emea', catalog)
+    if (asked.kind !== 'ask') throw new Error('expected a question back')
+    const offered = asked.options.map((o) => o.question)
+    const pick = (text: string) => {
+      const p = parseQuestion(text, catalog, undefined, { offered })
+      return p.kind === 'question' ? p.question.measures.map((m) => m.lineItem) : p.kind
+    }
+    expect(pick('the $ number')).toEqual(['Revenue'])
+    expect(pick('in dollars pls')).toEqual(['Revenue'])
+    expect(pick('the volume one')).toEqual(['Units'])
+    // Words of no unit pick nothing by units.
+    expect(pick('the first quarter')).not.toEqual(['Revenue'])
+  })
+})
+
+describe('parseQuestion: everyday edits and words', () => {
+  it('"swap gadgets for sprockets" and "sprockets instead of gadgets" replace one compared item', () => {
+    const vs = q('widgets vs gadgets revnue in q2')
+    expect(names(q('swap gadgets for sprockets', vs).slice.products)).toEqual(['Widgets', 'Sprockets'])
+    expect(names(q('sprockets instead of gadgets', vs).slice.products)).toEqual(['Widgets', 'Sprockets'])
+  })
+  it('"and gizmos?" after a share is the share of Gizmos', () => {
+    const share = q('how much of that is widgets', q('total revenue for the whole year'))
+    const next = q('and gizmos?', share)
+    expect(next.shape.kind).toBe('share')
+    expect(names(next.slice.products)).toEqual(['Gizmos'])
+  })
+  it('"all in, every product every region" is the total; "for each region" one figure each', () => {
+    const all = q('whats q3 units all in, every product every region')
+    expect(all.shape.kind).toBe('value')
+    expect(names(all.slice.regions)).toEqual(['Total Regions'])
+    expect(names(all.slice.products)).toEqual(['All Products'])
+    expect(q('total revenue for each region').shape).toMatchObject({
+      kind: 'breakdown',
+      by: { id: 'regions' },
+    })
+  })
+  it('"the yearly travel sum" and "annual revenue" are the year; "by mo" is by month', () => {
+    const q3 = q('whats q3 units')
+    expect(names(q('also need the yearly travel sum for emea', q3).slice[TIME_ID])).toEqual(['FY26'])
+    expect(names(q('annual revenue for emea').slice[TIME_ID])).toEqual(['FY26'])
+    const mo = q('headcount trend by mo, latam')
+    expect(mo.shape).toEqual({ kind: 'trend', level: 'month' })
+    expect(mo.unresolved).toBeUndefined()
+  })
+  it('a place before a period is named back; verbs and ranking words are not names', () => {
+    expect(q('travel costs canada jan').unresolved?.map((u) => u.text)).toEqual(['canada'])
+    expect(q('units shipped jan').unresolved).toBeUndefined()
+    expect(q('worst performing product on units in north america?').shape).toMatchObject({
+      kind: 'ranking',
+      order: 'asc',
+      limit: 1,
+    })
+    const doo = q('whats revenue for doohickeys in q1')
+    expect(names(q('ok try gizmos then', doo).slice.products)).toEqual(['Gizmos'])
+    expect(parseQuestion('variance for north america in q4', catalog).kind).toBe('ask')
+  })
+})

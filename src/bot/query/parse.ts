@@ -51,6 +51,43 @@ export interface ParseOptions {
   focusOnScreen?: boolean
   /** The question answered before the focus ("the gap between those two"). */
   prior?: Question
+  /** The questions the last reply offered as choices ("the $ one" picks the money one). */
+  offered?: readonly Question[]
+}
+
+/** Words of money, of a percentage, and of a plain count, for telling offered measures apart. */
+const MONEY_RE =
+  /[$€£¥]|\b(?:dollars?|usd|eur|euros?|gbp|pounds?|money|monetary|currency|cash|revenue\s+terms|in\s+value)\b/i
+const PERCENT_UNIT_RE = /%|\b(?:percent(?:age)?|pct|ratio|rate)\b/i
+const COUNT_UNIT_RE = /\b(?:count|volume|quantity|qty|how\s+many|number\s+of|#)\b/i
+
+/**
+ * The one offered question whose measure is counted as the words say: "the $ number" of Revenue
+ * or Units is Revenue (its units are currency); "the volume one" is Units.
+ */
+function offeredByUnits(
+  text: string,
+  offered: readonly Question[],
+  catalog: ModelCatalog,
+): Question | undefined {
+  const want = MONEY_RE.test(text)
+    ? 'currency'
+    : PERCENT_UNIT_RE.test(text)
+      ? 'percentage'
+      : COUNT_UNIT_RE.test(text)
+        ? 'none'
+        : undefined
+  if (!want || text.trim().split(/\s+/).length > 6) return undefined
+  const fits = offered.filter((q) => {
+    if (q.measures.length !== 1) return false
+    const li = catalog.lineItems.find((x) => x.id === q.measures[0]?.lineItemId)
+    return li && li.format.toUpperCase() === 'NUMBER' && (li.units ?? 'none') === want
+  })
+  // Only a choice between measures: every option one measure, on the same slice.
+  const measuresOnly = offered.every(
+    (q) => q.measures.length === 1 && JSON.stringify(q.slice) === JSON.stringify(offered[0]?.slice),
+  )
+  return measuresOnly && fits.length === 1 ? fits[0] : undefined
 }
 
 export function parseQuestion(
@@ -59,6 +96,8 @@ export function parseQuestion(
   lastFocus?: Question,
   options: ParseOptions = {},
 ): Parsed {
+  const picked = options.offered?.length ? offeredByUnits(text, options.offered, catalog) : undefined
+  if (picked) return { kind: 'question', question: picked, followUp: true, strong: true }
   // "different question - who are the top products": a new question, nothing carried over.
   const focus = NEW_TOPIC_RE.test(text) ? undefined : lastFocus
   // "q1 -> q2": an arrow is "to". "what about hc, same months": the same periods, no months.

@@ -96,3 +96,16 @@ export interface Question {
     near?: string[]
   }[]
 }
+
+/** A question as the bot's own choices carry it (they are signed; this checks the shape). */
+export function isQuestion(q: unknown): q is Question {
+  const x = q as Partial<Question> | undefined
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    typeof x.modelId === 'string' &&
+    Array.isArray(x.measures) &&
+    typeof x.slice === 'object' &&
+    typeof x.shape === 'object'
+  )
+}

@@ -171,6 +171,9 @@ const NAME_BREAKS = new Set([
   'what',
 ])
 const ITEM_PREPOSITIONS = new Set(['in', 'at', 'for', 'from', 'within', 'of', 'across', 'to'])
+/** A word of a period on its own: a month, a quarter, a half, a fiscal year. */
+const PERIOD_WORD_RE =
+  /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*$|^(?:q[1-4]|h[12]|fy'?\d{2,4}|ytd|qtd|mtd)$/
 /** Words before a channel or a partner a name would stand after ("ship via amazon"). */
 const ROUTE_PREPOSITIONS = new Set(['via', 'through', 'thru', 'among', 'amongst'])
 
@@ -212,7 +215,7 @@ const WHEN_RE =
 /** Words that refer to the last two things said: "both", "the two", "those two". */
 export const BOTH_RE = /\b(?:both|the\s+two|those\s+two|these\s+two|the\s+pair)\b/
 const TOTAL_RE =
-  /\btotal\b|\boverall\b|\bcombined\b|\baltogether\b|\ball\s+together\b|\bin\s+sum\b|\bgrand\b|\bsum\s+of\b/i
+  /\ball[\s-]in\b(?!\s+(?:the|our|a|an)\b)|\btotal\b|\boverall\b|\bcombined\b|\baltogether\b|\ball\s+together\b|\bin\s+sum\b|\bgrand\b|\bsum\s+of\b/i
 const DESC_RE =
   /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak(?:ed|s|ing)?|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing|priciest|costliest|dearest)\b/i
 const ASC_RE =
@@ -804,13 +807,18 @@ function topLevelWords(
           d.ref.id === l.id &&
           // "across every product and region": each list of the run at its top ("across" reads
           // as a breakdown word, but not after "all" or "every" in a total).
+          // "for each region" stays one figure per region; "all in, every product every region"
+          // is the total over both.
           (!d.afterBy ||
-            /\b(?:all|every|each)\s+(?:the\s+|our\s+)?(?:[\w-]+\s*(?:and|&|,)\s+)?$/.test(
+            /\b(?:all|every)\s+(?:the\s+|our\s+)?(?:[\w-]+\s*(?:and|&|,)\s+)?$/.test(
               reading.lc.slice(0, d.start),
             )) &&
-          /\b(?:across|over|for|in|of)\s+(?:all|every|each)\s+(?:the\s+|of\s+the\s+|our\s+)?(?:[\w-]+\s*(?:and|&|,)\s+)?$/.test(
+          (/\b(?:across|over|for|in|of)\s+(?:all|every)\s+(?:the\s+|of\s+the\s+|our\s+)?(?:[\w-]+\s*(?:and|&|,)\s+)?$/.test(
             reading.lc.slice(0, d.start),
-          ),
+          ) ||
+            /(?:^|[,;]\s*|\bevery\s+[\w-]+\s+)every\s+(?:[\w-]+\s*(?:and|&|,)\s+)?$/.test(
+              reading.lc.slice(0, d.start),
+            )),
       )
     if (all) {
       reading.dims = reading.dims.filter((d) => d !== all)
@@ -951,7 +959,19 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     const prev = j >= 0 ? (tokens[j] as Token).raw.toLowerCase() : ''
     const prevList = listWords.get(prev)
     const nextRaw = (tokens[i + 1]?.raw ?? '').toLowerCase()
-    const nextList = listWords.get(nextRaw)
+    // "legal dept": a list's word the reading took as its dimension ("dept") names it too.
+    const nextDim = reading.dims.find((d) => d.start === tokens[i + 1]?.start && d.ref.kind === 'list')
+    const nextList =
+      listWords.get(nextRaw) ??
+      (nextDim ? catalog.lists.find((l) => l.id === nextDim.ref.id)?.name : undefined)
+    // "travel costs canada jan": a word standing between the measure and a period, as a place
+    // would; a verb or adverb there ("shipped", "running", "only") names nothing.
+    const beforePeriod =
+      reading.measures.length > 0 &&
+      t.raw.length >= 3 &&
+      !/(?:ed|ing|ly)$/i.test(t.raw) &&
+      PERIOD_WORD_RE.test(nextRaw) &&
+      (tokens[i - 1] ? covered(tokens[i - 1] as Token, spans) : false)
     if (['by', 'per', 'each', 'every'].includes(prev) && !reading.periods.perLevel) {
       // "by department" in a model without Departments: a dimension it does not have.
       out.push({
@@ -971,6 +991,7 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
     const itemSlot =
       ITEM_PREPOSITIONS.has(prev) ||
       ROUTE_PREPOSITIONS.has(prev) ||
+      beforePeriod ||
       prevList ||
       nextList ||
       capitalised ||

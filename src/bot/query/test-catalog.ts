@@ -54,8 +54,8 @@ export function salesCatalog(): ModelCatalog {
     ],
     lineItems: [
       li('units', 'Units', 'rev', rev),
-      li('price', 'Price', 'rev', rev, 'AVERAGE'),
-      li('revenue', 'Revenue', 'rev', rev),
+      { ...li('price', 'Price', 'rev', rev, 'AVERAGE'), units: 'currency' },
+      { ...li('revenue', 'Revenue', 'rev', rev), units: 'currency' },
       li('hc', 'Headcount', 'opx', opx, 'SUM', 'LAST'),
       li('sal', 'Salaries', 'opx', opx),
       li('trv', 'Travel', 'opx', opx),

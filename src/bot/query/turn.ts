@@ -5,6 +5,7 @@
  */
 import type { ModelCatalog } from '../../anaplan/catalog.ts'
 import type { ModelScope } from '../core/anaplan.ts'
+import { parseChoice } from '../core/choices.ts'
 import { encodeChoice, type Middleware, type TurnContext } from '../core/context.ts'
 import { BotError } from '../core/errors.ts'
 import type { Focus } from '../core/session.ts'
@@ -17,7 +18,7 @@ import { execute } from './execute.ts'
 import { refusal } from './guard.ts'
 import { listChain } from './names.ts'
 import { ERRAND_RE, measureOf, type Parsed, parseQuestion } from './parse.ts'
-import type { Question, Selector } from './question.ts'
+import { isQuestion, type Question, type Selector } from './question.ts'
 import { LINE_ITEMS_ID, TIME_ID, VERSIONS_ID } from './read.ts'
 
 /** Intents a question never overrides: changes, connections, and answers to a confirmation. */
@@ -426,9 +427,15 @@ export const questionStep: Middleware = async (ctx, next) => {
     const focus = await focusOf(ctx, scope, catalog)
     // "switch the page to Budget" after a figure answer (no view on screen) changes the figure.
     const prior = focus === ctx.session.focus?.question ? ctx.session.focus?.prior : undefined
+    const offered = (ctx.offered ?? []).flatMap((o) => {
+      const c = parseChoice(o.value)
+      const q = c && 'intent' in c && c.intent === 'read_cell' ? c.parameters.question : undefined
+      return isQuestion(q) ? [q] : []
+    })
     parsed = parseQuestion(text, catalog, focus, {
       focusOnScreen: Boolean(ctx.session.view),
       ...(prior ? { prior } : {}),
+      ...(offered.length ? { offered } : {}),
     })
     const pageItem =
       ctx.intent.name === 'set_page' && !ctx.session.view && focus ? ctx.parameters.item : undefined

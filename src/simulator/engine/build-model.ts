@@ -262,6 +262,10 @@ export function buildModel(spec: ModelSpec, info: SimModelInfo, at: Path, issue:
       }
       if (ls.code) li.code = ls.code
       if (ls.notes) li.notes = ls.notes
+      if (ls.units && ls.units !== 'NONE') {
+        if (!numeric) issue([...lp, 'units'], 'units belong to NUMBER line items')
+        else li.units = ls.units
+      }
       if (ls.formula !== undefined) li.formulaText = ls.formula
       m.lineItems.push(li)
     })

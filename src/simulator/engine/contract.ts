@@ -80,8 +80,8 @@ export interface LineItemMeta {
   summary?: string
   /** (Engine addition) How time totals aggregate: Sum, Average, Last, … */
   timeSummary?: string
-  /** (Engine addition) `{ dataType }` as in Anaplan's full line item metadata. */
-  formatMetadata?: { dataType: string }
+  /** (Engine addition) `{ dataType, unitsType? }` as in Anaplan's full line item metadata. */
+  formatMetadata?: { dataType: string; unitsType?: string }
   /** (Engine addition) Line items whose formulas reference this one, named `Module.Line item`. */
   referencedBy?: Named[]
   notes?: string

@@ -134,6 +134,8 @@ const TIME_SUMMARIES = ['SUM', 'AVERAGE', 'MIN', 'MAX', 'FIRST', 'LAST', 'FORMUL
 const lineItemSchema = named({
   code: z.string().optional(),
   format: z.enum(FORMATS).default('NUMBER'),
+  /** What a NUMBER counts (Anaplan's `formatMetadata.unitsType`): money, a percentage, or plain. */
+  units: z.enum(['NONE', 'CURRENCY', 'PERCENTAGE']).optional(),
   formula: z.string().optional(),
   /** How list parents (and, unless `timeSummary` is set, time totals) aggregate. */
   summary: z.enum(SUMMARIES).optional(),

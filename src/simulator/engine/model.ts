@@ -142,7 +142,10 @@ export class Model implements ModelEngine {
           readOnly: li.formula !== undefined,
           summary: summaryLabel(li.summary),
           timeSummary: summaryLabel(li.timeSummary),
-          formatMetadata: { dataType: li.format === 'TIME PERIOD' ? 'TIME_ENTITY' : li.format },
+          formatMetadata:
+            li.format === 'NUMBER'
+              ? { dataType: 'NUMBER', unitsType: li.units ?? 'NONE' }
+              : { dataType: li.format === 'TIME PERIOD' ? 'TIME_ENTITY' : li.format },
           referencedBy: referencedBy.map((o) => ({ id: o.id, name: `${o.module.name}.${o.name}` })),
         }
         if (li.code) meta.code = li.code

@@ -46,6 +46,8 @@ export interface LineItem {
   notes?: string
   module: Module
   format: LineItemFormat
+  /** Anaplan's `unitsType` of a NUMBER line item, when not NONE. */
+  units?: 'CURRENCY' | 'PERCENTAGE'
   formulaText?: string
   formula?: FormulaNode
   /** Formula references by their source text key (`module|lineItem`, lowercased). */
