@@ -141,7 +141,7 @@ describe('guard', () => {
   })
 
   it('refuses what it does not compute, saying what to ask instead', () => {
-    const p = parseQuestion('units for all regions except emea', catalog)
+    const p = parseQuestion('units by month for all regions except emea', catalog)
     if (p.kind !== 'question') throw new Error('expected a question')
     expect(refusal(p.question, catalog)).toMatch(
       /^I can't answer 'except emea': I don't compute figures with items left out/,

@@ -375,8 +375,25 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     expect(names(settled.slice[VERSIONS_ID])).toEqual(['Actual', 'Budget'])
   })
   it('never answers with items left out as if they were in, nor an errand that names a place', () => {
-    const u = q('revenue excluding emea for q1').unresolved
+    // Left out of a figure: the other items added up; of a series over another list: refused.
+    const others = q('revenue excluding emea for q1')
+    expect(names(others.slice.regions)).toEqual(['North America', 'APAC', 'LATAM'])
+    expect(others.shape).toEqual({ kind: 'value', combine: true })
+    expect(names(q('units for all regions except emea').slice.regions)).toEqual([
+      'North America',
+      'APAC',
+      'LATAM',
+    ])
+    const u = q('revenue by month excluding emea').unresolved
     expect(u?.map((x) => x.expected)).toContain('operation')
+    // Left out of a breakdown or a comparison on screen: the same without it.
+    const byProduct = q('rev by product for h1')
+    expect(names(q('drop gizmos', byProduct).slice.products)).toEqual(['Widgets', 'Gadgets', 'Sprockets'])
+    const top = q('top 3 regions by revenue')
+    expect(names(q('remove emea', top).slice.regions)).toEqual(['North America', 'APAC', 'LATAM'])
+    expect(parseQuestion('remove emea', catalog).kind).toBe('none')
+    // "revenue drop in emea" leaves nothing out.
+    expect(names(q('revenue drop in emea from q1 to q2').slice.regions)).toEqual(['EMEA'])
     expect(parseQuestion('can u book my flight to the emea offsite', catalog)).toEqual({
       kind: 'none',
       offTopic: true,

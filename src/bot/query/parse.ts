@@ -108,13 +108,18 @@ export function parseQuestion(
       /\b(?:the\s+)?same\s+(?:months?|quarters?|periods?|dates?|timeframe|time\s+frame|time|years?)\b/gi,
       'same',
     )
-  if (!trimmed || COMMAND_RE.test(trimmed)) return { kind: 'none' }
+  // "remove emea" with a ranking on screen takes EMEA out of it (the bot deletes no list items).
+  const removal =
+    /^(?:please\s+)?(?:remove|delete)\b/i.test(trimmed) &&
+    ['breakdown', 'ranking', 'compare', 'share'].includes(focus?.shape.kind ?? '')
+  if (!trimmed || (COMMAND_RE.test(trimmed) && !removal)) return { kind: 'none' }
   // The last answer's one period, for "and the previous quarter?".
   const focusTime = focus?.slice[TIME_ID]
   const anchorId =
     focusTime?.kind === 'items' && focusTime.items.length === 1 ? focusTime.items[0]?.id : undefined
   const anchor = anchorId ? catalog.periods.find((p) => p.id === anchorId) : undefined
   const r = readText(trimmed, catalog, anchor ? { anchor } : {})
+  if (removal && !r.excluded) return { kind: 'none' }
   // "which model is open right now": "right now" alone, with nothing to edit, asks no figure.
   if (
     !focus &&
@@ -345,9 +350,14 @@ export function parseQuestion(
     !(c.explain && !focus)
   if (followUp && focus) {
     // "what is the total?" about the figures on screen: the focus itself, as one figure.
-    const question =
+    let question =
       applyFollowUp(focus, r, catalog, options.prior) ??
       (c.total && !r.named ? { ...focus, shape: { kind: 'value' as const } } : undefined)
+    // "drop gizmos" after a breakdown by product: the same breakdown without Gizmos.
+    if (r.excluded) {
+      question ??= structuredClone(focus)
+      leaveOut(question, r, catalog)
+    }
     // "break it down" after a figure, saying not by what: asked, over the last answer's dimensions.
     if (!question && !r.dims.length && BREAK_WORD_RE.test(r.lc)) {
       const options = dimensionChoices(focus.measures, catalog).map((d) => ({
@@ -363,7 +373,7 @@ export function parseQuestion(
       kind: 'question',
       question,
       followUp: true,
-      strong: strong || coordinates || c.followUp || redraw,
+      strong: strong || coordinates || c.followUp || redraw || Boolean(r.excluded),
     }
   }
   if (!r.measures.length && r.unresolved.some((u) => u.expected === 'measure' || u.expected === 'version')) {
@@ -549,6 +559,7 @@ export function build(
     shape: shapeOf(r, slice, measures, catalog),
   }
   combined(question, catalog)
+  leaveOut(question, r, catalog)
   if (r.cues.presentation) question.presentation = r.cues.presentation
   if (r.unresolved.length) question.unresolved = r.unresolved
   const shape = question.shape
@@ -795,6 +806,44 @@ export function shapeOf(
   // "emea and apac revenue combined", "total for q1 and q2": the points added up as well.
   if ((c.combine || c.total) && combinable(slice, measures)) return { kind: 'value', combine: true }
   return { kind: 'value' }
+}
+
+/** The most items a question leaving some out may keep (their siblings, named one by one). */
+const MAX_KEPT = 60
+
+/**
+ * "revenue excluding EMEA": the other regions added up; "drop gizmos" from a breakdown, ranking or
+ * comparison over products: the same without Gizmos. Otherwise (a series over another dimension,
+ * a summary that does not add up) the leaving out is named back, never the figure with them in.
+ */
+export function leaveOut(q: Question, r: Reading, catalog: ModelCatalog): void {
+  const ex = r.excluded
+  if (!ex) return
+  const refuse = () => {
+    q.unresolved = [...(q.unresolved ?? []), { text: ex.text, expected: 'operation' }]
+  }
+  const list = catalog.lists.find((l) => l.id === ex.listId)
+  const gone = new Set(ex.items.map((i) => i.id))
+  const had = q.slice[ex.listId]
+  let pool: { id: string; name: string }[] | undefined
+  if (had?.kind === 'items' && had.items.length >= 2) pool = had.items
+  else {
+    // The items beside those left out: the children of their parent (or of the item sliced).
+    const parentId =
+      had?.kind === 'items' && had.items.length === 1 ? had.items[0]?.id : ex.items[0]?.parentId
+    const children = (list?.items ?? []).filter((i) => i.parentId === parentId)
+    if (children.some((i) => gone.has(i.id))) pool = children
+  }
+  const kept = (pool ?? []).filter((i) => !gone.has(i.id)).map((i) => ({ id: i.id, name: i.name }))
+  const s = q.shape
+  const onList = ('by' in s && s.by.id === ex.listId) || (s.kind === 'compare' && s.axis.id === ex.listId)
+  if (!kept.length || kept.length > MAX_KEPT || (s.kind !== 'value' && !onList)) {
+    refuse()
+    return
+  }
+  q.slice[ex.listId] = { kind: 'items', items: kept }
+  if (s.kind === 'value' && kept.length > 1) q.shape = { kind: 'value', combine: true }
+  if (s.kind === 'compare' && kept.length < 2) q.shape = { kind: 'value' }
 }
 
 /**

@@ -215,6 +215,9 @@ export function totalOf(q: Question, dimId: string, catalog: ModelCatalog): Poin
       if (top) return { label: top.name, members: [top.name], total: true, itemId: top.id }
     }
   }
+  // "drop gizmos" from a breakdown: the total of the items shown, not of the whole list.
+  if (q.shape.kind === 'breakdown' && sel?.kind === 'items' && sel.items.length >= 2)
+    return { label: `The ${sel.items.length} shown`, members: sel.items.map((i) => i.name) }
   if (sel?.kind === 'items' && sel.items.length === 1) {
     const it = sel.items[0] as { id: string; name: string }
     if (itemsUnder(catalog, list, it.id).length || it.id === list.topLevelItem?.id)

@@ -136,6 +136,11 @@ export interface Reading {
   /** "for the whole company" in a model with no list of that name: every list at its total. */
   whole?: boolean
   /**
+   * Items the words leave out ("excluding EMEA", "drop gizmos"), taken out of `items`, with the
+   * words that said so (named back when the leaving out cannot be computed).
+   */
+  excluded?: { listId: string; items: CatalogListItem[]; text: string }
+  /**
    * "vs plan" in a model with no version called Plan: Budget and Forecast are both plans. Asked,
    * with `against` when said against the current version.
    */
@@ -226,8 +231,6 @@ const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most
 /** Doing against a plan: over, under, ahead of, behind, beat, missed. */
 const PERFORMANCE_RE =
   /\b(?:over|under|above|below|ahead\s+of|behind|beat|beating|missed|miss|exceed(?:ed|ing)?|short\s+of)\s+(?:the\s+|our\s+)?(?:budget|bud|plan|target|forecast|fcst)\b|\b(?:doing|tracking|performing|landing|coming\s+in)\b[^.?!]{0,20}\b(?:vs\.?|versus|against|compared\s+(?:to|with)|relative\s+to)\s+(?:the\s+|our\s+)?(?:budget|bud|plan|target)\b/
-const EXCLUDING_RE =
-  /\b(?:excluding|exclude|excl\.?|except(?:\s+for)?|without|minus|other\s+than|apart\s+from|but\s+not|not\s+counting|leaving\s+out|leave\s+out|ex)\s+/
 const FLIP_RE =
   /\b(?:flip|flipped|reverse|reversed|invert|inverted|upside\s+down)\b|\bthe\s+other\s+way(?:\s+a?round)?\b|\bturn\s+(?:it|that|them)\s+(?:a?round|over)\b/i
 const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
@@ -595,25 +598,47 @@ export function readText(
     }
   }
   reading.unresolved.push(...leftovers(tokens, spans, reading, catalog))
-  // "revenue excluding emea": leaving items out is not computed; never the figure with them in.
-  const left = EXCLUDING_RE.exec(lc)
-  if (
-    left &&
-    reading.items.some((i) => i.start >= left.index + left[0].length - 1 && i.start - left.index < 40)
-  )
-    reading.unresolved.push({
-      text:
-        text
-          .slice(left.index)
-          .trim()
-          .split(/[,.;?!]/)[0] ?? left[0],
-      expected: 'operation',
-    })
+  // "revenue excluding emea", "drop gizmos": the items left out, never the figure with them in.
+  excludedItems(reading, text)
   const strays = tokens.filter(
     (t) => !covered(t, spans) && !FILLER.has(t.raw.toLowerCase()) && !STOPWORDS.has(t.raw.toLowerCase()),
   )
   if (!cues.followUp && !cues.presentation && strays.length >= 2) onlyTypos(reading, typos, tokens.length)
   return reading
+}
+
+/** Words right before an item that leave it out: "excluding", "without", "drop", "take out". */
+const LEAVE_OUT_RE =
+  /\b(?:excluding|exclude|excl\.?|except(?:\s+for)?|without|minus|other\s+than|apart\s+from|but\s+not|not\s+counting|leaving\s+out|leave\s+out|ex|drop|remove|take\s+out|hide|get\s+rid\s+of|skip|ignore|cut\s+out|strip\s+out)\s+(?:the\s+|out\s+)?$/
+/** Between two items left out together: "without emea and apac". */
+const ALSO_OUT_RE = /^\s*(?:,|and|or|&|nor)\s+(?:the\s+)?$/
+
+function excludedItems(reading: Reading, text: string): void {
+  const sorted = [...reading.items].filter((i) => i.start >= 0).sort((a, b) => a.start - b.start)
+  const out: typeof sorted = []
+  for (const i of sorted) {
+    const last = out.at(-1)
+    const before = reading.lc.slice(0, i.start)
+    const chained =
+      last &&
+      last.listId === i.listId &&
+      ALSO_OUT_RE.test(reading.lc.slice(last.start + last.item.name.length, i.start).replace(/^\S*/, ''))
+    if (LEAVE_OUT_RE.test(before) || chained) out.push(i)
+  }
+  const first = out[0]
+  if (!first) return
+  const same = out.filter((i) => i.listId === first.listId)
+  const at = reading.lc.slice(0, first.start).search(LEAVE_OUT_RE)
+  reading.excluded = {
+    listId: first.listId,
+    items: same.map((i) => i.item),
+    text:
+      text
+        .slice(Math.max(0, at))
+        .trim()
+        .split(/[,.;?!]/)[0] ?? '',
+  }
+  reading.items = reading.items.filter((i) => !same.includes(i))
 }
 
 /**
