@@ -633,3 +633,15 @@ describe('parseQuestion: everyday edits and words', () => {
     expect(parseQuestion('variance for north america in q4', catalog).kind).toBe('ask')
   })
 })
+
+describe('parseQuestion: a change runs forward in time', () => {
+  it('"which region grew most since q1" after Q3 is Q1 to Q3; "from q3 to q1" keeps its order', () => {
+    const since = q('which region grew most since q1', q('revenue by region for q3'))
+    expect(since.shape.kind).toBe('explain')
+    expect(names(since.slice[TIME_ID])).toEqual(['Q1 FY26', 'Q3 FY26'])
+    expect(names(q('why did revenue change from q3 to q1').slice[TIME_ID])).toEqual(['Q3 FY26', 'Q1 FY26'])
+  })
+  it('"as a pie chart" is a chart of the last answer', () => {
+    expect(q('as a pie chart', q('revenue by region for q3')).presentation).toBe('chart')
+  })
+})

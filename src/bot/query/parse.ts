@@ -358,6 +358,7 @@ export function parseQuestion(
       question ??= structuredClone(focus)
       leaveOut(question, r, catalog)
     }
+    if (question) chronological(question, r, catalog)
     // "break it down" after a figure, saying not by what: asked, over the last answer's dimensions.
     if (!question && !r.dims.length && BREAK_WORD_RE.test(r.lc)) {
       const options = dimensionChoices(focus.measures, catalog).map((d) => ({
@@ -560,6 +561,7 @@ export function build(
   }
   combined(question, catalog)
   leaveOut(question, r, catalog)
+  chronological(question, r, catalog)
   if (r.cues.presentation) question.presentation = r.cues.presentation
   if (r.unresolved.length) question.unresolved = r.unresolved
   const shape = question.shape
@@ -806,6 +808,20 @@ export function shapeOf(
   // "emea and apac revenue combined", "total for q1 and q2": the points added up as well.
   if ((c.combine || c.total) && combinable(slice, measures)) return { kind: 'value', combine: true }
   return { kind: 'value' }
+}
+
+/**
+ * "which dept grew most since q1" after Q3: a change over time runs from the earlier period to the
+ * later one, whichever was said first; "from dec back to jan" says its own order.
+ */
+export function chronological(q: Question, r: Reading, catalog: ModelCatalog): void {
+  const s = q.shape
+  const t = q.slice[TIME_ID]
+  if (s.kind !== 'explain' || s.axis.id !== TIME_ID || t?.kind !== 'items' || t.items.length !== 2) return
+  if (/\bfrom\b[^.?!]*\b(?:to|back\s+to)\b/.test(r.lc)) return
+  const start = (id: string) => catalog.periods.find((p) => p.id === id)?.start ?? ''
+  const [a, b] = t.items as [{ id: string; name: string }, { id: string; name: string }]
+  if (start(a.id) > start(b.id)) q.slice[TIME_ID] = { kind: 'items', items: [b, a] }
 }
 
 /** The most items a question leaving some out may keep (their siblings, named one by one). */

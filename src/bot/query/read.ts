@@ -239,7 +239,7 @@ const ASCENDING_RE =
 const NOT_RANKING_RE =
   /\bat\s+(?:least|most)\b|\bmost\s+recent\b|\btop\s+line\b|\b(?:best|worst)[\s-]case\b|\bmost\s+likely\b/gi
 const CHART_RE =
-  /\b(?:as|in|on|into)\s+(?:a\s+)?(?:line\s+|bar\s+)?(?:graph|chart|plot|visual)\b|\b(?:graph|chart|plot|visuali[sz]e|draw)\s+(?:it|that|this|them)\b|\b(?:it|that|this|them)\s+an?\s+(?:line\s+|bar\s+)?(?:graph|chart|plot)\b|\bgraphically\b/i
+  /\b(?:as|in|on|into)\s+(?:a\s+)?(?:line\s+|bar\s+|pie\s+|column\s+)?(?:graph|chart|plot|visual)\b|\b(?:graph|chart|plot|visuali[sz]e|draw)\s+(?:it|that|this|them)\b|\b(?:it|that|this|them)\s+an?\s+(?:line\s+|bar\s+)?(?:graph|chart|plot)\b|\bgraphically\b/i
 const TABLE_RE =
   /\b(?:as|in|into)\s+(?:a\s+)?table\b|\b(?:it|that|this|them)\s+a\s+table\b|\btabular\b|\btabulate\b/i
 const TEXT_RE = /\b(?:as|in)\s+(?:text|words|a\s+sentence)\b|\bjust\s+the\s+number\b/i
