@@ -197,7 +197,13 @@ function replaced(
       // Another measure named, known or not ("whats the churn rate then"), replaces it.
       return r.measures.length > 0 || r.unresolved.some((x) => x.expected === 'measure')
     case 'period':
-      return r.periods.points.length > 0 || Boolean(r.periods.selector)
+      // A trend or a series by period ("so what's the trend") runs over the periods there are.
+      return (
+        r.periods.points.length > 0 ||
+        Boolean(r.periods.selector) ||
+        Boolean(r.periods.perLevel) ||
+        r.cues.trend
+      )
     case 'version':
       return r.versions.length > 0
     case 'dimension':

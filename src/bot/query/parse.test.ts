@@ -645,3 +645,16 @@ describe('parseQuestion: a change runs forward in time', () => {
     expect(q('as a pie chart', q('revenue by region for q3')).presentation).toBe('chart')
   })
 })
+
+describe('parseQuestion: vague asks', () => {
+  it('"how are we tracking" asks which figure; a trend after a refused period runs over the year', () => {
+    const p = parseQuestion('how are we tracking', catalog)
+    expect(p.kind === 'ask' && p.options.map((o) => o.label)).toContain('Revenue')
+    const refused = parseQuestion('and the quarter before', catalog, q('what did emea bring in in q1'))
+    expect(refused.kind === 'question' && refused.question.unresolved?.[0]?.expected).toBe('period')
+    if (refused.kind !== 'question') return
+    const trend = q("so what's the trend looking like", refused.question)
+    expect(trend.shape.kind).toBe('trend')
+    expect(trend.unresolved).toBeUndefined()
+  })
+})

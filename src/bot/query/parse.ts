@@ -44,7 +44,11 @@ export function measureOf(li: CatalogLineItem): Measure {
  * last measure first. With a view on screen it is about the view ("what's the total?").
  */
 const AMOUNT_RE =
-  /\bhow\s+(?:many|much)\b|\btotals?\b|\b(?:the|our|any|my)\s+(?:[\w-]+\s+){0,2}(?:numbers?|figures?|amounts?|stats|metrics)\b|\b(?:numbers?|figures?|stats|metrics)\s+(?:for|on|of|in)\b|\bhow\s+(?:are|did|do|is|were)\s+(?:we|things|it)\s+(?:doing|going|looking|perform\w*|do)\b/i
+  /\bhow\s+(?:many|much)\b|\btotals?\b|\b(?:the|our|any|my)\s+(?:[\w-]+\s+){0,2}(?:numbers?|figures?|amounts?|stats|metrics)\b|\b(?:numbers?|figures?|stats|metrics)\s+(?:for|on|of|in)\b|\bhow\s+(?:are|did|do|is|were)\s+(?:we|things|it)\s+(?:doing|going|looking|perform\w*|tracking|trending|faring|shaping\s+up|do)\b/i
+
+/** "how are we doing", "how are things tracking": how the plan goes, on no figure said. */
+const DOING_RE =
+  /\bhow\s+(?:are|r|were|is)\s+(?:we|things|business|the\s+numbers)\s+(?:doing|going|looking|perform\w*|tracking|trending|faring|shaping\s+up)\b/i
 
 export interface ParseOptions {
   /** The focus is the view on screen (not the last answer). */
@@ -175,6 +179,11 @@ export function parseQuestion(
   const unresolvedOnly = !r.named && !r.measureChoices && !r.dims.length && !r.periods.perLevel
   // Nothing of the model named, and nothing to edit: not a question about the numbers.
   // "break it down" with no figure before it: which figure, asked back (never a guess).
+  // "how are we tracking?" with nothing asked before: on which figure, asked back.
+  if (unresolvedOnly && !focus && !r.unresolved.length && DOING_RE.test(r.lc)) {
+    const asked = noMeasure(r, catalog, true, undefined, true)
+    if (asked.kind === 'ask') return asked
+  }
   if (unresolvedOnly && !focus && !r.unresolved.length && BREAK_WORD_RE.test(r.lc)) {
     const options = catalog.lineItems
       .filter((li) => li.format.toUpperCase() === 'NUMBER')
