@@ -106,6 +106,7 @@ export async function understanding(options: UnderstandingOptions = {}): Promise
     // Accuracy through the endpoint (intent and parameters, as a caller of /api/nlu sees them),
     // one pass per set; this also loads the metadata both ways.
     const perSet: Record<string, Record<string, number>> = {}
+    let cleanMisses: string[] = []
     for (const [name, file] of Object.entries(LABELLED_SETS)) {
       const labelled = loadLabelled(file)
       const http = await evaluate(labelled, nlu)
@@ -120,6 +121,9 @@ export async function understanding(options: UnderstandingOptions = {}): Promise
         parameterAccuracyInProcess: local.parameterAccuracy,
         errorsInProcess: local.errors.length,
       }
+      // The clean check's misses through the endpoint, for the closing note (what each was taken for).
+      if (name === CLEAN_CHECK)
+        cleanMisses = http.errors.map((e) => `${e.text} → ${e.got} (want ${e.expected})`)
     }
     const own = perSet.labelled ?? {}
     const everyday = perSet['labelled-everyday'] ?? {}
@@ -168,6 +172,7 @@ export async function understanding(options: UnderstandingOptions = {}): Promise
         utterancesPerSecondUncached: round(uncachedPerSecond, 1),
         ...own,
         perSet,
+        cleanCheckMisses: cleanMisses,
         cpuMicrosecondsPerUnderstanding: cpu,
         largeModelIndexBuildMs: round(largeIndexMs, 1),
       },
