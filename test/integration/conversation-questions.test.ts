@@ -349,12 +349,22 @@ describe('questions over /api/chat', () => {
 
   it('off-topic text gets the fallback, with no figures and no question about models', async () => {
     const s = await connected()
-    for (const text of ["what's the weather like in Paris tomorrow?", 'give me a recipe for pancakes']) {
+    for (const text of [
+      "what's the weather like in Paris tomorrow?",
+      'give me a recipe for pancakes',
+      // The classifier reads a place as an item to add; asked of the time, it is no command.
+      'ugh mondays. whats the time in tokyo rn',
+      'any good lunch spots near the office?',
+    ]) {
       const r = await h.chat(s, text)
       expect(r.intent.name).toBe('fallback')
       expect(r.question).toBeUndefined()
       expect(replyText(r)).not.toMatch(/\d|which model/i)
     }
+    // Told, not asked: a command with an everyday word stays the command (confirmed before it runs).
+    const add = await h.chat(s, 'add lunch allowance to the products list')
+    expect(add.intent.name).toBe('add_list_item')
+    expect(replyText(add)).toMatch(/Add 'Lunch Allowance' to Products/)
   })
 
   it('ambiguous: items without a measure ask which measure, and the choice answers', async () => {

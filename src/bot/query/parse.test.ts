@@ -428,6 +428,13 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     expect(parseQuestion('also whats the weather in london tmrw', catalog, q('units in q1'))).toEqual({
       kind: 'none',
       offTopic: true,
+      everyday: true,
+    })
+    // A name read only by forgiving letters ("spots" for Sprockets) does not make lunch a question.
+    expect(parseQuestion('any good lunch spots near the office?', catalog)).toMatchObject({ offTopic: true })
+    // "rn" in everyday life is still everyday life, not a question about what is open.
+    expect(parseQuestion('ugh mondays. whats the time in tokyo rn', catalog)).toMatchObject({
+      everyday: true,
     })
     // "across every product and region" in a sum: each at its total, no breakdown.
     expect(q('sum of units across every product and region for q4').shape.kind).toBe('value')

@@ -11,8 +11,11 @@ import type { DimensionRef, Measure, Question, Selector, Shape } from './questio
 import { type Reading, readText, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } from './read.ts'
 
 export type Parsed =
-  /** Not a question about the numbers; `offTopic` when no word of it names anything in the model. */
-  | { kind: 'none'; offTopic?: boolean }
+  /**
+   * Not a question about the numbers; `offTopic` when no word of it names anything in the model,
+   * `everyday` when it asks of everyday life (the weather, lunch, the time in Tokyo).
+   */
+  | { kind: 'none'; offTopic?: boolean; everyday?: boolean }
   | { kind: 'question'; question: Question; followUp: boolean; strong: boolean }
   | {
       kind: 'ask'
@@ -124,6 +127,11 @@ export function parseQuestion(
   const anchor = anchorId ? catalog.periods.find((p) => p.id === anchorId) : undefined
   const r = readText(trimmed, catalog, anchor ? { anchor } : {})
   if (removal && !r.excluded) return { kind: 'none' }
+  // "can u also book my flight to the emea offsite": an errand, whatever place it names; "also
+  // whats the weather in london tmrw": everyday life, whatever the last question was.
+  if (!r.measures.length && !r.measureChoices && ERRAND_RE.test(r.lc)) return { kind: 'none', offTopic: true }
+  if (!r.measures.length && !r.measureChoices && EVERYDAY_RE.test(r.lc) && r.items.every((i) => i.typo))
+    return { kind: 'none', offTopic: true, everyday: true }
   // "which model is open right now": "right now" alone, with nothing to edit, asks no figure.
   if (
     !focus &&
@@ -139,14 +147,6 @@ export function parseQuestion(
     !/\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|q[1-4]|fy|h[12])/.test(r.lc)
   )
     return { kind: 'none' }
-  // "can u also book my flight to the emea offsite": an errand, whatever place it names; "also
-  // whats the weather in london tmrw": everyday life, whatever the last question was.
-  if (
-    !r.measures.length &&
-    !r.measureChoices &&
-    (ERRAND_RE.test(r.lc) || (EVERYDAY_RE.test(r.lc) && !r.items.length))
-  )
-    return { kind: 'none', offTopic: true }
   // "any idea when payroll runs": the time of an event, which no cell holds; "when did revenue
   // peak" ranks the months instead, and a date line item answers "when" itself.
   const c0 = r.cues
@@ -956,7 +956,7 @@ export const ERRAND_RE =
 
 /** Everyday subjects no planning model has a figure for (when no measure of it is named). */
 const EVERYDAY_RE =
-  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link))\b/
+  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|the\s+time\s+in|netflix|spotify|youtube|tv\s+shows?|lunch|breakfast|near\s+(?:the\s+)?office|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link))\b/
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =

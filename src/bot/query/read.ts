@@ -118,7 +118,8 @@ export interface Reading {
   measures: CatalogLineItem[]
   /** One synonym that fits several line items ("sales" with Revenue and Net Sales). */
   measureChoices?: CatalogLineItem[]
-  items: { listId: string; item: CatalogListItem; start: number }[]
+  /** `typo`: matched only with letters forgiven or left out ("sprokets", "spkts" for Sprockets). */
+  items: { listId: string; item: CatalogListItem; start: number; typo?: boolean }[]
   /** The same words name items of two lists: ask. */
   itemChoices?: { text: string; options: { listId: string; item: CatalogListItem }[] }
   versions: CatalogVersion[]
@@ -206,7 +207,7 @@ const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[
 const COMPARE_RE =
   /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bside\s+by\s+side\b|\b(?:the|a|w\/|with|and|show|what'?s|whats)\s+diffs?\b(?!\s+(?:topic|subject|question|thing|matter|note))|\bhow\s+far\s+(?:is|are|was|were|r)\b[^?.,;]{0,40}?\s(?:off|out|behind|ahead|above|below|under|over)\b|\bhow\s+much\s+(?:are|r|were|is|was)\s+\w+\s+(?:off|short|ahead|behind|above|below|under|over)\b|\b(?:up|down|higher|lower|better|worse|bigger|smaller)\s+(?:from|on|vs\.?|versus|compared\s+(?:to|with))\s+(?!the\s+(?:top|bottom)\b)|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
 const SHARE_RE =
-  /\bas\s+(?:an?\s+)?(?:%|percent(?:age)?|pct|share|proportion)(?=\W|$)|\bin\s+%|\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
+  /\bas\s+(?:an?\s+)?(?:%|percent(?:age)?|pct|share|proportion)(?=\W|$)|\bin\s+%|\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|\bslice\s+of\s+(?:that|this|it|the|total)\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
   /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter|mth|mo|qtr|q|m)[\s-](?:by|over|on)[\s-](?:month|quarter|mth|mo|qtr|q|m)\b|\b(?:qoq|mom)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
 const BREAKDOWN_RE =
@@ -350,7 +351,7 @@ export function readText(
         .filter((x) => x !== undefined)
       if (others.length && !reading.itemChoices)
         reading.itemChoices = { text: m.text, options: [{ listId: list.id, item }, ...others] }
-      reading.items.push({ listId: list.id, item, start: m.start })
+      reading.items.push({ listId: list.id, item, start: m.start, ...(m.score < 1 ? { typo: true } : {}) })
     } else if (m.kind === 'version') {
       const v = catalog.versions.find((x) => x.name === m.value)
       if (v) addVersion(v)
@@ -1270,7 +1271,7 @@ function abbreviations(tokens: Token[], spans: Span[], reading: Reading, catalog
     ]
     const list = hits.length === 1 ? hits[0]?.list : undefined
     if (hits.length === 1 && hits[0]?.item && hits[0].listId) {
-      reading.items.push({ listId: hits[0].listId, item: hits[0].item, start: t.start })
+      reading.items.push({ listId: hits[0].listId, item: hits[0].item, start: t.start, typo: true })
     } else if (list) {
       // "which dept is biggest": the Departments list, short.
       reading.dims.push({

@@ -168,6 +168,10 @@ const READ_GUESSES = new Set(['show_view', 'list_items', 'set_page', 'read_cell'
 const MODEL_OBJECT_RE =
   /\b(?:views?|reports?|saved|dashboards?|grids?|lists?|items?|members?|entries|process(?:es)?|imports?|exports?|actions?|jobs?|models?|modules?|workspaces?|line\s+items?)\b/i
 
+/** Words of a question rather than a command. */
+const ASKED_RE =
+  /\?|\b(?:what|whats|what'?s|where|when|who|how|which|any|anyone|anybody|is\s+it|will\s+it)\b/i
+
 /** Nothing of the model named, no word of its objects, and a read would only guess: off-topic. */
 function offTopic(
   parsed: Parsed,
@@ -177,6 +181,9 @@ function offTopic(
 ): boolean {
   // An errand ("book my flight to the emea offsite") whatever the classifier made of its names.
   if (parsed.kind === 'none' && parsed.offTopic && ERRAND_RE.test(text.toLowerCase())) return true
+  // "whats the time in tokyo": asked of everyday life, whatever command the classifier guessed
+  // ("add lunch allowance to the list" is told, not asked, and stays a command).
+  if (parsed.kind === 'none' && parsed.everyday && ASKED_RE.test(text)) return true
   // "can i see the expnses summary": the classifier found the view the words misspell.
   if (['view', 'list', 'item'].some((k) => typeof parameters[k] === 'string')) return false
   return (
