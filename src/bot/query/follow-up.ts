@@ -81,7 +81,7 @@ export function applyFollowUp(
       words[VERSIONS_ID] = { kind: 'items', items: [was, ...rest] }
   }
   // "for the company", "overall": every list back at its total.
-  if (r.whole || (OVERALL_RE.test(r.lc) && !r.items.length))
+  if (r.whole)
     for (const dim of Object.keys(next.slice))
       if (dim !== TIME_ID && dim !== VERSIONS_ID && !words[dim]) {
         delete next.slice[dim]
@@ -214,10 +214,6 @@ function replaced(
     }
   }
 }
-
-/** Words of the whole plan, after a question about one part of it. */
-const OVERALL_RE =
-  /\b(?:overall|across\s+the\s+board|company[\s-]wide|all\s+up|for\s+everything|in\s+general)\b/
 
 /** "and which month?", "what about the best quarter": a level of periods asked for. */
 const WHICH_LEVEL_RE = /\b(?:which|what|best|worst|top|highest|lowest)\s+(month|mth|quarter|qtr|half)s?\b/

@@ -436,6 +436,14 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     expect(parseQuestion('ugh mondays. whats the time in tokyo rn', catalog)).toMatchObject({
       everyday: true,
     })
+    // "overall" after a question about one region is the whole plan again, trend kept.
+    const overall = q('hows monthly revenue trending overall', q('revenue trend in emea'))
+    expect(overall.slice.regions).toBeUndefined()
+    expect(overall.shape).toMatchObject({ kind: 'trend', level: 'month' })
+    // Quarters misspelled are quarters; a slice of the total is a share.
+    expect(q('revenue quaterly for emea').shape).toMatchObject({ kind: 'trend', level: 'quarter' })
+    expect(q('units qtrly in apac').shape).toMatchObject({ kind: 'trend', level: 'quarter' })
+    expect(q("and emea's slice of that", q('revenue by region in q1')).shape.kind).toBe('share')
     // "across every product and region" in a sum: each at its total, no breakdown.
     expect(q('sum of units across every product and region for q4').shape.kind).toBe('value')
   })

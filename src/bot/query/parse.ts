@@ -13,7 +13,7 @@ import { type Reading, readText, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } 
 export type Parsed =
   /**
    * Not a question about the numbers; `offTopic` when no word of it names anything in the model,
-   * `everyday` when it asks of everyday life (the weather, lunch, the time in Tokyo).
+   * `everyday` when it is a question about everyday life (the weather, lunch, the time in Tokyo).
    */
   | { kind: 'none'; offTopic?: boolean; everyday?: boolean }
   | { kind: 'question'; question: Question; followUp: boolean; strong: boolean }
@@ -131,7 +131,7 @@ export function parseQuestion(
   // whats the weather in london tmrw": everyday life, whatever the last question was.
   if (!r.measures.length && !r.measureChoices && ERRAND_RE.test(r.lc)) return { kind: 'none', offTopic: true }
   if (!r.measures.length && !r.measureChoices && EVERYDAY_RE.test(r.lc) && r.items.every((i) => i.typo))
-    return { kind: 'none', offTopic: true, everyday: true }
+    return { kind: 'none', offTopic: true, ...(r.cues.asking ? { everyday: true } : {}) }
   // "which model is open right now": "right now" alone, with nothing to edit, asks no figure.
   if (
     !focus &&

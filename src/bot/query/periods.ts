@@ -215,7 +215,8 @@ export function readPeriods(
     ''
   ).toLowerCase()
   const perLevel = perMatch
-    ? /^(?:quarter|q|qtr|qoq|qtrly)$/.test(perWord) || perWord.startsWith('qua')
+    ? // Every word of the pattern that starts with a q is of quarters ("qtr", "qoq", "quaterly").
+      perWord.startsWith('q')
       ? 'quarter'
       : perWord.startsWith('half')
         ? 'half'

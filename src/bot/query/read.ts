@@ -134,7 +134,10 @@ export interface Reading {
   versionWords?: boolean
   /** The first version was not said but added to measure the one said against ("vs budget"). */
   versionAdded?: boolean
-  /** "for the whole company" in a model with no list of that name: every list at its total. */
+  /**
+   * "for the whole company" in a model with no list of that name, or "overall" with no item named:
+   * every list at its total.
+   */
   whole?: boolean
   /**
    * Items the words leave out ("excluding EMEA", "drop gizmos"), taken out of `items`, with the
@@ -246,8 +249,10 @@ const TABLE_RE =
 const TEXT_RE = /\b(?:as|in)\s+(?:text|words|a\s+sentence)\b|\bjust\s+the\s+number\b/i
 const FOLLOW_UP_RE =
   /^(?:and|what\s+about|how\s+about|now|ok|okay|also|then|same|but|what\s+if|and\s+what\s+about|for)\b|\binstead\b|\bsame\b|\b(?:that|the\s+same)\s+(?:one|region|product|period|month|mth|quarter|qtr|year|yr|version|figure|number|list|item)\b|\bthose\b|\b(?:break|split)\s+(?:that|it|this|them)\b|\b(?:show|make|turn|put|give)\s+(?:it|that|this|them)\b|\b(?:for|of)\s+(?:that|it|those)\s*[?.!]*$|\bthe\s+other\s+way\b|\bflip\b|\breverse\b/i
+// A question may follow a first sentence or a word of chat: "ugh mondays. whats the time in
+// tokyo", "also whats the weather in london".
 const ASKING_RE =
-  /\?|^(?:what|whats|what's|which|who|how|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
+  /\?|(?:^|[.!;]\s+)(?:(?:also|and|ok|okay|so|btw|hey|um|oh|quick\s+one)[\s,]+)?(?:what|whats|what's|which|who|how|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
 const PERIOD_DETERMINER_RE =
   /\b(?:(?:for|in|over|during|of|across|through(?:out)?)\s+the|this|that|next|last|full|whole|entire|current|same)\s+$/i
 /** Words of spending money: of several measures a vague word fits, the cost one. */
@@ -601,6 +606,7 @@ export function readText(
   reading.unresolved.push(...leftovers(tokens, spans, reading, catalog))
   // "revenue excluding emea", "drop gizmos": the items left out, never the figure with them in.
   excludedItems(reading, text)
+  if (!reading.whole && !reading.items.length && OVERALL_RE.test(lc)) reading.whole = true
   const strays = tokens.filter(
     (t) => !covered(t, spans) && !FILLER.has(t.raw.toLowerCase()) && !STOPWORDS.has(t.raw.toLowerCase()),
   )
@@ -801,6 +807,10 @@ function readCues(lc: string): Cues {
  * "across the company", "for the whole region": the word a list's top item is named after ("Total
  * Company", "All Regions") after "the", with no item of that list named, is that top item.
  */
+/** Words of the whole plan, after a question about one part of it ("how's it trending overall"). */
+const OVERALL_RE =
+  /\b(?:overall|across\s+the\s+board|company[\s-]wide|all\s+up|for\s+everything|in\s+general)\b/
+
 /** Words for the whole of a plan, when no list is named so. */
 const WHOLE_WORDS = new Set(['company', 'business', 'org', 'organisation', 'organization', 'firm', 'group'])
 

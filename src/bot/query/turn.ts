@@ -168,10 +168,6 @@ const READ_GUESSES = new Set(['show_view', 'list_items', 'set_page', 'read_cell'
 const MODEL_OBJECT_RE =
   /\b(?:views?|reports?|saved|dashboards?|grids?|lists?|items?|members?|entries|process(?:es)?|imports?|exports?|actions?|jobs?|models?|modules?|workspaces?|line\s+items?)\b/i
 
-/** Words of a question rather than a command. */
-const ASKED_RE =
-  /\?|\b(?:what|whats|what'?s|where|when|who|how|which|any|anyone|anybody|is\s+it|will\s+it)\b/i
-
 /** Nothing of the model named, no word of its objects, and a read would only guess: off-topic. */
 function offTopic(
   parsed: Parsed,
@@ -183,7 +179,7 @@ function offTopic(
   if (parsed.kind === 'none' && parsed.offTopic && ERRAND_RE.test(text.toLowerCase())) return true
   // "whats the time in tokyo": asked of everyday life, whatever command the classifier guessed
   // ("add lunch allowance to the list" is told, not asked, and stays a command).
-  if (parsed.kind === 'none' && parsed.everyday && ASKED_RE.test(text)) return true
+  if (parsed.kind === 'none' && parsed.everyday) return true
   // "can i see the expnses summary": the classifier found the view the words misspell.
   if (['view', 'list', 'item'].some((k) => typeof parameters[k] === 'string')) return false
   return (
@@ -400,7 +396,6 @@ export const questionStep: Middleware = async (ctx, next) => {
   if (!text || ctx.turn.choice || ctx.parameters.question) return next()
   if (!ctx.session.connected) {
     // Without a model the classifier knows no measure names: any intent but a command may be a question.
-    const name = ctx.intent.name
     if (
       ctx.turn.recognized ||
       unconnectedCommand(ctx.intent, ctx.parameters, text, Boolean(ctx.session.pending))
