@@ -105,6 +105,10 @@ export const FRESH12_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-
 export const FRESH13_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-13')
 /** The fifteenth, written with the fourteenth, run once on the final code: the clean check. */
 export const FRESH14_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-14')
+/** The sixteenth, written on 2026-12-04 beside the seventeenth, run once; then it guided. */
+export const FRESH15_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-15')
+/** The seventeenth, written with the sixteenth, run once on the final code: the clean check. */
+export const FRESH16_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-16')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {

@@ -458,6 +458,36 @@ describe('questions over /api/chat', () => {
     expect(shown.intent.name).toBe('show_view')
   })
 
+  it('a view asked for in other words is shown; a write typed with an arrow stays a write', async () => {
+    const s = await connected()
+    for (const text of ['lemme look at units by product', 'expenses summary pls']) {
+      const r = await h.chat(s, text)
+      expect(r.intent.name, text).toBe('show_view')
+      expect(r.question, text).toBeUndefined()
+    }
+    const arrow = await h.chat(s, 'units widgets emea jan 26 forecast -> 500')
+    expect(arrow.intent.name).toBe('write_cell')
+    expect(arrow.question).toBeUndefined()
+    expect(find(arrow, 'choices')?.options.map((o) => o.label)).toEqual(expect.arrayContaining(['Yes', 'No']))
+    await h.chat(s, 'no')
+    // The cell is unchanged: nothing is written without the confirmation.
+    grids.clear()
+    const asked = await h.chat(s, 'units for widgets in emea in jan 26 forecast')
+    expectFigure(asked, await rev('EMEA', 'Widgets', 'Units', 'Jan 26'))
+  })
+
+  it('an unknown measure is named back before any question which measure; a ranking of a view asks of what', async () => {
+    const s = await connected()
+    const r = await h.chat(s, 'whats our EBITDA for q2')
+    expect(replyText(r)).toMatch(/no measure 'EBITDA' in Sales Forecast/)
+    expect(r.question?.unresolved?.[0]).toMatchObject({ text: 'EBITDA', expected: 'measure' })
+    const v = await connected()
+    await h.chat(v, 'units by product')
+    const least = await h.chat(v, 'and the least?')
+    expect(find(least, 'choices')?.prompt).toBe('Rank which?')
+    expect(replyText(least)).not.toMatch(/broken down by \./)
+  })
+
   it('a reply that names an offered measure and says more is that question edited', async () => {
     const s = await connected()
     const asked = await h.chat(s, 'what were widgets in march')

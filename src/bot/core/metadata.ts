@@ -122,9 +122,14 @@ async function loadModel(scope: ModelScope): Promise<Vocabulary> {
   v.lists = catalog.lists.map((l) => ({
     id: l.id,
     name: l.name,
-    items: (l.items ?? [])
-      .slice(0, MAX_LIST_ITEMS)
-      .map((i) => ({ id: i.id, name: i.name, ...(i.code ? { code: i.code } : {}) })),
+    // The list's top level ("All Products", "Total Company") is a page and a coordinate as its
+    // items are, though Anaplan lists it apart from them.
+    items: [
+      ...(l.items ?? []).slice(0, MAX_LIST_ITEMS),
+      ...(l.topLevelItem && !(l.items ?? []).some((i) => i.id === l.topLevelItem?.id)
+        ? [l.topLevelItem]
+        : []),
+    ].map((i) => ({ id: i.id, name: i.name, ...(i.code ? { code: i.code } : {}) })),
   }))
   return v
 }

@@ -747,6 +747,10 @@ const ROWS: IntentDefinition[] = [
       /^(?:sorry |so |ok |hey )?who (?:do|does) (?:you|u|this bot|the bot|it|anaplan) (?:think|say|see) (?:i am|i'm|im|we are)$/,
       // "which anaplan user are you acting as right now": whom the bot acts as.
       /^(?!.*\bzz)(?:which|what|who)\b(?: (?:anaplan )?(?:user|account|identity|login))? (?:are|r|is) (?:you|u|the bot|this bot|it) (?:acting|running|working|logged in|signed in|connected) as\b.*$/,
+      // Asked (not told) which identity is in use, of the speaker or the bot, in any order of
+      // words: "what user r u using for me rn", "whose login is this bot running under", "am i
+      // on the analyst account or the viewer one". Nothing of a model named, nothing to change.
+      /^(?!.*\bzz)(?!.*\b(?:out|off|disconnect|switch|change|add|create|new|delete|remove|reset|forgot|password|list|all)\b)(?=(?:\S+ ){1,13}\S+$)(?:(?:hey|ok|so|sorry|quick q|pls|please|and|but) )?(?:what|which|who|whose|am|are|r|is|can|could|tell|remind|show)\b(?=.*\b(?:i|me|my|im|i'm|you|u|this bot|the bot)\b)(?=.*\b(?:user|login|identity|account|logged in|logged on|signed in|signed on)\b).*$/,
     ],
     responses: [
       'You are U123 on Slack, acting in Anaplan as analyst@example.com, connected to Sales Forecast.',

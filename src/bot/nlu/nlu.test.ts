@@ -118,6 +118,24 @@ describe('understanding', () => {
     expect(r.parameters).toEqual({ view: 'Revenue by Region', pages: { Products: 'Gadgets' } })
   })
 
+  // Written for these tests in other words than the labelled sets' misses they stand for.
+  it.each([
+    ['could you bring up units by product with emea and budget', 'show_view', { view: 'Units by Product' }],
+    ['pls list all regions', 'list_items', { list: 'Regions' }],
+    ['show me all the channels', 'list_items', { list: 'Channels' }],
+    ['update units gadgets latam feb 26 budget = 75', 'write_cell', { lineItem: 'Units', value: 75 }],
+    ['we need Oceania added to regions', 'add_list_item', { list: 'Regions', item: 'Oceania' }],
+    ['new entry in products, name it Cogs', 'add_list_item', { list: 'Products', item: 'Cogs' }],
+    ['show me the exprots', 'list_actions', { actionType: 'export' }],
+    ['which login are u using for me', 'whoami', {}],
+    ['am i on the admin account here', 'whoami', {}],
+    ['who painted the mona lisa', 'fallback', {}],
+  ])('"%s" is %s', async (text, intent, parameters) => {
+    const r = await nlu.understand(text)
+    expect(r.intent.name).toBe(intent)
+    expect(r.parameters).toMatchObject(parameters)
+  })
+
   it('has low confidence on nonsense', async () => {
     const r = await nlu.understand('purple monkey dishwasher')
     expect(r.intent.confidence).toBeLessThan(0.55)

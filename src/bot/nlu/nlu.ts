@@ -37,7 +37,7 @@ import {
   type PeriodMatch,
   periodResolver,
 } from './slots.ts'
-import { Coverage, type Token, tokenize } from './text.ts'
+import { Coverage, GENERAL_KNOWLEDGE_RE, type Token, tokenize } from './text.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 /** Below this the bot asks instead of acting. */
@@ -279,10 +279,13 @@ export class Nlu {
       confidence = Math.max(confidence, 0.9)
     }
     // An utterance that is nothing but a period, number or punctuation carries no intent, nor
-    // does a sum on numbers alone.
+    // does a sum on numbers alone, nor general knowledge asked with no measure named.
     if (
       (!cue && !/[a-z]/i.test(analysis.shape.replace(/zz\w+/g, '')) && analysis.entities.length === 0) ||
-      ARITHMETIC_RE.test(text)
+      ARITHMETIC_RE.test(text) ||
+      (!cue &&
+        GENERAL_KNOWLEDGE_RE.test(text) &&
+        !analysis.entities.some((e) => e.kind === 'lineItem' && e.score === 1))
     ) {
       name = 'fallback'
       confidence = 0
@@ -295,11 +298,37 @@ export class Nlu {
         confidence = 0
       }
     }
+    // "bring up revenue by region with gizmos and actual": a page change that names a saved view
+    // in full is that view shown with those pages.
+    if (name === 'set_page' && analysis.entities.some((e) => e.kind === 'view' && !e.partial)) {
+      name = 'show_view'
+      confidence = Math.max(confidence, 0.9)
+    }
+    // "update hc latam jan 26 budget = 12": a line item and a value given it is a change of a
+    // cell, whatever page words are in it; no page change takes a number.
+    if (
+      name === 'set_page' &&
+      VALUE_GIVEN_RE.test(text) &&
+      (analysis.entities.some((e) => e.kind === 'lineItem' && !e.partial) ||
+        /(?:=|->|→|[a-z]\s*:)\s*-?[\d.,]*\d\s*[km%]?\s*$/i.test(text))
+    ) {
+      name = 'write_cell'
+      confidence = Math.max(confidence, 0.9)
+    }
+    // "list all products": the list's items, not a page change to its total ("All Products").
+    let listed: string | undefined
+    if (name === 'set_page' && LIST_VERB_RE.test(correctPhrasing(text))) {
+      const total = pageItem(analysis)
+      if (total?.kind === 'listItem' && total.dimension && /^(?:all|total)\s/i.test(total.value)) {
+        name = 'list_items'
+        listed = total.dimension
+      }
+    }
     const alternatives = c.ranking
       .filter((r) => r.intent !== name && !forcedConnect)
       .slice(0, 3)
       .map((r) => ({ name: r.intent, confidence: round(r.score) }))
-    const parameters = extractParameters(name, analysis)
+    const parameters = listed ? { list: listed } : extractParameters(name, analysis)
     const result: NluResult = {
       intent: { name, confidence: round(confidence) },
       parameters,
@@ -342,6 +371,16 @@ function withoutContainer(shape: string): string {
  */
 const ARITHMETIC_RE =
   /^\s*(?:(?:hey|ok|so|quick q|quick one)[\s,]+)?(?:(?:what(?:'s|s| is)|how much is|calc(?:ulate)?|compute|work out|can you (?:calc(?:ulate)?|work out|compute|tell me))\s+)?-?[\d.,]+\s*(?:times|x|\*|×|plus|\+|minus|-|divided\s+by|over|\/|percent\s+of|%\s*of|to\s+the\s+power\s+of|\^)\s*-?[\d.,]+\s*(?:please|pls)?\s*[?!.]*\s*$/i
+
+/** A value given at the end: "= 12", "-> 90000", ": 80", "to 140". */
+const VALUE_GIVEN_RE = /(?:=|->|→|[a-z]\s*:|\bto)\s*-?[\d.,]*\d\s*[km%]?\s*$/i
+
+/**
+ * A listing asked in its own verb ("list all products", or "show me all the products" and nothing
+ * more), which no page change of a view takes.
+ */
+const LIST_VERB_RE =
+  /^\s*(?:(?:pls|please|can\s+(?:you|u)|could\s+(?:you|u)|just)\s+)*(?:list\b|(?:show|give)(?:\s+me)?\s+(?:all|every)(?:\s+(?:of\s+)?the)?(?:\s+[\w&-]+){1,2}\s*(?:pls|please)?[\s?.!]*$)/i
 
 /** Any word of leaving or being done: without one, nothing is disconnected. */
 const LEAVING_RE =
@@ -501,7 +540,10 @@ function analyse(
   const covered = new Coverage(text.length, taken)
   // "Budget 2024", "Q3 FY26": digits inside a name or period are not values.
   const numbers = findNumbers(text).filter((n) => !covered.overlaps(n))
-  const partials = partial ? prepared.index.partials(text, [...taken, ...numbers], wordsOfIntents()) : []
+  // A misspelt word of an action's type ("show me the exprots") is that type, no part of a name.
+  const partials = partial
+    ? prepared.index.partials(text, [...taken, ...numbers], wordsOfIntents()).filter((p) => !typeTypo(p.text))
+    : []
   return {
     analysis: { text, entities, periods, numbers, shape: shapeOf(text, periods, entities, numbers) },
     partials,
@@ -544,6 +586,12 @@ const ACTION_TYPE_WORDS: [RegExp, string][] = (
   ),
   v.value,
 ])
+
+/** A word that is a typo of an action type's word ("exprots", "imprts"). */
+function typeTypo(text: string): boolean {
+  const fixed = correctPhrasing(text)
+  return fixed.toLowerCase() !== text.toLowerCase() && actionTypeOf(fixed) !== undefined
+}
 
 /** The action type named by a word in the text ("imports" → import). */
 export function actionTypeOf(text: string): string | undefined {
@@ -611,7 +659,9 @@ function extractOne(param: IntentParameter, all: readonly IntentParameter[], a: 
     case 'actionType': {
       // The named action's own type, else a type word outside its name ("the Load Actuals import").
       const action = all.some((p) => p.entity === 'action') ? first(a, 'action') : undefined
-      return action?.actionType ?? actionTypeOf(a.text.replace(action?.text ?? '\u0000', ''))
+      // A misspelt type word is read as the word it is a typo of ("list the imprts").
+      const rest = a.text.replace(action?.text ?? '\u0000', '')
+      return action?.actionType ?? actionTypeOf(rest) ?? actionTypeOf(correctPhrasing(rest))
     }
     case 'dimension': {
       const item = all.some((p) => p.extract === 'pageItem') ? pageItem(a) : undefined
@@ -662,8 +712,16 @@ function newItemName(a: Analysis): string | undefined {
     const name = clean(wanted)
     if (name && !PRONOUN.test(name)) return name
   }
-  // "… called Thingamajigs" names the item wherever the list word sits.
-  const called = /\b(?:called|named)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(a.text)?.[1]
+  // "i need Marketplace added under channels": the name before "added", the list after it.
+  if (list) {
+    const wanted = ADDED_TO_RE.exec(a.text.slice(0, list.start))?.[1]
+    const name = clean(wanted)
+    if (name && !PRONOUN.test(name)) return name
+  }
+  // "… called Thingamajigs", "…, call it Cogs" names the item wherever the list word sits.
+  const called = /\b(?:called|named|call\s+it|name\s+it)\s+["'“]?([^"'”]+?)["'”]?\s*[.!?]?$/i.exec(
+    a.text,
+  )?.[1]
   const head = list ? a.text.slice(0, list.start) : a.text
   const passive = PASSIVE_ADD.exec(head)?.[1] ?? GOES_IN.exec(head)?.[1]
   const before = list ? a.text.slice(0, list.start) : a.text
@@ -679,6 +737,10 @@ function newItemName(a: Analysis): string | undefined {
   if (!verb && !passive) return undefined
   return introduced(a, verb ? verb.index : a.text.length)
 }
+
+/** "need Marketplace added under", "want Oceania put in": the name, then where it goes. */
+const ADDED_TO_RE =
+  /\b(?:need|needs|want|wants|like|get|have)\s+(.+?)\s+(?:added|created|included|put|inserted)\s+(?:to|under|in|into|on|onto)\s+(?:the\s+|our\s+)?$/i
 
 /** A subject that ends in a pronoun after a clause: "… so it", "…, and they". */
 const SUBJECT_PRONOUN_RE = /(?:^|\s|,)(?:so|and|but|then|now)?\s*(?:it|they|that|this|them)$/i

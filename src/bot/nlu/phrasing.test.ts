@@ -9,8 +9,8 @@ const intent = async (text: string) => (await nlu.understand(text)).intent
 
 describe('misspelt command words', () => {
   it('are corrected against the phrases own words', () => {
-    expect(correctPhrasing('lsit the veiws')).toBe('list the view')
-    expect(correctPhrasing('shwo me the wrkspaces')).toBe('show me the workspace')
+    expect(correctPhrasing('lsit the veiws')).toBe('list the views')
+    expect(correctPhrasing('shwo me the wrkspaces')).toBe('show me the workspaces')
   })
 
   it('leave names, real short words and placeholders alone', () => {

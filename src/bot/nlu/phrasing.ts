@@ -5,8 +5,8 @@
  * sentence that names nothing are words the chosen intent is ever said with (the weather and
  * recipes are not). Works on the placeholder shape, where the model's names are already replaced.
  */
-import { INTENT_CATALOG, type IntentDefinition, parsePhrase } from '../intents/index.ts'
-import { fold, STOPWORDS, type Token, tokenize } from './text.ts'
+import { ENTITY_TYPES, INTENT_CATALOG, type IntentDefinition, parsePhrase } from '../intents/index.ts'
+import { editDistance, fold, STOPWORDS, type Token, tokenize } from './text.ts'
 import { TypoIndex } from './typos.ts'
 
 /**
@@ -64,6 +64,9 @@ function load(): Phrasing {
       }
     byIntent.set(intent.name, own)
   }
+  // Every word of an action type is one to correct to, used in a phrase or not ("exprots").
+  for (const v of ENTITY_TYPES.find((e) => e.name === 'actionType')?.values ?? [])
+    for (const w of v.synonyms) for (const t of tokenize(w)) words.add(t.norm)
   // Misspelt small words are corrected too ("wich" → "which"), though they never count as evidence.
   for (const w of FUNCTION_WORDS) words.add(w)
   const skeletons = new Map<string, string | null>()
@@ -114,7 +117,13 @@ export function correctPhrasing(shape: string): string {
     // A short word one letter off another is often a word of its own ("fire", "fine"): only
     // swapped, missing or doubled letters are corrected there.
     if (!fix || (t.norm.length < 6 && substitution(t.norm, fix))) continue
-    out += `${shape.slice(pos, t.start)}${fix}`
+    // A plural typed stays one: "show me the exprots" asks for the exports, not the export.
+    const typed = t.raw.toLowerCase()
+    const plural =
+      typed.endsWith('s') &&
+      !fix.endsWith('s') &&
+      editDistance(typed, `${fix}s`, 3) <= editDistance(typed, fix, 3)
+    out += `${shape.slice(pos, t.start)}${fix}${plural ? 's' : ''}`
     pos = t.end
   }
   return out + shape.slice(pos)

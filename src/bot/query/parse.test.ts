@@ -142,7 +142,12 @@ describe('parseQuestion: measures', () => {
     expect(q('units by year for latam').shape).toMatchObject({ kind: 'trend', level: 'year' })
   })
   it('a sentence tied to the model only by a misspelt measure is not a question', () => {
-    expect(parseQuestion('who wrote pride and prejudice', catalog)).toEqual({ kind: 'none', offTopic: true })
+    // General knowledge asked, whatever measure a word of it misspells ("pride" for Price).
+    expect(parseQuestion('who wrote pride and prejudice', catalog)).toEqual({
+      kind: 'none',
+      offTopic: true,
+      everyday: true,
+    })
   })
 })
 
@@ -671,5 +676,45 @@ describe('parseQuestion: vague asks', () => {
     const trend = q("so what's the trend looking like", refused.question)
     expect(trend.shape.kind).toBe('trend')
     expect(trend.unresolved).toBeUndefined()
+  })
+})
+
+describe('parseQuestion: what planbench-fresh-15 and labelled-fresh-14/-15 showed it missed', () => {
+  it('an unknown measure is named back, never dropped for a question which measure', () => {
+    expect(q('whats our EBITDA for q2').unresolved).toEqual([
+      expect.objectContaining({ text: 'EBITDA', expected: 'measure' }),
+    ])
+    const atlantis = q('how are gizmos doing in atlantis')
+    expect(atlantis.unresolved?.[0]).toMatchObject({ text: 'atlantis', expected: 'item' })
+    expect(names(atlantis.slice.products)).toEqual(['Gizmos'])
+  })
+  it('general knowledge is off-topic, whatever it names', () => {
+    for (const t of ['whats the capital of australia', 'who wrote the great gatsby'])
+      expect(parseQuestion(t, catalog), t).toMatchObject({ kind: 'none', offTopic: true, everyday: true })
+  })
+  it('a total "over the year" is the year; "month to month" is a series', () => {
+    expect(q('total revenue for all regions put together over the year').shape.kind).toBe('value')
+    expect(q('how did revenue develop over the year').shape.kind).toBe('trend')
+    expect(q('how have units moved month to month').shape).toMatchObject({ kind: 'trend', level: 'month' })
+  })
+  it('a comparison naming its measure and both sides is its own question', () => {
+    const before = q('compare q1 and q2 units for gadgets')
+    const own = q('also, how does emea revenue in budget compare to forecast for q4', before)
+    expect(own.measures[0]?.lineItem).toBe('Revenue')
+    expect(own.slice.products).toBeUndefined()
+    expect(own.shape).toMatchObject({ kind: 'compare', axis: { id: VERSIONS_ID } })
+  })
+  it('a swapped letter in a small word is no name; words of a list are no measure', () => {
+    const top = q('which product sold the most units in march')
+    expect(q('and teh least?', top).shape).toMatchObject({ kind: 'ranking', order: 'asc' })
+    expect(parseQuestion('members of regions pls', catalog).kind).toBe('none')
+    expect(parseQuestion('what sits under products', catalog).kind).toBe('none')
+  })
+  it('a ranking after a single figure asks of what; a question after a dash asks', () => {
+    const one = q('units for emea in q1')
+    const p = parseQuestion('and which is the lowest?', catalog, { ...one, slice: {} })
+    expect(p.kind === 'ask' && p.prompt).toBe('Rank which?')
+    const dash = parseQuestion('ok back to work - hows emea looking in may', catalog)
+    expect(dash.kind === 'ask' && dash.options.map((o) => o.label)).toContain('Revenue')
   })
 })

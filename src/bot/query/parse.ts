@@ -4,8 +4,9 @@
  * in `unresolved` for the guard to name back.
  */
 import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
+import { GENERAL_KNOWLEDGE_RE } from '../nlu/text.ts'
 import { applyFollowUp } from './follow-up.ts'
-import { listChain } from './names.ts'
+import { listChain, nearNames } from './names.ts'
 import { defaultYear, yearsOf } from './periods.ts'
 import type { DimensionRef, Measure, Question, Selector, Shape } from './question.ts'
 import { type Reading, readText, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } from './read.ts'
@@ -130,8 +131,14 @@ export function parseQuestion(
   // "can u also book my flight to the emea offsite": an errand, whatever place it names; "also
   // whats the weather in london tmrw": everyday life, whatever the last question was.
   if (!r.measures.length && !r.measureChoices && ERRAND_RE.test(r.lc)) return { kind: 'none', offTopic: true }
-  if (!r.measures.length && !r.measureChoices && EVERYDAY_RE.test(r.lc) && r.items.every((i) => i.typo))
-    return { kind: 'none', offTopic: true, ...(r.cues.asking ? { everyday: true } : {}) }
+  if (
+    !r.measures.length &&
+    !r.measureChoices &&
+    ((EVERYDAY_RE.test(r.lc) && r.items.every((i) => i.typo)) || GENERAL_KNOWLEDGE_RE.test(r.lc))
+  ) {
+    const asked = r.cues.asking || GENERAL_KNOWLEDGE_RE.test(r.lc)
+    return { kind: 'none', offTopic: true, ...(asked ? { everyday: true } : {}) }
+  }
   // "which model is open right now": "right now" alone, with nothing to edit, asks no figure.
   if (
     !focus &&
@@ -351,7 +358,13 @@ export function parseQuestion(
       (Boolean(c.ranking) && !r.dims.length && Boolean(focus && 'by' in focus.shape)))
   // "ok and compare the versions for apac gadgets revenue": a comparison naming its axis and its
   // measure is a question of its own, not the last one's items paired with new ones.
-  const ownComparison = c.compare && r.measures.length > 0 && r.dims.some((d) => !d.afterBy)
+  // Likewise one naming its measure and both sides: "how does emea revenue in budget compare to
+  // forecast for q4" after a units comparison for gadgets is about all products.
+  const bothSides =
+    r.versions.length >= 2 ||
+    r.periods.points.length >= 2 ||
+    r.items.some((a, i) => r.items.some((b, j) => j > i && a.listId === b.listId))
+  const ownComparison = c.compare && r.measures.length > 0 && (r.dims.some((d) => !d.afterBy) || bothSides)
   const followUp =
     Boolean(focus) &&
     (!r.measures.length || c.followUp || measureLacked || elliptical) &&
@@ -377,6 +390,22 @@ export function parseQuestion(
       if (options.length) return { kind: 'ask', prompt: 'Break it down by what?', options, strong: true }
     }
     if (!question) return { kind: 'none' }
+    // "and the least?" after a single figure (a view on screen read as one): ranked by what, asked.
+    const s = question.shape
+    if ((s.kind === 'ranking' || s.kind === 'breakdown') && !s.by.id) {
+      const q = question
+      const options = dimensionChoices(q.measures, catalog).map((d) => ({
+        label: d.name,
+        question: { ...q, shape: { ...s, by: d } },
+      }))
+      if (options.length)
+        return {
+          kind: 'ask',
+          prompt: s.kind === 'ranking' ? 'Rank which?' : 'Break it down by what?',
+          options,
+          strong: true,
+        }
+    }
     // "show it as a table" re-draws the last answer: as strong as naming a measure.
     const redraw = Boolean(c.presentation) && !r.named
     return {
@@ -388,6 +417,30 @@ export function parseQuestion(
   }
   if (!r.measures.length && r.unresolved.some((u) => u.expected === 'measure' || u.expected === 'version')) {
     // "the gross margin for Gizmos" in a model without a margin: named back, never substituted.
+    return {
+      kind: 'question',
+      question: build(r, catalog, undefined).question,
+      followUp: false,
+      strong: true,
+    }
+  }
+  // An unknown name in a question that names no measure is named back first, never dropped for a
+  // question which measure ("how are gizmos doing in atlantis"). With no item of the model named,
+  // an unknown word of no list is the measure asked for ("whats our EBITDA for q2").
+  if (!r.measures.length && !r.measureChoices && c.asking && r.unresolved.length) {
+    if (!r.items.length)
+      r.unresolved = r.unresolved.map((u) =>
+        u.expected === 'item' && !u.dimension
+          ? {
+              text: u.text,
+              expected: 'measure' as const,
+              near: nearNames(
+                catalog.lineItems.map((l) => l.name),
+                u.text,
+              ),
+            }
+          : u,
+      )
     return {
       kind: 'question',
       question: build(r, catalog, undefined).question,

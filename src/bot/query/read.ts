@@ -212,7 +212,9 @@ const COMPARE_RE =
 const SHARE_RE =
   /\bas\s+(?:an?\s+)?(?:%|percent(?:age)?|pct|share|proportion)(?=\W|$)|\bin\s+%|\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|\bslice\s+of\s+(?:that|this|it|the|total)\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
-  /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter|mth|mo|qtr|q|m)[\s-](?:by|over|on)[\s-](?:month|quarter|mth|mo|qtr|q|m)\b|\b(?:qoq|mom)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
+  /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter|mth|mo|qtr|q|m)[\s-](?:by|over|on|to)[\s-](?:month|quarter|mth|mo|qtr|q|m)\b|\b(?:qoq|mom)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
+/** "over the year", "throughout the year": a series, unless a total is asked of it. */
+const OVER_THE_YEAR_RE = /\b(?:over|through(?:out)?|across)\s+the\s+(?:whole\s+|full\s+|entire\s+)?year\b/g
 const BREAKDOWN_RE =
   /\bbreak(?:ing)?\s+(?:(?:it|that|this|them|those|these)\s+)?(?:down|out)\b|\bbroken\s+(?:down|out)\b|\bbreakdown\b|\bsplit\b|\bby\b|\bper\b|\beach\b|\bevery\b|\bitemi[sz]e/i
 /** Words of adding up what was named: "emea and apac combined", "the total of both". */
@@ -252,7 +254,7 @@ const FOLLOW_UP_RE =
 // A question may follow a first sentence or a word of chat: "ugh mondays. whats the time in
 // tokyo", "also whats the weather in london".
 const ASKING_RE =
-  /\?|(?:^|[.!;]\s+)(?:(?:also|and|ok|okay|so|btw|hey|um|oh|quick\s+one)[\s,]+)?(?:what|whats|what's|which|who|how|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
+  /\?|(?:^|[.!;,]\s+|\s[-–—]+\s+)(?:(?:also|and|ok|okay|so|btw|hey|um|oh|quick\s+one)[\s,]+)?(?:what|whats|what's|which|who|whos|how|hows|wheres|show|give|tell|list|get|display|pull|compare|rank|order|sort|break|split|why|where|when|is|are|was|were|did|do|does|can|could|would|will|has|have|had)\b|\b(?:how\s+(?:much|many|did|does|is|are|was|were)|what\s+(?:is|was|are|were|did)|tell\s+me|show\s+me|give\s+me|i\s+need|i\s+want|let\s+me\s+see)\b/i
 const PERIOD_DETERMINER_RE =
   /\b(?:(?:for|in|over|during|of|across|through(?:out)?)\s+the|this|that|next|last|full|whole|entire|current|same)\s+$/i
 /** Words of spending money: of several measures a vague word fits, the cost one. */
@@ -746,7 +748,8 @@ function readCues(lc: string): Cues {
     compare:
       COMPARE_RE.test(lc) || (moves(lc) && SPAN_RE.test(lc)) || MORE_THAN_RE.test(lc) || OR_MORE_RE.test(lc),
     share: SHARE_RE.test(lc),
-    trend: TREND_RE.test(lc),
+    // "total salary cost … over the year": the year's total, not a series through it.
+    trend: TREND_RE.test(TOTAL_RE.test(lc) || COMBINE_RE.test(lc) ? lc.replace(OVER_THE_YEAR_RE, ' ') : lc),
     breakdown: BREAKDOWN_RE.test(lc),
     total: TOTAL_RE.test(lc),
     followUp: FOLLOW_UP_RE.test(lc.trim()),
@@ -898,6 +901,12 @@ function wide(tokens: readonly Token[], x: Token): Token | undefined {
  * and two in long ones ("flanges" would pass for "changes"), so it is not the right tool here.
  */
 function fillerTypo(w: string): boolean {
+  if (w.length < 3) return false
+  // Two letters swapped ("lsit", "waht", "teh"): a slip no deletion reaches.
+  for (let i = 0; i + 1 < w.length; i++) {
+    const swapped = w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2)
+    if (swapped !== w && (FILLER.has(swapped) || STOPWORDS.has(swapped))) return true
+  }
   if (w.length < 4) return false
   if (FILLER_SLIPS.has(w)) return true
   for (let i = 0; i < w.length; i++) if (FILLER_SLIPS.has(w.slice(0, i) + w.slice(i + 1))) return true

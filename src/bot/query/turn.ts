@@ -101,7 +101,7 @@ export function hasCommandWords(
  * ending "to 140" is a change whatever its verb ("sett units … to 140").
  */
 const WRITE_WORDS_RE =
-  /\b(?:set|change|update|put|write|enter|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=|\bto\s+-?[\d.,]+\s*[km%]?\s*$/i
+  /\b(?:set|change|update|put|write|enter|input|record|log|key\s+in|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=|->|→|\bto\s+-?[\d.,]+\s*[km%]?\s*$|[a-z]\s*:\s*-?[\d.,]+\s*[km%]?\s*$/i
 
 /**
  * Whether a turn before any model is connected is the command it was read as, not a question:
@@ -138,11 +138,11 @@ export function namedTarget(
 
 /** Words that ask for a saved view as such, not for figures. */
 const AS_VIEW_RE =
-  /\b(?:views?|reports?|dashboards?|grids?|show|open|pull\s+up|bring\s+up|display|see|view|load|go\s+to)\b/i
+  /\b(?:views?|reports?|dashboards?|grids?|show|open|pull\s+up|bring\s+up|display|see|view|load|go\s+to|look(?:ing)?\s+at|check\s+out|have\s+a\s+look|take\s+a\s+look)\b/i
 
 /** A page change in its own words: "flip the version to forecast", "switch over to budget". */
 const PAGE_CHANGE_RE =
-  /\b(?:switch|flip|change|toggle|move|go|jump|set|turn)\b(?:\s+\S+){0,4}\s+to\b|^(?:now|page)\b/i
+  /\b(?:switch|flip|change|toggle|move|go|jump|set|turn|filter|swap|narrow)\b(?:\s+\S+){0,4}\s+to\b|^(?:now|page)\b|\bpages?\b|^\s*(?:ok\s+|now\s+|just\s+)?use\b.*\binstead\b|\b(?:filter|narrow)(?:\s+(?:it|this|that|them))?\s+(?:by|on|for|down)\b/i
 
 /** Intents that are commands even before a model is connected. */
 const UNCONNECTED_COMMANDS = new Set([
@@ -247,6 +247,8 @@ export function questionWins(
     viewShowsIt
   )
     return false
+  // "hows engineering looking in may" taken for a listing of views says no word of views: a guess.
+  if (intent.name === 'list_views' && !MODEL_OBJECT_RE.test(correctPhrasing(text))) return true
   // "list the products" with a focus: a listing, unless the words name a measure or a shape.
   if (LISTINGS.has(intent.name) && intent.confidence >= MIN_CONFIDENCE && !parsed.strong) return false
   if (
@@ -513,9 +515,17 @@ async function viewShowsIn(
   // "budget units by product" asks all regions: a view with a Regions page it does not name would
   // show its saved page (one region). Asked for as a view ("show …", "the … view"), it is shown.
   const unnamed = (meta.pages ?? []).filter((d) => catalog.lists.some((l) => l.id === d.id) && !q.slice[d.id])
-  if (unnamed.length && !AS_VIEW_RE.test(text)) return false
+  if (unnamed.length && !AS_VIEW_RE.test(text) && !onlyName(text, name)) return false
   const s = q.shape
   return s.kind === 'value' || (s.kind === 'breakdown' && rows.has(s.by.id))
+}
+
+/** The text is the view's name and nothing more but politeness ("expenses summary pls"). */
+function onlyName(text: string, name: string): boolean {
+  const escaped = name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(
+    `^\\W*(?:the\\s+)?${escaped}(?:\\s+(?:view|report))?(?:\\s+(?:pls|please|plz|thx|thanks|now))?\\W*$`,
+  ).test(text.toLowerCase().trim())
 }
 
 /**

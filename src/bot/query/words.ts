@@ -190,7 +190,8 @@ export const FILLER = new Set(
    team teams avg mean tho though anyway anyways stack stacks stacked name names named exist exists existing
    hmm hmmm hm um umm uh uhh er erm ah oh behind unrelated random question questions
    far off apart side diff put weird strange odd huh wow interesting narrow restrict limit say says said different differ comes came coming zoom zooming focus spent fewest driving peaked excluding exclude excl except without minus drill dig trend trends trended trending track tracked tracking sorry meant specifically particularly precisely instead terms
-   whatever assume assumes assumed assuming pie donut doughnut column columns try trying tried retry redo take taking remove removing hide hiding skip skipping ignore ignoring rid leave leaving performing performer performers selling seller sellers variance variances delta deltas`.split(
+   whatever assume assumes assumed assuming pie donut doughnut column columns try trying tried retry redo take taking remove removing hide hiding skip skipping ignore ignoring rid leave leaving performing performer performers selling seller sellers variance variances delta deltas
+   member members sit sits belong belongs contain contains include includes included inside work working`.split(
     /\s+/,
   ),
 )
