@@ -718,3 +718,16 @@ describe('parseQuestion: what planbench-fresh-15 and labelled-fresh-14/-15 showe
     expect(dash.kind === 'ask' && dash.options.map((o) => o.label)).toContain('Revenue')
   })
 })
+
+describe('parseQuestion: read once per catalog', () => {
+  it('the same words on the same focus give the same reading, which is the caller’s to change', () => {
+    const first = q('revenue for emea in q3')
+    first.measures.length = 0
+    const again = q('revenue for emea in q3')
+    expect(again.measures[0]?.lineItem).toBe('Revenue')
+    // A different focus is a different reading.
+    const after = q('and apac', q('units for emea in q1'))
+    expect(after.measures[0]?.lineItem).toBe('Units')
+    expect(q('and apac', again).measures[0]?.lineItem).toBe('Revenue')
+  })
+})

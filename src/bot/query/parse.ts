@@ -4,6 +4,7 @@
  * in `unresolved` for the guard to name back.
  */
 import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
+import { LruCache } from '../nlu/lru.ts'
 import { GENERAL_KNOWLEDGE_RE } from '../nlu/text.ts'
 import { applyFollowUp } from './follow-up.ts'
 import { listChain, nearNames } from './names.ts'
@@ -103,6 +104,31 @@ export function parseQuestion(
   catalog: ModelCatalog,
   lastFocus?: Question,
   options: ParseOptions = {},
+): Parsed {
+  // A parse depends only on its inputs: the same words on the same focus, as when a turn is
+  // repeated or many users ask alike, are read once per catalog (the result is the caller's).
+  let cache = parsed.get(catalog)
+  if (!cache) {
+    cache = new LruCache<string, Parsed>(PARSE_CACHE_SIZE)
+    parsed.set(catalog, cache)
+  }
+  const key = `${text}\u0000${lastFocus ? JSON.stringify(lastFocus) : ''}\u0000${JSON.stringify(options)}`
+  const hit = cache.get(key)
+  if (hit) return structuredClone(hit)
+  const result = parse(text, catalog, lastFocus, options)
+  cache.set(key, structuredClone(result))
+  return result
+}
+
+const PARSE_CACHE_SIZE = 500
+/** Per catalog: a new catalog (its TTL over) reads everything anew. */
+const parsed = new WeakMap<ModelCatalog, LruCache<string, Parsed>>()
+
+function parse(
+  text: string,
+  catalog: ModelCatalog,
+  lastFocus: Question | undefined,
+  options: ParseOptions,
 ): Parsed {
   const picked = options.offered?.length ? offeredByUnits(text, options.offered, catalog) : undefined
   if (picked) return { kind: 'question', question: picked, followUp: true, strong: true }
