@@ -135,6 +135,8 @@ const ROWS: IntentDefinition[] = [
       /^(?:so |ok |okay )?(?:what|which) (?:sorts?|kinds?|types?) of (?:stuff|things|questions|queries|requests|help|tasks) (?:can|could|do|will) (?:you|u) (?:help(?: (?:me|us))?(?: with)?|do|answer|handle)(?: (?:here|exactly|for me|for us))?$/,
       /^(?:any |got any |some |a few )?(?:tips|hints|pointers|advice) (?:on|for|about) (?:(?:what|how) (?:(?:i|we) (?:can|could|should|may|am allowed to|are allowed to)|(?:i'?m|we'?re) allowed to) (?:ask|say|type|do|use)(?: (?:you|u|here|this))?|using (?:this|you|u|the bot|it))$/,
       /^\?+$/,
+      // Tips asked after a word of being lost: "not sure what to do next, any tips".
+      /^(?!.*\bzz)(?:.*[\s,])?(?:any|some|got any|a few) (?:tips|pointers|hints|advice)(?: (?:on|for|about) (?:using |how to use )?(?:this bot|the bot|this|you|u|it))?(?: (?:pls|please|for me))?$/,
       // The bot itself asked about, naming nothing of the model: "what are ur capabilities", "im
       // new here, what can this bot actually do for me", "not sure how this bot works, any tips".
       /^(?!.*\bzz)(?:.*\s)?(?:what|which) (?:are|r|is) (?:your|ur|the bot'?s|its) (?:capabilities|features|functions|skills|commands|options|limits)\b.*$/,
@@ -224,6 +226,9 @@ const ROWS: IntentDefinition[] = [
       /^(?:(?:what|which|are there|is there|do (?:we|you|i) have|have (?:we|you) got|got) )?(?:any )?(?:other|more|different|else) models?\b.*$/,
       // "got any other models besides this one", "are there more models": what else there is.
       /^(?:(?:do |have )?(?:we|you|u|i) )?(?:got|have|has|are there|is there|any)\b(?: (?:any|some))?(?: (?:other|more|different|else))? models?\b(?: (?:besides|other than|apart from|except|than)\b.*)?$/,
+      // "remind me which models we have again", "is there a list of the models i'm allowed to
+      // use": the models themselves asked for, nothing else of them (no workspace but one named).
+      /^(?!.*\bzz(?!workspace\b))(?=.*\bmodels\b)(?=.*\b(?:list|which|what|any|available|allowed|access|have|exist|got|there|can)\b)(?!.*\b(?:views?|imports?|exports?|actions?|process(?:es)?|items?|lists? of (?!(?:the )?models)|in (?:this|the|that) model|connected|open(?:ed)?|current(?:ly)?|using|switch|connect)\b).*$/,
     ],
     responses: ['These models are available: …'],
   },
@@ -473,6 +478,10 @@ const ROWS: IntentDefinition[] = [
       ),
       new RegExp(
         String.raw`^did (?:the |my |that |)${TASK}\b(?:\s+\w+){0,2}\s+(?:work|succeed|fail|finish|complete|go through|go ok|run ok|end)\b`,
+      ),
+      // "check on the load products job for me": how it is going, nothing stopped.
+      new RegExp(
+        String.raw`^(?:(?:pls|please|can you|could you|can u|quick) )?(?:check|look) (?:on|in on|up on|into)\b(?!.*\b(?:cancel|stop|abort|kill|halt)\b).*\b${TASK}\b.*$`,
       ),
     ],
     responses: ['Load Actuals is still running (40%).'],
@@ -750,7 +759,7 @@ const ROWS: IntentDefinition[] = [
       // Asked (not told) which identity is in use, of the speaker or the bot, in any order of
       // words: "what user r u using for me rn", "whose login is this bot running under", "am i
       // on the analyst account or the viewer one". Nothing of a model named, nothing to change.
-      /^(?!.*\bzz)(?!.*\b(?:out|off|disconnect|switch|change|add|create|new|delete|remove|reset|forgot|password|list|all)\b)(?=(?:\S+ ){1,13}\S+$)(?:(?:hey|ok|so|sorry|quick q|pls|please|and|but) )?(?:what|which|who|whose|am|are|r|is|can|could|tell|remind|show)\b(?=.*\b(?:i|me|my|im|i'm|you|u|this bot|the bot)\b)(?=.*\b(?:user|login|identity|account|logged in|logged on|signed in|signed on)\b).*$/,
+      /^(?!.*\bzz)(?!.*\b(?:out|off|disconnect|switch|change|add|create|new|delete|remove|reset|forgot|password|list|all)\b)(?=(?:\S+ ){1,13}\S+$)(?:(?:hey|ok|so|sorry|quick q|pls|please|and|but) )?(?:what|whats|what's|which|who|whose|am|are|r|is|can|could|tell|remind|show)\b(?=.*\b(?:i|me|my|im|i'm|you|u|ur|your|this|this bot|the bot)\b)(?=.*\b(?:user|username|user name|login|identity|credentials|account|logged in|logged on|signed in|signed on)\b).*$/,
     ],
     responses: [
       'You are U123 on Slack, acting in Anaplan as analyst@example.com, connected to Sales Forecast.',
@@ -777,7 +786,7 @@ const ROWS: IntentDefinition[] = [
     ],
     cues: [
       // Ending the connection in so many words ("drop the connection", "i'm finished, log off").
-      /^(?:(?:i'?m|im|i am|we'?re|we are) (?:done|finished)(?: here| for (?:now|today)| with (?:the |this )?(?:zzmodel|model)(?: model)?)?,? )?(?:please )?(?:log ?(?:off|out)|sign ?(?:off|out)|sign me out|log me out|disconnect(?: me)?)(?: (?:of|from) (?:the |this )?(?:zzmodel|model|anaplan))?(?: please| now)?$/,
+      /^(?:(?:i'?m|im|i am|we'?re|we are) (?:done|finished)(?: here| for (?:now|today)| with (?:the |this )?(?:zzmodel|model)(?: model)?)?,? )?(?:please )?(?:log ?(?:off|out)|sign ?(?:off|out)|sign me out|log me out|disconnect(?: me)?|unplug(?: me)?|detach(?: me)?)(?: (?:of|from) (?:the |this )?(?:zzmodel|model|anaplan))?(?: please| now)?$/,
       /^(?:(?:i'?m|im|i am|we'?re|we are) (?:done|finished)(?: here| for (?:now|today)| with (?:the |this )?(?:zzmodel|model)(?: model)?)?,? )?(?:(?:ok|okay|so|right),? )?(?:please |pls )?(?:drop|close|end|cut|kill|terminate) (?:the |this |my )?(?:connection|session)(?: (?:to|with) (?:the |this )?(?:zzmodel|model))?(?: please| pls| now)?$/,
       // A farewell ends the session: "bye", "thx that's all", "ok im done for today".
       only(

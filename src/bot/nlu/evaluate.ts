@@ -80,6 +80,8 @@ export const LABELLED_SETS = {
   'labelled-fresh-15': new URL('./labelled-fresh-15.yaml', import.meta.url),
   /** Written with -15, kept unrun until the final code: the clean check. */
   'labelled-fresh-16': new URL('./labelled-fresh-16.yaml', import.meta.url),
+  /** Written after the fixes -15 guided, run once; then it guided. */
+  'labelled-fresh-17': new URL('./labelled-fresh-17.yaml', import.meta.url),
 } as const
 
 /** The newest set, run only after the changes the others guided: the check that is still clean. */

@@ -130,6 +130,13 @@ describe('understanding', () => {
     ['which login are u using for me', 'whoami', {}],
     ['am i on the admin account here', 'whoami', {}],
     ['who painted the mona lisa', 'fallback', {}],
+    ['could you check in on the monthly refresh process', 'task_status', { action: 'Monthly Refresh' }],
+    ['what username am i on', 'whoami', {}],
+    ['which models do we have access to again', 'list_models', {}],
+    ['unplug me from the model', 'disconnect', {}],
+    ['lost here, got any pointers', 'help', {}],
+    ['we want a channel called Wholesale created', 'add_list_item', { list: 'Channels', item: 'Wholesale' }],
+    ['whats total units for fy26', 'read_cell', { lineItem: 'Units' }],
   ])('"%s" is %s', async (text, intent, parameters) => {
     const r = await nlu.understand(text)
     expect(r.intent.name).toBe(intent)

@@ -598,8 +598,9 @@ export function actionTypeOf(text: string): string | undefined {
   return ACTION_TYPE_WORDS.find(([re]) => re.test(text))?.[1]
 }
 
+/** The first name of a kind, one named in full before a part of one ("total revenue" is Revenue). */
 function first(a: Analysis, kind: NameKind): EntityMatch | undefined {
-  return a.entities.find((e) => e.kind === kind)
+  return a.entities.find((e) => e.kind === kind && !e.partial) ?? a.entities.find((e) => e.kind === kind)
 }
 
 /** Text left once every recognised name is removed, for names the model does not know yet. */
@@ -687,7 +688,7 @@ const GOES_IN =
   /^(?:please\s+)?(.+?)\s+(?:(?:needs?|has|have|ought|is going) to |should |must |will |can )go\s+(?:in|into|on|onto)\b/i
 const LEADING_FILLER = /^(?:(?:a|an|the|new|another|item|entry|list|called|named|for|to|in|into)\s+)+/i
 const TRAILING_FILLER =
-  /(?:\s+(?:to|into|in|under|on|as|a|an|the|new|another|extra|our|my|list|item|entry|too|also|please|then))+\s*$/i
+  /(?:\s+(?:to|into|in|under|on|as|a|an|the|new|another|extra|our|my|list|item|entry|too|also|please|pls|then|added|created|included|inserted|put\s+in|now))+\s*$/i
 const PRONOUN = /^(?:that|this|it|them|those|these|one|that one|this one)$/i
 
 /**

@@ -146,6 +146,7 @@ describe('parseQuestion: measures', () => {
     expect(parseQuestion('who wrote pride and prejudice', catalog)).toEqual({
       kind: 'none',
       offTopic: true,
+      aside: true,
       everyday: true,
     })
   })
@@ -433,7 +434,12 @@ describe('parseQuestion: unknown names, ask-back, not a question', () => {
     expect(parseQuestion('also whats the weather in london tmrw', catalog, q('units in q1'))).toEqual({
       kind: 'none',
       offTopic: true,
+      aside: true,
       everyday: true,
+    })
+    // Told, not asked: everyday life still, for a command to need its own words.
+    expect(parseQuestion('the printer on floor 3 is jammed again', catalog)).toMatchObject({
+      aside: true,
     })
     // A name read only by forgiving letters ("spots" for Sprockets) does not make lunch a question.
     expect(parseQuestion('any good lunch spots near the office?', catalog)).toMatchObject({ offTopic: true })

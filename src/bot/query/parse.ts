@@ -15,9 +15,10 @@ import { type Reading, readText, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } 
 export type Parsed =
   /**
    * Not a question about the numbers; `offTopic` when no word of it names anything in the model,
-   * `everyday` when it is a question about everyday life (the weather, lunch, the time in Tokyo).
+   * `everyday` when it is a question about everyday life (the weather, lunch, the time in Tokyo),
+   * `aside` when its subject is everyday life or general knowledge, asked or told.
    */
-  | { kind: 'none'; offTopic?: boolean; everyday?: boolean }
+  | { kind: 'none'; offTopic?: boolean; everyday?: boolean; aside?: boolean }
   | { kind: 'question'; question: Question; followUp: boolean; strong: boolean }
   | {
       kind: 'ask'
@@ -163,7 +164,7 @@ function parse(
     ((EVERYDAY_RE.test(r.lc) && r.items.every((i) => i.typo)) || GENERAL_KNOWLEDGE_RE.test(r.lc))
   ) {
     const asked = r.cues.asking || GENERAL_KNOWLEDGE_RE.test(r.lc)
-    return { kind: 'none', offTopic: true, ...(asked ? { everyday: true } : {}) }
+    return { kind: 'none', offTopic: true, aside: true, ...(asked ? { everyday: true } : {}) }
   }
   // "which model is open right now": "right now" alone, with nothing to edit, asks no figure.
   if (
@@ -1031,11 +1032,11 @@ const NEW_TOPIC_RE =
 
 /** Personal errands: a booking, an order, a message to send. */
 export const ERRAND_RE =
-  /\b(?:book|reserve|order|buy|schedule|arrange|organi[sz]e|get)\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|my\s+|our\s+|the\s+)?(?:flights?|hotels?|rooms?|taxis?|cabs?|ubers?|tables?|tickets?|lunch|dinner|coffee|cars?|trains?|desks?|appointments?|holidays?|vacations?|pizza|food)\b|\b(?:send|write)\s+(?:an?\s+)?(?:email|e-mail|text|message|invite)\b|\bremind\s+me\b|\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm|timer|meeting)\b|\bmeeting\s+rooms?\b/
+  /\b(?:book|reserve|order|buy|schedule|arrange|organi[sz]e|get)\s+(?:me\s+|us\s+)?(?:(?:a|an|my|our|the|more|some|new|extra|few|a\s+few)\s+)?(?:flights?|hotels?|rooms?|taxis?|cabs?|ubers?|tables?|tickets?|lunch|dinner|coffee|cars?|trains?|desks?|appointments?|holidays?|vacations?|pizza|food)\b|\b(?:send|write)\s+(?:an?\s+)?(?:email|e-mail|text|message|invite)\b|\bremind\s+me\s+(?:to|at|in|on|tomorrow|tonight|later|next|about\s+(?:the|my|our)\s+(?:meeting|call|appointment|dentist|flight))\b|\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm|timer|meeting)\b|\bmeeting\s+rooms?\b/
 
 /** Everyday subjects no planning model has a figure for (when no measure of it is named). */
 const EVERYDAY_RE =
-  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|the\s+time\s+in|netflix|spotify|youtube|tv\s+shows?|lunch|breakfast|near\s+(?:the\s+)?office|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link))\b/
+  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|the\s+time\s+in|netflix|spotify|youtube|tv\s+shows?|lunch|breakfast|near\s+(?:the\s+)?office|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link)|vlookup|xlookup|pivot\s+tables?|excel\s+(?:formulas?|macros?|shortcuts?)|spreadsheet\s+formulas?)\b/
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =

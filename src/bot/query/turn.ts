@@ -180,6 +180,8 @@ function offTopic(
   // "whats the time in tokyo": asked of everyday life, whatever command the classifier guessed
   // ("add lunch allowance to the list" is told, not asked, and stays a command).
   if (parsed.kind === 'none' && parsed.everyday) return true
+  // "the printer on floor 3 is jammed again": told of everyday life, in no command's own words.
+  if (parsed.kind === 'none' && parsed.aside && !hasCommandWords(intent, text, parameters)) return true
   // "can i see the expnses summary": the classifier found the view the words misspell.
   if (['view', 'list', 'item'].some((k) => typeof parameters[k] === 'string')) return false
   return (

@@ -149,7 +149,18 @@ export const VERSION_SYNONYMS: readonly { words: string[]; names: string[] }[] =
     names: ['Forecast'],
   },
   {
-    words: ['budget', 'budgets', 'budgeted', 'bud', 'bdgt', 'plan', 'planned', 'target', 'targets'],
+    words: [
+      'budget',
+      'budgets',
+      'budgeted',
+      'budgeting',
+      'bud',
+      'bdgt',
+      'plan',
+      'planned',
+      'target',
+      'targets',
+    ],
     names: ['Budget', 'Plan'],
   },
   {
