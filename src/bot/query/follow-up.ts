@@ -286,6 +286,16 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
     const over = r.dims.map((d) => d.ref).filter((d) => d.id !== was.axis.id && d.id !== TIME_ID)
     if (over.length === r.dims.length) return { ...was, over }
   }
+  // "break it down by product" after Actual against Budget: the gap split over the products, both
+  // sides kept (a breakdown of one side would drop the comparison asked before).
+  if (
+    was.kind === 'compare' &&
+    r.dims.length === 1 &&
+    r.dims[0]?.ref.kind === 'list' &&
+    r.dims[0].ref.id !== was.axis.id &&
+    !(c.share || c.trend || c.ranking)
+  )
+    return { kind: 'explain', axis: was.axis, over: [r.dims[0].ref] }
   const asked =
     c.explain || c.compare || c.share || c.trend || c.ranking || r.dims.length || r.periods.perLevel
   if (!asked) {
@@ -348,6 +358,18 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
   // down" says a breakdown).
   if (shape.kind === 'breakdown' && was.kind === 'ranking' && shape.by.id && !/\bbreak|\bsplit/.test(r.lc))
     return { ...was, by: shape.by }
+  // "compare to budget" after Actual by department: each department's gap, not one total (the
+  // breakdown asked before kept; the axis is not the list broken down).
+  if (
+    shape.kind === 'compare' &&
+    was.kind === 'breakdown' &&
+    was.by.kind === 'list' &&
+    shape.axis.id !== was.by.id &&
+    !r.dims.length
+  ) {
+    delete next.slice[was.by.id]
+    return { kind: 'explain', axis: shape.axis, over: [was.by] }
+  }
   if (shape.kind === 'value' && !c.compare) return undefined
   return shape
 }

@@ -737,3 +737,23 @@ describe('parseQuestion: read once per catalog', () => {
     expect(q('and apac', again).measures[0]?.lineItem).toBe('Revenue')
   })
 })
+
+describe('parseQuestion: what probing in planners’ words found', () => {
+  it('context words of a request name nothing; "our X" with X unknown is named back', () => {
+    const pack = q('for the exec deck tomorrow i need widgets units in apac for q1')
+    expect(pack.unresolved).toBeUndefined()
+    expect(names(pack.slice.products)).toEqual(['Widgets'])
+    expect(q('whats our attrition').unresolved?.[0]).toMatchObject({ text: 'attrition', expected: 'measure' })
+    expect(parseQuestion('whats our wfh policy', catalog)).toMatchObject({ kind: 'none', offTopic: true })
+  })
+  it('"they" keeps the last slice; a comparison after a breakdown is each item’s gap', () => {
+    const they = q('what are their salaries', q('headcount in emea in june'))
+    expect(they.measures[0]?.lineItem).toBe('Salaries')
+    expect(names(they.slice.regions)).toEqual(['EMEA'])
+    expect(names(they.slice[TIME_ID])).toEqual(['Jun 26'])
+    const gap = q('compare to budget', q('revenue by region for q2, actuals'))
+    expect(gap.shape).toMatchObject({ kind: 'explain', axis: { id: VERSIONS_ID }, over: [{ id: 'regions' }] })
+    const split = q('break it down by product', q('actual vs budget revenue for emea'))
+    expect(split.shape).toMatchObject({ kind: 'explain', over: [{ id: 'products' }] })
+  })
+})

@@ -237,6 +237,22 @@ function parse(
         strong: true,
       }
   }
+  // "whats our churn": a figure of ours asked for by a name the model lacks, named back as the
+  // measure (a short question with one unknown name and a word of the business's own).
+  if (
+    unresolvedOnly &&
+    c.asking &&
+    r.unresolved.length === 1 &&
+    r.unresolved[0]?.expected === 'measure' &&
+    OURS_RE.test(r.lc) &&
+    r.lc.trim().split(/\s+/).length <= 6
+  )
+    return {
+      kind: 'question',
+      question: build(r, catalog, undefined).question,
+      followUp: false,
+      strong: true,
+    }
   if (
     unresolvedOnly &&
     !(
@@ -1034,13 +1050,16 @@ const NEW_TOPIC_RE =
 export const ERRAND_RE =
   /\b(?:book|reserve|order|buy|schedule|arrange|organi[sz]e|get)\s+(?:me\s+|us\s+)?(?:(?:a|an|my|our|the|more|some|new|extra|few|a\s+few)\s+)?(?:flights?|hotels?|rooms?|taxis?|cabs?|ubers?|tables?|tickets?|lunch|dinner|coffee|cars?|trains?|desks?|appointments?|holidays?|vacations?|pizza|food)\b|\b(?:send|write)\s+(?:an?\s+)?(?:email|e-mail|text|message|invite)\b|\bremind\s+me\s+(?:to|at|in|on|tomorrow|tonight|later|next|about\s+(?:the|my|our)\s+(?:meeting|call|appointment|dentist|flight))\b|\bset\s+(?:a\s+|an\s+|up\s+a\s+)?(?:reminder|alarm|timer|meeting)\b|\bmeeting\s+rooms?\b/
 
+/** Words of the business's own figures: "our", "we", "company". */
+const OURS_RE = /\b(?:our|ours|we|us|company'?s?|total)\b/
+
 /** Everyday subjects no planning model has a figure for (when no measure of it is named). */
 const EVERYDAY_RE =
-  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|the\s+time\s+in|netflix|spotify|youtube|tv\s+shows?|lunch|breakfast|near\s+(?:the\s+)?office|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link)|vlookup|xlookup|pivot\s+tables?|excel\s+(?:formulas?|macros?|shortcuts?)|spreadsheet\s+formulas?)\b/
+  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|the\s+time\s+in|netflix|spotify|youtube|tv\s+shows?|lunch|breakfast|near\s+(?:the\s+)?office|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link)|vlookup|xlookup|polic(?:y|ies)|wfh|remote\s+work(?:ing)?|pivot\s+tables?|excel\s+(?:formulas?|macros?|shortcuts?)|spreadsheet\s+formulas?)\b/
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =
-  /\b(?:too|also|as\s+well|while\s+(?:you'?re|youre|ur|u'?re|ure|we'?re|i'?m)\s+at\s+it|there|likewise|instead|again|same|for\s+(?:that|it|them|those|this)|(?:that|this|the\s+same)\s+(?:region|product|dept|department|team|month|quarter|qtr|period|year|version|one|channel|store|sku))\b/
+  /\b(?:too|also|they|them|their|as\s+well|while\s+(?:you'?re|youre|ur|u'?re|ure|we'?re|i'?m)\s+at\s+it|there|likewise|instead|again|same|for\s+(?:that|it|them|those|this)|(?:that|this|the\s+same)\s+(?:region|product|dept|department|team|month|quarter|qtr|period|year|version|one|channel|store|sku))\b/
 /** "are there", "is there": no place referred back to. */
 const EXISTENTIAL_THERE_RE = /\b(?:is|are|was|were|any)\s+there\b|\bthere\s+(?:is|are|was|were)\b/g
 
