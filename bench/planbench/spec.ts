@@ -109,6 +109,8 @@ export const FRESH14_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-
 export const FRESH15_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-15')
 /** The seventeenth, written with the sixteenth, run once on the final code: the clean check. */
 export const FRESH16_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-16')
+/** The eighteenth, written after the fixes fresh-15 guided, run once; then it guided. */
+export const FRESH17_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-17')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
