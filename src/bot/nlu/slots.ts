@@ -69,6 +69,11 @@ const PATTERNS: { re: RegExp; make: (m: RegExpExecArray) => PeriodKey | undefine
     re: /\b(?:in|for|during)\s+(20(\d{2}))\b/gi,
     make: (m) => withYear({ kind: 'year', n: 0 }, m[2]),
   },
+  {
+    // "2026 instead", "and 2026", "2025 vs 2026": a year set beside another or in its place.
+    re: /(?:\b(?:and|vs\.?|versus|than|or|about)\s+(20(\d{2}))\b|\b(20(\d{2}))(?=\s+(?:instead|then|too|only|vs\.?|versus|as\s+well)\b))/gi,
+    make: (m) => withYear({ kind: 'year', n: 0 }, m[2] ?? m[4]),
+  },
 ]
 
 function withYear(key: PeriodKey, year: string | undefined): PeriodKey {

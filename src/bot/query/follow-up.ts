@@ -6,6 +6,7 @@
  * same period") leave the focus as it is.
  */
 import type { CatalogLineItem, ModelCatalog } from '../../anaplan/catalog.ts'
+import { nearNames } from './names.ts'
 import { askedDim, combined, isAncestorList, measureOf, shapeOf, sliceOf } from './parse.ts'
 import type { DimensionRef, Question, Selector, Shape } from './question.ts'
 import { type Reading, TIME_ID, TIME_REF, VERSIONS_ID, VERSIONS_REF } from './read.ts'
@@ -87,6 +88,17 @@ export function applyFollowUp(
         delete next.slice[dim]
         changed = true
       }
+  // "…? all regions", "across every product": that list back at its total.
+  for (const d of r.dims)
+    if (
+      d.ref.kind === 'list' &&
+      !words[d.ref.id] &&
+      next.slice[d.ref.id] &&
+      /\b(?:all|every|across(?:\s+all)?)(?:\s+(?:the|our|of\s+the))?\s*$/.test(r.lc.slice(0, d.start))
+    ) {
+      delete next.slice[d.ref.id]
+      changed = true
+    }
   // "swap gadgets for sprockets", "sprockets instead of gadgets": one item of the focus replaced
   // by another, the rest of the comparison kept.
   const swap = swapped(r)
@@ -148,7 +160,33 @@ export function applyFollowUp(
   // A name the last question could not match stays unmatched until the words replace it: "ok what
   // about sprockets then" after "rev for thingamajigs" asks of Sprockets; "and in q2?" still names
   // 'thingamajigs' back, never dropping it.
-  const unresolved = [...(focus.unresolved ?? []).filter((u) => !replaced(u, r, catalog)), ...r.unresolved]
+  // "ok what about legal" after "HR headcount" named HR back: the new unknown word stands where
+  // the last one did (a department), replacing it, never a second refusal beside it.
+  let told = r.unresolved
+  const stood = focus.unresolved?.filter((u) => u.expected === 'item')
+  const bare = !r.items.length && !r.periods.points.length && r.lc.trim().split(/\s+/).length <= 5
+  if (
+    stood?.length === 1 &&
+    bare &&
+    !r.measures.length &&
+    told.length === 1 &&
+    told[0]?.expected === 'measure'
+  ) {
+    const was = stood[0] as NonNullable<Question['unresolved']>[number]
+    const list = was.dimension ? catalog.lists.find((l) => l.name === was.dimension) : undefined
+    told = [
+      {
+        text: told[0].text,
+        expected: 'item',
+        ...(was.dimension ? { dimension: was.dimension } : {}),
+        near: nearNames(list ? (list.items ?? []).map((x) => x.name) : [], told[0].text),
+      },
+    ]
+  }
+  const carried = (focus.unresolved ?? []).filter(
+    (u) => !replaced(u, r, catalog) && !(told !== r.unresolved && u.expected === 'item'),
+  )
+  const unresolved = [...carried, ...told]
   if (unresolved.length) next.unresolved = unresolved
   else delete next.unresolved
   if ((focus.unresolved?.length ?? 0) !== (next.unresolved?.length ?? 0) || r.unresolved.length)

@@ -757,3 +757,48 @@ describe('parseQuestion: what probing in planners’ words found', () => {
     expect(split.shape).toMatchObject({ kind: 'explain', over: [{ id: 'products' }] })
   })
 })
+
+describe('parseQuestion: what planbench-fresh-17 and a probe in planners’ words showed it missed', () => {
+  it('over budget with both versions named compares; "lowest to highest" is ascending; "leads" ranks', () => {
+    expect(q('is emea travel actual running over budget in q1?').shape.kind).toBe('compare')
+    expect(q('rank them lowest to highest', q('units by product')).shape).toMatchObject({ order: 'asc' })
+    expect(q('which product leads on units this yr').shape).toMatchObject({ kind: 'ranking', limit: 1 })
+    expect(q('give me all four, best to worst', q('which region sold the most units')).shape).toMatchObject({
+      kind: 'ranking',
+      limit: 4,
+    })
+  })
+  it('chat words and slips name nothing; "by quater" is by quarter; "X scenario" is a version', () => {
+    expect(q('wht about budget', q('units for gizmos in march')).slice[VERSIONS_ID]).toBeDefined()
+    expect(q('oops wrong region. gizmos units in q4?').unresolved).toBeUndefined()
+    expect(q('by quater instead', q('revenue by month')).shape).toMatchObject({
+      kind: 'trend',
+      level: 'quarter',
+    })
+    expect(q('units in the upside scenario').unresolved?.[0]).toMatchObject({ expected: 'version' })
+  })
+  it('a pick among offered measures edits the offered question; "that in X terms" keeps the slice', () => {
+    const asked = parseQuestion('what were gadgets like in apac in q2', catalog)
+    if (asked.kind !== 'ask') throw new Error('expected a question back')
+    const offered = asked.options.map((o) => o.question)
+    const picked = parseQuestion('revenue, actual vs budget', catalog, undefined, { offered })
+    expect(picked.kind === 'question' && picked.question.shape.kind).toBe('compare')
+    expect(picked.kind === 'question' && names(picked.question.slice.regions)).toEqual(['APAC'])
+    const terms = q('whats that in revenue terms', q('units for widgets in apac in feb'))
+    expect(names(terms.slice.products)).toEqual(['Widgets'])
+    const all = q('and what share is sprockets? all regions', q('what % of revenue comes from apac'))
+    expect(all.slice.regions).toBeUndefined()
+  })
+})
+
+describe('parseQuestion: an unknown name replaced by another', () => {
+  it('"ok what about atlantis" after Narnia was named back names Atlantis as a region, alone', () => {
+    const narnia = q("what's units for widgets in narnia")
+    const next = q('ok what about atlantis', narnia)
+    expect(next.unresolved).toEqual([expect.objectContaining({ text: 'atlantis', expected: 'item' })])
+    // A question of its own after it is read as one.
+    expect(q('what is the gross margin for gizmos in q1', narnia).unresolved).toContainEqual(
+      expect.objectContaining({ text: 'gross margin', expected: 'measure' }),
+    )
+  })
+})

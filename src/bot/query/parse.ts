@@ -63,6 +63,8 @@ export interface ParseOptions {
   prior?: Question
   /** The questions the last reply offered as choices ("the $ one" picks the money one). */
   offered?: readonly Question[]
+  /** The focus is the choice the words answer: they edit it, whatever else they ask. */
+  answering?: boolean
 }
 
 /** Words of money, of a percentage, and of a plain count, for telling offered measures apart. */
@@ -100,6 +102,25 @@ function offeredByUnits(
   return measuresOnly && fits.length === 1 ? fits[0] : undefined
 }
 
+/** The one offered measure the words name, when the choice was only between measures. */
+function offeredByMeasure(
+  text: string,
+  offered: readonly Question[],
+  catalog: ModelCatalog,
+): Question | undefined {
+  const sameSlice = offered.every(
+    (q) => q.measures.length === 1 && JSON.stringify(q.slice) === JSON.stringify(offered[0]?.slice),
+  )
+  if (!sameSlice) return undefined
+  const r = readText(text.trim(), catalog)
+  // A question of its own ("smallest month for units in GIZ") names its own slice or shape.
+  if (r.measures.length !== 1 || r.items.length || r.periods.points.length || r.cues.ranking || r.dims.length)
+    return undefined
+  const id = r.measures[0]?.id
+  const fits = offered.filter((q) => q.measures[0]?.lineItemId === id)
+  return fits.length === 1 ? fits[0] : undefined
+}
+
 export function parseQuestion(
   text: string,
   catalog: ModelCatalog,
@@ -133,6 +154,10 @@ function parse(
 ): Parsed {
   const picked = options.offered?.length ? offeredByUnits(text, options.offered, catalog) : undefined
   if (picked) return { kind: 'question', question: picked, followUp: true, strong: true }
+  // "hc", "salary cost, actual vs budget" to "Which measure do you mean?": the offered question of
+  // that measure, edited by the rest of the words.
+  const chosen = options.offered?.length ? offeredByMeasure(text, options.offered, catalog) : undefined
+  if (chosen) return parse(text, catalog, chosen, { answering: true })
   // "different question - who are the top products": a new question, nothing carried over.
   const focus = NEW_TOPIC_RE.test(text) ? undefined : lastFocus
   // "q1 -> q2": an arrow is "to". "what about hc, same months": the same periods, no months.
@@ -404,15 +429,17 @@ function parse(
   // Likewise one naming its measure and both sides: "how does emea revenue in budget compare to
   // forecast for q4" after a units comparison for gadgets is about all products.
   const bothSides =
-    r.versions.length >= 2 ||
-    r.periods.points.length >= 2 ||
-    r.items.some((a, i) => r.items.some((b, j) => j > i && a.listId === b.listId))
+    (r.versions.length >= 2 ||
+      r.periods.points.length >= 2 ||
+      r.items.some((a, i) => r.items.some((b, j) => j > i && a.listId === b.listId))) &&
+    r.items.length + r.periods.points.length + r.versions.length >= 3
   const ownComparison = c.compare && r.measures.length > 0 && (r.dims.some((d) => !d.afterBy) || bothSides)
   const followUp =
     Boolean(focus) &&
-    (!r.measures.length || c.followUp || measureLacked || elliptical) &&
-    !ownComparison &&
-    !(c.explain && !focus)
+    (Boolean(options.answering) ||
+      ((!r.measures.length || c.followUp || measureLacked || elliptical) &&
+        !ownComparison &&
+        !(c.explain && !focus)))
   if (followUp && focus) {
     // "what is the total?" about the figures on screen: the focus itself, as one figure.
     let question =
@@ -1059,7 +1086,7 @@ const EVERYDAY_RE =
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =
-  /\b(?:too|also|they|them|their|as\s+well|while\s+(?:you'?re|youre|ur|u'?re|ure|we'?re|i'?m)\s+at\s+it|there|likewise|instead|again|same|for\s+(?:that|it|them|those|this)|(?:that|this|the\s+same)\s+(?:region|product|dept|department|team|month|quarter|qtr|period|year|version|one|channel|store|sku))\b/
+  /\b(?:(?:what'?s|whats|what\s+is|what\s+was|how\s+much\s+is|how'?s|hows)\s+(?:that|this|it)|in\s+[\w$%]+(?:\s+[\w$%]+)?\s+terms|too|also|they|them|their|as\s+well|while\s+(?:you'?re|youre|ur|u'?re|ure|we'?re|i'?m)\s+at\s+it|there|likewise|instead|again|same|for\s+(?:that|it|them|those|this)|(?:that|this|the\s+same)\s+(?:region|product|dept|department|team|month|quarter|qtr|period|year|version|one|channel|store|sku))\b/
 /** "are there", "is there": no place referred back to. */
 const EXISTENTIAL_THERE_RE = /\b(?:is|are|was|were|any)\s+there\b|\bthere\s+(?:is|are|was|were)\b/g
 

@@ -56,7 +56,7 @@ const MAY_BEFORE_MONTH_RE =
 const LOWER_MAY_RE =
   /\b(in|for|of|from|to|and|between|vs|until|through|since|than|during|with|about|on|by)\s+(may)\b(?!\s+(?:i|we|you|be|have|not)\b|\s*'?(?:20)?\d{2}\b)/gi
 const PER_LEVEL_RE =
-  /\b(?:by|per|each|every|for\s+each|for\s+every|month\s+by|quarter\s+by)\s+(month|mth|mo|quarter|qtr|half|year|yr)s?\b|\b(monthly|quarterly|quaterly|quartely|qtrly|yearly(?!\s+(?:[\w-]+\s+){0,2}(?:total|sum|amount|figure|number)s?\b)|annually)\b|\bmonth[\s-](?:by|over|on|to)[\s-]month\b|\b(quarter)[\s-](?:by|over|on|to)[\s-]quarter\b|\b(q|qtr)[\s-](?:by|over|on)[\s-](?:q|qtr)\b|\b(qoq)\b/i
+  /\b(?:by|per|each|every|for\s+each|for\s+every|month\s+by|quarter\s+by)\s+(month|mth|mo|quarter|quater|quartr|qaurter|qtr|half|year|yr)s?\b|\b(monthly|quarterly|quaterly|quartely|qtrly|yearly(?!\s+(?:[\w-]+\s+){0,2}(?:total|sum|amount|figure|number)s?\b)|annually)\b|\bmonth[\s-](?:by|over|on|to)[\s-]month\b|\b(quarter)[\s-](?:by|over|on|to)[\s-]quarter\b|\b(q|qtr)[\s-](?:by|over|on)[\s-](?:q|qtr)\b|\b(qoq)\b/i
 
 function yy(p: CatalogPeriod): number {
   return Number(p.end.slice(2, 4))

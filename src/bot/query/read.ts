@@ -208,7 +208,7 @@ const OR_MORE_RE =
   /\b\w+\s+or\s+\w+\b[^?.]*\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b|\b(?:more|less|fewer|higher|lower|bigger|smaller|better|worse)\b[^?.]*\b\w+\s+or\s+\w+\b/
 const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[\w']+){0,6}\s+than\b/
 const COMPARE_RE =
-  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|ed|ing|ison)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bside\s+by\s+side\b|\b(?:the|a|w\/|with|and|show|what'?s|whats)\s+diffs?\b(?!\s+(?:topic|subject|question|thing|matter|note))|\bhow\s+far\s+(?:is|are|was|were|r)\b[^?.,;]{0,40}?\s(?:off|out|behind|ahead|above|below|under|over)\b|\bhow\s+much\s+(?:are|r|were|is|was)\s+\w+\s+(?:off|short|ahead|behind|above|below|under|over)\b|\b(?:up|down|higher|lower|better|worse|bigger|smaller)\s+(?:from|on|vs\.?|versus|compared\s+(?:to|with))\s+(?!the\s+(?:top|bottom)\b)|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
+  /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|es|ed|ing|isons?)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bside\s+by\s+side\b|\b(?:the|a|w\/|with|and|show|what'?s|whats)\s+diffs?\b(?!\s+(?:topic|subject|question|thing|matter|note))|\bhow\s+far\s+(?:is|are|was|were|r)\b[^?.,;]{0,40}?\s(?:off|out|behind|ahead|above|below|under|over)\b|\bhow\s+much\s+(?:are|r|were|is|was)\s+\w+\s+(?:off|short|ahead|behind|above|below|under|over)\b|\b(?:up|down|higher|lower|better|worse|bigger|smaller)\s+(?:from|on|vs\.?|versus|compared\s+(?:to|with))\s+(?!the\s+(?:top|bottom)\b)|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
 const SHARE_RE =
   /\bas\s+(?:an?\s+)?(?:%|percent(?:age)?|pct|share|proportion)(?=\W|$)|\bin\s+%|\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|\bslice\s+of\s+(?:that|this|it|the|total)\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
@@ -228,9 +228,9 @@ export const BOTH_RE = /\b(?:both|the\s+two|those\s+two|these\s+two|the\s+pair)\
 const TOTAL_RE =
   /\ball[\s-]in\b(?!\s+(?:the|our|a|an)\b)|\btotal\b|\boverall\b|\bcombined\b|\baltogether\b|\ball\s+together\b|\bin\s+sum\b|\bgrand\b|\bsum\s+of\b/i
 const DESC_RE =
-  /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|maximum|max|peak(?:ed|s|ing)?|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing|priciest|costliest|dearest)\b/i
+  /\b(?:top|best|highest|most|strongest|biggest|largest|greatest|leading|leads?|maximum|high\s+point|max|peak(?:ed|s|ing)?|top[\s-]selling|best[\s-]selling|bestselling|top[\s-]performing|best[\s-]performing|priciest|costliest|dearest)\b/i
 const ASC_RE =
-  /\b(?:bottom|worst|lowest|least|weakest|smallest|fewest|minimum|min|poorest|slowest|worst[\s-]selling|worst[\s-]performing|underperform\w*|cheapest)\b/i
+  /\b(?:bottom|worst|lowest|least|weakest|smallest|fewest|minimum|min|poorest|low\s+point|trough|slowest|worst[\s-]selling|worst[\s-]performing|underperform\w*|cheapest)\b/i
 const PLACE_RE =
   /\b(?:who|which|what)(?:'s|s|\s+(?:is|was|came|comes|one|one's|ones))?\s+(?:\w+\s+)?(last|first)\b(?!\s+(?:month|quarter|year|week|half|time))/
 const RANK_WORD_RE = /^(?:top|tops|bottom|bottoms|best|worst|highest|lowest|most|least)$/
@@ -241,7 +241,7 @@ const FLIP_RE =
   /\b(?:flip|flipped|reverse|reversed|invert|inverted|upside\s+down)\b|\bthe\s+other\s+way(?:\s+a?round)?\b|\bturn\s+(?:it|that|them)\s+(?:a?round|over)\b/i
 const ORDER_RE = /\b(?:rank|ranked|ranking|order|ordered|sort|sorted|league\s+table)\b/i
 const ASCENDING_RE =
-  /\bascending\b|\b(?:lowest|smallest|worst|least)\s+(?:first|to\s+(?:highest|largest|best|most))\b|\bbottom\s+up\b/i
+  /\bascending\b|\b(?:lowest|smallest|worst|least|low)\s+(?:first|to\s+(?:highest|largest|biggest|best|most|high))\b|\bbottom\s+up\b/i
 const NOT_RANKING_RE =
   /\bat\s+(?:least|most)\b|\bmost\s+recent\b|\btop\s+line\b|\b(?:best|worst)[\s-]case\b|\bmost\s+likely\b/gi
 const CHART_RE =
@@ -258,7 +258,7 @@ const ASKING_RE =
 const PERIOD_DETERMINER_RE =
   /\b(?:(?:for|in|over|during|of|across|through(?:out)?)\s+the|this|that|next|last|full|whole|entire|current|same)\s+$/i
 /** Words of spending money: of several measures a vague word fits, the cost one. */
-const COST_WORD_RE = /\b(?:spend|spends|spending|spent|cost|costs|costing)\b/
+const COST_WORD_RE = /\b(?:spend|spends|spending|spent|cost|costs|costing|bill|bills)\b/
 const LEVEL_WORD_RE =
   /\b(months?|mths?|monthly|quarters?|qtrs?|quarterly|halves|half|years?|yrs?|fy|yearly|weeks?)\b/gi
 
@@ -279,13 +279,15 @@ const LIMIT_AFTER_RE = new RegExp(
   `\\b(?:top|bottom|best|worst|highest|lowest|biggest|smallest|largest|weakest|strongest|first|last)\\s+${LIMIT_NUMBER}\\b`,
   'i',
 )
+/** "all four, best to worst": every one of that many. */
+const LIMIT_ALL_RE = new RegExp(`\\ball\\s+(?:the\\s+)?${LIMIT_NUMBER}\\b`, 'i')
 const LIMIT_BEFORE_RE = new RegExp(
   `\\b${LIMIT_NUMBER}\\s+(?:best|worst|top|bottom|highest|lowest|biggest|smallest|largest|weakest|strongest|leading|most|least)\\b`,
   'i',
 )
 
 function limitOf(lc: string): number | undefined {
-  const m = LIMIT_AFTER_RE.exec(lc) ?? LIMIT_BEFORE_RE.exec(lc)
+  const m = LIMIT_AFTER_RE.exec(lc) ?? LIMIT_BEFORE_RE.exec(lc) ?? LIMIT_ALL_RE.exec(lc)
   if (!m?.[1]) return undefined
   const n = /^\d+$/.test(m[1]) ? Number(m[1]) : NUMBER_WORDS[m[1].toLowerCase()]
   return n && n > 0 ? n : undefined
@@ -605,6 +607,8 @@ export function readText(
       cues.compare = true
     }
   }
+  // "is emea travel actual running over budget": the two versions named, compared.
+  if (reading.versions.length >= 2 && PERFORMANCE_RE.test(lc)) cues.compare = true
   reading.unresolved.push(...leftovers(tokens, spans, reading, catalog))
   // "revenue excluding emea", "drop gizmos": the items left out, never the figure with them in.
   excludedItems(reading, text)
@@ -768,7 +772,8 @@ function readCues(lc: string): Cues {
   if (place && !desc && !asc) {
     cues.ranking = { order: place === 'last' ? 'asc' : 'desc', explicitOrder: true, limit: 1 }
   } else if (desc || asc || order) {
-    const ascOrder = order && !desc && !asc ? ASCENDING_RE.test(lc) : asc && !desc
+    // "lowest to highest" says both words and one order.
+    const ascOrder = ASCENDING_RE.test(lc) || (asc && !desc)
     const limit = limitOf(rankText)
     cues.ranking = {
       order: ascOrder ? 'asc' : 'desc',
@@ -953,7 +958,9 @@ function leftovers(tokens: Token[], spans: Span[], reading: Reading, catalog: Mo
   if (!reading.versions.length)
     for (let i = 1; i < tokens.length; i++) {
       const t = tokens[i] as Token
-      if (!/^versions?$/i.test(t.raw)) continue
+      // "the stretch scenario": "scenario" is the kind word, unless "version" follows it.
+      if (!/^(?:versions?|scenarios?)$/i.test(t.raw)) continue
+      if (/^scenarios?$/i.test(t.raw) && /^versions?$/i.test(tokens[i + 1]?.raw ?? '')) continue
       // "version" read as the Versions dimension still ends the name before it.
       const asDim = reading.dims.findIndex((d) => d.start === t.start && d.ref.kind === 'version')
       if ((covered(t, spans) && asDim < 0) || reading.dims[asDim]?.afterBy) continue

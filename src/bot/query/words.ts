@@ -203,9 +203,8 @@ export const FILLER = new Set(
    far off apart side diff put weird strange odd huh wow interesting narrow restrict limit say says said different differ comes came coming zoom zooming focus spent fewest driving peaked excluding exclude excl except without minus drill dig trend trends trended trending track tracked tracking sorry meant specifically particularly precisely instead terms
    whatever assume assumes assumed assuming pie donut doughnut column columns try trying tried retry redo take taking remove removing hide hiding skip skipping ignore ignoring rid leave leaving performing performer performers selling seller sellers variance variances delta deltas
    member members sit sits belong belongs contain contains include includes included inside work working
-   board pack deck decks slides slide meeting meetings presentation exec execs cfo ceo boss manager tmrw tmr tomorrow tonight yesterday urgent urgently needed needs prep prepping preparing`.split(
-    /\s+/,
-  ),
+   board pack deck decks slides slide meeting meetings presentation exec execs cfo ceo boss manager tmrw tmr tomorrow tonight yesterday urgent urgently needed needs prep prepping preparing
+   hw wat wht abt wrong oops whoops mistake typo mistyped scratch em account accounts accounted`.split(/\s+/),
 )
 
 /** Number words for "top three". */
