@@ -2,7 +2,7 @@
  * `npm run bench [-- <name>...] [--size 1GiB] [--quick]`: runs the benchmarks (all, or the named
  * ones), writes `bench/results/<name>.json` and prints a summary table. Names: token-reuse,
  * turn-latency, large-files, cold-start, understanding, planbench, planbench-fresh, planbench-fresh-2,
- * planbench-fresh-3, planbench-fresh-4, planbench-fresh-5, planbench-fresh-6, planbench-fresh-7, planbench-fresh-8, planbench-fresh-9, planbench-fresh-10, planbench-fresh-11, planbench-fresh-12, planbench-fresh-13, planbench-fresh-14, planbench-fresh-15, planbench-fresh-16, planbench-fresh-17, turn-cpu, analytics, long-messages. `--quick` scales everything down for a
+ * planbench-fresh-3, planbench-fresh-4, planbench-fresh-5, planbench-fresh-6, planbench-fresh-7, planbench-fresh-8, planbench-fresh-9, planbench-fresh-10, planbench-fresh-11, planbench-fresh-12, planbench-fresh-13, planbench-fresh-14, planbench-fresh-15, planbench-fresh-16, planbench-fresh-17, planbench-fresh-18, turn-cpu, analytics, long-messages. `--quick` scales everything down for a
  * smoke run (its results go to bench/results/quick/ so they never replace a full run's).
  */
 import { join } from 'node:path'
@@ -30,6 +30,7 @@ import {
   FRESH15_DIR,
   FRESH16_DIR,
   FRESH17_DIR,
+  FRESH18_DIR,
   loadConversations,
 } from './planbench/spec.ts'
 import { planbench } from './planbench.ts'
@@ -102,6 +103,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
     planbench({ name: 'planbench-fresh-16', conversations: loadConversations(FRESH16_DIR) }),
   'planbench-fresh-17': () =>
     planbench({ name: 'planbench-fresh-17', conversations: loadConversations(FRESH17_DIR) }),
+  'planbench-fresh-18': () =>
+    planbench({ name: 'planbench-fresh-18', conversations: loadConversations(FRESH18_DIR) }),
   'turn-cpu': () => turnCpu(quick ? { requests: 200, warmup: 200, rounds: 2 } : {}),
   analytics: () => analytics(quick ? { rounds: 3 } : {}),
   'long-messages': () => longMessages(quick ? { perChannel: 3, burst: 20 } : {}),

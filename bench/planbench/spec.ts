@@ -111,6 +111,8 @@ export const FRESH15_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-
 export const FRESH16_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-16')
 /** The eighteenth, written after the fixes fresh-15 guided, run once; then it guided. */
 export const FRESH17_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-17')
+/** The nineteenth, written after the fixes fresh-15 guided, run once after fresh-17's; then it guided. */
+export const FRESH18_DIR = join(dirname(fileURLToPath(import.meta.url)), 'fresh-18')
 
 /** Every conversation file under `conversations/`, in file order. */
 export function loadConversations(dir = CONVERSATIONS_DIR): Conversation[] {
