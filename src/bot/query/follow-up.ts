@@ -194,6 +194,9 @@ export function applyFollowUp(
   return changed ? next : undefined
 }
 
+/** Words of the difference a comparison showed. */
+const GAP_RE = /\b(?:gap|difference|diff|variance|delta|change|shortfall|overrun)\b/
+
 const SWAP_VERB_RE =
   /\b(?:swap|switch|replace|change|exchange|sub|substitute|trade)\s+(?:out\s+)?(?:the\s+)?$/
 const SWAP_INTO_RE = /^\s*(?:for|with|to|by|into|->|→|=>)\s+(?:the\s+)?$/
@@ -331,7 +334,9 @@ function newShape(focus: Question, next: Question, r: Reading, catalog: ModelCat
     r.dims.length === 1 &&
     r.dims[0]?.ref.kind === 'list' &&
     r.dims[0].ref.id !== was.axis.id &&
-    !(c.share || c.trend || c.ranking)
+    !(c.share || c.trend) &&
+    // "which product accounts for most of that gap": a ranking of the gap is its split too.
+    (!c.ranking || GAP_RE.test(r.lc))
   )
     return { kind: 'explain', axis: was.axis, over: [r.dims[0].ref] }
   const asked =

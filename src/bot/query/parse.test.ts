@@ -802,3 +802,26 @@ describe('parseQuestion: an unknown name replaced by another', () => {
     )
   })
 })
+
+describe('parseQuestion: what planbench-fresh-18 showed it missed', () => {
+  it('"total" in a measure’s name asks no total; "split across all the regions" splits Regions', () => {
+    const split = q('show total expenses for q2 split across all the regions')
+    expect(split.shape).toMatchObject({ kind: 'breakdown', by: { id: 'regions' } })
+  })
+  it('the same measure in other words keeps the slice; "just travel" keeps it too', () => {
+    const before = q('revenue by region for q1')
+    expect(names(q('which region brings in the most sales money', before).slice[TIME_ID])).toEqual([
+      'Q1 FY26',
+    ])
+    expect(names(q('monthly, and just salaries', q('travel for latam')).slice.regions)).toEqual(['LATAM'])
+  })
+  it('a ranking of the gap after a comparison is the gap split; a share "sits in"; meetings are off-topic', () => {
+    const gap = q(
+      'which product accounts for most of that gap',
+      q('revenue actual vs budget for latam in q2'),
+    )
+    expect(gap.shape).toMatchObject({ kind: 'explain', over: [{ id: 'products' }] })
+    expect(q('how much of the dec headcount sits in apac').shape.kind).toBe('share')
+    expect(parseQuestion('is the all hands moved to thursday', catalog)).toMatchObject({ kind: 'none' })
+  })
+})

@@ -434,10 +434,21 @@ function parse(
       r.items.some((a, i) => r.items.some((b, j) => j > i && a.listId === b.listId))) &&
     r.items.length + r.periods.points.length + r.versions.length >= 3
   const ownComparison = c.compare && r.measures.length > 0 && (r.dims.some((d) => !d.afterBy) || bothSides)
+  // "which dept is the most expensive" after Salary Cost in Q1: the same measure in other words,
+  // nothing else named, asks again of the same slice.
+  const sameMeasure =
+    Boolean(focus) &&
+    !r.items.length &&
+    !r.periods.points.length &&
+    !r.versions.length &&
+    !r.whole &&
+    r.measures.length > 0 &&
+    r.measures.every((m) => focus?.measures.some((f) => f.lineItemId === m.id)) &&
+    !r.measures.some((m) => r.lc.includes(m.name.toLowerCase()))
   const followUp =
     Boolean(focus) &&
     (Boolean(options.answering) ||
-      ((!r.measures.length || c.followUp || measureLacked || elliptical) &&
+      ((!r.measures.length || c.followUp || measureLacked || elliptical || sameMeasure) &&
         !ownComparison &&
         !(c.explain && !focus)))
   if (followUp && focus) {
@@ -935,8 +946,15 @@ export function shapeOf(
     if (axis) return { kind: 'compare', axis: fix(axis) }
   }
   // "break down revenue for q2" names no dimension: asked back, never answered as one total.
-  if (!dim && !c.total && BREAK_WORD_RE.test(r.lc))
+  if (!dim && !c.total && BREAK_WORD_RE.test(r.lc)) {
+    // "split across all the regions": the list whose top level was named is the one split.
+    const top = r.items.find(
+      (i) => catalog.lists.find((l) => l.id === i.listId)?.topLevelItem?.id === i.item.id,
+    )
+    const list = top ? catalog.lists.find((l) => l.id === top.listId) : undefined
+    if (list) return { kind: 'breakdown', by: { id: list.id, name: list.name, kind: 'list' } }
     return { kind: 'breakdown', by: { id: '', name: '', kind: 'list' } }
+  }
   // "emea and apac revenue combined", "total for q1 and q2": the points added up as well.
   if ((c.combine || c.total) && combinable(slice, measures)) return { kind: 'value', combine: true }
   return { kind: 'value' }
@@ -1082,11 +1100,11 @@ const OURS_RE = /\b(?:our|ours|we|us|company'?s?|total)\b/
 
 /** Everyday subjects no planning model has a figure for (when no measure of it is named). */
 const EVERYDAY_RE =
-  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|the\s+time\s+in|netflix|spotify|youtube|tv\s+shows?|lunch|breakfast|near\s+(?:the\s+)?office|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link)|vlookup|xlookup|polic(?:y|ies)|wfh|remote\s+work(?:ing)?|pivot\s+tables?|excel\s+(?:formulas?|macros?|shortcuts?)|spreadsheet\s+formulas?)\b/
+  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|the\s+time\s+in|netflix|spotify|youtube|tv\s+shows?|lunch|breakfast|near\s+(?:the\s+)?office|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link)|all[\s-]hands|town\s+hall|stand-?ups?|offsite|monday|tuesday|wednesday|thursday|friday|saturday|sunday|vlookup|xlookup|polic(?:y|ies)|wfh|remote\s+work(?:ing)?|pivot\s+tables?|excel\s+(?:formulas?|macros?|shortcuts?)|spreadsheet\s+formulas?)\b/
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =
-  /\b(?:(?:what'?s|whats|what\s+is|what\s+was|how\s+much\s+is|how'?s|hows)\s+(?:that|this|it)|in\s+[\w$%]+(?:\s+[\w$%]+)?\s+terms|too|also|they|them|their|as\s+well|while\s+(?:you'?re|youre|ur|u'?re|ure|we'?re|i'?m)\s+at\s+it|there|likewise|instead|again|same|for\s+(?:that|it|them|those|this)|(?:that|this|the\s+same)\s+(?:region|product|dept|department|team|month|quarter|qtr|period|year|version|one|channel|store|sku))\b/
+  /\b(?:(?:what'?s|whats|what\s+is|what\s+was|how\s+much\s+is|how'?s|hows)\s+(?:that|this|it)|in\s+[\w$%]+(?:\s+[\w$%]+)?\s+terms|just|only|too|also|they|them|their|as\s+well|while\s+(?:you'?re|youre|ur|u'?re|ure|we'?re|i'?m)\s+at\s+it|there|likewise|instead|again|same|for\s+(?:that|it|them|those|this)|(?:that|this|the\s+same)\s+(?:region|product|dept|department|team|month|quarter|qtr|period|year|version|one|channel|store|sku))\b/
 /** "are there", "is there": no place referred back to. */
 const EXISTENTIAL_THERE_RE = /\b(?:is|are|was|were|any)\s+there\b|\bthere\s+(?:is|are|was|were)\b/g
 

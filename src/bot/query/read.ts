@@ -210,7 +210,7 @@ const MORE_THAN_RE = /\b(?:more|less|fewer|higher|lower|bigger|smaller)\b(?:\s+[
 const COMPARE_RE =
   /\bvs\.?(?=\s|$)|\bv\.?\s|\bversus\b|\bagainst\b|\bcompar(?:e|es|ed|ing|isons?)\b|\bdifference\b|\bgap\b|\bvariance\b|\bdelta\b|\brelative\s+to\b|\bstack(?:s|ed)?\s+up\b|\bhow\s+far\s+(?:off|apart|out|behind|ahead)\b|\bside\s+by\s+side\b|\b(?:the|a|w\/|with|and|show|what'?s|whats)\s+diffs?\b(?!\s+(?:topic|subject|question|thing|matter|note))|\bhow\s+far\s+(?:is|are|was|were|r)\b[^?.,;]{0,40}?\s(?:off|out|behind|ahead|above|below|under|over)\b|\bhow\s+much\s+(?:are|r|were|is|was)\s+\w+\s+(?:off|short|ahead|behind|above|below|under|over)\b|\b(?:up|down|higher|lower|better|worse|bigger|smaller)\s+(?:from|on|vs\.?|versus|compared\s+(?:to|with))\s+(?!the\s+(?:top|bottom)\b)|\bhow\s+(?:big|large|wide)\s+(?:is|was)\s+the\s+(?:gap|difference)\b/i
 const SHARE_RE =
-  /\bas\s+(?:an?\s+)?(?:%|percent(?:age)?|pct|share|proportion)(?=\W|$)|\bin\s+%|\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was)\s+(?:from|in)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|\bslice\s+of\s+(?:that|this|it|the|total)\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
+  /\bas\s+(?:an?\s+)?(?:%|percent(?:age)?|pct|share|proportion)(?=\W|$)|\bin\s+%|\bhow\s+much\s+of\s+(?:our|the|all|total)\b[^?]*\b(?:comes?|came|is|was|sits?|lies|falls?|belongs?)\s+(?:from|in|to|with)\b|\bhow\s+much\s+of\s+(?:that|this|it|those|these)\s+(?:is|was|are|were|comes?|came|c[ao]me\s+from)\b|\bshare\b|\bslice\s+of\s+(?:that|this|it|the|total)\b|%\s*of\b|\bpercent(?:age)?\s+of\b|\bwhat\s+percent(?:age)?\b|\bwhat\s+%|\bproportion\b|\bportion\b|\bfraction\b|\bhow\s+much\s+of\s+(?:the\s+)?total\b|\bcontribut(?:e|es|ed|ion)\s+to\s+(?:the\s+)?total\b|\bmix\b/i
 const TREND_RE =
   /\btrend(?:s|ing|ed)?\b|\bover\s+time\b|\b(?:month|quarter|mth|mo|qtr|q|m)[\s-](?:by|over|on|to)[\s-](?:month|quarter|mth|mo|qtr|q|m)\b|\b(?:qoq|mom)\b|\b(?:over|through(?:out)?|across)\s+the\s+(?:year|months|quarters)\b|\bhistory\b|\bprogress(?:ion|ed)?\b|\bevolv(?:e|ed|ing)\b|\bevolution\b|\btrajectory\b|\b(?:going|trending|moving|heading)\s+(?:up|down)\b|\bup\s+or\s+down\b|\b(?:rising|growing|increasing|climbing)\s+or\s+(?:falling|shrinking|decreasing|declining|dropping)\b|\bdirection\b|\bdevelop(?:ed|ing|ment)?\s+over\b/i
 /** "over the year", "throughout the year": a series, unless a total is asked of it. */
@@ -606,6 +606,12 @@ export function readText(
       reading.versionAdded = true
       cues.compare = true
     }
+  }
+  // "total expenses split across the regions": "total" in a measure's own name asks no total.
+  if (cues.total && reading.measures.some((li) => /\btotal\b/i.test(li.name))) {
+    let rest = lc
+    for (const li of reading.measures) rest = rest.split(li.name.toLowerCase()).join(' ')
+    if (!TOTAL_RE.test(rest)) cues.total = false
   }
   // "is emea travel actual running over budget": the two versions named, compared.
   if (reading.versions.length >= 2 && PERFORMANCE_RE.test(lc)) cues.compare = true
