@@ -825,3 +825,12 @@ describe('parseQuestion: what planbench-fresh-18 showed it missed', () => {
     expect(parseQuestion('is the all hands moved to thursday', catalog)).toMatchObject({ kind: 'none' })
   })
 })
+
+describe('parseQuestion: a new question said to be one', () => {
+  it('"ok real q: …" carries nothing over and names no version; sport is off-topic', () => {
+    const next = q('ok real q: salaries for all regions combined in q3', q('salaries for emea in q1 actual'))
+    expect(next.slice[VERSIONS_ID]).toBeUndefined()
+    expect(names(next.slice[TIME_ID])).toEqual(['Q3 FY26'])
+    expect(parseQuestion('whos playing in the world cup final', catalog)).toMatchObject({ offTopic: true })
+  })
+})

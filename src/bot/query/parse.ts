@@ -161,7 +161,10 @@ function parse(
   // "different question - who are the top products": a new question, nothing carried over.
   const focus = NEW_TOPIC_RE.test(text) ? undefined : lastFocus
   // "q1 -> q2": an arrow is "to". "what about hc, same months": the same periods, no months.
+  // The words that say so are no part of the question ("ok real q: …" names no Actual).
   const trimmed = text
+    .trim()
+    .replace(NEW_TOPIC_RE, ' ')
     .trim()
     .replace(/\s*(?:-+>|→|=>)\s*/g, ' to ')
     .replace(
@@ -1089,7 +1092,7 @@ function mergedMisses(r: Reading): Reading['unresolved'] {
 
 /** Words that start a question of its own. */
 const NEW_TOPIC_RE =
-  /^\s*(?:(?:ok|okay|so|right|also|btw)[\s,]+)?(?:(?:a\s+)?(?:different|new|separate|unrelated|other|another)\s+(?:question|q|thing|topic)|(?:changing|switching)\s+(?:topic|topics|gears)|on\s+another\s+note|unrelated)\b/i
+  /^\s*(?:(?:ok|okay|so|right|also|btw)[\s,]+)?(?:(?:a\s+)?(?:different|new|separate|unrelated|other|another|real|actual|proper)\s+(?:question|q|qn|thing|topic)|(?:changing|switching)\s+(?:topic|topics|gears)|on\s+another\s+note|unrelated)\b/i
 
 /** Personal errands: a booking, an order, a message to send. */
 export const ERRAND_RE =
@@ -1100,7 +1103,7 @@ const OURS_RE = /\b(?:our|ours|we|us|company'?s?|total)\b/
 
 /** Everyday subjects no planning model has a figure for (when no measure of it is named). */
 const EVERYDAY_RE =
-  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|the\s+time\s+in|netflix|spotify|youtube|tv\s+shows?|lunch|breakfast|near\s+(?:the\s+)?office|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link)|all[\s-]hands|town\s+hall|stand-?ups?|offsite|monday|tuesday|wednesday|thursday|friday|saturday|sunday|vlookup|xlookup|polic(?:y|ies)|wfh|remote\s+work(?:ing)?|pivot\s+tables?|excel\s+(?:formulas?|macros?|shortcuts?)|spreadsheet\s+formulas?)\b/
+  /\b(?:weather|raining|snowing|temperature|sunny|what\s+time\s+is\s+it|time\s+is\s+it|the\s+time\s+in|netflix|spotify|youtube|tv\s+shows?|lunch|breakfast|near\s+(?:the\s+)?office|time\s*zone|news|headlines|joke|jokes|recipe|recipes|movie|movies|film|song|songs|lyrics|football|soccer|cricket|basketball|traffic|stock\s+price|bitcoin|crypto|horoscope|restaurant|restaurants|canteen|cafeteria|parking|wi-?fi|password|printer|laptop|vpn|outlook|payslip|birthday|gym|dentist|vacation|holidays?|pto|annual\s+leave|sick\s+days?|days\s+off|mute|unmute|calendar|reminder|alarm|teams\s+(?:channel|chat|call|meeting)|zoom\s+(?:call|meeting|link)|super\s+bowl|world\s+cup|champions\s+league|premier\s+league|playoffs?|nfl|nba|all[\s-]hands|town\s+hall|stand-?ups?|offsite|monday|tuesday|wednesday|thursday|friday|saturday|sunday|vlookup|xlookup|polic(?:y|ies)|wfh|remote\s+work(?:ing)?|pivot\s+tables?|excel\s+(?:formulas?|macros?|shortcuts?)|spreadsheet\s+formulas?)\b/
 
 /** Words that lean on the last question: "too", "as well", "there", "while ur at it". */
 const ELLIPSIS_RE =

@@ -216,7 +216,9 @@ export const FILLER = new Set(
    whatever assume assumes assumed assuming pie donut doughnut column columns try trying tried retry redo take taking remove removing hide hiding skip skipping ignore ignoring rid leave leaving performing performer performers selling seller sellers variance variances delta deltas
    member members sit sits belong belongs contain contains include includes included inside work working
    board pack deck decks slides slide meeting meetings presentation exec execs cfo ceo boss manager tmrw tmr tomorrow tonight yesterday urgent urgently needed needs prep prepping preparing
-   hw wat wht abt wrong oops whoops mistake typo mistyped scratch em account accounts accounted`.split(/\s+/),
+   hw wat wht abt wrong oops whoops mistake typo mistyped scratch em account accounts accounted jus juts jst onyl`.split(
+    /\s+/,
+  ),
 )
 
 /** Number words for "top three". */
