@@ -37,7 +37,7 @@ import {
   type PeriodMatch,
   periodResolver,
 } from './slots.ts'
-import { Coverage, GENERAL_KNOWLEDGE_RE, type Token, tokenize } from './text.ts'
+import { Coverage, GENERAL_KNOWLEDGE_RE, type Token, tokenize, VALUE_SIGN_RE } from './text.ts'
 import type { Vocabulary } from './vocabulary.ts'
 
 /** Below this the bot asks instead of acting. */
@@ -308,9 +308,8 @@ export class Nlu {
     // cell, whatever page words are in it; no page change takes a number.
     if (
       name === 'set_page' &&
-      VALUE_GIVEN_RE.test(text) &&
-      (analysis.entities.some((e) => e.kind === 'lineItem' && !e.partial) ||
-        /(?:=|->|→|[a-z]\s*:)\s*-?[\d.,]*\d\s*[km%]?\s*$/i.test(text))
+      (VALUE_SIGN_RE.test(text) ||
+        (TO_VALUE_RE.test(text) && analysis.entities.some((e) => e.kind === 'lineItem' && !e.partial)))
     ) {
       name = 'write_cell'
       confidence = Math.max(confidence, 0.9)
@@ -372,8 +371,8 @@ function withoutContainer(shape: string): string {
 const ARITHMETIC_RE =
   /^\s*(?:(?:hey|ok|so|quick q|quick one)[\s,]+)?(?:(?:what(?:'s|s| is)|how much is|calc(?:ulate)?|compute|work out|can you (?:calc(?:ulate)?|work out|compute|tell me))\s+)?-?[\d.,]+\s*(?:times|x|\*|×|plus|\+|minus|-|divided\s+by|over|\/|percent\s+of|%\s*of|to\s+the\s+power\s+of|\^)\s*-?[\d.,]+\s*(?:please|pls)?\s*[?!.]*\s*$/i
 
-/** A value given at the end: "= 12", "-> 90000", ": 80", "to 140". */
-const VALUE_GIVEN_RE = /(?:=|->|→|[a-z]\s*:|\bto)\s*-?[\d.,]*\d\s*[km%]?\s*$/i
+/** A value given at the end in words: "… to 140". */
+const TO_VALUE_RE = /\bto\s*-?[\d.,]*\d\s*[km%]?\s*$/i
 
 /**
  * A listing asked in its own verb ("list all products", or "show me all the products" and nothing

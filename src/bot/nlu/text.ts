@@ -91,6 +91,9 @@ export function allowedTypos(length: number): number {
 export const GENERAL_KNOWLEDGE_RE =
   /\b(?:capital\s+(?:city\s+)?of|population\s+of|who\s+(?:wrote|invented|discovered|painted|composed|directed|sang|founded|won|built|created|played)|who\s+(?:is|was|r|are)\s+the\s+(?:president|prime\s+minister|pm|king|queen|pope)|when\s+(?:was|were|did)\b(?:\s+\S+){1,4}\s+(?:born|founded|invented|built|die|died|end|ended|start|started)\b|how\s+(?:tall|deep)\s+is|(?:what|which)\s+languages?\s+(?:do|does|is|are)|meaning\s+of\s+life|speed\s+of\s+light|longest\s+river|tallest\s+(?:building|mountain|person)|largest\s+(?:country|city|ocean|planet|animal)|(?:how\s+do\s+(?:you|u|i)\s+say|translate)\b)/i
 
+/** A value given at the end by a sign: "= 12", "-> 90000", "→ 5", ": 80" (a write, never a read). */
+export const VALUE_SIGN_RE = /(?:=|->|→|[a-z]\s*:)\s*-?[\d.,]*\d\s*[km%]?\s*$/i
+
 /** Words that never start or make up an entity on their own. */
 export const STOPWORDS = new Set(
   'a an the to for in of on at by and or is are was be me my i you it this that what which show set with from into as please now'.split(

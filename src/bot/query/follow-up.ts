@@ -162,30 +162,26 @@ export function applyFollowUp(
   // 'thingamajigs' back, never dropping it.
   // "ok what about legal" after "HR headcount" named HR back: the new unknown word stands where
   // the last one did (a department), replacing it, never a second refusal beside it.
-  let told = r.unresolved
   const stood = focus.unresolved?.filter((u) => u.expected === 'item')
+  const was = stood?.length === 1 ? stood[0] : undefined
   const bare = !r.items.length && !r.periods.points.length && r.lc.trim().split(/\s+/).length <= 5
-  if (
-    stood?.length === 1 &&
-    bare &&
-    !r.measures.length &&
-    told.length === 1 &&
-    told[0]?.expected === 'measure'
-  ) {
-    const was = stood[0] as NonNullable<Question['unresolved']>[number]
-    const list = was.dimension ? catalog.lists.find((l) => l.name === was.dimension) : undefined
-    told = [
-      {
-        text: told[0].text,
-        expected: 'item',
-        ...(was.dimension ? { dimension: was.dimension } : {}),
-        near: nearNames(list ? (list.items ?? []).map((x) => x.name) : [], told[0].text),
-      },
-    ]
-  }
-  const carried = (focus.unresolved ?? []).filter(
-    (u) => !replaced(u, r, catalog) && !(told !== r.unresolved && u.expected === 'item'),
-  )
+  const typed = r.unresolved.length === 1 ? r.unresolved[0] : undefined
+  const retarget = was && typed && bare && !r.measures.length && typed.expected === 'measure'
+  const list = retarget && was.dimension ? catalog.lists.find((l) => l.name === was.dimension) : undefined
+  const told: NonNullable<Question['unresolved']> = retarget
+    ? [
+        {
+          text: typed.text,
+          expected: 'item',
+          ...(was.dimension ? { dimension: was.dimension } : {}),
+          near: nearNames(
+            (list?.items ?? []).map((x) => x.name),
+            typed.text,
+          ),
+        },
+      ]
+    : r.unresolved
+  const carried = (focus.unresolved ?? []).filter((u) => !replaced(u, r, catalog) && !(retarget && u === was))
   const unresolved = [...carried, ...told]
   if (unresolved.length) next.unresolved = unresolved
   else delete next.unresolved

@@ -275,12 +275,7 @@ function parse(
     OURS_RE.test(r.lc) &&
     r.lc.trim().split(/\s+/).length <= 6
   )
-    return {
-      kind: 'question',
-      question: build(r, catalog, undefined).question,
-      followUp: false,
-      strong: true,
-    }
+    return namedBack(r, catalog)
   if (
     unresolvedOnly &&
     !(
@@ -475,21 +470,8 @@ function parse(
     }
     if (!question) return { kind: 'none' }
     // "and the least?" after a single figure (a view on screen read as one): ranked by what, asked.
-    const s = question.shape
-    if ((s.kind === 'ranking' || s.kind === 'breakdown') && !s.by.id) {
-      const q = question
-      const options = dimensionChoices(q.measures, catalog).map((d) => ({
-        label: d.name,
-        question: { ...q, shape: { ...s, by: d } },
-      }))
-      if (options.length)
-        return {
-          kind: 'ask',
-          prompt: s.kind === 'ranking' ? 'Rank which?' : 'Break it down by what?',
-          options,
-          strong: true,
-        }
-    }
+    const asked = byWhat(question, catalog)
+    if (asked) return asked
     // "show it as a table" re-draws the last answer: as strong as naming a measure.
     const redraw = Boolean(c.presentation) && !r.named
     return {
@@ -501,12 +483,7 @@ function parse(
   }
   if (!r.measures.length && r.unresolved.some((u) => u.expected === 'measure' || u.expected === 'version')) {
     // "the gross margin for Gizmos" in a model without a margin: named back, never substituted.
-    return {
-      kind: 'question',
-      question: build(r, catalog, undefined).question,
-      followUp: false,
-      strong: true,
-    }
+    return namedBack(r, catalog)
   }
   // An unknown name in a question that names no measure is named back first, never dropped for a
   // question which measure ("how are gizmos doing in atlantis"). With no item of the model named,
@@ -525,12 +502,7 @@ function parse(
             }
           : u,
       )
-    return {
-      kind: 'question',
-      question: build(r, catalog, undefined).question,
-      followUp: false,
-      strong: true,
-    }
+    return namedBack(r, catalog)
   }
   if (!r.measures.length) {
     if (!coordinates && !shapeCue)
@@ -544,6 +516,11 @@ function parse(
   const built = build(r, catalog, undefined)
   if (built.ask) return { ...built.ask, strong }
   return { kind: 'question', question: built.question, followUp: false, strong }
+}
+
+/** The question with its unmatched names, to be named back (never answered with a substitute). */
+function namedBack(r: Reading, catalog: ModelCatalog): Parsed {
+  return { kind: 'question', question: build(r, catalog, undefined).question, followUp: false, strong: true }
 }
 
 /** The lists a reading names: its items' lists and the lists it breaks down or ranks by. */
@@ -753,19 +730,28 @@ export function build(
         },
       }
   }
-  if ((shape.kind === 'ranking' || shape.kind === 'breakdown') && !shape.by.id && !r.unresolved.length) {
-    // A ranking without saying of what: ask, offering the measure's list dimensions and months.
-    const dims = dimensionChoices(measures, catalog)
-    return {
-      question,
-      ask: {
-        kind: 'ask',
-        prompt: shape.kind === 'ranking' ? 'Rank which?' : 'Break it down by what?',
-        options: dims.map((d) => ({ label: d.name, question: { ...question, shape: { ...shape, by: d } } })),
-      },
-    }
+  const ask = r.unresolved.length ? undefined : byWhat(question, catalog)
+  return ask ? { question, ask } : { question }
+}
+
+/**
+ * A ranking or breakdown that does not say of what: asked, offering the measure's list dimensions
+ * and months (undefined when the question has a dimension, or there is none to offer).
+ */
+function byWhat(question: Question, catalog: ModelCatalog): Extract<Parsed, { kind: 'ask' }> | undefined {
+  const shape = question.shape
+  if ((shape.kind !== 'ranking' && shape.kind !== 'breakdown') || shape.by.id) return undefined
+  const options = dimensionChoices(question.measures, catalog).map((d) => ({
+    label: d.name,
+    question: { ...question, shape: { ...shape, by: d } },
+  }))
+  if (!options.length) return undefined
+  return {
+    kind: 'ask',
+    prompt: shape.kind === 'ranking' ? 'Rank which?' : 'Break it down by what?',
+    options,
+    strong: true,
   }
-  return { question }
 }
 
 /** At most this many items of a second "by" list, each its own breakdown. */

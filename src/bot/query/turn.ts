@@ -11,7 +11,7 @@ import { BotError } from '../core/errors.ts'
 import type { Focus } from '../core/session.ts'
 import { MIN_CONFIDENCE } from '../nlu/nlu.ts'
 import { correctPhrasing } from '../nlu/phrasing.ts'
-import { tokenize } from '../nlu/text.ts'
+import { tokenize, VALUE_SIGN_RE } from '../nlu/text.ts'
 import { answerMessages } from './answer.ts'
 import { connectForName, connectForQuestion, viewNamed } from './connect.ts'
 import { execute } from './execute.ts'
@@ -101,7 +101,12 @@ export function hasCommandWords(
  * ending "to 140" is a change whatever its verb ("sett units … to 140").
  */
 const WRITE_WORDS_RE =
-  /\b(?:set|change|update|put|write|enter|input|record|log|key\s+in|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=|->|→|\bto\s+-?[\d.,]+\s*[km%]?\s*$|[a-z]\s*:\s*-?[\d.,]+\s*[km%]?\s*$/i
+  /\b(?:set|change|update|put|write|enter|input|record|log|key\s+in|make|increase|decrease|raise|lower|adjust|overwrite|replace|bump|cut|reduce|plan\s+for|should\s+be|needs?\s+to\s+be)\b|=|\bto\s+-?[\d.,]+\s*[km%]?\s*$/i
+
+/** Words or a sign of a change of a cell: a verb of changing, "= 12", "-> 90000", ": 80". */
+function writeWords(text: string): boolean {
+  return WRITE_WORDS_RE.test(text) || VALUE_SIGN_RE.test(text)
+}
 
 /**
  * Whether a turn before any model is connected is the command it was read as, not a question:
@@ -118,7 +123,7 @@ export function unconnectedCommand(
   return (
     (UNCONNECTED_COMMANDS.has(name) && hasCommandWords(name, text, parameters)) ||
     ((name === 'confirm' || name === 'deny') && pending) ||
-    (name === 'write_cell' && WRITE_WORDS_RE.test(text)) ||
+    (name === 'write_cell' && writeWords(text)) ||
     text.trim().split(/\s+/).length < 2
   )
 }
@@ -215,7 +220,7 @@ export function questionWins(
   viewShowsIt = true,
 ): boolean {
   if (parsed.kind === 'none') return false
-  if (intent.name === 'write_cell' && parsed.strong && !WRITE_WORDS_RE.test(text)) return true
+  if (intent.name === 'write_cell' && parsed.strong && !writeWords(text)) return true
   // "make it top 3": the number is a ranking's size, not a value to write.
   if (
     intent.name === 'write_cell' &&
